@@ -1,0 +1,54 @@
+//! # gridgov
+//!
+//! Grid-based community governance (网格化社会治理) as a library, after the "One Family"
+//! (一家人) model of Fushan Subdistrict (凫山街道), Zoucheng, Shandong.
+//!
+//! The organisation is a graph: a containment tree of territory (subdistrict → community →
+//! compound → grid → micro-grid → building), a containment tree of party units (working
+//! committee → community party committee → grid party branch → building party group →
+//! lead household), "anchored to" edges from each party unit to the territory it is built
+//! on, and the people who answer for each unit.
+//!
+//! ```
+//! use gridgov::org::{Level, OrgGraph, UnitKind};
+//!
+//! let org = OrgGraph::fushan();
+//! let counts = org.counts();
+//! assert_eq!(counts.units[&UnitKind::Community], 12);
+//! assert_eq!(counts.units[&UnitKind::MicroGrid], 382);
+//! assert_eq!(counts.units[&UnitKind::LeadHousehold], 435);
+//!
+//! // "Small matters stay in the grid": who answers for a micro-grid at grid level?
+//! let worker = org.duty_holder("fs-c03-g02-m1", Level::Grid)?.expect("every grid has a worker");
+//! assert_eq!(worker.unit, "fs-c03-g02");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ## Modules
+//! - [`org`]: the organisation graph, its spec, validation and queries.
+//! - [`id`]: validated identifiers.
+//! - [`error`]: one error enum per concern, each with stable codes.
+//! - [`json`]: JSON entry points whose output bytes the Python and JS bindings return
+//!   unchanged.
+//!
+//! ## Crate features
+//! None yet: the crate is pure Rust with no optional parts, and builds for
+//! `wasm32-unknown-unknown` as it is. It never reads the clock or an unseeded random source.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod error;
+pub mod id;
+pub mod json;
+pub mod org;
+
+pub use error::{IdError, LookupError, OrgError, OrgProblem};
+pub use id::{Category, OfficeId, PersonId, TeamId, UnitId};
+pub use org::{Level, OrgGraph, UnitKind};
+
+/// The library version.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

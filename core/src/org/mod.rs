@@ -1,0 +1,755 @@
+//! The organisation graph: two containment trees (territory and party), the "anchored to"
+//! edges between them, and the people, duties, offices and volunteer teams attached.
+//!
+//! Build one from an [`OrgSpec`] (JSON) with [`OrgGraph::from_json_str`], or take the
+//! embedded Fushan subdistrict with [`OrgGraph::fushan`]. Validation reports every problem
+//! it finds, each naming the unit and what is wrong.
+//!
+//! ```
+//! use gridgov::org::{Level, OrgGraph, UnitKind};
+//!
+//! let org = OrgGraph::fushan();
+//! assert_eq!(org.counts().units[&UnitKind::Grid], 150);
+//! // Which community is micro-grid `fs-c01-g01-m1` in, and who answers for it there?
+//! let community = org.unit_at_level("fs-c01-g01-m1", Level::Community)?.unwrap();
+//! assert_eq!(community.id, "fs-c01");
+//! assert!(org.contains("fs-c01", "fs-c01-g01-m1")?);
+//! let holder = org.duty_holder("fs-c01-g01-m1", Level::Grid)?.unwrap();
+//! assert_eq!(holder.role.as_str(), "grid_worker");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod build;
+mod kind;
+mod spec;
+
+use std::collections::BTreeMap;
+
+use petgraph::Direction;
+use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::visit::EdgeRef;
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+
+pub use kind::{DutyKind, Hierarchy, Level, OfficeKind, Role, UnitKind};
+pub use spec::{
+    Brand, DutySpec, ORG_FORMAT, OfficeSpec, OrgSpec, PersonSpec, UnitSpec, VolunteerTeamSpec,
+};
+
+use crate::error::{LookupError, OrgError, OrgProblem};
+use crate::id::{OfficeId, UnitId};
+
+/// Sentinel for "no unit / no person" in the internal index tables.
+pub(crate) const NONE: u32 = u32::MAX;
+
+/// The embedded Fushan subdistrict spec (`core/data/fushan.json`).
+pub const FUSHAN_JSON: &str = include_str!("../../data/fushan.json");
+
+/// A unit's place in the pre-order numbering of its containment tree.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Span {
+    start: u32,
+    end: u32,
+}
+
+/// The two kinds of edge in the graph.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Edge {
+    /// Parent → child, inside one hierarchy.
+    Contains,
+    /// Party unit → the territorial unit it is built on.
+    AnchoredTo,
+}
+
+/// What to do with coverage gaps: a grid without a grid worker, a compound without a grid,
+/// a party unit anchored to nothing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum GapPolicy {
+    /// Gaps are validation problems and the spec is rejected (the default).
+    #[default]
+    Reject,
+    /// Gaps are accepted and listed in [`OrgGraph::coverage`], so that partial data can be
+    /// loaded and its gaps shown to the people who must close them.
+    Report,
+}
+
+/// A compact handle to a unit of one graph, for the fast query paths
+/// ([`OrgGraph::contains_key`], [`OrgGraph::unit_at_level_key`]).
+///
+/// A key is only meaningful for the graph that issued it; with another graph the answers
+/// are wrong but never a panic.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct UnitKey(u32);
+
+impl UnitKey {
+    /// The position of the unit in the spec's `units` list.
+    #[must_use]
+    pub const fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// A validated organisation with its indexes.
+#[derive(Clone, Debug)]
+pub struct OrgGraph {
+    spec: OrgSpec,
+    graph: DiGraph<UnitKind, Edge, u32>,
+    unit_ids: FxHashMap<Box<str>, u32>,
+    office_ids: FxHashMap<Box<str>, u32>,
+    person_ids: FxHashMap<Box<str>, u32>,
+    parent: Vec<u32>,
+    spans: Vec<Span>,
+    order: Vec<u32>,
+    /// For each territorial unit: the unit at micro-grid, grid, community, subdistrict level.
+    levels: Vec<[u32; 4]>,
+    /// For each territorial unit: the duty holder (person index) at each of those levels.
+    holders: Vec<[u32; 4]>,
+    liaison: Vec<u32>,
+    office_lead: Vec<u32>,
+    gaps: Vec<OrgProblem>,
+}
+
+impl OrgGraph {
+    /// The embedded Fushan subdistrict (凫山街道, Zoucheng, Shandong): 12 communities,
+    /// 69 compounds, 150 grids, 382 micro-grids and the five-level party organisation.
+    #[must_use]
+    pub fn fushan() -> Self {
+        #[expect(
+            clippy::expect_used,
+            reason = "the embedded spec is fixed data, checked by the test suite"
+        )]
+        Self::from_json_str(FUSHAN_JSON).expect("the embedded Fushan spec is valid")
+    }
+
+    /// Builds and validates a graph, rejecting coverage gaps.
+    ///
+    /// # Errors
+    /// [`OrgError::Invalid`] listing every problem found.
+    pub fn from_spec(spec: OrgSpec) -> Result<Self, OrgError> {
+        build::build(spec, GapPolicy::Reject)
+    }
+
+    /// Builds and validates a graph with the given policy for coverage gaps.
+    ///
+    /// # Errors
+    /// [`OrgError::Invalid`] listing every problem found.
+    pub fn from_spec_with(spec: OrgSpec, gaps: GapPolicy) -> Result<Self, OrgError> {
+        build::build(spec, gaps)
+    }
+
+    /// Parses a JSON org spec and builds the graph, rejecting coverage gaps.
+    ///
+    /// # Errors
+    /// [`OrgError::Parse`] with line and column, or [`OrgError::Invalid`].
+    pub fn from_json_str(json: &str) -> Result<Self, OrgError> {
+        Self::from_json_str_with(json, GapPolicy::Reject)
+    }
+
+    /// Parses a JSON org spec and builds the graph with the given gap policy.
+    ///
+    /// # Errors
+    /// [`OrgError::Parse`] with line and column, or [`OrgError::Invalid`].
+    pub fn from_json_str_with(json: &str, gaps: GapPolicy) -> Result<Self, OrgError> {
+        let spec: OrgSpec = serde_json::from_str(json).map_err(|e| OrgError::from_json(&e))?;
+        build::build(spec, gaps)
+    }
+
+    /// The spec the graph was built from.
+    #[must_use]
+    pub fn spec(&self) -> &OrgSpec {
+        &self.spec
+    }
+
+    /// The organisation's name.
+    #[must_use]
+    pub fn name(&self) -> &str {
+        &self.spec.name
+    }
+
+    /// Number of units (territorial and party).
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.spec.units.len()
+    }
+
+    /// Whether the graph has no units.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.spec.units.is_empty()
+    }
+
+    /// The gaps accepted under [`GapPolicy::Report`] (empty under [`GapPolicy::Reject`]).
+    #[must_use]
+    pub fn gaps(&self) -> &[OrgProblem] {
+        &self.gaps
+    }
+
+    /// The handle of a unit, for the fast query paths.
+    #[must_use]
+    pub fn key(&self, id: &str) -> Option<UnitKey> {
+        self.unit_ids.get(id).map(|&i| UnitKey(i))
+    }
+
+    fn ix(&self, id: &str) -> Result<u32, LookupError> {
+        self.unit_ids
+            .get(id)
+            .copied()
+            .ok_or_else(|| LookupError::UnknownUnit(crate::id::truncate_for_message(id)))
+    }
+
+    fn at(&self, i: u32) -> Option<&UnitSpec> {
+        self.spec.units.get(i as usize)
+    }
+
+    fn territorial(&self, id: &str) -> Result<u32, LookupError> {
+        let i = self.ix(id)?;
+        match self.at(i) {
+            Some(u) if u.kind.hierarchy() == Hierarchy::Territory => Ok(i),
+            Some(u) => Err(LookupError::WrongKind {
+                id: u.id.to_string(),
+                kind: u.kind,
+                expected: territorial_kinds(),
+            }),
+            None => Err(LookupError::UnknownUnit(id.to_owned())),
+        }
+    }
+
+    /// A unit by id.
+    #[must_use]
+    pub fn unit(&self, id: &str) -> Option<&UnitSpec> {
+        self.unit_ids.get(id).and_then(|&i| self.at(i))
+    }
+
+    /// A unit by key.
+    #[must_use]
+    pub fn unit_by_key(&self, key: UnitKey) -> Option<&UnitSpec> {
+        self.at(key.0)
+    }
+
+    /// All units, in spec order.
+    pub fn units(&self) -> impl ExactSizeIterator<Item = &UnitSpec> {
+        self.spec.units.iter()
+    }
+
+    /// All units of one kind, in spec order.
+    pub fn units_of_kind(&self, kind: UnitKind) -> impl Iterator<Item = &UnitSpec> {
+        self.spec.units.iter().filter(move |u| u.kind == kind)
+    }
+
+    /// The unit a unit sits directly under.
+    ///
+    /// # Errors
+    /// [`LookupError::UnknownUnit`].
+    pub fn parent(&self, id: &str) -> Result<Option<&UnitSpec>, LookupError> {
+        let i = self.ix(id)?;
+        Ok(self.parent.get(i as usize).and_then(|&p| self.at(p)))
+    }
+
+    /// The units directly under a unit, in spec order.
+    ///
+    /// # Errors
+    /// [`LookupError::UnknownUnit`].
+    pub fn children(&self, id: &str) -> Result<Vec<&UnitSpec>, LookupError> {
+        let i = self.ix(id)?;
+        Ok(self.edge_targets(i, Edge::Contains, Direction::Outgoing))
+    }
+
+    fn edge_targets(&self, i: u32, edge: Edge, dir: Direction) -> Vec<&UnitSpec> {
+        let mut found: Vec<u32> = self
+            .graph
+            .edges_directed(NodeIndex::new(i as usize), dir)
+            .filter(|e| *e.weight() == edge)
+            .map(|e| {
+                let other = if dir == Direction::Outgoing {
+                    e.target()
+                } else {
+                    e.source()
+                };
+                u32::try_from(other.index()).unwrap_or(NONE)
+            })
+            .collect();
+        found.sort_unstable();
+        found.into_iter().filter_map(|j| self.at(j)).collect()
+    }
+
+    /// The units above a unit, nearest first.
+    ///
+    /// # Errors
+    /// [`LookupError::UnknownUnit`].
+    pub fn ancestors(&self, id: &str) -> Result<Vec<&UnitSpec>, LookupError> {
+        let mut cur = self.ix(id)?;
+        let mut out = Vec::new();
+        while let Some(&p) = self.parent.get(cur as usize) {
+            match self.at(p) {
+                Some(u) => out.push(u),
+                None => break,
+            }
+            cur = p;
+        }
+        Ok(out)
+    }
+
+    /// The units of `kind` inside a unit (not counting the unit itself), in tree order.
+    ///
+    /// # Errors
+    /// [`LookupError::UnknownUnit`].
+    pub fn descendants_of_kind(
+        &self,
+        id: &str,
+        kind: UnitKind,
+    ) -> Result<Vec<&UnitSpec>, LookupError> {
+        let i = self.ix(id)?;
+        let Some(span) = self.spans.get(i as usize) else {
+            return Ok(Vec::new());
+        };
+        let inner = self
+            .order
+            .get(span.start as usize + 1..=span.end as usize)
+            .unwrap_or(&[]);
+        Ok(inner
+            .iter()
+            .filter_map(|&j| self.at(j))
+            .filter(|u| u.kind == kind)
+            .collect())
+    }
+
+    /// Whether unit `outer` contains unit `inner` in its containment tree. A unit contains
+    /// itself. Answered in O(1) from the interval index.
+    ///
+    /// # Errors
+    /// [`LookupError::UnknownUnit`] for either id.
+    pub fn contains(&self, outer: &str, inner: &str) -> Result<bool, LookupError> {
+        let a = self.ix(outer)?;
+        let b = self.ix(inner)?;
+        Ok(self.contains_key(UnitKey(a), UnitKey(b)))
+    }
+
+    /// [`contains`](Self::contains) on keys: two array reads and two comparisons.
+    #[inline]
+    #[must_use]
+    pub fn contains_key(&self, outer: UnitKey, inner: UnitKey) -> bool {
+        match (
+            self.spans.get(outer.0 as usize),
+            self.spans.get(inner.0 as usize),
+        ) {
+            (Some(a), Some(b)) => a.start <= b.start && b.start <= a.end,
+            _ => false,
+        }
+    }
+
+    /// The unit at `level` that contains a territorial unit (or is it); `None` for
+    /// [`Level::Department`] and when the unit lies above that level.
+    ///
+    /// # Errors
+    /// [`LookupError::UnknownUnit`], or [`LookupError::WrongKind`] for a party unit.
+    pub fn unit_at_level(&self, id: &str, level: Level) -> Result<Option<&UnitSpec>, LookupError> {
+        let i = self.territorial(id)?;
+        Ok(self
+            .unit_at_level_key(UnitKey(i), level)
+            .and_then(|k| self.at(k.0)))
+    }
+
+    /// [`unit_at_level`](Self::unit_at_level) on keys, in O(1).
+    #[inline]
+    #[must_use]
+    pub fn unit_at_level_key(&self, key: UnitKey, level: Level) -> Option<UnitKey> {
+        let row = self.levels.get(key.0 as usize)?;
+        match row.get(level.rank()).copied() {
+            Some(NONE) | None => None,
+            Some(u) => Some(UnitKey(u)),
+        }
+    }
+
+    /// The person who answers for a territorial unit at `level` (首办责任): at micro-grid
+    /// level the micro-grid's own grid worker, else its grid's; at grid level the grid
+    /// worker; at community level the committee member who liaises with the grid, else the
+    /// community's lead; at subdistrict level the subdistrict's lead. `None` at department
+    /// level (see [`office_holder`](Self::office_holder)) and where nobody is assigned.
+    ///
+    /// # Errors
+    /// [`LookupError::UnknownUnit`], or [`LookupError::WrongKind`] for a party unit.
+    pub fn duty_holder(&self, id: &str, level: Level) -> Result<Option<&PersonSpec>, LookupError> {
+        let i = self.territorial(id)?;
+        Ok(self
+            .duty_holder_index(UnitKey(i), level)
+            .and_then(|p| self.spec.people.get(p as usize)))
+    }
+
+    /// The index (in the spec's `people`) of the duty holder, in O(1).
+    #[inline]
+    pub(crate) fn duty_holder_index(&self, key: UnitKey, level: Level) -> Option<u32> {
+        let row = self.holders.get(key.0 as usize)?;
+        match row.get(level.rank()).copied() {
+            Some(NONE) | None => None,
+            Some(p) => Some(p),
+        }
+    }
+
+    /// A person by index in the spec's `people`.
+    pub(crate) fn person_at(&self, i: u32) -> Option<&PersonSpec> {
+        self.spec.people.get(i as usize)
+    }
+
+    /// A person by id.
+    #[must_use]
+    pub fn person(&self, id: &str) -> Option<&PersonSpec> {
+        self.person_ids
+            .get(id)
+            .and_then(|&i| self.spec.people.get(i as usize))
+    }
+
+    /// An office by id.
+    #[must_use]
+    pub fn office(&self, id: &str) -> Option<&OfficeSpec> {
+        self.office_ids
+            .get(id)
+            .and_then(|&i| self.spec.offices.get(i as usize))
+    }
+
+    /// The index of an office in the spec's `offices`.
+    pub(crate) fn office_index(&self, id: &str) -> Option<u32> {
+        self.office_ids.get(id).copied()
+    }
+
+    /// The person who answers for an office: its `lead`, else the first person attached.
+    ///
+    /// # Errors
+    /// [`LookupError::UnknownOffice`].
+    pub fn office_holder(&self, id: &str) -> Result<Option<&PersonSpec>, LookupError> {
+        let i = self
+            .office_index(id)
+            .ok_or_else(|| LookupError::UnknownOffice(crate::id::truncate_for_message(id)))?;
+        Ok(self.office_holder_index(i).and_then(|p| self.person_at(p)))
+    }
+
+    pub(crate) fn office_holder_index(&self, office: u32) -> Option<u32> {
+        match self.office_lead.get(office as usize).copied() {
+            Some(NONE) | None => None,
+            Some(p) => Some(p),
+        }
+    }
+
+    /// The offices that take cases of a category, in spec order.
+    pub fn offices_taking<'a>(&'a self, category: &'a str) -> impl Iterator<Item = &'a OfficeSpec> {
+        self.spec
+            .offices
+            .iter()
+            .filter(move |o| o.categories.iter().any(|c| c.as_str() == category))
+    }
+
+    /// The territorial units a party unit is anchored to, in spec order.
+    ///
+    /// # Errors
+    /// [`LookupError::UnknownUnit`].
+    pub fn anchors(&self, party_unit: &str) -> Result<Vec<&UnitSpec>, LookupError> {
+        let i = self.ix(party_unit)?;
+        Ok(self.edge_targets(i, Edge::AnchoredTo, Direction::Outgoing))
+    }
+
+    /// The party units anchored directly to a territorial unit, in spec order.
+    ///
+    /// # Errors
+    /// [`LookupError::UnknownUnit`].
+    pub fn anchored_party_units(&self, territory: &str) -> Result<Vec<&UnitSpec>, LookupError> {
+        let i = self.ix(territory)?;
+        Ok(self.edge_targets(i, Edge::AnchoredTo, Direction::Incoming))
+    }
+
+    /// The nearest party unit of `kind` built on a territorial unit or on the closest unit
+    /// above it: for a micro-grid and [`UnitKind::GridPartyBranch`], the branch on its grid.
+    ///
+    /// # Errors
+    /// [`LookupError::UnknownUnit`], or [`LookupError::WrongKind`] for a party unit.
+    pub fn party_unit_over(
+        &self,
+        territory: &str,
+        kind: UnitKind,
+    ) -> Result<Option<&UnitSpec>, LookupError> {
+        let mut cur = self.territorial(territory)?;
+        loop {
+            let found = self
+                .edge_targets(cur, Edge::AnchoredTo, Direction::Incoming)
+                .into_iter()
+                .find(|u| u.kind == kind);
+            if found.is_some() {
+                return Ok(found);
+            }
+            match self.parent.get(cur as usize).copied() {
+                Some(NONE) | None => return Ok(None),
+                Some(p) => cur = p,
+            }
+        }
+    }
+
+    /// Households in a grid or micro-grid: its own figure, else (for a grid) the sum of
+    /// its micro-grids'. Zero when nothing is recorded.
+    ///
+    /// # Errors
+    /// [`LookupError::UnknownUnit`].
+    pub fn households(&self, id: &str) -> Result<u64, LookupError> {
+        let i = self.ix(id)?;
+        Ok(self.households_at(i))
+    }
+
+    pub(crate) fn households_at(&self, i: u32) -> u64 {
+        let Some(u) = self.at(i) else { return 0 };
+        if let Some(h) = u.households {
+            return u64::from(h);
+        }
+        if u.kind != UnitKind::Grid {
+            return 0;
+        }
+        self.graph
+            .edges_directed(NodeIndex::new(i as usize), Direction::Outgoing)
+            .filter(|e| *e.weight() == Edge::Contains)
+            .filter_map(|e| self.spec.units.get(e.target().index()))
+            .filter_map(|c| c.households)
+            .map(u64::from)
+            .sum()
+    }
+
+    /// The volunteer teams that serve a grid.
+    pub fn volunteer_teams_of<'a>(
+        &'a self,
+        grid: &'a str,
+    ) -> impl Iterator<Item = &'a VolunteerTeamSpec> {
+        self.spec
+            .volunteer_teams
+            .iter()
+            .filter(move |t| t.grids.iter().any(|g| g.as_str() == grid))
+    }
+
+    /// Counts of units by kind and level, people by role, offices, teams and anchors.
+    #[must_use]
+    pub fn counts(&self) -> Counts {
+        let mut units: BTreeMap<UnitKind, usize> = UnitKind::ALL.iter().map(|&k| (k, 0)).collect();
+        for u in &self.spec.units {
+            *units.entry(u.kind).or_default() += 1;
+        }
+        let levels = Level::ALL
+            .iter()
+            .map(|&l| {
+                let n = l.unit_kind().map_or(self.spec.offices.len(), |k| {
+                    units.get(&k).copied().unwrap_or(0)
+                });
+                (l, n)
+            })
+            .collect();
+        let mut people: BTreeMap<Role, usize> = Role::ALL.iter().map(|&r| (r, 0)).collect();
+        for p in &self.spec.people {
+            *people.entry(p.role).or_default() += 1;
+        }
+        Counts {
+            units,
+            levels,
+            people,
+            offices: self.spec.offices.len(),
+            volunteer_teams: self.spec.volunteer_teams.len(),
+            volunteers: self
+                .spec
+                .volunteer_teams
+                .iter()
+                .map(|t| u64::from(t.members))
+                .sum(),
+            anchors: self
+                .graph
+                .edge_weights()
+                .filter(|e| **e == Edge::AnchoredTo)
+                .count(),
+            households: self
+                .units_of_kind(UnitKind::Grid)
+                .filter_map(|g| self.unit_ids.get(g.id.as_str()))
+                .map(|&i| self.households_at(i))
+                .sum(),
+        }
+    }
+
+    /// Where the organisation leaves something uncovered: units nobody answers for,
+    /// compounds without a grid, territorial units no party unit is built on.
+    #[must_use]
+    pub fn coverage(&self) -> CoverageReport {
+        let mut report = CoverageReport::default();
+        let anchored_kinds = |i: u32| -> Vec<UnitKind> {
+            self.graph
+                .edges_directed(NodeIndex::new(i as usize), Direction::Incoming)
+                .filter(|e| *e.weight() == Edge::AnchoredTo)
+                .map(|e| {
+                    *self
+                        .graph
+                        .node_weight(e.source())
+                        .unwrap_or(&UnitKind::Building)
+                })
+                .collect()
+        };
+        // Micro-grids covered through a building party group on one of their buildings.
+        let mut micro_covered = vec![false; self.len()];
+        for (i, u) in self.spec.units.iter().enumerate() {
+            let ix = u32::try_from(i).unwrap_or(NONE);
+            let has_group = anchored_kinds(ix).contains(&UnitKind::BuildingPartyGroup);
+            if !has_group {
+                continue;
+            }
+            let micro = match u.kind {
+                UnitKind::MicroGrid => Some(ix),
+                UnitKind::Building => self
+                    .unit_at_level_key(UnitKey(ix), Level::MicroGrid)
+                    .map(|k| k.0),
+                _ => None,
+            };
+            if let Some(slot) = micro.and_then(|m| micro_covered.get_mut(m as usize)) {
+                *slot = true;
+            }
+        }
+        for (i, u) in self.spec.units.iter().enumerate() {
+            let ix = u32::try_from(i).unwrap_or(NONE);
+            let key = UnitKey(ix);
+            if let Some(level) = u.kind.level() {
+                if self.duty_holder_index(key, level).is_none() {
+                    report.without_duty_holder.push(DutyGap {
+                        unit: u.id.clone(),
+                        kind: u.kind,
+                        level,
+                    });
+                }
+            }
+            match u.kind {
+                UnitKind::Grid => {
+                    if self.duty_holder_index(key, Level::Community).is_none() {
+                        report.without_duty_holder.push(DutyGap {
+                            unit: u.id.clone(),
+                            kind: u.kind,
+                            level: Level::Community,
+                        });
+                    }
+                    if self.liaison.get(i).copied().unwrap_or(NONE) == NONE {
+                        report.grids_without_liaison.push(u.id.clone());
+                    }
+                    if !anchored_kinds(ix).contains(&UnitKind::GridPartyBranch) {
+                        report.grids_without_party_branch.push(u.id.clone());
+                    }
+                }
+                UnitKind::MicroGrid if !micro_covered.get(i).copied().unwrap_or(false) => {
+                    report.micro_grids_without_party_group.push(u.id.clone());
+                }
+                UnitKind::Community
+                    if !anchored_kinds(ix).contains(&UnitKind::CommunityPartyCommittee) =>
+                {
+                    report
+                        .communities_without_party_committee
+                        .push(u.id.clone());
+                }
+                _ => {}
+            }
+        }
+        for g in &self.gaps {
+            match g {
+                OrgProblem::CompoundWithoutGrid { id } => {
+                    report.compounds_without_grid.push(id.clone());
+                }
+                OrgProblem::UnanchoredPartyUnit { id, .. } => {
+                    report.unanchored_party_units.push(id.clone());
+                }
+                _ => {}
+            }
+        }
+        for (i, o) in self.spec.offices.iter().enumerate() {
+            let oi = u32::try_from(i).unwrap_or(NONE);
+            if self.office_holder_index(oi).is_none() {
+                report.offices_without_holder.push(o.id.clone());
+            }
+        }
+        report
+    }
+
+    /// Counts and coverage together, as printed by the `fushan` example and returned by
+    /// the JSON entry point.
+    #[must_use]
+    pub fn summary(&self) -> OrgSummary {
+        OrgSummary {
+            name: self.spec.name.clone(),
+            name_en: self.spec.name_en.clone(),
+            counts: self.counts(),
+            coverage: self.coverage(),
+        }
+    }
+}
+
+fn territorial_kinds() -> Vec<UnitKind> {
+    UnitKind::ALL
+        .iter()
+        .copied()
+        .filter(|k| k.hierarchy() == Hierarchy::Territory)
+        .collect()
+}
+
+/// Counts of the parts of an organisation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Units by kind (every kind listed, zero included).
+    pub units: BTreeMap<UnitKind, usize>,
+    /// Units per routing level; `department` counts offices.
+    pub levels: BTreeMap<Level, usize>,
+    /// People by role.
+    pub people: BTreeMap<Role, usize>,
+    /// Offices.
+    pub offices: usize,
+    /// Volunteer service teams.
+    pub volunteer_teams: usize,
+    /// Members of all volunteer teams.
+    pub volunteers: u64,
+    /// Anchoring edges from party units to territorial units.
+    pub anchors: usize,
+    /// Households in all grids.
+    pub households: u64,
+}
+
+/// A unit nobody answers for at some level.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DutyGap {
+    /// The unit.
+    pub unit: UnitId,
+    /// Its kind.
+    pub kind: UnitKind,
+    /// The level at which nobody answers.
+    pub level: Level,
+}
+
+/// What the organisation leaves uncovered.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct CoverageReport {
+    /// Territorial units with no duty holder at their own level (and grids with none at
+    /// community level).
+    pub without_duty_holder: Vec<DutyGap>,
+    /// Grids no committee member liaises with (community level falls back to the
+    /// community's lead).
+    pub grids_without_liaison: Vec<UnitId>,
+    /// Offices with nobody to take their cases.
+    pub offices_without_holder: Vec<OfficeId>,
+    /// Compounds with no grid (only under [`GapPolicy::Report`]).
+    pub compounds_without_grid: Vec<UnitId>,
+    /// Party units anchored to nothing (only under [`GapPolicy::Report`]).
+    pub unanchored_party_units: Vec<UnitId>,
+    /// Communities no community party committee is built on.
+    pub communities_without_party_committee: Vec<UnitId>,
+    /// Grids no grid party branch is built on.
+    pub grids_without_party_branch: Vec<UnitId>,
+    /// Micro-grids with no building party group on them or on one of their buildings.
+    pub micro_grids_without_party_group: Vec<UnitId>,
+}
+
+/// Name, counts and coverage of an organisation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct OrgSummary {
+    /// Chinese name.
+    pub name: String,
+    /// English name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name_en: Option<String>,
+    /// Counts.
+    pub counts: Counts,
+    /// Coverage.
+    pub coverage: CoverageReport,
+}
+
+#[cfg(test)]
+mod tests;

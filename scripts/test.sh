@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Runs every test suite of gridgov: formatting and lints, the Rust tests (unit, property,
+# integration, shared vectors, doctests), the Python package's tests, and the WASM
+# package's Node tests. Installs what it needs when missing and skips what is there:
+# the wasm32 target, wasm-bindgen-cli at the version in Cargo.lock, and a virtual
+# environment with maturin and pytest.
+#
+# Usage: bash scripts/test.sh          (from anywhere inside the repository)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "toolchain"
+cargo --version
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  rustup target add wasm32-unknown-unknown
+fi
+bindgen_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+if [ -z "$bindgen_version" ]; then
+  echo "cannot find the wasm-bindgen version in Cargo.lock" >&2
+  exit 1
+fi
+if ! command -v wasm-bindgen >/dev/null 2>&1 || [ "$(wasm-bindgen --version | awk '{print $2}')" != "$bindgen_version" ]; then
+  # Not --locked: the reachable index lacks one locked transitive version (TOOLCHAIN notes).
+  cargo install wasm-bindgen-cli --version "$bindgen_version"
+fi
+export PATH="$HOME/.cargo/bin:$PATH"
+
+step "format and lints"
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "rust tests"
+cargo test --workspace
+
+step "python package"
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade "pip>=23" >/dev/null
+.venv/bin/python -m pip install --quiet --disable-pip-version-check "maturin>=1.9.4,<2" "pytest>=7"
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps ./py
+.venv/bin/python -m pytest -q py/tests
+
+step "wasm package"
+bash wasm/build.sh
+node --test wasm/tests/
+
+step "all test suites passed"

@@ -1,0 +1,215 @@
+//! Helpers for the integration tests: reading, running and (on request) re-blessing the
+//! shared vectors under `tests/vectors/`.
+//!
+//! A vector is a JSON file `{description, entry, input, output | error}`. `entry` names a
+//! JSON entry point of the core; `input` holds its named arguments. An argument that is a
+//! JSON string is passed as raw text (for vectors about unparsable input); any other value
+//! is serialised to JSON text first. `output` is the exact string the entry point returns;
+//! `error` holds the `code` and `message` of the error it returns instead.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value};
+
+/// The directory that holds the shared vectors.
+#[must_use]
+pub fn vectors_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors")
+}
+
+/// One vector file.
+#[derive(Debug, Clone)]
+pub struct Vector {
+    /// Path of the file.
+    pub path: PathBuf,
+    /// What the vector exercises and why its output is right.
+    pub description: String,
+    /// The entry point.
+    pub entry: String,
+    /// Named arguments.
+    pub input: Map<String, Value>,
+    /// What the entry point must return.
+    pub expected: Expected,
+}
+
+/// The expected result of a vector.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expected {
+    /// The exact output string.
+    Output(String),
+    /// An error with this code and message.
+    Error {
+        /// Stable error code.
+        code: String,
+        /// Exact message.
+        message: String,
+    },
+    /// Not yet blessed.
+    Missing,
+}
+
+/// Every vector file under `dir`, sorted by path.
+///
+/// # Errors
+/// A description of the first file that cannot be read or lacks a field.
+pub fn load_all(dir: &Path) -> Result<Vec<Vector>, String> {
+    let mut files = Vec::new();
+    collect(dir, &mut files).map_err(|e| format!("{}: {e}", dir.display()))?;
+    files.sort();
+    files.iter().map(|p| load(p)).collect()
+}
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect(&path, out)?;
+        } else if path.extension().is_some_and(|e| e == "json") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Reads one vector file.
+///
+/// # Errors
+/// A description of what is missing or malformed.
+pub fn load(path: &Path) -> Result<Vector, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let v: Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let field = |name: &str| {
+        v.get(name)
+            .ok_or_else(|| format!("{}: missing `{name}`", path.display()))
+    };
+    let description = field("description")?
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    if description.len() < 20 {
+        return Err(format!(
+            "{}: the description must say what the vector exercises",
+            path.display()
+        ));
+    }
+    let entry = field("entry")?.as_str().unwrap_or_default().to_owned();
+    let input = field("input")?
+        .as_object()
+        .cloned()
+        .ok_or_else(|| format!("{}: `input` must be an object", path.display()))?;
+    let expected = match (v.get("output"), v.get("error")) {
+        (Some(Value::String(s)), None) => Expected::Output(s.clone()),
+        (None, Some(e)) => Expected::Error {
+            code: e
+                .get("code")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
+            message: e
+                .get("message")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
+        },
+        (None, None) => Expected::Missing,
+        _ => {
+            return Err(format!(
+                "{}: give either `output` (a string) or `error`",
+                path.display()
+            ));
+        }
+    };
+    Ok(Vector {
+        path: path.to_owned(),
+        description,
+        entry,
+        input,
+        expected,
+    })
+}
+
+/// The text of an argument: a JSON string is raw text, anything else is serialised.
+#[must_use]
+pub fn arg_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The text of a named argument, if present and not null.
+#[must_use]
+pub fn arg(input: &Map<String, Value>, name: &str) -> Option<String> {
+    match input.get(name) {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(arg_text(v)),
+    }
+}
+
+/// Runs a vector's entry point through the core.
+///
+/// # Errors
+/// The core's error, or an unknown entry point reported as a JSON error.
+pub fn run(
+    entry: &str,
+    input: &Map<String, Value>,
+) -> Result<Result<String, gridgov::error::Error>, String> {
+    use gridgov::json;
+    Ok(match entry {
+        "org_summary" => match arg(input, "org") {
+            None => Ok(json::org_summary_json(&gridgov::OrgGraph::fushan())),
+            Some(org) => json::org_summary_json_str(&org),
+        },
+        other => return Err(format!("unknown entry point `{other}`")),
+    })
+}
+
+/// The vector's result as the runners compare it.
+#[must_use]
+pub fn actual(result: Result<String, gridgov::error::Error>) -> Expected {
+    match result {
+        Ok(s) => Expected::Output(s),
+        Err(e) => Expected::Error {
+            code: e.code().to_owned(),
+            message: e.to_string(),
+        },
+    }
+}
+
+/// Rewrites a vector file with a new expected result (for `GRIDGOV_BLESS=1`).
+///
+/// # Errors
+/// The I/O error, as text.
+pub fn bless(vector: &Vector, got: &Expected) -> Result<(), String> {
+    let mut out = Map::new();
+    out.insert(
+        "description".into(),
+        Value::String(vector.description.clone()),
+    );
+    out.insert("entry".into(), Value::String(vector.entry.clone()));
+    out.insert("input".into(), Value::Object(vector.input.clone()));
+    match got {
+        Expected::Output(s) => {
+            out.insert("output".into(), Value::String(s.clone()));
+        }
+        Expected::Error { code, message } => {
+            let mut e = Map::new();
+            e.insert("code".into(), Value::String(code.clone()));
+            e.insert("message".into(), Value::String(message.clone()));
+            out.insert("error".into(), Value::Object(e));
+        }
+        Expected::Missing => {}
+    }
+    // serde_json's map keeps keys sorted; write the top level in the documented order.
+    let mut text = String::from("{\n");
+    let keys = ["description", "entry", "input", "output", "error"];
+    let present: Vec<_> = keys.iter().filter(|k| out.contains_key(**k)).collect();
+    for (i, k) in present.iter().enumerate() {
+        let value = serde_json::to_string_pretty(&out[**k]).map_err(|e| e.to_string())?;
+        let value = value.replace('\n', "\n  ");
+        text.push_str(&format!("  \"{k}\": {value}"));
+        text.push_str(if i + 1 < present.len() { ",\n" } else { "\n" });
+    }
+    text.push_str("}\n");
+    std::fs::write(&vector.path, text).map_err(|e| format!("{}: {e}", vector.path.display()))
+}

@@ -1,0 +1,49 @@
+//! Runs every shared vector under `tests/vectors/` through the core's JSON entry points and
+//! compares exact strings. `GRIDGOV_BLESS=1` rewrites the expected results instead (review
+//! the diff: vectors prove parity across languages; unit tests prove correctness).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails loudly on the first surprise"
+)]
+
+use gridgov_tests::{Expected, actual, bless, load_all, run, vectors_dir};
+
+#[test]
+fn every_vector_gives_its_exact_output() {
+    let vectors = load_all(&vectors_dir()).unwrap();
+    assert!(!vectors.is_empty(), "no vectors found");
+    let blessing = std::env::var_os("GRIDGOV_BLESS").is_some_and(|v| v == "1");
+    let mut failures = Vec::new();
+    for v in &vectors {
+        let got = match run(&v.entry, &v.input) {
+            Ok(r) => actual(r),
+            Err(e) => {
+                failures.push(format!("{}: {e}", v.path.display()));
+                continue;
+            }
+        };
+        if blessing {
+            if got != v.expected {
+                bless(v, &got).unwrap();
+            }
+        } else if got != v.expected {
+            failures.push(format!(
+                "{}\n  expected: {:?}\n  got:      {:?}",
+                v.path.display(),
+                v.expected,
+                got
+            ));
+        } else if v.expected == Expected::Missing {
+            failures.push(format!("{}: not blessed", v.path.display()));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} vectors failed:\n{}",
+        failures.len(),
+        vectors.len(),
+        failures.join("\n")
+    );
+}
