@@ -479,6 +479,21 @@ pub enum Error {
     /// A query named something the graph does not have.
     #[error(transparent)]
     Lookup(#[from] LookupError),
+    /// A rule set could not be read or is invalid.
+    #[error(transparent)]
+    Rules(#[from] crate::rules::RuleError),
+    /// A calendar could not be read, or a time lies outside it.
+    #[error(transparent)]
+    Calendar(#[from] crate::calendar::CalendarError),
+    /// The documents of an engine do not fit together.
+    #[error(transparent)]
+    Engine(#[from] crate::engine::EngineError),
+    /// A case could not be read or does not fit.
+    #[error(transparent)]
+    Case(#[from] crate::case::CaseError),
+    /// A case could not be routed.
+    #[error(transparent)]
+    Route(#[from] crate::route::RouteError),
     /// An input document is not valid JSON or does not have the expected shape.
     #[error("{what} does not parse at line {line}, column {column}: {message}")]
     Json {
@@ -500,11 +515,15 @@ impl Error {
         match self {
             Self::Org(e) => e.code(),
             Self::Lookup(e) => e.code(),
+            Self::Rules(e) => e.code(),
+            Self::Calendar(e) => e.code(),
+            Self::Engine(e) => e.code(),
+            Self::Case(e) => e.code(),
+            Self::Route(e) => e.code(),
             Self::Json { .. } => "json",
         }
     }
 
-    #[allow(dead_code, reason = "used by the case and rule entry points")]
     pub(crate) fn json(what: &'static str, e: &serde_json::Error) -> Self {
         Self::Json {
             what,

@@ -37,7 +37,10 @@ fn check_id(value: &str, what: &'static str) -> Result<(), IdError> {
 }
 
 fn check_category(value: &str) -> Result<(), IdError> {
-    let what = "category";
+    check_snake(value, "category")
+}
+
+fn check_snake(value: &str, what: &'static str) -> Result<(), IdError> {
     let mut chars = value.chars();
     let first_ok = chars.next().is_some_and(|c| c.is_ascii_lowercase());
     if !first_ok
@@ -47,7 +50,7 @@ fn check_category(value: &str) -> Result<(), IdError> {
         return Err(IdError {
             what,
             value: truncate_for_message(value),
-            reason: "categories are snake_case: a lower-case ASCII letter, then up to 63 lower-case letters, digits or `_`",
+            reason: "names are snake_case: a lower-case ASCII letter, then up to 63 lower-case letters, digits or `_`",
         });
     }
     Ok(())
@@ -178,6 +181,26 @@ id_type!(
     Category,
     "category",
     check_category
+);
+id_type!(
+    /// A snake_case name from a rule set's vocabulary: a risk flag, a decision flag, a
+    /// grade, an attribute code, a table or row id.
+    Name,
+    "name",
+    |v| check_snake(v, "name")
+);
+id_type!(
+    /// The id of a rule-set version, a decision table or a row (`fushan-2026`,
+    /// `property-crime`).
+    RuleId,
+    "rule id",
+    |v| check_id(v, "rule id")
+);
+id_type!(
+    /// The id of a case, as the reporting system gave it.
+    CaseId,
+    "case id",
+    |v| check_id(v, "case id")
 );
 
 #[cfg(test)]

@@ -37,14 +37,30 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod calendar;
+pub mod case;
+mod engine;
 pub mod error;
+pub mod fixed;
 pub mod id;
 pub mod json;
+mod macros;
 pub mod org;
+pub mod route;
+pub mod rules;
+pub mod sim;
+pub mod time;
 
-pub use error::{IdError, LookupError, OrgError, OrgProblem};
-pub use id::{Category, OfficeId, PersonId, TeamId, UnitId};
+pub use calendar::{Calendar, TimeLimit};
+pub use case::Case;
+pub use engine::{Engine, EngineError};
+pub use error::{Error, IdError, LookupError, OrgError, OrgProblem};
+pub use fixed::Fixed2;
+pub use id::{CaseId, Category, Name, OfficeId, PersonId, RuleId, TeamId, UnitId};
 pub use org::{Level, OrgGraph, UnitKind};
+pub use route::{Decision, RouteError};
+pub use rules::RuleSet;
+pub use time::Timestamp;
 
 /// The library version.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -155,13 +155,42 @@ pub fn run(
     input: &Map<String, Value>,
 ) -> Result<Result<String, gridgov::error::Error>, String> {
     use gridgov::json;
+    let text = |name: &str| arg(input, name).unwrap_or_default();
     Ok(match entry {
         "org_summary" => match arg(input, "org") {
             None => Ok(json::org_summary_json(&gridgov::OrgGraph::fushan())),
             Some(org) => json::org_summary_json_str(&org),
         },
+        "route" => engine(input).and_then(|e| json::route_json_str(&e, &text("case"))),
+        "deadline" => engine(input).and_then(|e| json::deadline_json_str(&e, &text("deadline"))),
+        "validate_rules" => Ok(json::validate_rules_json_str(&text("rules"))),
+        "engine_warnings" => json::engine_warnings_json_str(
+            arg(input, "org").as_deref(),
+            arg(input, "rules").as_deref(),
+            arg(input, "calendar").as_deref(),
+        ),
         other => return Err(format!("unknown entry point `{other}`")),
     })
+}
+
+/// The engine a vector names: `org`, `rules` and `calendar` arguments, each defaulting to
+/// the embedded Fushan defaults.
+fn engine(input: &Map<String, Value>) -> Result<gridgov::Engine, gridgov::error::Error> {
+    static DEFAULT: std::sync::LazyLock<gridgov::Engine> =
+        std::sync::LazyLock::new(gridgov::Engine::fushan);
+    let (org, rules, calendar) = (
+        arg(input, "org"),
+        arg(input, "rules"),
+        arg(input, "calendar"),
+    );
+    if org.is_none() && rules.is_none() && calendar.is_none() {
+        return Ok(DEFAULT.clone());
+    }
+    Ok(gridgov::Engine::from_json_strs(
+        org.as_deref(),
+        rules.as_deref(),
+        calendar.as_deref(),
+    )?)
 }
 
 /// The vector's result as the runners compare it.
@@ -212,4 +241,24 @@ pub fn bless(vector: &Vector, got: &Expected) -> Result<(), String> {
     }
     text.push_str("}\n");
     std::fs::write(&vector.path, text).map_err(|e| format!("{}: {e}", vector.path.display()))
+}
+
+/// A small organisation used by tests and vectors (`tests/fixtures/small_org.json`):
+/// subdistrict `sd` with two communities, a grid in each, three micro-grids, a building,
+/// party units, people, and two offices (police work office `po`, judicial office `jo`).
+#[must_use]
+pub fn small_org() -> serde_json::Value {
+    fixture(include_str!("../fixtures/small_org.json"))
+}
+
+/// A small rule set over [`small_org`] (`tests/fixtures/small_rules.json`): categories
+/// `dispute`, `theft`, `hazard`, `other`; a `first` routing table and a `collect` table of
+/// modifiers using every attribute type and the community column.
+#[must_use]
+pub fn small_rules() -> serde_json::Value {
+    fixture(include_str!("../fixtures/small_rules.json"))
+}
+
+fn fixture(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or(serde_json::Value::Null)
 }

@@ -494,6 +494,17 @@ pub(super) fn build(spec: OrgSpec, gaps: GapPolicy) -> Result<OrgGraph, OrgError
         .map(|(i, p)| (Box::from(p.id.as_str()), ix(i)))
         .collect();
 
+    let mut office_by_kind: FxHashMap<(u32, super::OfficeKind), u32> = FxHashMap::default();
+    for (i, o) in spec.offices.iter().enumerate() {
+        let sd = o
+            .unit
+            .as_ref()
+            .and_then(|u| unit_ids.get(u.as_str()))
+            .copied()
+            .unwrap_or(NONE);
+        office_by_kind.entry((sd, o.kind)).or_insert(ix(i));
+    }
+
     Ok(OrgGraph {
         graph,
         unit_ids,
@@ -506,6 +517,7 @@ pub(super) fn build(spec: OrgSpec, gaps: GapPolicy) -> Result<OrgGraph, OrgError
         holders,
         liaison,
         office_lead,
+        office_by_kind,
         gaps: gap_problems,
         spec,
     })

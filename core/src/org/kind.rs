@@ -1,60 +1,8 @@
 //! The closed vocabularies of the organisation: unit kinds, levels, roles, duties, offices.
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
 
-use crate::error::UnknownNameError;
-
-macro_rules! named_enum {
-    (
-        $(#[$doc:meta])*
-        $name:ident, $what:literal {
-            $( $(#[$vdoc:meta])* $variant:ident = $text:literal ),+ $(,)?
-        }
-    ) => {
-        $(#[$doc])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name {
-            $( $(#[$vdoc])* $variant ),+
-        }
-
-        impl $name {
-            /// Every value, in declaration order.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The snake_case name used in JSON, Python and JS.
-            #[must_use]
-            pub const fn as_str(self) -> &'static str {
-                match self {
-                    $($name::$variant => $text),+
-                }
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = UnknownNameError;
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                match s {
-                    $($text => Ok($name::$variant),)+
-                    _ => Err(UnknownNameError {
-                        what: $what,
-                        value: crate::id::truncate_for_message(s),
-                        valid: &[$($text),+],
-                    }),
-                }
-            }
-        }
-    };
-}
+use crate::macros::named_enum;
 
 named_enum! {
     /// The kind of a unit: six territorial kinds and five party kinds.

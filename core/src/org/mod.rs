@@ -106,6 +106,8 @@ pub struct OrgGraph {
     holders: Vec<[u32; 4]>,
     liaison: Vec<u32>,
     office_lead: Vec<u32>,
+    /// The office of each kind serving each subdistrict (`NONE` for city-level offices).
+    office_by_kind: FxHashMap<(u32, OfficeKind), u32>,
     gaps: Vec<OrgProblem>,
 }
 
@@ -427,6 +429,29 @@ impl OrgGraph {
             Some(NONE) | None => None,
             Some(p) => Some(p),
         }
+    }
+
+    /// The office of `kind` that serves the subdistrict a unit lies in, else a city-level
+    /// office of that kind (one with no `unit`). The first in spec order.
+    pub(crate) fn office_for(&self, unit: Option<UnitKey>, kind: OfficeKind) -> Option<u32> {
+        let sd = unit
+            .and_then(|k| self.unit_at_level_key(k, Level::Subdistrict))
+            .map_or(NONE, |k| k.0);
+        self.office_by_kind
+            .get(&(sd, kind))
+            .or_else(|| self.office_by_kind.get(&(NONE, kind)))
+            .copied()
+    }
+
+    /// Whether the organisation has any office of `kind`.
+    #[must_use]
+    pub fn has_office_kind(&self, kind: OfficeKind) -> bool {
+        self.spec.offices.iter().any(|o| o.kind == kind)
+    }
+
+    /// An office by index in the spec's `offices`.
+    pub(crate) fn office_at(&self, i: u32) -> Option<&OfficeSpec> {
+        self.spec.offices.get(i as usize)
     }
 
     /// The offices that take cases of a category, in spec order.

@@ -1,0 +1,270 @@
+//! Cases: what residents report, through which channel, where, and the facts that decide
+//! how it is handled.
+//!
+//! A case is read from JSON (unknown fields rejected) and then checked against a rule set
+//! ([`RuleSet::check_case`](crate::rules::RuleSet::check_case)): its category, risk flags
+//! and per-category attributes must be ones the rule set declares.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::fixed::Fixed2;
+use crate::id::{CaseId, Category, Name, UnitId};
+use crate::macros::named_enum;
+use crate::time::Timestamp;
+
+named_enum! {
+    /// How a case came in.
+    Channel, "channel" {
+        /// 常态化入户走访: a grid worker's routine household visit.
+        Visit = "visit",
+        /// 城市大数据综合治理平台 APP: reported in the city governance app.
+        App = "app",
+        /// 12345 政务服务热线: the government-service hotline.
+        Hotline = "hotline",
+        /// 信访: a petition by letter or visit.
+        Petition = "petition",
+        /// 一站式服务窗口: a walk-in at the one-stop service desk.
+        WalkIn = "walk_in",
+        /// 周四律师坐班: the Thursday duty lawyer desk.
+        LawyerDesk = "lawyer_desk",
+    }
+}
+
+impl Channel {
+    /// Position in [`Channel::ALL`].
+    #[must_use]
+    pub const fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// The longest free text accepted (summary, comments), in characters.
+pub const MAX_TEXT: usize = 4000;
+
+/// Who reported a case. Personal data: redacted in public timelines and analyst exports.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reporter {
+    /// Name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Telephone number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// Resident ID number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_number: Option<String>,
+}
+
+/// The value of a per-category attribute, as given in the case.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AttrValue {
+    /// `true` or `false`.
+    Bool(bool),
+    /// A number, exact to two decimal places.
+    Number(Fixed2),
+    /// Text: a string, a choice from a list, or a timestamp.
+    Text(String),
+    /// Several choices from a list.
+    List(Vec<String>),
+}
+
+impl AttrValue {
+    /// The JSON type name, for messages.
+    #[must_use]
+    pub const fn type_name(&self) -> &'static str {
+        match self {
+            Self::Bool(_) => "a boolean",
+            Self::Number(_) => "a number",
+            Self::Text(_) => "a string",
+            Self::List(_) => "a list",
+        }
+    }
+}
+
+impl Serialize for AttrValue {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Bool(b) => s.serialize_bool(*b),
+            Self::Number(n) => s.collect_str(n),
+            Self::Text(t) => s.serialize_str(t),
+            Self::List(l) => l.serialize(s),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AttrValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = AttrValue;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a boolean, a number, a string or a list of strings")
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<AttrValue, E> {
+                Ok(AttrValue::Bool(v))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<AttrValue, E> {
+                Fixed2::deserialize(serde::de::value::I64Deserializer::new(v))
+                    .map(AttrValue::Number)
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<AttrValue, E> {
+                Fixed2::deserialize(serde::de::value::U64Deserializer::new(v))
+                    .map(AttrValue::Number)
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<AttrValue, E> {
+                Fixed2::deserialize(serde::de::value::F64Deserializer::new(v))
+                    .map(AttrValue::Number)
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<AttrValue, E> {
+                Ok(AttrValue::Text(v.to_owned()))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<AttrValue, E> {
+                Ok(AttrValue::Text(v))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<AttrValue, A::Error> {
+                let mut out = Vec::new();
+                while let Some(s) = seq.next_element::<String>()? {
+                    out.push(s);
+                }
+                Ok(AttrValue::List(out))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+fn one() -> u32 {
+    1
+}
+
+fn is_zero_u32(v: &u32) -> bool {
+    *v == 0
+}
+
+/// A case as reported.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Case {
+    /// The id the reporting system gave it.
+    pub id: CaseId,
+    /// How it came in.
+    pub channel: Channel,
+    /// Its category, from the rule set's list.
+    pub category: Category,
+    /// Where: a micro-grid (or a building in one).
+    pub location: UnitId,
+    /// How many people are involved (default 1).
+    #[serde(default = "one")]
+    pub people_involved: u32,
+    /// Money at stake, in yuan with up to two decimals (exact, in fen).
+    #[serde(default)]
+    pub amount_yuan: Fixed2,
+    /// How many times the same matter was reported before (0 for a first report).
+    #[serde(default, skip_serializing_if = "is_zero_u32")]
+    pub repeat_count: u32,
+    /// Risk flags from the rule set's list (`mass_incident`…).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub risk_flags: Vec<Name>,
+    /// Per-category attributes declared in the rule set.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, AttrValue>,
+    /// When it was reported, with the UTC offset it was reported in.
+    pub reported_at: Timestamp,
+    /// Who reported it (personal data).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reporter: Option<Reporter>,
+    /// What it is about, in the reporter's words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+}
+
+/// One thing wrong with a case.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("case `{case}`: field `{field}`: {reason}")]
+pub struct CaseProblem {
+    /// The case id.
+    pub case: String,
+    /// The field, e.g. `category` or `attributes.hazard_type`.
+    pub field: String,
+    /// What is wrong and what would be valid.
+    pub reason: String,
+}
+
+/// A case could not be read or does not fit the rule set and the organisation.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CaseError {
+    /// Not valid JSON, or not a case's shape.
+    #[error("case does not parse at line {line}, column {column}: {message}")]
+    Parse {
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What the parser said.
+        message: String,
+    },
+    /// Fields that do not fit; every problem is listed.
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Invalid(Vec<CaseProblem>),
+}
+
+impl CaseError {
+    /// A stable snake_case code.
+    #[must_use]
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Self::Parse { .. } => "case_parse",
+            Self::Invalid(_) => "case_invalid",
+        }
+    }
+
+    /// The problems (empty for a parse error).
+    #[must_use]
+    pub fn problems(&self) -> &[CaseProblem] {
+        match self {
+            Self::Parse { .. } => &[],
+            Self::Invalid(p) => p,
+        }
+    }
+}
+
+impl Case {
+    /// Reads a case from JSON.
+    ///
+    /// # Errors
+    /// [`CaseError::Parse`] with the line and column.
+    pub fn from_json_str(json: &str) -> Result<Self, CaseError> {
+        serde_json::from_str(json).map_err(|e| CaseError::Parse {
+            line: e.line(),
+            column: e.column(),
+            message: crate::error::strip_position(&e.to_string()),
+        })
+    }
+
+    /// Problems with the case that need no rule set: text lengths.
+    pub(crate) fn check_text(&self, problems: &mut Vec<CaseProblem>) {
+        let mut long = |field: &str, value: &Option<String>, max: usize| {
+            if value.as_ref().is_some_and(|v| v.chars().count() > max) {
+                problems.push(CaseProblem {
+                    case: self.id.to_string(),
+                    field: field.to_owned(),
+                    reason: format!("is longer than {max} characters"),
+                });
+            }
+        };
+        long("summary", &self.summary, MAX_TEXT);
+        if let Some(r) = &self.reporter {
+            long("reporter.name", &r.name, 200);
+            long("reporter.phone", &r.phone, 200);
+            long("reporter.id_number", &r.id_number, 200);
+        }
+    }
+}

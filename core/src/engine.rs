@@ -1,0 +1,273 @@
+//! The engine: an organisation graph, a rule set and a calendar, checked against each other.
+
+use std::str::FromStr;
+
+use crate::calendar::{Calendar, CalendarError};
+use crate::error::OrgError;
+use crate::org::{Level, OfficeKind, OrgGraph, UnitKind};
+use crate::rules::cell::Cond;
+use crate::rules::table::Column;
+use crate::rules::{Location, RuleError, RuleProblem, RuleSet};
+
+/// How a version's office name resolves in the organisation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum OfficeBinding {
+    /// An office kind: the office of that kind serving the case's subdistrict.
+    Kind(OfficeKind),
+    /// One named office.
+    Office(u32),
+}
+
+/// An organisation, a rule set and a calendar that fit together. Every decision is made here.
+#[derive(Clone, Debug)]
+pub struct Engine {
+    pub(crate) org: OrgGraph,
+    pub(crate) rules: RuleSet,
+    pub(crate) calendar: Calendar,
+    /// Per rule-set version, per office name: its binding.
+    pub(crate) offices: Vec<Vec<OfficeBinding>>,
+    warnings: Vec<RuleProblem>,
+}
+
+/// An engine could not be built.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EngineError {
+    /// The org spec.
+    #[error(transparent)]
+    Org(#[from] OrgError),
+    /// The rule set.
+    #[error(transparent)]
+    Rules(#[from] RuleError),
+    /// The calendar.
+    #[error(transparent)]
+    Calendar(#[from] CalendarError),
+    /// The rule set names offices or levels the organisation does not have.
+    #[error("the rule set does not fit the organisation: {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Mismatch(Vec<RuleProblem>),
+}
+
+impl EngineError {
+    /// A stable snake_case code.
+    #[must_use]
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Self::Org(e) => e.code(),
+            Self::Rules(e) => e.code(),
+            Self::Calendar(e) => e.code(),
+            Self::Mismatch(_) => "rules_org_mismatch",
+        }
+    }
+}
+
+impl Engine {
+    /// The embedded defaults: the Fushan organisation, the default rule set and the China
+    /// mainland calendar for 2025-2026.
+    #[must_use]
+    pub fn fushan() -> Self {
+        #[expect(
+            clippy::expect_used,
+            reason = "the embedded defaults are fixed data, checked by the test suite"
+        )]
+        Self::new(OrgGraph::fushan(), RuleSet::fushan(), Calendar::china())
+            .expect("the embedded defaults fit together")
+    }
+
+    /// Builds an engine from JSON documents; `None` takes the embedded default.
+    ///
+    /// # Errors
+    /// [`EngineError`] for the first document that does not read, or a mismatch.
+    pub fn from_json_strs(
+        org: Option<&str>,
+        rules: Option<&str>,
+        calendar: Option<&str>,
+    ) -> Result<Self, EngineError> {
+        let org = match org {
+            Some(s) => OrgGraph::from_json_str(s)?,
+            None => OrgGraph::fushan(),
+        };
+        let rules = match rules {
+            Some(s) => RuleSet::from_json_str(s)?,
+            None => RuleSet::fushan(),
+        };
+        let calendar = match calendar {
+            Some(s) => Calendar::from_json_str(s)?,
+            None => Calendar::china(),
+        };
+        Self::new(org, rules, calendar)
+    }
+
+    /// Checks that the rule set fits the organisation and builds the engine: every office a
+    /// row names is an office kind the organisation has, or one of its office ids; every
+    /// territorial level a row names has units. Rows naming a community the organisation
+    /// does not have are warned about (they never fire).
+    ///
+    /// # Errors
+    /// [`EngineError::Mismatch`] listing every problem.
+    pub fn new(org: OrgGraph, rules: RuleSet, calendar: Calendar) -> Result<Self, EngineError> {
+        let mut problems = Vec::new();
+        let mut warnings = rules.warnings().to_vec();
+        let mut offices = Vec::new();
+        let counts = org.counts();
+        for v in &rules.versions {
+            let mut bound = Vec::new();
+            for (slot, name) in v.offices.iter().enumerate() {
+                let by_id = org.office_index(name);
+                let binding = match (OfficeKind::from_str(name), by_id) {
+                    (_, Some(i)) => Some(OfficeBinding::Office(i)),
+                    (Ok(kind), None) if org.has_office_kind(kind) => {
+                        Some(OfficeBinding::Kind(kind))
+                    }
+                    _ => None,
+                };
+                match binding {
+                    Some(b) => bound.push(b),
+                    None => {
+                        let mut valid: Vec<String> = org
+                            .spec()
+                            .offices
+                            .iter()
+                            .map(|o| o.id.to_string())
+                            .collect();
+                        valid.extend(
+                            OfficeKind::ALL
+                                .iter()
+                                .filter(|k| org.has_office_kind(**k))
+                                .map(|k| k.as_str().to_owned()),
+                        );
+                        valid.sort();
+                        valid.dedup();
+                        // Name the first row that uses the office.
+                        let used_by = v.tables.iter().find_map(|t| {
+                            t.rows
+                                .iter()
+                                .find(|r| r.out.offices.iter().any(|&o| usize::from(o) == slot))
+                                .map(|r| (t.id.to_string(), r.id.to_string()))
+                        });
+                        problems.push(RuleProblem::new(
+                            "unknown_office",
+                            Location {
+                                version: Some(v.name.clone()),
+                                table: used_by.as_ref().map(|(t, _)| t.clone()),
+                                row: used_by.map(|(_, r)| r),
+                                column: Some("office".to_owned()),
+                                line: None,
+                            },
+                            format!(
+                                "office `{name}` is neither an office of the organisation nor a kind of office it has; valid: {}",
+                                valid.join(", ")
+                            ),
+                        ));
+                        bound.push(OfficeBinding::Office(u32::MAX));
+                    }
+                }
+            }
+            offices.push(bound);
+            for t in &v.tables {
+                for r in &t.rows {
+                    let loc = || Location {
+                        version: Some(v.name.clone()),
+                        table: Some(t.id.to_string()),
+                        row: Some(r.id.to_string()),
+                        column: None,
+                        line: None,
+                    };
+                    if let Some(level) = r.out.level {
+                        let has = level
+                            .unit_kind()
+                            .is_none_or(|k| counts.units.get(&k).copied().unwrap_or(0) > 0);
+                        if !has {
+                            problems.push(RuleProblem::new(
+                                "level_not_in_org",
+                                Location {
+                                    column: Some("level".to_owned()),
+                                    ..loc()
+                                },
+                                format!(
+                                    "level `{level}` has no units in the organisation `{}`",
+                                    org.name()
+                                ),
+                            ));
+                        }
+                    }
+                    for (col, cond) in t.columns.iter().zip(&r.conds) {
+                        if let (Column::Community, Cond::Text { values, .. }) = (col, cond) {
+                            for c in values.iter() {
+                                let ok = org.unit(c).is_some_and(|u| u.kind == UnitKind::Community);
+                                if !ok {
+                                    warnings.push(RuleProblem::new(
+                                        "unknown_community",
+                                        Location { column: Some("community".to_owned()), ..loc() },
+                                        format!("`{c}` is not a community of the organisation `{}`; the test never matches it", org.name()),
+                                    ));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for o in &org.spec().offices {
+            for c in &o.categories {
+                if rules.category_index(c.as_str()).is_none() {
+                    warnings.push(RuleProblem::new(
+                        "unknown_office_category",
+                        Location::default(),
+                        format!(
+                            "office `{}` takes category `{c}`, which the rule set does not declare",
+                            o.id
+                        ),
+                    ));
+                }
+            }
+        }
+        if !problems.is_empty() {
+            return Err(EngineError::Mismatch(problems));
+        }
+        Ok(Self {
+            org,
+            rules,
+            calendar,
+            offices,
+            warnings,
+        })
+    }
+
+    /// The organisation.
+    #[must_use]
+    pub fn org(&self) -> &OrgGraph {
+        &self.org
+    }
+
+    /// The rule set.
+    #[must_use]
+    pub fn rules(&self) -> &RuleSet {
+        &self.rules
+    }
+
+    /// The calendar.
+    #[must_use]
+    pub fn calendar(&self) -> &Calendar {
+        &self.calendar
+    }
+
+    /// The rule set's warnings and those about how it fits the organisation.
+    #[must_use]
+    pub fn warnings(&self) -> &[RuleProblem] {
+        &self.warnings
+    }
+
+    /// The levels that have units in the organisation, low to high (department always).
+    #[must_use]
+    pub fn levels(&self) -> Vec<Level> {
+        let counts = self.org.counts();
+        Level::ALL
+            .iter()
+            .copied()
+            .filter(|l| {
+                l.unit_kind()
+                    .is_none_or(|k| counts.units.get(&k).copied().unwrap_or(0) > 0)
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,609 @@
+//! Routing: a case comes in, the rule set decides its grade, level, handler role, office,
+//! time limit and flags, and the organisation finds the unit at that level and the person
+//! who owns the case (首办责任, first-handler responsibility).
+//!
+//! ```
+//! use gridgov::{Engine, case::Case};
+//!
+//! let engine = Engine::fushan();
+//! let case = Case::from_json_str(r#"{
+//!   "id": "demo-1", "channel": "hotline", "category": "neighbour_dispute",
+//!   "location": "fs-c01-g02-m1", "people_involved": 2,
+//!   "reported_at": "2026-03-02T09:15:00+08:00"
+//! }"#)?;
+//! let d = engine.route(&case)?;
+//! // A small neighbour dispute stays in the grid (小事不出网格), with its grid worker.
+//! assert_eq!(d.level().as_str(), "grid");
+//! assert_eq!(d.unit().map(|u| u.id.as_str()), Some("fs-c01-g02"));
+//! assert_eq!(d.handler().map(|p| p.role.as_str()), Some("grid_worker"));
+//! assert_eq!(d.rule().row, "dispute-grid");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use serde::Serialize;
+
+use crate::calendar::{CalendarError, TimeLimit};
+use crate::case::{Case, CaseError, CaseProblem};
+use crate::engine::{Engine, OfficeBinding};
+use crate::org::{Level, OfficeSpec, PersonSpec, Role, UnitKey, UnitKind, UnitSpec};
+use crate::rules::table::Facts;
+use crate::time::Timestamp;
+
+/// How many matching rows a decision keeps for its trace.
+const TRACE_HITS: usize = 16;
+
+/// A case could not be routed.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RouteError {
+    /// The case does not fit the rule set or the organisation.
+    #[error(transparent)]
+    Case(#[from] CaseError),
+    /// The case was reported before the first version of the rules took effect.
+    #[error(
+        "case `{case}` was reported on {date}, before the first rule-set version takes effect ({first})"
+    )]
+    NoVersion {
+        /// Case id.
+        case: String,
+        /// Local date it was reported.
+        date: String,
+        /// Date of the first version.
+        first: String,
+    },
+    /// No row decided the case's level and time limit.
+    #[error(
+        "no row of version `{version}` decides case `{case}` (a level and a time limit); add a catch-all row"
+    )]
+    NoDecision {
+        /// Case id.
+        case: String,
+        /// Version in force.
+        version: String,
+    },
+    /// The deadline could not be computed.
+    #[error(transparent)]
+    Calendar(#[from] CalendarError),
+}
+
+impl RouteError {
+    /// A stable snake_case code.
+    #[must_use]
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Self::Case(e) => e.code(),
+            Self::NoVersion { .. } => "no_version",
+            Self::NoDecision { .. } => "no_decision",
+            Self::Calendar(e) => e.code(),
+        }
+    }
+}
+
+/// A table row, by version, table and id, with the reason it gives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct RuleRef<'a> {
+    /// Version name.
+    #[serde(skip)]
+    pub version: &'a str,
+    /// Table id.
+    pub table: &'a str,
+    /// Row id.
+    pub row: &'a str,
+    /// The row's `why`.
+    pub why: &'a str,
+}
+
+/// The decision for one case. Borrowed from the engine and the case; nothing is allocated
+/// until a method asks for text.
+#[derive(Clone, Copy, Debug)]
+pub struct Decision<'a> {
+    engine: &'a Engine,
+    case: &'a Case,
+    version: usize,
+    grade: Option<u8>,
+    level: Level,
+    location: UnitKey,
+    unit: Option<UnitKey>,
+    office: Option<u32>,
+    /// Version office slots named by any hit, the lead's slot excluded.
+    co_offices: u64,
+    handler: Option<u32>,
+    role: Option<Role>,
+    time_limit: TimeLimit,
+    due: Timestamp,
+    flags: u64,
+    rule: (u16, u16),
+    hits: [(u16, u16); TRACE_HITS],
+    kept: u8,
+    total: u16,
+    unique_conflict: bool,
+}
+
+impl Engine {
+    /// Routes a case: checks it against the rule set and the organisation, picks the rule
+    /// version in force on its local report date, evaluates the decision tables, finds the
+    /// unit at the decided level above its micro-grid and the first handler, and counts the
+    /// deadline on the calendar.
+    ///
+    /// # Errors
+    /// [`RouteError`]: an invalid case (naming the field), no version in force, no deciding
+    /// row, or a deadline outside the calendar.
+    pub fn route<'a>(&'a self, case: &'a Case) -> Result<Decision<'a>, RouteError> {
+        let mut problems = Vec::new();
+        self.rules.case_problems(case, &mut problems);
+        case.check_text(&mut problems);
+        let location = self.check_location(case, &mut problems);
+        let (Some(location), Some(category)) =
+            (location, self.rules.category_index(case.category.as_str()))
+        else {
+            return Err(RouteError::Case(CaseError::Invalid(problems)));
+        };
+        if !problems.is_empty() {
+            return Err(RouteError::Case(CaseError::Invalid(problems)));
+        }
+        let date = case.reported_at.date_in(self.calendar.offset());
+        let Some(vi) = self.rules.version_index_on(date) else {
+            return Err(RouteError::NoVersion {
+                case: case.id.to_string(),
+                date: date.to_string(),
+                first: self
+                    .rules
+                    .versions
+                    .first()
+                    .map(|v| v.effective_from.to_string())
+                    .unwrap_or_default(),
+            });
+        };
+        let community = self
+            .org
+            .unit_at_level_key(location, Level::Community)
+            .and_then(|k| self.org.unit_by_key(k))
+            .map_or("", |u| u.id.as_str());
+        let facts = Facts {
+            category,
+            channel: case.channel.index(),
+            people: i64::from(case.people_involved),
+            amount: case.amount_yuan.hundredths(),
+            repeat: i64::from(case.repeat_count),
+            risk: self.rules.risk_mask(case),
+            community,
+            case,
+            vocab: &self.rules.vocab,
+        };
+        self.decide(case, vi, location, &facts)
+    }
+
+    /// The location as a key: a micro-grid, or a building inside one.
+    fn check_location(&self, case: &Case, problems: &mut Vec<CaseProblem>) -> Option<UnitKey> {
+        let id = case.location.as_str();
+        let reason = match self
+            .org
+            .key(id)
+            .and_then(|k| self.org.unit_by_key(k).map(|u| (k, u)))
+        {
+            Some((k, u)) if u.kind == UnitKind::MicroGrid => return Some(k),
+            Some((k, u)) if u.kind == UnitKind::Building => {
+                if self.org.unit_at_level_key(k, Level::MicroGrid).is_some() {
+                    return Some(k);
+                }
+                format!("building `{id}` is not inside a micro-grid")
+            }
+            Some((_, u)) => format!(
+                "`{id}` is a {}; a case's location is a micro-grid (or a building in one)",
+                u.kind
+            ),
+            None => format!(
+                "`{id}` is not a unit of the organisation `{}`",
+                self.org.name()
+            ),
+        };
+        problems.push(CaseProblem {
+            case: case.id.to_string(),
+            field: "location".to_owned(),
+            reason,
+        });
+        None
+    }
+
+    fn decide<'a>(
+        &'a self,
+        case: &'a Case,
+        vi: usize,
+        location: UnitKey,
+        facts: &Facts<'_>,
+    ) -> Result<Decision<'a>, RouteError> {
+        let no_decision = || RouteError::NoDecision {
+            case: case.id.to_string(),
+            version: self
+                .rules
+                .versions
+                .get(vi)
+                .map(|v| v.name.clone())
+                .unwrap_or_default(),
+        };
+        let version = self.rules.versions.get(vi).ok_or_else(no_decision)?;
+        let mut hits = [(0u16, 0u16); TRACE_HITS];
+        let mut kept = 0usize;
+        let mut total = 0u16;
+        let mut deciding: Option<(Level, u16, u16)> = None;
+        let mut grade: Option<u8> = None;
+        let mut flags = 0u64;
+        let mut office_slots = 0u64;
+        let mut first_role = None;
+        let mut first_limit = None;
+        let mut unique_conflict = false;
+        for (ti, table) in version.tables.iter().enumerate() {
+            let ti = u16::try_from(ti).unwrap_or(u16::MAX);
+            for ri in table.hits(facts) {
+                let Some(row) = table.rows.get(ri) else {
+                    continue;
+                };
+                let ri = u16::try_from(ri).unwrap_or(u16::MAX);
+                if let Some(slot) = hits.get_mut(kept) {
+                    *slot = (ti, ri);
+                    kept += 1;
+                }
+                total = total.saturating_add(1);
+                let out = &row.out;
+                if let Some(level) = out.level {
+                    if deciding.is_none_or(|(l, _, _)| level > l) {
+                        deciding = Some((level, ti, ri));
+                    }
+                }
+                if let Some(g) = out.grade {
+                    grade = Some(grade.map_or(g, |x| x.max(g)));
+                }
+                flags |= out.flags;
+                for &o in &out.offices {
+                    office_slots |= 1u64.checked_shl(u32::from(o)).unwrap_or(0);
+                }
+                first_role = first_role.or(out.role);
+                first_limit = first_limit.or(out.time_limit);
+            }
+            if table.hit_policy == crate::rules::HitPolicy::Unique && table.count_matches(facts) > 1
+            {
+                unique_conflict = true;
+            }
+        }
+        let (level, dt, dr) = deciding.ok_or_else(no_decision)?;
+        let drow = version
+            .tables
+            .get(dt as usize)
+            .and_then(|t| t.rows.get(dr as usize))
+            .ok_or_else(no_decision)?;
+        let time_limit = drow
+            .out
+            .time_limit
+            .or(first_limit)
+            .ok_or_else(no_decision)?;
+        let role = drow.out.role.or(first_role);
+        let lead_slot = drow.out.offices.first().copied();
+        if let Some(s) = lead_slot {
+            office_slots &= !(1u64.checked_shl(u32::from(s)).unwrap_or(0));
+        }
+        let office = lead_slot.and_then(|s| self.resolve_office(vi, s, location));
+        let unit = self.org.unit_at_level_key(location, level);
+        let handler = match office {
+            Some(o) => self.org.office_holder_index(o),
+            None => self.org.duty_holder_index(location, level),
+        };
+        let due = self.calendar.deadline(case.reported_at, time_limit)?;
+        Ok(Decision {
+            engine: self,
+            case,
+            version: vi,
+            grade,
+            level,
+            location,
+            unit,
+            office,
+            co_offices: office_slots,
+            handler,
+            role,
+            time_limit,
+            due,
+            flags,
+            rule: (dt, dr),
+            hits,
+            kept: u8::try_from(kept).unwrap_or(u8::MAX),
+            total,
+            unique_conflict,
+        })
+    }
+
+    fn resolve_office(&self, version: usize, slot: u8, location: UnitKey) -> Option<u32> {
+        match self.offices.get(version)?.get(usize::from(slot))? {
+            OfficeBinding::Office(i) => Some(*i).filter(|i| *i != u32::MAX),
+            OfficeBinding::Kind(k) => self.org.office_for(Some(location), *k),
+        }
+    }
+}
+
+impl<'a> Decision<'a> {
+    fn version_rules(&self) -> Option<&'a crate::rules::Version> {
+        self.engine.rules.versions.get(self.version)
+    }
+
+    /// The case decided.
+    #[must_use]
+    pub fn case(&self) -> &'a Case {
+        self.case
+    }
+
+    /// The rule-set version that decided.
+    #[must_use]
+    pub fn version(&self) -> &'a str {
+        self.version_rules().map_or("", |v| v.name.as_str())
+    }
+
+    /// The grade (分级), if any row gave one.
+    #[must_use]
+    pub fn grade(&self) -> Option<&'a str> {
+        self.grade
+            .and_then(|g| self.engine.rules.vocab.grades.get(usize::from(g)))
+            .map(String::as_str)
+    }
+
+    /// The level that handles the case.
+    #[must_use]
+    pub fn level(&self) -> Level {
+        self.level
+    }
+
+    /// The unit at that level above the case's micro-grid (`None` at department level).
+    #[must_use]
+    pub fn unit(&self) -> Option<&'a UnitSpec> {
+        self.unit.and_then(|k| self.engine.org.unit_by_key(k))
+    }
+
+    /// The micro-grid (or building) the case is in.
+    #[must_use]
+    pub fn location(&self) -> Option<&'a UnitSpec> {
+        self.engine.org.unit_by_key(self.location)
+    }
+
+    /// The lead office, when a row names one.
+    #[must_use]
+    pub fn office(&self) -> Option<&'a OfficeSpec> {
+        self.office.and_then(|o| self.engine.org.office_at(o))
+    }
+
+    /// The offices that decide together with the lead (联合会商), in rule order.
+    #[must_use]
+    pub fn co_offices(&self) -> Vec<&'a OfficeSpec> {
+        let mut out: Vec<&'a OfficeSpec> = Vec::new();
+        for slot in 0..64u8 {
+            if self.co_offices & (1u64 << slot) == 0 {
+                continue;
+            }
+            if let Some(o) = self
+                .engine
+                .resolve_office(self.version, slot, self.location)
+                .and_then(|i| self.engine.org.office_at(i))
+            {
+                if Some(o.id.as_str()) != self.office().map(|l| l.id.as_str())
+                    && !out.iter().any(|x| x.id == o.id)
+                {
+                    out.push(o);
+                }
+            }
+        }
+        out
+    }
+
+    /// The first handler (首办责任人): the lead office's holder, else the duty holder of the
+    /// unit at the decided level. `None` when nobody is assigned there.
+    #[must_use]
+    pub fn handler(&self) -> Option<&'a PersonSpec> {
+        self.handler.and_then(|p| self.engine.org.person_at(p))
+    }
+
+    /// The handler role the deciding row names.
+    #[must_use]
+    pub fn role(&self) -> Option<Role> {
+        self.role
+    }
+
+    /// The time limit.
+    #[must_use]
+    pub fn time_limit(&self) -> TimeLimit {
+        self.time_limit
+    }
+
+    /// The deadline, in the calendar's offset.
+    #[must_use]
+    pub fn due(&self) -> Timestamp {
+        self.due
+    }
+
+    /// The decision's flags, in the rule set's order.
+    #[must_use]
+    pub fn flags(&self) -> Vec<&'a str> {
+        self.engine
+            .rules
+            .vocab
+            .flags
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| self.flags & (1u64 << i) != 0)
+            .map(|(_, f)| f.as_str())
+            .collect()
+    }
+
+    /// Whether the decision carries a flag.
+    #[must_use]
+    pub fn has_flag(&self, flag: &str) -> bool {
+        self.engine
+            .rules
+            .vocab
+            .flags
+            .iter()
+            .position(|f| f == flag)
+            .is_some_and(|i| self.flags & (1u64 << i) != 0)
+    }
+
+    fn rule_ref(&self, (t, r): (u16, u16)) -> Option<RuleRef<'a>> {
+        let v = self.version_rules()?;
+        let table = v.tables.get(usize::from(t))?;
+        let row = table.rows.get(usize::from(r))?;
+        Some(RuleRef {
+            version: v.name.as_str(),
+            table: table.id.as_str(),
+            row: row.id.as_str(),
+            why: row.why.as_str(),
+        })
+    }
+
+    /// The deciding row: the one that set the level.
+    #[must_use]
+    pub fn rule(&self) -> RuleRef<'a> {
+        self.rule_ref(self.rule).unwrap_or(RuleRef {
+            version: "",
+            table: "",
+            row: "",
+            why: "",
+        })
+    }
+
+    /// Every row that matched, in evaluation order (the first 16).
+    #[must_use]
+    pub fn hits(&self) -> Vec<RuleRef<'a>> {
+        self.hits
+            .iter()
+            .take(usize::from(self.kept))
+            .filter_map(|h| self.rule_ref(*h))
+            .collect()
+    }
+
+    /// A readable explanation: for each row that matched, which cells matched with the
+    /// case's values, and why the row exists.
+    #[must_use]
+    pub fn trace(&self) -> Vec<String> {
+        let Some(v) = self.version_rules() else {
+            return Vec::new();
+        };
+        let engine = self.engine;
+        let case = self.case;
+        let community = engine
+            .org
+            .unit_at_level_key(self.location, Level::Community)
+            .and_then(|k| engine.org.unit_by_key(k))
+            .map_or("", |u| u.id.as_str());
+        let facts = Facts {
+            category: engine
+                .rules
+                .category_index(case.category.as_str())
+                .unwrap_or(0),
+            channel: case.channel.index(),
+            people: i64::from(case.people_involved),
+            amount: case.amount_yuan.hundredths(),
+            repeat: i64::from(case.repeat_count),
+            risk: engine.rules.risk_mask(case),
+            community,
+            case,
+            vocab: &engine.rules.vocab,
+        };
+        let mut lines: Vec<String> = self
+            .hits
+            .iter()
+            .take(usize::from(self.kept))
+            .filter_map(|&(t, r)| {
+                v.tables
+                    .get(usize::from(t))
+                    .map(|tab| tab.explain(usize::from(r), &facts))
+            })
+            .collect();
+        if usize::from(self.total) > usize::from(self.kept) {
+            lines.push(format!(
+                "… and {} more matching rows",
+                usize::from(self.total) - usize::from(self.kept)
+            ));
+        }
+        if self.unique_conflict {
+            lines.push(
+                "more than one row of a `unique` table matched; the first was used".to_owned(),
+            );
+        }
+        let year = self.due.date_in(engine.calendar.offset()).ymd().0;
+        let reported = case.reported_at.date_in(engine.calendar.offset()).ymd().0;
+        for y in [reported, year] {
+            if !engine.calendar.has_year(y)
+                && !lines
+                    .iter()
+                    .any(|l| l.contains(&format!("no holiday data for {y}")))
+            {
+                lines.push(format!(
+                    "the calendar has no holiday data for {y}; only weekends were skipped"
+                ));
+            }
+        }
+        lines
+    }
+
+    /// The decision as the JSON the entry points return (compact, fields in a fixed order).
+    #[must_use]
+    pub fn to_json(&self) -> String {
+        crate::json::to_json(&self.view())
+    }
+
+    /// The serialisable view of the decision.
+    #[must_use]
+    pub fn view(&self) -> DecisionView<'a> {
+        DecisionView {
+            case: self.case.id.as_str(),
+            version: self.version(),
+            grade: self.grade(),
+            level: self.level,
+            unit: self.unit().map(|u| u.id.as_str()),
+            unit_name: self.unit().map(|u| u.name.as_str()),
+            office: self.office().map(|o| o.id.as_str()),
+            co_offices: self
+                .co_offices()
+                .into_iter()
+                .map(|o| o.id.as_str())
+                .collect(),
+            handler: self.handler().map(|p| p.id.as_str()),
+            handler_role: self.handler().map(|p| p.role),
+            time_limit: self.time_limit,
+            due: self.due,
+            flags: self.flags(),
+            rule: self.rule(),
+            trace: self.trace(),
+        }
+    }
+}
+
+/// The JSON shape of a decision.
+#[derive(Clone, Debug, Serialize)]
+pub struct DecisionView<'a> {
+    /// Case id.
+    pub case: &'a str,
+    /// Version that decided.
+    pub version: &'a str,
+    /// Grade.
+    pub grade: Option<&'a str>,
+    /// Level.
+    pub level: Level,
+    /// Unit at that level (null at department level).
+    pub unit: Option<&'a str>,
+    /// Its Chinese name.
+    pub unit_name: Option<&'a str>,
+    /// Lead office.
+    pub office: Option<&'a str>,
+    /// Co-deciding offices.
+    pub co_offices: Vec<&'a str>,
+    /// First handler (person id).
+    pub handler: Option<&'a str>,
+    /// The first handler's role.
+    pub handler_role: Option<Role>,
+    /// Time limit.
+    pub time_limit: TimeLimit,
+    /// Deadline.
+    pub due: Timestamp,
+    /// Flags.
+    pub flags: Vec<&'a str>,
+    /// Deciding row.
+    pub rule: RuleRef<'a>,
+    /// Explanation.
+    pub trace: Vec<String>,
+}

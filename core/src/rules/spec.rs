@@ -1,0 +1,181 @@
+//! The rule-set document (JSON): vocabularies, attributes, and dated versions of decision
+//! tables. Unknown fields are rejected everywhere.
+
+use serde::{Deserialize, Serialize};
+
+use crate::id::{Category, Name, RuleId};
+use crate::macros::named_enum;
+use crate::time::Date;
+
+/// The rule-set format this version of the library reads.
+pub const RULES_FORMAT: u32 = 1;
+
+/// A whole rule set.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSetSpec {
+    /// Format version; must be [`RULES_FORMAT`].
+    pub format: u32,
+    /// Name of the rule set.
+    pub name: String,
+    /// What the rule set is for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Case categories (网格事项), in order.
+    pub categories: Vec<Term<Category>>,
+    /// Grades (分级), from the least to the most serious.
+    pub grades: Vec<Term<Name>>,
+    /// Risk flags a case may carry (风险隐患).
+    #[serde(default)]
+    pub risk_flags: Vec<Term<Name>>,
+    /// Flags a decision may carry besides the built-in `joint_consultation` and
+    /// `long_term_mechanism`.
+    #[serde(default)]
+    pub flags: Vec<Term<Name>>,
+    /// Per-category typed attributes (like Open311 service attributes).
+    #[serde(default)]
+    pub attributes: Vec<AttributeSpec>,
+    /// Dated versions; the one in force at a case's `reported_at` applies.
+    pub versions: Vec<VersionSpec>,
+}
+
+/// A term of a vocabulary: an id with a Chinese and an English name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Term<T> {
+    /// The id used in cases and cells.
+    pub id: T,
+    /// Chinese name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// English name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_en: Option<String>,
+}
+
+named_enum! {
+    /// The type of an attribute's values (after Open311's service definitions).
+    Datatype, "datatype" {
+        /// Free text.
+        String = "string",
+        /// A number with up to two decimal places.
+        Number = "number",
+        /// An RFC 3339 timestamp with an offset.
+        Datetime = "datetime",
+        /// One value from `values`.
+        Singlevaluelist = "singlevaluelist",
+        /// Several values from `values`.
+        Multivaluelist = "multivaluelist",
+        /// `true` or `false`.
+        Boolean = "boolean",
+    }
+}
+
+/// A typed attribute that cases of some categories carry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AttributeSpec {
+    /// The attribute's key in a case's `attributes`, and its column name `attr.<code>`.
+    pub code: Name,
+    /// The categories that carry it; empty for every category.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub categories: Vec<Category>,
+    /// The type of its values.
+    pub datatype: Datatype,
+    /// Whether a case of those categories must give it.
+    #[serde(default)]
+    pub required: bool,
+    /// The allowed values of a list attribute.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<Name>,
+    /// What the attribute means.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// A version of the rules, in force from `effective_from` until the next version.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VersionSpec {
+    /// Version name, e.g. `fushan-2026`.
+    pub name: RuleId,
+    /// The first local date (in the calendar's offset) the version applies to.
+    pub effective_from: Date,
+    /// What changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Decision tables, evaluated in order and merged (see [`crate::rules`]).
+    pub tables: Vec<TableSpec>,
+}
+
+named_enum! {
+    /// How a table's matching rows are used.
+    HitPolicy, "hit policy" {
+        /// At most one row should match; overlapping rows are warned about at load, and
+        /// the first matching row is used.
+        Unique = "unique",
+        /// The first matching row, in order.
+        First = "first",
+        /// Every matching row.
+        Collect = "collect",
+    }
+}
+
+named_enum! {
+    /// An output column of a decision table.
+    Output, "output column" {
+        /// The grade (分级).
+        Grade = "grade",
+        /// The level that handles the case.
+        Level = "level",
+        /// The role of the first handler.
+        Role = "role",
+        /// The office or offices; the first leads, the others join (联合会商).
+        Office = "office",
+        /// The time limit.
+        TimeLimit = "time_limit",
+        /// Decision flags.
+        Flags = "flags",
+    }
+}
+
+/// A decision table: given as `inputs`, `outputs` and `rows`, or as CSV text in `csv`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TableSpec {
+    /// Table id, unique in its version.
+    pub id: RuleId,
+    /// What the table decides.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// How matching rows are used.
+    pub hit_policy: HitPolicy,
+    /// Input columns: case facts (`category`, `channel`, `people_involved`, `amount_yuan`,
+    /// `repeat_count`, `risk_flags`, `community`, `attr.<code>`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inputs: Vec<String>,
+    /// Output columns.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outputs: Vec<String>,
+    /// Rows, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rows: Vec<RowSpec>,
+    /// The whole table as CSV: a header `id, when:<input>…, then:<output>…, why` and one
+    /// line per row. Use instead of `inputs`, `outputs` and `rows`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub csv: Option<String>,
+}
+
+/// One row: when every cell matches, the outputs apply.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RowSpec {
+    /// Row id, unique in its table.
+    pub id: RuleId,
+    /// One cell per input column.
+    pub when: Vec<String>,
+    /// One cell per output column; empty for "no opinion".
+    pub then: Vec<String>,
+    /// Why the row exists: shown to residents and auditors with every decision.
+    pub why: String,
+}

@@ -1,0 +1,487 @@
+#!/usr/bin/env python3
+"""Writes the inputs and descriptions of the routing, calendar and rule-validation vectors.
+
+Run from the repository root, then fill in the expected outputs with the Rust runner and
+review the diff:
+
+    python3 tests/vectors/generate.py
+    GRIDGOV_BLESS=1 cargo test -p gridgov-tests --test vectors
+
+Vectors prove that Rust, Python and JS return the same bytes; the unit tests in
+tests/tests/default_rules.rs, tests/tests/routing.rs and core/src/calendar/tests.rs assert
+the decisions by hand. Each description says which row or rule a vector exercises and why
+its output is right. Existing expected outputs are kept when a file is rewritten.
+"""
+
+import copy
+import json
+import pathlib
+
+ROOT = pathlib.Path(__file__).resolve().parent
+FIXTURES = ROOT.parent / "fixtures"
+SMALL_ORG = json.loads((FIXTURES / "small_org.json").read_text(encoding="utf-8"))
+SMALL_RULES = json.loads((FIXTURES / "small_rules.json").read_text(encoding="utf-8"))
+
+written = []
+
+
+def write(path, description, entry, inputs):
+    p = ROOT / path
+    p.parent.mkdir(parents=True, exist_ok=True)
+    old = {}
+    if p.exists():
+        old = json.loads(p.read_text(encoding="utf-8"))
+    v = {"description": description, "entry": entry, "input": inputs}
+    if old.get("input") == inputs:
+        for k in ("output", "error"):
+            if k in old:
+                v[k] = old[k]
+    p.write_text(json.dumps(v, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    written.append(p)
+
+
+# ---------------------------------------------------------------- calendar (deadline)
+
+def deadline(name, start, limit, why, pauses=None, calendar=None):
+    d = {"start": start, "time_limit": limit}
+    if pauses is not None:
+        d["pauses"] = pauses
+    inputs = {"deadline": d}
+    if calendar is not None:
+        inputs["calendar"] = calendar
+    write(f"calendar/{name}.json", f"deadline: {limit} from {start}. {why}", "deadline", inputs)
+
+
+deadline("wh-morning", "2026-03-02T08:30:00+08:00", "2 working hours",
+         "Monday 08:30 plus two hours inside the morning period: 10:30.")
+deadline("wh-lunch-break", "2026-03-02T09:15:00+08:00", "4 working hours",
+         "2h45 until the 12:00 lunch break, the remaining 1h15 from 14:00: 15:15.")
+deadline("wh-start-in-lunch", "2026-03-02T12:30:00+08:00", "1 working hour",
+         "Reported during the lunch break: the clock starts at 14:00, due 15:00.")
+deadline("wh-ends-at-noon", "2026-03-02T11:00:00+08:00", "1 working hour",
+         "A deadline that lands on the end of the morning period stays at 12:00, not 14:00.")
+deadline("wh-ends-at-close", "2026-03-02T16:30:00+08:00", "1 working hour",
+         "Lands on the close of business: 17:30 the same day.")
+deadline("wh-one-minute-past-noon", "2026-03-02T11:01:00+08:00", "1 working hour",
+         "One minute more than the morning holds: 14:01.")
+deadline("wh-after-hours", "2026-03-02T20:00:00+08:00", "4 working hours",
+         "Reported at night: the clock starts Tuesday 08:30; 3h30 to noon, 30 min after lunch: 14:30.")
+deadline("wh-before-hours", "2026-03-03T06:00:00+08:00", "1 working hour",
+         "Reported before opening: Tuesday 08:30 + 1h = 09:30.")
+deadline("wh-weekend", "2026-03-06T16:00:00+08:00", "4 working hours",
+         "Friday 16:00: 1h30 on Friday, the weekend skipped, 2h30 on Monday: 11:00.")
+deadline("wh-reported-saturday", "2026-03-07T10:00:00+08:00", "1 working hour",
+         "Reported on Saturday: the clock starts Monday 08:30: 09:30.")
+deadline("wh-national-day", "2026-09-30T16:00:00+08:00", "4 working hours",
+         "1h30 on 09-30, then the National Day holiday 10-01..07: 2h30 on Thursday 10-08: 11:00.")
+deadline("wh-spring-festival-makeup", "2026-02-13T17:00:00+08:00", "1 working hour",
+         "Friday 17:00: 30 min, then Saturday 02-14 is a make-up working day (调休): 09:00.")
+deadline("wh-spring-festival", "2026-02-14T17:00:00+08:00", "1 working hour",
+         "Make-up Saturday 17:00: 30 min, then Spring Festival 02-15..23: Tuesday 02-24 09:00.")
+deadline("wh-new-year-makeup-sunday", "2026-01-03T10:00:00+08:00", "4 working hours",
+         "01-03 is a New Year holiday; Sunday 01-04 is a make-up working day: 14:30 on 01-04.")
+deadline("wh-seconds-round-up", "2026-03-02T09:15:30+08:00", "1 working hour",
+         "The clock starts at the next whole minute (09:16): due 10:16.")
+deadline("wh-utc-input", "2026-03-02T01:15:00Z", "4 working hours",
+         "01:15Z is 09:15 in China; the deadline is shown in the calendar's +08:00: 15:15.")
+deadline("wh-long", "2026-03-02T09:00:00+08:00", "40 working hours",
+         "Monday 09:00 leaves 6h30 that day, Tuesday to Friday take 28h, and the last 5h30 run from Monday 03-09 08:30 to 16:00 (across lunch).")
+deadline("wd-one", "2026-03-02T08:30:00+08:00", "1 working day",
+         "The start day is not counted: the close of Tuesday 03-03, 17:30.")
+deadline("wd-one-late", "2026-03-02T17:29:00+08:00", "1 working day",
+         "Whatever the hour, the start day is not counted: Tuesday 17:30.")
+deadline("wd-friday", "2026-03-06T09:00:00+08:00", "1 working day",
+         "Friday: the next working day is Monday 03-09, 17:30.")
+deadline("wd-fifteen", "2026-03-02T10:00:00+08:00", "15 working days",
+         "Fifteen working days after Monday 03-02 end on Monday 03-23 at 17:30.")
+deadline("wd-national-day-makeup", "2026-09-30T16:00:00+08:00", "3 working days",
+         "After 09-30: 10-08 (Thu), 10-09 (Fri), 10-10 (make-up Saturday): 10-10 17:30.")
+deadline("wd-on-holiday", "2026-10-03T10:00:00+08:00", "1 working day",
+         "Reported on a holiday: the first working day after it (10-08) is day 1.")
+deadline("wd-before-spring-festival", "2026-02-13T10:00:00+08:00", "2 working days",
+         "After 02-13: make-up Saturday 02-14, then Spring Festival to 02-23: Tuesday 02-24 17:30.")
+deadline("wd-qingming-2025", "2025-04-03T10:00:00+08:00", "1 working day",
+         "Qingming 2025-04-04..06: the next working day is Monday 04-07.")
+deadline("wd-labour-day-2025", "2025-04-30T10:00:00+08:00", "2 working days",
+         "Labour Day 2025-05-01..05, so Tuesday 05-06 and Wednesday 05-07: 05-07 17:30.")
+deadline("wd-makeup-2025-04-27", "2025-04-25T10:00:00+08:00", "1 working day",
+         "Sunday 2025-04-27 is a make-up working day: it is day 1.")
+deadline("wd-dragon-boat-2026", "2026-06-18T10:00:00+08:00", "1 working day",
+         "Dragon Boat 2026-06-19..21: the next working day is Monday 06-22.")
+deadline("wd-mid-autumn-makeup-2026", "2026-09-18T10:00:00+08:00", "1 working day",
+         "Sunday 2026-09-20 is a make-up working day: due 09-20 17:30.")
+deadline("wd-2025-national-day", "2025-09-30T10:00:00+08:00", "1 working day",
+         "National Day and Mid-Autumn 2025-10-01..08: the next working day is Thursday 10-09.")
+deadline("wd-2025-makeup-10-11", "2025-10-10T10:00:00+08:00", "1 working day",
+         "Saturday 2025-10-11 is a make-up working day: due 10-11 17:30.")
+deadline("wd-year-end-2025", "2025-12-31T10:00:00+08:00", "1 working day",
+         "New Year 2026-01-01..03, make-up Sunday 01-04: due 2026-01-04 17:30.")
+deadline("hours-wall", "2026-03-06T16:00:00+08:00", "48 hours",
+         "Plain hours run on the wall clock, weekends included: Sunday 16:00.")
+deadline("hours-chinese", "2026-09-30T16:00:00+08:00", "24小时",
+         "A time limit in Chinese (24小时) is 24 wall-clock hours, holiday or not; printed as `24 hours`.")
+deadline("days-plain", "2026-03-02T10:00:00+08:00", "15 days",
+         "Calendar days: the start day not counted, the 15th day is Tuesday 03-17, ending at 24:00.")
+deadline("days-ends-on-holiday", "2026-09-16T10:00:00+08:00", "15 days",
+         "The 15th day is 10-01, a holiday: the period ends with the first working day after it (10-08), at 24:00.")
+deadline("days-ends-on-saturday", "2026-03-02T10:00:00+08:00", "5 days",
+         "The 5th day is Saturday 03-07: the period ends with Monday 03-09 at 24:00.")
+deadline("days-chinese", "2026-03-02T10:00:00+08:00", "60天",
+         "60 calendar days (60天): the 60th day is 05-01, a holiday, so the period ends with 05-06 at 24:00.")
+deadline("pause-full-day", "2026-03-02T09:00:00+08:00", "4 working hours",
+         "Due 15:00 without a pause; paused Monday 10:00 to Tuesday 10:00 (one full working day of 420 min), so due Tuesday 15:00.",
+         pauses=[{"from": "2026-03-02T10:00:00+08:00", "to": "2026-03-03T10:00:00+08:00"}])
+deadline("pause-over-lunch", "2026-03-02T09:00:00+08:00", "4 working hours",
+         "A pause over the lunch break stops no working time: still due 15:00.",
+         pauses=[{"from": "2026-03-02T12:00:00+08:00", "to": "2026-03-02T14:00:00+08:00"}])
+deadline("pause-open", "2026-03-02T09:00:00+08:00", "4 working hours",
+         "An open pause (缓办, not yet resumed): the clock is stopped, so there is no deadline (due null, paused true).",
+         pauses=[{"from": "2026-03-02T10:00:00+08:00"}])
+deadline("pause-after-due", "2026-03-02T09:00:00+08:00", "4 working hours",
+         "A pause that begins after the deadline does not revive it: still 15:00.",
+         pauses=[{"from": "2026-03-02T15:30:00+08:00", "to": "2026-03-02T16:00:00+08:00"}])
+deadline("pause-two", "2026-03-02T09:00:00+08:00", "4 working hours",
+         "Two 30-minute pauses, given out of order, add an hour: 16:00.",
+         pauses=[{"from": "2026-03-02T10:30:00+08:00", "to": "2026-03-02T11:00:00+08:00"},
+                 {"from": "2026-03-02T09:30:00+08:00", "to": "2026-03-02T10:00:00+08:00"}])
+deadline("pause-wall-clock", "2026-03-06T16:00:00+08:00", "48 hours",
+         "On a wall-clock limit a 12-hour pause adds 12 hours: Monday 04:00.",
+         pauses=[{"from": "2026-03-07T00:00:00+08:00", "to": "2026-03-07T12:00:00+08:00"}])
+deadline("pause-working-days", "2026-03-02T10:00:00+08:00", "3 working days",
+         "Due Thursday 17:30; a pause over Tuesday and Wednesday (two working days of working time) moves it to Monday 03-09 17:30.",
+         pauses=[{"from": "2026-03-03T08:30:00+08:00", "to": "2026-03-04T17:30:00+08:00"}])
+
+six_day = {
+    "format": 1, "name": "six-day week", "utc_offset": "+08:00",
+    "working_hours": [["09:00", "17:00"]], "weekend": ["sunday"], "years": {}
+}
+deadline("custom-six-day-week", "2026-03-06T13:00:00+08:00", "8 working hours",
+         "A custom calendar with one 09:00-17:00 period and only Sunday off: Friday 13:00 + 8h = Saturday 13:00.",
+         calendar=six_day)
+utc_cal = {
+    "format": 1, "name": "UTC office", "utc_offset": "+00:00",
+    "working_hours": [["09:00", "12:00"], ["13:00", "17:00"]], "years": {}
+}
+deadline("custom-utc-offset", "2026-03-02T09:00:00+08:00", "2 working hours",
+         "A calendar in UTC: 09:00+08:00 is 01:00Z, before opening; the clock starts 09:00Z and the deadline is shown in +00:00: 11:00.",
+         calendar=utc_cal)
+
+
+def deadline_error(name, raw, why, calendar=None):
+    inputs = {"deadline": raw}
+    if calendar is not None:
+        inputs["calendar"] = calendar
+    write(f"calendar/{name}.json", why, "deadline", inputs)
+
+
+deadline_error("error-bad-limit", '{"start": "2026-03-02T09:00:00+08:00", "time_limit": "3 fortnights"}',
+               "deadline: an unknown time limit unit is a JSON error naming the value and the valid forms.")
+deadline_error("error-zero-limit", '{"start": "2026-03-02T09:00:00+08:00", "time_limit": "0 working days"}',
+               "deadline: a time limit of zero is refused: amounts run from 1 to 10000.")
+deadline_error("error-no-offset", '{"start": "2026-03-02T09:00:00", "time_limit": "1 working day"}',
+               "deadline: a start without a UTC offset is refused; the message says an offset is required.")
+deadline_error("error-out-of-range", '{"start": "2099-12-31T17:00:00+08:00", "time_limit": "2 working days"}',
+               "deadline: the calendar counts 2000-2099; a deadline past 2099 is an out-of-range error.")
+deadline_error("error-unknown-field", '{"start": "2026-03-02T09:00:00+08:00", "time_limit": "1 working day", "tz": "Asia/Shanghai"}',
+               "deadline: unknown fields are rejected, naming the field.")
+deadline_error("error-bad-calendar", '{"start": "2026-03-02T09:00:00+08:00", "time_limit": "1 working day"}',
+               "deadline on a calendar whose make-up working day 2026-03-02 is a Monday: the engine is refused with calendar_invalid.",
+               calendar={"format": 1, "name": "bad", "utc_offset": "+08:00", "working_hours": [["08:30", "12:00"]],
+                         "years": {"2026": {"holidays": [], "makeup_workdays": ["2026-03-02"]}}})
+
+# ---------------------------------------------------------------- routing, Fushan defaults
+
+BASE_CASE = {
+    "id": "v1", "channel": "app", "category": "neighbour_dispute",
+    "location": "fs-c04-g03-m2", "reported_at": "2026-03-02T09:00:00+08:00",
+}
+
+
+def route(name, why, **fields):
+    case = dict(BASE_CASE)
+    case["id"] = name
+    case.update(fields)
+    write(f"route/fushan/{name}.json", why, "route", {"case": case})
+
+
+R = "fushan-2026 routing"
+M = "fushan-2026 modifiers"
+route("mass-30", f"{R}/mass: 30 people (>= 30) make a mass matter: subdistrict, comprehensive governance office leads with petitions and judicial offices (joint_consultation), 1 working day.",
+      people_involved=30)
+route("mass-29", f"{R}/dispute-community-people: 29 people is one short of `>= 30`, so the dispute stays in the community with the liaison committee member.",
+      people_involved=29)
+route("mass-any-category", f"{R}/mass: the mass row has `-` for category, so 45 people on a livelihood matter also go to the subdistrict.",
+      category="livelihood", people_involved=45)
+route("property-crime", f"{R}/property-crime: property crime goes to the police work office at department level; unit null, handler the office's lead.",
+      category="property_crime", amount_yuan="800")
+route("property-crime-mass", f"{R}/mass: 30 people take a property crime out of `< 30` and into the mass row.",
+      category="property_crime", people_involved=30)
+route("public-security", f"{R}/public-security: public order goes to the police work office, 1 working day.",
+      category="public_security", people_involved=3)
+route("debt-9999.99", f"{R}/dispute-grid: a debt of 9999.99 yuan is below 10000, so it stays with the grid worker (3 working days).",
+      category="debt_dispute", amount_yuan="9999.99")
+route("debt-10000", f"{R}/legal-lawyer: exactly 10000 yuan is in [10000..500000): the duty lawyer desk leads at community level, litigation_guidance.",
+      category="debt_dispute", amount_yuan=10000)
+route("wage-499999.99", f"{R}/legal-lawyer: 499999.99 yuan is still inside [10000..500000).",
+      category="labour_wage", amount_yuan="499999.99")
+route("wage-500000", f"{R}/legal-major: 500000 yuan (>= 500000) goes to the judicial office with the duty lawyer at subdistrict level, 10 working days.",
+      category="labour_wage", amount_yuan="500000.00")
+route("petition-4", f"{R}/petition: a petition by 4 people (< 5) is handled at community level within 60 calendar days; the 60th day is a holiday, so the period ends with 05-06.",
+      category="petition", channel="petition", people_involved=4)
+route("petition-5", f"{R}/petition-prominent: 5 people (in [5..30)) make a prominent petition problem: petitions office leads a joint consultation, 15 working days.",
+      category="petition", channel="petition", people_involved=5)
+route("dispute-4", f"{R}/dispute-grid: 4 people (< 5) and no money: the grid worker mediates (小事不出网格).",
+      people_involved=4)
+route("dispute-5", f"{R}/dispute-community-people: 5 people (in [5..30)): the community, with the committee member who liaises with grid fs-c04-g03.",
+      people_involved=5)
+route("debt-5-people", f"{R}/debt-community-people: a debt dispute of 5 people under 10000 yuan stays in the community.",
+      category="debt_dispute", people_involved=5, amount_yuan="9999.99")
+route("debt-5-people-10000", f"{R}/legal-lawyer: with 10000 yuan the same dispute goes to the duty lawyer (the earlier row wins).",
+      category="debt_dispute", people_involved=5, amount_yuan=10000)
+route("property-9999.99", f"{R}/dispute-grid: property management over 9999.99 yuan stays in the grid.",
+      category="property_management", amount_yuan="9999.99")
+route("property-10000", f"{R}/dispute-community-amount: 10000 yuan (>= 10000) takes it to the community.",
+      category="property_management", amount_yuan="10000")
+route("hazard-electrical", f"{R}/hazard: an electrical hazard is checked by the grid worker within 4 working hours (09:00 → 15:00 across lunch).",
+      category="safety_hazard", attributes={"hazard_type": "electrical"})
+route("hazard-gas", f"{M}/gas-or-fire: a gas hazard (attr.hazard_type gas) is raised to the community within 4 working hours with early_intervention.",
+      category="safety_hazard", attributes={"hazard_type": "gas"})
+route("hazard-fire", f"{M}/gas-or-fire: fire is the other value of the `gas, fire` cell.",
+      category="safety_hazard", attributes={"hazard_type": "fire"})
+route("livelihood-4", f"{R}/livelihood-micro: 4 people, no money: settled on the spot in micro-grid fs-c04-g03-m2 by its grid worker.",
+      category="livelihood", people_involved=4)
+route("environment-5", f"{R}/livelihood-grid-people: 5 people (in [5..30)) take an environment matter to the grid.",
+      category="environment", people_involved=5)
+route("environment-10000", f"{R}/livelihood-grid-amount: 10000 yuan (>= 10000) takes an environment matter to the grid.",
+      category="environment", amount_yuan=10000)
+route("environment-9999.99", f"{R}/livelihood-micro: 9999.99 yuan (< 10000) stays in the micro-grid.",
+      category="environment", amount_yuan="9999.99")
+for cat in ["health_care", "medical_insurance", "housing"]:
+    route(f"services-{cat}", f"{R}/services: {cat} is one of the service categories: grid worker, 3 working days.",
+          category=cat)
+route("party-building", f"{R}/party-building: party building is handled in the grid, 5 working days.",
+      category="party_building")
+route("governance", f"{R}/governance: comprehensive governance starts with the grid worker, 3 working days.",
+      category="comprehensive_governance")
+route("other", f"{R}/other: the catch-all row: the grid worker owns it (首办责任), 3 working days.",
+      category="other")
+route("repeat-1", f"{M}/third-report does not fire at repeat_count 1 (`>= 2`): the dispute stays in the grid.",
+      repeat_count=1)
+route("repeat-2", f"{M}/third-report: the third report (repeat_count 2) raises the case to the community with long_term_mechanism, 5 working days.",
+      repeat_count=2)
+route("repeat-police", f"{M}/third-report adds long_term_mechanism to a property crime but the department level is higher, so routing/property-crime decides.",
+      category="property_crime", repeat_count=3)
+route("repeat-petition", f"{M}/third-report names community, the same level as routing/petition; the earlier hit wins the tie, so 60 days stay and the flag is added.",
+      category="petition", repeat_count=2)
+route("risk-mass", f"{M}/mass-risk: mass_incident raises the case to the subdistrict: critical, joint_consultation and early_intervention, 4 working hours.",
+      risk_flags=["mass_incident"])
+route("risk-extreme", f"{M}/mass-risk: extreme_behaviour is the second value of the cell.",
+      risk_flags=["extreme_behaviour"])
+route("risk-public-safety", f"{M}/public-safety-risk: the comprehensive governance office leads at subdistrict level within 4 working hours.",
+      risk_flags=["public_safety"])
+route("risk-vulnerable", f"{M}/vulnerable: only adds early_intervention; routing/dispute-grid still decides.",
+      risk_flags=["vulnerable_person"])
+route("risk-media", f"{R}/dispute-grid: media_attention is a known risk flag that no row tests, so nothing changes.",
+      risk_flags=["media_attention"])
+route("risk-two", f"{M}/mass-risk and public-safety-risk both name subdistrict; mass-risk comes first and decides; the comprehensive governance office is the lead of mass-risk and is not repeated as a co-office.",
+      risk_flags=["mass_incident", "public_safety"])
+route("lawyer-desk", f"{M}/lawyer-desk: a case raised at the lawyer desk keeps the duty lawyer as co-office with litigation_guidance; the grid worker stays first handler.",
+      channel="lawyer_desk")
+route("shijiazhuang-property", f"{M}/shijiazhuang-property: property management in Shijiazhuang community (fs-c02) is taken at community level, 3 working days.",
+      category="property_management", location="fs-c02-g01-m1")
+route("tiexi-property", f"{R}/dispute-grid: the same matter in Tiexi community (fs-c01) is not touched by the Shijiazhuang row and stays in the grid.",
+      category="property_management", location="fs-c01-g01-m1")
+route("another-community", f"{R}/dispute-grid: in micro-grid fs-c07-g02-m1 the unit at grid level is fs-c07-g02 and its grid worker handles the case.",
+      location="fs-c07-g02-m1")
+route("version-2025-6-people", "fushan-2025 routing (CSV)/dispute-grid: on 2025-12-31 23:59 local, 6 people are under the 2025 threshold of 10, so the grid.",
+      people_involved=6, reported_at="2025-12-31T23:59:00+08:00")
+route("version-2026-6-people", f"{R}/dispute-community-people: at 2026-01-01 00:00 local the 2026 version applies and 6 people (>= 5) go to the community.",
+      people_involved=6, reported_at="2026-01-01T00:00:00+08:00")
+route("version-utc-boundary", f"{R}: 2025-12-31T16:00Z is 2026-01-01 00:00 in China, so the 2026 version applies.",
+      people_involved=6, reported_at="2025-12-31T16:00:00Z")
+route("version-utc-before", "fushan-2025 routing: 2025-12-31T15:59:59Z is still 2025-12-31 in China.",
+      people_involved=6, reported_at="2025-12-31T15:59:59Z")
+route("version-2025-lawyer-15000", "fushan-2025 routing/dispute-grid: in 2025 the lawyer took debts from 20000 yuan; 15000 stays in the grid.",
+      category="debt_dispute", amount_yuan=15000, reported_at="2025-06-02T09:00:00+08:00")
+route("version-2025-lawyer-20000", "fushan-2025 routing/legal-lawyer: 20000 yuan is in [20000..500000).",
+      category="debt_dispute", amount_yuan=20000, reported_at="2025-06-02T09:00:00+08:00")
+route("version-2025-hazard", "fushan-2025 routing/hazard: in 2025 hazards had 1 working day.",
+      category="safety_hazard", attributes={"hazard_type": "other"}, reported_at="2025-06-02T09:00:00+08:00")
+route("version-2025-no-shijiazhuang", "fushan-2025 has no Shijiazhuang modifier: the property matter in fs-c02 stays in the grid.",
+      category="property_management", location="fs-c02-g01-m1", reported_at="2025-06-02T09:00:00+08:00")
+route("deadline-weekend", f"{R}/dispute-grid: 3 working days from Friday 16:00 skip the weekend: Wednesday 03-11 17:30.",
+      reported_at="2026-03-06T16:00:00+08:00")
+route("deadline-holiday", f"{R}/hazard: 4 working hours from 09-30 16:00 run into the National Day holiday: 10-08 11:00.",
+      category="safety_hazard", attributes={"hazard_type": "other"}, reported_at="2026-09-30T16:00:00+08:00")
+route("deadline-makeup", f"{R}/livelihood-micro: 2 working days after Friday 02-13: make-up Saturday 02-14, then Spring Festival, so Tuesday 02-24.",
+      category="livelihood", reported_at="2026-02-13T10:00:00+08:00")
+route("no-holiday-data", f"{R}/dispute-grid in 2027: the calendar has no 2027 holidays, which the trace says; only weekends are skipped.",
+      reported_at="2027-03-01T09:00:00+08:00")
+route("all-channels-visit", f"{R}/dispute-grid: the channel `visit` changes nothing for a small dispute.", channel="visit")
+route("all-channels-hotline", f"{R}/dispute-grid: the channel `hotline` changes nothing for a small dispute.", channel="hotline")
+route("all-channels-walk-in", f"{R}/dispute-grid: the channel `walk_in` changes nothing for a small dispute.", channel="walk_in")
+route("reporter-and-summary", f"{R}/dispute-grid: the reporter's personal data and the summary do not appear in the decision.",
+      reporter={"name": "张三", "phone": "13800000000", "id_number": "370883199001011234"}, summary="楼上漏水")
+route("amount-number", f"{R}/dispute-community-amount: an amount given as a JSON number with two decimals (10000.5) is read exactly.",
+      category="property_management", amount_yuan=10000.5)
+
+
+def route_error(name, why, raw):
+    write(f"route/errors/{name}.json", why, "route", {"case": raw})
+
+
+route_error("unknown-category", "route: an unknown category is a case_invalid error naming the field and listing the 16 valid categories.",
+            json.dumps({**BASE_CASE, "category": "noise"}))
+route_error("location-not-micro-grid", "route: a grid is not a valid location; the error names the field and says a micro-grid (or a building in one) is needed.",
+            json.dumps({**BASE_CASE, "location": "fs-c04-g03"}))
+route_error("unknown-location", "route: a location that is not in the organisation.",
+            json.dumps({**BASE_CASE, "location": "fs-c99-g01-m1"}))
+route_error("negative-amount", "route: a negative amount is refused with the field named.",
+            json.dumps({**BASE_CASE, "amount_yuan": "-1.00"}))
+route_error("three-decimals", "route: an amount with three decimal places is a parse error (fen is the smallest unit).",
+            json.dumps({**BASE_CASE, "amount_yuan": "12.345"}))
+route_error("no-offset", "route: reported_at without a UTC offset is a parse error saying an offset is required.",
+            json.dumps({**BASE_CASE, "reported_at": "2026-03-02T09:00:00"}))
+route_error("unknown-channel", "route: an unknown channel is a parse error listing the six channels.",
+            json.dumps({**BASE_CASE, "channel": "fax"}))
+route_error("unknown-field", "route: unknown fields are rejected.",
+            json.dumps({**BASE_CASE, "priority": "high"}))
+route_error("unknown-risk-flag", "route: an unknown risk flag is refused, listing the valid ones.",
+            json.dumps({**BASE_CASE, "risk_flags": ["angry"]}))
+route_error("missing-required-attribute", "route: safety_hazard requires attr hazard_type.",
+            json.dumps({**BASE_CASE, "category": "safety_hazard"}))
+route_error("wrong-attribute-value", "route: hazard_type must be one of its list values.",
+            json.dumps({**BASE_CASE, "category": "safety_hazard", "attributes": {"hazard_type": "flood"}}))
+route_error("attribute-of-other-category", "route: property_company belongs to property_management, not to neighbour_dispute.",
+            json.dumps({**BASE_CASE, "attributes": {"property_company": "X"}}))
+route_error("before-first-version", "route: a case from 2024 predates the first version (2025-01-01): no_version.",
+            json.dumps({**BASE_CASE, "reported_at": "2024-12-31T09:00:00+08:00"}))
+route_error("not-json", "route: text that is not JSON is a case_parse error with line and column.",
+            "{\"id\": \"x\",\n \"channel\": ")
+route_error("several-problems", "route: every problem is listed: unknown category, negative amount and a location that is a community.",
+            json.dumps({**BASE_CASE, "category": "noise", "amount_yuan": "-5", "location": "fs-c02"}))
+route_error("people-negative", "route: people_involved is a whole number of zero or more; -1 is a parse error.",
+            json.dumps({**BASE_CASE, "people_involved": -1}))
+route_error("people-huge", "route: people_involved above 4294967295 does not fit and is a parse error, not a crash.",
+            json.dumps({**BASE_CASE, "people_involved": 99999999999}))
+route_error("amount-huge", "route: an amount beyond 10^15 yuan is refused as too large.",
+            json.dumps({**BASE_CASE, "amount_yuan": "99999999999999999999"}))
+
+# ---------------------------------------------------------------- routing, small engine
+
+SMALL = {"org": SMALL_ORG, "rules": SMALL_RULES}
+SMALL_CASE = {"id": "s", "channel": "app", "category": "other", "location": "m1",
+              "reported_at": "2026-03-02T09:00:00+08:00"}
+
+
+def small(name, why, inputs=None, **fields):
+    case = dict(SMALL_CASE)
+    case["id"] = name
+    case.update(fields)
+    base = copy.deepcopy(SMALL if inputs is None else inputs)
+    base["case"] = case
+    write(f"route/small/{name}.json", why, "route", base)
+
+
+S = "small rules (tests/fixtures)"
+small("micro-grid-falls-back-to-grid-worker", f"{S} routing/small: micro-grid m1 has no worker of its own, so grid g1's worker w1 is the first handler.")
+small("micro-grid-own-worker", f"{S} routing/small: micro-grid m2 has its own worker wm2.", location="m2")
+small("building-location", f"{S} routing/small: building b1 lies in micro-grid m2, so m2 and wm2.", location="b1")
+small("community-liaison", f"{S} routing/big-dispute: 5 people → community c1; its grid's liaison cm1 handles it.",
+      category="dispute", people_involved=5)
+small("community-lead-fallback", f"{S} routing/big-dispute in c2: grid g2 has no liaison, so the community lead cm2 handles it.",
+      category="dispute", people_involved=5, location="m3")
+small("department-office", f"{S} routing/theft: department level, office po, handler its first staff pol.", category="theft")
+small("collect-raises-level", f"{S} modifiers/fire names grid, above routing/small's micro_grid, so it decides; its office po leads and the time limit comes from the earliest hit (2 working days).",
+      risk_flags=["fire"])
+small("collect-highest-wins", f"{S} modifiers/mass (subdistrict) beats fire (grid); fire's office po joins as co-office; flags joint_consultation and urgent.",
+      risk_flags=["fire", "mass_incident"])
+small("fill-time-limit-from-collect", f"{S} routing/money-dispute has no time limit; in community c2 the collect row c2-all supplies 3 working days; office jo leads.",
+      category="dispute", amount_yuan=5000, location="m3")
+small("no-decision", f"{S} routing/money-dispute in c1: no hit gives a time limit, so the case gets a no_decision error.",
+      category="dispute", amount_yuan=5000)
+small("attr-number-below", f"{S} modifiers/big-hazard needs attr.size >= 100.5; 100.49 does not match.",
+      category="hazard", attributes={"size": 100.49})
+small("attr-number-at", f"{S} modifiers/big-hazard: attr.size 100.50 (given as text) matches >= 100.5.",
+      category="hazard", attributes={"size": "100.50"})
+small("attr-multivalue", f"{S} modifiers/gas: attr.kinds contains gas, so urgent.",
+      category="hazard", attributes={"kinds": ["water", "gas"]})
+small("attr-datetime-before", f"{S} modifiers/old: seen 2025-12-31T15:59:59Z is before 2026-01-01 local, so long_term_mechanism.",
+      category="hazard", attributes={"seen": "2025-12-31T15:59:59Z"})
+small("attr-datetime-at", f"{S} modifiers/old does not fire at exactly 2026-01-01 00:00 local (`<` is strict).",
+      category="hazard", attributes={"seen": "2025-12-31T16:00:00Z"})
+small("attr-boolean", f"{S} modifiers/indoor: attr.indoor true raises the hazard to the community.",
+      category="hazard", attributes={"indoor": True})
+small("attr-string", f"{S} modifiers/who: tenant is in `landlord, tenant`, so jo joins as co-office.",
+      category="hazard", attributes={"who": "tenant"})
+small("attr-missing", f"{S} routing/small: without attributes only `-` cells match; nothing in modifiers fires.",
+      category="hazard")
+unique = copy.deepcopy(SMALL)
+unique["rules"]["versions"][0]["tables"][0]["hit_policy"] = "unique"
+small("unique-conflict", f"{S} with routing as a unique table: theft matches rows theft and small; the first is used and the trace says so.",
+      inputs=unique, category="theft")
+kind_office = copy.deepcopy(SMALL)
+kind_office["rules"]["versions"][0]["tables"][0]["rows"][0]["then"][3] = "police_work_office"
+small("office-by-kind", f"{S} with the theft row naming the office kind police_work_office: it resolves to the subdistrict's office po.",
+      inputs=kind_office, category="theft")
+bad_office = copy.deepcopy(SMALL)
+bad_office["rules"]["versions"][0]["tables"][0]["rows"][0]["then"][3] = "petitions_office"
+small("unknown-office", f"{S} with the theft row naming petitions_office, which the organisation lacks: the engine is refused (rules_org_mismatch) naming the row.",
+      inputs=bad_office, category="theft")
+small("custom-calendar", f"{S} on a calendar with a 6-day week: 2 working days after Friday 03-06 are Saturday and Monday.",
+      inputs={**copy.deepcopy(SMALL), "calendar": six_day}, reported_at="2026-03-06T10:00:00+08:00")
+
+# ---------------------------------------------------------------- rule validation
+
+
+def rules_vector(name, why, rules):
+    write(f"rules/{name}.json", why, "validate_rules", {"rules": rules})
+
+
+rules_vector("default-clean", "validate_rules on the default rule set: no errors, no warnings.",
+             json.loads((ROOT.parent.parent / "core/data/rules/default.json").read_text(encoding="utf-8")))
+rules_vector("small-clean", "validate_rules on the small fixture rule set: clean.", SMALL_RULES)
+
+
+def mutated(edit):
+    r = copy.deepcopy(SMALL_RULES)
+    edit(r)
+    return r
+
+
+def t0(r):
+    return r["versions"][0]["tables"][0]
+
+
+rules_vector("unknown-category-in-cell", "validate_rules: a category cell naming `noise` is an unknown_value error at version v1, table routing, row theft, column category.",
+             mutated(lambda r: t0(r)["rows"][0]["when"].__setitem__(0, "noise")))
+rules_vector("bad-cell", "validate_rules: `>== 5` is not a comparison: bad_cell with table, row and column.",
+             mutated(lambda r: t0(r)["rows"][1]["when"].__setitem__(1, ">== 5")))
+rules_vector("bad-range", "validate_rules: a range without its closing bracket is bad_cell.",
+             mutated(lambda r: t0(r)["rows"][1]["when"].__setitem__(1, "[5..9")))
+rules_vector("bad-time-limit", "validate_rules: `2 weeks` is not a time limit: bad_time_limit naming the column.",
+             mutated(lambda r: t0(r)["rows"][3]["then"].__setitem__(4, "2 weeks")))
+rules_vector("unknown-level", "validate_rules: `village` is not a level.",
+             mutated(lambda r: t0(r)["rows"][3]["then"].__setitem__(1, "village")))
+rules_vector("unknown-column", "validate_rules: an input column `age` is unknown; the message lists the valid columns including attr.* ones.",
+             mutated(lambda r: t0(r)["inputs"].__setitem__(1, "age")))
+rules_vector("row-width", "validate_rules: a row with two `when` cells in a three-column table.",
+             mutated(lambda r: t0(r)["rows"][2].__setitem__("when", ["dispute", "< 5"])))
+rules_vector("department-without-office", "validate_rules: a department-level row without an office.",
+             mutated(lambda r: t0(r)["rows"][0]["then"].__setitem__(3, "")))
+rules_vector("version-order", "validate_rules: a second version dated before the first is version_order.",
+             mutated(lambda r: r["versions"].append({**copy.deepcopy(r["versions"][0]), "name": "v0", "effective_from": "2025-01-01"})))
+rules_vector("overlap-warning", "validate_rules: moving the catch-all `small` to the top hides every later row: three unreachable_row warnings.",
+             mutated(lambda r: t0(r)["rows"].insert(0, t0(r)["rows"].pop())))
+rules_vector("crossing-overlap", "validate_rules: a row `theft-small` (theft, < 5) after `big-dispute` is fine, but changing big-dispute to category `-` makes it cross theft and money-dispute: overlap warnings with an example.",
+             mutated(lambda r: t0(r)["rows"][1]["when"].__setitem__(0, "-")))
+rules_vector("never-fires", "validate_rules: a cell `[9..3]` admits nothing: never_fires warning.",
+             mutated(lambda r: t0(r)["rows"][1]["when"].__setitem__(1, "[9..3]")))
+rules_vector("no-catch-all", "validate_rules: without the catch-all row `small` the version warns no_catch_all.",
+             mutated(lambda r: t0(r)["rows"].pop()))
+rules_vector("not-json", "validate_rules: text that is not JSON is reported as a rules_parse error in the list, never thrown.",
+             "{\"format\": 1,")
+rules_vector("unknown-field", "validate_rules: an unknown field in a table is a rules_parse error naming it, with its line and column (the input is raw text so positions are the same in every language).",
+             json.dumps(mutated(lambda r: t0(r).__setitem__("priority", 1)), ensure_ascii=False, indent=1))
+
+print(f"wrote {len(written)} vector inputs")
