@@ -46,6 +46,6 @@ fi
 
 step "wasm package"
 bash wasm/build.sh
-node --test wasm/tests/
+node --test --test-reporter=spec wasm/tests/
 
 step "all test suites passed"

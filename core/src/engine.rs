@@ -141,7 +141,7 @@ impl Engine {
                         let used_by = v.tables.iter().find_map(|t| {
                             t.rows
                                 .iter()
-                                .find(|r| r.out.offices.iter().any(|&o| usize::from(o) == slot))
+                                .find(|r| r.out.offices & (1u64 << slot) != 0)
                                 .map(|r| (t.id.to_string(), r.id.to_string()))
                         });
                         problems.push(RuleProblem::new(

@@ -120,6 +120,13 @@ pub fn validate_rules_json_str(rules_json: &str) -> String {
     to_json(&RuleSet::validate_json_str(rules_json))
 }
 
+/// An engine's warnings as JSON: the rule set's and those about how it fits the
+/// organisation, each with its `code`, `location` and `message`.
+#[must_use]
+pub fn warnings_json(engine: &Engine) -> String {
+    to_json(&engine.warnings())
+}
+
 /// Builds an engine from JSON documents (`None` for the embedded defaults) and returns
 /// its warnings as JSON: the rule set's and those about how it fits the organisation.
 ///
@@ -131,5 +138,5 @@ pub fn engine_warnings_json_str(
     calendar: Option<&str>,
 ) -> Result<String, Error> {
     let engine = Engine::from_json_strs(org, rules, calendar)?;
-    Ok(to_json(&engine.warnings()))
+    Ok(warnings_json(&engine))
 }

@@ -79,6 +79,24 @@ impl RouteError {
     }
 }
 
+/// The rows a table contributes: its first match, or all of them.
+enum Hits<'t> {
+    First(Option<usize>),
+    All(crate::rules::table::Matches<'t>),
+}
+
+impl Iterator for Hits<'_> {
+    type Item = usize;
+
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        match self {
+            Hits::First(f) => f.take(),
+            Hits::All(m) => m.next(),
+        }
+    }
+}
+
 /// A table row, by version, table and id, with the reason it gives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct RuleRef<'a> {
@@ -93,30 +111,77 @@ pub struct RuleRef<'a> {
     pub why: &'a str,
 }
 
+/// A case checked against the rule set and the organisation and resolved to indices:
+/// ready for the decision tables. Made by [`Engine::prepare`].
+#[derive(Clone, Copy, Debug)]
+pub struct Prepared<'a> {
+    facts: Facts<'a>,
+    location: UnitKey,
+    version: u16,
+}
+
+impl<'a> Prepared<'a> {
+    /// The case.
+    #[must_use]
+    pub fn case(&self) -> &'a Case {
+        self.facts.case
+    }
+}
+
+/// What the decision tables decided for a prepared case, before the organisation and the
+/// calendar are asked: level, grade, time limit, flags and the rows that matched.
+/// Made by [`Engine::evaluate`]; it allocates nothing.
+#[derive(Clone, Copy, Debug)]
+pub struct Verdict {
+    version: usize,
+    level: Level,
+    grade: Option<u8>,
+    rule: (u16, u16),
+    time_limit: TimeLimit,
+    role: Option<Role>,
+    flags: u64,
+    /// The deciding row's lead office slot.
+    lead: Option<u8>,
+    /// Office slots named by any hit, the lead's excluded.
+    co_offices: u64,
+    hits: [(u16, u16); TRACE_HITS],
+    kept: u8,
+    total: u16,
+    unique_conflict: bool,
+}
+
+impl Verdict {
+    /// The level that handles the case.
+    #[must_use]
+    pub fn level(&self) -> Level {
+        self.level
+    }
+
+    /// The time limit.
+    #[must_use]
+    pub fn time_limit(&self) -> TimeLimit {
+        self.time_limit
+    }
+
+    /// The position of the deciding row: (table, row) in the version in force.
+    #[must_use]
+    pub fn rule_position(&self) -> (usize, usize) {
+        (usize::from(self.rule.0), usize::from(self.rule.1))
+    }
+}
+
 /// The decision for one case. Borrowed from the engine and the case; nothing is allocated
 /// until a method asks for text.
 #[derive(Clone, Copy, Debug)]
 pub struct Decision<'a> {
     engine: &'a Engine,
     case: &'a Case,
-    version: usize,
-    grade: Option<u8>,
-    level: Level,
+    verdict: Verdict,
     location: UnitKey,
     unit: Option<UnitKey>,
     office: Option<u32>,
-    /// Version office slots named by any hit, the lead's slot excluded.
-    co_offices: u64,
     handler: Option<u32>,
-    role: Option<Role>,
-    time_limit: TimeLimit,
     due: Timestamp,
-    flags: u64,
-    rule: (u16, u16),
-    hits: [(u16, u16); TRACE_HITS],
-    kept: u8,
-    total: u16,
-    unique_conflict: bool,
 }
 
 impl Engine {
@@ -129,6 +194,18 @@ impl Engine {
     /// [`RouteError`]: an invalid case (naming the field), no version in force, no deciding
     /// row, or a deadline outside the calendar.
     pub fn route<'a>(&'a self, case: &'a Case) -> Result<Decision<'a>, RouteError> {
+        let prepared = self.prepare(case)?;
+        let verdict = self.evaluate(&prepared)?;
+        self.resolve(&prepared, verdict)
+    }
+
+    /// Checks a case against the rule set and the organisation and resolves what the
+    /// tables read: its category, location, community and the version in force.
+    ///
+    /// # Errors
+    /// [`RouteError::Case`] listing every problem with its field, or
+    /// [`RouteError::NoVersion`].
+    pub fn prepare<'a>(&'a self, case: &'a Case) -> Result<Prepared<'a>, RouteError> {
         let mut problems = Vec::new();
         self.rules.case_problems(case, &mut problems);
         case.check_text(&mut problems);
@@ -142,7 +219,7 @@ impl Engine {
             return Err(RouteError::Case(CaseError::Invalid(problems)));
         }
         let date = case.reported_at.date_in(self.calendar.offset());
-        let Some(vi) = self.rules.version_index_on(date) else {
+        let Some(version) = self.rules.version_index_on(date) else {
             return Err(RouteError::NoVersion {
                 case: case.id.to_string(),
                 date: date.to_string(),
@@ -154,23 +231,38 @@ impl Engine {
                     .unwrap_or_default(),
             });
         };
+        Ok(Prepared {
+            facts: self.facts(case, category, location, version),
+            location,
+            version: u16::try_from(version).unwrap_or(u16::MAX),
+        })
+    }
+
+    fn facts<'a>(
+        &'a self,
+        case: &'a Case,
+        category: usize,
+        location: UnitKey,
+        version: usize,
+    ) -> Facts<'a> {
         let community = self
             .org
             .unit_at_level_key(location, Level::Community)
             .and_then(|k| self.org.unit_by_key(k))
             .map_or("", |u| u.id.as_str());
-        let facts = Facts {
-            category,
-            channel: case.channel.index(),
-            people: i64::from(case.people_involved),
-            amount: case.amount_yuan.hundredths(),
-            repeat: i64::from(case.repeat_count),
-            risk: self.rules.risk_mask(case),
-            community,
+        let attrs = self
+            .rules
+            .versions
+            .get(version)
+            .map_or(&[][..], |v| v.attrs.as_slice());
+        Facts::new(
             case,
-            vocab: &self.rules.vocab,
-        };
-        self.decide(case, vi, location, &facts)
+            category,
+            community,
+            self.rules.risk_mask(case),
+            &self.rules.vocab,
+            attrs,
+        )
     }
 
     /// The location as a key: a micro-grid, or a building inside one.
@@ -179,18 +271,17 @@ impl Engine {
         let reason = match self
             .org
             .key(id)
-            .and_then(|k| self.org.unit_by_key(k).map(|u| (k, u)))
+            .and_then(|k| self.org.kind_of(k).map(|kind| (k, kind)))
         {
-            Some((k, u)) if u.kind == UnitKind::MicroGrid => return Some(k),
-            Some((k, u)) if u.kind == UnitKind::Building => {
+            Some((k, UnitKind::MicroGrid)) => return Some(k),
+            Some((k, UnitKind::Building)) => {
                 if self.org.unit_at_level_key(k, Level::MicroGrid).is_some() {
                     return Some(k);
                 }
                 format!("building `{id}` is not inside a micro-grid")
             }
-            Some((_, u)) => format!(
-                "`{id}` is a {}; a case's location is a micro-grid (or a building in one)",
-                u.kind
+            Some((_, kind)) => format!(
+                "`{id}` is a {kind}; a case's location is a micro-grid (or a building in one)"
             ),
             None => format!(
                 "`{id}` is not a unit of the organisation `{}`",
@@ -205,15 +296,44 @@ impl Engine {
         None
     }
 
-    fn decide<'a>(
+    /// The first row of one table (by position in the version in force) that matches a
+    /// prepared case, whatever the table's hit policy: what a `first` table decides.
+    #[must_use]
+    pub fn table_first_match(&self, prepared: &Prepared<'_>, table: usize) -> Option<usize> {
+        self.rules
+            .versions
+            .get(usize::from(prepared.version))
+            .and_then(|v| v.tables.get(table))
+            .and_then(|t| t.first_match(&prepared.facts))
+    }
+
+    /// The rows of one table (by position in the version in force) that match a prepared
+    /// case, lowest first, whatever the table's hit policy. For looking at one table on its
+    /// own, as a back-test does; allocates nothing.
+    pub fn table_matches<'a>(
         &'a self,
-        case: &'a Case,
-        vi: usize,
-        location: UnitKey,
-        facts: &Facts<'_>,
-    ) -> Result<Decision<'a>, RouteError> {
+        prepared: &'a Prepared<'a>,
+        table: usize,
+    ) -> impl Iterator<Item = usize> + 'a {
+        self.rules
+            .versions
+            .get(usize::from(prepared.version))
+            .and_then(|v| v.tables.get(table))
+            .map(|t| t.matching(&prepared.facts))
+            .into_iter()
+            .flatten()
+    }
+
+    /// Evaluates the decision tables of the version in force for a prepared case and merges
+    /// the hits (see [`crate::rules`]). Allocates nothing.
+    ///
+    /// # Errors
+    /// [`RouteError::NoDecision`] when no hit gives a level and a time limit.
+    pub fn evaluate(&self, prepared: &Prepared<'_>) -> Result<Verdict, RouteError> {
+        let vi = usize::from(prepared.version);
+        let facts = &prepared.facts;
         let no_decision = || RouteError::NoDecision {
-            case: case.id.to_string(),
+            case: prepared.case().id.to_string(),
             version: self
                 .rules
                 .versions
@@ -234,7 +354,18 @@ impl Engine {
         let mut unique_conflict = false;
         for (ti, table) in version.tables.iter().enumerate() {
             let ti = u16::try_from(ti).unwrap_or(u16::MAX);
-            for ri in table.hits(facts) {
+            let first_only = table.hit_policy != crate::rules::HitPolicy::Collect;
+            let matching = if first_only {
+                if table.hit_policy == crate::rules::HitPolicy::Unique
+                    && table.matching(facts).several()
+                {
+                    unique_conflict = true;
+                }
+                Hits::First(table.first_match(facts))
+            } else {
+                Hits::All(table.matching(facts))
+            };
+            for ri in matching {
                 let Some(row) = table.rows.get(ri) else {
                     continue;
                 };
@@ -254,15 +385,12 @@ impl Engine {
                     grade = Some(grade.map_or(g, |x| x.max(g)));
                 }
                 flags |= out.flags;
-                for &o in &out.offices {
-                    office_slots |= 1u64.checked_shl(u32::from(o)).unwrap_or(0);
-                }
+                office_slots |= out.offices;
                 first_role = first_role.or(out.role);
                 first_limit = first_limit.or(out.time_limit);
-            }
-            if table.hit_policy == crate::rules::HitPolicy::Unique && table.count_matches(facts) > 1
-            {
-                unique_conflict = true;
+                if first_only {
+                    break;
+                }
             }
         }
         let (level, dt, dr) = deciding.ok_or_else(no_decision)?;
@@ -276,38 +404,58 @@ impl Engine {
             .time_limit
             .or(first_limit)
             .ok_or_else(no_decision)?;
-        let role = drow.out.role.or(first_role);
-        let lead_slot = drow.out.offices.first().copied();
-        if let Some(s) = lead_slot {
+        let lead = drow.out.lead_office;
+        if let Some(s) = lead {
             office_slots &= !(1u64.checked_shl(u32::from(s)).unwrap_or(0));
         }
-        let office = lead_slot.and_then(|s| self.resolve_office(vi, s, location));
-        let unit = self.org.unit_at_level_key(location, level);
-        let handler = match office {
-            Some(o) => self.org.office_holder_index(o),
-            None => self.org.duty_holder_index(location, level),
-        };
-        let due = self.calendar.deadline(case.reported_at, time_limit)?;
-        Ok(Decision {
-            engine: self,
-            case,
+        Ok(Verdict {
             version: vi,
-            grade,
             level,
-            location,
-            unit,
-            office,
-            co_offices: office_slots,
-            handler,
-            role,
-            time_limit,
-            due,
-            flags,
+            grade,
             rule: (dt, dr),
+            time_limit,
+            role: drow.out.role.or(first_role),
+            flags,
+            lead,
+            co_offices: office_slots,
             hits,
             kept: u8::try_from(kept).unwrap_or(u8::MAX),
             total,
             unique_conflict,
+        })
+    }
+
+    /// Completes a verdict with the organisation and the calendar: the unit at the decided
+    /// level, the lead office, the first handler and the deadline.
+    ///
+    /// # Errors
+    /// [`RouteError::Calendar`] when the deadline falls outside the calendar.
+    pub fn resolve<'a>(
+        &'a self,
+        prepared: &Prepared<'a>,
+        verdict: Verdict,
+    ) -> Result<Decision<'a>, RouteError> {
+        let location = prepared.location;
+        let office = verdict
+            .lead
+            .and_then(|s| self.resolve_office(verdict.version, s, location));
+        let unit = self.org.unit_at_level_key(location, verdict.level);
+        let handler = match office {
+            Some(o) => self.org.office_holder_index(o),
+            None => self.org.duty_holder_index(location, verdict.level),
+        };
+        let due = self
+            .calendar
+            .deadline(prepared.case().reported_at, verdict.time_limit)?;
+        Ok(Decision {
+            engine: self,
+            case: prepared.case(),
+            verdict,
+            location,
+            unit,
+            office,
+            handler,
+            due,
         })
     }
 
@@ -321,7 +469,7 @@ impl Engine {
 
 impl<'a> Decision<'a> {
     fn version_rules(&self) -> Option<&'a crate::rules::Version> {
-        self.engine.rules.versions.get(self.version)
+        self.engine.rules.versions.get(self.verdict.version)
     }
 
     /// The case decided.
@@ -339,7 +487,8 @@ impl<'a> Decision<'a> {
     /// The grade (分级), if any row gave one.
     #[must_use]
     pub fn grade(&self) -> Option<&'a str> {
-        self.grade
+        self.verdict
+            .grade
             .and_then(|g| self.engine.rules.vocab.grades.get(usize::from(g)))
             .map(String::as_str)
     }
@@ -347,7 +496,7 @@ impl<'a> Decision<'a> {
     /// The level that handles the case.
     #[must_use]
     pub fn level(&self) -> Level {
-        self.level
+        self.verdict.level
     }
 
     /// The unit at that level above the case's micro-grid (`None` at department level).
@@ -373,12 +522,12 @@ impl<'a> Decision<'a> {
     pub fn co_offices(&self) -> Vec<&'a OfficeSpec> {
         let mut out: Vec<&'a OfficeSpec> = Vec::new();
         for slot in 0..64u8 {
-            if self.co_offices & (1u64 << slot) == 0 {
+            if self.verdict.co_offices & (1u64 << slot) == 0 {
                 continue;
             }
             if let Some(o) = self
                 .engine
-                .resolve_office(self.version, slot, self.location)
+                .resolve_office(self.verdict.version, slot, self.location)
                 .and_then(|i| self.engine.org.office_at(i))
             {
                 if Some(o.id.as_str()) != self.office().map(|l| l.id.as_str())
@@ -401,13 +550,13 @@ impl<'a> Decision<'a> {
     /// The handler role the deciding row names.
     #[must_use]
     pub fn role(&self) -> Option<Role> {
-        self.role
+        self.verdict.role
     }
 
     /// The time limit.
     #[must_use]
     pub fn time_limit(&self) -> TimeLimit {
-        self.time_limit
+        self.verdict.time_limit
     }
 
     /// The deadline, in the calendar's offset.
@@ -425,7 +574,7 @@ impl<'a> Decision<'a> {
             .flags
             .iter()
             .enumerate()
-            .filter(|(i, _)| self.flags & (1u64 << i) != 0)
+            .filter(|(i, _)| self.verdict.flags & (1u64 << i) != 0)
             .map(|(_, f)| f.as_str())
             .collect()
     }
@@ -439,7 +588,7 @@ impl<'a> Decision<'a> {
             .flags
             .iter()
             .position(|f| f == flag)
-            .is_some_and(|i| self.flags & (1u64 << i) != 0)
+            .is_some_and(|i| self.verdict.flags & (1u64 << i) != 0)
     }
 
     fn rule_ref(&self, (t, r): (u16, u16)) -> Option<RuleRef<'a>> {
@@ -457,7 +606,7 @@ impl<'a> Decision<'a> {
     /// The deciding row: the one that set the level.
     #[must_use]
     pub fn rule(&self) -> RuleRef<'a> {
-        self.rule_ref(self.rule).unwrap_or(RuleRef {
+        self.rule_ref(self.verdict.rule).unwrap_or(RuleRef {
             version: "",
             table: "",
             row: "",
@@ -468,9 +617,10 @@ impl<'a> Decision<'a> {
     /// Every row that matched, in evaluation order (the first 16).
     #[must_use]
     pub fn hits(&self) -> Vec<RuleRef<'a>> {
-        self.hits
+        self.verdict
+            .hits
             .iter()
-            .take(usize::from(self.kept))
+            .take(usize::from(self.verdict.kept))
             .filter_map(|h| self.rule_ref(*h))
             .collect()
     }
@@ -484,42 +634,34 @@ impl<'a> Decision<'a> {
         };
         let engine = self.engine;
         let case = self.case;
-        let community = engine
-            .org
-            .unit_at_level_key(self.location, Level::Community)
-            .and_then(|k| engine.org.unit_by_key(k))
-            .map_or("", |u| u.id.as_str());
-        let facts = Facts {
-            category: engine
+        let facts = engine.facts(
+            case,
+            engine
                 .rules
                 .category_index(case.category.as_str())
                 .unwrap_or(0),
-            channel: case.channel.index(),
-            people: i64::from(case.people_involved),
-            amount: case.amount_yuan.hundredths(),
-            repeat: i64::from(case.repeat_count),
-            risk: engine.rules.risk_mask(case),
-            community,
-            case,
-            vocab: &engine.rules.vocab,
-        };
+            self.location,
+            self.verdict.version,
+        );
         let mut lines: Vec<String> = self
+            .verdict
             .hits
             .iter()
-            .take(usize::from(self.kept))
+            .take(usize::from(self.verdict.kept))
             .filter_map(|&(t, r)| {
                 v.tables
                     .get(usize::from(t))
                     .map(|tab| tab.explain(usize::from(r), &facts))
             })
             .collect();
-        if usize::from(self.total) > usize::from(self.kept) {
-            lines.push(format!(
-                "… and {} more matching rows",
-                usize::from(self.total) - usize::from(self.kept)
-            ));
+        let (total, kept) = (
+            usize::from(self.verdict.total),
+            usize::from(self.verdict.kept),
+        );
+        if total > kept {
+            lines.push(format!("… and {} more matching rows", total - kept));
         }
-        if self.unique_conflict {
+        if self.verdict.unique_conflict {
             lines.push(
                 "more than one row of a `unique` table matched; the first was used".to_owned(),
             );
@@ -553,7 +695,7 @@ impl<'a> Decision<'a> {
             case: self.case.id.as_str(),
             version: self.version(),
             grade: self.grade(),
-            level: self.level,
+            level: self.verdict.level,
             unit: self.unit().map(|u| u.id.as_str()),
             unit_name: self.unit().map(|u| u.name.as_str()),
             office: self.office().map(|o| o.id.as_str()),
@@ -564,7 +706,7 @@ impl<'a> Decision<'a> {
                 .collect(),
             handler: self.handler().map(|p| p.id.as_str()),
             handler_role: self.handler().map(|p| p.role),
-            time_limit: self.time_limit,
+            time_limit: self.verdict.time_limit,
             due: self.due,
             flags: self.flags(),
             rule: self.rule(),

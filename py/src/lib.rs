@@ -2,9 +2,11 @@
 //! decides. JSON entry points return the core's bytes unchanged.
 #![forbid(unsafe_code)]
 
+use gridgov::error::Error;
 use pyo3::create_exception;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
+use pyo3::types::PyString;
 
 create_exception!(
     _gridgov,
@@ -20,15 +22,33 @@ create_exception!(
 );
 create_exception!(
     _gridgov,
-    LookupError,
+    RuleError,
     GridgovError,
-    "A query named a unit or office that the organisation does not have."
+    "A rule set could not be read, is invalid, or does not fit the organisation."
 );
 create_exception!(
     _gridgov,
-    InputError,
+    CalendarError,
     GridgovError,
-    "An argument has the wrong type or is not valid text."
+    "A calendar could not be read, or a time lies outside it."
+);
+create_exception!(
+    _gridgov,
+    CaseError,
+    GridgovError,
+    "A case could not be read or does not fit the rule set and the organisation."
+);
+create_exception!(
+    _gridgov,
+    RouteError,
+    GridgovError,
+    "A valid case could not be routed (no rule version in force, no deciding row)."
+);
+create_exception!(
+    _gridgov,
+    QueryError,
+    GridgovError,
+    "A query named a unit or office that the organisation does not have."
 );
 create_exception!(
     _gridgov,
@@ -36,14 +56,37 @@ create_exception!(
     GridgovError,
     "An input document is not valid JSON or does not have the expected shape."
 );
+create_exception!(
+    _gridgov,
+    InputError,
+    GridgovError,
+    "An argument has the wrong type or is not valid text."
+);
+
+fn set_code(e: &PyErr, code: &str) {
+    Python::attach(|py| {
+        // Setting an attribute on a fresh exception object cannot fail in practice; if
+        // it did, the exception is still raised without its code.
+        let _ = e.value(py).setattr("code", code);
+    });
+}
 
 /// Maps every core error to its Python exception, with the stable code attached.
-fn to_py(err: &gridgov::error::Error) -> PyErr {
-    use gridgov::error::Error;
+fn to_py(err: &Error) -> PyErr {
+    use gridgov::EngineError;
+    use gridgov::route::RouteError as R;
     let msg = err.to_string();
     let e = match err {
-        Error::Org(_) => OrgError::new_err(msg),
-        Error::Lookup(_) => LookupError::new_err(msg),
+        Error::Org(_) | Error::Engine(EngineError::Org(_)) => OrgError::new_err(msg),
+        Error::Rules(_) | Error::Engine(EngineError::Rules(_) | EngineError::Mismatch(_)) => {
+            RuleError::new_err(msg)
+        }
+        Error::Calendar(_)
+        | Error::Engine(EngineError::Calendar(_))
+        | Error::Route(R::Calendar(_)) => CalendarError::new_err(msg),
+        Error::Case(_) | Error::Route(R::Case(_)) => CaseError::new_err(msg),
+        Error::Route(_) => RouteError::new_err(msg),
+        Error::Lookup(_) => QueryError::new_err(msg),
         Error::Json { .. } => JsonError::new_err(msg),
         _ => GridgovError::new_err(msg),
     };
@@ -54,7 +97,7 @@ fn to_py(err: &gridgov::error::Error) -> PyErr {
 /// Reads a text argument, turning a wrong type or text that is not valid UTF-8 (a lone
 /// surrogate) into an `InputError` naming the argument.
 fn text(arg: &Bound<'_, PyAny>, name: &str) -> PyResult<String> {
-    let s = arg.cast::<pyo3::types::PyString>().map_err(|_| {
+    let s = arg.cast::<PyString>().map_err(|_| {
         let e = InputError::new_err(format!(
             "`{name}` must be a str of JSON text, not {}",
             arg.get_type()
@@ -71,37 +114,109 @@ fn text(arg: &Bound<'_, PyAny>, name: &str) -> PyResult<String> {
     })
 }
 
-fn set_code(e: &PyErr, code: &str) {
-    Python::attach(|py| {
-        // Setting an attribute on a fresh exception object cannot fail in practice; if
-        // it did, the exception is still raised without its code.
-        let _ = e.value(py).setattr("code", code);
-    });
+fn opt_text(arg: Option<&Bound<'_, PyAny>>, name: &str) -> PyResult<Option<String>> {
+    match arg {
+        None => Ok(None),
+        Some(a) if a.is_none() => Ok(None),
+        Some(a) => text(a, name).map(Some),
+    }
 }
 
-/// The name, counts and coverage report of an org spec, as the core's JSON bytes.
+/// An organisation, a rule set and a calendar that fit together: every decision is made
+/// here. ``Engine()`` with no arguments, or ``Engine.fushan()``, takes the embedded Fushan
+/// defaults; give JSON text for any of ``org``, ``rules`` and ``calendar`` to replace it.
+#[pyclass(module = "gridgov", name = "Engine", frozen)]
+#[derive(Debug)]
+struct PyEngine {
+    inner: gridgov::Engine,
+}
+
+#[pymethods]
+impl PyEngine {
+    #[new]
+    #[pyo3(signature = (org = None, rules = None, calendar = None))]
+    fn new(
+        py: Python<'_>,
+        org: Option<&Bound<'_, PyAny>>,
+        rules: Option<&Bound<'_, PyAny>>,
+        calendar: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let (org, rules, calendar) = (
+            opt_text(org, "org")?,
+            opt_text(rules, "rules")?,
+            opt_text(calendar, "calendar")?,
+        );
+        py.detach(|| {
+            gridgov::Engine::from_json_strs(org.as_deref(), rules.as_deref(), calendar.as_deref())
+        })
+        .map(|inner| Self { inner })
+        .map_err(|e| to_py(&Error::from(e)))
+    }
+
+    /// The embedded defaults: the Fushan organisation, the default rule set and the China
+    /// mainland calendar for 2025-2026.
+    #[staticmethod]
+    fn fushan(py: Python<'_>) -> Self {
+        Self {
+            inner: py.detach(gridgov::Engine::fushan),
+        }
+    }
+
+    /// Routes one case given as JSON text; returns the decision as the core's JSON text.
+    fn route_json(&self, py: Python<'_>, case: &Bound<'_, PyAny>) -> PyResult<String> {
+        let case = text(case, "case")?;
+        py.detach(|| gridgov::json::route_json_str(&self.inner, &case))
+            .map_err(|e| to_py(&e))
+    }
+
+    /// Counts a deadline on the engine's calendar: JSON text
+    /// ``{"start", "time_limit", "pauses"?}`` in, the core's JSON text out.
+    fn deadline_json(&self, input: &Bound<'_, PyAny>) -> PyResult<String> {
+        let input = text(input, "input")?;
+        gridgov::json::deadline_json_str(&self.inner, &input).map_err(|e| to_py(&e))
+    }
+
+    /// The rule set's warnings and those about how it fits the organisation, as JSON text.
+    fn warnings_json(&self) -> String {
+        gridgov::json::warnings_json(&self.inner)
+    }
+}
+
+/// Validates a rule set given as JSON text; returns ``{"errors": [...], "warnings": [...]}``
+/// as the core's JSON text. Never raises for a bad rule set: its problems are the result.
+#[pyfunction]
+fn validate_rules_json(rules: &Bound<'_, PyAny>) -> PyResult<String> {
+    let rules = text(rules, "rules")?;
+    Ok(gridgov::json::validate_rules_json_str(&rules))
+}
+
+/// The name, counts and coverage report of an org spec, as the core's JSON text.
 /// Without an argument, the embedded Fushan default.
 #[pyfunction]
 #[pyo3(signature = (org_json = None))]
 fn org_summary_json(org_json: Option<&Bound<'_, PyAny>>) -> PyResult<String> {
-    match org_json {
+    match opt_text(org_json, "org_json")? {
         None => Ok(gridgov::json::org_summary_json(&gridgov::OrgGraph::fushan())),
-        Some(arg) => {
-            let s = text(arg, "org_json")?;
-            gridgov::json::org_summary_json_str(&s).map_err(|e| to_py(&e))
-        }
+        Some(s) => gridgov::json::org_summary_json_str(&s).map_err(|e| to_py(&e)),
     }
 }
 
 /// The Python module `gridgov._gridgov`.
 #[pymodule]
 fn _gridgov(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
     m.add("__version__", gridgov::VERSION)?;
-    m.add("GridgovError", m.py().get_type::<GridgovError>())?;
-    m.add("OrgError", m.py().get_type::<OrgError>())?;
-    m.add("LookupError", m.py().get_type::<LookupError>())?;
-    m.add("JsonError", m.py().get_type::<JsonError>())?;
-    m.add("InputError", m.py().get_type::<InputError>())?;
+    m.add("GridgovError", py.get_type::<GridgovError>())?;
+    m.add("OrgError", py.get_type::<OrgError>())?;
+    m.add("RuleError", py.get_type::<RuleError>())?;
+    m.add("CalendarError", py.get_type::<CalendarError>())?;
+    m.add("CaseError", py.get_type::<CaseError>())?;
+    m.add("RouteError", py.get_type::<RouteError>())?;
+    m.add("QueryError", py.get_type::<QueryError>())?;
+    m.add("JsonError", py.get_type::<JsonError>())?;
+    m.add("InputError", py.get_type::<InputError>())?;
+    m.add_class::<PyEngine>()?;
     m.add_function(wrap_pyfunction!(org_summary_json, m)?)?;
+    m.add_function(wrap_pyfunction!(validate_rules_json, m)?)?;
     Ok(())
 }

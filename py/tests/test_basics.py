@@ -46,3 +46,32 @@ def test_lone_surrogate_gets_an_input_error():
     with pytest.raises(gridgov.InputError) as info:
         gridgov.org_summary_json("\ud800")
     assert info.value.code == "input_text"
+
+
+def test_engine_routes_a_case():
+    import json
+
+    engine = gridgov.Engine.fushan()
+    out = engine.route_json(json.dumps({
+        "id": "p1", "channel": "app", "category": "property_crime",
+        "location": "fs-c05-g01-m1", "reported_at": "2026-03-02T09:00:00+08:00"}))
+    d = json.loads(out)
+    assert d["level"] == "department"
+    assert d["office"] == "police_work_office"
+
+
+@pytest.mark.parametrize(
+    "make,exc,code",
+    [
+        (lambda: gridgov.Engine(org="{"), gridgov.OrgError, "org_parse"),
+        (lambda: gridgov.Engine(rules="{}"), gridgov.RuleError, "rules_parse"),
+        (lambda: gridgov.Engine(calendar="[]"), gridgov.CalendarError, "calendar_parse"),
+        (lambda: gridgov.Engine.fushan().route_json("{}"), gridgov.CaseError, "case_parse"),
+        (lambda: gridgov.Engine.fushan().deadline_json('{"start": 1}'), gridgov.JsonError, "json"),
+        (lambda: gridgov.Engine(org=5), gridgov.InputError, "input_type"),
+    ],
+)
+def test_engine_errors_are_typed(make, exc, code):
+    with pytest.raises(exc) as info:
+        make()
+    assert info.value.code == code

@@ -1,19 +1,43 @@
 """Every shared vector under tests/vectors/ through the Python API, comparing exact strings."""
 
+import functools
+
 import pytest
 
 import gridgov
 from conftest import arg_text, load_vectors
 
+VECTORS = load_vectors()
+
+
+@functools.lru_cache(maxsize=None)
+def engine(org, rules, calendar):
+    if org is None and rules is None and calendar is None:
+        return gridgov.Engine.fushan()
+    return gridgov.Engine(org=org, rules=rules, calendar=calendar)
+
+
+def opt(args, name):
+    value = args.get(name)
+    return None if value is None else arg_text(value)
+
 
 def call(entry, args):
     if entry == "org_summary":
-        org = args.get("org")
-        return gridgov.org_summary_json(None if org is None else arg_text(org))
+        return gridgov.org_summary_json(opt(args, "org"))
+    if entry == "validate_rules":
+        return gridgov.validate_rules_json(arg_text(args["rules"]))
+    e = engine(opt(args, "org"), opt(args, "rules"), opt(args, "calendar"))
+    if entry == "route":
+        return e.route_json(arg_text(args["case"]))
+    if entry == "deadline":
+        return e.deadline_json(arg_text(args["deadline"]))
+    if entry == "engine_warnings":
+        return e.warnings_json()
     raise AssertionError(f"no Python runner for entry point {entry!r}")
 
 
-@pytest.mark.parametrize("name,vector", load_vectors(), ids=[n for n, _ in load_vectors()])
+@pytest.mark.parametrize("name,vector", VECTORS, ids=[n for n, _ in VECTORS])
 def test_vector(name, vector):
     args = vector["input"]
     if "error" in vector:
@@ -26,4 +50,4 @@ def test_vector(name, vector):
 
 
 def test_there_are_vectors():
-    assert len(load_vectors()) >= 6
+    assert len(VECTORS) >= 150

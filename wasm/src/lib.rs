@@ -2,10 +2,11 @@
 //! core decides. JSON entry points return the core's bytes unchanged.
 #![forbid(unsafe_code)]
 
+use gridgov::error::Error;
 use wasm_bindgen::prelude::*;
 
 /// Turns a core error into a JS `Error` with a `code` property.
-fn to_js(err: &gridgov::error::Error) -> JsValue {
+fn to_js(err: &Error) -> JsValue {
     let e = js_sys::Error::new(&err.to_string());
     e.set_name("GridgovError");
     // Reflect::set only fails on frozen or non-object targets; a fresh Error is neither.
@@ -20,7 +21,76 @@ pub fn version() -> String {
     gridgov::VERSION.to_owned()
 }
 
-/// The name, counts and coverage report of an org spec, as the core's JSON bytes.
+/// An organisation, a rule set and a calendar that fit together: every decision is made
+/// here. `new Engine()` or `Engine.fushan()` takes the embedded Fushan defaults; give JSON
+/// text for any of `org`, `rules` and `calendar` to replace it.
+#[wasm_bindgen(js_name = Engine)]
+#[derive(Debug)]
+pub struct JsEngine {
+    inner: gridgov::Engine,
+}
+
+#[wasm_bindgen(js_class = Engine)]
+impl JsEngine {
+    /// Builds an engine from JSON text; `undefined` or `null` takes the default.
+    ///
+    /// # Errors
+    /// A JS `Error` with a `code` when a document does not read or they do not fit.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        org: Option<String>,
+        rules: Option<String>,
+        calendar: Option<String>,
+    ) -> Result<JsEngine, JsValue> {
+        gridgov::Engine::from_json_strs(org.as_deref(), rules.as_deref(), calendar.as_deref())
+            .map(|inner| Self { inner })
+            .map_err(|e| to_js(&Error::from(e)))
+    }
+
+    /// The embedded defaults: the Fushan organisation, the default rule set and the China
+    /// mainland calendar for 2025-2026.
+    #[must_use]
+    pub fn fushan() -> JsEngine {
+        Self {
+            inner: gridgov::Engine::fushan(),
+        }
+    }
+
+    /// Routes one case given as JSON text; returns the decision as the core's JSON text.
+    ///
+    /// # Errors
+    /// A JS `Error` with a `code` naming what is wrong with the case.
+    #[wasm_bindgen(js_name = routeJson)]
+    pub fn route_json(&self, case: &str) -> Result<String, JsValue> {
+        gridgov::json::route_json_str(&self.inner, case).map_err(|e| to_js(&e))
+    }
+
+    /// Counts a deadline on the engine's calendar: JSON text `{"start", "time_limit",
+    /// "pauses"?}` in, the core's JSON text out.
+    ///
+    /// # Errors
+    /// A JS `Error` with a `code` for a bad input or a time outside the calendar.
+    #[wasm_bindgen(js_name = deadlineJson)]
+    pub fn deadline_json(&self, input: &str) -> Result<String, JsValue> {
+        gridgov::json::deadline_json_str(&self.inner, input).map_err(|e| to_js(&e))
+    }
+
+    /// The rule set's warnings and those about how it fits the organisation, as JSON text.
+    #[wasm_bindgen(js_name = warningsJson)]
+    #[must_use]
+    pub fn warnings_json(&self) -> String {
+        gridgov::json::warnings_json(&self.inner)
+    }
+}
+
+/// Validates a rule set given as JSON text; returns `{"errors": [...], "warnings": [...]}`.
+#[wasm_bindgen(js_name = validateRulesJson)]
+#[must_use]
+pub fn validate_rules_json(rules: &str) -> String {
+    gridgov::json::validate_rules_json_str(rules)
+}
+
+/// The name, counts and coverage report of an org spec, as the core's JSON text.
 /// Without an argument, the embedded Fushan default.
 ///
 /// # Errors

@@ -252,7 +252,11 @@ impl Case {
     /// Problems with the case that need no rule set: text lengths.
     pub(crate) fn check_text(&self, problems: &mut Vec<CaseProblem>) {
         let mut long = |field: &str, value: &Option<String>, max: usize| {
-            if value.as_ref().is_some_and(|v| v.chars().count() > max) {
+            // A text no longer in bytes than the limit is within it in characters too.
+            if value
+                .as_ref()
+                .is_some_and(|v| v.len() > max && v.chars().count() > max)
+            {
                 problems.push(CaseProblem {
                     case: self.id.to_string(),
                     field: field.to_owned(),

@@ -474,25 +474,21 @@ pub(super) fn build(spec: OrgSpec, gaps: GapPolicy) -> Result<OrgGraph, OrgError
         }
     }
 
-    let unit_ids: FxHashMap<Box<str>, u32> = spec
-        .units
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| live.get(*i).copied().unwrap_or(false))
-        .map(|(i, u)| (Box::from(u.id.as_str()), ix(i)))
-        .collect();
-    let office_ids: FxHashMap<Box<str>, u32> = spec
-        .offices
-        .iter()
-        .enumerate()
-        .map(|(i, o)| (Box::from(o.id.as_str()), ix(i)))
-        .collect();
-    let person_ids: FxHashMap<Box<str>, u32> = spec
-        .people
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (Box::from(p.id.as_str()), ix(i)))
-        .collect();
+    let mut unit_ids = super::idkey::IdMap::with_capacity(spec.units.len());
+    for (i, u) in spec.units.iter().enumerate() {
+        if live.get(i).copied().unwrap_or(false) {
+            unit_ids.insert_new(u.id.as_str(), ix(i));
+        }
+    }
+    let mut office_ids = super::idkey::IdMap::with_capacity(spec.offices.len());
+    for (i, o) in spec.offices.iter().enumerate() {
+        office_ids.insert_new(o.id.as_str(), ix(i));
+    }
+    let mut person_ids = super::idkey::IdMap::with_capacity(spec.people.len());
+    for (i, p) in spec.people.iter().enumerate() {
+        person_ids.insert_new(p.id.as_str(), ix(i));
+    }
+    let kinds = spec.units.iter().map(|u| u.kind).collect();
 
     let mut office_by_kind: FxHashMap<(u32, super::OfficeKind), u32> = FxHashMap::default();
     for (i, o) in spec.offices.iter().enumerate() {
@@ -500,7 +496,6 @@ pub(super) fn build(spec: OrgSpec, gaps: GapPolicy) -> Result<OrgGraph, OrgError
             .unit
             .as_ref()
             .and_then(|u| unit_ids.get(u.as_str()))
-            .copied()
             .unwrap_or(NONE);
         office_by_kind.entry((sd, o.kind)).or_insert(ix(i));
     }
@@ -510,11 +505,18 @@ pub(super) fn build(spec: OrgSpec, gaps: GapPolicy) -> Result<OrgGraph, OrgError
         unit_ids,
         office_ids,
         person_ids,
+        kinds,
         parent,
         spans,
         order,
-        levels,
-        holders,
+        rows: levels
+            .iter()
+            .zip(&holders)
+            .map(|(l, h)| super::UnitRow {
+                levels: *l,
+                holders: *h,
+            })
+            .collect(),
         liaison,
         office_lead,
         office_by_kind,

@@ -20,6 +20,7 @@
 //! ```
 
 mod build;
+mod idkey;
 mod kind;
 mod spec;
 
@@ -44,6 +45,14 @@ pub(crate) const NONE: u32 = u32::MAX;
 
 /// The embedded Fushan subdistrict spec (`core/data/fushan.json`).
 pub const FUSHAN_JSON: &str = include_str!("../../data/fushan.json");
+
+/// The level table row of a unit.
+#[derive(Clone, Copy, Debug)]
+#[repr(align(32))]
+pub(crate) struct UnitRow {
+    levels: [u32; 4],
+    holders: [u32; 4],
+}
 
 /// A unit's place in the pre-order numbering of its containment tree.
 #[derive(Clone, Copy, Debug)]
@@ -94,16 +103,18 @@ impl UnitKey {
 pub struct OrgGraph {
     spec: OrgSpec,
     graph: DiGraph<UnitKind, Edge, u32>,
-    unit_ids: FxHashMap<Box<str>, u32>,
-    office_ids: FxHashMap<Box<str>, u32>,
-    person_ids: FxHashMap<Box<str>, u32>,
+    unit_ids: idkey::IdMap,
+    office_ids: idkey::IdMap,
+    person_ids: idkey::IdMap,
+    /// Each unit's kind, for checks on the hot path without touching its spec.
+    kinds: Vec<UnitKind>,
     parent: Vec<u32>,
     spans: Vec<Span>,
     order: Vec<u32>,
-    /// For each territorial unit: the unit at micro-grid, grid, community, subdistrict level.
-    levels: Vec<[u32; 4]>,
-    /// For each territorial unit: the duty holder (person index) at each of those levels.
-    holders: Vec<[u32; 4]>,
+    /// For each territorial unit: the unit at micro-grid, grid, community and subdistrict
+    /// level, and the duty holder (person index) at each of those levels; together so that
+    /// routing reads one cache line.
+    rows: Vec<UnitRow>,
     liaison: Vec<u32>,
     office_lead: Vec<u32>,
     /// The office of each kind serving each subdistrict (`NONE` for city-level offices).
@@ -189,13 +200,12 @@ impl OrgGraph {
     /// The handle of a unit, for the fast query paths.
     #[must_use]
     pub fn key(&self, id: &str) -> Option<UnitKey> {
-        self.unit_ids.get(id).map(|&i| UnitKey(i))
+        self.unit_ids.get(id).map(UnitKey)
     }
 
     fn ix(&self, id: &str) -> Result<u32, LookupError> {
         self.unit_ids
             .get(id)
-            .copied()
             .ok_or_else(|| LookupError::UnknownUnit(crate::id::truncate_for_message(id)))
     }
 
@@ -219,7 +229,14 @@ impl OrgGraph {
     /// A unit by id.
     #[must_use]
     pub fn unit(&self, id: &str) -> Option<&UnitSpec> {
-        self.unit_ids.get(id).and_then(|&i| self.at(i))
+        self.unit_ids.get(id).and_then(|i| self.at(i))
+    }
+
+    /// The kind of a unit, by key, without reading its spec.
+    #[inline]
+    #[must_use]
+    pub fn kind_of(&self, key: UnitKey) -> Option<UnitKind> {
+        self.kinds.get(key.0 as usize).copied()
     }
 
     /// A unit by key.
@@ -355,7 +372,7 @@ impl OrgGraph {
     #[inline]
     #[must_use]
     pub fn unit_at_level_key(&self, key: UnitKey, level: Level) -> Option<UnitKey> {
-        let row = self.levels.get(key.0 as usize)?;
+        let row = &self.rows.get(key.0 as usize)?.levels;
         match row.get(level.rank()).copied() {
             Some(NONE) | None => None,
             Some(u) => Some(UnitKey(u)),
@@ -380,7 +397,7 @@ impl OrgGraph {
     /// The index (in the spec's `people`) of the duty holder, in O(1).
     #[inline]
     pub(crate) fn duty_holder_index(&self, key: UnitKey, level: Level) -> Option<u32> {
-        let row = self.holders.get(key.0 as usize)?;
+        let row = &self.rows.get(key.0 as usize)?.holders;
         match row.get(level.rank()).copied() {
             Some(NONE) | None => None,
             Some(p) => Some(p),
@@ -397,7 +414,7 @@ impl OrgGraph {
     pub fn person(&self, id: &str) -> Option<&PersonSpec> {
         self.person_ids
             .get(id)
-            .and_then(|&i| self.spec.people.get(i as usize))
+            .and_then(|i| self.spec.people.get(i as usize))
     }
 
     /// An office by id.
@@ -405,12 +422,12 @@ impl OrgGraph {
     pub fn office(&self, id: &str) -> Option<&OfficeSpec> {
         self.office_ids
             .get(id)
-            .and_then(|&i| self.spec.offices.get(i as usize))
+            .and_then(|i| self.spec.offices.get(i as usize))
     }
 
     /// The index of an office in the spec's `offices`.
     pub(crate) fn office_index(&self, id: &str) -> Option<u32> {
-        self.office_ids.get(id).copied()
+        self.office_ids.get(id)
     }
 
     /// The person who answers for an office: its `lead`, else the first person attached.
@@ -584,7 +601,7 @@ impl OrgGraph {
             households: self
                 .units_of_kind(UnitKind::Grid)
                 .filter_map(|g| self.unit_ids.get(g.id.as_str()))
-                .map(|&i| self.households_at(i))
+                .map(|i| self.households_at(i))
                 .sum(),
         }
     }

@@ -69,6 +69,16 @@ impl Bits {
         self.0.iter().all(|w| *w == 0)
     }
 
+    /// Number of 64-bit words.
+    pub(crate) fn words(&self) -> usize {
+        self.0.len()
+    }
+
+    /// The first word.
+    pub(crate) fn word(&self) -> u64 {
+        self.0.first().copied().unwrap_or(0)
+    }
+
     fn intersects(&self, other: &Self) -> bool {
         self.0.iter().zip(other.0.iter()).any(|(a, b)| a & b != 0)
     }

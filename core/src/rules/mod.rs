@@ -202,6 +202,8 @@ pub(crate) struct Version {
     pub(crate) tables: Vec<Table>,
     /// Office names the tables use; rows refer to them by position.
     pub(crate) offices: Vec<String>,
+    /// The attributes the tables test, read ahead when a case is prepared.
+    pub(crate) attrs: Vec<usize>,
 }
 
 /// A validated, compiled rule set.
@@ -682,8 +684,8 @@ fn compile(spec: RuleSetSpec) -> (Option<RuleSet>, ValidationReport) {
         }
         last_date = Some(v.effective_from);
         let mut offices = Vec::new();
-        let mut tables = Vec::new();
         let mut table_ids: Vec<&str> = Vec::new();
+        let mut specs: Vec<std::borrow::Cow<'_, TableSpec>> = Vec::new();
         for t in &v.tables {
             if table_ids.contains(&t.id.as_str()) {
                 errors.push(RuleProblem::new(
@@ -696,8 +698,7 @@ fn compile(spec: RuleSetSpec) -> (Option<RuleSet>, ValidationReport) {
                 ));
             }
             table_ids.push(t.id.as_str());
-            let expanded;
-            let tspec = if t.csv.is_some() {
+            if t.csv.is_some() {
                 if !t.inputs.is_empty() || !t.outputs.is_empty() || !t.rows.is_empty() {
                     errors.push(RuleProblem::new(
                         "bad_table",
@@ -710,10 +711,7 @@ fn compile(spec: RuleSetSpec) -> (Option<RuleSet>, ValidationReport) {
                     continue;
                 }
                 match csv::expand(t) {
-                    Ok(x) => {
-                        expanded = x;
-                        &expanded
-                    }
+                    Ok(x) => specs.push(std::borrow::Cow::Owned(x)),
                     Err(e) => {
                         errors.push(RuleProblem::new(
                             "csv",
@@ -725,23 +723,38 @@ fn compile(spec: RuleSetSpec) -> (Option<RuleSet>, ValidationReport) {
                             },
                             e.message,
                         ));
-                        continue;
                     }
                 }
             } else {
-                t
-            };
+                specs.push(std::borrow::Cow::Borrowed(t));
+            }
+        }
+        // The attributes the tables test: read ahead when a case is prepared.
+        let mut attrs: Vec<usize> = Vec::new();
+        for t in &specs {
+            for name in &t.inputs {
+                if let Some(table::Column::Attr(i)) = table::Column::parse(name, &vocab) {
+                    if !attrs.contains(&i) {
+                        attrs.push(i);
+                    }
+                }
+            }
+        }
+        let mut tables = Vec::new();
+        for tspec in &specs {
             if tspec.rows.is_empty() {
                 warnings.push(RuleProblem::new(
                     "no_rows",
                     Location {
-                        table: Some(t.id.to_string()),
+                        table: Some(tspec.id.to_string()),
                         ..vloc.clone()
                     },
                     "the table has no rows and never matches".to_owned(),
                 ));
             }
-            if let Some(table) = table::compile(tspec, vname, &vocab, &mut offices, &mut errors) {
+            if let Some(table) =
+                table::compile(tspec, vname, &vocab, &attrs, &mut offices, &mut errors)
+            {
                 table::analyse(&table, vname, &vocab, &mut warnings);
                 tables.push(table);
             }
@@ -769,6 +782,7 @@ fn compile(spec: RuleSetSpec) -> (Option<RuleSet>, ValidationReport) {
             effective_from: v.effective_from,
             tables,
             offices,
+            attrs,
         });
     }
     let report = ValidationReport { errors, warnings };

@@ -16,6 +16,509 @@ use crate::id::RuleId;
 use crate::org::{Level, Role};
 use crate::time::Timestamp;
 
+/// Tables of up to this many rows are evaluated by bitset intersection.
+pub(crate) const FAST_ROWS: usize = 64;
+
+/// A set of rows of a table of up to [`FAST_ROWS`] rows, as a bitset.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct RowSet(u64);
+
+impl RowSet {
+    const EMPTY: RowSet = RowSet(0);
+
+    fn all(n: usize) -> Self {
+        let mut s = Self::EMPTY;
+        for i in 0..n.min(FAST_ROWS) {
+            s.insert(i);
+        }
+        s
+    }
+
+    #[inline]
+    fn insert(&mut self, i: usize) {
+        if i < 64 {
+            self.0 |= 1 << i;
+        }
+    }
+
+    #[inline]
+    fn and(self, o: Self) -> Self {
+        Self(self.0 & o.0)
+    }
+
+    /// `self`, with `row` added when `cond` holds, without a branch.
+    #[inline]
+    fn or_if(self, row: Self, cond: bool) -> Self {
+        Self(self.0 | (row.0 & 0u64.wrapping_sub(u64::from(cond))))
+    }
+
+    #[inline]
+    fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// Number of rows in the set.
+    #[inline]
+    fn len(self) -> u32 {
+        self.0.count_ones()
+    }
+
+    /// Removes and returns the lowest row.
+    #[inline]
+    fn pop_first(&mut self) -> Option<usize> {
+        if self.0 == 0 {
+            return None;
+        }
+        let b = self.0.trailing_zeros() as usize;
+        self.0 &= self.0 - 1;
+        Some(b)
+    }
+}
+
+/// The rows of a table that match a case, lowest first.
+#[derive(Debug)]
+pub(crate) enum Matches<'t> {
+    /// From the bitset index.
+    Fast(RowSet),
+    /// Row by row, over the candidates of the case's category (tables above
+    /// [`FAST_ROWS`] rows).
+    Slow {
+        table: &'t Table,
+        facts: &'t Facts<'t>,
+        cands: &'t [u16],
+    },
+}
+
+impl Matches<'_> {
+    /// Whether more than one row matches (consumes nothing).
+    pub(crate) fn several(&self) -> bool {
+        match self {
+            Matches::Fast(set) => set.len() > 1,
+            Matches::Slow {
+                table,
+                facts,
+                cands,
+            } => {
+                cands
+                    .iter()
+                    .filter(|&&r| {
+                        table
+                            .rows
+                            .get(usize::from(r))
+                            .is_some_and(|row| table.row_matches(row, facts))
+                    })
+                    .take(2)
+                    .count()
+                    > 1
+            }
+        }
+    }
+}
+
+impl Iterator for Matches<'_> {
+    type Item = usize;
+
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        match self {
+            Matches::Fast(set) => set.pop_first(),
+            Matches::Slow {
+                table,
+                facts,
+                cands,
+            } => {
+                while let Some((&r, rest)) = cands.split_first() {
+                    *cands = rest;
+                    let r = usize::from(r);
+                    if table
+                        .rows
+                        .get(r)
+                        .is_some_and(|row| table.row_matches(row, facts))
+                    {
+                        return Some(r);
+                    }
+                }
+                None
+            }
+        }
+    }
+}
+
+/// How one column narrows the rows, when it is not part of the product lookup.
+#[derive(Clone, Debug)]
+enum ColumnIndex {
+    /// Index facts: the rows admitting each value; `other` for a missing or unknown value.
+    ByIndex { masks: Box<[RowSet]>, other: RowSet },
+    /// Number facts: `masks[i]` holds for values in `[bounds[i-1], bounds[i])`.
+    ByRange {
+        bounds: Box<[i64]>,
+        masks: Box<[RowSet]>,
+        missing: RowSet,
+    },
+    /// Set facts (risk flags, multi-value attributes) whose cells all fit one word: rows
+    /// with `-` always pass; each other row is one mask test, without branches.
+    Masks {
+        any: RowSet,
+        has_any: Box<[(RowSet, u64)]>,
+        has_none: Box<[(RowSet, u64)]>,
+    },
+    /// Set and text facts: rows with `-` always pass, the others are tested one by one.
+    PerRow {
+        any: RowSet,
+        tests: Box<[(usize, Cond)]>,
+    },
+}
+
+/// How a column of the product lookup splits its facts into parts.
+#[derive(Clone, Debug)]
+enum Dim {
+    /// Index facts: part `i` for value `i`, part `n` for a missing or unknown value.
+    Index { n: usize },
+    /// Number facts: part `i` for values in `[bounds[i-1], bounds[i])`, the last part for
+    /// a missing value.
+    Range { bounds: Box<[i64]> },
+}
+
+impl Dim {
+    fn parts(&self) -> usize {
+        match self {
+            Dim::Index { n } => n + 1,
+            Dim::Range { bounds } => bounds.len() + 2,
+        }
+    }
+
+    /// The part of a value.
+    #[inline]
+    fn part(&self, value: i64, missing: bool) -> usize {
+        match self {
+            Dim::Index { n } => {
+                if missing {
+                    *n
+                } else {
+                    usize::try_from(value).map_or(*n, |i| i.min(*n))
+                }
+            }
+            // Bounds are few: a branchless count beats a binary search.
+            Dim::Range { bounds } => {
+                if missing {
+                    bounds.len() + 1
+                } else {
+                    bounds.iter().filter(|b| **b <= value).count()
+                }
+            }
+        }
+    }
+
+    /// A fact that falls in part `p`.
+    fn representative(&self, p: usize) -> Fact<'static> {
+        match self {
+            Dim::Index { n } if p < *n => Fact::Index(p),
+            Dim::Index { .. } => Fact::Missing,
+            Dim::Range { bounds } => match p {
+                0 => Fact::Int(i64::MIN),
+                p if p <= bounds.len() => Fact::Int(bounds.get(p - 1).copied().unwrap_or(i64::MIN)),
+                _ => Fact::Missing,
+            },
+        }
+    }
+}
+
+/// The per-row index of a set or text column: branchless mask tests when every cell is a
+/// one-word set test, else the conditions themselves.
+fn per_row(conds: &[&Cond], any: RowSet) -> ColumnIndex {
+    let mut has_any = Vec::new();
+    let mut has_none = Vec::new();
+    let mut simple = true;
+    for (ri, c) in conds.iter().enumerate() {
+        let mut row = RowSet::EMPTY;
+        row.insert(ri);
+        match c {
+            Cond::Any => {}
+            Cond::HasAny(b) if b.words() == 1 => has_any.push((row, b.word())),
+            Cond::HasNone(b) if b.words() == 1 => has_none.push((row, b.word())),
+            _ => simple = false,
+        }
+    }
+    if simple {
+        return ColumnIndex::Masks {
+            any,
+            has_any: has_any.into_boxed_slice(),
+            has_none: has_none.into_boxed_slice(),
+        };
+    }
+    ColumnIndex::PerRow {
+        any,
+        tests: conds
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| ***c != Cond::Any)
+            .map(|(ri, c)| (ri, (*c).clone()))
+            .collect(),
+    }
+}
+
+/// The largest product lookup built for a table, in cells.
+const MAX_CELLS: usize = 8192;
+
+/// The compiled form of a table of up to [`FAST_ROWS`] rows: the index and number columns
+/// are combined into one lookup whose cells hold the rows that admit every fact in them;
+/// the other columns narrow that set one by one. A case's matching rows are one lookup
+/// and a few bit operations away.
+#[derive(Clone, Debug)]
+struct FastIndex {
+    all: RowSet,
+    /// The product lookup: for each of its columns, the value position of its fact, its
+    /// stride in `cells` and how it splits facts; then the cells.
+    dims: Box<[(u8, usize, Dim)]>,
+    cells: Box<[RowSet]>,
+    /// When no column is left outside the product: the first matching row of each cell
+    /// plus one (0 for none), for `first` and `unique` tables.
+    first: Option<Box<[u8]>>,
+    /// The remaining columns: (fact, index, rows that test it).
+    columns: Box<[(Column, ColumnIndex, RowSet)]>,
+}
+
+impl FastIndex {
+    fn build(
+        columns: &[Column],
+        kinds: &[ColumnKind],
+        rows: &[Row],
+        preloaded: &[usize],
+    ) -> Option<Self> {
+        if rows.len() > FAST_ROWS {
+            return None;
+        }
+        let all = RowSet::all(rows.len());
+        // Every narrowing column, with how it splits facts.
+        let mut candidates: Vec<(usize, Column, Dim)> = Vec::new();
+        let mut rest = Vec::new();
+        for (ci, (&col, kind)) in columns.iter().zip(kinds).enumerate() {
+            let conds: Vec<&Cond> = rows.iter().filter_map(|r| r.conds.get(ci)).collect();
+            let mut any = RowSet::EMPTY;
+            let mut tested = RowSet::EMPTY;
+            for (ri, c) in conds.iter().enumerate() {
+                if **c == Cond::Any {
+                    any.insert(ri);
+                } else {
+                    tested.insert(ri);
+                }
+            }
+            if tested.is_empty() {
+                continue;
+            }
+            let in_product = col.value_pos(preloaded).is_some();
+            match kind {
+                ColumnKind::Choice(names) if in_product => {
+                    candidates.push((ci, col, Dim::Index { n: names.len() }));
+                }
+                ColumnKind::Number { .. } | ColumnKind::DateTime if in_product => {
+                    let mut bounds: Vec<i64> = Vec::new();
+                    for c in &conds {
+                        if let Cond::Ranges(rs) = c {
+                            for &(lo, hi) in rs.iter() {
+                                bounds.push(lo);
+                                if hi < i64::MAX {
+                                    bounds.push(hi + 1);
+                                }
+                            }
+                        }
+                    }
+                    bounds.sort_unstable();
+                    bounds.dedup();
+                    candidates.push((
+                        ci,
+                        col,
+                        Dim::Range {
+                            bounds: bounds.into_boxed_slice(),
+                        },
+                    ));
+                }
+                _ => rest.push((col, per_row(&conds, any), tested)),
+            }
+        }
+        // The smallest columns join the product while it stays small; the others are
+        // intersected one by one.
+        candidates.sort_by_key(|(_, _, d)| d.parts());
+        let mut dims: Vec<(usize, Column, Dim)> = Vec::new();
+        let mut cells_n = 1usize;
+        for (ci, col, dim) in candidates {
+            let grown = cells_n.saturating_mul(dim.parts());
+            if grown <= MAX_CELLS {
+                cells_n = grown;
+                dims.push((ci, col, dim));
+            } else {
+                let conds: Vec<&Cond> = rows.iter().filter_map(|r| r.conds.get(ci)).collect();
+                let mask_for = |fact: Fact<'_>| {
+                    let mut m = RowSet::EMPTY;
+                    for (ri, c) in conds.iter().enumerate() {
+                        if c.test(fact) {
+                            m.insert(ri);
+                        }
+                    }
+                    m
+                };
+                let mut tested = RowSet::EMPTY;
+                for (ri, c) in conds.iter().enumerate() {
+                    if **c != Cond::Any {
+                        tested.insert(ri);
+                    }
+                }
+                let any = mask_for(Fact::Missing);
+                let index = match &dim {
+                    Dim::Index { n } => ColumnIndex::ByIndex {
+                        masks: (0..*n).map(|i| mask_for(Fact::Index(i))).collect(),
+                        other: any,
+                    },
+                    Dim::Range { bounds } => {
+                        let mut masks = vec![mask_for(Fact::Int(i64::MIN))];
+                        masks.extend(bounds.iter().map(|&b| mask_for(Fact::Int(b))));
+                        ColumnIndex::ByRange {
+                            bounds: bounds.clone(),
+                            masks: masks.into_boxed_slice(),
+                            missing: any,
+                        }
+                    }
+                };
+                rest.insert(0, (col, index, tested));
+            }
+        }
+        // Fill the product: for each cell, the rows whose cells in those columns admit a
+        // representative fact of each part.
+        let mut cells = vec![all; cells_n];
+        let mut stride = 1usize;
+        for (ci, _, dim) in &dims {
+            let parts = dim.parts();
+            for (cell, slot) in cells.iter_mut().enumerate() {
+                let p = (cell / stride) % parts;
+                let fact = dim.representative(p);
+                let mut m = RowSet::EMPTY;
+                for (ri, row) in rows.iter().enumerate() {
+                    if row.conds.get(*ci).is_some_and(|c| c.test(fact)) {
+                        m.insert(ri);
+                    }
+                }
+                *slot = slot.and(m);
+            }
+            stride *= parts;
+        }
+        // Text columns (a string comparison) go last.
+        rest.sort_by_key(|(_, index, _)| match index {
+            ColumnIndex::PerRow { tests, .. } => {
+                u8::from(tests.iter().any(|(_, c)| matches!(c, Cond::Text { .. }))) + 2
+            }
+            ColumnIndex::Masks { .. } => 1,
+            _ => 0,
+        });
+        let mut stride = 1usize;
+        let dims = dims
+            .into_iter()
+            .map(|(_, c, d)| {
+                let entry = (c.value_pos(preloaded).unwrap_or(0), stride, d);
+                stride *= entry.2.parts();
+                entry
+            })
+            .collect();
+        let first = rest.is_empty().then(|| {
+            cells
+                .iter()
+                .map(|c| {
+                    let mut c = *c;
+                    c.pop_first()
+                        .and_then(|r| u8::try_from(r + 1).ok())
+                        .unwrap_or(0)
+                })
+                .collect()
+        });
+        Some(Self {
+            all,
+            dims,
+            cells: cells.into_boxed_slice(),
+            first,
+            columns: rest.into_boxed_slice(),
+        })
+    }
+
+    #[inline]
+    fn cell(&self, facts: &Facts<'_>) -> usize {
+        let mut cell = 0usize;
+        for (pos, stride, dim) in self.dims.iter() {
+            let pos = usize::from(*pos);
+            let value = facts.vals.get(pos).copied().unwrap_or(0);
+            cell += dim.part(value, facts.missing & (1 << pos) != 0) * stride;
+        }
+        cell
+    }
+
+    /// The first matching row, straight from the product when it covers every column.
+    #[inline]
+    fn first_match(&self, facts: &Facts<'_>) -> Option<usize> {
+        match &self.first {
+            Some(first) => first
+                .get(self.cell(facts))
+                .and_then(|r| usize::from(*r).checked_sub(1)),
+            None => self.matching(facts).pop_first(),
+        }
+    }
+
+    #[inline]
+    fn matching(&self, facts: &Facts<'_>) -> RowSet {
+        let mut acc = self
+            .cells
+            .get(self.cell(facts))
+            .copied()
+            .unwrap_or(self.all);
+        for (col, index, tested) in self.columns.iter() {
+            if acc.and(*tested).is_empty() {
+                continue;
+            }
+            let fact = facts.fact(*col);
+            let m = match (index, fact) {
+                (ColumnIndex::ByIndex { masks, other }, Fact::Index(i)) => {
+                    masks.get(i).copied().unwrap_or(*other)
+                }
+                (ColumnIndex::ByIndex { other, .. }, _) => *other,
+                (ColumnIndex::ByRange { bounds, masks, .. }, Fact::Int(v)) => {
+                    let i = bounds.iter().map(|b| usize::from(*b <= v)).sum::<usize>();
+                    masks.get(i).copied().unwrap_or(RowSet::EMPTY)
+                }
+                (ColumnIndex::ByRange { missing, .. }, _) => *missing,
+                (
+                    ColumnIndex::Masks {
+                        any,
+                        has_any,
+                        has_none,
+                    },
+                    Fact::Mask(v),
+                ) => {
+                    let mut m = *any;
+                    for (row, mask) in has_any.iter() {
+                        m = m.or_if(*row, v & mask != 0);
+                    }
+                    for (row, mask) in has_none.iter() {
+                        m = m.or_if(*row, v & mask == 0);
+                    }
+                    m
+                }
+                (ColumnIndex::Masks { any, .. }, _) => *any,
+                (ColumnIndex::PerRow { any, tests }, fact) => {
+                    let mut m = *any;
+                    for (ri, cond) in tests.iter() {
+                        if cond.test(fact) {
+                            m.insert(*ri);
+                        }
+                    }
+                    m
+                }
+            };
+            acc = acc.and(m);
+            if acc.is_empty() {
+                break;
+            }
+        }
+        acc
+    }
+}
+
 /// The most offices a version's tables may name.
 pub(crate) const MAX_OFFICES: usize = 64;
 
@@ -65,6 +568,24 @@ impl Column {
         })
     }
 
+    /// Where an index or number fact sits in [`Facts`]' values: the five built-in columns,
+    /// then the attributes read ahead (`preloaded`, the version's attribute columns).
+    pub(crate) fn value_pos(self, preloaded: &[usize]) -> Option<u8> {
+        match self {
+            Column::Category => Some(0),
+            Column::Channel => Some(1),
+            Column::PeopleInvolved => Some(2),
+            Column::AmountYuan => Some(3),
+            Column::RepeatCount => Some(4),
+            Column::Attr(i) => preloaded
+                .iter()
+                .take(PRELOADED_ATTRS)
+                .position(|a| *a == i)
+                .and_then(|k| u8::try_from(5 + k).ok()),
+            Column::RiskFlags | Column::Community => None,
+        }
+    }
+
     pub(crate) fn kind(self, vocab: &Vocab) -> ColumnKind {
         match self {
             Column::Category => ColumnKind::Choice(vocab.categories.clone()),
@@ -100,33 +621,123 @@ impl Column {
 /// The facts of one case, resolved once for all tables.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Facts<'a> {
-    pub(crate) category: usize,
-    pub(crate) channel: usize,
-    pub(crate) people: i64,
-    pub(crate) amount: i64,
-    pub(crate) repeat: i64,
+    /// The index and number facts by value position (see [`Column::value_pos`]):
+    /// category, channel, people involved, amount in fen, repeat count, then the attributes
+    /// read ahead (the ones the version's tables test), so that evaluation does not go back
+    /// to the case. A multi-value attribute is held as a bit mask.
+    vals: [i64; VALUES],
     pub(crate) risk: u64,
     pub(crate) community: &'a str,
     pub(crate) case: &'a Case,
     pub(crate) vocab: &'a Vocab,
+    /// The attributes read ahead, by index (`u16::MAX` for none).
+    attr_ids: [u16; PRELOADED_ATTRS],
+    /// Value positions whose fact is missing.
+    missing: u8,
 }
 
+/// How many attribute facts are read ahead when a case is prepared.
+pub(crate) const PRELOADED_ATTRS: usize = 2;
+
+/// Value positions: category, channel, people, amount, repeats, then preloaded attributes.
+const VALUES: usize = 5 + PRELOADED_ATTRS;
+
 impl<'a> Facts<'a> {
+    /// The facts of a case; `attrs` are the attribute indices to read ahead.
+    pub(crate) fn new(
+        case: &'a Case,
+        category: usize,
+        community: &'a str,
+        risk: u64,
+        vocab: &'a Vocab,
+        attrs: &[usize],
+    ) -> Self {
+        let mut vals = [0i64; VALUES];
+        vals[0] = i64::try_from(category).unwrap_or(i64::MAX);
+        vals[1] = i64::try_from(case.channel.index()).unwrap_or(i64::MAX);
+        vals[2] = i64::from(case.people_involved);
+        vals[3] = case.amount_yuan.hundredths();
+        vals[4] = i64::from(case.repeat_count);
+        let mut f = Facts {
+            vals,
+            risk,
+            community,
+            case,
+            vocab,
+            attr_ids: [u16::MAX; PRELOADED_ATTRS],
+            missing: 0,
+        };
+        for (slot, &a) in attrs.iter().take(PRELOADED_ATTRS).enumerate() {
+            let value = match f.lookup_attr(a) {
+                Fact::Index(i) => i64::try_from(i).ok(),
+                Fact::Int(x) => Some(x),
+                Fact::Mask(m) => Some(m as i64),
+                // Text attributes are read from the case when a table tests them.
+                Fact::Text(_) | Fact::Missing => None,
+            };
+            let pos = 5 + slot;
+            match value {
+                Some(v) => {
+                    if let (Some(id), Some(val)) = (f.attr_ids.get_mut(slot), f.vals.get_mut(pos)) {
+                        *id = u16::try_from(a).unwrap_or(u16::MAX);
+                        *val = v;
+                    }
+                }
+                None => {
+                    if let Some(id) = f.attr_ids.get_mut(slot) {
+                        *id = u16::try_from(a).unwrap_or(u16::MAX);
+                    }
+                    f.missing |= 1 << pos;
+                }
+            }
+        }
+        f
+    }
+
+    /// The category index.
+    #[inline]
+    pub(crate) fn category(&self) -> usize {
+        usize::try_from(self.vals[0]).unwrap_or(usize::MAX)
+    }
+
     #[inline]
     pub(crate) fn fact(&self, col: Column) -> Fact<'a> {
         match col {
-            Column::Category => Fact::Index(self.category),
-            Column::Channel => Fact::Index(self.channel),
-            Column::PeopleInvolved => Fact::Int(self.people),
-            Column::AmountYuan => Fact::Int(self.amount),
-            Column::RepeatCount => Fact::Int(self.repeat),
+            Column::Category => Fact::Index(self.category()),
+            Column::Channel => Fact::Index(usize::try_from(self.vals[1]).unwrap_or(usize::MAX)),
+            Column::PeopleInvolved => Fact::Int(self.vals[2]),
+            Column::AmountYuan => Fact::Int(self.vals[3]),
+            Column::RepeatCount => Fact::Int(self.vals[4]),
             Column::RiskFlags => Fact::Mask(self.risk),
             Column::Community => Fact::Text(self.community),
             Column::Attr(i) => self.attr(i),
         }
     }
 
+    #[inline]
     fn attr(&self, i: usize) -> Fact<'a> {
+        for (slot, id) in self.attr_ids.iter().enumerate() {
+            if usize::from(*id) != i {
+                continue;
+            }
+            let pos = 5 + slot;
+            if self.missing & (1 << pos) != 0 {
+                // Missing, or text: read from the case.
+                return self.lookup_attr(i);
+            }
+            let v = self.vals.get(pos).copied().unwrap_or(0);
+            return match self.vocab.attributes.get(i).map(|a| a.datatype) {
+                Some(Datatype::Singlevaluelist | Datatype::Boolean) => {
+                    Fact::Index(usize::try_from(v).unwrap_or(usize::MAX))
+                }
+                Some(Datatype::Multivaluelist) => Fact::Mask(v as u64),
+                _ => Fact::Int(v),
+            };
+        }
+        self.lookup_attr(i)
+    }
+
+    fn lookup_attr(&self, i: usize) -> Fact<'a> {
         let Some(spec) = self.vocab.attributes.get(i) else {
             return Fact::Missing;
         };
@@ -203,8 +814,10 @@ pub(crate) struct RowOut {
     pub(crate) grade: Option<u8>,
     pub(crate) level: Option<Level>,
     pub(crate) role: Option<Role>,
-    /// Indices into the version's office names; the first leads.
-    pub(crate) offices: Vec<u8>,
+    /// The office slots (positions in the version's office names) the row names.
+    pub(crate) offices: u64,
+    /// The slot of the first office the row names: the lead.
+    pub(crate) lead_office: Option<u8>,
     pub(crate) time_limit: Option<TimeLimit>,
     pub(crate) flags: u64,
 }
@@ -238,6 +851,8 @@ pub(crate) struct Table {
     pub(crate) rows: Vec<Row>,
     /// For each category index, the rows whose category cell admits it, in order.
     cands: Vec<Box<[u16]>>,
+    /// The bitset index, for tables of up to [`FAST_ROWS`] rows.
+    fast: Option<FastIndex>,
 }
 
 impl Table {
@@ -251,37 +866,26 @@ impl Table {
         })
     }
 
-    /// The rows that match, in order: at most one for `first` and `unique`.
+    /// The rows that match, in order (all of them, whatever the hit policy).
     #[inline]
-    pub(crate) fn hits<'t>(&'t self, facts: &'t Facts<'t>) -> impl Iterator<Item = usize> + 't {
-        let cands: &[u16] = self.cands.get(facts.category).map_or(&[], |c| c);
-        let limit = if self.hit_policy == HitPolicy::Collect {
-            usize::MAX
-        } else {
-            1
-        };
-        cands
-            .iter()
-            .map(|&r| r as usize)
-            .filter(move |&r| {
-                self.rows
-                    .get(r)
-                    .is_some_and(|row| self.row_matches(row, facts))
-            })
-            .take(limit)
+    pub(crate) fn matching<'t>(&'t self, facts: &'t Facts<'t>) -> Matches<'t> {
+        match &self.fast {
+            Some(fast) => Matches::Fast(fast.matching(facts)),
+            None => Matches::Slow {
+                table: self,
+                facts,
+                cands: self.cands.get(facts.category()).map_or(&[], |c| c),
+            },
+        }
     }
 
-    /// How many rows match (for `unique` conflict notes in traces).
-    pub(crate) fn count_matches(&self, facts: &Facts<'_>) -> usize {
-        let cands: &[u16] = self.cands.get(facts.category).map_or(&[], |c| c);
-        cands
-            .iter()
-            .filter(|&&r| {
-                self.rows
-                    .get(r as usize)
-                    .is_some_and(|row| self.row_matches(row, facts))
-            })
-            .count()
+    /// The first row that matches.
+    #[inline]
+    pub(crate) fn first_match(&self, facts: &Facts<'_>) -> Option<usize> {
+        match &self.fast {
+            Some(fast) => fast.first_match(facts),
+            None => self.matching(facts).next(),
+        }
     }
 
     /// Whether this table can decide a case on its own (it has `level` and `time_limit`).
@@ -320,6 +924,7 @@ pub(crate) fn compile(
     spec: &TableSpec,
     version: &str,
     vocab: &Vocab,
+    preloaded: &[usize],
     offices: &mut Vec<String>,
     problems: &mut Vec<RuleProblem>,
 ) -> Option<Table> {
@@ -452,7 +1057,7 @@ pub(crate) fn compile(
                 ));
             }
         }
-        if out.level == Some(Level::Department) && out.offices.is_empty() {
+        if out.level == Some(Level::Department) && out.lead_office.is_none() {
             problems.push(RuleProblem::new(
                 "department_without_office",
                 loc(Some(rid), Some("level")),
@@ -493,6 +1098,7 @@ pub(crate) fn compile(
                 .into_boxed_slice()
         })
         .collect();
+    let fast = FastIndex::build(&columns, &kinds, &rows, preloaded);
     Some(Table {
         id: spec.id.clone(),
         hit_policy: spec.hit_policy,
@@ -501,6 +1107,7 @@ pub(crate) fn compile(
         outputs,
         rows,
         cands,
+        fast,
     })
 }
 
@@ -555,9 +1162,8 @@ fn parse_output(
                     }
                 };
                 let i = u8::try_from(i).unwrap_or(u8::MAX);
-                if !out.offices.contains(&i) {
-                    out.offices.push(i);
-                }
+                out.lead_office = out.lead_office.or(Some(i));
+                out.offices |= 1u64.checked_shl(u32::from(i)).unwrap_or(0);
             }
         }
         Output::Flags => {
@@ -690,6 +1296,206 @@ pub(crate) fn analyse(
                         earlier.id, later.id
                     ),
                 ));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    use super::*;
+    use crate::rules::RuleSet;
+
+    const COLUMNS: &[&str] = &[
+        "category",
+        "channel",
+        "people_involved",
+        "amount_yuan",
+        "repeat_count",
+        "risk_flags",
+        "community",
+        "attr.kind",
+        "attr.size",
+        "attr.tags",
+        "attr.note",
+        "attr.seen",
+    ];
+
+    /// Cell texts per column, `-` among them.
+    fn pool(column: &str) -> &'static [&'static str] {
+        match column {
+            "category" => &["-", "a", "b", "a, c", "not b", "d"],
+            "channel" => &["-", "app", "visit, hotline", "not petition"],
+            "people_involved" => &[
+                "-",
+                ">= 5",
+                "< 5",
+                "[2..6]",
+                "(2..6)",
+                "!= 3",
+                "< 2, >= 10",
+                "0",
+            ],
+            "amount_yuan" => &[
+                "-",
+                ">= 10000",
+                "< 10000",
+                "[100.50..200)",
+                "> 0",
+                "not [1..2]",
+            ],
+            "repeat_count" => &["-", ">= 2", "0", "1"],
+            "risk_flags" => &["-", "x", "x, y", "none", "not y", "not x, z"],
+            "community" => &["-", "c1", "c1, c2", "not c2"],
+            "attr.kind" => &["-", "p", "q, r", "not p"],
+            "attr.size" => &["-", ">= 3", "< 3.5", "[1..2]"],
+            "attr.tags" => &["-", "t1", "t1, t2", "none", "not t2"],
+            "attr.note" => &["-", "hello", "not hello, bye"],
+            "attr.seen" => &[
+                "-",
+                ">= 2026-01-01T00:00:00+08:00",
+                "< 2025-06-01T00:00:00Z",
+            ],
+            _ => &["-"],
+        }
+    }
+
+    fn rule_set(columns: &[usize], cells: &[Vec<usize>]) -> RuleSet {
+        let inputs: Vec<&str> = columns.iter().map(|&c| COLUMNS[c]).collect();
+        let rows: Vec<_> = cells
+            .iter()
+            .enumerate()
+            .map(|(i, row)| {
+                let when: Vec<&str> = columns
+                    .iter()
+                    .zip(row)
+                    .map(|(&c, &k)| {
+                        let p = pool(COLUMNS[c]);
+                        p[k % p.len()]
+                    })
+                    .collect();
+                json!({"id": format!("r{i}"), "when": when, "then": ["grid", "1 working day"], "why": "test row"})
+            })
+            .collect();
+        let doc = json!({
+            "format": 1, "name": "p",
+            "categories": [{"id": "a"}, {"id": "b"}, {"id": "c"}, {"id": "d"}],
+            "grades": [{"id": "g"}],
+            "risk_flags": [{"id": "x"}, {"id": "y"}, {"id": "z"}],
+            "attributes": [
+                {"code": "kind", "datatype": "singlevaluelist", "values": ["p", "q", "r"]},
+                {"code": "size", "datatype": "number"},
+                {"code": "tags", "datatype": "multivaluelist", "values": ["t1", "t2"]},
+                {"code": "note", "datatype": "string"},
+                {"code": "seen", "datatype": "datetime"}
+            ],
+            "versions": [{"name": "v", "effective_from": "2020-01-01", "tables": [{
+                "id": "t", "hit_policy": "collect", "inputs": inputs, "outputs": ["level", "time_limit"], "rows": rows
+            }]}]
+        });
+        RuleSet::from_json_str(&doc.to_string()).unwrap()
+    }
+
+    fn case(seed: u64) -> (crate::case::Case, String) {
+        let mut r = crate::sim::SplitMix64::new(seed);
+        let pick = |r: &mut crate::sim::SplitMix64, items: &[&str]| {
+            items[r.below(items.len() as u64) as usize].to_owned()
+        };
+        let mut attrs = serde_json::Map::new();
+        if r.chance(700) {
+            attrs.insert("kind".into(), json!(pick(&mut r, &["p", "q", "r"])));
+        }
+        if r.chance(700) {
+            attrs.insert(
+                "size".into(),
+                json!(pick(&mut r, &["0", "1", "2", "3", "3.49", "3.5", "10"])),
+            );
+        }
+        if r.chance(700) {
+            let tags: Vec<String> = ["t1", "t2"]
+                .iter()
+                .filter(|_| r.chance(500))
+                .map(|s| (*s).to_owned())
+                .collect();
+            attrs.insert("tags".into(), json!(tags));
+        }
+        if r.chance(700) {
+            attrs.insert(
+                "note".into(),
+                json!(pick(&mut r, &["hello", "bye", "other"])),
+            );
+        }
+        if r.chance(700) {
+            attrs.insert(
+                "seen".into(),
+                json!(pick(
+                    &mut r,
+                    &[
+                        "2025-05-31T16:00:00Z",
+                        "2025-05-31T15:59:59Z",
+                        "2025-12-31T16:00:00Z",
+                        "2025-12-31T15:59:59Z"
+                    ]
+                )),
+            );
+        }
+        let flags: Vec<&str> = ["x", "y", "z"]
+            .into_iter()
+            .filter(|_| r.chance(300))
+            .collect();
+        let c = json!({
+            "id": "k", "channel": pick(&mut r, &["visit", "app", "hotline", "petition", "walk_in", "lawyer_desk"]),
+            "category": pick(&mut r, &["a", "b", "c", "d"]), "location": "m",
+            "people_involved": r.below(12), "amount_yuan": pick(&mut r, &["0", "0.01", "1", "2", "100.49", "100.50", "199.99", "200", "9999.99", "10000"]),
+            "repeat_count": r.below(4), "risk_flags": flags, "attributes": attrs,
+            "reported_at": "2026-03-02T09:00:00+08:00"
+        });
+        let community = pick(&mut r, &["c1", "c2", "c3"]);
+        (
+            crate::case::Case::from_json_str(&c.to_string()).unwrap(),
+            community,
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// The product index, the row-by-row path and the definition (every cell tests
+        /// its fact, read straight from the case) find the same rows.
+        #[test]
+        fn fast_slow_and_brute_force_agree(
+            columns in proptest::sample::subsequence((0..COLUMNS.len()).collect::<Vec<_>>(), 1..=COLUMNS.len()),
+            cells in proptest::collection::vec(proptest::collection::vec(0usize..16, COLUMNS.len()), 1..90),
+            seeds in proptest::collection::vec(any::<u64>(), 40),
+        ) {
+            let rules = rule_set(&columns, &cells);
+            let version = &rules.versions[0];
+            let table = &version.tables[0];
+            let mut slow = table.clone();
+            slow.fast = None;
+            for seed in seeds {
+                let (case, community) = case(seed);
+                rules.check_case(&case).unwrap();
+                let category = rules.category_index(case.category.as_str()).unwrap();
+                let facts = Facts::new(&case, category, &community, rules.risk_mask(&case), &rules.vocab, &version.attrs);
+                let brute: Vec<usize> = table.rows.iter().enumerate().filter(|(_, row)| {
+                    table.columns.iter().zip(&row.conds).all(|(&col, cond)| {
+                        let fact = match col {
+                            Column::Attr(i) => facts.lookup_attr(i),
+                            other => facts.fact(other),
+                        };
+                        cond.test(fact)
+                    })
+                }).map(|(i, _)| i).collect();
+                let fast: Vec<usize> = table.matching(&facts).collect();
+                let rows_slow: Vec<usize> = slow.matching(&facts).collect();
+                prop_assert_eq!(&fast, &brute);
+                prop_assert_eq!(&rows_slow, &brute);
+                prop_assert_eq!(table.first_match(&facts), brute.first().copied());
+                prop_assert_eq!(slow.first_match(&facts), brute.first().copied());
             }
         }
     }

@@ -1,0 +1,100 @@
+//! Routing benchmarks: 1,000,000 seeded synthetic cases over a city 100 times Fushan's
+//! size (15,000 grids, 38,200 micro-grids), single thread.
+//!
+//! `cargo bench -p gridgov-benches --bench route`; criterion reports time per case
+//! (throughput is the number of cases in a batch).
+//! - `routing_table`: the compiled routing table alone (its first matching row), on
+//!   prepared cases;
+//! - `evaluate`: both tables of the default rule set (routing and the collect table of
+//!   modifiers), merged, on prepared cases;
+//! - `resolve`: `evaluate` plus the unit at the level, the first handler and the
+//!   working-time deadline, on prepared cases: routing once ids are resolved (the batch path);
+//! - `prepare`: checking a case and resolving its category, location and community;
+//! - `route`: the whole walk from a `Case`: prepare, evaluate and resolve.
+#![allow(
+    clippy::expect_used,
+    reason = "a benchmark stops on broken set-up data"
+)]
+
+use std::hint::black_box;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use gridgov::calendar::Calendar;
+use gridgov::org::OrgGraph;
+use gridgov::rules::RuleSet;
+use gridgov::{Engine, sim};
+use gridgov_benches::synthetic_city;
+
+const CASES: usize = 1_000_000;
+
+fn bench_route(c: &mut Criterion) {
+    let org = OrgGraph::from_spec(synthetic_city(100, 7)).expect("the synthetic city is valid");
+    let engine =
+        Engine::new(org, RuleSet::fushan(), Calendar::china()).expect("defaults fit the city");
+    let cases = sim::month_cases(&engine, 2026, 3, CASES, 20_260_301);
+    let prepared: Vec<_> = cases
+        .iter()
+        .map(|c| engine.prepare(c).expect("generated cases are valid"))
+        .collect();
+
+    let mut group = c.benchmark_group("route_1m_cases_city_100x");
+    group.throughput(Throughput::Elements(cases.len() as u64));
+    group.sample_size(10);
+    group.bench_function("routing_table", |b| {
+        b.iter(|| {
+            let mut n = 0usize;
+            for p in &prepared {
+                n += engine.table_first_match(black_box(p), 0).unwrap_or(0);
+            }
+            n
+        });
+    });
+    group.bench_function("evaluate", |b| {
+        b.iter(|| {
+            let mut n = 0usize;
+            for p in &prepared {
+                if let Ok(v) = engine.evaluate(black_box(p)) {
+                    n += v.level().rank();
+                }
+            }
+            n
+        });
+    });
+    group.bench_function("resolve", |b| {
+        b.iter(|| {
+            let mut n = 0i64;
+            for p in &prepared {
+                if let Ok(v) = engine.evaluate(p) {
+                    if let Ok(d) = engine.resolve(black_box(p), v) {
+                        n += d.due().unix() & 1;
+                    }
+                }
+            }
+            n
+        });
+    });
+    group.bench_function("prepare", |b| {
+        b.iter(|| {
+            let mut n = 0usize;
+            for case in &cases {
+                n += usize::from(engine.prepare(black_box(case)).is_ok());
+            }
+            n
+        });
+    });
+    group.bench_function("route", |b| {
+        b.iter(|| {
+            let mut n = 0i64;
+            for case in &cases {
+                if let Ok(d) = engine.route(black_box(case)) {
+                    n += d.due().unix() & 1;
+                }
+            }
+            n
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_route);
+criterion_main!(benches);

@@ -1,0 +1,73 @@
+//! Profiling harness: `cargo run --release -p gridgov-benches --example profile_route -- [evaluate|prepare|route] [n]`.
+#![allow(
+    clippy::expect_used,
+    clippy::print_stdout,
+    reason = "a profiling harness"
+)]
+
+use std::time::Instant;
+
+use gridgov::calendar::Calendar;
+use gridgov::org::OrgGraph;
+use gridgov::rules::RuleSet;
+use gridgov::{Engine, sim};
+use gridgov_benches::synthetic_city;
+
+fn main() {
+    let what = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "route".to_owned());
+    let n: usize = std::env::args()
+        .nth(2)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1_000_000);
+    let scale: usize = std::env::var("SCALE")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(100);
+    let reps: usize = std::env::var("REPS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(40);
+    let org = OrgGraph::from_spec(synthetic_city(scale, 7)).expect("valid city");
+    let rules = match std::env::var("RULES") {
+        Ok(path) => {
+            RuleSet::from_json_str(&std::fs::read_to_string(path).expect("read")).expect("rules")
+        }
+        Err(_) => RuleSet::fushan(),
+    };
+    let engine = Engine::new(org, rules, Calendar::china()).expect("fits");
+    let cases = sim::month_cases(&engine, 2026, 3, n, 20_260_301);
+    let prepared: Vec<_> = cases
+        .iter()
+        .map(|c| engine.prepare(c).expect("valid"))
+        .collect();
+    let t = Instant::now();
+    let mut acc = 0usize;
+    for _ in 0..reps {
+        match what.as_str() {
+            "evaluate" => {
+                for p in &prepared {
+                    acc += engine.evaluate(p).map_or(0, |v| v.level().rank());
+                }
+            }
+            "table" => {
+                for p in &prepared {
+                    acc += engine.table_first_match(p, 0).unwrap_or(0);
+                }
+            }
+            "prepare" => {
+                for c in &cases {
+                    acc += usize::from(engine.prepare(c).is_ok());
+                }
+            }
+            _ => {
+                for c in &cases {
+                    acc += engine.route(c).map_or(0, |d| d.level().rank());
+                }
+            }
+        }
+    }
+    let per = t.elapsed().as_nanos() as f64 / (reps as f64 * n as f64);
+    println!("{what}: {per:.1} ns per case ({acc})");
+}
