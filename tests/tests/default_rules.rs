@@ -415,3 +415,89 @@ fn years_without_holiday_data_are_noted() {
         "the calendar has no holiday data for 2027; only weekends were skipped"
     );
 }
+
+#[test]
+fn every_row_of_the_2025_version() {
+    let on_2025 = |extra: Value| {
+        let mut e = extra;
+        e["reported_at"] = json!("2025-06-02T09:00:00+08:00");
+        let d = decide(e);
+        assert_eq!(d["version"], "fushan-2025");
+        (row(&d).to_owned(), level(&d).to_owned())
+    };
+    let r = |extra: Value| on_2025(extra).0;
+    assert_eq!(r(json!({"people_involved": 30})), "mass");
+    assert_eq!(r(json!({"category": "property_crime"})), "property-crime");
+    assert_eq!(r(json!({"category": "public_security"})), "public-security");
+    assert_eq!(
+        r(json!({"category": "labour_wage", "amount_yuan": 500000})),
+        "legal-major"
+    );
+    assert_eq!(
+        r(json!({"category": "labour_wage", "amount_yuan": 20000})),
+        "legal-lawyer"
+    );
+    assert_eq!(
+        r(json!({"category": "labour_wage", "amount_yuan": "19999.99"})),
+        "dispute-grid"
+    );
+    assert_eq!(
+        r(json!({"category": "petition", "people_involved": 5})),
+        "petition-prominent"
+    );
+    assert_eq!(r(json!({"category": "petition"})), "petition");
+    // 2025 thresholds: 10 people and 20,000 yuan.
+    assert_eq!(
+        on_2025(json!({"people_involved": 9})),
+        ("dispute-grid".into(), "grid".into())
+    );
+    assert_eq!(
+        on_2025(json!({"people_involved": 10})),
+        ("dispute-community-people".into(), "community".into())
+    );
+    assert_eq!(
+        r(json!({"category": "debt_dispute", "people_involved": 10, "amount_yuan": "19999.99"})),
+        "debt-community-people"
+    );
+    assert_eq!(
+        r(json!({"category": "property_management", "amount_yuan": "19999.99"})),
+        "dispute-grid"
+    );
+    assert_eq!(
+        r(json!({"category": "property_management", "amount_yuan": 20000})),
+        "dispute-community-amount"
+    );
+    assert_eq!(
+        r(json!({"category": "safety_hazard", "attributes": {"hazard_type": "traffic"}})),
+        "hazard"
+    );
+    assert_eq!(
+        on_2025(json!({"category": "livelihood", "people_involved": 9})),
+        ("livelihood-micro".into(), "micro_grid".into())
+    );
+    assert_eq!(
+        r(json!({"category": "livelihood", "people_involved": 10})),
+        "livelihood-grid-people"
+    );
+    assert_eq!(
+        r(json!({"category": "environment", "amount_yuan": 20000})),
+        "livelihood-grid-amount"
+    );
+    assert_eq!(r(json!({"category": "housing"})), "services");
+    assert_eq!(r(json!({"category": "party_building"})), "party-building");
+    assert_eq!(
+        r(json!({"category": "comprehensive_governance"})),
+        "governance"
+    );
+    assert_eq!(r(json!({"category": "other"})), "other");
+    assert_eq!(r(json!({"repeat_count": 2})), "third-report");
+    assert_eq!(r(json!({"risk_flags": ["mass_incident"]})), "mass-risk");
+    assert_eq!(
+        r(json!({"risk_flags": ["public_safety"]})),
+        "public-safety-risk"
+    );
+    assert_eq!(
+        r(json!({"category": "safety_hazard", "attributes": {"hazard_type": "gas"}})),
+        "gas-or-fire"
+    );
+}

@@ -326,6 +326,40 @@ route("amount-number", f"{R}/dispute-community-amount: an amount given as a JSON
       category="property_management", amount_yuan=10000.5)
 
 
+# Every row of the 2025 version (its routing table is CSV), both sides of its thresholds.
+V25 = "fushan-2025 routing (CSV)"
+M25 = "fushan-2025 modifiers"
+D25 = "2025-06-02T09:00:00+08:00"
+for name, why, fields in [
+    ("mass", f"{V25}/mass: 30 people go to the subdistrict for joint consultation.", {"people_involved": 30}),
+    ("property-crime", f"{V25}/property-crime: the police work office.", {"category": "property_crime"}),
+    ("public-security", f"{V25}/public-security: the police work office.", {"category": "public_security"}),
+    ("legal-major", f"{V25}/legal-major: 500000 yuan of unpaid wages: judicial office with the duty lawyer.", {"category": "labour_wage", "amount_yuan": 500000}),
+    ("legal-lawyer-19999.99", f"{V25}/dispute-grid: 19999.99 yuan is below the 2025 lawyer threshold of 20000.", {"category": "labour_wage", "amount_yuan": "19999.99"}),
+    ("petition-prominent", f"{V25}/petition-prominent: 5 petitioners.", {"category": "petition", "people_involved": 5}),
+    ("petition", f"{V25}/petition: a single petitioner, community level, 60 days.", {"category": "petition"}),
+    ("dispute-9-people", f"{V25}/dispute-grid: 9 people stay in the grid under 2025 practice (< 10).", {"people_involved": 9}),
+    ("dispute-10-people", f"{V25}/dispute-community-people: 10 people (in [10..30)) go to the community.", {"people_involved": 10}),
+    ("debt-10-people", f"{V25}/debt-community-people: a debt dispute of 10 people under 20000 yuan.", {"category": "debt_dispute", "people_involved": 10, "amount_yuan": "19999.99"}),
+    ("property-19999.99", f"{V25}/dispute-grid: 19999.99 yuan (< 20000).", {"category": "property_management", "amount_yuan": "19999.99"}),
+    ("property-20000", f"{V25}/dispute-community-amount: 20000 yuan (>= 20000).", {"category": "property_management", "amount_yuan": 20000}),
+    ("livelihood-9", f"{V25}/livelihood-micro: 9 people, no money.", {"category": "livelihood", "people_involved": 9}),
+    ("livelihood-10", f"{V25}/livelihood-grid-people: 10 people.", {"category": "livelihood", "people_involved": 10}),
+    ("environment-20000", f"{V25}/livelihood-grid-amount: 20000 yuan.", {"category": "environment", "amount_yuan": 20000}),
+    ("services", f"{V25}/services: housing.", {"category": "housing"}),
+    ("party-building", f"{V25}/party-building.", {"category": "party_building"}),
+    ("governance", f"{V25}/governance.", {"category": "comprehensive_governance"}),
+    ("other", f"{V25}/other: the catch-all row.", {"category": "other"}),
+    ("third-report", f"{M25}/third-report: repeat_count 2 goes to the community with long_term_mechanism.", {"repeat_count": 2}),
+    ("mass-risk", f"{M25}/mass-risk: extreme_behaviour goes to the subdistrict.", {"risk_flags": ["extreme_behaviour"]}),
+    ("public-safety-risk", f"{M25}/public-safety-risk.", {"risk_flags": ["public_safety"]}),
+    ("gas-or-fire", f"{M25}/gas-or-fire: a fire hazard goes to the community within 4 working hours.", {"category": "safety_hazard", "attributes": {"hazard_type": "fire"}}),
+    ("vulnerable", f"{M25}/vulnerable: early_intervention only.", {"risk_flags": ["vulnerable_person"]}),
+    ("lawyer-desk", f"{M25}/lawyer-desk: the duty lawyer joins.", {"channel": "lawyer_desk"}),
+]:
+    route(f"v2025-{name}", why, reported_at=D25, **fields)
+
+
 def route_error(name, why, raw):
     write(f"route/errors/{name}.json", why, "route", {"case": raw})
 
