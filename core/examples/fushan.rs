@@ -189,4 +189,88 @@ fn main() {
     if errors > 0 {
         println!("  {errors} cases could not be routed");
     }
+
+    print_ledger(&engine, year, month, count, seed);
+}
+
+/// Simulates the month through the ledger and prints what happened to the cases.
+fn print_ledger(engine: &Engine, year: i32, month: u32, count: usize, seed: u64) {
+    use gridgov::case::event::Event;
+    use gridgov::case::ledger::Status;
+
+    let sim = sim::simulate_month(engine, year, month, count, seed);
+    let ledger = &sim.ledger;
+    let state = ledger.state();
+    let mut escalated_to: BTreeMap<Level, usize> = BTreeMap::new();
+    let mut reasons: BTreeMap<&str, usize> = BTreeMap::new();
+    for r in ledger.events() {
+        if let Event::Escalated { to, reason, .. } = &r.event {
+            *escalated_to.entry(*to).or_default() += 1;
+            *reasons.entry(reason.as_str()).or_default() += 1;
+        }
+    }
+    let count_status = |s: Status| state.cases().iter().filter(|c| c.status == s).count();
+    let resolved: Vec<_> = state
+        .cases()
+        .iter()
+        .filter(|c| c.resolved_level.is_some())
+        .collect();
+    let in_grid = resolved
+        .iter()
+        .filter(|c| c.resolved_level.is_some_and(|l| l <= Level::Grid))
+        .count();
+    let grassroots = resolved
+        .iter()
+        .filter(|c| c.resolved_level.is_some_and(|l| l <= Level::Community))
+        .count();
+    let on_time = resolved
+        .iter()
+        .filter(|c| engine.resolved_on_time(c) == Some(true))
+        .count();
+    let merged = count_status(Status::Merged);
+    println!();
+    println!(
+        "The simulated month through the ledger 台账 ({} events, {} cases, {} visits; {} refused)",
+        ledger.len(),
+        state.cases().len(),
+        state.visits().len(),
+        sim.refused
+    );
+    println!("  escalations 逐级上报, by the level reached");
+    for level in Level::ALL.iter().skip(1) {
+        let n = escalated_to.get(level).copied().unwrap_or(0);
+        println!(
+            "    to {:<14} {} {n:>6}",
+            level.as_str(),
+            pad(level.chinese(), 8)
+        );
+    }
+    for (reason, n) in &reasons {
+        println!("    because {reason:<20} {n:>6}");
+    }
+    let reopened: u32 = state.cases().iter().map(|c| c.reopens).sum();
+    let returned: u32 = state.cases().iter().map(|c| c.returns).sum();
+    println!(
+        "  shelved as unresolved 挂账              {:>6}",
+        count_status(Status::Shelved)
+    );
+    println!("  reopened 重新办理                        {reopened:>6}");
+    println!("  returned as misrouted 退回               {returned:>6}");
+    println!("  repeat reports merged 合并               {merged:>6}");
+    println!(
+        "  still open at the end                   {:>6}",
+        state.cases().iter().filter(|c| c.status.is_open()).count()
+    );
+    println!(
+        "  resolved 办结 {} of {}; on time {} ({})",
+        resolved.len(),
+        state.cases().len() - merged,
+        on_time,
+        percent(on_time, resolved.len())
+    );
+    println!(
+        "  resolved at grid level or below 网格内化解: {} (target 96%); at community level or below 化解在基层: {}",
+        percent(in_grid, resolved.len()),
+        percent(grassroots, resolved.len())
+    );
 }

@@ -328,6 +328,18 @@ impl TimeLimit {
         Ok(Self { amount, unit })
     }
 
+    /// A time limit the library itself spells out (defaults), clamped into the valid range.
+    pub(crate) const fn known(amount: u32, unit: LimitUnit) -> Self {
+        let amount = if amount == 0 {
+            1
+        } else if amount > MAX_LIMIT {
+            MAX_LIMIT
+        } else {
+            amount
+        };
+        Self { amount, unit }
+    }
+
     /// The amount.
     #[must_use]
     pub const fn amount(self) -> u32 {
@@ -871,8 +883,24 @@ impl Calendar {
         limit: TimeLimit,
         pauses: &[Pause],
     ) -> Result<Option<Timestamp>, CalendarError> {
-        let mut due = self.deadline(start, limit)?;
-        let clock = limit.unit.clock();
+        let due = self.deadline(start, limit)?;
+        self.extend(start, due, limit.unit.clock(), pauses)
+    }
+
+    /// Moves a deadline on by the pauses on its clock (see
+    /// [`deadline_with_pauses`](Self::deadline_with_pauses)); `start` is when its clock
+    /// started (time paused before it does not count). `Ok(None)` while a pause is open.
+    ///
+    /// # Errors
+    /// [`CalendarError::OutOfRange`].
+    pub fn extend(
+        &self,
+        start: Timestamp,
+        due: Timestamp,
+        clock: Clock,
+        pauses: &[Pause],
+    ) -> Result<Option<Timestamp>, CalendarError> {
+        let mut due = due;
         let mut sorted = pauses.to_vec();
         sorted.sort_by_key(|p| p.from);
         for p in &sorted {

@@ -444,6 +444,9 @@ pub enum LookupError {
     /// No office has this id.
     #[error("unknown office `{0}`")]
     UnknownOffice(String),
+    /// The ledger has no case with this id.
+    #[error("unknown case `{0}`")]
+    UnknownCase(String),
     /// The unit exists but is of a kind the query does not take.
     #[error("unit `{id}` is a {kind}; expected {}", kinds(.expected))]
     WrongKind {
@@ -463,6 +466,7 @@ impl LookupError {
         match self {
             Self::UnknownUnit(_) => "unknown_unit",
             Self::UnknownOffice(_) => "unknown_office",
+            Self::UnknownCase(_) => "unknown_case",
             Self::WrongKind { .. } => "wrong_kind",
         }
     }
@@ -494,6 +498,17 @@ pub enum Error {
     /// A case could not be routed.
     #[error(transparent)]
     Route(#[from] crate::route::RouteError),
+    /// A ledger could not be read, or an event was refused.
+    #[error(transparent)]
+    Ledger(#[from] crate::case::ledger::LedgerError),
+    /// A plain argument (a time, an id) is not valid.
+    #[error("`{what}`: {message}")]
+    Input {
+        /// The argument.
+        what: &'static str,
+        /// What is wrong.
+        message: String,
+    },
     /// An input document is not valid JSON or does not have the expected shape.
     #[error("{what} does not parse at line {line}, column {column}: {message}")]
     Json {
@@ -520,7 +535,9 @@ impl Error {
             Self::Engine(e) => e.code(),
             Self::Case(e) => e.code(),
             Self::Route(e) => e.code(),
+            Self::Ledger(e) => e.code(),
             Self::Json { .. } => "json",
+            Self::Input { .. } => "input",
         }
     }
 

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::{Clock, Pause, TimeLimit};
 use crate::case::Case;
+use crate::case::ledger::Ledger;
 use crate::engine::Engine;
 use crate::error::Error;
 use crate::org::OrgGraph;
@@ -139,4 +140,138 @@ pub fn engine_warnings_json_str(
 ) -> Result<String, Error> {
     let engine = Engine::from_json_strs(org, rules, calendar)?;
     Ok(warnings_json(&engine))
+}
+
+/// The input of the ledger entry points that take a moment: `{"now": "..."}`.
+fn parse_now(now: &str) -> Result<Timestamp, Error> {
+    now.trim()
+        .trim_matches('"')
+        .parse::<Timestamp>()
+        .map_err(|e| Error::Input {
+            what: "now",
+            message: e.to_string(),
+        })
+}
+
+/// Replays a ledger document (`{"format": 1, "events": [...]}`), checking every event,
+/// and returns the folded state (the snapshot) as JSON.
+///
+/// # Errors
+/// [`Error::Ledger`]: a parse error, or the first event refused, with its index.
+pub fn ledger_state_json_str(ledger_json: &str) -> Result<String, Error> {
+    Ok(Ledger::from_json_str(ledger_json)?.state().to_json())
+}
+
+/// Replays a ledger document, appends one more event (JSON) and returns the new ledger
+/// document.
+///
+/// # Errors
+/// [`Error::Ledger`]: the ledger does not replay, or the event is refused (the ledger
+/// would be unchanged).
+pub fn ledger_append_json_str(ledger_json: &str, event_json: &str) -> Result<String, Error> {
+    let mut ledger = Ledger::from_json_str(ledger_json)?;
+    ledger.append_json_str(event_json)?;
+    Ok(ledger.to_json())
+}
+
+/// Everything the engine proposes for a ledger at `now` (an RFC 3339 timestamp):
+/// escalations, reminders, reopenings, reroutes and problems, as JSON.
+///
+/// # Errors
+/// A bad `now`.
+pub fn actions_json(engine: &Engine, ledger: &Ledger, now: &str) -> Result<String, Error> {
+    Ok(to_json(&engine.actions(ledger.state(), parse_now(now)?)))
+}
+
+/// [`actions_json`] on a ledger document.
+///
+/// # Errors
+/// [`Error::Ledger`] or a bad `now`.
+pub fn actions_json_str(engine: &Engine, ledger_json: &str, now: &str) -> Result<String, Error> {
+    actions_json(engine, &Ledger::from_json_str(ledger_json)?, now)
+}
+
+/// The cases past their deadline at `now`, each with the escalation it gets, as JSON.
+///
+/// # Errors
+/// A bad `now`.
+pub fn overdue_json(engine: &Engine, ledger: &Ledger, now: &str) -> Result<String, Error> {
+    Ok(to_json(&engine.overdue(ledger.state(), parse_now(now)?)))
+}
+
+/// [`overdue_json`] on a ledger document.
+///
+/// # Errors
+/// [`Error::Ledger`] or a bad `now`.
+pub fn overdue_json_str(engine: &Engine, ledger_json: &str, now: &str) -> Result<String, Error> {
+    overdue_json(engine, &Ledger::from_json_str(ledger_json)?, now)
+}
+
+/// A case's timeline as JSON; `public` masks personal data.
+///
+/// # Errors
+/// [`Error::Lookup`] when the ledger has no such case.
+pub fn timeline_json(
+    engine: &Engine,
+    ledger: &Ledger,
+    case: &str,
+    public: bool,
+) -> Result<String, Error> {
+    let entries =
+        crate::case::timeline::timeline(ledger, engine.org(), case, public).ok_or_else(|| {
+            Error::Lookup(crate::error::LookupError::UnknownCase(
+                crate::id::truncate_for_message(case),
+            ))
+        })?;
+    Ok(to_json(&entries))
+}
+
+/// [`timeline_json`] on a ledger document.
+///
+/// # Errors
+/// [`Error::Ledger`] or [`Error::Lookup`].
+pub fn timeline_json_str(
+    engine: &Engine,
+    ledger_json: &str,
+    case: &str,
+    public: bool,
+) -> Result<String, Error> {
+    timeline_json(engine, &Ledger::from_json_str(ledger_json)?, case, public)
+}
+
+/// Takes a new report in against a ledger: returns the events to append (reported and
+/// assigned, or reported and merged, with the earlier case's escalation or reopening).
+///
+/// # Errors
+/// [`Error::Case`], [`Error::Route`], or a bad `actor`.
+pub fn intake_json(
+    engine: &Engine,
+    ledger: &Ledger,
+    case_json: &str,
+    actor: &str,
+) -> Result<String, Error> {
+    let case = Case::from_json_str(case_json)?;
+    let actor = crate::id::PersonId::new(actor).map_err(|e| Error::Input {
+        what: "actor",
+        message: e.to_string(),
+    })?;
+    Ok(to_json(&engine.intake(ledger.state(), case, &actor)?))
+}
+
+/// [`intake_json`] on a ledger document.
+///
+/// # Errors
+/// [`Error::Ledger`], [`Error::Case`], [`Error::Route`], or a bad `actor`.
+pub fn intake_json_str(
+    engine: &Engine,
+    ledger_json: &str,
+    case_json: &str,
+    actor: &str,
+) -> Result<String, Error> {
+    intake_json(
+        engine,
+        &Ledger::from_json_str(ledger_json)?,
+        case_json,
+        actor,
+    )
 }

@@ -41,6 +41,7 @@ pub mod calendar;
 pub mod case;
 mod engine;
 pub mod error;
+pub mod escalate;
 pub mod fixed;
 pub mod id;
 pub mod json;

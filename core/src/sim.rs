@@ -13,13 +13,18 @@
 //! assert!(cases.iter().all(|c| engine.route(c).is_ok()));
 //! ```
 
-use std::collections::BTreeMap;
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap};
+use std::sync::Arc;
 
+use crate::calendar::Clock;
+use crate::case::event::{Event, EventRecord};
+use crate::case::ledger::{CaseState, Ledger, Status};
 use crate::case::{AttrValue, Case, Channel, Reporter};
 use crate::engine::Engine;
 use crate::fixed::Fixed2;
-use crate::id::{CaseId, Category, Name, UnitId};
-use crate::org::UnitKind;
+use crate::id::{CaseId, Category, Name, PersonId, UnitId};
+use crate::org::{Level, UnitKey, UnitKind, UnitSpec};
 use crate::rules::Datatype;
 use crate::time::{Date, Timestamp};
 
@@ -231,6 +236,26 @@ pub fn month_cases(engine: &Engine, year: i32, month: u32, count: usize, seed: u
         ) else {
             continue;
         };
+        // One report in twenty repeats an earlier matter: the same resident, place and
+        // category (一个事多次反映).
+        if !out.is_empty() && rng.chance(50) {
+            let earlier: Option<&Case> = out.get(rng.below(out.len() as u64) as usize);
+            if let Some(e) = earlier.cloned() {
+                let later = if e.reported_at > reported_at {
+                    e.reported_at.plus_minutes(60)
+                } else {
+                    reported_at
+                };
+                out.push(Case {
+                    id,
+                    reported_at: later,
+                    channel,
+                    summary: None,
+                    ..e
+                });
+                continue;
+            }
+        }
         out.push(Case {
             id,
             channel,
@@ -251,4 +276,534 @@ pub fn month_cases(engine: &Engine, year: i32, month: u32, count: usize, seed: u
         });
     }
     out
+}
+
+/// A simulated month: the ledger it produced and the moment it stopped.
+#[derive(Clone, Debug)]
+pub struct Simulation {
+    /// Every event, checked by the ledger.
+    pub ledger: Ledger,
+    /// The first moment after the month (its cases may be settled later; the simulation
+    /// runs until they are, or for 60 more days).
+    pub month_end: Timestamp,
+    /// Events the ledger refused (a bug in the simulator if not zero).
+    pub refused: usize,
+}
+
+/// What the simulator does next.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Step {
+    /// A case comes in (index into the month's cases).
+    Report(usize),
+    /// It is taken in and routed.
+    Accept(usize),
+    /// The engine's sweep: escalations, reminders, reopenings, reroutes.
+    Sweep,
+    /// Outcome steps for the case at a position in the ledger, planned for the decision
+    /// made at `assigned_at` (stale when the case has moved on).
+    Resolve {
+        case: CaseId,
+        assigned_at: i64,
+    },
+    MediationFails {
+        case: CaseId,
+        assigned_at: i64,
+    },
+    Return {
+        case: CaseId,
+        assigned_at: i64,
+    },
+    Pause {
+        case: CaseId,
+        assigned_at: i64,
+    },
+    Resume {
+        case: CaseId,
+    },
+    Evaluate {
+        case: CaseId,
+    },
+    /// Grid workers' visits on a day (day number).
+    Visits(i32),
+}
+
+/// Simulates a month of a subdistrict's work through the ledger, deterministically from a
+/// seed: `count` cases come in ([`month_cases`]); each is taken in (mostly within the
+/// hour), routed, and handled: most are resolved in time at the level they were routed
+/// to; some need a higher level and run over (the engine's sweeps, twice each working
+/// day, escalate them), some fail mediation, some are sent back as misrouted, some paused;
+/// repeat reports merge; residents evaluate most resolved cases and the dissatisfied ones
+/// are reopened; grid workers visit households each working day (a few grids never do).
+#[must_use]
+pub fn simulate_month(
+    engine: &Engine,
+    year: i32,
+    month: u32,
+    count: usize,
+    seed: u64,
+) -> Simulation {
+    let mut cases = month_cases(engine, year, month, count, seed);
+    cases.sort_by_key(|c| c.reported_at);
+    let mut rng = SplitMix64::new(seed.rotate_left(17) ^ 0x5151);
+    let offset = engine.calendar().offset();
+    let first = Date::new(year, month, 1).map_or(0, Date::days);
+    let next_month = if month == 12 {
+        Date::new(year + 1, 1, 1)
+    } else {
+        Date::new(year, month + 1, 1)
+    };
+    let last = next_month.map_or(first + 30, Date::days);
+    let month_end = Timestamp::from_local_minute(i64::from(last) * 1440, offset);
+    let horizon = month_end.plus_minutes(60 * 1440);
+    let system = PersonId::new(crate::escalate::SYSTEM).unwrap_or_else(|_| fallback_actor());
+    let mut ledger = Ledger::new();
+    let mut refused = 0usize;
+    let mut queue: BinaryHeap<Reverse<(i64, u64, Step)>> = BinaryHeap::new();
+    let mut seq = 0u64;
+    let mut push = |queue: &mut BinaryHeap<Reverse<(i64, u64, Step)>>, t: Timestamp, step: Step| {
+        seq += 1;
+        queue.push(Reverse((t.unix(), seq, step)));
+    };
+    for (i, c) in cases.iter().enumerate() {
+        push(&mut queue, c.reported_at, Step::Report(i));
+    }
+    // Sweeps at 09:00 and 17:45 each day, visits each day, over the month and after.
+    for day in first..last + 60 {
+        let date = Date::from_days(day);
+        for minute in [540, 1065] {
+            push(
+                &mut queue,
+                Timestamp::from_local_minute(i64::from(day) * 1440 + minute, offset),
+                Step::Sweep,
+            );
+        }
+        if day < last && engine.calendar().is_working_day(date) {
+            push(
+                &mut queue,
+                Timestamp::from_local_minute(i64::from(day) * 1440 + 600, offset),
+                Step::Visits(day),
+            );
+        }
+    }
+    // A few grids never report a visit: the inactive ones the monthly score must find.
+    let grids: Vec<&UnitSpec> = engine.org().units_of_kind(UnitKind::Grid).collect();
+    let silent: Vec<bool> = grids.iter().map(|_| rng.chance(25)).collect();
+
+    while let Some(Reverse((t, _, step))) = queue.pop() {
+        let now = Timestamp::from_unix(t, offset);
+        if now > horizon {
+            break;
+        }
+        let mut append = |ledger: &mut Ledger, events: Vec<EventRecord>| {
+            if let Err(e) = ledger.append_all(events) {
+                if std::env::var_os("GRIDGOV_SIM_DEBUG").is_some() {
+                    println!("refused: {e}");
+                }
+                refused += 1;
+            }
+        };
+        match step {
+            Step::Report(i) => {
+                let Some(case) = cases.get(i) else { continue };
+                if engine.repeat_of(ledger.state(), case).is_some() {
+                    if let Ok(events) = engine.intake(ledger.state(), case.clone(), &system) {
+                        let touched: Vec<CaseId> =
+                            events.iter().filter_map(|e| e.case.clone()).collect();
+                        append(&mut ledger, events);
+                        for id in touched {
+                            plan(engine, &ledger, &id, &mut rng, &mut |t, s| {
+                                push(&mut queue, t, s)
+                            });
+                        }
+                    }
+                    continue;
+                }
+                append(
+                    &mut ledger,
+                    vec![EventRecord {
+                        case: Some(case.id.clone()),
+                        at: case.reported_at,
+                        actor: system.clone(),
+                        event: Event::Reported {
+                            case: Arc::new(case.clone()),
+                        },
+                    }],
+                );
+                // Taken in within the hour, mostly; one in twelve waits longer.
+                let delay = if rng.chance(920) {
+                    5 + rng.below(50)
+                } else {
+                    70 + rng.below(600)
+                };
+                let at = engine
+                    .calendar()
+                    .advance(Clock::Working, case.reported_at, delay)
+                    .unwrap_or(case.reported_at);
+                push(&mut queue, at, Step::Accept(i));
+            }
+            Step::Accept(i) => {
+                let Some(case) = cases.get(i) else { continue };
+                let Ok(d) = engine.route(case) else { continue };
+                let assignment = engine.assignment(&d);
+                let handler = assignment.handler.clone().unwrap_or_else(|| system.clone());
+                append(
+                    &mut ledger,
+                    vec![
+                        EventRecord {
+                            case: Some(case.id.clone()),
+                            at: now,
+                            actor: handler.clone(),
+                            event: Event::Accepted {},
+                        },
+                        EventRecord {
+                            case: Some(case.id.clone()),
+                            at: now,
+                            actor: system.clone(),
+                            event: Event::Assigned {
+                                assignment: Arc::new(assignment),
+                            },
+                        },
+                    ],
+                );
+                plan(engine, &ledger, &case.id, &mut rng, &mut |t, s| {
+                    push(&mut queue, t, s)
+                });
+            }
+            Step::Sweep => {
+                let actions = engine.actions(ledger.state(), now);
+                let touched: Vec<CaseId> = actions
+                    .escalations
+                    .iter()
+                    .map(|e| e.case.clone())
+                    .chain(actions.reopenings.iter().map(|r| r.case.clone()))
+                    .chain(actions.reroutes.iter().map(|r| r.case.clone()))
+                    .collect();
+                for e in actions.events(now, &system) {
+                    append(&mut ledger, vec![e]);
+                }
+                for id in touched {
+                    plan(engine, &ledger, &id, &mut rng, &mut |t, s| {
+                        push(&mut queue, t, s)
+                    });
+                }
+            }
+            Step::Resolve { case, assigned_at } => {
+                let Some(state) = current(&ledger, &case, assigned_at) else {
+                    continue;
+                };
+                let Some(a) = state.assignment.clone() else {
+                    continue;
+                };
+                let actor = a.handler.clone().unwrap_or_else(|| system.clone());
+                let mut events = Vec::new();
+                for office in state.consultation_missing() {
+                    events.push(EventRecord {
+                        case: Some(case.clone()),
+                        at: now,
+                        actor: actor.clone(),
+                        event: Event::Consulted {
+                            office,
+                            opinion: "同意处理意见 agreed".to_owned(),
+                        },
+                    });
+                }
+                events.push(EventRecord {
+                    case: Some(case.clone()),
+                    at: now,
+                    actor,
+                    event: Event::Resolved {
+                        level: a.level,
+                        how: "依规处理，当面反馈 handled and explained in person".to_owned(),
+                    },
+                });
+                append(&mut ledger, events);
+                // Eight residents in ten evaluate, within three days.
+                if rng.chance(800) {
+                    push(
+                        &mut queue,
+                        now.plus_minutes(60 + i64::try_from(rng.below(3 * 1440)).unwrap_or(0)),
+                        Step::Evaluate { case },
+                    );
+                }
+            }
+            Step::MediationFails { case, assigned_at } => {
+                if current(&ledger, &case, assigned_at).is_none() {
+                    continue;
+                }
+                append(
+                    &mut ledger,
+                    vec![EventRecord {
+                        case: Some(case),
+                        at: now,
+                        actor: system.clone(),
+                        event: Event::MediationFailed {
+                            note: "双方未达成一致 no agreement".to_owned(),
+                        },
+                    }],
+                );
+            }
+            Step::Return { case, assigned_at } => {
+                let Some(state) = current(&ledger, &case, assigned_at) else {
+                    continue;
+                };
+                let categories = engine.rules().categories();
+                let corrected = categories
+                    .get(rng.below(categories.len() as u64) as usize)
+                    .filter(|c| **c != state.category.as_str())
+                    .and_then(|c| Category::new(c.as_str()).ok());
+                let needs_attr = corrected.as_ref().is_some_and(|c| {
+                    engine
+                        .rules()
+                        .spec()
+                        .attributes
+                        .iter()
+                        .any(|a| a.required && a.categories.iter().any(|x| x == c))
+                });
+                if corrected.is_none() || needs_attr {
+                    continue;
+                }
+                let owner = state.owner.clone();
+                append(
+                    &mut ledger,
+                    vec![EventRecord {
+                        case: Some(case),
+                        at: now,
+                        actor: owner,
+                        event: Event::Returned {
+                            reason: "分类有误，退回重派 misclassified".to_owned(),
+                            category: corrected,
+                            location: None,
+                        },
+                    }],
+                );
+            }
+            Step::Pause { case, assigned_at } => {
+                if current(&ledger, &case, assigned_at).is_none() {
+                    continue;
+                }
+                append(
+                    &mut ledger,
+                    vec![EventRecord {
+                        case: Some(case.clone()),
+                        at: now,
+                        actor: system.clone(),
+                        event: Event::Paused {
+                            reason: "等待当事人 waiting for a party".to_owned(),
+                        },
+                    }],
+                );
+                let back = engine
+                    .calendar()
+                    .advance(Clock::Working, now, 420 + rng.below(420))
+                    .unwrap_or(now);
+                push(&mut queue, back, Step::Resume { case });
+            }
+            Step::Resume { case } => {
+                if ledger
+                    .case(case.as_str())
+                    .is_some_and(|s| s.status == Status::Paused)
+                {
+                    append(
+                        &mut ledger,
+                        vec![EventRecord {
+                            case: Some(case.clone()),
+                            at: now,
+                            actor: system.clone(),
+                            event: Event::Resumed {},
+                        }],
+                    );
+                    plan(engine, &ledger, &case, &mut rng, &mut |t, s| {
+                        push(&mut queue, t, s)
+                    });
+                }
+            }
+            Step::Evaluate { case } => {
+                if ledger
+                    .case(case.as_str())
+                    .is_some_and(|s| s.status == Status::Resolved)
+                {
+                    let satisfaction = match rng.below(100) {
+                        0..=64 => 5,
+                        65..=89 => 4,
+                        90..=96 => 3,
+                        97..=98 => 2,
+                        _ => 1,
+                    };
+                    append(
+                        &mut ledger,
+                        vec![EventRecord {
+                            case: Some(case),
+                            at: now,
+                            actor: PersonId::new("resident").unwrap_or_else(|_| system.clone()),
+                            event: Event::Evaluated {
+                                satisfaction,
+                                comment: None,
+                            },
+                        }],
+                    );
+                }
+            }
+            Step::Visits(day) => {
+                for (g, grid) in grids.iter().enumerate() {
+                    if silent.get(g).copied().unwrap_or(false) || !rng.chance(700) {
+                        continue;
+                    }
+                    let Some(key) = engine.org().key(grid.id.as_str()) else {
+                        continue;
+                    };
+                    let micro: Vec<UnitKey> = engine
+                        .org()
+                        .keys_within(key, &[UnitKind::MicroGrid])
+                        .collect();
+                    let Some(&m) = micro.get(rng.below(micro.len().max(1) as u64) as usize) else {
+                        continue;
+                    };
+                    let Some(unit) = engine.org().unit_by_key(m) else {
+                        continue;
+                    };
+                    let actor = engine
+                        .org()
+                        .duty_holder(grid.id.as_str(), Level::Grid)
+                        .ok()
+                        .flatten()
+                        .map_or_else(|| system.clone(), |p| p.id.clone());
+                    let at = Timestamp::from_local_minute(
+                        i64::from(day) * 1440 + 600 + i64::try_from(rng.below(360)).unwrap_or(0),
+                        offset,
+                    );
+                    append(
+                        &mut ledger,
+                        vec![EventRecord {
+                            case: None,
+                            at,
+                            actor,
+                            event: Event::Visited {
+                                unit: unit.id.clone(),
+                                households: 3 + u32::try_from(rng.below(10)).unwrap_or(0),
+                            },
+                        }],
+                    );
+                }
+            }
+        }
+    }
+    Simulation {
+        ledger,
+        month_end,
+        refused,
+    }
+}
+
+#[expect(
+    clippy::expect_used,
+    reason = "`system` and `sim` are valid ids; this is never reached"
+)]
+fn fallback_actor() -> PersonId {
+    PersonId::new("sim").expect("a valid id")
+}
+
+/// The case's state, if it is still running on the decision made at `assigned_at`.
+fn current<'l>(ledger: &'l Ledger, case: &CaseId, assigned_at: i64) -> Option<&'l CaseState> {
+    ledger.case(case.as_str()).filter(|s| {
+        s.status == Status::Assigned && s.assigned_at.map(Timestamp::unix) == Some(assigned_at)
+    })
+}
+
+/// Plans what happens to a case on its current decision. A case can be settled at the
+/// level it was routed to with 90% chance, one level up with 8%, two with 2%; settled
+/// where it is, it is resolved within its time limit nine times in ten.
+fn plan(
+    engine: &Engine,
+    ledger: &Ledger,
+    case: &CaseId,
+    rng: &mut SplitMix64,
+    push: &mut dyn FnMut(Timestamp, Step),
+) {
+    let Some(state) = ledger.case(case.as_str()) else {
+        return;
+    };
+    if state.status != Status::Assigned {
+        return;
+    }
+    let (Some(a), Some(start)) = (state.assignment.as_ref(), state.assigned_at) else {
+        return;
+    };
+    let Some(due) = engine.effective_due(state) else {
+        return;
+    };
+    let clock = a.time_limit.unit().clock();
+    let total = engine
+        .calendar()
+        .clock_minutes(clock, start, due)
+        .unwrap_or(420)
+        .max(1);
+    // Never plan before the case's last event (a merge may come long after its routing).
+    let at_fraction = |per_mille: u64| {
+        let t = engine
+            .calendar()
+            .advance(clock, start, total * per_mille / 1000)
+            .unwrap_or(due);
+        if t < state.last_at { state.last_at } else { t }
+    };
+    let key = start.unix();
+    // How far above the routed level the case must go to be settled (fixed per case).
+    let mut h = SplitMix64::new(
+        state
+            .case
+            .id
+            .as_str()
+            .bytes()
+            .fold(0u64, |a, b| a.wrapping_mul(131).wrapping_add(u64::from(b))),
+    );
+    let needs = match h.below(100) {
+        0..=93 => 0,
+        94..=98 => 1,
+        _ => 2,
+    };
+    let climbed = u64::try_from(state.escalations.len()).unwrap_or(0);
+    if state.returns == 0 && state.escalations.is_empty() && rng.chance(20) {
+        push(
+            at_fraction(100),
+            Step::Return {
+                case: case.clone(),
+                assigned_at: key,
+            },
+        );
+        return;
+    }
+    if state.pauses.is_empty() && rng.chance(20) {
+        push(
+            at_fraction(200),
+            Step::Pause {
+                case: case.clone(),
+                assigned_at: key,
+            },
+        );
+        return;
+    }
+    if climbed < needs {
+        // Not settled here: mediation fails for half the disputes; the rest run over.
+        if state.category.as_str().ends_with("dispute") && rng.chance(500) {
+            push(
+                at_fraction(400),
+                Step::MediationFails {
+                    case: case.clone(),
+                    assigned_at: key,
+                },
+            );
+        }
+        return;
+    }
+    let when = if rng.chance(900) {
+        100 + rng.below(850)
+    } else {
+        1050 + rng.below(500)
+    };
+    push(
+        at_fraction(when),
+        Step::Resolve {
+            case: case.clone(),
+            assigned_at: key,
+        },
+    );
 }

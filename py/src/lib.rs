@@ -46,6 +46,12 @@ create_exception!(
 );
 create_exception!(
     _gridgov,
+    LedgerError,
+    GridgovError,
+    "A ledger could not be read, or an event was refused; the ledger is unchanged."
+);
+create_exception!(
+    _gridgov,
     QueryError,
     GridgovError,
     "A query named a unit or office that the organisation does not have."
@@ -86,8 +92,10 @@ fn to_py(err: &Error) -> PyErr {
         | Error::Route(R::Calendar(_)) => CalendarError::new_err(msg),
         Error::Case(_) | Error::Route(R::Case(_)) => CaseError::new_err(msg),
         Error::Route(_) => RouteError::new_err(msg),
+        Error::Ledger(_) => LedgerError::new_err(msg),
         Error::Lookup(_) => QueryError::new_err(msg),
         Error::Json { .. } => JsonError::new_err(msg),
+        Error::Input { .. } => InputError::new_err(msg),
         _ => GridgovError::new_err(msg),
     };
     set_code(&e, err.code());
@@ -180,6 +188,128 @@ impl PyEngine {
     fn warnings_json(&self) -> String {
         gridgov::json::warnings_json(&self.inner)
     }
+
+    /// Everything the engine proposes for a ledger at ``now`` (RFC 3339 text): escalations,
+    /// reminders, reopenings, reroutes, as the core's JSON text.
+    fn actions_json(
+        &self,
+        py: Python<'_>,
+        ledger: &PyLedger,
+        now: &Bound<'_, PyAny>,
+    ) -> PyResult<String> {
+        let now = text(now, "now")?;
+        py.detach(|| gridgov::json::actions_json(&self.inner, &ledger.inner.lock_ledger(), &now))
+            .map_err(|e| to_py(&e))
+    }
+
+    /// The cases past their deadline at ``now``, each with the escalation it gets.
+    fn overdue_json(
+        &self,
+        py: Python<'_>,
+        ledger: &PyLedger,
+        now: &Bound<'_, PyAny>,
+    ) -> PyResult<String> {
+        let now = text(now, "now")?;
+        py.detach(|| gridgov::json::overdue_json(&self.inner, &ledger.inner.lock_ledger(), &now))
+            .map_err(|e| to_py(&e))
+    }
+
+    /// A case's timeline; ``public=True`` masks personal data.
+    #[pyo3(signature = (ledger, case, public = false))]
+    fn timeline_json(
+        &self,
+        ledger: &PyLedger,
+        case: &Bound<'_, PyAny>,
+        public: bool,
+    ) -> PyResult<String> {
+        let case = text(case, "case")?;
+        gridgov::json::timeline_json(&self.inner, &ledger.inner.lock_ledger(), &case, public)
+            .map_err(|e| to_py(&e))
+    }
+
+    /// Takes a new report in against a ledger; returns the events to append, as JSON text.
+    #[pyo3(signature = (ledger, case, actor = "system"))]
+    fn intake_json(
+        &self,
+        ledger: &PyLedger,
+        case: &Bound<'_, PyAny>,
+        actor: &str,
+    ) -> PyResult<String> {
+        let case = text(case, "case")?;
+        gridgov::json::intake_json(&self.inner, &ledger.inner.lock_ledger(), &case, actor)
+            .map_err(|e| to_py(&e))
+    }
+}
+
+/// Guarded access to a ledger shared with Python.
+#[derive(Debug, Default)]
+struct SharedLedger(std::sync::Mutex<gridgov::case::ledger::Ledger>);
+
+impl SharedLedger {
+    fn lock_ledger(&self) -> std::sync::MutexGuard<'_, gridgov::case::ledger::Ledger> {
+        // A panic while holding the lock cannot happen in the core (it never panics on
+        // input); recover the data if it ever did.
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// The append-only case ledger. ``Ledger()`` is empty; ``Ledger(json)`` replays a ledger
+/// document ``{"format": 1, "events": [...]}``, checking every event.
+#[pyclass(module = "gridgov", name = "Ledger", frozen)]
+#[derive(Debug)]
+struct PyLedger {
+    inner: SharedLedger,
+}
+
+#[pymethods]
+impl PyLedger {
+    #[new]
+    #[pyo3(signature = (json = None))]
+    fn new(json: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        let ledger = match opt_text(json, "json")? {
+            None => gridgov::case::ledger::Ledger::new(),
+            Some(s) => gridgov::case::ledger::Ledger::from_json_str(&s)
+                .map_err(|e| to_py(&Error::from(e)))?,
+        };
+        Ok(Self {
+            inner: SharedLedger(std::sync::Mutex::new(ledger)),
+        })
+    }
+
+    /// Appends one event (JSON text), checking it against the case's state; raises
+    /// ``LedgerError`` and leaves the ledger unchanged when it does not fit.
+    fn append_json(&self, event: &Bound<'_, PyAny>) -> PyResult<()> {
+        let event = text(event, "event")?;
+        self.inner
+            .lock_ledger()
+            .append_json_str(&event)
+            .map_err(|e| to_py(&Error::from(e)))
+    }
+
+    /// Appends a JSON array of events, all or none.
+    fn append_all_json(&self, events: &Bound<'_, PyAny>) -> PyResult<()> {
+        let events = text(events, "events")?;
+        self.inner
+            .lock_ledger()
+            .append_all_json_str(&events)
+            .map_err(|e| to_py(&Error::from(e)))
+    }
+
+    /// The folded state (a snapshot), as the core's JSON text.
+    fn state_json(&self) -> String {
+        self.inner.lock_ledger().state().to_json()
+    }
+
+    /// The ledger document, as the core's JSON text.
+    fn to_json(&self) -> String {
+        self.inner.lock_ledger().to_json()
+    }
+
+    fn __len__(&self) -> usize {
+        self.inner.lock_ledger().len()
+    }
 }
 
 /// Validates a rule set given as JSON text; returns ``{"errors": [...], "warnings": [...]}``
@@ -213,9 +343,11 @@ fn _gridgov(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("CaseError", py.get_type::<CaseError>())?;
     m.add("RouteError", py.get_type::<RouteError>())?;
     m.add("QueryError", py.get_type::<QueryError>())?;
+    m.add("LedgerError", py.get_type::<LedgerError>())?;
     m.add("JsonError", py.get_type::<JsonError>())?;
     m.add("InputError", py.get_type::<InputError>())?;
     m.add_class::<PyEngine>()?;
+    m.add_class::<PyLedger>()?;
     m.add_function(wrap_pyfunction!(org_summary_json, m)?)?;
     m.add_function(wrap_pyfunction!(validate_rules_json, m)?)?;
     Ok(())

@@ -27,6 +27,16 @@ def call(entry, args):
         return gridgov.org_summary_json(opt(args, "org"))
     if entry == "validate_rules":
         return gridgov.validate_rules_json(arg_text(args["rules"]))
+    if entry == "ledger_state":
+        return gridgov.Ledger(arg_text(args["ledger"])).state_json()
+    if entry == "ledger_append":
+        ledger = gridgov.Ledger(arg_text(args["ledger"]))
+        ledger.append_json(arg_text(args["event"]))
+        return ledger.to_json()
+    if entry == "ledger_append_all":
+        ledger = gridgov.Ledger(arg_text(args["ledger"]))
+        ledger.append_all_json(arg_text(args["events"]))
+        return ledger.state_json()
     e = engine(opt(args, "org"), opt(args, "rules"), opt(args, "calendar"))
     if entry == "route":
         return e.route_json(arg_text(args["case"]))
@@ -34,6 +44,15 @@ def call(entry, args):
         return e.deadline_json(arg_text(args["deadline"]))
     if entry == "engine_warnings":
         return e.warnings_json()
+    if entry in ("actions", "overdue", "timeline", "intake"):
+        ledger = gridgov.Ledger(arg_text(args["ledger"]))
+        if entry == "actions":
+            return e.actions_json(ledger, arg_text(args["now"]))
+        if entry == "overdue":
+            return e.overdue_json(ledger, arg_text(args["now"]))
+        if entry == "timeline":
+            return e.timeline_json(ledger, arg_text(args["case"]), public=bool(args.get("public", False)))
+        return e.intake_json(ledger, arg_text(args["case"]), args.get("actor", "system"))
     raise AssertionError(f"no Python runner for entry point {entry!r}")
 
 

@@ -164,6 +164,38 @@ pub fn run(
         "route" => engine(input).and_then(|e| json::route_json_str(&e, &text("case"))),
         "deadline" => engine(input).and_then(|e| json::deadline_json_str(&e, &text("deadline"))),
         "validate_rules" => Ok(json::validate_rules_json_str(&text("rules"))),
+        "ledger_state" => json::ledger_state_json_str(&text("ledger")),
+        "ledger_append" => json::ledger_append_json_str(&text("ledger"), &text("event")),
+        "ledger_append_all" => (|| {
+            let mut l = gridgov::case::ledger::Ledger::from_json_str(&text("ledger"))?;
+            l.append_all_json_str(&text("events"))?;
+            Ok(l.state().to_json())
+        })(),
+        "actions" => {
+            engine(input).and_then(|e| json::actions_json_str(&e, &text("ledger"), &text("now")))
+        }
+        "overdue" => {
+            engine(input).and_then(|e| json::overdue_json_str(&e, &text("ledger"), &text("now")))
+        }
+        "timeline" => engine(input).and_then(|e| {
+            json::timeline_json_str(
+                &e,
+                &text("ledger"),
+                &text("case"),
+                input
+                    .get("public")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false),
+            )
+        }),
+        "intake" => engine(input).and_then(|e| {
+            json::intake_json_str(
+                &e,
+                &text("ledger"),
+                &text("case"),
+                &arg(input, "actor").unwrap_or_else(|| "system".to_owned()),
+            )
+        }),
         "engine_warnings" => json::engine_warnings_json_str(
             arg(input, "org").as_deref(),
             arg(input, "rules").as_deref(),

@@ -518,4 +518,276 @@ rules_vector("not-json", "validate_rules: text that is not JSON is reported as a
 rules_vector("unknown-field", "validate_rules: an unknown field in a table is a rules_parse error naming it, with its line and column (the input is raw text so positions are the same in every language).",
              json.dumps(mutated(lambda r: t0(r).__setitem__("priority", 1)), ensure_ascii=False, indent=1))
 
+# ---------------------------------------------------------------- the ledger
+
+LCASE = {
+    "id": "c1", "channel": "visit", "category": "neighbour_dispute", "location": "fs-c04-g03-m2",
+    "reported_at": "2026-03-02T09:00:00+08:00",
+    "reporter": {"name": "张三", "phone": "13800001234", "id_number": "370883199001011234"},
+    "summary": "张三反映楼上噪音，电话13800001234",
+}
+A_GRID = {"level": "grid", "unit": "fs-c04-g03", "handler": "fs-gw051", "time_limit": "3 working days",
+          "due": "2026-03-05T17:30:00+08:00", "grade": "minor", "rule": "fushan-2026/routing/dispute-grid"}
+A_COMM = {"level": "community", "unit": "fs-c04", "handler": "fs-cm04-3", "time_limit": "5 working days",
+          "due": "2026-03-12T17:30:00+08:00", "grade": "minor", "rule": "escalation/overdue"}
+A_SUB = {"level": "subdistrict", "unit": "fs", "handler": "fs-duty", "time_limit": "10 working days",
+         "due": "2026-03-26T17:30:00+08:00", "grade": "minor", "rule": "escalation/overdue"}
+A_DEPT = {"level": "department", "office": "judicial_office", "handler": "fs-judicial_office-1",
+          "time_limit": "10 working days", "due": "2026-04-10T17:30:00+08:00", "grade": "minor", "rule": "escalation/overdue"}
+A_JOINT = {"level": "subdistrict", "unit": "fs", "office": "comprehensive_governance_office",
+           "co_offices": ["petitions_office", "judicial_office"], "handler": "fs-comprehensive_governance_office-1",
+           "time_limit": "1 working day", "due": "2026-03-03T17:30:00+08:00", "grade": "critical",
+           "flags": ["joint_consultation"], "rule": "fushan-2026/routing/mass"}
+
+
+def ev(case, at, actor, event):
+    r = {"at": at, "actor": actor, "event": event}
+    if case is not None:
+        r = {"case": case, **r}
+    return r
+
+
+def doc(events):
+    return {"format": 1, "events": events}
+
+
+def reported(case_id="c1", at="2026-03-02T09:00:00+08:00", **fields):
+    c = dict(LCASE)
+    c.update({"id": case_id, "reported_at": at})
+    c.update(fields)
+    return ev(case_id, at, "fs-gw051", {"type": "reported", "case": c})
+
+
+BASE = [
+    reported(),
+    ev("c1", "2026-03-02T09:05:00+08:00", "fs-gw051", {"type": "accepted"}),
+    ev("c1", "2026-03-02T09:10:00+08:00", "system", {"type": "assigned", "assignment": A_GRID}),
+]
+RESOLVED = BASE + [ev("c1", "2026-03-04T10:00:00+08:00", "fs-gw051", {"type": "resolved", "level": "grid", "how": "调解达成协议"})]
+CLOSED = RESOLVED + [ev("c1", "2026-03-05T10:00:00+08:00", "resident-1", {"type": "evaluated", "satisfaction": 5, "comment": "满意"})]
+AT_COMM = BASE + [ev("c1", "2026-03-05T17:31:00+08:00", "system", {"type": "escalated", "from": "grid", "to": "community", "reason": "overdue", "assignment": A_COMM})]
+AT_SUB = AT_COMM + [ev("c1", "2026-03-12T17:31:00+08:00", "system", {"type": "escalated", "from": "community", "to": "subdistrict", "reason": "overdue", "assignment": A_SUB})]
+AT_DEPT = AT_SUB + [ev("c1", "2026-03-26T17:31:00+08:00", "system", {"type": "escalated", "from": "subdistrict", "to": "department", "reason": "overdue", "assignment": A_DEPT})]
+JOINT = [
+    reported("m1", people_involved=40),
+    ev("m1", "2026-03-02T09:10:00+08:00", "system", {"type": "assigned", "assignment": A_JOINT}),
+]
+
+
+def state_vec(name, why, events):
+    write(f"ledger/state/{name}.json", f"ledger_state: {why}", "ledger_state", {"ledger": doc(events)})
+
+
+state_vec("reported", "a `reported` event creates the case in status reported, owned by the reporter (fs-gw051).", BASE[:1])
+state_vec("accepted", "`accepted` moves it to accepted and records accepted_at.", BASE[:2])
+state_vec("assigned", "`assigned` routes it: status assigned, owner and first handler the grid worker, the clock starts.", BASE)
+state_vec("escalated", "`escalated` grid → community (overdue): the committee member owns it, the grid worker follows.", AT_COMM)
+state_vec("escalated-to-department", "three escalations reach the judicial office at department level; escalations list the climbs.", AT_DEPT)
+state_vec("returned", "`returned` with a corrected category: status returned, owner back to the dispatcher (system), category corrected.",
+          BASE + [ev("c1", "2026-03-02T11:00:00+08:00", "fs-gw051", {"type": "returned", "reason": "实为盗窃", "category": "property_crime"})])
+state_vec("paused", "`paused`: status paused, an open pause from 10:00.",
+          BASE + [ev("c1", "2026-03-02T10:00:00+08:00", "fs-gw051", {"type": "paused", "reason": "等待当事人"})])
+state_vec("resumed", "`resumed` closes the pause: status assigned again, the pause recorded with its end.",
+          BASE + [ev("c1", "2026-03-02T10:00:00+08:00", "fs-gw051", {"type": "paused", "reason": "等待当事人"}),
+                  ev("c1", "2026-03-03T10:00:00+08:00", "fs-gw051", {"type": "resumed"})])
+state_vec("mediation-failed", "`mediation_failed` marks a pending climb; the status stays assigned.",
+          BASE + [ev("c1", "2026-03-02T15:00:00+08:00", "fs-gw051", {"type": "mediation_failed", "note": "双方未达成一致"})])
+state_vec("reminded", "`reminded` records the 50% reminder as sent.",
+          BASE + [ev("c1", "2026-03-04T08:45:00+08:00", "system", {"type": "reminded", "stage": 50})])
+state_vec("resolved", "`resolved` at grid level by the grid worker: status resolved, resolved_at and the decision in force kept.", RESOLVED)
+state_vec("evaluated", "`evaluated` with satisfaction 5: status closed.", CLOSED)
+state_vec("reopened", "a satisfaction of 1, then `reopened` at community level: status assigned, reopens 1.",
+          RESOLVED + [ev("c1", "2026-03-05T10:00:00+08:00", "resident-1", {"type": "evaluated", "satisfaction": 1}),
+                      ev("c1", "2026-03-05T10:30:00+08:00", "system", {"type": "reopened", "reason": "dissatisfied", "assignment": A_COMM})])
+state_vec("shelved", "`shelved` at department level with an explanation (挂账).",
+          AT_DEPT + [ev("c1", "2026-04-10T17:31:00+08:00", "system", {"type": "shelved", "explanation": "超出街道处置权限，报请市级协调"})])
+state_vec("reopen-shelved", "a shelved case can be reopened at the level it had.",
+          AT_DEPT + [ev("c1", "2026-04-10T17:31:00+08:00", "system", {"type": "shelved", "explanation": "挂账"}),
+                     ev("c1", "2026-05-06T09:00:00+08:00", "system", {"type": "reopened", "reason": "manual", "assignment": A_DEPT})])
+state_vec("merged", "`merged`: c2 joins c1 (status merged); c1 counts one repeat report.",
+          BASE + [reported("c2", "2026-03-03T09:00:00+08:00"), ev("c2", "2026-03-03T09:00:00+08:00", "system", {"type": "merged", "into": "c1"})])
+state_vec("visited", "`visited` (no case): a household visit recorded for scoring.",
+          [ev(None, "2026-03-02T10:00:00+08:00", "fs-gw051", {"type": "visited", "unit": "fs-c04-g03-m2", "households": 12})])
+state_vec("joint-consultation", "a joint consultation (联合会商): each office gives its part, then it is resolved; consulted lists the three.",
+          JOINT + [ev("m1", "2026-03-02T14:00:00+08:00", "fs-comprehensive_governance_office-1", {"type": "consulted", "office": o, "opinion": "同意"})
+                   for o in ["comprehensive_governance_office", "petitions_office", "judicial_office"]]
+          + [ev("m1", "2026-03-02T16:00:00+08:00", "fs-comprehensive_governance_office-1", {"type": "resolved", "level": "subdistrict", "how": "会商解决"})])
+write("ledger/state/unsupported-format.json", "ledger_state: a ledger document of format 2 is refused.", "ledger_state",
+      {"ledger": {"format": 2, "events": []}})
+write("ledger/state/parse-error.json", "ledger_state: text that is not a ledger document is a ledger_parse error with line and column (raw text input).",
+      "ledger_state", {"ledger": '{"format": 1, "events": [{"at": "x"}]}'})
+write("ledger/state/refused-in-replay.json", "ledger_state: replaying a document whose third event evaluates an unresolved case is refused, naming event 2.",
+      "ledger_state", {"ledger": doc(BASE[:2] + [ev("c1", "2026-03-02T10:00:00+08:00", "r", {"type": "evaluated", "satisfaction": 4})])})
+
+
+def refuse(name, why, events, event):
+    write(f"ledger/refused/{name}.json", f"ledger_append refuses: {why} The ledger is unchanged.", "ledger_append",
+          {"ledger": doc(events), "event": event})
+
+
+refuse("evaluate-unresolved", "evaluating a case that is not resolved (invalid_transition).", BASE,
+       ev("c1", "2026-03-02T12:00:00+08:00", "r", {"type": "evaluated", "satisfaction": 4}))
+refuse("resolve-closed", "resolving a closed case.", CLOSED,
+       ev("c1", "2026-03-06T10:00:00+08:00", "fs-gw051", {"type": "resolved", "level": "grid", "how": "again"}))
+refuse("escalate-above-top", "escalating a case already at department level (above_top).", AT_DEPT,
+       ev("c1", "2026-04-10T17:31:00+08:00", "system", {"type": "escalated", "from": "department", "to": "department", "reason": "overdue", "assignment": A_DEPT}))
+refuse("escalate-wrong-level", "escalating from community while the case is at grid (wrong_level).", BASE,
+       ev("c1", "2026-03-05T17:31:00+08:00", "system", {"type": "escalated", "from": "community", "to": "subdistrict", "reason": "overdue", "assignment": A_SUB}))
+refuse("escalate-downwards", "an escalation whose target is not higher (not_upward).", AT_COMM,
+       ev("c1", "2026-03-12T17:31:00+08:00", "system", {"type": "escalated", "from": "community", "to": "grid", "reason": "overdue", "assignment": A_GRID}))
+refuse("backwards", "an event earlier than the case's last one (backwards).", BASE,
+       ev("c1", "2026-03-02T09:00:00+08:00", "fs-gw051", {"type": "paused", "reason": "x"}))
+refuse("satisfaction-zero", "satisfaction 0 (satisfaction from 1 to 5).", RESOLVED,
+       ev("c1", "2026-03-05T10:00:00+08:00", "r", {"type": "evaluated", "satisfaction": 0}))
+refuse("satisfaction-six", "satisfaction 6.", RESOLVED,
+       ev("c1", "2026-03-05T10:00:00+08:00", "r", {"type": "evaluated", "satisfaction": 6}))
+refuse("empty-how", "a resolution without saying how (empty).", BASE,
+       ev("c1", "2026-03-04T10:00:00+08:00", "fs-gw051", {"type": "resolved", "level": "grid", "how": "  "}))
+refuse("empty-explanation", "shelving without an explanation (挂账 needs a written explanation).", AT_DEPT,
+       ev("c1", "2026-04-11T10:00:00+08:00", "system", {"type": "shelved", "explanation": ""}))
+refuse("empty-pause-reason", "a pause without a reason.", BASE,
+       ev("c1", "2026-03-02T10:00:00+08:00", "fs-gw051", {"type": "paused", "reason": ""}))
+refuse("unknown-case", "an event about a case never reported (unknown_case).", BASE,
+       ev("c9", "2026-03-02T10:00:00+08:00", "fs-gw051", {"type": "accepted"}))
+refuse("duplicate-case", "reporting c1 twice (duplicate_case).", BASE, reported("c1", "2026-03-02T10:00:00+08:00"))
+refuse("missing-case", "an `accepted` event without `case` (missing_case).", BASE,
+       ev(None, "2026-03-02T10:00:00+08:00", "fs-gw051", {"type": "accepted"}))
+refuse("case-on-visit", "a visit with a `case` (case_on_visit).", BASE,
+       ev("c1", "2026-03-02T10:00:00+08:00", "fs-gw051", {"type": "visited", "unit": "fs-c04-g03-m2", "households": 3}))
+refuse("case-mismatch", "a record about c7 that reports c8 (case_mismatch).", BASE,
+       dict(reported("c8", "2026-03-02T10:00:00+08:00"), case="c7"))
+refuse("merge-into-self", "a case merged into itself (merge_target).", BASE[:1],
+       ev("c1", "2026-03-02T09:30:00+08:00", "system", {"type": "merged", "into": "c1"}))
+refuse("merge-into-unknown", "a merge into a case that does not exist.", BASE + [reported("c2", "2026-03-03T09:00:00+08:00")],
+       ev("c2", "2026-03-03T09:00:00+08:00", "system", {"type": "merged", "into": "c9"}))
+refuse("merge-into-merged", "a merge into a case that is itself merged: join the case it joined.",
+       BASE + [reported("c2", "2026-03-03T09:00:00+08:00"), ev("c2", "2026-03-03T09:00:00+08:00", "system", {"type": "merged", "into": "c1"}),
+               reported("c3", "2026-03-03T10:00:00+08:00")],
+       ev("c3", "2026-03-03T10:00:00+08:00", "system", {"type": "merged", "into": "c2"}))
+refuse("merge-assigned", "merging a case that is already routed (only reported or accepted cases merge).",
+       BASE + [reported("c2", "2026-03-03T09:00:00+08:00"), ev("c2", "2026-03-03T09:10:00+08:00", "system", {"type": "assigned", "assignment": A_GRID})],
+       ev("c2", "2026-03-03T09:20:00+08:00", "system", {"type": "merged", "into": "c1"}))
+refuse("consultation-incomplete", "resolving a joint consultation before the petitions and judicial offices gave their part.",
+       JOINT + [ev("m1", "2026-03-02T14:00:00+08:00", "x", {"type": "consulted", "office": "comprehensive_governance_office", "opinion": "同意"})],
+       ev("m1", "2026-03-02T16:00:00+08:00", "x", {"type": "resolved", "level": "subdistrict", "how": "会商解决"}))
+refuse("not-consulting", "an office that is not part of the consultation (not_consulting).", JOINT,
+       ev("m1", "2026-03-02T14:00:00+08:00", "x", {"type": "consulted", "office": "police_work_office", "opinion": "?"}))
+refuse("consulted-without-joint", "a consultation on a case without joint_consultation.", BASE,
+       ev("c1", "2026-03-02T14:00:00+08:00", "x", {"type": "consulted", "office": "judicial_office", "opinion": "?"}))
+refuse("reminder-stage", "a reminder stage not after the last one sent (reminder_stage).",
+       BASE + [ev("c1", "2026-03-04T09:00:00+08:00", "system", {"type": "reminded", "stage": 80})],
+       ev("c1", "2026-03-04T10:00:00+08:00", "system", {"type": "reminded", "stage": 50}))
+refuse("resolved-above", "a resolution claimed at community level while the grid has the case (resolved_above).", BASE,
+       ev("c1", "2026-03-04T10:00:00+08:00", "fs-gw051", {"type": "resolved", "level": "community", "how": "x"}))
+refuse("reopen-below", "reopening at micro_grid a case resolved at grid (reopen_below).", RESOLVED,
+       ev("c1", "2026-03-05T10:00:00+08:00", "system", {"type": "reopened", "reason": "manual", "assignment": dict(A_GRID, level="micro_grid")}))
+refuse("resume-not-paused", "resuming a case that is not paused.", BASE,
+       ev("c1", "2026-03-02T10:00:00+08:00", "fs-gw051", {"type": "resumed"}))
+refuse("accept-twice", "accepting a case already accepted.", BASE[:2],
+       ev("c1", "2026-03-02T09:20:00+08:00", "fs-gw051", {"type": "accepted"}))
+refuse("assign-assigned", "assigning a case that is already assigned (use escalated or returned).", BASE,
+       ev("c1", "2026-03-02T09:20:00+08:00", "system", {"type": "assigned", "assignment": A_GRID}))
+refuse("shelve-closed", "shelving a closed case.", CLOSED,
+       ev("c1", "2026-03-06T10:00:00+08:00", "system", {"type": "shelved", "explanation": "x"}))
+refuse("return-paused", "returning a paused case.", BASE + [ev("c1", "2026-03-02T10:00:00+08:00", "fs-gw051", {"type": "paused", "reason": "等待"})],
+       ev("c1", "2026-03-02T11:00:00+08:00", "fs-gw051", {"type": "returned", "reason": "x"}))
+write("ledger/refused/unknown-event-type.json",
+      "ledger_append refuses: an event type that does not exist is a parse error listing the types (all inputs raw text, so positions agree).",
+      "ledger_append", {"ledger": json.dumps(doc(BASE), ensure_ascii=False),
+                        "event": '{"case": "c1", "at": "2026-03-02T10:00:00+08:00", "actor": "x", "event": {"type": "closed"}}'})
+ok = BASE + [ev("c1", "2026-03-02T10:00:00+08:00", "fs-gw051", {"type": "paused", "reason": "等待"})]
+write("ledger/refused/append-all-atomic.json",
+      "ledger_append_all: a batch whose second event pauses an already paused case is refused as a whole (event 1); the first is not kept.",
+      "ledger_append_all", {"ledger": doc(BASE), "events": [ok[-1], ev("c1", "2026-03-02T11:00:00+08:00", "fs-gw051", {"type": "paused", "reason": "again"})]})
+write("ledger/state/append-all.json", "ledger_append_all: a valid batch (pause, resume) is applied in order.",
+      "ledger_append_all", {"ledger": doc(BASE), "events": [ok[-1], ev("c1", "2026-03-02T11:00:00+08:00", "fs-gw051", {"type": "resumed"})]})
+
+
+def actions_vec(name, why, events, now, entry="actions", **extra):
+    write(f"ledger/{entry}/{name}.json", f"{entry} at {now}: {why}", entry, {"ledger": doc(events), "now": now, **extra})
+
+
+actions_vec("not-yet", "at the deadline itself (2026-03-05 17:30) the case is not overdue: nothing climbs.", BASE, "2026-03-05T17:30:00+08:00", "overdue")
+actions_vec("grid-to-community", "one minute past its deadline the grid case climbs to community fs-c04, its liaison fs-cm04-3, 5 working days counted from now.",
+            BASE, "2026-03-05T17:31:00+08:00", "overdue")
+actions_vec("community-to-subdistrict", "overdue at community: to the subdistrict's lead, 10 working days.", AT_COMM, "2026-03-12T17:31:00+08:00", "overdue")
+actions_vec("subdistrict-to-department", "overdue at subdistrict: to the judicial office, which takes neighbour disputes.", AT_SUB, "2026-03-26T17:31:00+08:00", "overdue")
+actions_vec("department-shelve", "overdue at department, the top: shelved with an explanation.", AT_DEPT, "2026-04-10T17:31:00+08:00", "overdue")
+actions_vec("paused-not-overdue", "a paused case is never overdue (its clock is stopped).",
+            BASE + [ev("c1", "2026-03-02T10:00:00+08:00", "fs-gw051", {"type": "paused", "reason": "等待"})], "2026-03-20T10:00:00+08:00", "overdue")
+PAUSED_DAY = BASE + [ev("c1", "2026-03-02T10:00:00+08:00", "fs-gw051", {"type": "paused", "reason": "等待"}),
+                     ev("c1", "2026-03-03T10:00:00+08:00", "fs-gw051", {"type": "resumed"})]
+actions_vec("pause-extends-not-yet", "paused one working day: the deadline moves to Friday 17:30; not overdue at Thursday 17:31.", PAUSED_DAY, "2026-03-05T17:31:00+08:00", "overdue")
+actions_vec("pause-extends-overdue", "paused one working day: overdue one minute after Friday 17:30.", PAUSED_DAY, "2026-03-06T17:31:00+08:00", "overdue")
+actions_vec("resolved-nothing", "a resolved case gets no escalation, reminder or reopening.", RESOLVED, "2026-03-20T10:00:00+08:00")
+actions_vec("mediation-failed", "a failed mediation escalates at once, before the deadline (reason mediation_failed).",
+            BASE + [ev("c1", "2026-03-02T15:00:00+08:00", "fs-gw051", {"type": "mediation_failed", "note": "未达成一致"})], "2026-03-02T15:05:00+08:00")
+actions_vec("dissatisfied-reopens", "satisfaction 2 (<= 2) reopens the case one level up, at community.",
+            RESOLVED + [ev("c1", "2026-03-05T10:00:00+08:00", "r", {"type": "evaluated", "satisfaction": 2})], "2026-03-05T11:00:00+08:00")
+actions_vec("satisfied-stays-closed", "satisfaction 3 (> 2) does not reopen.",
+            RESOLVED + [ev("c1", "2026-03-05T10:00:00+08:00", "r", {"type": "evaluated", "satisfaction": 3})], "2026-03-05T11:00:00+08:00")
+actions_vec("returned-reroutes", "a case returned as property crime is routed again: the police work office, due 1 working day from now.",
+            BASE + [ev("c1", "2026-03-02T11:00:00+08:00", "fs-gw051", {"type": "returned", "reason": "实为盗窃", "category": "property_crime"})], "2026-03-02T11:05:00+08:00")
+actions_vec("returned-bad-category", "a case returned with a category that needs an attribute it lacks cannot be routed: reported under problems.",
+            BASE + [ev("c1", "2026-03-02T11:00:00+08:00", "fs-gw051", {"type": "returned", "reason": "是隐患", "category": "safety_hazard"})], "2026-03-02T11:05:00+08:00")
+actions_vec("reminder-half", "assigned Monday 09:10, due Thursday 17:30: 1640 working minutes; half (820) has passed at Wednesday 08:50: a 50% reminder to fs-gw051.",
+            BASE, "2026-03-04T08:50:00+08:00")
+actions_vec("reminder-none-yet", "at Wednesday 08:49 less than half has passed: no reminder.", BASE, "2026-03-04T08:49:00+08:00")
+actions_vec("reminder-after-half-sent", "the 50% reminder was sent; 80% (1312 minutes) has passed at Thursday 10:02: an 80% reminder.",
+            BASE + [ev("c1", "2026-03-04T08:50:00+08:00", "system", {"type": "reminded", "stage": 50})], "2026-03-05T10:02:00+08:00")
+actions_vec("reminder-80-not-yet", "the 50% reminder was sent; at Thursday 10:01 80% has not passed: nothing.",
+            BASE + [ev("c1", "2026-03-04T08:50:00+08:00", "system", {"type": "reminded", "stage": 50})], "2026-03-05T10:01:00+08:00")
+actions_vec("joint-overdue", "an overdue joint consultation at subdistrict climbs to the judicial office (it takes neighbour disputes), flags kept.",
+            JOINT, "2026-03-03T17:31:00+08:00", "overdue")
+same_rules = json.loads((ROOT.parent.parent / "core/data/rules/default.json").read_text(encoding="utf-8"))
+for v in same_rules["versions"]:
+    v["escalation"] = {"reopen_at": "same", "time_limits": {"community": "3 working days", "subdistrict": "5 working days", "department": "5 working days", "grid": "1 working day"}}
+actions_vec("reopen-same-level", "with `reopen_at: same` a dissatisfied evaluation reopens the case at grid level, where it was resolved.",
+            RESOLVED + [ev("c1", "2026-03-05T10:00:00+08:00", "r", {"type": "evaluated", "satisfaction": 1})], "2026-03-05T11:00:00+08:00",
+            rules=same_rules)
+actions_vec("custom-time-limit", "with escalation time limits of 3 working days at community, the climb gets 3 working days.",
+            BASE, "2026-03-05T17:31:00+08:00", "overdue", rules=same_rules)
+actions_vec("bad-now", "a `now` without an offset is refused.", BASE, "2026-03-05 17:31", "overdue")
+
+
+def intake_vec(name, why, events, case):
+    write(f"ledger/intake/{name}.json", f"intake: {why}", "intake", {"ledger": doc(events), "case": case, "actor": "fs-gw051"})
+
+
+def newcase(cid, at, **fields):
+    c = dict(LCASE)
+    c.update({"id": cid, "reported_at": at})
+    c.update(fields)
+    return c
+
+
+intake_vec("new", "a first report: reported and assigned (dispute-grid).", [], newcase("c1", "2026-03-02T09:00:00+08:00"))
+intake_vec("second-report-merges", "the same resident reports the same matter in the same micro-grid: reported and merged into c1; one repeat, still a grid matter.",
+           BASE, newcase("c2", "2026-03-03T09:00:00+08:00"))
+TWO = BASE + [reported("c2", "2026-03-03T09:00:00+08:00"), ev("c2", "2026-03-03T09:00:00+08:00", "fs-gw051", {"type": "merged", "into": "c1"})]
+intake_vec("third-report-escalates", "the third report: merged, and c1 (now 2 repeats) climbs to community with long_term_mechanism (reason repeat_report).",
+           TWO, newcase("c3", "2026-03-04T09:00:00+08:00"))
+intake_vec("repeat-of-closed-reopens", "a repeat within 30 days of closing: merged, and the closed case reopens.",
+           CLOSED, newcase("c2", "2026-03-20T09:00:00+08:00"))
+intake_vec("repeat-after-window", "a repeat two months after closing is a new case.",
+           CLOSED, newcase("c2", "2026-05-20T09:00:00+08:00"))
+intake_vec("other-resident", "the same category and place from another resident is a new case (same_reporter).",
+           BASE, newcase("c2", "2026-03-03T09:00:00+08:00", reporter={"name": "李四", "phone": "13900002222"}))
+intake_vec("other-micro-grid", "the same resident and category in another micro-grid is a new case (match_at micro_grid).",
+           BASE, newcase("c2", "2026-03-03T09:00:00+08:00", location="fs-c04-g03-m1"))
+intake_vec("invalid-case", "a case with an unknown category is refused, naming the field.",
+           BASE, newcase("c2", "2026-03-03T09:00:00+08:00", category="noise"))
+
+
+def timeline_vec(name, why, events, case, public):
+    write(f"ledger/timeline/{name}.json", f"timeline: {why}", "timeline", {"ledger": doc(events), "case": case, "public": public})
+
+
+FULL = CLOSED
+timeline_vec("staff", "the staff timeline shows every event with the reporter's personal data.", FULL, "c1", False)
+timeline_vec("public", "the public timeline masks the reporter's name (张*), phone (138****1234) and ID number, also inside the summary; the evaluating resident shows as `resident`.",
+             FULL, "c1", True)
+timeline_vec("with-merged-report", "a case's timeline includes the repeat reports joined to it.", TWO, "c1", False)
+timeline_vec("unknown-case", "a timeline of a case not in the ledger is an unknown_case error.", FULL, "c9", False)
+
 print(f"wrote {len(written)} vector inputs")

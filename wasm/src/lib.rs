@@ -81,6 +81,123 @@ impl JsEngine {
     pub fn warnings_json(&self) -> String {
         gridgov::json::warnings_json(&self.inner)
     }
+
+    /// Everything the engine proposes for a ledger at `now` (RFC 3339 text).
+    ///
+    /// # Errors
+    /// A JS `Error` with a `code` for a bad `now`.
+    #[wasm_bindgen(js_name = actionsJson)]
+    pub fn actions_json(&self, ledger: &JsLedger, now: &str) -> Result<String, JsValue> {
+        gridgov::json::actions_json(&self.inner, &ledger.inner, now).map_err(|e| to_js(&e))
+    }
+
+    /// The cases past their deadline at `now`, each with the escalation it gets.
+    ///
+    /// # Errors
+    /// A JS `Error` with a `code` for a bad `now`.
+    #[wasm_bindgen(js_name = overdueJson)]
+    pub fn overdue_json(&self, ledger: &JsLedger, now: &str) -> Result<String, JsValue> {
+        gridgov::json::overdue_json(&self.inner, &ledger.inner, now).map_err(|e| to_js(&e))
+    }
+
+    /// A case's timeline; `publicView` masks personal data.
+    ///
+    /// # Errors
+    /// A JS `Error` with a `code` when the ledger has no such case.
+    #[wasm_bindgen(js_name = timelineJson)]
+    pub fn timeline_json(
+        &self,
+        ledger: &JsLedger,
+        case: &str,
+        public_view: bool,
+    ) -> Result<String, JsValue> {
+        gridgov::json::timeline_json(&self.inner, &ledger.inner, case, public_view)
+            .map_err(|e| to_js(&e))
+    }
+
+    /// Takes a new report in against a ledger; returns the events to append, as JSON text.
+    ///
+    /// # Errors
+    /// A JS `Error` with a `code` naming what is wrong with the case.
+    #[wasm_bindgen(js_name = intakeJson)]
+    pub fn intake_json(
+        &self,
+        ledger: &JsLedger,
+        case: &str,
+        actor: Option<String>,
+    ) -> Result<String, JsValue> {
+        let actor = actor.unwrap_or_else(|| gridgov::escalate::SYSTEM.to_owned());
+        gridgov::json::intake_json(&self.inner, &ledger.inner, case, &actor).map_err(|e| to_js(&e))
+    }
+}
+
+/// The append-only case ledger. `new Ledger()` is empty; `new Ledger(json)` replays a
+/// ledger document `{"format": 1, "events": [...]}`, checking every event.
+#[wasm_bindgen(js_name = Ledger)]
+#[derive(Debug)]
+pub struct JsLedger {
+    inner: gridgov::case::ledger::Ledger,
+}
+
+#[wasm_bindgen(js_class = Ledger)]
+impl JsLedger {
+    /// An empty ledger, or one replayed from a ledger document.
+    ///
+    /// # Errors
+    /// A JS `Error` with a `code` naming the first event refused.
+    #[wasm_bindgen(constructor)]
+    pub fn new(json: Option<String>) -> Result<JsLedger, JsValue> {
+        let inner = match json {
+            None => gridgov::case::ledger::Ledger::new(),
+            Some(s) => gridgov::case::ledger::Ledger::from_json_str(&s)
+                .map_err(|e| to_js(&Error::from(e)))?,
+        };
+        Ok(Self { inner })
+    }
+
+    /// Appends one event (JSON text); throws and leaves the ledger unchanged when it does
+    /// not fit the case's state.
+    ///
+    /// # Errors
+    /// A JS `Error` with a `code`.
+    #[wasm_bindgen(js_name = appendJson)]
+    pub fn append_json(&mut self, event: &str) -> Result<(), JsValue> {
+        self.inner
+            .append_json_str(event)
+            .map_err(|e| to_js(&Error::from(e)))
+    }
+
+    /// Appends a JSON array of events, all or none.
+    ///
+    /// # Errors
+    /// A JS `Error` with a `code` naming the event refused.
+    #[wasm_bindgen(js_name = appendAllJson)]
+    pub fn append_all_json(&mut self, events: &str) -> Result<(), JsValue> {
+        self.inner
+            .append_all_json_str(events)
+            .map_err(|e| to_js(&Error::from(e)))
+    }
+
+    /// The folded state (a snapshot), as the core's JSON text.
+    #[wasm_bindgen(js_name = stateJson)]
+    #[must_use]
+    pub fn state_json(&self) -> String {
+        self.inner.state().to_json()
+    }
+
+    /// The ledger document, as the core's JSON text.
+    #[wasm_bindgen(js_name = toJson)]
+    #[must_use]
+    pub fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+
+    /// Number of events.
+    #[wasm_bindgen(getter)]
+    #[must_use]
+    pub fn length(&self) -> usize {
+        self.inner.len()
+    }
 }
 
 /// Validates a rule set given as JSON text; returns `{"errors": [...], "warnings": [...]}`.

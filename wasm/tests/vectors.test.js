@@ -47,6 +47,26 @@ function call(entry, args) {
       return engine(args).deadlineJson(argText(args.deadline));
     case 'engine_warnings':
       return engine(args).warningsJson();
+    case 'ledger_state':
+      return new gridgov.Ledger(argText(args.ledger)).stateJson();
+    case 'ledger_append': {
+      const l = new gridgov.Ledger(argText(args.ledger));
+      l.appendJson(argText(args.event));
+      return l.toJson();
+    }
+    case 'ledger_append_all': {
+      const l = new gridgov.Ledger(argText(args.ledger));
+      l.appendAllJson(argText(args.events));
+      return l.stateJson();
+    }
+    case 'actions':
+      return engine(args).actionsJson(new gridgov.Ledger(argText(args.ledger)), argText(args.now));
+    case 'overdue':
+      return engine(args).overdueJson(new gridgov.Ledger(argText(args.ledger)), argText(args.now));
+    case 'timeline':
+      return engine(args).timelineJson(new gridgov.Ledger(argText(args.ledger)), argText(args.case), Boolean(args.public));
+    case 'intake':
+      return engine(args).intakeJson(new gridgov.Ledger(argText(args.ledger)), argText(args.case), args.actor ?? undefined);
     default:
       throw new Error(`no JS runner for entry point ${entry}`);
   }

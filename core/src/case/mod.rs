@@ -5,6 +5,10 @@
 //! ([`RuleSet::check_case`](crate::rules::RuleSet::check_case)): its category, risk flags
 //! and per-category attributes must be ones the rule set declares.
 
+pub mod event;
+pub mod ledger;
+pub mod timeline;
+
 use std::collections::BTreeMap;
 use std::fmt;
 

@@ -291,6 +291,59 @@ impl OrgGraph {
         found.into_iter().filter_map(|j| self.at(j)).collect()
     }
 
+    /// The nearest unit of `kind` containing a unit (or the unit itself), by key.
+    #[must_use]
+    pub fn ancestor_of_kind(&self, key: UnitKey, kind: UnitKind) -> Option<UnitKey> {
+        let mut cur = key.0;
+        for _ in 0..32 {
+            if self.kinds.get(cur as usize) == Some(&kind) {
+                return Some(UnitKey(cur));
+            }
+            match self.parent.get(cur as usize).copied() {
+                Some(NONE) | None => return None,
+                Some(p) => cur = p,
+            }
+        }
+        None
+    }
+
+    /// The units of `kinds` inside a unit, the unit itself included, by key.
+    pub fn keys_within<'a>(
+        &'a self,
+        key: UnitKey,
+        kinds: &'a [UnitKind],
+    ) -> impl Iterator<Item = UnitKey> + 'a {
+        let inner = self
+            .spans
+            .get(key.0 as usize)
+            .and_then(|s| self.order.get(s.start as usize..=s.end as usize))
+            .unwrap_or(&[]);
+        inner
+            .iter()
+            .copied()
+            .filter(move |&i| {
+                self.kinds
+                    .get(i as usize)
+                    .is_some_and(|k| kinds.contains(k))
+            })
+            .map(UnitKey)
+    }
+
+    /// The first office (in spec order) that takes a category and serves the subdistrict a
+    /// unit lies in, or the whole city.
+    pub(crate) fn office_taking(&self, unit: UnitKey, category: &str) -> Option<u32> {
+        let sd = self.unit_at_level_key(unit, Level::Subdistrict);
+        let serves = |o: &OfficeSpec| match &o.unit {
+            None => true,
+            Some(u) => self.key(u.as_str()) == sd,
+        };
+        self.spec
+            .offices
+            .iter()
+            .position(|o| serves(o) && o.categories.iter().any(|c| c.as_str() == category))
+            .and_then(|i| u32::try_from(i).ok())
+    }
+
     /// The units above a unit, nearest first.
     ///
     /// # Errors

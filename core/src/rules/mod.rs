@@ -44,8 +44,8 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 pub use spec::{
-    AttributeSpec, Datatype, HitPolicy, Output, RULES_FORMAT, RowSpec, RuleSetSpec, TableSpec,
-    Term, VersionSpec,
+    AttributeSpec, Datatype, EscalationSpec, HitPolicy, MatchAt, Output, RULES_FORMAT, ReopenAt,
+    RepeatSpec, RowSpec, RuleSetSpec, TableSpec, Term, VersionSpec,
 };
 
 use crate::case::{AttrValue, Case, CaseError, CaseProblem};
@@ -204,6 +204,8 @@ pub(crate) struct Version {
     pub(crate) offices: Vec<String>,
     /// The attributes the tables test, read ahead when a case is prepared.
     pub(crate) attrs: Vec<usize>,
+    /// Escalation, reminders, reopening and repeats.
+    pub(crate) escalation: EscalationSpec,
 }
 
 /// A validated, compiled rule set.
@@ -509,6 +511,41 @@ fn check_attr(spec: &AttributeSpec, value: &AttrValue) -> Result<(), String> {
     }
 }
 
+fn check_escalation(e: &EscalationSpec, vloc: &Location, errors: &mut Vec<RuleProblem>) {
+    let loc = |column: &str| Location {
+        column: Some(format!("escalation.{column}")),
+        ..vloc.clone()
+    };
+    if e.time_limits.contains_key(&crate::org::Level::MicroGrid) {
+        errors.push(RuleProblem::new(
+            "bad_escalation",
+            loc("time_limits"),
+            "no case climbs to `micro_grid`; give time limits for grid, community, subdistrict and department".to_owned(),
+        ));
+    }
+    let ascending = e.reminders.windows(2).all(|w| w.first() < w.get(1));
+    if !ascending || e.reminders.iter().any(|p| !(1..=99).contains(p)) {
+        errors.push(RuleProblem::new(
+            "bad_escalation",
+            loc("reminders"),
+            format!(
+                "reminders {:?} must be percentages from 1 to 99 in ascending order, e.g. [50, 80]",
+                e.reminders
+            ),
+        ));
+    }
+    if !(1..=4).contains(&e.dissatisfied_at_most) {
+        errors.push(RuleProblem::new(
+            "bad_escalation",
+            loc("dissatisfied_at_most"),
+            format!(
+                "`{}` is not a satisfaction from 1 to 4; evaluations run from 1 to 5",
+                e.dissatisfied_at_most
+            ),
+        ));
+    }
+}
+
 /// Compiles a document; returns the rule set (when it could be built) and the report.
 fn compile(spec: RuleSetSpec) -> (Option<RuleSet>, ValidationReport) {
     let mut errors = Vec::new();
@@ -777,12 +814,14 @@ fn compile(spec: RuleSetSpec) -> (Option<RuleSet>, ValidationReport) {
                 ));
             }
         }
+        check_escalation(&v.escalation, &vloc, &mut errors);
         versions.push(Version {
             name: vname.to_owned(),
             effective_from: v.effective_from,
             tables,
             offices,
             attrs,
+            escalation: v.escalation.clone(),
         });
     }
     let report = ValidationReport { errors, warnings };

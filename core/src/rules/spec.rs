@@ -106,6 +106,139 @@ pub struct VersionSpec {
     pub description: Option<String>,
     /// Decision tables, evaluated in order and merged (see [`crate::rules`]).
     pub tables: Vec<TableSpec>,
+    /// How cases climb when overdue or unresolved, reminders, reopening and repeats.
+    #[serde(default)]
+    pub escalation: EscalationSpec,
+}
+
+named_enum! {
+    /// Where a dissatisfied evaluation reopens a case.
+    ReopenAt, "reopen level" {
+        /// At the level that resolved it.
+        Same = "same",
+        /// One level up.
+        Next = "next",
+    }
+}
+
+named_enum! {
+    /// The unit two reports must share to be the same matter.
+    MatchAt, "repeat match unit" {
+        /// The same micro-grid.
+        MicroGrid = "micro_grid",
+        /// The same grid.
+        Grid = "grid",
+        /// The same residential compound.
+        Compound = "compound",
+        /// The same community.
+        Community = "community",
+    }
+}
+
+/// Escalation (逐级上报), reminders, reopening and repeat reports, per version.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EscalationSpec {
+    /// The time limit a case gets at each level it climbs to (`grid`, `community`,
+    /// `subdistrict`, `department`).
+    #[serde(default = "default_time_limits")]
+    pub time_limits: std::collections::BTreeMap<crate::org::Level, crate::calendar::TimeLimit>,
+    /// Staged reminders before the deadline, in percent of the time limit, ascending.
+    #[serde(default = "default_reminders")]
+    pub reminders: Vec<u8>,
+    /// An evaluation at or below this satisfaction (1-5) reopens the case.
+    #[serde(default = "default_dissatisfied")]
+    pub dissatisfied_at_most: u8,
+    /// Where a dissatisfied evaluation reopens the case.
+    #[serde(default = "default_reopen")]
+    pub reopen_at: ReopenAt,
+    /// A failed mediation escalates the case at once.
+    #[serde(default = "default_true")]
+    pub escalate_failed_mediation: bool,
+    /// Repeat reports (一个事多次反映): the same category in the same unit within a window.
+    #[serde(default)]
+    pub repeat: RepeatSpec,
+}
+
+/// When a new report is the same matter as an earlier case.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RepeatSpec {
+    /// The unit both reports must lie in.
+    #[serde(default = "default_match_at")]
+    pub match_at: MatchAt,
+    /// How long after a case is closed a new report still counts as a repeat (open cases
+    /// always match).
+    #[serde(default = "default_window")]
+    pub window: crate::calendar::TimeLimit,
+    /// Whether both reports must come from the same resident (the same phone number, or
+    /// the same name when there is no phone). Without it, any report of the category in
+    /// the unit is a repeat: right for a broken street light, too broad for disputes.
+    #[serde(default = "default_true")]
+    pub same_reporter: bool,
+}
+
+fn default_time_limits() -> std::collections::BTreeMap<crate::org::Level, crate::calendar::TimeLimit>
+{
+    use crate::calendar::{LimitUnit, TimeLimit};
+    use crate::org::Level;
+    let mut m = std::collections::BTreeMap::new();
+    for (level, amount) in [
+        (Level::Grid, 2),
+        (Level::Community, 5),
+        (Level::Subdistrict, 10),
+        (Level::Department, 10),
+    ] {
+        m.insert(level, TimeLimit::known(amount, LimitUnit::WorkingDays));
+    }
+    m
+}
+
+fn default_reminders() -> Vec<u8> {
+    vec![50, 80]
+}
+
+fn default_dissatisfied() -> u8 {
+    2
+}
+
+fn default_reopen() -> ReopenAt {
+    ReopenAt::Next
+}
+
+fn default_true() -> bool {
+    true
+}
+
+fn default_match_at() -> MatchAt {
+    MatchAt::MicroGrid
+}
+
+fn default_window() -> crate::calendar::TimeLimit {
+    crate::calendar::TimeLimit::known(30, crate::calendar::LimitUnit::Days)
+}
+
+impl Default for RepeatSpec {
+    fn default() -> Self {
+        Self {
+            match_at: default_match_at(),
+            window: default_window(),
+            same_reporter: true,
+        }
+    }
+}
+
+impl Default for EscalationSpec {
+    fn default() -> Self {
+        Self {
+            time_limits: default_time_limits(),
+            reminders: default_reminders(),
+            dissatisfied_at_most: default_dissatisfied(),
+            reopen_at: default_reopen(),
+            escalate_failed_mediation: true,
+            repeat: RepeatSpec::default(),
+        }
+    }
 }
 
 named_enum! {

@@ -1,0 +1,237 @@
+//! Events: every step of a case's life, each with its actor and time (inputs, never read
+//! from a clock). A ledger is a list of them; a case's state is their fold.
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use super::Case;
+use crate::calendar::TimeLimit;
+use crate::id::{CaseId, Category, Name, OfficeId, PersonId, UnitId};
+use crate::macros::named_enum;
+use crate::org::Level;
+use crate::time::Timestamp;
+
+/// The ledger format this version of the library reads.
+pub const LEDGER_FORMAT: u32 = 1;
+
+/// Who did something: a person of the organisation, a resident, an external system, or
+/// `system` for steps the engine proposes.
+pub type ActorId = PersonId;
+
+/// A routing decision as the ledger keeps it: where the case is handled, by whom, until when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Assignment {
+    /// The level that handles the case.
+    pub level: Level,
+    /// The unit at that level (none at department level).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<UnitId>,
+    /// The lead office, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub office: Option<OfficeId>,
+    /// Offices that decide together with the lead (联合会商).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub co_offices: Vec<OfficeId>,
+    /// The person who owns the case now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handler: Option<PersonId>,
+    /// The time limit.
+    pub time_limit: TimeLimit,
+    /// The deadline, before any pause.
+    pub due: Timestamp,
+    /// The grade.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grade: Option<Name>,
+    /// Decision flags.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<Name>,
+    /// The rule that decided: `version/table/row`, or why (`escalation`, `reopen`…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+}
+
+impl Assignment {
+    /// Whether the decision carries a flag.
+    #[must_use]
+    pub fn has_flag(&self, flag: &str) -> bool {
+        self.flags.iter().any(|f| f.as_str() == flag)
+    }
+}
+
+named_enum! {
+    /// Why a case climbed a level.
+    EscalationReason, "escalation reason" {
+        /// Its deadline passed (超时).
+        Overdue = "overdue",
+        /// Mediation failed (调解不成).
+        MediationFailed = "mediation_failed",
+        /// A repeat report raised its routing (一个事多次反映).
+        RepeatReport = "repeat_report",
+        /// Decided by staff.
+        Manual = "manual",
+    }
+}
+
+named_enum! {
+    /// Why a case was reopened.
+    ReopenReason, "reopen reason" {
+        /// The resident was not satisfied (群众不满意).
+        Dissatisfied = "dissatisfied",
+        /// The same matter was reported again.
+        RepeatReport = "repeat_report",
+        /// Decided by staff.
+        Manual = "manual",
+    }
+}
+
+/// What happened.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Event {
+    /// 上报: a case came in. The record's `case` is the case's id.
+    Reported {
+        /// The case as reported.
+        case: Arc<Case>,
+    },
+    /// 受理: someone took the case in.
+    Accepted {},
+    /// 派遣: routed to a level and a first handler.
+    Assigned {
+        /// The decision.
+        assignment: Arc<Assignment>,
+    },
+    /// 上报升级: the case climbed to a higher level.
+    Escalated {
+        /// The level it left.
+        from: Level,
+        /// The level it went to.
+        to: Level,
+        /// Why.
+        reason: EscalationReason,
+        /// The new decision.
+        assignment: Arc<Assignment>,
+    },
+    /// 退回: the handler sent it back as misrouted; it is to be routed again, with the facts
+    /// corrected where given.
+    Returned {
+        /// Why.
+        reason: String,
+        /// The corrected category.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        category: Option<Category>,
+        /// The corrected location.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        location: Option<UnitId>,
+    },
+    /// 缓办: the clock stops.
+    Paused {
+        /// Why.
+        reason: String,
+    },
+    /// The clock restarts.
+    Resumed {},
+    /// 调解不成: mediation failed; the case is to climb.
+    MediationFailed {
+        /// What happened.
+        note: String,
+    },
+    /// An office's part in a joint consultation (联合会商).
+    Consulted {
+        /// The office.
+        office: OfficeId,
+        /// Its opinion.
+        opinion: String,
+    },
+    /// A staged reminder before the deadline was sent.
+    Reminded {
+        /// The stage, in percent of the time limit.
+        stage: u8,
+    },
+    /// 办结: resolved, by the record's actor.
+    Resolved {
+        /// The level that resolved it.
+        level: Level,
+        /// How.
+        how: String,
+    },
+    /// 评价: the resident's evaluation (接受群众评价).
+    Evaluated {
+        /// Satisfaction from 1 (very dissatisfied) to 5 (very satisfied).
+        satisfaction: u8,
+        /// Comment.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        comment: Option<String>,
+    },
+    /// 重新办理: reopened and assigned again.
+    Reopened {
+        /// Why.
+        reason: ReopenReason,
+        /// The new decision.
+        assignment: Arc<Assignment>,
+    },
+    /// 挂账: shelved as unresolved, with a written explanation.
+    Shelved {
+        /// Why it cannot be resolved now.
+        explanation: String,
+    },
+    /// 合并: a repeat report joined to an earlier case.
+    Merged {
+        /// The case it joined.
+        into: CaseId,
+    },
+    /// 入户走访: a grid worker's household visit (not about one case; the record has no
+    /// `case`).
+    Visited {
+        /// The micro-grid or grid visited.
+        unit: UnitId,
+        /// Households visited.
+        households: u32,
+    },
+}
+
+impl Event {
+    /// The event's type name, as in JSON.
+    #[must_use]
+    pub const fn kind(&self) -> &'static str {
+        match self {
+            Self::Reported { .. } => "reported",
+            Self::Accepted {} => "accepted",
+            Self::Assigned { .. } => "assigned",
+            Self::Escalated { .. } => "escalated",
+            Self::Returned { .. } => "returned",
+            Self::Paused { .. } => "paused",
+            Self::Resumed {} => "resumed",
+            Self::MediationFailed { .. } => "mediation_failed",
+            Self::Consulted { .. } => "consulted",
+            Self::Reminded { .. } => "reminded",
+            Self::Resolved { .. } => "resolved",
+            Self::Evaluated { .. } => "evaluated",
+            Self::Reopened { .. } => "reopened",
+            Self::Shelved { .. } => "shelved",
+            Self::Merged { .. } => "merged",
+            Self::Visited { .. } => "visited",
+        }
+    }
+}
+
+/// One entry of the ledger.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventRecord {
+    /// The case (absent for a visit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case: Option<CaseId>,
+    /// When it happened.
+    pub at: Timestamp,
+    /// Who did it.
+    pub actor: ActorId,
+    /// What happened.
+    pub event: Event,
+}
+
+/// The rule that a routing decision came from, as `version/table/row`.
+pub(crate) fn rule_path(version: &str, table: &str, row: &str) -> String {
+    format!("{version}/{table}/{row}")
+}
