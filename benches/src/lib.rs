@@ -254,3 +254,149 @@ pub fn synthetic_city(scale: usize, seed: u64) -> OrgSpec {
         volunteer_teams: Vec::new(),
     }
 }
+
+/// Ten events for each case, in time order across all cases: reported, accepted,
+/// assigned, a 50% reminder, a pause and its end, an 80% reminder, a climb to the next
+/// level (or a failed mediation at department level), then the resolution and the
+/// resident's evaluation; three cases in ten are still running instead (two more
+/// reminders). Every event is valid; a ledger built from them refuses none.
+#[must_use]
+pub fn ledger_workload(
+    engine: &gridgov::Engine,
+    cases: &[gridgov::Case],
+) -> Vec<gridgov::case::event::EventRecord> {
+    use std::sync::Arc;
+
+    use gridgov::case::event::{Assignment, EscalationReason, Event, EventRecord};
+    use gridgov::org::Level;
+
+    let system = PersonId::new("system").expect("a valid id");
+    let mut out: Vec<(i64, usize, EventRecord)> = Vec::with_capacity(cases.len() * 10);
+    for (i, case) in cases.iter().enumerate() {
+        let Ok(d) = engine.route(case) else { continue };
+        let first = engine.assignment(&d);
+        let t0 = case.reported_at;
+        let at = |minutes: i64| t0.plus_minutes(minutes);
+        let id = Some(case.id.clone());
+        let handler = first.handler.clone().unwrap_or_else(|| system.clone());
+        let from = first.level;
+        let to = from.up().unwrap_or(Level::Department);
+        let mut events = vec![
+            (
+                0,
+                Event::Reported {
+                    case: Arc::new(case.clone()),
+                },
+            ),
+            (5, Event::Accepted {}),
+            (
+                6,
+                Event::Assigned {
+                    assignment: Arc::new(first.clone()),
+                },
+            ),
+            (60, Event::Reminded { stage: 50 }),
+            (
+                70,
+                Event::Paused {
+                    reason: "等待".to_owned(),
+                },
+            ),
+            (130, Event::Resumed {}),
+            (200, Event::Reminded { stage: 80 }),
+        ];
+        if from < Level::Department {
+            let climbed = Assignment {
+                level: to,
+                due: at(5000),
+                rule: Some("escalation/overdue".to_owned()),
+                ..first.clone()
+            };
+            events.push((
+                300,
+                Event::Escalated {
+                    from,
+                    to,
+                    reason: EscalationReason::Overdue,
+                    assignment: Arc::new(climbed),
+                },
+            ));
+        } else {
+            events.push((
+                300,
+                Event::MediationFailed {
+                    note: "未成".to_owned(),
+                },
+            ));
+        }
+        let resolved_at = if from < Level::Department { to } else { from };
+        if i % 10 < 3 {
+            // Three cases in ten are still running: reminded again (at the new level, or
+            // later stages where they could not climb).
+            let (a, b) = if from < Level::Department {
+                (50, 80)
+            } else {
+                (90, 95)
+            };
+            events.push((400, Event::Reminded { stage: a }));
+            events.push((500, Event::Reminded { stage: b }));
+        } else {
+            // A joint consultation needs every office's part first.
+            if first.has_flag("joint_consultation") {
+                for office in first.office.iter().chain(first.co_offices.iter()) {
+                    events.push((
+                        350,
+                        Event::Consulted {
+                            office: office.clone(),
+                            opinion: "同意".to_owned(),
+                        },
+                    ));
+                }
+            }
+            events.push((
+                400,
+                Event::Resolved {
+                    level: resolved_at,
+                    how: "办结".to_owned(),
+                },
+            ));
+            events.push((
+                500,
+                Event::Evaluated {
+                    satisfaction: 5,
+                    comment: None,
+                },
+            ));
+        }
+        for (k, (minutes, event)) in events.into_iter().enumerate() {
+            let actor = if k == 0 {
+                system.clone()
+            } else {
+                handler.clone()
+            };
+            let r = EventRecord {
+                case: id.clone(),
+                at: at(minutes),
+                actor,
+                event,
+            };
+            out.push((r.at.unix(), i * 10 + k, r));
+        }
+    }
+    out.sort_by_key(|(t, order, _)| (*t, *order));
+    out.into_iter().map(|(_, _, r)| r).collect()
+}
+
+/// Resident memory of this process in bytes (Linux `/proc/self/statm`), for reporting
+/// memory per case in benchmarks; 0 where unavailable.
+#[must_use]
+pub fn resident_bytes() -> u64 {
+    std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|s| {
+            s.split_whitespace()
+                .nth(1)
+                .and_then(|p| p.parse::<u64>().ok())
+        })
+        .map_or(0, |pages| pages * 4096)
+}

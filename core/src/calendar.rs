@@ -901,9 +901,23 @@ impl Calendar {
         pauses: &[Pause],
     ) -> Result<Option<Timestamp>, CalendarError> {
         let mut due = due;
-        let mut sorted = pauses.to_vec();
-        sorted.sort_by_key(|p| p.from);
-        for p in &sorted {
+        if pauses.is_empty() {
+            return Ok(Some(due));
+        }
+        // Pauses come in order from a ledger; sort a copy only when they do not.
+        let copy;
+        let sorted = if pauses
+            .windows(2)
+            .all(|w| w.first().map(|p| p.from) <= w.get(1).map(|p| p.from))
+        {
+            pauses
+        } else {
+            let mut v = pauses.to_vec();
+            v.sort_by_key(|p| p.from);
+            copy = v;
+            &copy
+        };
+        for p in sorted {
             let Some(to) = p.to else {
                 if p.from < due {
                     return Ok(None);

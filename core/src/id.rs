@@ -72,9 +72,11 @@ pub(crate) fn truncate_for_message(value: &str) -> String {
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident, $what:literal, $check:expr) => {
         $(#[$doc])*
+        ///
+        /// Cloning is cheap: the text is shared.
         #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(try_from = "String", into = "String")]
-        pub struct $name(Box<str>);
+        pub struct $name(std::sync::Arc<str>);
 
         impl $name {
             /// Validates and wraps an id.
@@ -84,7 +86,7 @@ macro_rules! id_type {
             pub fn new(value: impl Into<String>) -> Result<Self, IdError> {
                 let value = value.into();
                 ($check)(value.as_str())?;
-                Ok(Self(value.into_boxed_str()))
+                Ok(Self(std::sync::Arc::from(value)))
             }
 
             /// The id as a string slice.
@@ -110,7 +112,7 @@ macro_rules! id_type {
 
         impl From<$name> for String {
             fn from(id: $name) -> Self {
-                id.0.into_string()
+                id.0.to_string()
             }
         }
 

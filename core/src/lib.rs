@@ -44,6 +44,7 @@ pub mod error;
 pub mod escalate;
 pub mod fixed;
 pub mod id;
+mod idmap;
 pub mod json;
 mod macros;
 pub mod org;

@@ -58,6 +58,14 @@ impl SplitMix64 {
         self.below(1000) < per_mille
     }
 
+    /// An index chosen from cumulative weights (as made by [`cumulative`]), by binary
+    /// search: for long lists.
+    pub fn weighted_cumulative(&mut self, cumulative: &[u64]) -> usize {
+        let total = cumulative.last().copied().unwrap_or(0);
+        let r = self.below(total);
+        cumulative.partition_point(|&c| c <= r)
+    }
+
     /// An index chosen with the given weights (0 when all weights are 0).
     pub fn weighted(&mut self, weights: &[u64]) -> usize {
         let total: u64 = weights.iter().sum();
@@ -70,6 +78,18 @@ impl SplitMix64 {
         }
         0
     }
+}
+
+/// Running sums of weights, for [`SplitMix64::weighted_cumulative`].
+#[must_use]
+pub fn cumulative(weights: &[u64]) -> Vec<u64> {
+    weights
+        .iter()
+        .scan(0u64, |acc, w| {
+            *acc = acc.saturating_add(*w);
+            Some(*acc)
+        })
+        .collect()
 }
 
 /// How often each default category is reported, per thousand cases (common practice in
@@ -117,7 +137,7 @@ pub fn month_cases(engine: &Engine, year: i32, month: u32, count: usize, seed: u
         .units_of_kind(UnitKind::MicroGrid)
         .map(|u| (&u.id, u64::from(u.households.unwrap_or(100)).max(1)))
         .collect();
-    let micro_weights: Vec<u64> = micro.iter().map(|(_, w)| *w).collect();
+    let micro_weights: Vec<u64> = cumulative(&micro.iter().map(|(_, w)| *w).collect::<Vec<_>>());
     let categories = rules.categories();
     let cat_weights: Vec<u64> = categories
         .iter()
@@ -144,7 +164,7 @@ pub fn month_cases(engine: &Engine, year: i32, month: u32, count: usize, seed: u
     let risk_flags = rules.risk_flags();
     let mut out = Vec::with_capacity(count);
     for i in 0..count {
-        let Some(&(location, _)) = micro.get(rng.weighted(&micro_weights)) else {
+        let Some(&(location, _)) = micro.get(rng.weighted_cumulative(&micro_weights)) else {
             break;
         };
         let category = categories

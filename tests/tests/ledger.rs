@@ -885,7 +885,7 @@ fn snapshots_load_back_losslessly_and_replay_from_any_prefix() {
         &mut l,
         case("c3", json!({"reported_at": "2026-03-03T16:00:00+08:00"})),
     );
-    let events = l.events().to_vec();
+    let events: Vec<EventRecord> = l.events().collect();
     for k in 0..=events.len() {
         let prefix =
             Ledger::from_snapshot(LedgerState::new(), events[..k].iter().cloned()).unwrap();

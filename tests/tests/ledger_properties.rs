@@ -182,7 +182,7 @@ proptest! {
         let ids: std::collections::BTreeSet<_> = ledger.state().cases().iter().map(|c| c.case.id.clone()).collect();
         prop_assert_eq!(ids.len(), ledger.state().cases().len());
         // Replay from every prefix's snapshot gives the live state.
-        let events = ledger.events().to_vec();
+        let events: Vec<EventRecord> = ledger.events().collect();
         for k in (0..=events.len()).step_by(7).chain([events.len()]) {
             let prefix = Ledger::from_snapshot(LedgerState::new(), events[..k].iter().cloned()).unwrap();
             let snap = LedgerState::from_json_str(&prefix.state().to_json()).unwrap();

@@ -522,7 +522,7 @@ pub struct LedgerState {
     visits: Vec<Visit>,
     /// Case id → position.
     #[serde(skip)]
-    index: HashMap<CaseId, u32, rustc_hash::FxBuildHasher>,
+    index: crate::idmap::IdMap,
     /// (category, location) → positions of the cases reported there, for repeat matching.
     #[serde(skip)]
     places: HashMap<(Category, UnitId), Vec<u32>, rustc_hash::FxBuildHasher>,
@@ -536,23 +536,29 @@ impl PartialEq for LedgerState {
 
 impl Eq for LedgerState {}
 
-/// How to take a change back.
-enum Undo {
+/// The case position of a visit (which is about no case).
+const NO_CASE: u32 = u32::MAX;
+
+/// Where a checked event applies.
+enum Target {
+    /// A new case.
     New,
-    Update(u32, Option<Box<CaseState>>, bool),
-    Merge(Vec<(u32, Box<CaseState>)>),
+    /// An existing case.
+    Case(u32),
+    /// A case joining another: (case, target).
+    Merge(u32, u32),
+    /// A visit.
     Visit,
 }
 
-/// What an event does once it is checked.
-enum Change {
-    New(Box<CaseState>),
-    Update(u32, Box<CaseState>),
-    Merge {
-        case: (u32, Box<CaseState>),
-        target: (u32, Box<CaseState>),
-    },
-    Visit(Visit),
+/// How to take back an event applied as part of a batch.
+enum Undo {
+    /// A case was created: remove it.
+    New,
+    /// Cases changed: put back their earlier states.
+    Restore(Vec<(u32, Box<CaseState>)>),
+    /// A visit was added: remove it.
+    Visit,
 }
 
 impl LedgerState {
@@ -586,7 +592,7 @@ impl LedgerState {
     /// A case's state.
     #[must_use]
     pub fn case(&self, id: &str) -> Option<&CaseState> {
-        self.index.get(id).and_then(|&i| self.cases.get(i as usize))
+        self.index.get(id).and_then(|i| self.cases.get(i as usize))
     }
 
     /// The cases reported with this category at this location, oldest first.
@@ -631,7 +637,7 @@ impl LedgerState {
         self.places.clear();
         for (i, c) in self.cases.iter().enumerate() {
             let i = u32::try_from(i).unwrap_or(u32::MAX);
-            self.index.insert(c.case.id.clone(), i);
+            self.index.insert_new(c.case.id.as_str(), i);
             self.places
                 .entry((c.category.clone(), c.location.clone()))
                 .or_default()
@@ -650,17 +656,20 @@ impl LedgerState {
     /// # Errors
     /// [`TransitionError`] naming the case, the event and what would be valid.
     pub fn apply(&mut self, r: &EventRecord) -> Result<(), TransitionError> {
-        let change = self.check(r)?;
-        self.commit(change);
-        Ok(())
+        self.step(r).map(|_| ())
     }
 
-    /// Folds events in, all or none.
-    fn apply_all(&mut self, records: &[EventRecord]) -> Result<(), LedgerError> {
+    /// Folds events in, all or none; returns the positions of their cases.
+    fn apply_all(&mut self, records: &[EventRecord]) -> Result<Vec<u32>, LedgerError> {
         let mut undos = Vec::with_capacity(records.len());
+        let mut positions = Vec::with_capacity(records.len());
         for (index, r) in records.iter().enumerate() {
-            match self.check(r) {
-                Ok(change) => undos.push(self.commit(change)),
+            let undo = self.undo_for(r);
+            match self.step(r) {
+                Ok(pos) => {
+                    undos.push(undo);
+                    positions.push(pos);
+                }
                 Err(error) => {
                     while let Some(u) = undos.pop() {
                         self.undo(u);
@@ -669,37 +678,91 @@ impl LedgerState {
                 }
             }
         }
-        Ok(())
+        Ok(positions)
+    }
+
+    /// What it takes to undo an event: the states of the cases it may change.
+    fn undo_for(&self, r: &EventRecord) -> Undo {
+        match (&r.event, &r.case) {
+            (Event::Visited { .. }, _) => Undo::Visit,
+            (Event::Reported { .. }, _) => Undo::New,
+            (event, Some(case)) => {
+                let mut saved = Vec::new();
+                let mut save = |id: &CaseId| {
+                    if let Some(i) = self.index.get(id.as_str()) {
+                        if let Some(c) = self.cases.get(i as usize) {
+                            saved.push((i, Box::new(c.clone())));
+                        }
+                    }
+                };
+                save(case);
+                if let Event::Merged { into } = event {
+                    save(into);
+                }
+                Undo::Restore(saved)
+            }
+            (_, None) => Undo::Restore(Vec::new()),
+        }
+    }
+
+    /// Takes back an event applied in a batch.
+    fn undo(&mut self, undo: Undo) {
+        self.events = self.events.saturating_sub(1);
+        match undo {
+            Undo::New => {
+                if let Some(state) = self.cases.pop() {
+                    self.index.remove(state.case.id.as_str());
+                    let key = (state.category.clone(), state.location.clone());
+                    if let Some(v) = self.places.get_mut(&key) {
+                        v.pop();
+                        if v.is_empty() {
+                            self.places.remove(&key);
+                        }
+                    }
+                }
+            }
+            Undo::Restore(saved) => {
+                for (i, old) in saved {
+                    if let Some(slot) = self.cases.get_mut(i as usize) {
+                        if slot.category != old.category || slot.location != old.location {
+                            let key = (slot.category.clone(), slot.location.clone());
+                            if let Some(v) = self.places.get_mut(&key) {
+                                v.retain(|p| *p != i);
+                            }
+                        }
+                        *slot = *old;
+                    }
+                }
+            }
+            Undo::Visit => {
+                self.visits.pop();
+            }
+        }
     }
 
     fn position(&self, case: &CaseId) -> Result<u32, TransitionError> {
         self.index
-            .get(case)
-            .copied()
+            .get(case.as_str())
             .ok_or_else(|| TransitionError::UnknownCase {
                 case: case.to_string(),
             })
     }
 
-    /// Checks an event and works out its effect, without changing anything.
+    /// Checks an event against the state, without changing anything; returns where it
+    /// applies.
     #[expect(
         clippy::too_many_lines,
-        reason = "one arm per event type keeps the state machine in one place"
+        reason = "one arm per event type keeps the state machine's rules in one place"
     )]
-    fn check(&self, r: &EventRecord) -> Result<Change, TransitionError> {
+    fn validate(&self, r: &EventRecord) -> Result<Target, TransitionError> {
         let event = r.event.kind();
-        if let Event::Visited { unit, households } = &r.event {
+        if let Event::Visited { .. } = &r.event {
             if let Some(c) = &r.case {
                 return Err(TransitionError::CaseOnVisit {
                     case: c.to_string(),
                 });
             }
-            return Ok(Change::Visit(Visit {
-                unit: unit.clone(),
-                households: *households,
-                at: r.at,
-                actor: r.actor.clone(),
-            }));
+            return Ok(Target::Visit);
         }
         let Some(case_id) = &r.case else {
             return Err(TransitionError::MissingCase { event });
@@ -712,42 +775,10 @@ impl LedgerState {
                     reported: case.id.to_string(),
                 });
             }
-            if self.index.contains_key(case_id) {
+            if self.index.contains(case_id.as_str()) {
                 return Err(TransitionError::DuplicateCase { case: cid() });
             }
-            return Ok(Change::New(Box::new(CaseState {
-                case: Arc::clone(case),
-                status: Status::Reported,
-                owner: r.actor.clone(),
-                category: case.category.clone(),
-                location: case.location.clone(),
-                accepted_at: None,
-                assignment: None,
-                assigned_at: None,
-                first_assigned_at: None,
-                dispatcher: None,
-                first_handler: None,
-                followers: Vec::new(),
-                pauses: Vec::new(),
-                escalations: Vec::new(),
-                returns: 0,
-                reopens: 0,
-                merged_from: Vec::new(),
-                merged_into: None,
-                mediation_failed: false,
-                consulted: Vec::new(),
-                reminded: 0,
-                resolved_at: None,
-                resolved_level: None,
-                resolved_by: None,
-                resolved_assignment: None,
-                resolved_pauses: Vec::new(),
-                satisfaction: None,
-                evaluated_at: None,
-                shelved: None,
-                last_at: r.at,
-                events: 1,
-            })));
+            return Ok(Target::New);
         }
         let pos = self.position(case_id)?;
         let Some(cur) = self.cases.get(pos as usize) else {
@@ -784,35 +815,18 @@ impl LedgerState {
                 Ok(())
             }
         };
-        let mut next = cur.clone();
-        next.last_at = r.at;
-        next.events = next.events.saturating_add(1);
         let current_level = cur.level().unwrap_or(Level::MicroGrid);
         match &r.event {
             Event::Reported { .. } | Event::Visited { .. } => {}
-            Event::Accepted {} => {
-                need(&[Status::Reported])?;
-                next.status = Status::Accepted;
-                next.accepted_at = Some(r.at);
-                next.owner = r.actor.clone();
-            }
-            Event::Assigned { assignment } => {
+            Event::Accepted {} => need(&[Status::Reported])?,
+            Event::Assigned { .. } => {
                 need(&[Status::Reported, Status::Accepted, Status::Returned])?;
-                if next.accepted_at.is_none() {
-                    next.accepted_at = Some(r.at);
-                }
-                if next.first_assigned_at.is_none() {
-                    next.first_assigned_at = Some(r.at);
-                }
-                next.dispatcher = Some(r.actor.clone());
-                take_assignment(&mut next, assignment, r);
-                next.status = Status::Assigned;
             }
             Event::Escalated {
                 from,
                 to,
-                reason,
                 assignment,
+                ..
             } => {
                 need(&[Status::Assigned])?;
                 if *from != current_level {
@@ -832,73 +846,44 @@ impl LedgerState {
                         to: assignment.level.max(*to),
                     });
                 }
-                next.escalations.push((*from, *to, *reason));
-                next.mediation_failed = false;
-                take_assignment(&mut next, assignment, r);
             }
-            Event::Returned {
-                reason,
-                category,
-                location,
-            } => {
+            Event::Returned { reason, .. } => {
                 need(&[Status::Assigned])?;
                 non_empty(reason, "reason")?;
-                next.status = Status::Returned;
-                next.returns = next.returns.saturating_add(1);
-                if let Some(c) = category {
-                    next.category = c.clone();
-                }
-                if let Some(l) = location {
-                    next.location = l.clone();
-                }
-                next.owner = next.dispatcher.clone().unwrap_or_else(|| r.actor.clone());
             }
             Event::Paused { reason } => {
                 need(&[Status::Assigned])?;
                 non_empty(reason, "reason")?;
-                next.status = Status::Paused;
-                next.pauses.push(Pause {
-                    from: r.at,
-                    to: None,
-                });
             }
-            Event::Resumed {} => {
-                need(&[Status::Paused])?;
-                next.status = Status::Assigned;
-                if let Some(p) = next.pauses.last_mut() {
-                    p.to = Some(r.at);
-                }
-            }
+            Event::Resumed {} => need(&[Status::Paused])?,
             Event::MediationFailed { note } => {
                 need(&[Status::Assigned])?;
                 non_empty(note, "note")?;
-                next.mediation_failed = true;
             }
             Event::Consulted { office, opinion } => {
                 need(&[Status::Assigned, Status::Paused])?;
                 non_empty(opinion, "opinion")?;
-                let expected: Vec<OfficeId> = cur
+                let consulting = cur
                     .assignment
                     .as_ref()
-                    .filter(|a| a.has_flag("joint_consultation"))
-                    .map(|a| {
-                        a.office
-                            .iter()
-                            .chain(a.co_offices.iter())
-                            .cloned()
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                if !expected.contains(office) {
+                    .filter(|a| a.has_flag("joint_consultation"));
+                let known = consulting.is_some_and(|a| {
+                    a.office.as_ref() == Some(office) || a.co_offices.contains(office)
+                });
+                if !known {
                     return Err(TransitionError::NotConsulting {
                         case: cid(),
                         office: office.to_string(),
-                        expected,
+                        expected: consulting
+                            .map(|a| {
+                                a.office
+                                    .iter()
+                                    .chain(a.co_offices.iter())
+                                    .cloned()
+                                    .collect()
+                            })
+                            .unwrap_or_default(),
                     });
-                }
-                match next.consulted.iter_mut().find(|(o, _)| o == office) {
-                    Some(slot) => slot.1.clone_from(opinion),
-                    None => next.consulted.push((office.clone(), opinion.clone())),
                 }
             }
             Event::Reminded { stage } => {
@@ -910,7 +895,6 @@ impl LedgerState {
                         last: cur.reminded,
                     });
                 }
-                next.reminded = *stage;
             }
             Event::Resolved { level, how } => {
                 need(&[Status::Assigned])?;
@@ -929,18 +913,8 @@ impl LedgerState {
                         missing,
                     });
                 }
-                next.status = Status::Resolved;
-                next.resolved_at = Some(r.at);
-                next.resolved_level = Some(*level);
-                next.resolved_by = Some(r.actor.clone());
-                next.resolved_assignment.clone_from(&cur.assignment);
-                next.resolved_pauses.clone_from(&cur.pauses);
-                next.mediation_failed = false;
             }
-            Event::Evaluated {
-                satisfaction,
-                comment: _,
-            } => {
+            Event::Evaluated { satisfaction, .. } => {
                 need(&[Status::Resolved])?;
                 if !(1..=5).contains(satisfaction) {
                     return Err(TransitionError::Satisfaction {
@@ -948,11 +922,8 @@ impl LedgerState {
                         given: *satisfaction,
                     });
                 }
-                next.status = Status::Closed;
-                next.satisfaction = Some(*satisfaction);
-                next.evaluated_at = Some(r.at);
             }
-            Event::Reopened { reason, assignment } => {
+            Event::Reopened { assignment, .. } => {
                 need(&[Status::Resolved, Status::Closed, Status::Shelved])?;
                 let previous = cur
                     .resolved_level
@@ -965,18 +936,10 @@ impl LedgerState {
                         previous,
                     });
                 }
-                let _ = reason;
-                next.reopens = next.reopens.saturating_add(1);
-                next.status = Status::Assigned;
-                next.shelved = None;
-                next.consulted.clear();
-                take_assignment(&mut next, assignment, r);
             }
             Event::Shelved { explanation } => {
                 need(&[Status::Assigned])?;
                 non_empty(explanation, "explanation")?;
-                next.status = Status::Shelved;
-                next.shelved = Some(explanation.clone());
             }
             Event::Merged { into } => {
                 need(&[Status::Reported, Status::Accepted])?;
@@ -990,8 +953,7 @@ impl LedgerState {
                 }
                 let tpos = self
                     .index
-                    .get(into)
-                    .copied()
+                    .get(into.as_str())
                     .ok_or_else(|| target("no such case"))?;
                 let Some(t) = self.cases.get(tpos as usize) else {
                     return Err(target("no such case"));
@@ -1007,107 +969,194 @@ impl LedgerState {
                         last: t.last_at,
                     });
                 }
-                next.status = Status::Merged;
-                next.merged_into = Some(into.clone());
-                let mut tnext = t.clone();
-                tnext.merged_from.push(case_id.clone());
-                tnext.last_at = r.at;
-                tnext.events = tnext.events.saturating_add(1);
-                return Ok(Change::Merge {
-                    case: (pos, Box::new(next)),
-                    target: (tpos, Box::new(tnext)),
+                return Ok(Target::Merge(pos, tpos));
+            }
+        }
+        Ok(Target::Case(pos))
+    }
+
+    /// Checks an event and folds it in; on an error nothing has changed. Returns the
+    /// position of the case (`NO_CASE` for a visit).
+    fn step(&mut self, r: &EventRecord) -> Result<u32, TransitionError> {
+        let target = self.validate(r)?;
+        self.events = self.events.saturating_add(1);
+        let pos = match target {
+            Target::Visit => {
+                if let Event::Visited { unit, households } = &r.event {
+                    self.visits.push(Visit {
+                        unit: unit.clone(),
+                        households: *households,
+                        at: r.at,
+                        actor: r.actor.clone(),
+                    });
+                }
+                return Ok(NO_CASE);
+            }
+            Target::New => {
+                let pos = u32::try_from(self.cases.len()).unwrap_or(NO_CASE);
+                if let Event::Reported { case } = &r.event {
+                    self.create(case, r);
+                }
+                return Ok(pos);
+            }
+            Target::Merge(pos, tpos) => {
+                if let (Some(t), Some(id)) = (self.cases.get_mut(tpos as usize), &r.case) {
+                    t.merged_from.push(id.clone());
+                    t.last_at = r.at;
+                    t.events = t.events.saturating_add(1);
+                }
+                pos
+            }
+            Target::Case(pos) => pos,
+        };
+        let Some(st) = self.cases.get_mut(pos as usize) else {
+            return Ok(pos);
+        };
+        st.last_at = r.at;
+        st.events = st.events.saturating_add(1);
+        let mut moved = false;
+        match &r.event {
+            Event::Reported { .. } | Event::Visited { .. } => {}
+            Event::Accepted {} => {
+                st.status = Status::Accepted;
+                st.accepted_at = Some(r.at);
+                st.owner = r.actor.clone();
+            }
+            Event::Assigned { assignment } => {
+                if st.accepted_at.is_none() {
+                    st.accepted_at = Some(r.at);
+                }
+                if st.first_assigned_at.is_none() {
+                    st.first_assigned_at = Some(r.at);
+                }
+                st.dispatcher = Some(r.actor.clone());
+                take_assignment(st, assignment, r);
+                st.status = Status::Assigned;
+            }
+            Event::Escalated {
+                from,
+                to,
+                reason,
+                assignment,
+            } => {
+                st.escalations.push((*from, *to, *reason));
+                st.mediation_failed = false;
+                take_assignment(st, assignment, r);
+            }
+            Event::Returned {
+                category, location, ..
+            } => {
+                st.status = Status::Returned;
+                st.returns = st.returns.saturating_add(1);
+                if let Some(c) = category {
+                    moved |= *c != st.category;
+                    st.category = c.clone();
+                }
+                if let Some(l) = location {
+                    moved |= *l != st.location;
+                    st.location = l.clone();
+                }
+                st.owner = st.dispatcher.clone().unwrap_or_else(|| r.actor.clone());
+            }
+            Event::Paused { .. } => {
+                st.status = Status::Paused;
+                st.pauses.push(Pause {
+                    from: r.at,
+                    to: None,
                 });
             }
+            Event::Resumed {} => {
+                st.status = Status::Assigned;
+                if let Some(p) = st.pauses.last_mut() {
+                    p.to = Some(r.at);
+                }
+            }
+            Event::MediationFailed { .. } => st.mediation_failed = true,
+            Event::Consulted { office, opinion } => {
+                match st.consulted.iter_mut().find(|(o, _)| o == office) {
+                    Some(slot) => slot.1.clone_from(opinion),
+                    None => st.consulted.push((office.clone(), opinion.clone())),
+                }
+            }
+            Event::Reminded { stage } => st.reminded = *stage,
+            Event::Resolved { level, .. } => {
+                st.status = Status::Resolved;
+                st.resolved_at = Some(r.at);
+                st.resolved_level = Some(*level);
+                st.resolved_by = Some(r.actor.clone());
+                st.resolved_assignment.clone_from(&st.assignment);
+                st.resolved_pauses.clone_from(&st.pauses);
+                st.mediation_failed = false;
+            }
+            Event::Evaluated { satisfaction, .. } => {
+                st.status = Status::Closed;
+                st.satisfaction = Some(*satisfaction);
+                st.evaluated_at = Some(r.at);
+            }
+            Event::Reopened { assignment, .. } => {
+                st.reopens = st.reopens.saturating_add(1);
+                st.status = Status::Assigned;
+                st.shelved = None;
+                st.consulted.clear();
+                take_assignment(st, assignment, r);
+            }
+            Event::Shelved { explanation } => {
+                st.status = Status::Shelved;
+                st.shelved = Some(explanation.clone());
+            }
+            Event::Merged { into } => {
+                st.status = Status::Merged;
+                st.merged_into = Some(into.clone());
+            }
         }
-        Ok(Change::Update(pos, Box::new(next)))
+        if moved {
+            let key = (st.category.clone(), st.location.clone());
+            self.places.entry(key).or_default().push(pos);
+        }
+        Ok(pos)
     }
 
-    fn commit(&mut self, change: Change) -> Undo {
-        self.events = self.events.saturating_add(1);
-        match change {
-            Change::New(state) => {
-                let i = u32::try_from(self.cases.len()).unwrap_or(u32::MAX);
-                self.index.insert(state.case.id.clone(), i);
-                self.places
-                    .entry((state.category.clone(), state.location.clone()))
-                    .or_default()
-                    .push(i);
-                self.cases.push(*state);
-                Undo::New
-            }
-            Change::Update(i, state) => {
-                let moved = self
-                    .cases
-                    .get(i as usize)
-                    .is_some_and(|c| c.category != state.category || c.location != state.location);
-                if moved {
-                    self.places
-                        .entry((state.category.clone(), state.location.clone()))
-                        .or_default()
-                        .push(i);
-                }
-                let old = self
-                    .cases
-                    .get_mut(i as usize)
-                    .map(|slot| std::mem::replace(slot, *state));
-                Undo::Update(i, old.map(Box::new), moved)
-            }
-            Change::Merge { case, target } => {
-                let mut olds = Vec::with_capacity(2);
-                for (i, state) in [case, target] {
-                    if let Some(slot) = self.cases.get_mut(i as usize) {
-                        olds.push((i, Box::new(std::mem::replace(slot, *state))));
-                    }
-                }
-                Undo::Merge(olds)
-            }
-            Change::Visit(v) => {
-                self.visits.push(v);
-                Undo::Visit
-            }
-        }
-    }
-
-    /// Takes back the last change.
-    fn undo(&mut self, undo: Undo) {
-        self.events = self.events.saturating_sub(1);
-        match undo {
-            Undo::New => {
-                if let Some(state) = self.cases.pop() {
-                    self.index.remove(&state.case.id);
-                    let key = (state.category.clone(), state.location.clone());
-                    if let Some(v) = self.places.get_mut(&key) {
-                        v.pop();
-                        if v.is_empty() {
-                            self.places.remove(&key);
-                        }
-                    }
-                }
-            }
-            Undo::Update(i, old, moved) => {
-                if let Some(slot) = self.cases.get_mut(i as usize) {
-                    if moved {
-                        let key = (slot.category.clone(), slot.location.clone());
-                        if let Some(v) = self.places.get_mut(&key) {
-                            v.pop();
-                        }
-                    }
-                    if let Some(old) = old {
-                        *slot = *old;
-                    }
-                }
-            }
-            Undo::Merge(olds) => {
-                for (i, old) in olds {
-                    if let Some(slot) = self.cases.get_mut(i as usize) {
-                        *slot = *old;
-                    }
-                }
-            }
-            Undo::Visit => {
-                self.visits.pop();
-            }
-        }
+    /// Adds a newly reported case.
+    fn create(&mut self, case: &Arc<Case>, r: &EventRecord) {
+        let i = u32::try_from(self.cases.len()).unwrap_or(u32::MAX);
+        self.index.insert_new(case.id.as_str(), i);
+        self.places
+            .entry((case.category.clone(), case.location.clone()))
+            .or_default()
+            .push(i);
+        self.cases.push(CaseState {
+            case: Arc::clone(case),
+            status: Status::Reported,
+            owner: r.actor.clone(),
+            category: case.category.clone(),
+            location: case.location.clone(),
+            accepted_at: None,
+            assignment: None,
+            assigned_at: None,
+            first_assigned_at: None,
+            dispatcher: None,
+            first_handler: None,
+            followers: Vec::new(),
+            pauses: Vec::new(),
+            escalations: Vec::new(),
+            returns: 0,
+            reopens: 0,
+            merged_from: Vec::new(),
+            merged_into: None,
+            mediation_failed: false,
+            consulted: Vec::new(),
+            reminded: 0,
+            resolved_at: None,
+            resolved_level: None,
+            resolved_by: None,
+            resolved_assignment: None,
+            resolved_pauses: Vec::new(),
+            satisfaction: None,
+            evaluated_at: None,
+            shelved: None,
+            last_at: r.at,
+            events: 1,
+        });
     }
 }
 
@@ -1131,11 +1180,35 @@ fn take_assignment(next: &mut CaseState, assignment: &Arc<Assignment>, r: &Event
     next.reminded = 0;
 }
 
+/// An event as the ledger keeps it: its case and actor by position, so that the text of
+/// ids is held once (a million cases with ten events each would otherwise hold twenty
+/// million copies).
+#[derive(Clone, Debug)]
+struct Stored {
+    case: u32,
+    actor: u32,
+    at: Timestamp,
+    event: Event,
+}
+
+/// An event record as serialised, borrowing from the ledger.
+#[derive(Serialize)]
+struct RecordView<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    case: Option<&'a CaseId>,
+    at: Timestamp,
+    actor: &'a PersonId,
+    event: &'a Event,
+}
+
 /// The append-only ledger: every event, and the state they fold into.
 #[derive(Clone, Debug, Default)]
 pub struct Ledger {
-    events: Vec<EventRecord>,
+    events: Vec<Stored>,
     state: LedgerState,
+    /// Actor ids, each held once.
+    actors: Vec<PersonId>,
+    actor_index: crate::idmap::IdMap,
 }
 
 impl Ledger {
@@ -1143,9 +1216,49 @@ impl Ledger {
     #[must_use]
     pub fn new() -> Self {
         Self {
-            events: Vec::new(),
             state: LedgerState::new(),
+            ..Self::default()
         }
+    }
+
+    /// Stores an accepted event.
+    fn keep(&mut self, record: EventRecord, case: u32) {
+        let actor = match self.actor_index.get(record.actor.as_str()) {
+            Some(a) => a,
+            None => {
+                let a = u32::try_from(self.actors.len()).unwrap_or(u32::MAX);
+                self.actor_index.insert_new(record.actor.as_str(), a);
+                self.actors.push(record.actor);
+                a
+            }
+        };
+        self.events.push(Stored {
+            case,
+            actor,
+            at: record.at,
+            event: record.event,
+        });
+    }
+
+    fn view<'a>(&'a self, s: &'a Stored) -> Option<RecordView<'a>> {
+        Some(RecordView {
+            case: (s.case != NO_CASE)
+                .then(|| self.state.cases.get(s.case as usize).map(|c| &c.case.id))
+                .flatten(),
+            at: s.at,
+            actor: self.actors.get(s.actor as usize)?,
+            event: &s.event,
+        })
+    }
+
+    fn record(&self, s: &Stored) -> Option<EventRecord> {
+        let v = self.view(s)?;
+        Some(EventRecord {
+            case: v.case.cloned(),
+            at: v.at,
+            actor: v.actor.clone(),
+            event: v.event.clone(),
+        })
     }
 
     /// Reads a ledger document and replays its events, checking each.
@@ -1179,8 +1292,8 @@ impl Ledger {
         later: impl IntoIterator<Item = EventRecord>,
     ) -> Result<Self, LedgerError> {
         let mut ledger = Self {
-            events: Vec::new(),
             state,
+            ..Self::default()
         };
         for (index, r) in later.into_iter().enumerate() {
             ledger
@@ -1196,11 +1309,11 @@ impl Ledger {
         #[derive(Serialize)]
         struct Doc<'a> {
             format: u32,
-            events: &'a [EventRecord],
+            events: Vec<RecordView<'a>>,
         }
         crate::json::to_json(&Doc {
             format: LEDGER_FORMAT,
-            events: &self.events,
+            events: self.events.iter().filter_map(|s| self.view(s)).collect(),
         })
     }
 
@@ -1209,8 +1322,8 @@ impl Ledger {
     /// # Errors
     /// [`TransitionError`]; the ledger is unchanged.
     pub fn append(&mut self, record: EventRecord) -> Result<(), TransitionError> {
-        self.state.apply(&record)?;
-        self.events.push(record);
+        let case = self.state.step(&record)?;
+        self.keep(record, case);
         Ok(())
     }
 
@@ -1241,15 +1354,16 @@ impl Ledger {
     /// # Errors
     /// [`LedgerError::Refused`] naming the event refused.
     pub fn append_all(&mut self, records: Vec<EventRecord>) -> Result<(), LedgerError> {
-        self.state.apply_all(&records)?;
-        self.events.extend(records);
+        let positions = self.state.apply_all(&records)?;
+        for (r, case) in records.into_iter().zip(positions) {
+            self.keep(r, case);
+        }
         Ok(())
     }
 
     /// Every event, in order.
-    #[must_use]
-    pub fn events(&self) -> &[EventRecord] {
-        &self.events
+    pub fn events(&self) -> impl Iterator<Item = EventRecord> + '_ {
+        self.events.iter().filter_map(|s| self.record(s))
     }
 
     /// Number of events.
@@ -1277,9 +1391,26 @@ impl Ledger {
     }
 
     /// The events about one case, in order.
-    pub fn case_events<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a EventRecord> + 'a {
+    pub fn case_events<'a>(&'a self, id: &str) -> impl Iterator<Item = EventRecord> + 'a {
+        let pos = self.state.index.get(id).unwrap_or(NO_CASE - 1);
         self.events
             .iter()
-            .filter(move |r| r.case.as_ref().is_some_and(|c| c.as_str() == id))
+            .filter(move |s| s.case == pos)
+            .filter_map(|s| self.record(s))
+    }
+
+    /// The events about some cases (by their positions), in order.
+    pub(crate) fn events_of(&self, positions: &[u32]) -> impl Iterator<Item = EventRecord> + '_ {
+        let mut sorted = positions.to_vec();
+        sorted.sort_unstable();
+        self.events
+            .iter()
+            .filter(move |s| sorted.binary_search(&s.case).is_ok())
+            .filter_map(|s| self.record(s))
+    }
+
+    /// The position of a case.
+    pub(crate) fn position(&self, id: &str) -> Option<u32> {
+        self.state.index.get(id)
     }
 }

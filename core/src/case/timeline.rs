@@ -192,15 +192,13 @@ pub fn timeline(
         .and_then(|r| r.name.as_deref())
         .into_iter()
         .collect();
+    let positions: Vec<u32> = std::iter::once(case)
+        .chain(state.merged_from.iter().map(crate::id::CaseId::as_str))
+        .filter_map(|id| ledger.position(id))
+        .collect();
     let entries = ledger
-        .events()
-        .iter()
-        .filter(|r: &&EventRecord| {
-            r.case
-                .as_ref()
-                .is_some_and(|c| c.as_str() == case || state.merged_from.contains(c))
-        })
-        .map(|r| {
+        .events_of(&positions)
+        .map(|r: EventRecord| {
             let actor = r.actor.as_str();
             let known = actor == crate::escalate::SYSTEM || org.person(actor).is_some();
             TimelineEntry {

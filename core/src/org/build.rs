@@ -474,17 +474,17 @@ pub(super) fn build(spec: OrgSpec, gaps: GapPolicy) -> Result<OrgGraph, OrgError
         }
     }
 
-    let mut unit_ids = super::idkey::IdMap::with_capacity(spec.units.len());
+    let mut unit_ids = crate::idmap::IdMap::with_capacity(spec.units.len());
     for (i, u) in spec.units.iter().enumerate() {
         if live.get(i).copied().unwrap_or(false) {
             unit_ids.insert_new(u.id.as_str(), ix(i));
         }
     }
-    let mut office_ids = super::idkey::IdMap::with_capacity(spec.offices.len());
+    let mut office_ids = crate::idmap::IdMap::with_capacity(spec.offices.len());
     for (i, o) in spec.offices.iter().enumerate() {
         office_ids.insert_new(o.id.as_str(), ix(i));
     }
-    let mut person_ids = super::idkey::IdMap::with_capacity(spec.people.len());
+    let mut person_ids = crate::idmap::IdMap::with_capacity(spec.people.len());
     for (i, p) in spec.people.iter().enumerate() {
         person_ids.insert_new(p.id.as_str(), ix(i));
     }

@@ -20,7 +20,6 @@
 //! ```
 
 mod build;
-mod idkey;
 mod kind;
 mod spec;
 
@@ -103,9 +102,9 @@ impl UnitKey {
 pub struct OrgGraph {
     spec: OrgSpec,
     graph: DiGraph<UnitKind, Edge, u32>,
-    unit_ids: idkey::IdMap,
-    office_ids: idkey::IdMap,
-    person_ids: idkey::IdMap,
+    unit_ids: crate::idmap::IdMap,
+    office_ids: crate::idmap::IdMap,
+    person_ids: crate::idmap::IdMap,
     /// Each unit's kind, for checks on the hot path without touching its spec.
     kinds: Vec<UnitKind>,
     parent: Vec<u32>,

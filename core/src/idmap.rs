@@ -104,21 +104,27 @@ impl IdMap {
         self.map.get(&Query(id)).copied()
     }
 
+    /// Whether the map has the id.
+    #[inline]
+    pub(crate) fn contains(&self, id: &str) -> bool {
+        self.map.contains_key(&Query(id))
+    }
+
+    /// Removes an id.
+    pub(crate) fn remove(&mut self, id: &str) {
+        self.map.remove(&Query(id));
+    }
+
+    /// Empties the map.
+    pub(crate) fn clear(&mut self) {
+        self.map.clear();
+    }
+
     /// The hash the map uses, for tests.
     #[cfg(test)]
     fn hash_of(&self, id: &str) -> u64 {
         use std::hash::BuildHasher;
         self.map.hasher().hash_one(Query(id))
-    }
-}
-
-impl FromIterator<(String, u32)> for IdMap {
-    fn from_iter<T: IntoIterator<Item = (String, u32)>>(iter: T) -> Self {
-        let mut m = IdMap::default();
-        for (k, v) in iter {
-            m.insert_new(&k, v);
-        }
-        m
     }
 }
 

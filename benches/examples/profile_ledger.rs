@@ -1,0 +1,40 @@
+//! Profiling harness for the ledger: `cargo run --release -p gridgov-benches --example profile_ledger -- [cases]`.
+#![allow(
+    clippy::expect_used,
+    clippy::print_stdout,
+    reason = "a profiling harness"
+)]
+
+use std::time::Instant;
+
+use gridgov::calendar::Calendar;
+use gridgov::case::ledger::Ledger;
+use gridgov::org::OrgGraph;
+use gridgov::rules::RuleSet;
+use gridgov::{Engine, sim};
+use gridgov_benches::{ledger_workload, resident_bytes, synthetic_city};
+
+fn main() {
+    let n: usize = std::env::args()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(200_000);
+    let org = OrgGraph::from_spec(synthetic_city(100, 7)).expect("valid city");
+    let engine = Engine::new(org, RuleSet::fushan(), Calendar::china()).expect("fits");
+    let before = resident_bytes();
+    let cases = sim::month_cases(&engine, 2026, 3, n, 20_260_302);
+    let events = ledger_workload(&engine, &cases);
+    drop(cases);
+    let t = Instant::now();
+    let mut ledger = Ledger::new();
+    for e in events {
+        ledger.append(e).expect("valid");
+    }
+    let took = t.elapsed();
+    println!(
+        "{} events: {:.0} ns per event; {:.0} bytes per case",
+        ledger.len(),
+        took.as_nanos() as f64 / ledger.len() as f64,
+        resident_bytes().saturating_sub(before) as f64 / n as f64
+    );
+}
