@@ -251,6 +251,25 @@ impl Engine {
         &self.calendar
     }
 
+    /// The version name and scoring rules in force at a moment (by its local date; before
+    /// the first version, the first version's).
+    #[must_use]
+    pub fn scoring_spec(&self, at: crate::time::Timestamp) -> (&str, &crate::score::ScoringSpec) {
+        self.scoring_spec_on(at.date_in(self.calendar.offset()))
+    }
+
+    /// The version name and scoring rules in force on a local date.
+    #[must_use]
+    pub fn scoring_spec_on(&self, date: crate::time::Date) -> (&str, &crate::score::ScoringSpec) {
+        static DEFAULT: std::sync::LazyLock<crate::score::ScoringSpec> =
+            std::sync::LazyLock::new(crate::score::ScoringSpec::default);
+        self.rules
+            .version_index_on(date)
+            .or(Some(0))
+            .and_then(|i| self.rules.versions.get(i))
+            .map_or(("", &*DEFAULT), |v| (v.name.as_str(), &v.scoring))
+    }
+
     /// The rule set's warnings and those about how it fits the organisation.
     #[must_use]
     pub fn warnings(&self) -> &[RuleProblem] {

@@ -501,6 +501,9 @@ pub enum Error {
     /// A ledger could not be read, or an event was refused.
     #[error(transparent)]
     Ledger(#[from] crate::case::ledger::LedgerError),
+    /// Scoring could not be done.
+    #[error(transparent)]
+    Score(#[from] crate::score::ScoreError),
     /// A plain argument (a time, an id) is not valid.
     #[error("`{what}`: {message}")]
     Input {
@@ -536,6 +539,7 @@ impl Error {
             Self::Case(e) => e.code(),
             Self::Route(e) => e.code(),
             Self::Ledger(e) => e.code(),
+            Self::Score(e) => e.code(),
             Self::Json { .. } => "json",
             Self::Input { .. } => "input",
         }

@@ -275,3 +275,155 @@ pub fn intake_json_str(
         actor,
     )
 }
+
+/// A request to score a month of a ledger.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LedgerScoreRequest {
+    month: crate::score::Month,
+    #[serde(default)]
+    budget_fen: Option<u64>,
+    #[serde(default)]
+    history: Option<u32>,
+    #[serde(default)]
+    inspections: Vec<crate::score::InspectionRow>,
+}
+
+/// A request to score a month of an outcome table.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TableScoreRequest {
+    month: crate::score::Month,
+    #[serde(default)]
+    budget_fen: Option<u64>,
+    #[serde(default)]
+    history: Option<u32>,
+    #[serde(default)]
+    inspections: Vec<crate::score::InspectionRow>,
+    #[serde(default)]
+    outcomes: Option<Vec<crate::score::OutcomeRow>>,
+    #[serde(default)]
+    outcomes_csv: Option<String>,
+    #[serde(default)]
+    visits: Vec<crate::score::VisitRow>,
+}
+
+fn score_options(
+    month: crate::score::Month,
+    budget_fen: Option<u64>,
+    history: Option<u32>,
+) -> crate::score::ScoreOptions {
+    let mut o = crate::score::ScoreOptions::new(month);
+    o.budget_fen = budget_fen;
+    if let Some(h) = history {
+        o.history = h;
+    }
+    o
+}
+
+/// Scores a month of a ledger (see [`Engine::score`]). The request:
+/// `{"month": "2026-03", "budget_fen"?: 1000000, "history"?: 11, "inspections"?: [{"grid",
+/// "month", "failed"}]}`. Returns the [`MonthReport`](crate::score::MonthReport) as JSON.
+///
+/// # Errors
+/// [`Error::Json`] for a request that does not parse, [`Error::Score`] when it cannot be
+/// scored.
+pub fn score_json(engine: &Engine, ledger: &Ledger, request_json: &str) -> Result<String, Error> {
+    let r: LedgerScoreRequest =
+        serde_json::from_str(request_json).map_err(|e| Error::json("score request", &e))?;
+    let options = score_options(r.month, r.budget_fen, r.history);
+    Ok(to_json(&engine.score_ledger(
+        ledger,
+        &r.inspections,
+        &options,
+    )?))
+}
+
+/// [`score_json`] on a ledger document.
+///
+/// # Errors
+/// [`Error::Ledger`] for a bad ledger, and as [`score_json`].
+pub fn score_json_str(
+    engine: &Engine,
+    ledger_json: &str,
+    request_json: &str,
+) -> Result<String, Error> {
+    score_json(engine, &Ledger::from_json_str(ledger_json)?, request_json)
+}
+
+/// Scores a month of an outcome table exported from another system. The request is that
+/// of [`score_json`] with the table: `"outcomes": [{"id", "location", "category",
+/// "reported_at", ...}]` or `"outcomes_csv": "id,location,..."` (one of the two), and
+/// `"visits"?: [{"unit", "at", "households"}]`.
+///
+/// ```
+/// let engine = gridgov::Engine::fushan();
+/// let out = gridgov::json::score_outcomes_json_str(&engine, r#"{"month": "2026-03",
+///   "outcomes": [{"id": "c1", "location": "fs-c01-g01-m1", "category": "environment",
+///   "reported_at": "2026-03-02T09:00:00+08:00", "resolved_at": "2026-03-02T15:00:00+08:00",
+///   "resolved_level": "grid", "time_limit": "3 working days", "satisfaction": 5}]}"#)?;
+/// assert!(out.contains(r#""red_list":["fs-c01-g01"]"#));
+/// # Ok::<(), gridgov::error::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::Json`] for a request that does not parse or gives both or neither of
+/// `outcomes` and `outcomes_csv`; [`Error::Score`] for a bad row (with its CSV line) or
+/// when it cannot be scored.
+pub fn score_outcomes_json_str(engine: &Engine, request_json: &str) -> Result<String, Error> {
+    let r: TableScoreRequest =
+        serde_json::from_str(request_json).map_err(|e| Error::json("score request", &e))?;
+    let (rows, lines) = match (r.outcomes, r.outcomes_csv) {
+        (Some(rows), None) => (rows, None),
+        (None, Some(csv)) => {
+            let (rows, lines) =
+                crate::score::read_csv(&csv).map_err(crate::score::ScoreError::from)?;
+            (rows, Some(lines))
+        }
+        _ => {
+            return Err(Error::Input {
+                what: "score request",
+                message: "give the table as `outcomes` (a list of rows) or as `outcomes_csv` (CSV text), one of the two".to_owned(),
+            });
+        }
+    };
+    let table = engine
+        .compile_outcomes(&rows, &r.visits, &r.inspections)
+        .map_err(|mut e| {
+            if let (Some(lines), "outcomes") = (&lines, e.table) {
+                e.line = e.row.checked_sub(1).and_then(|i| lines.get(i)).copied();
+            }
+            crate::score::ScoreError::from(e)
+        })?;
+    let options = score_options(r.month, r.budget_fen, r.history);
+    Ok(to_json(&engine.score(&table, &options)?))
+}
+
+/// The outcome table of a ledger, `{"outcomes": [...], "visits": [...]}`, for analysts and
+/// for other systems: scoring it gives the same report as scoring the ledger.
+#[must_use]
+pub fn outcomes_json(engine: &Engine, ledger: &Ledger) -> String {
+    #[derive(Serialize)]
+    struct Out {
+        outcomes: Vec<crate::score::OutcomeRow>,
+        visits: Vec<crate::score::VisitRow>,
+    }
+    to_json(&Out {
+        outcomes: engine.outcomes(ledger),
+        visits: engine.visits(ledger),
+    })
+}
+
+/// [`outcomes_json`] on a ledger document.
+///
+/// # Errors
+/// [`Error::Ledger`] for a bad ledger.
+pub fn outcomes_json_str(engine: &Engine, ledger_json: &str) -> Result<String, Error> {
+    Ok(outcomes_json(engine, &Ledger::from_json_str(ledger_json)?))
+}
+
+/// The outcome table of a ledger as CSV (columns [`CSV_COLUMNS`](crate::score::CSV_COLUMNS)).
+#[must_use]
+pub fn outcomes_csv(engine: &Engine, ledger: &Ledger) -> String {
+    crate::score::outcomes_to_csv(&engine.outcomes(ledger))
+}

@@ -50,6 +50,7 @@ mod macros;
 pub mod org;
 pub mod route;
 pub mod rules;
+pub mod score;
 pub mod sim;
 pub mod time;
 

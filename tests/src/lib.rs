@@ -196,6 +196,13 @@ pub fn run(
                 &arg(input, "actor").unwrap_or_else(|| "system".to_owned()),
             )
         }),
+        "score_outcomes" => {
+            engine(input).and_then(|e| json::score_outcomes_json_str(&e, &text("request")))
+        }
+        "score" => {
+            engine(input).and_then(|e| json::score_json_str(&e, &text("ledger"), &text("request")))
+        }
+        "outcomes" => engine(input).and_then(|e| json::outcomes_json_str(&e, &text("ledger"))),
         "engine_warnings" => json::engine_warnings_json_str(
             arg(input, "org").as_deref(),
             arg(input, "rules").as_deref(),
@@ -289,6 +296,22 @@ pub fn small_org() -> serde_json::Value {
 #[must_use]
 pub fn small_rules() -> serde_json::Value {
     fixture(include_str!("../fixtures/small_rules.json"))
+}
+
+/// The organisation of the scoring vectors (`tests/fixtures/score_org.json`): communities
+/// c1 and c2; compounds x1 (grids g1, g2) and x2 (g3) in c1, x3 (g4) in c2; micro-grids
+/// m1-m4 with 100, 50, 200 and 40 households; workers w1, w2, and w3 holding g3 and g4.
+#[must_use]
+pub fn score_org() -> serde_json::Value {
+    fixture(include_str!("../fixtures/score_org.json"))
+}
+
+/// The rule set of the scoring vectors (`tests/fixtures/score_rules.json`): categories
+/// `dispute`, `hazard`, `other` and a 100-point test scheme (see
+/// `tests/vectors/generate_score.py`).
+#[must_use]
+pub fn score_rules() -> serde_json::Value {
+    fixture(include_str!("../fixtures/score_rules.json"))
 }
 
 fn fixture(text: &str) -> serde_json::Value {

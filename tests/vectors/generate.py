@@ -22,22 +22,7 @@ FIXTURES = ROOT.parent / "fixtures"
 SMALL_ORG = json.loads((FIXTURES / "small_org.json").read_text(encoding="utf-8"))
 SMALL_RULES = json.loads((FIXTURES / "small_rules.json").read_text(encoding="utf-8"))
 
-written = []
-
-
-def write(path, description, entry, inputs):
-    p = ROOT / path
-    p.parent.mkdir(parents=True, exist_ok=True)
-    old = {}
-    if p.exists():
-        old = json.loads(p.read_text(encoding="utf-8"))
-    v = {"description": description, "entry": entry, "input": inputs}
-    if old.get("input") == inputs:
-        for k in ("output", "error"):
-            if k in old:
-                v[k] = old[k]
-    p.write_text(json.dumps(v, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    written.append(p)
+from vectorlib import write, written
 
 
 # ---------------------------------------------------------------- calendar (deadline)

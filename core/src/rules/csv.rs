@@ -17,7 +17,7 @@ pub(crate) struct CsvError {
 }
 
 /// A record with the line it starts on.
-type Record = (usize, Vec<String>);
+pub(crate) type Record = (usize, Vec<String>);
 
 /// Splits CSV text into records.
 pub(crate) fn records(text: &str) -> Result<Vec<Record>, CsvError> {

@@ -35,6 +35,12 @@
 
 pub(crate) mod cell;
 mod csv;
+
+/// Splits CSV text into records, each with the line it starts on; an error gives the line
+/// and what is wrong.
+pub(crate) fn csv_records(text: &str) -> Result<Vec<csv::Record>, (usize, String)> {
+    csv::records(text).map_err(|e| (e.line, e.message))
+}
 pub mod spec;
 pub(crate) mod table;
 
@@ -206,6 +212,8 @@ pub(crate) struct Version {
     pub(crate) attrs: Vec<usize>,
     /// Escalation, reminders, reopening and repeats.
     pub(crate) escalation: EscalationSpec,
+    /// Monthly scoring.
+    pub(crate) scoring: crate::score::ScoringSpec,
 }
 
 /// A validated, compiled rule set.
@@ -815,6 +823,7 @@ fn compile(spec: RuleSetSpec) -> (Option<RuleSet>, ValidationReport) {
             }
         }
         check_escalation(&v.escalation, &vloc, &mut errors);
+        crate::score::check_scoring(&v.scoring, &vloc, &mut errors);
         versions.push(Version {
             name: vname.to_owned(),
             effective_from: v.effective_from,
@@ -822,6 +831,7 @@ fn compile(spec: RuleSetSpec) -> (Option<RuleSet>, ValidationReport) {
             offices,
             attrs,
             escalation: v.escalation.clone(),
+            scoring: v.scoring.clone(),
         });
     }
     let report = ValidationReport { errors, warnings };

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::id::{Category, Name, RuleId};
 use crate::macros::named_enum;
+use crate::score::ScoringSpec;
 use crate::time::Date;
 
 /// The rule-set format this version of the library reads.
@@ -109,6 +110,10 @@ pub struct VersionSpec {
     /// How cases climb when overdue or unresolved, reminders, reopening and repeats.
     #[serde(default)]
     pub escalation: EscalationSpec,
+    /// How grids are scored, ranked and rewarded each month (月度评比); the default is a
+    /// 100-point scheme (see [`crate::score`]).
+    #[serde(default, skip_serializing_if = "ScoringSpec::is_default")]
+    pub scoring: ScoringSpec,
 }
 
 named_enum! {

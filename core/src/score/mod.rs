@@ -1,0 +1,308 @@
+//! Monthly scoring (月度评比): indicators per grid, grid worker and community; exact scores
+//! under a score scheme; ranking with red and black lists (红黑榜); rewards split exactly
+//! (奖补); inactive and zombie grids (不活跃网格、僵尸网格); common demands (共性诉求); and
+//! the talent pool (后备人才库).
+//!
+//! Scoring reads a flat table of case outcomes ([`OutcomeRow`]), made from a ledger
+//! ([`Engine::outcomes`](crate::Engine::outcomes)) or read from a CSV or JSON file exported
+//! by another system; the same facts give the same scores. The table is checked once
+//! against the organisation, rule set and calendar ([`Engine::compile_outcomes`](crate::Engine::compile_outcomes))
+//! and scored in one pass per request ([`Engine::score`](crate::Engine::score)).
+//!
+//! Every rate and score is an exact fraction ([`Ratio`]) and is printed with a fixed
+//! number of places, rounded half away from zero, so Rust, Python and JS print the same
+//! digits.
+//!
+//! ```
+//! use gridgov::Engine;
+//! use gridgov::score::{Indicator, ScoreOptions};
+//!
+//! let engine = Engine::fushan();
+//! let csv = "id,location,category,reported_at,resolved_at,resolved_level,satisfaction,time_limit\n\
+//!            c1,fs-c01-g01-m1,neighbour_dispute,2026-03-02T09:00:00+08:00,2026-03-02T15:00:00+08:00,grid,5,3 working days\n\
+//!            c2,fs-c01-g01-m2,environment,2026-03-03T09:00:00+08:00,,,,3 working days\n";
+//! let rows = gridgov::score::outcomes_from_csv(csv)?;
+//! let table = engine.compile_outcomes(&rows, &[], &[])?;
+//! let report = engine.score(&table, &ScoreOptions::new("2026-03".parse()?))?;
+//! let first = &report.grids[0];
+//! assert_eq!(first.id, "fs-c01-g01");
+//! assert_eq!(first.indicators.get(Indicator::ClosureRate).map(|r| r.to_string()).as_deref(), Some("0.5000"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod outcome;
+mod ratio;
+mod report;
+mod scheme;
+mod spec;
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+pub(crate) use outcome::read_csv;
+pub use outcome::{
+    CSV_COLUMNS, InspectionRow, OutcomeError, OutcomeRow, OutcomeTable, VisitRow,
+    outcomes_from_csv, outcomes_to_csv,
+};
+pub use ratio::{Ratio, RatioError};
+pub use report::{
+    Allocation, Counts, Demand, FirstPlace, InactiveGrid, Indicators, MonthReport, Points, Rewards,
+    Talent, UnitScore, split_budget,
+};
+pub use scheme::Rate;
+pub(crate) use scheme::check as check_scoring;
+pub use spec::{
+    Counter, DemandArea, DemandSpec, InactiveSpec, Indicator, RankingSpec, RewardMethod,
+    RewardSpec, SchemeSpec, ScoreItem, ScoringSpec, TalentSpec, TieBreak, Tier, WhenEmpty,
+};
+
+use crate::id::truncate_for_message;
+use crate::time::{Date, Offset, Timestamp};
+
+/// A calendar month, written `YYYY-MM`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Month {
+    /// The year, 1970 to 9999.
+    pub year: i32,
+    /// The month, 1 to 12.
+    pub month: u32,
+}
+
+impl Month {
+    /// A month; `None` outside 1970-01 to 9999-12.
+    #[must_use]
+    pub fn new(year: i32, month: u32) -> Option<Self> {
+        ((1970..=9999).contains(&year) && (1..=12).contains(&month)).then_some(Self { year, month })
+    }
+
+    /// Reads `YYYY-MM`.
+    ///
+    /// # Errors
+    /// What is wrong with the text, and the valid form.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let bad = || {
+            format!(
+                "`{}` is not a month; write YYYY-MM, such as 2026-03, from 1970-01 to 9999-12",
+                truncate_for_message(text)
+            )
+        };
+        let (y, m) = text.split_once('-').ok_or_else(bad)?;
+        if y.len() != 4 || m.len() != 2 || !y.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+        let year = y.parse().map_err(|_| bad())?;
+        let month = m.parse().map_err(|_| bad())?;
+        Self::new(year, month).ok_or_else(bad)
+    }
+
+    /// The month's number counted from year 0 (`year × 12 + month − 1`).
+    #[must_use]
+    pub const fn ordinal(self) -> i64 {
+        self.year as i64 * 12 + self.month as i64 - 1
+    }
+
+    /// The month with this [`ordinal`](Self::ordinal), if in range.
+    #[must_use]
+    pub fn from_ordinal(n: i64) -> Option<Self> {
+        let year = i32::try_from(n.div_euclid(12)).ok()?;
+        let month = u32::try_from(n.rem_euclid(12) + 1).ok()?;
+        Self::new(year, month)
+    }
+
+    /// The month before, if in range.
+    #[must_use]
+    pub fn prev(self) -> Option<Self> {
+        Self::from_ordinal(self.ordinal() - 1)
+    }
+
+    /// The month after, if in range.
+    #[must_use]
+    pub fn next(self) -> Option<Self> {
+        Self::from_ordinal(self.ordinal() + 1)
+    }
+
+    /// Its first day.
+    #[must_use]
+    pub fn first_day(self) -> Date {
+        let days = crate::time::days_from_civil(self.year, self.month, 1);
+        Date::from_days(i32::try_from(days).unwrap_or(i32::MAX))
+    }
+
+    /// Its first moment (local midnight of its first day) at a UTC offset.
+    #[must_use]
+    pub fn start(self, offset: Offset) -> Timestamp {
+        Timestamp::from_local_minute(i64::from(self.first_day().days()) * 1440, offset)
+    }
+
+    /// The first moment after it at a UTC offset.
+    #[must_use]
+    pub fn end(self, offset: Offset) -> Timestamp {
+        let days = crate::time::days_from_civil(
+            if self.month == 12 {
+                self.year + 1
+            } else {
+                self.year
+            },
+            if self.month == 12 { 1 } else { self.month + 1 },
+            1,
+        );
+        Timestamp::from_local_minute(days * 1440, offset)
+    }
+}
+
+impl fmt::Display for Month {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+impl FromStr for Month {
+    type Err = ScoreError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s).map_err(|message| ScoreError::Request {
+            field: "month",
+            message,
+        })
+    }
+}
+
+impl Serialize for Month {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Month {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Self::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+/// What to score: the month, the reward budget, and how many months before it to read
+/// for the change in rank, streaks, zombie grids and the talent pool.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScoreOptions {
+    /// The month to score.
+    pub month: Month,
+    /// A reward budget in fen (分) to split among the grids; none, no allocation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget_fen: Option<u64>,
+    /// Months before `month` to read (default 11: a year in all). Months with no data at
+    /// all are not ranked and break streaks.
+    #[serde(default = "default_history")]
+    pub history: u32,
+}
+
+/// The most months before the scored one a request may read.
+pub const MAX_HISTORY: u32 = 120;
+
+fn default_history() -> u32 {
+    11
+}
+
+impl ScoreOptions {
+    /// Scores `month` with no budget and the default history.
+    #[must_use]
+    pub fn new(month: Month) -> Self {
+        Self {
+            month,
+            budget_fen: None,
+            history: default_history(),
+        }
+    }
+
+    /// With a reward budget in fen.
+    #[must_use]
+    pub fn with_budget(mut self, fen: u64) -> Self {
+        self.budget_fen = Some(fen);
+        self
+    }
+
+    /// With this many months of history.
+    #[must_use]
+    pub fn with_history(mut self, months: u32) -> Self {
+        self.history = months;
+        self
+    }
+}
+
+/// Scoring could not be done: a bad outcome row, a bad request, or a budget that cannot
+/// be split as asked.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ScoreError {
+    /// An outcome, visit or inspection row is not valid.
+    #[error(transparent)]
+    Outcome(#[from] OutcomeError),
+    /// A field of the request is not valid.
+    #[error("score request `{field}`: {message}")]
+    Request {
+        /// The field.
+        field: &'static str,
+        /// What is wrong and what would be valid.
+        message: String,
+    },
+    /// The budget is smaller than the floor owed to every eligible grid.
+    #[error(
+        "the budget of {budget_fen} fen is less than the floor of {floor_fen} fen for each of {grids} eligible grids ({needed} fen); raise the budget or lower `rewards.floor_fen`"
+    )]
+    BudgetBelowFloor {
+        /// The budget.
+        budget_fen: u64,
+        /// The floor per grid.
+        floor_fen: u64,
+        /// Eligible grids.
+        grids: usize,
+        /// The floors together.
+        needed: u128,
+    },
+}
+
+impl ScoreError {
+    /// A stable snake_case code.
+    #[must_use]
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Self::Outcome(_) => "outcome_row",
+            Self::Request { .. } => "score_request",
+            Self::BudgetBelowFloor { .. } => "budget_below_floor",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_parse_and_step() {
+        let m = Month::parse("2026-12").unwrap();
+        assert_eq!(m.next().unwrap().to_string(), "2027-01");
+        assert_eq!(
+            Month::parse("2026-01").unwrap().prev().unwrap().to_string(),
+            "2025-12"
+        );
+        for bad in [
+            "2026-13",
+            "2026-00",
+            "2026-3",
+            "26-03",
+            "2026/03",
+            "",
+            "1969-12",
+            "２０２６-03",
+        ] {
+            assert!(Month::parse(bad).is_err(), "{bad}");
+        }
+        assert_eq!(Month::parse("9999-12").unwrap().next(), None);
+        let off = Offset::from_minutes(480).unwrap();
+        assert_eq!(m.start(off).to_string(), "2026-12-01T00:00:00+08:00");
+        assert_eq!(
+            m.end(off).with_offset(off).to_string(),
+            "2027-01-01T00:00:00+08:00"
+        );
+    }
+}

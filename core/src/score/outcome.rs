@@ -1,0 +1,727 @@
+//! Case outcomes: the flat table scoring reads, from the ledger or from a CSV exported by
+//! another system; both give the same scores for the same facts.
+
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::TimeLimit;
+use crate::case::Channel;
+use crate::case::ledger::{Ledger, Status};
+use crate::engine::Engine;
+use crate::id::{CaseId, Category, UnitId, truncate_for_message};
+use crate::org::{Level, UnitKind};
+use crate::time::Timestamp;
+
+/// What became of one case: one row of the outcome table.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutcomeRow {
+    /// The case id.
+    pub id: CaseId,
+    /// Where: a micro-grid, a building or a grid.
+    pub location: UnitId,
+    /// Its category.
+    pub category: Category,
+    /// How it came in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<Channel>,
+    /// When it was reported.
+    pub reported_at: Timestamp,
+    /// When it was taken in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accepted_at: Option<Timestamp>,
+    /// When it was resolved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolved_at: Option<Timestamp>,
+    /// The level that resolved it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolved_level: Option<Level>,
+    /// The resident's satisfaction, 1-5.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub satisfaction: Option<u8>,
+    /// Its time limit, counted from `reported_at` when `due` is not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_limit: Option<TimeLimit>,
+    /// Its deadline (pauses counted), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<Timestamp>,
+    /// Paused (缓办) and not resumed: left out of the on-time rate.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub paused: bool,
+    /// Times it was sent back as misrouted.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub returned: u32,
+    /// Times it was reopened.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub reopened: u32,
+    /// Times it climbed a level.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub escalated: u32,
+    /// Shelved as unresolved (挂账).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub shelved: bool,
+    /// The case this report repeats (a repeat report joined to it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repeat_of: Option<CaseId>,
+}
+
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde passes a reference"
+)]
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde passes a reference"
+)]
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+/// Households visited in a unit at a time.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VisitRow {
+    /// The micro-grid or grid visited.
+    pub unit: UnitId,
+    /// When.
+    pub at: Timestamp,
+    /// Households visited.
+    pub households: u32,
+}
+
+/// Failed inspections of a grid in a month (督查).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InspectionRow {
+    /// The grid.
+    pub grid: UnitId,
+    /// The month, `YYYY-MM`.
+    pub month: String,
+    /// Inspections it failed.
+    pub failed: u32,
+}
+
+/// A row of the outcome table (or of the visits or inspections) is not valid: which table,
+/// which row, which CSV line, which column, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutcomeError {
+    /// `outcomes`, `visits` or `inspections`.
+    pub table: &'static str,
+    /// 1-based data row; 0 for the CSV header or a line that could not be split.
+    pub row: usize,
+    /// The line of a CSV file.
+    pub line: Option<usize>,
+    /// The column.
+    pub column: Option<String>,
+    /// What is wrong and what would be valid.
+    pub reason: String,
+}
+
+impl OutcomeError {
+    fn new(table: &'static str, row: usize, column: Option<&str>, reason: String) -> Self {
+        Self {
+            table,
+            row,
+            line: None,
+            column: column.map(str::to_owned),
+            reason,
+        }
+    }
+
+    fn at_line(mut self, line: usize) -> Self {
+        self.line = Some(line);
+        self
+    }
+}
+
+impl std::fmt::Display for OutcomeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.table)?;
+        match (self.row, self.line) {
+            (0, Some(1)) => f.write_str(" header (line 1)")?,
+            (0, Some(l)) => write!(f, " line {l}")?,
+            (0, None) => f.write_str(" header")?,
+            (r, Some(l)) => write!(f, " row {r} (line {l})")?,
+            (r, None) => write!(f, " row {r}")?,
+        }
+        if let Some(c) = &self.column {
+            write!(f, ", column `{c}`")?;
+        }
+        write!(f, ": {}", self.reason)
+    }
+}
+
+impl std::error::Error for OutcomeError {}
+
+/// The columns of the outcome CSV, in a fixed order for writing; reading takes any order.
+pub const CSV_COLUMNS: &[&str] = &[
+    "id",
+    "location",
+    "category",
+    "channel",
+    "reported_at",
+    "accepted_at",
+    "resolved_at",
+    "resolved_level",
+    "satisfaction",
+    "time_limit",
+    "due",
+    "paused",
+    "returned",
+    "reopened",
+    "escalated",
+    "shelved",
+    "repeat_of",
+];
+
+/// Reads an outcome table from CSV: a header naming columns of [`CSV_COLUMNS`] (`id`,
+/// `location`, `category` and `reported_at` required, the rest optional, in any order),
+/// then one line per case. An empty cell is an absent value; `paused` and `shelved` read
+/// `true`/`false` (also `1`/`0`, `yes`/`no`, `是`/`否`).
+///
+/// # Errors
+/// [`OutcomeError`] naming the line and column of the first problem.
+pub fn outcomes_from_csv(text: &str) -> Result<Vec<OutcomeRow>, OutcomeError> {
+    read_csv(text).map(|(rows, _)| rows)
+}
+
+/// Reads an outcome CSV; also gives the line each row starts on.
+pub(crate) fn read_csv(text: &str) -> Result<(Vec<OutcomeRow>, Vec<usize>), OutcomeError> {
+    const T: &str = "outcomes";
+    let records = crate::rules::csv_records(text)
+        .map_err(|(line, reason)| OutcomeError::new(T, 0, None, reason).at_line(line))?;
+    let mut it = records.into_iter();
+    let Some((_, header)) = it.next() else {
+        return Ok((Vec::new(), Vec::new()));
+    };
+    let mut cols: Vec<usize> = Vec::with_capacity(header.len());
+    for h in &header {
+        let h = h.trim();
+        let Some(pos) = CSV_COLUMNS.iter().position(|c| *c == h) else {
+            return Err(OutcomeError::new(
+                T,
+                0,
+                Some(&truncate_for_message(h)),
+                format!("unknown column; columns are {}", CSV_COLUMNS.join(", ")),
+            )
+            .at_line(1));
+        };
+        if cols.contains(&pos) {
+            return Err(
+                OutcomeError::new(T, 0, Some(h), "the column appears twice".to_owned()).at_line(1),
+            );
+        }
+        cols.push(pos);
+    }
+    for required in [0, 1, 2, 4] {
+        if !cols.contains(&required) {
+            return Err(OutcomeError::new(
+                T,
+                0,
+                CSV_COLUMNS.get(required).copied(),
+                "a required column is missing".to_owned(),
+            )
+            .at_line(1));
+        }
+    }
+    let mut rows = Vec::new();
+    let mut lines = Vec::new();
+    for (i, (line, rec)) in it.enumerate() {
+        if rec.len() != cols.len() {
+            return Err(OutcomeError::new(
+                T,
+                i + 1,
+                None,
+                format!(
+                    "the line has {} fields; the header has {}",
+                    rec.len(),
+                    cols.len()
+                ),
+            )
+            .at_line(line));
+        }
+        rows.push(
+            csv_row(&cols, &rec).map_err(|e| OutcomeError { row: i + 1, ..e }.at_line(line))?,
+        );
+        lines.push(line);
+    }
+    Ok((rows, lines))
+}
+
+/// Reads one CSV record (the error's row and line are filled in by the caller).
+fn csv_row(cols: &[usize], rec: &[String]) -> Result<OutcomeRow, OutcomeError> {
+    let mut cells: [Option<&str>; 17] = [None; 17];
+    for (&c, value) in cols.iter().zip(rec) {
+        let v = value.trim();
+        if let Some(slot) = cells.get_mut(c) {
+            *slot = (!v.is_empty()).then_some(v);
+        }
+    }
+    let name = |c: usize| CSV_COLUMNS.get(c).copied().unwrap_or("?");
+    let bad = |c: usize, reason: String| OutcomeError::new("outcomes", 0, Some(name(c)), reason);
+    fn parse<T: std::str::FromStr>(
+        cell: Option<&str>,
+        c: usize,
+        bad: &dyn Fn(usize, String) -> OutcomeError,
+    ) -> Result<Option<T>, OutcomeError>
+    where
+        T::Err: std::fmt::Display,
+    {
+        cell.map(|v| v.parse::<T>().map_err(|e| bad(c, e.to_string())))
+            .transpose()
+    }
+    let required = |c: usize| -> Result<&str, OutcomeError> {
+        cells
+            .get(c)
+            .copied()
+            .flatten()
+            .ok_or_else(|| bad(c, "a required value is empty".to_owned()))
+    };
+    let count = |c: usize| -> Result<u32, OutcomeError> {
+        match cells.get(c).copied().flatten() {
+            None => Ok(0),
+            Some(v) => v.parse::<u32>().map_err(|_| {
+                bad(
+                    c,
+                    format!("`{}` is not a whole number", truncate_for_message(v)),
+                )
+            }),
+        }
+    };
+    let flag = |c: usize| -> Result<bool, OutcomeError> {
+        match cells.get(c).copied().flatten() {
+            None => Ok(false),
+            Some(v) => match v.to_ascii_lowercase().as_str() {
+                "true" | "1" | "yes" | "是" => Ok(true),
+                "false" | "0" | "no" | "否" => Ok(false),
+                _ => Err(bad(
+                    c,
+                    format!(
+                        "`{}` is not true or false (also 1/0, yes/no, 是/否)",
+                        truncate_for_message(v)
+                    ),
+                )),
+            },
+        }
+    };
+    let cell = |c: usize| cells.get(c).copied().flatten();
+    let satisfaction = match cell(8) {
+        None => None,
+        Some(v) => Some(v.parse::<u8>().map_err(|_| {
+            bad(
+                8,
+                format!(
+                    "`{}` is not a satisfaction from 1 to 5",
+                    truncate_for_message(v)
+                ),
+            )
+        })?),
+    };
+    Ok(OutcomeRow {
+        id: required(0)?
+            .parse()
+            .map_err(|e: crate::IdError| bad(0, e.to_string()))?,
+        location: required(1)?
+            .parse()
+            .map_err(|e: crate::IdError| bad(1, e.to_string()))?,
+        category: required(2)?
+            .parse()
+            .map_err(|e: crate::IdError| bad(2, e.to_string()))?,
+        channel: parse(cell(3), 3, &bad)?,
+        reported_at: required(4)?
+            .parse()
+            .map_err(|e: crate::time::TimeError| bad(4, e.to_string()))?,
+        accepted_at: parse(cell(5), 5, &bad)?,
+        resolved_at: parse(cell(6), 6, &bad)?,
+        resolved_level: parse(cell(7), 7, &bad)?,
+        satisfaction,
+        time_limit: parse(cell(9), 9, &bad)?,
+        due: parse(cell(10), 10, &bad)?,
+        paused: flag(11)?,
+        returned: count(12)?,
+        reopened: count(13)?,
+        escalated: count(14)?,
+        shelved: flag(15)?,
+        repeat_of: parse(cell(16), 16, &bad)?,
+    })
+}
+
+/// Writes an outcome table as CSV with every column of [`CSV_COLUMNS`]; times keep their
+/// UTC offsets, so reading it back gives the same rows.
+#[must_use]
+pub fn outcomes_to_csv(rows: &[OutcomeRow]) -> String {
+    let mut out = CSV_COLUMNS.join(",");
+    out.push('\n');
+    let opt = |v: Option<String>| v.unwrap_or_default();
+    let nonzero = |n: u32| if n > 0 { n.to_string() } else { String::new() };
+    let yes = |b: bool| if b { "true".to_owned() } else { String::new() };
+    for r in rows {
+        let fields = [
+            r.id.to_string(),
+            r.location.to_string(),
+            r.category.to_string(),
+            opt(r.channel.map(|c| c.as_str().to_owned())),
+            r.reported_at.to_string(),
+            opt(r.accepted_at.map(|t| t.to_string())),
+            opt(r.resolved_at.map(|t| t.to_string())),
+            opt(r.resolved_level.map(|l| l.as_str().to_owned())),
+            opt(r.satisfaction.map(|s| s.to_string())),
+            opt(r.time_limit.map(|t| t.to_string())),
+            opt(r.due.map(|t| t.to_string())),
+            yes(r.paused),
+            nonzero(r.returned),
+            nonzero(r.reopened),
+            nonzero(r.escalated),
+            yes(r.shelved),
+            opt(r.repeat_of.as_ref().map(ToString::to_string)),
+        ];
+        for (i, f) in fields.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            if f.contains([',', '"', '\n', '\r']) {
+                out.push('"');
+                out.push_str(&f.replace('"', "\"\""));
+                out.push('"');
+            } else {
+                out.push_str(f);
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// A row resolved against the organisation and the calendar, for the scoring pass: 40
+/// bytes, read in order.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Compiled {
+    /// Unix seconds.
+    pub(crate) reported: i64,
+    /// Unix seconds; [`NO_TIME`] when not resolved.
+    pub(crate) resolved: i64,
+    /// Unix seconds; [`NO_TIME`] when no deadline is known.
+    pub(crate) due: i64,
+    /// Position of the grid among the organisation's grids.
+    pub(crate) grid: u32,
+    pub(crate) returned: u16,
+    pub(crate) reopened: u16,
+    pub(crate) escalated: u16,
+    /// Position in the rule set's categories.
+    pub(crate) category: u16,
+    /// Level rank; [`NO_LEVEL`] when not resolved.
+    pub(crate) level: u8,
+    /// 0 when not evaluated.
+    pub(crate) satisfaction: u8,
+    /// Position in [`Channel::ALL`]; [`NO_CHANNEL`] when not known.
+    pub(crate) channel: u8,
+    /// [`PAUSED`], [`REPEAT`], [`SHELVED`], [`ACCEPTED`], [`TIMELY`].
+    pub(crate) flags: u8,
+}
+
+pub(crate) const NO_TIME: i64 = i64::MIN;
+pub(crate) const NO_LEVEL: u8 = u8::MAX;
+pub(crate) const NO_CHANNEL: u8 = u8::MAX;
+pub(crate) const PAUSED: u8 = 1;
+pub(crate) const REPEAT: u8 = 2;
+pub(crate) const SHELVED: u8 = 4;
+pub(crate) const ACCEPTED: u8 = 8;
+pub(crate) const TIMELY: u8 = 16;
+
+/// An outcome table checked against an engine's organisation, rule set and calendar: every
+/// location resolved to its grid, every deadline counted. [`Engine::score`] reads it in
+/// one pass per request, so one table can be scored for many months.
+#[derive(Clone, Debug)]
+pub struct OutcomeTable {
+    pub(crate) rows: Vec<Compiled>,
+    pub(crate) ids: Vec<CaseId>,
+    /// (grid position, unix seconds, households).
+    pub(crate) visits: Vec<(u32, i64, u32)>,
+    /// (grid position, month ordinal, failed).
+    pub(crate) inspections: Vec<(u32, i64, u32)>,
+    /// Grids and categories of the engine that compiled it.
+    pub(crate) grid_count: usize,
+    pub(crate) category_count: usize,
+}
+
+impl OutcomeTable {
+    /// Number of outcome rows.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Whether there are no rows.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+}
+
+impl Engine {
+    /// The outcome rows of every case in a ledger: the facts a system exporting a flat
+    /// table would give. A repeat report joined to a case is a row with `repeat_of`; `due`
+    /// is the deadline in force when the case was resolved (or now, if open), pauses
+    /// counted; a case still paused has no deadline.
+    #[must_use]
+    pub fn outcomes(&self, ledger: &Ledger) -> Vec<OutcomeRow> {
+        ledger
+            .state()
+            .cases()
+            .iter()
+            .map(|c| {
+                let due = if c.resolved_at.is_some() {
+                    c.resolved_assignment.as_ref().and_then(|a| {
+                        let start = c.assigned_at?;
+                        self.calendar
+                            .extend(
+                                start,
+                                a.due,
+                                a.time_limit.unit().clock(),
+                                &c.resolved_pauses,
+                            )
+                            .ok()
+                            .flatten()
+                    })
+                } else {
+                    self.effective_due(c)
+                };
+                OutcomeRow {
+                    id: c.case.id.clone(),
+                    location: c.location.clone(),
+                    category: c.category.clone(),
+                    channel: Some(c.case.channel),
+                    reported_at: c.case.reported_at,
+                    accepted_at: c.accepted_at,
+                    resolved_at: c.resolved_at,
+                    resolved_level: c.resolved_level,
+                    satisfaction: c.satisfaction,
+                    time_limit: c.assignment.as_ref().map(|a| a.time_limit),
+                    due,
+                    paused: c.status == Status::Paused,
+                    returned: c.returns,
+                    reopened: c.reopens,
+                    escalated: u32::try_from(c.escalations.len()).unwrap_or(u32::MAX),
+                    shelved: c.status == Status::Shelved,
+                    repeat_of: c.merged_into.clone(),
+                }
+            })
+            .collect()
+    }
+
+    /// The household visits recorded in a ledger.
+    #[must_use]
+    pub fn visits(&self, ledger: &Ledger) -> Vec<VisitRow> {
+        ledger
+            .state()
+            .visits()
+            .iter()
+            .map(|v| VisitRow {
+                unit: v.unit.clone(),
+                at: v.at,
+                households: v.households,
+            })
+            .collect()
+    }
+
+    /// Checks outcome rows, visits and inspections against the organisation, rule set and
+    /// calendar, and compiles them for scoring.
+    ///
+    /// A row's deadline is its `due`, or else its `time_limit` counted from `reported_at`
+    /// on the calendar; a row with neither is left out of the on-time rate. A row with
+    /// `accepted_at` counts as timely accepted when taken in within the acceptance limit
+    /// of the version in force when it was reported.
+    ///
+    /// # Errors
+    /// [`OutcomeError`] for the first row that does not fit: a location that is not a unit
+    /// or not in a grid, an unknown category, a satisfaction outside 1-5, a resolution
+    /// before the report, a level without a resolution time (or the reverse), a paused
+    /// case with a resolution, a time outside the calendar's years, an inspection month
+    /// that is not `YYYY-MM`.
+    pub fn compile_outcomes(
+        &self,
+        rows: &[OutcomeRow],
+        visits: &[VisitRow],
+        inspections: &[InspectionRow],
+    ) -> Result<OutcomeTable, OutcomeError> {
+        let places = self.grid_places();
+        let mut out = Vec::with_capacity(rows.len());
+        let mut ids = Vec::with_capacity(rows.len());
+        for (i, r) in rows.iter().enumerate() {
+            out.push(self.compile_row(r, i + 1, &places)?);
+            ids.push(r.id.clone());
+        }
+        let mut vs = Vec::with_capacity(visits.len());
+        for (i, v) in visits.iter().enumerate() {
+            let grid = self.grid_of(&places, v.unit.as_str(), ("visits", i + 1, "unit"))?;
+            vs.push((grid, v.at.unix(), v.households));
+        }
+        let mut ins = Vec::with_capacity(inspections.len());
+        for (i, x) in inspections.iter().enumerate() {
+            let grid = self.grid_of(&places, x.grid.as_str(), ("inspections", i + 1, "grid"))?;
+            let month = super::Month::parse(&x.month)
+                .map_err(|reason| OutcomeError::new("inspections", i + 1, Some("month"), reason))?;
+            ins.push((grid, month.ordinal(), x.failed));
+        }
+        Ok(OutcomeTable {
+            rows: out,
+            ids,
+            visits: vs,
+            inspections: ins,
+            grid_count: self.org.units_of_kind(UnitKind::Grid).count(),
+            category_count: self.rules.categories().len(),
+        })
+    }
+
+    fn compile_row(
+        &self,
+        r: &OutcomeRow,
+        row: usize,
+        places: &[u32],
+    ) -> Result<Compiled, OutcomeError> {
+        let bad =
+            |column: &str, reason: String| OutcomeError::new("outcomes", row, Some(column), reason);
+        let grid = self.grid_of(places, r.location.as_str(), ("outcomes", row, "location"))?;
+        let category = self
+            .rules
+            .category_index(r.category.as_str())
+            .ok_or_else(|| {
+                bad(
+                    "category",
+                    format!(
+                        "unknown category `{}`; valid categories: {}",
+                        r.category,
+                        self.rules.categories().join(", ")
+                    ),
+                )
+            })?;
+        if let Some(s) = r.satisfaction {
+            if !(1..=5).contains(&s) {
+                return Err(bad("satisfaction", format!("`{s}` is not from 1 to 5")));
+            }
+        }
+        if let Some(t) = r.resolved_at {
+            if t < r.reported_at {
+                return Err(bad(
+                    "resolved_at",
+                    format!("{t} is before the report at {}", r.reported_at),
+                ));
+            }
+            if r.paused {
+                return Err(bad(
+                    "paused",
+                    "a paused case has no resolution; clear `paused` or `resolved_at`".to_owned(),
+                ));
+            }
+        }
+        if r.resolved_level.is_some() != r.resolved_at.is_some() {
+            return Err(bad(
+                "resolved_level",
+                "give `resolved_level` and `resolved_at` together".to_owned(),
+            ));
+        }
+        if let Some(t) = r.accepted_at {
+            if t < r.reported_at {
+                return Err(bad(
+                    "accepted_at",
+                    format!("{t} is before the report at {}", r.reported_at),
+                ));
+            }
+        }
+        let due = match (r.due, r.time_limit) {
+            (Some(d), _) => d.unix(),
+            (None, Some(limit)) => self
+                .calendar
+                .deadline(r.reported_at, limit)
+                .map_err(|e| bad("time_limit", e.to_string()))?
+                .unix(),
+            (None, None) => NO_TIME,
+        };
+        let mut flags = 0;
+        if let Some(t) = r.accepted_at {
+            flags |= ACCEPTED;
+            let limit = self.scoring_spec(r.reported_at).1.acceptance_limit;
+            let by = self
+                .calendar
+                .deadline(r.reported_at, limit)
+                .map_err(|e| bad("accepted_at", e.to_string()))?;
+            if t <= by {
+                flags |= TIMELY;
+            }
+        }
+        if r.paused {
+            flags |= PAUSED;
+        }
+        if r.repeat_of.is_some() {
+            flags |= REPEAT;
+        }
+        if r.shelved {
+            flags |= SHELVED;
+        }
+        let small = |n: u32| u16::try_from(n).unwrap_or(u16::MAX);
+        Ok(Compiled {
+            reported: r.reported_at.unix(),
+            resolved: r.resolved_at.map_or(NO_TIME, Timestamp::unix),
+            due,
+            grid,
+            returned: small(r.returned),
+            reopened: small(r.reopened),
+            escalated: small(r.escalated),
+            category: u16::try_from(category).unwrap_or(u16::MAX),
+            level: r
+                .resolved_level
+                .map_or(NO_LEVEL, |l| u8::try_from(l.rank()).unwrap_or(NO_LEVEL)),
+            satisfaction: r.satisfaction.unwrap_or(0),
+            channel: r.channel.map_or(NO_CHANNEL, |c| {
+                u8::try_from(c.index()).unwrap_or(NO_CHANNEL)
+            }),
+            flags,
+        })
+    }
+
+    /// The grid position of a unit in or at a grid.
+    fn grid_of(
+        &self,
+        places: &[u32],
+        id: &str,
+        (table, row, column): (&'static str, usize, &str),
+    ) -> Result<u32, OutcomeError> {
+        let bad = |reason: String| OutcomeError::new(table, row, Some(column), reason);
+        let key = self.org.key(id).ok_or_else(|| {
+            bad(format!(
+                "`{}` is not a unit of the organisation",
+                truncate_for_message(id)
+            ))
+        })?;
+        let grid = self
+            .org
+            .unit_at_level_key(key, Level::Grid)
+            .ok_or_else(|| {
+                bad(format!(
+                    "`{}` is not in a grid; give a grid, a micro-grid or a building",
+                    truncate_for_message(id)
+                ))
+            })?;
+        places
+            .get(grid.index())
+            .copied()
+            .filter(|p| *p != u32::MAX)
+            .ok_or_else(|| bad(format!("`{}` is not in a grid", truncate_for_message(id))))
+    }
+
+    /// Position of each grid among the organisation's grids, by unit key index.
+    pub(crate) fn grid_places(&self) -> Vec<u32> {
+        let mut pos = vec![u32::MAX; self.org.len()];
+        for (i, g) in self.org.units_of_kind(UnitKind::Grid).enumerate() {
+            if let Some(k) = self.org.key(g.id.as_str()) {
+                if let Some(slot) = pos.get_mut(k.index()) {
+                    *slot = u32::try_from(i).unwrap_or(u32::MAX);
+                }
+            }
+        }
+        pos
+    }
+}

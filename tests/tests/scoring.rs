@@ -1,0 +1,660 @@
+//! Monthly scoring: the figures of each scheme rule at its boundaries, ranking and lists,
+//! inactive grids, demands, rewards and the talent pool asserted by hand; the ledger and an
+//! exported outcome table giving the same report; and properties that hold for any table.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails loudly on the first surprise"
+)]
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use gridgov::Engine;
+use gridgov::score::{
+    Indicator, MonthReport, OutcomeRow, ScoreError, ScoreOptions, VisitRow, outcomes_from_csv,
+    outcomes_to_csv, split_budget,
+};
+use gridgov::sim::{self, SplitMix64};
+use proptest::prelude::*;
+use serde_json::{Value, json};
+
+fn engine_with(edit: impl FnOnce(&mut Value)) -> Engine {
+    let mut rules = gridgov_tests::score_rules();
+    edit(&mut rules["versions"][0]["scoring"]);
+    Engine::from_json_strs(
+        Some(&gridgov_tests::score_org().to_string()),
+        Some(&rules.to_string()),
+        None,
+    )
+    .unwrap()
+}
+
+static ENGINE: LazyLock<Engine> = LazyLock::new(|| engine_with(|_| {}));
+
+fn t(day: u32, hm: &str) -> String {
+    format!("2026-03-{day:02}T{hm}:00+08:00")
+}
+
+/// Reported on a March day at 09:00, resolved at grid level the next day, due the day
+/// after at 17:30.
+fn ok(id: &str, loc: &str, day: u32, sat: u8) -> Value {
+    json!({"id": id, "location": loc, "category": "dispute", "reported_at": t(day, "09:00"),
+           "resolved_at": t(day + 1, "10:00"), "resolved_level": "grid",
+           "due": t(day + 2, "17:30"), "satisfaction": sat})
+}
+
+fn rows(v: Value) -> Vec<OutcomeRow> {
+    serde_json::from_value(v).unwrap()
+}
+
+fn visits(pairs: &[(&str, u32)]) -> Vec<VisitRow> {
+    pairs
+        .iter()
+        .map(|(u, n)| {
+            serde_json::from_value(json!({"unit": u, "at": t(3, "10:00"), "households": n}))
+                .unwrap()
+        })
+        .collect()
+}
+
+fn score_on(
+    engine: &Engine,
+    rows: &[OutcomeRow],
+    visits: &[VisitRow],
+    budget: Option<u64>,
+) -> MonthReport {
+    let table = engine.compile_outcomes(rows, visits, &[]).unwrap();
+    let mut o = ScoreOptions::new("2026-03".parse().unwrap());
+    o.budget_fen = budget;
+    engine.score(&table, &o).unwrap()
+}
+
+fn score(rows: &[OutcomeRow], visits: &[VisitRow]) -> MonthReport {
+    score_on(&ENGINE, rows, visits, None)
+}
+
+fn grid<'a>(r: &'a MonthReport, id: &str) -> &'a gridgov::score::UnitScore {
+    r.grids.iter().find(|g| g.id == id).unwrap()
+}
+
+fn items(r: &MonthReport, id: &str) -> Vec<String> {
+    grid(r, id).items.iter().map(ToString::to_string).collect()
+}
+
+#[test]
+fn at_least_holds_at_equality() {
+    // 4 of 5 closed is exactly 80%: the closure item pays; 3 of 4 (75%) does not.
+    let mut v: Vec<Value> = (0..4).map(|i| ok(&format!("a{i}"), "m1", 2, 5)).collect();
+    v.push(json!({"id": "open", "location": "m1", "category": "dispute", "reported_at": t(20, "09:00")}));
+    let r = score(&rows(Value::Array(v.clone())), &[]);
+    assert_eq!(
+        grid(&r, "g1")
+            .indicators
+            .get(Indicator::ClosureRate)
+            .unwrap()
+            .to_string(),
+        "0.8000"
+    );
+    assert_eq!(items(&r, "g1")[1], "20.00");
+    v.remove(0);
+    let r = score(&rows(Value::Array(v)), &[]);
+    assert_eq!(items(&r, "g1")[1], "0.00");
+}
+
+#[test]
+fn linear_items_deduct_per_step_short_and_stop_at_zero() {
+    // 8 of 9 on time = 0.8889, 1.11 points short of 90%: 40 − 2 × 1.11 = 37.78.
+    let mut v: Vec<Value> = (0..8).map(|i| ok(&format!("a{i}"), "m1", 2, 5)).collect();
+    v.push(
+        json!({"id": "late", "location": "m1", "category": "dispute", "reported_at": t(2, "09:00"),
+                  "due": t(4, "17:30"), "resolved_at": t(5, "09:00"), "resolved_level": "grid"}),
+    );
+    let r = score(&rows(Value::Array(v)), &[]);
+    assert_eq!(items(&r, "g1")[0], "37.78");
+    assert_eq!(grid(&r, "g1").score.to_string(), "87.78");
+    // 1 of 2 on time: 40 − 80 stops at 0.
+    let r = score(
+        &rows(
+            json!([ok("a", "m1", 2, 5), {"id": "late", "location": "m1", "category": "dispute",
+            "reported_at": t(2, "09:00"), "due": t(4, "17:30"), "resolved_at": t(5, "09:00"), "resolved_level": "grid"}]),
+        ),
+        &[],
+    );
+    assert_eq!(items(&r, "g1")[0], "0.00");
+}
+
+#[test]
+fn deadlines_are_inclusive_to_the_second() {
+    let case = |res: &str| {
+        rows(
+            json!([{"id": "a", "location": "m1", "category": "dispute", "reported_at": t(2, "09:00"),
+                     "due": t(4, "17:30"), "resolved_at": res, "resolved_level": "grid"}]),
+        )
+    };
+    let on_time = score(&case(&t(4, "17:30")), &[]);
+    assert_eq!(grid(&on_time, "g1").counts.on_time, 1);
+    let late = score(&case("2026-03-04T17:30:01+08:00"), &[]);
+    assert_eq!(grid(&late, "g1").counts.on_time, 0);
+    assert_eq!(grid(&late, "g1").counts.overdue(), 1);
+}
+
+#[test]
+fn at_most_and_proportional_items() {
+    // 1 repeat in 10 reports = 10%: at_most holds; visits 25 of 100 = half of 50%: 5 points.
+    let mut v: Vec<Value> = (0..9).map(|i| ok(&format!("a{i}"), "m1", 2, 5)).collect();
+    v.push(json!({"id": "r", "location": "m1", "category": "dispute", "reported_at": t(3, "09:00"), "repeat_of": "a0"}));
+    let r = score(&rows(Value::Array(v.clone())), &visits(&[("m1", 25)]));
+    assert_eq!(items(&r, "g1")[3], "10.00");
+    assert_eq!(items(&r, "g1")[4], "5.00");
+    v.push(json!({"id": "r2", "location": "m1", "category": "dispute", "reported_at": t(3, "09:00"), "repeat_of": "a1"}));
+    let r = score(&rows(Value::Array(v)), &visits(&[("m1", 60)]));
+    assert_eq!(items(&r, "g1")[3], "0.00", "2 of 11 = 0.1818 > 10%");
+    assert_eq!(items(&r, "g1")[4], "10.00");
+}
+
+#[test]
+fn penalties_stop_at_their_max_and_scores_at_the_floor() {
+    let v = rows(
+        json!([{"reopened": 5, "id": "a", "location": "m1", "category": "dispute",
+        "reported_at": t(2, "09:00"), "resolved_at": t(3, "10:00"), "resolved_level": "grid",
+        "due": t(4, "17:30"), "satisfaction": 5}]),
+    );
+    let r = score(&v, &visits(&[("m1", 50)]));
+    assert_eq!(items(&r, "g1")[5], "-3.00");
+    assert_eq!(grid(&r, "g1").score.to_string(), "97.00");
+    let harsh = engine_with(|s| {
+        s["scheme"]["items"][5] = json!({"penalty": "reopened", "points": 60});
+    });
+    let r = score_on(&harsh, &v, &visits(&[("m1", 50)]), None);
+    assert_eq!(grid(&r, "g1").score.to_string(), "0.00", "floor 0");
+    let no_floor = engine_with(|s| {
+        s["scheme"]["items"][5] = json!({"penalty": "reopened", "points": 60});
+        s["scheme"].as_object_mut().unwrap().remove("floor");
+    });
+    let r = score_on(&no_floor, &v, &visits(&[("m1", 50)]), None);
+    assert_eq!(grid(&r, "g1").score.to_string(), "-200.00");
+}
+
+#[test]
+fn empty_indicators_follow_when_empty() {
+    let v = rows(json!([ok("a", "m1", 2, 5)]));
+    let r = score(&v, &[]);
+    assert_eq!(
+        grid(&r, "g2").score.to_string(),
+        "90.00",
+        "full: all but visits"
+    );
+    let zero = engine_with(|s| s["scheme"]["when_empty"] = json!("zero"));
+    let r = score_on(&zero, &v, &[], None);
+    assert_eq!(grid(&r, "g2").score.to_string(), "0.00");
+}
+
+#[test]
+fn scores_print_half_away_from_zero() {
+    // 13 of 16 satisfied = 0.8125 → 16.25 points → "16.3" with one place.
+    let v: Vec<Value> = (0..16)
+        .map(|i| ok(&format!("a{i}"), "m1", 2, if i < 13 { 5 } else { 1 }))
+        .collect();
+    let one = engine_with(|s| s["scheme"]["places"] = json!(1));
+    let r = score_on(&one, &rows(Value::Array(v)), &[], None);
+    assert_eq!(items(&r, "g1")[2], "16.3");
+    assert_eq!(grid(&r, "g1").items[2].ratio().to_string(), "16.25");
+}
+
+#[test]
+fn ties_break_by_on_time_rate_then_cases_then_id() {
+    let vis = visits(&[("m1", 50), ("m2", 25)]);
+    let late = json!({"id": "late", "location": "m1", "category": "dispute", "reported_at": t(2, "09:00"),
+        "due": t(4, "17:30"), "resolved_at": t(5, "09:00"), "resolved_level": "grid", "satisfaction": 5});
+    let mut v: Vec<Value> = (0..19).map(|i| ok(&format!("a{i}"), "m1", 2, 5)).collect();
+    v.push(late);
+    v.push(ok("b", "m2", 2, 5));
+    let r = score(&rows(Value::Array(v)), &vis);
+    assert_eq!(grid(&r, "g1").score, grid(&r, "g2").score);
+    assert_eq!(
+        (grid(&r, "g2").rank, grid(&r, "g1").rank),
+        (1, 2),
+        "g2 is 100% on time"
+    );
+    let r = score(
+        &rows(json!([
+            ok("a1", "m1", 2, 5),
+            ok("a2", "m1", 2, 5),
+            ok("b", "m2", 2, 5)
+        ])),
+        &vis,
+    );
+    assert_eq!(grid(&r, "g1").rank, 1, "more cases");
+    let by_id = engine_with(|s| s["ranking"]["tie_break"] = json!(["id"]));
+    let r = score_on(
+        &by_id,
+        &rows(json!([
+            ok("a1", "m1", 2, 5),
+            ok("b1", "m2", 2, 5),
+            ok("b2", "m2", 2, 5)
+        ])),
+        &vis,
+        None,
+    );
+    assert_eq!(grid(&r, "g1").rank, 1, "id only");
+}
+
+#[test]
+fn inactive_grids_rank_last_and_stay_off_the_red_list() {
+    let v = rows(json!([
+        ok("a", "m1", 2, 1),
+        ok("b", "m2", 2, 5),
+        ok("c", "m3", 2, 5)
+    ]));
+    let vis = visits(&[("m1", 50), ("m2", 25), ("m3", 100)]);
+    let r = score(&v, &vis);
+    let g4 = grid(&r, "g4");
+    assert!(g4.inactive);
+    assert_eq!(g4.rank, 4);
+    assert!(
+        grid(&r, "g1").score < g4.score,
+        "g4 scores more but ranks last"
+    );
+    assert_eq!(r.inactive.len(), 1);
+    assert!(!r.inactive[0].zombie);
+    let mixed = engine_with(|s| {
+        s["ranking"]["inactive_last"] = json!(false);
+        s["ranking"]["red_list"] = json!(4);
+    });
+    let r = score_on(&mixed, &v, &vis, None);
+    assert_eq!(grid(&r, "g4").rank, 3);
+    assert!(!r.red_list.iter().any(|g| g == "g4"));
+    assert_eq!(r.red_list.len(), 3, "the active grids");
+    assert_eq!(r.black_list, ["g4"], "what the red list left");
+}
+
+#[test]
+fn history_gives_change_streaks_zombies_and_talent() {
+    let feb = |id: &str, loc: &str, sat: u8| {
+        json!({"id": id, "location": loc, "category": "dispute", "reported_at": "2026-02-02T09:00:00+08:00",
+               "resolved_at": "2026-02-03T10:00:00+08:00", "resolved_level": "grid",
+               "due": "2026-02-04T17:30:00+08:00", "satisfaction": sat})
+    };
+    let jan = |id: &str, loc: &str, sat: u8| {
+        json!({"id": id, "location": loc, "category": "dispute", "reported_at": "2026-01-05T09:00:00+08:00",
+               "resolved_at": "2026-01-06T10:00:00+08:00", "resolved_level": "grid",
+               "due": "2026-01-07T17:30:00+08:00", "satisfaction": sat})
+    };
+    // g1 first in January and March, g2 first in February; g4 never does anything.
+    let v = rows(json!([
+        jan("ja", "m1", 5),
+        jan("jb", "m2", 1),
+        feb("fa", "m1", 1),
+        feb("fb", "m2", 5),
+        ok("a", "m1", 2, 5),
+        ok("b", "m2", 2, 1)
+    ]));
+    let r = score(&v, &[]);
+    assert_eq!(r.months_read.len(), 3);
+    let g1 = grid(&r, "g1");
+    assert_eq!(
+        (g1.rank, g1.previous_rank, g1.change),
+        (1, Some(2), Some(1))
+    );
+    assert_eq!(g1.red_streak, 1);
+    assert_eq!(r.first_place.as_ref().map(|f| f.months), Some(1));
+    let zombie = r.inactive.iter().find(|i| i.grid == "g4").unwrap();
+    assert_eq!((zombie.months, zombie.zombie), (3, true));
+    let pool: Vec<_> = r.talent_pool.iter().map(|t| t.worker.as_str()).collect();
+    assert_eq!(pool, ["w1"], "w1 top in 2 of 3 months; w2 in 1");
+    // With no history, none of it.
+    let table = ENGINE.compile_outcomes(&v, &[], &[]).unwrap();
+    let r = ENGINE
+        .score(
+            &table,
+            &ScoreOptions::new("2026-03".parse().unwrap()).with_history(0),
+        )
+        .unwrap();
+    assert_eq!(grid(&r, "g1").previous_rank, None);
+    assert!(r.talent_pool.is_empty());
+    assert!(r.inactive.iter().all(|i| i.months == 1));
+}
+
+#[test]
+fn common_demands_count_the_window_before_the_months_end() {
+    let h = |id: &str, loc: &str, at: &str| json!({"id": id, "location": loc, "category": "hazard", "reported_at": at});
+    // Window [25 March 00:00, 1 April 00:00).
+    let v = rows(json!([
+        h("h0", "m1", "2026-03-24T23:59:59+08:00"),
+        h("h1", "m1", "2026-03-25T00:00:00+08:00"),
+        h("h2", "m2", &t(28, "09:00")),
+        h("h3", "m3", &t(29, "09:00"))
+    ]));
+    let r = score(&v, &[]);
+    assert!(
+        r.common_demands.is_empty(),
+        "x1 has 2 in the window, x2 has 1"
+    );
+    let mut more = v.clone();
+    more.extend(rows(json!([h("h4", "m2", "2026-03-31T23:59:59+08:00")])));
+    let r = score(&more, &[]);
+    assert_eq!(r.common_demands.len(), 1);
+    let d = &r.common_demands[0];
+    assert_eq!((d.area.as_str(), d.reports), ("x1", 3));
+    let ids: Vec<_> = d.cases.iter().map(|c| c.as_str()).collect();
+    assert_eq!(ids, ["h1", "h2", "h4"]);
+}
+
+#[test]
+fn rewards_split_by_printed_score_with_the_remainder_to_the_best() {
+    let v = rows(json!([
+        ok("a", "m1", 2, 5),
+        ok("b", "m2", 2, 5),
+        ok("c", "m3", 2, 5)
+    ]));
+    let vis = visits(&[("m1", 50), ("m2", 25), ("m3", 100)]);
+    let r = score_on(&ENGINE, &v, &vis, Some(100));
+    let rw = r.rewards.unwrap();
+    let fen: Vec<u64> = rw.allocations.iter().map(|a| a.fen).collect();
+    assert_eq!(fen, [34, 33, 33], "g4 is inactive and excluded");
+    assert_eq!(rw.allocated_fen, 100);
+    let floored = engine_with(|s| s["rewards"]["floor_fen"] = json!(40));
+    let table = floored.compile_outcomes(&v, &vis, &[]).unwrap();
+    let err = floored
+        .score(
+            &table,
+            &ScoreOptions::new("2026-03".parse().unwrap()).with_budget(100),
+        )
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            ScoreError::BudgetBelowFloor {
+                grids: 3,
+                needed: 120,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    let tiers = engine_with(|s| {
+        s["rewards"] =
+            json!({"method": "tiers", "tiers": [{"top": 1, "weight": 3}, {"top": 3, "weight": 1}]});
+    });
+    let r = score_on(&tiers, &v, &vis, Some(1000));
+    let fen: Vec<u64> = r
+        .rewards
+        .unwrap()
+        .allocations
+        .iter()
+        .map(|a| a.fen)
+        .collect();
+    assert_eq!(fen, [600, 200, 200]);
+}
+
+#[test]
+fn timely_acceptance_counts_working_hours_across_holidays_and_makeup_days() {
+    let case = |id: &str, rep: &str, acc: &str| json!({"id": id, "location": "m1", "category": "dispute", "reported_at": rep, "accepted_at": acc});
+    // 30 September 17:00 → 30 minutes that day, then the National Day holiday (1-7
+    // October): the hour ends on 8 October at 09:00.
+    // Friday 9 October 17:00 → Saturday 10 October is a make-up working day: 09:00.
+    let v = rows(json!([
+        case(
+            "a",
+            "2026-09-30T17:00:00+08:00",
+            "2026-10-08T09:00:00+08:00"
+        ),
+        case(
+            "b",
+            "2026-09-30T17:00:00+08:00",
+            "2026-10-08T09:01:00+08:00"
+        ),
+        case(
+            "c",
+            "2026-10-09T17:00:00+08:00",
+            "2026-10-10T09:00:00+08:00"
+        ),
+        case(
+            "d",
+            "2026-10-09T17:00:00+08:00",
+            "2026-10-12T08:40:00+08:00"
+        ),
+    ]));
+    let table = ENGINE.compile_outcomes(&v, &[], &[]).unwrap();
+    let sep = ENGINE
+        .score(
+            &table,
+            &ScoreOptions::new("2026-09".parse().unwrap()).with_history(0),
+        )
+        .unwrap();
+    let c = grid(&sep, "g1").counts;
+    assert_eq!((c.accepted, c.accepted_timely), (2, 1));
+    let oct = ENGINE
+        .score(
+            &table,
+            &ScoreOptions::new("2026-10".parse().unwrap()).with_history(0),
+        )
+        .unwrap();
+    let c = grid(&oct, "g1").counts;
+    assert_eq!(
+        (c.accepted, c.accepted_timely),
+        (2, 1),
+        "Monday 08:40 is past the make-up Saturday"
+    );
+}
+
+#[test]
+fn a_table_compiled_by_another_engine_is_refused() {
+    let table = Engine::fushan().compile_outcomes(&[], &[], &[]).unwrap();
+    let err = ENGINE
+        .score(&table, &ScoreOptions::new("2026-03".parse().unwrap()))
+        .unwrap_err();
+    assert_eq!(err.code(), "score_request");
+}
+
+#[test]
+fn csv_errors_name_row_line_and_column() {
+    let e = outcomes_from_csv("id,location,category,reported_at\n\na,m1,dispute,yesterday\n")
+        .unwrap_err();
+    assert_eq!(
+        (e.row, e.line, e.column.as_deref()),
+        (1, Some(3), Some("reported_at"))
+    );
+    let e = outcomes_from_csv("id,location,category\n").unwrap_err();
+    assert_eq!((e.row, e.column.as_deref()), (0, Some("reported_at")));
+}
+
+/// A simulated month of the Fushan default, shared by the tests below.
+static MARCH: LazyLock<sim::Simulation> =
+    LazyLock::new(|| sim::simulate_month(&Engine::fushan(), 2026, 3, 2400, 7));
+static FUSHAN: LazyLock<Engine> = LazyLock::new(Engine::fushan);
+
+#[test]
+fn the_ledger_and_its_exported_table_give_the_same_report() {
+    let ledger = &MARCH.ledger;
+    let options = ScoreOptions::new("2026-03".parse().unwrap()).with_budget(50_000_000);
+    let from_ledger = FUSHAN.score_ledger(ledger, &[], &options).unwrap();
+    // Export the table as CSV, as another system would, and read it back.
+    let rows = FUSHAN.outcomes(ledger);
+    let csv = outcomes_to_csv(&rows);
+    let back = outcomes_from_csv(&csv).unwrap();
+    assert_eq!(back, rows);
+    let table = FUSHAN
+        .compile_outcomes(&back, &FUSHAN.visits(ledger), &[])
+        .unwrap();
+    let from_table = FUSHAN.score(&table, &options).unwrap();
+    assert_eq!(from_ledger, from_table);
+    assert_eq!(
+        gridgov::json::score_json(
+            &FUSHAN,
+            ledger,
+            r#"{"month": "2026-03", "budget_fen": 50000000}"#
+        )
+        .unwrap(),
+        serde_json::to_string(&from_table).unwrap()
+    );
+
+    // The same facts counted straight from the ledger's case states.
+    let state = ledger.state();
+    let offset = FUSHAN.calendar().offset();
+    let in_march =
+        |t: gridgov::Timestamp| t.date_in(offset).ymd().1 == 3 && t.date_in(offset).ymd().0 == 2026;
+    let c = from_ledger.total.counts;
+    let cases: Vec<_> = state.cases().iter().collect();
+    assert_eq!(
+        c.reports as usize,
+        cases
+            .iter()
+            .filter(|s| in_march(s.case.reported_at))
+            .count()
+    );
+    assert_eq!(
+        c.repeats as usize,
+        cases.iter().filter(|s| s.merged_into.is_some()).count()
+    );
+    let resolved: Vec<_> = cases
+        .iter()
+        .filter(|s| s.merged_into.is_none() && s.resolved_at.is_some_and(in_march))
+        .collect();
+    assert_eq!(c.resolved as usize, resolved.len());
+    assert_eq!(
+        c.in_grid as usize,
+        resolved
+            .iter()
+            .filter(|s| s.resolved_level.is_some_and(|l| l.rank() <= 1))
+            .count()
+    );
+    assert_eq!(
+        c.evaluations as usize,
+        resolved.iter().filter(|s| s.satisfaction.is_some()).count()
+    );
+    let visited: u32 = state
+        .visits()
+        .iter()
+        .filter(|v| in_march(v.at))
+        .map(|v| v.households)
+        .sum();
+    assert_eq!(c.visited_households, visited);
+    // On time: resolved by the deadline in force, pauses counted.
+    let on_time = cases
+        .iter()
+        .filter(|s| {
+            FUSHAN.resolved_on_time(s) == Some(true)
+                && rows
+                    .iter()
+                    .find(|r| r.id == s.case.id)
+                    .and_then(|r| r.due)
+                    .is_some_and(in_march)
+        })
+        .count();
+    assert_eq!(c.on_time as usize, on_time);
+    assert_eq!(MARCH.refused, 0);
+    let rw = from_ledger.rewards.unwrap();
+    assert_eq!(
+        rw.allocations.iter().map(|a| a.fen).sum::<u64>(),
+        50_000_000
+    );
+}
+
+#[test]
+fn the_order_of_rows_does_not_matter() {
+    let ledger = &MARCH.ledger;
+    let mut rows = FUSHAN.outcomes(ledger);
+    let vis = FUSHAN.visits(ledger);
+    let options = ScoreOptions::new("2026-03".parse().unwrap()).with_budget(1_000_000);
+    let a = FUSHAN
+        .score(
+            &FUSHAN.compile_outcomes(&rows, &vis, &[]).unwrap(),
+            &options,
+        )
+        .unwrap();
+    let mut rng = SplitMix64::new(11);
+    for i in (1..rows.len()).rev() {
+        let j = usize::try_from(rng.next_u64() % (i as u64 + 1)).unwrap();
+        rows.swap(i, j);
+    }
+    let b = FUSHAN
+        .score(
+            &FUSHAN.compile_outcomes(&rows, &vis, &[]).unwrap(),
+            &options,
+        )
+        .unwrap();
+    assert_eq!(a, b);
+}
+
+proptest! {
+    #[test]
+    fn budgets_split_exactly(budget in 0u64..=u64::MAX, floor in 0u64..1_000_000,
+                             weights in proptest::collection::vec(0u64..=u64::MAX, 0..40)) {
+        match split_budget(budget, floor, &weights) {
+            None => prop_assert!(u128::from(floor) * weights.len() as u128 > u128::from(budget)),
+            Some(fen) => {
+                prop_assert_eq!(fen.len(), weights.len());
+                if !weights.is_empty() {
+                    prop_assert_eq!(fen.iter().map(|f| u128::from(*f)).sum::<u128>(), u128::from(budget));
+                }
+                prop_assert!(fen.iter().all(|f| *f >= floor));
+                // Each share is within one fen of its exact share, and more weight never
+                // gets less.
+                let rest = u128::from(budget) - u128::from(floor) * weights.len() as u128;
+                let sum: u128 = weights.iter().map(|w| u128::from(*w)).sum();
+                for (i, (f, w)) in fen.iter().zip(&weights).enumerate() {
+                    let exact_floor = match sum {
+                        0 => rest / weights.len() as u128,
+                        s => rest * u128::from(*w) / s,
+                    };
+                    let got = u128::from(*f - floor);
+                    prop_assert!(got == exact_floor || got == exact_floor + 1, "share {i}");
+                    for (g, v) in fen.iter().zip(&weights) {
+                        if w > v { prop_assert!(f >= g); }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn any_table_gives_a_consistent_report(seed in any::<u64>(), n in 0usize..60, budget in 0u64..10_000_000) {
+        let mut rng = SplitMix64::new(seed);
+        let locs = ["m1", "m2", "m3", "m4", "g1", "g3"];
+        let cats = ["dispute", "hazard", "other"];
+        let levels = ["micro_grid", "grid", "community", "subdistrict", "department"];
+        let mut v = Vec::new();
+        for i in 0..n {
+            let pick = |rng: &mut SplitMix64, k: usize| usize::try_from(rng.next_u64() % k as u64).unwrap();
+            let day = 1 + pick(&mut rng, 28) as u32;
+            let mut r = json!({"id": format!("c{i}"), "location": locs[pick(&mut rng, locs.len())],
+                "category": cats[pick(&mut rng, cats.len())], "reported_at": format!("2026-{:02}-{day:02}T09:00:00+08:00", 1 + pick(&mut rng, 3)),
+                "due": format!("2026-03-{:02}T17:30:00+08:00", 1 + pick(&mut rng, 30))});
+            if pick(&mut rng, 4) > 0 {
+                r["resolved_at"] = json!("2026-03-31T18:00:00+08:00");
+                r["resolved_level"] = json!(levels[pick(&mut rng, 5)]);
+                r["satisfaction"] = json!(1 + pick(&mut rng, 5));
+            }
+            r["reopened"] = json!(pick(&mut rng, 3));
+            if i > 0 && pick(&mut rng, 8) == 0 { r["repeat_of"] = json!("c0"); }
+            v.push(r);
+        }
+        let rows: Vec<OutcomeRow> = serde_json::from_value(Value::Array(v)).unwrap();
+        let r = score_on(&ENGINE, &rows, &visits(&[("m1", 30)]), Some(budget));
+        let mut ranks: Vec<usize> = r.grids.iter().map(|g| g.rank).collect();
+        ranks.sort_unstable();
+        prop_assert_eq!(ranks, vec![1, 2, 3, 4]);
+        prop_assert!(r.red_list.iter().all(|g| !r.black_list.contains(g)));
+        let hundred = gridgov::score::Ratio::int(100);
+        for g in &r.grids {
+            prop_assert!(g.score.ratio() >= gridgov::score::Ratio::ZERO && g.score.ratio() <= hundred);
+        }
+        // The subdistrict, the communities and the workers add up the grids.
+        let mut sums: BTreeMap<&str, u32> = BTreeMap::new();
+        for g in &r.grids { *sums.entry("grids").or_default() += g.counts.reports; }
+        for c in &r.communities { *sums.entry("communities").or_default() += c.counts.reports; }
+        for w in &r.workers { *sums.entry("workers").or_default() += w.counts.reports; }
+        prop_assert_eq!(sums.get("grids"), sums.get("communities"));
+        prop_assert_eq!(sums.get("grids"), sums.get("workers"));
+        prop_assert_eq!(sums.get("grids").copied().unwrap_or(0), r.total.counts.reports);
+        let rw = r.rewards.unwrap();
+        if rw.allocations.is_empty() {
+            prop_assert_eq!(rw.allocated_fen, 0);
+        } else {
+            prop_assert_eq!(rw.allocations.iter().map(|a| a.fen).sum::<u64>(), budget);
+        }
+    }
+}
