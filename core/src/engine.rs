@@ -27,6 +27,8 @@ pub struct Engine {
     /// Per rule-set version, per office name: its binding.
     pub(crate) offices: Vec<Vec<OfficeBinding>>,
     warnings: Vec<RuleProblem>,
+    /// What scoring reads of the organisation, built on first use.
+    score_index: std::sync::OnceLock<std::sync::Arc<crate::score::ScoreIndex>>,
 }
 
 /// An engine could not be built.
@@ -230,7 +232,15 @@ impl Engine {
             calendar,
             offices,
             warnings,
+            score_index: std::sync::OnceLock::new(),
         })
+    }
+
+    /// What scoring reads of the organisation (grids, their areas, workers and
+    /// households), built once.
+    pub(crate) fn score_index(&self) -> &crate::score::ScoreIndex {
+        self.score_index
+            .get_or_init(|| std::sync::Arc::new(crate::score::ScoreIndex::new(self)))
     }
 
     /// The organisation.

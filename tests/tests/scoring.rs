@@ -76,7 +76,7 @@ fn score(rows: &[OutcomeRow], visits: &[VisitRow]) -> MonthReport {
 }
 
 fn grid<'a>(r: &'a MonthReport, id: &str) -> &'a gridgov::score::UnitScore {
-    r.grids.iter().find(|g| g.id == id).unwrap()
+    r.grids.iter().find(|g| &*g.id == id).unwrap()
 }
 
 fn items(r: &MonthReport, id: &str) -> Vec<String> {
@@ -338,7 +338,7 @@ fn common_demands_count_the_window_before_the_months_end() {
     assert_eq!(r.common_demands.len(), 1);
     let d = &r.common_demands[0];
     assert_eq!((d.area.as_str(), d.reports), ("x1", 3));
-    let ids: Vec<_> = d.cases.iter().map(|c| c.as_str()).collect();
+    let ids: Vec<_> = d.cases().map(|c| c.as_str()).collect();
     assert_eq!(ids, ["h1", "h2", "h4"]);
 }
 

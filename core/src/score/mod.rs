@@ -25,7 +25,7 @@
 //! let table = engine.compile_outcomes(&rows, &[], &[])?;
 //! let report = engine.score(&table, &ScoreOptions::new("2026-03".parse()?))?;
 //! let first = &report.grids[0];
-//! assert_eq!(first.id, "fs-c01-g01");
+//! assert_eq!(&*first.id, "fs-c01-g01");
 //! assert_eq!(first.indicators.get(Indicator::ClosureRate).map(|r| r.to_string()).as_deref(), Some("0.5000"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -47,6 +47,7 @@ pub use outcome::{
     outcomes_from_csv, outcomes_to_csv,
 };
 pub use ratio::{Ratio, RatioError};
+pub(crate) use report::ScoreIndex;
 pub use report::{
     Allocation, Counts, Demand, FirstPlace, InactiveGrid, Indicators, MonthReport, Points, Rewards,
     Talent, UnitScore, split_budget,

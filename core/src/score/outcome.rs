@@ -8,7 +8,7 @@ use crate::case::Channel;
 use crate::case::ledger::{Ledger, Status};
 use crate::engine::Engine;
 use crate::id::{CaseId, Category, UnitId, truncate_for_message};
-use crate::org::{Level, UnitKind};
+use crate::org::Level;
 use crate::time::Timestamp;
 
 /// What became of one case: one row of the outcome table.
@@ -437,7 +437,9 @@ pub(crate) const TIMELY: u8 = 16;
 #[derive(Clone, Debug)]
 pub struct OutcomeTable {
     pub(crate) rows: Vec<Compiled>,
-    pub(crate) ids: Vec<CaseId>,
+    pub(crate) ids: std::sync::Arc<[CaseId]>,
+    /// Each row's place in time order (by report, then id).
+    pub(crate) time_rank: Vec<u32>,
     /// (grid position, unix seconds, households).
     pub(crate) visits: Vec<(u32, i64, u32)>,
     /// (grid position, month ordinal, failed).
@@ -547,31 +549,75 @@ impl Engine {
         visits: &[VisitRow],
         inspections: &[InspectionRow],
     ) -> Result<OutcomeTable, OutcomeError> {
-        let places = self.grid_places();
-        let mut out = Vec::with_capacity(rows.len());
-        let mut ids = Vec::with_capacity(rows.len());
+        let index = self.score_index();
+        let mut seen: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
+        seen.reserve(rows.len());
+        let mut compiled = Vec::with_capacity(rows.len());
         for (i, r) in rows.iter().enumerate() {
-            out.push(self.compile_row(r, i + 1, &places)?);
-            ids.push(r.id.clone());
+            if let Some(first) = seen.insert(r.id.as_str(), i + 1) {
+                return Err(OutcomeError::new(
+                    "outcomes",
+                    i + 1,
+                    Some("id"),
+                    format!(
+                        "case `{}` appears twice, in rows {first} and {}; give each case once",
+                        r.id,
+                        i + 1
+                    ),
+                ));
+            }
+            compiled.push((self.compile_row(r, i + 1, index)?, &r.id));
+        }
+        // The time order of the rows (by report, then id), for listing cases oldest first.
+        let mut by_time: Vec<u32> =
+            (0..u32::try_from(compiled.len()).unwrap_or(u32::MAX)).collect();
+        by_time.sort_unstable_by(|a, b| {
+            let (x, y) = (compiled.get(*a as usize), compiled.get(*b as usize));
+            x.map(|x| (x.0.reported, x.1))
+                .cmp(&y.map(|y| (y.0.reported, y.1)))
+        });
+        let mut rank = vec![0u32; compiled.len()];
+        for (r, i) in by_time.iter().enumerate() {
+            if let Some(slot) = rank.get_mut(*i as usize) {
+                *slot = u32::try_from(r).unwrap_or(u32::MAX);
+            }
+        }
+        // Keep the rows grouped by grid, in time order within each: the scoring pass then
+        // reads and writes each grid's counts together.
+        let mut order: Vec<u32> = (0..u32::try_from(compiled.len()).unwrap_or(u32::MAX)).collect();
+        order.sort_unstable_by_key(|i| {
+            let c = compiled.get(*i as usize).map(|c| c.0.grid);
+            (c, rank.get(*i as usize).copied())
+        });
+        let mut out = Vec::with_capacity(order.len());
+        let mut ids = Vec::with_capacity(order.len());
+        let mut time_rank = Vec::with_capacity(order.len());
+        for i in order {
+            if let Some((c, id)) = compiled.get(i as usize) {
+                out.push(*c);
+                ids.push((*id).clone());
+                time_rank.push(rank.get(i as usize).copied().unwrap_or(u32::MAX));
+            }
         }
         let mut vs = Vec::with_capacity(visits.len());
         for (i, v) in visits.iter().enumerate() {
-            let grid = self.grid_of(&places, v.unit.as_str(), ("visits", i + 1, "unit"))?;
+            let grid = self.grid_of(index, v.unit.as_str(), ("visits", i + 1, "unit"))?;
             vs.push((grid, v.at.unix(), v.households));
         }
         let mut ins = Vec::with_capacity(inspections.len());
         for (i, x) in inspections.iter().enumerate() {
-            let grid = self.grid_of(&places, x.grid.as_str(), ("inspections", i + 1, "grid"))?;
+            let grid = self.grid_of(index, x.grid.as_str(), ("inspections", i + 1, "grid"))?;
             let month = super::Month::parse(&x.month)
                 .map_err(|reason| OutcomeError::new("inspections", i + 1, Some("month"), reason))?;
             ins.push((grid, month.ordinal(), x.failed));
         }
         Ok(OutcomeTable {
             rows: out,
-            ids,
+            ids: ids.into(),
+            time_rank,
             visits: vs,
             inspections: ins,
-            grid_count: self.org.units_of_kind(UnitKind::Grid).count(),
+            grid_count: index.ids.len(),
             category_count: self.rules.categories().len(),
         })
     }
@@ -580,11 +626,11 @@ impl Engine {
         &self,
         r: &OutcomeRow,
         row: usize,
-        places: &[u32],
+        index: &super::ScoreIndex,
     ) -> Result<Compiled, OutcomeError> {
         let bad =
             |column: &str, reason: String| OutcomeError::new("outcomes", row, Some(column), reason);
-        let grid = self.grid_of(places, r.location.as_str(), ("outcomes", row, "location"))?;
+        let grid = self.grid_of(index, r.location.as_str(), ("outcomes", row, "location"))?;
         let category = self
             .rules
             .category_index(r.category.as_str())
@@ -685,7 +731,7 @@ impl Engine {
     /// The grid position of a unit in or at a grid.
     fn grid_of(
         &self,
-        places: &[u32],
+        index: &super::ScoreIndex,
         id: &str,
         (table, row, column): (&'static str, usize, &str),
     ) -> Result<u32, OutcomeError> {
@@ -696,32 +742,11 @@ impl Engine {
                 truncate_for_message(id)
             ))
         })?;
-        let grid = self
-            .org
-            .unit_at_level_key(key, Level::Grid)
-            .ok_or_else(|| {
-                bad(format!(
-                    "`{}` is not in a grid; give a grid, a micro-grid or a building",
-                    truncate_for_message(id)
-                ))
-            })?;
-        places
-            .get(grid.index())
-            .copied()
-            .filter(|p| *p != u32::MAX)
-            .ok_or_else(|| bad(format!("`{}` is not in a grid", truncate_for_message(id))))
-    }
-
-    /// Position of each grid among the organisation's grids, by unit key index.
-    pub(crate) fn grid_places(&self) -> Vec<u32> {
-        let mut pos = vec![u32::MAX; self.org.len()];
-        for (i, g) in self.org.units_of_kind(UnitKind::Grid).enumerate() {
-            if let Some(k) = self.org.key(g.id.as_str()) {
-                if let Some(slot) = pos.get_mut(k.index()) {
-                    *slot = u32::try_from(i).unwrap_or(u32::MAX);
-                }
-            }
-        }
-        pos
+        index.grid_of_key(self, key).ok_or_else(|| {
+            bad(format!(
+                "`{}` is not in a grid; give a grid, a micro-grid or a building",
+                truncate_for_message(id)
+            ))
+        })
     }
 }

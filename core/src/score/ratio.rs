@@ -103,24 +103,7 @@ impl Ratio {
     /// text: `fixed(2)` of 87.125 is `87.13`.
     #[must_use]
     pub fn fixed(self, places: u32) -> String {
-        let scale = 10i128.saturating_pow(places);
-        let scaled = self.num.saturating_mul(scale);
-        let q = scaled / self.den;
-        let r = scaled % self.den;
-        // Half away from zero: compare twice the remainder with the denominator.
-        let q = if r.abs().saturating_mul(2) >= self.den {
-            q + scaled.signum()
-        } else {
-            q
-        };
-        let sign = if q < 0 { "-" } else { "" };
-        let a = q.unsigned_abs();
-        let s = scale.unsigned_abs();
-        if places == 0 {
-            format!("{sign}{a}")
-        } else {
-            format!("{sign}{}.{:0width$}", a / s, a % s, width = places as usize)
-        }
+        fixed_decimal(self.num, self.den, places)
     }
 
     /// `floor(self * n)` for allocations, with the remainder as a ratio in [0, 1).
@@ -130,6 +113,30 @@ impl Ratio {
         let q = scaled.div_euclid(self.den);
         let r = scaled.rem_euclid(self.den);
         (q, Ratio::new(r, self.den))
+    }
+}
+
+/// `num ÷ den` (`den > 0`, in any terms) rounded to `places` decimals, half away from
+/// zero, as text.
+pub(crate) fn fixed_decimal(num: i128, den: i128, places: u32) -> String {
+    let den = den.max(1);
+    let scale = 10i128.saturating_pow(places);
+    let scaled = num.saturating_mul(scale);
+    let q = scaled / den;
+    let r = scaled % den;
+    // Half away from zero: compare twice the remainder with the denominator.
+    let q = if r.abs().saturating_mul(2) >= den {
+        q + scaled.signum()
+    } else {
+        q
+    };
+    let sign = if q < 0 { "-" } else { "" };
+    let a = q.unsigned_abs();
+    let s = scale.unsigned_abs();
+    if places == 0 {
+        format!("{sign}{a}")
+    } else {
+        format!("{sign}{}.{:0width$}", a / s, a % s, width = places as usize)
     }
 }
 

@@ -8,6 +8,7 @@
 
 use std::cmp::Ordering;
 use std::fmt;
+use std::sync::Arc;
 
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
@@ -236,9 +237,9 @@ fn is_zero(n: &u32) -> bool {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct UnitScore {
     /// The unit id (for a grid worker, the person id).
-    pub id: String,
+    pub id: Arc<str>,
     /// Its name.
-    pub name: String,
+    pub name: Arc<str>,
     /// The community a grid is in.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub community: Option<UnitId>,
@@ -288,7 +289,7 @@ pub struct InactiveGrid {
     /// The grid.
     pub grid: UnitId,
     /// Its name.
-    pub name: String,
+    pub name: Arc<str>,
     /// Its grid worker.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub worker: Option<PersonId>,
@@ -299,13 +300,14 @@ pub struct InactiveGrid {
     pub zombie: bool,
 }
 
-/// A common demand (共性诉求): one category reported again and again in an area.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// A common demand (共性诉求): one category reported again and again in an area. In JSON
+/// also `recommendation` (what to do) and `cases` (the supporting case ids, oldest first).
+#[derive(Clone, Debug)]
 pub struct Demand {
     /// The compound or community.
     pub area: UnitId,
     /// Its name.
-    pub area_name: String,
+    pub area_name: Arc<str>,
     /// The category.
     pub category: Category,
     /// Reports in the window.
@@ -314,10 +316,67 @@ pub struct Demand {
     pub from: Timestamp,
     /// The first moment after the window (the month's end).
     pub to: Timestamp,
-    /// What to do.
-    pub recommendation: String,
+    /// The window's length.
+    pub window: crate::calendar::TimeLimit,
+    /// (time rank, position in the table) of the supporting cases, oldest first.
+    rows: Vec<(u32, u32)>,
+    /// The table's case ids (shared).
+    ids: Arc<[CaseId]>,
+}
+
+impl Demand {
     /// The supporting cases, oldest first.
-    pub cases: Vec<CaseId>,
+    pub fn cases(&self) -> impl Iterator<Item = &CaseId> + '_ {
+        self.rows
+            .iter()
+            .filter_map(|(_, i)| self.ids.get(*i as usize))
+    }
+
+    /// What to do, in a sentence.
+    #[must_use]
+    pub fn recommendation(&self) -> String {
+        format!(
+            "{} reports of `{}` in {} ({}) within {}: set up a long-term mechanism (建立长效机制) for it",
+            self.reports, self.category, self.area_name, self.area, self.window
+        )
+    }
+}
+
+impl PartialEq for Demand {
+    fn eq(&self, o: &Self) -> bool {
+        self.area == o.area
+            && self.area_name == o.area_name
+            && self.category == o.category
+            && self.reports == o.reports
+            && self.from == o.from
+            && self.to == o.to
+            && self.window == o.window
+            && self.cases().eq(o.cases())
+    }
+}
+
+impl Eq for Demand {}
+
+impl Serialize for Demand {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        struct Cases<'a>(&'a Demand);
+        impl Serialize for Cases<'_> {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_seq(self.0.cases().map(CaseId::as_str))
+            }
+        }
+        let mut st = s.serialize_struct("Demand", 8)?;
+        st.serialize_field("area", &self.area)?;
+        st.serialize_field("area_name", &self.area_name)?;
+        st.serialize_field("category", &self.category)?;
+        st.serialize_field("reports", &self.reports)?;
+        st.serialize_field("from", &self.from)?;
+        st.serialize_field("to", &self.to)?;
+        st.serialize_field("recommendation", &self.recommendation())?;
+        st.serialize_field("cases", &Cases(self))?;
+        st.end()
+    }
 }
 
 /// One grid's reward.
@@ -327,8 +386,8 @@ pub struct Allocation {
     pub grid: UnitId,
     /// Its rank.
     pub rank: usize,
-    /// Its weight: the printed score (share method) or its tier's weight.
-    pub weight: String,
+    /// Its weight: the printed score (share method) or its tier's weight (4 places).
+    pub weight: Points,
     /// The reward in fen.
     pub fen: u64,
     /// The reward in yuan, two places.
@@ -356,7 +415,7 @@ pub struct Talent {
     /// The worker.
     pub worker: PersonId,
     /// Their name.
-    pub name: String,
+    pub name: Arc<str>,
     /// The months they were in the top, oldest first.
     pub months: Vec<Month>,
     /// Their rank this month.
@@ -415,91 +474,187 @@ fn ordered_map<S: Serializer>(v: &[(String, u32)], s: S) -> Result<S::Ok, S::Err
     s.collect_map(v.iter().map(|(k, n)| (k, n)))
 }
 
-/// What the organisation gives the scoring: per grid, its id, name, community, area keys,
-/// households and worker.
-struct Grids {
-    ids: Vec<UnitId>,
-    names: Vec<String>,
+/// What scoring reads of the organisation, built once per engine: per grid its id, name,
+/// community, compound, households and worker; the communities, compounds and workers;
+/// the grid of every unit; the rule set's categories.
+#[derive(Debug)]
+pub(crate) struct ScoreIndex {
+    pub(crate) ids: Vec<UnitId>,
+    names: Vec<Arc<str>>,
     community: Vec<u32>,
     compound: Vec<u32>,
     households: Vec<u32>,
-    worker: Vec<u32>,
-    communities: Vec<(UnitId, String)>,
-    compounds: Vec<(UnitId, String)>,
-    /// Distinct workers, by person index, with their grids.
-    workers: Vec<(u32, Vec<u32>)>,
+    worker_id: Vec<Option<PersonId>>,
+    communities: Vec<(UnitId, Arc<str>)>,
+    compounds: Vec<(UnitId, Arc<str>)>,
+    /// The grids of each community.
+    members: Vec<Vec<u32>>,
+    /// Distinct grid workers: id, name and grids.
+    workers: Vec<(PersonId, Arc<str>, Vec<u32>)>,
+    /// The position of each grid by its unit key (`u32::MAX`: not a grid).
+    pub(crate) places: Vec<u32>,
+    categories: Vec<Category>,
+    root: (Arc<str>, Arc<str>),
+    /// The ids as shared text, for the scored units: grids, workers, communities.
+    grid_text: Vec<Arc<str>>,
+    worker_text: Vec<Arc<str>>,
+    community_text: Vec<Arc<str>>,
+    /// Places in id order of compounds, communities and categories (for sorting demands).
+    compound_order: Vec<u32>,
+    community_order: Vec<u32>,
+    category_order: Vec<u32>,
+}
+
+/// A copy of an id with its own allocation: the index's ids then lie together in memory,
+/// so touching their counts for a whole city stays in cache.
+fn fresh<T: Clone + std::str::FromStr + AsRef<str>>(id: &T) -> T {
+    id.as_ref().parse().unwrap_or_else(|_| id.clone())
+}
+
+/// The place of each id in sorted order.
+fn id_order<T: AsRef<str>>(ids: &[T]) -> Vec<u32> {
+    let mut idx: Vec<usize> = (0..ids.len()).collect();
+    idx.sort_by(|a, b| {
+        let (x, y) = (ids.get(*a), ids.get(*b));
+        x.map(AsRef::as_ref).cmp(&y.map(AsRef::as_ref))
+    });
+    let mut order = vec![0; ids.len()];
+    for (r, i) in idx.into_iter().enumerate() {
+        if let Some(o) = order.get_mut(i) {
+            *o = u32::try_from(r).unwrap_or(u32::MAX);
+        }
+    }
+    order
 }
 
 const NONE: u32 = u32::MAX;
 
-impl Engine {
-    fn grid_table(&self) -> Grids {
-        let org = &self.org;
-        let mut g = Grids {
-            ids: Vec::new(),
-            names: Vec::new(),
-            community: Vec::new(),
-            compound: Vec::new(),
-            households: Vec::new(),
-            worker: Vec::new(),
-            communities: Vec::new(),
-            compounds: Vec::new(),
-            workers: Vec::new(),
-        };
+impl ScoreIndex {
+    pub(crate) fn new(engine: &Engine) -> Self {
+        let org = &engine.org;
         let mut community_pos = vec![NONE; org.len()];
         let mut compound_pos = vec![NONE; org.len()];
+        let mut communities = Vec::new();
+        let mut compounds = Vec::new();
         for (kind, list, pos) in [
-            (UnitKind::Community, &mut g.communities, &mut community_pos),
-            (UnitKind::Compound, &mut g.compounds, &mut compound_pos),
+            (UnitKind::Community, &mut communities, &mut community_pos),
+            (UnitKind::Compound, &mut compounds, &mut compound_pos),
         ] {
             for u in org.units_of_kind(kind) {
                 if let Some(k) = org.key(u.id.as_str()) {
                     if let Some(slot) = pos.get_mut(k.index()) {
                         *slot = u32::try_from(list.len()).unwrap_or(NONE);
                     }
-                    list.push((u.id.clone(), u.name.clone()));
+                    list.push((fresh(&u.id), Arc::<str>::from(u.name.as_str())));
                 }
             }
         }
+        let mut ids = Vec::new();
+        let mut names = Vec::new();
+        let mut community = Vec::new();
+        let mut compound = Vec::new();
+        let mut households = Vec::new();
+        let mut worker_id = Vec::new();
+        let mut workers: Vec<(PersonId, Arc<str>, Vec<u32>)> = Vec::new();
         let mut worker_pos: std::collections::HashMap<u32, usize> =
             std::collections::HashMap::new();
+        let mut places = vec![NONE; org.len()];
         for (i, u) in org.units_of_kind(UnitKind::Grid).enumerate() {
+            let gi = u32::try_from(i).unwrap_or(NONE);
             let key = org.key(u.id.as_str());
+            if let Some(slot) = key.and_then(|k| places.get_mut(k.index())) {
+                *slot = gi;
+            }
             let at = |pos: &[u32], kind| {
                 key.and_then(|k| org.ancestor_of_kind(k, kind))
                     .and_then(|a| pos.get(a.index()).copied())
                     .unwrap_or(NONE)
             };
-            g.ids.push(u.id.clone());
-            g.names.push(u.name.clone());
-            g.community.push(at(&community_pos, UnitKind::Community));
-            g.compound.push(at(&compound_pos, UnitKind::Compound));
-            g.households.push(key.map_or(0, |k| {
+            ids.push(fresh(&u.id));
+            names.push(Arc::<str>::from(u.name.as_str()));
+            community.push(at(&community_pos, UnitKind::Community));
+            compound.push(at(&compound_pos, UnitKind::Compound));
+            households.push(key.map_or(0, |k| {
                 u32::try_from(org.households_at(u32::try_from(k.index()).unwrap_or(NONE)))
                     .unwrap_or(u32::MAX)
             }));
-            let w = key
+            let person = key
                 .and_then(|k| org.duty_holder_index(k, Level::Grid))
-                .unwrap_or(NONE);
-            g.worker.push(w);
-            if w != NONE {
-                let gi = u32::try_from(i).unwrap_or(NONE);
-                match worker_pos.get(&w) {
-                    Some(&p) => {
-                        if let Some((_, grids)) = g.workers.get_mut(p) {
+                .and_then(|p| Some((p, org.person_at(p)?)));
+            let worker = person.map(|(_, p)| fresh(&p.id));
+            worker_id.push(worker.clone());
+            if let Some((p, spec)) = person {
+                match worker_pos.get(&p) {
+                    Some(&w) => {
+                        if let Some((_, _, grids)) = workers.get_mut(w) {
                             grids.push(gi);
                         }
                     }
                     None => {
-                        worker_pos.insert(w, g.workers.len());
-                        g.workers.push((w, vec![gi]));
+                        worker_pos.insert(p, workers.len());
+                        let id = worker.clone().unwrap_or_else(|| fresh(&spec.id));
+                        workers.push((id, Arc::from(spec.name.as_str()), vec![gi]));
                     }
                 }
             }
         }
-        g
+        let mut members = vec![Vec::new(); communities.len()];
+        for (g, c) in community.iter().enumerate() {
+            if let Some(m) = members.get_mut(*c as usize) {
+                m.push(u32::try_from(g).unwrap_or(NONE));
+            }
+        }
+        let root = org
+            .units()
+            .find(|u| u.parent.is_none() && u.kind == UnitKind::Subdistrict)
+            .map_or_else(
+                || (Arc::from(""), Arc::from(org.name())),
+                |u| (Arc::from(u.id.as_str()), Arc::from(u.name.as_str())),
+            );
+        let categories: Vec<Category> = engine
+            .rules
+            .categories()
+            .iter()
+            .filter_map(|c| Category::new(c.clone()).ok())
+            .collect();
+        Self {
+            grid_text: ids.iter().map(|i| Arc::from(i.as_str())).collect(),
+            worker_text: workers.iter().map(|w| Arc::from(w.0.as_str())).collect(),
+            community_text: communities
+                .iter()
+                .map(|c| Arc::from(c.0.as_str()))
+                .collect(),
+            compound_order: id_order(&compounds.iter().map(|c| c.0.clone()).collect::<Vec<_>>()),
+            community_order: id_order(&communities.iter().map(|c| c.0.clone()).collect::<Vec<_>>()),
+            category_order: id_order(&categories),
+            ids,
+            names,
+            community,
+            compound,
+            households,
+            worker_id,
+            communities,
+            compounds,
+            members,
+            workers,
+            places,
+            categories,
+            root,
+        }
     }
 
+    /// The grid position of a unit key, if the unit is in a grid.
+    pub(crate) fn grid_of_key(&self, engine: &Engine, key: crate::org::UnitKey) -> Option<u32> {
+        let g = engine.org.unit_at_level_key(key, Level::Grid)?;
+        self.places.get(g.index()).copied().filter(|p| *p != NONE)
+    }
+
+    fn name(&self, g: usize) -> Arc<str> {
+        self.names.get(g).cloned().unwrap_or_else(|| Arc::from(""))
+    }
+}
+
+impl Engine {
     /// Scores a month from a ledger: its cases and visits, with failed inspections given
     /// apart (the ledger does not record inspections).
     ///
@@ -539,8 +694,8 @@ impl Engine {
                 ),
             });
         }
-        let grids = self.grid_table();
-        if table.grid_count != grids.ids.len()
+        let index = self.score_index();
+        if table.grid_count != index.ids.len()
             || table.category_count != self.rules.categories().len()
         {
             return Err(ScoreError::Request {
@@ -548,8 +703,8 @@ impl Engine {
                 message: "the outcome table was compiled by an engine with another organisation or rule set; compile it with this engine".to_owned(),
             });
         }
-        let pass = Pass::run(self, table, &grids, options);
-        pass.report(self, table, &grids, options)
+        let pass = Pass::run(self, table, index, options);
+        pass.report(self, table, index, options)
     }
 }
 
@@ -595,6 +750,8 @@ struct Pass<'e> {
     by_level: [u32; 5],
     /// Per area and category, reports in the demand window.
     demand: Vec<u32>,
+    /// Each row's area-and-category cell when reported in the demand window, else `NONE`.
+    demand_cell: Vec<u32>,
     demand_from: i64,
     demand_to: i64,
 }
@@ -603,21 +760,19 @@ impl<'e> Pass<'e> {
     fn run(
         engine: &'e Engine,
         table: &OutcomeTable,
-        grids: &Grids,
+        index: &ScoreIndex,
         options: &ScoreOptions,
     ) -> Self {
         let offset = engine.calendar.offset();
         let target = options.month;
-        let first = Month::from_ordinal(
-            (target.ordinal() - i64::from(options.history)).max(
-                Month {
-                    year: 1970,
-                    month: 1,
-                }
-                .ordinal(),
-            ),
-        )
-        .unwrap_or(target);
+        let earliest = Month {
+            year: 1970,
+            month: 1,
+        }
+        .ordinal();
+        let first =
+            Month::from_ordinal((target.ordinal() - i64::from(options.history)).max(earliest))
+                .unwrap_or(target);
         let mut months = Vec::new();
         let mut m = first;
         while m <= target {
@@ -642,18 +797,13 @@ impl<'e> Pass<'e> {
             specs,
         };
         let n = window.months.len();
-        let g_count = grids.ids.len();
-        let categories = engine.rules.categories().len();
+        let g_count = index.ids.len();
+        let categories = index.categories.len();
         let t = window.target();
-        let target_spec = window.specs.get(t).map(|s| s.1);
-        let demand_spec = target_spec.map(|s| &s.common_demands);
-        let area_count = match demand_spec.map(|d| d.area) {
-            Some(DemandArea::Compound) => grids.compounds.len(),
-            _ => grids.communities.len(),
-        };
-        let area_of: &[u32] = match demand_spec.map(|d| d.area) {
-            Some(DemandArea::Compound) => &grids.compound,
-            _ => &grids.community,
+        let demand_spec = window.specs.get(t).map(|s| &s.1.common_demands);
+        let (area_count, area_of): (usize, &[u32]) = match demand_spec.map(|d| d.area) {
+            Some(DemandArea::Compound) => (index.compounds.len(), &index.compound),
+            _ => (index.communities.len(), &index.community),
         };
         let demand_to = target.end(offset).unix();
         let demand_from = demand_spec.map_or(demand_to, |d| {
@@ -668,14 +818,22 @@ impl<'e> Pass<'e> {
             .iter()
             .map(|s| s.1.satisfied_at_least)
             .collect();
+        let mut acc = vec![Counts::default(); n * g_count];
+        for (m, chunk) in acc.chunks_mut(g_count.max(1)).enumerate().take(n) {
+            for (a, h) in chunk.iter_mut().zip(&index.households) {
+                a.households = *h;
+            }
+            let _ = m;
+        }
         let mut pass = Pass {
-            acc: vec![Counts::default(); n * g_count],
+            acc,
             grid_count: g_count,
             covered: vec![false; n],
             by_channel: [0; 7],
             by_category: vec![0; categories],
             by_level: [0; 5],
             demand: vec![0; area_count * categories],
+            demand_cell: Vec::with_capacity(table.rows.len()),
             demand_from,
             demand_to,
             window,
@@ -691,11 +849,9 @@ impl<'e> Pass<'e> {
                 }
             }
         }
+        let first = pass.window.months.first().map_or(0, |m| m.ordinal());
         for &(g, month, failed) in &table.inspections {
-            let Some(first) = pass.window.months.first() else {
-                break;
-            };
-            let Ok(m) = usize::try_from(month - first.ordinal()) else {
+            let Ok(m) = usize::try_from(month - first) else {
                 continue;
             };
             if m >= n {
@@ -706,13 +862,6 @@ impl<'e> Pass<'e> {
             }
             if let Some(a) = pass.acc.get_mut(m * g_count + g as usize) {
                 a.failed_inspections = a.failed_inspections.saturating_add(failed);
-            }
-        }
-        for m in 0..n {
-            for (g, h) in grids.households.iter().enumerate() {
-                if let Some(a) = pass.acc.get_mut(m * g_count + g) {
-                    a.households = *h;
-                }
             }
         }
         if let Some(c) = pass.covered.get_mut(t) {
@@ -764,17 +913,18 @@ impl<'e> Pass<'e> {
                     }
                 }
             }
+            let mut cell = NONE;
             if r.reported >= self.demand_from && r.reported < self.demand_to {
                 let area = area_of.get(g).copied().unwrap_or(NONE);
                 if area != NONE {
-                    if let Some(c) = self
-                        .demand
-                        .get_mut(area as usize * categories + usize::from(r.category))
-                    {
+                    let at = area as usize * categories + usize::from(r.category);
+                    if let Some(c) = self.demand.get_mut(at) {
                         *c += 1;
+                        cell = u32::try_from(at).unwrap_or(NONE);
                     }
                 }
             }
+            self.demand_cell.push(cell);
             if repeat {
                 continue;
             }
@@ -825,14 +975,30 @@ impl<'e> Pass<'e> {
     }
 }
 
-/// One unit to rank: its score, whether inactive, its counts, and its id.
+/// One unit to rank: its score, whether inactive, what the tie-breaks read, and its id.
 struct Entry<'a> {
     index: u32,
     score: i128,
     inactive: bool,
-    values: IndicatorValues,
+    on_time: Option<Rate>,
+    satisfaction: Option<Rate>,
     cases: u32,
     id: &'a str,
+}
+
+impl<'a> Entry<'a> {
+    fn new(index: usize, id: &'a str, c: &Counts, scheme: &Scheme, spec: &ScoringSpec) -> Self {
+        let values = c.indicators().0;
+        Entry {
+            index: u32::try_from(index).unwrap_or(NONE),
+            score: scheme.score(&values, |k| u64::from(c.counter(k))),
+            inactive: c.inactive(spec.inactive.min_cases, spec.inactive.min_visits),
+            on_time: values.first().copied().flatten(),
+            satisfaction: values.get(3).copied().flatten(),
+            cases: c.cases,
+            id,
+        }
+    }
 }
 
 /// Ranks entries; returns their indexes best first.
@@ -846,8 +1012,8 @@ fn rank(entries: &mut [Entry<'_>], spec: &ScoringSpec) -> Vec<u32> {
         b.score.cmp(&a.score).then_with(|| {
             for t in tie {
                 let o = match t {
-                    TieBreak::OnTimeRate => b.values[0].cmp(&a.values[0]),
-                    TieBreak::SatisfactionRate => b.values[3].cmp(&a.values[3]),
+                    TieBreak::OnTimeRate => b.on_time.cmp(&a.on_time),
+                    TieBreak::SatisfactionRate => b.satisfaction.cmp(&a.satisfaction),
                     TieBreak::Cases => b.cases.cmp(&a.cases),
                     TieBreak::Id => a.id.cmp(b.id),
                 };
@@ -886,76 +1052,21 @@ struct Ranked {
 }
 
 impl Pass<'_> {
-    fn grid_entries<'g>(
-        &self,
-        m: usize,
-        grids: &'g Grids,
-        spec: &ScoringSpec,
-        scheme: &Scheme,
-    ) -> Vec<Entry<'g>> {
-        grids
+    fn ranked(&self, m: usize, index: &ScoreIndex) -> Option<Ranked> {
+        let (_, spec, scheme) = self.window.specs.get(m)?;
+        let n = index.ids.len();
+        let mut entries: Vec<Entry<'_>> = index
             .ids
             .iter()
             .enumerate()
-            .map(|(g, id)| {
-                let c = self.counts(m, g);
-                let values = c.indicators().0;
-                Entry {
-                    index: u32::try_from(g).unwrap_or(NONE),
-                    score: scheme.score(&values, |k| u64::from(c.counter(k))),
-                    inactive: c.inactive(spec.inactive.min_cases, spec.inactive.min_visits),
-                    values,
-                    cases: c.cases,
-                    id: id.as_str(),
-                }
-            })
-            .collect()
-    }
-
-    fn worker_entries<'g>(
-        &self,
-        m: usize,
-        grids: &'g Grids,
-        people: &'g [&'g str],
-        spec: &ScoringSpec,
-        scheme: &Scheme,
-    ) -> Vec<Entry<'g>> {
-        grids
-            .workers
-            .iter()
-            .enumerate()
-            .map(|(i, (_, members))| {
-                let c = self.sum(m, members);
-                let values = c.indicators().0;
-                let inactive = members.iter().all(|g| {
-                    self.counts(m, *g as usize)
-                        .inactive(spec.inactive.min_cases, spec.inactive.min_visits)
-                });
-                Entry {
-                    index: u32::try_from(i).unwrap_or(NONE),
-                    score: scheme.score(&values, |k| u64::from(c.counter(k))),
-                    inactive,
-                    values,
-                    cases: c.cases,
-                    id: people.get(i).copied().unwrap_or(""),
-                }
-            })
-            .collect()
-    }
-
-    fn ranked(&self, m: usize, grids: &Grids, people: &[&str]) -> Option<Ranked> {
-        let (_, spec, scheme) = self.window.specs.get(m)?;
-        let n = grids.ids.len();
-        let mut entries = self.grid_entries(m, grids, spec, scheme);
-        let grid_inactive = {
-            let mut v = vec![false; n];
-            for e in &entries {
-                if let Some(x) = v.get_mut(e.index as usize) {
-                    *x = e.inactive;
-                }
+            .map(|(g, id)| Entry::new(g, id.as_str(), &self.counts(m, g), scheme, spec))
+            .collect();
+        let mut grid_inactive = vec![false; n];
+        for e in &entries {
+            if let Some(x) = grid_inactive.get_mut(e.index as usize) {
+                *x = e.inactive;
             }
-            v
-        };
+        }
         let order = rank(&mut entries, spec);
         let (red, black) = lists(
             &order,
@@ -963,14 +1074,25 @@ impl Pass<'_> {
             spec.ranking.red_list,
             spec.ranking.black_list,
         );
-        let mut w = self.worker_entries(m, grids, people, spec, scheme);
+        let mut w: Vec<Entry<'_>> = index
+            .workers
+            .iter()
+            .enumerate()
+            .map(|(i, (id, _, members))| {
+                let mut e = Entry::new(i, id.as_str(), &self.sum(m, members), scheme, spec);
+                e.inactive = members
+                    .iter()
+                    .all(|g| grid_inactive.get(*g as usize).copied().unwrap_or(true));
+                e
+            })
+            .collect();
         let worker_order = rank(&mut w, spec);
         Some(Ranked {
             grid_rank: positions(&order, n),
             grid_inactive,
             red,
             black,
-            worker_rank: positions(&worker_order, grids.workers.len()),
+            worker_rank: positions(&worker_order, index.workers.len()),
         })
     }
 }
@@ -1020,13 +1142,67 @@ fn streak(ranked: &[Option<Ranked>], hit: impl Fn(&Ranked) -> bool) -> u32 {
     n
 }
 
+/// Builds the scored units of the scored month.
+struct Scorer<'a> {
+    scheme: &'a Scheme,
+    places: u32,
+    buf: Vec<i128>,
+}
+
+impl Scorer<'_> {
+    fn unit(&mut self, id: Arc<str>, name: Arc<str>, c: Counts) -> UnitScore {
+        let values = c.indicators();
+        let total = self
+            .scheme
+            .score_items(&values.0, |k| u64::from(c.counter(k)), &mut self.buf);
+        let (den, places) = (self.scheme.den, self.places);
+        UnitScore {
+            id,
+            name,
+            community: None,
+            worker: None,
+            grids: Vec::new(),
+            rank: 0,
+            previous_rank: None,
+            change: None,
+            score: Points::new(total, den, places),
+            items: self
+                .buf
+                .iter()
+                .map(|v| Points::new(*v, den, places))
+                .collect(),
+            indicators: values,
+            counts: c,
+            inactive: false,
+            red_streak: 0,
+            black_streak: 0,
+        }
+    }
+}
+
+/// Units built in index order, placed in the given order.
+fn by_rank(units: Vec<UnitScore>, order: &[usize]) -> Vec<UnitScore> {
+    let mut slots: Vec<Option<UnitScore>> = units.into_iter().map(Some).collect();
+    order
+        .iter()
+        .filter_map(|i| slots.get_mut(*i).and_then(Option::take))
+        .collect()
+}
+
+fn ranks(now: &[usize], before: Option<&[usize]>, i: usize) -> (usize, Option<usize>, Option<i64>) {
+    let rank = now.get(i).copied().unwrap_or(0);
+    let previous = before.and_then(|b| b.get(i).copied()).filter(|p| *p > 0);
+    let change = previous
+        .map(|p| i64::try_from(p).unwrap_or(i64::MAX) - i64::try_from(rank).unwrap_or(i64::MAX));
+    (rank, previous, change)
+}
+
 impl Pass<'_> {
-    #[expect(clippy::too_many_lines, reason = "one report, assembled in order")]
     fn report(
         &self,
         engine: &Engine,
         table: &OutcomeTable,
-        grids: &Grids,
+        index: &ScoreIndex,
         options: &ScoreOptions,
     ) -> Result<MonthReport, ScoreError> {
         let t = self.window.target();
@@ -1036,17 +1212,11 @@ impl Pass<'_> {
                 message: "no month to score".to_owned(),
             });
         };
-        let org = &engine.org;
-        let people: Vec<&str> = grids
-            .workers
-            .iter()
-            .map(|(p, _)| org.person_at(*p).map_or("", |x| x.id.as_str()))
-            .collect();
         // Rank every month read; months without data are not ranked.
         let ranked: Vec<Option<Ranked>> = (0..self.window.months.len())
             .map(|m| {
                 if self.covered.get(m).copied().unwrap_or(false) {
-                    self.ranked(m, grids, &people)
+                    self.ranked(m, index)
                 } else {
                     None
                 }
@@ -1057,95 +1227,72 @@ impl Pass<'_> {
             .checked_sub(1)
             .and_then(|p| ranked.get(p))
             .and_then(Option::as_ref);
-        let places = spec.scheme.places;
-        let den = scheme.den;
-        let mut items_buf = Vec::with_capacity(scheme.len());
-        let mut score_unit = |c: &Counts| -> (Points, Vec<Points>) {
-            let values = c.indicators().0;
-            let total = scheme.score_items(&values, |k| u64::from(c.counter(k)), &mut items_buf);
-            (
-                Points::new(total, den, places),
-                items_buf
-                    .iter()
-                    .map(|v| Points::new(*v, den, places))
-                    .collect(),
-            )
+        let mut scorer = Scorer {
+            scheme,
+            places: spec.scheme.places,
+            buf: Vec::with_capacity(scheme.len()),
         };
+        let empty: &[usize] = &[];
 
-        // Grids.
-        let mut grid_scores: Vec<(usize, UnitScore)> = Vec::with_capacity(grids.ids.len());
-        for (g, id) in grids.ids.iter().enumerate() {
-            let c = self.counts(t, g);
-            let (score, items) = score_unit(&c);
-            let rank = now.and_then(|r| r.grid_rank.get(g).copied()).unwrap_or(0);
-            let previous = before
-                .and_then(|r| r.grid_rank.get(g).copied())
-                .filter(|p| *p > 0);
-            grid_scores.push((
-                g,
-                UnitScore {
-                    id: id.to_string(),
-                    name: grids.names.get(g).cloned().unwrap_or_default(),
-                    community: grids
-                        .community
-                        .get(g)
-                        .and_then(|c| grids.communities.get(*c as usize))
-                        .map(|(id, _)| id.clone()),
-                    worker: grids
-                        .worker
-                        .get(g)
-                        .and_then(|p| org.person_at(*p))
-                        .map(|p| p.id.clone()),
-                    grids: Vec::new(),
-                    rank,
-                    previous_rank: previous,
-                    change: previous.map(|p| p as i64 - rank as i64),
-                    score,
-                    items,
-                    indicators: c.indicators(),
-                    counts: c,
-                    inactive: now.is_some_and(|r| r.grid_inactive.get(g).copied().unwrap_or(false)),
-                    red_streak: streak(&ranked, |r| r.red.get(g).copied().unwrap_or(false)),
-                    black_streak: streak(&ranked, |r| r.black.get(g).copied().unwrap_or(false)),
-                },
-            ));
+        // Grids, in rank order.
+        let grid_now = now.map_or(empty, |r| r.grid_rank.as_slice());
+        let grid_before = before.map(|r| r.grid_rank.as_slice());
+        let mut order: Vec<usize> = (0..index.ids.len()).collect();
+        order.sort_by_key(|g| grid_now.get(*g).copied().unwrap_or(0));
+        // Built in index order (the shared ids are touched in the order they lie in
+        // memory), then placed by rank.
+        let mut grids = Vec::with_capacity(order.len());
+        for g in 0..index.ids.len() {
+            let text = index
+                .grid_text
+                .get(g)
+                .cloned()
+                .unwrap_or_else(|| Arc::from(""));
+            let mut u = scorer.unit(text, index.name(g), self.counts(t, g));
+            (u.rank, u.previous_rank, u.change) = ranks(grid_now, grid_before, g);
+            u.community = index
+                .community
+                .get(g)
+                .and_then(|c| index.communities.get(*c as usize))
+                .map(|(id, _)| id.clone());
+            u.worker = index.worker_id.get(g).cloned().flatten();
+            u.inactive = now.is_some_and(|r| r.grid_inactive.get(g).copied().unwrap_or(false));
+            u.red_streak = streak(&ranked, |r| r.red.get(g).copied().unwrap_or(false));
+            u.black_streak = streak(&ranked, |r| r.black.get(g).copied().unwrap_or(false));
+            grids.push(u);
         }
-        grid_scores.sort_by_key(|(_, s)| s.rank);
-        let listed = |pick: fn(&UnitScore) -> bool| -> Vec<UnitId> {
-            grid_scores
+        let grids = by_rank(grids, &order);
+        let listed = |flags: Option<&Vec<bool>>| -> Vec<UnitId> {
+            order
                 .iter()
-                .filter(|(_, s)| pick(s))
-                .filter_map(|(g, _)| grids.ids.get(*g).cloned())
+                .filter(|g| flags.and_then(|f| f.get(**g)).copied().unwrap_or(false))
+                .filter_map(|g| index.ids.get(*g).cloned())
                 .collect()
         };
-        let red_list = listed(|s| s.red_streak > 0);
-        let black_list = listed(|s| s.black_streak > 0);
+        let red_list = listed(now.map(|r| &r.red));
+        let black_list = listed(now.map(|r| &r.black));
         let first_place = now.and_then(|r| {
-            let g = r.grid_rank.iter().position(|p| *p == 1)?;
+            let g = *order.first()?;
             if r.grid_inactive.get(g).copied().unwrap_or(true) {
                 return None;
             }
             Some(FirstPlace {
-                grid: grids.ids.get(g)?.clone(),
+                grid: index.ids.get(g)?.clone(),
                 months: streak(&ranked, |x| x.grid_rank.get(g).copied() == Some(1)),
             })
         });
 
         // Inactive and zombie grids.
         let mut inactive = Vec::new();
-        for (g, id) in grids.ids.iter().enumerate() {
+        for (g, id) in index.ids.iter().enumerate() {
             let months = streak(&ranked, |r| {
                 r.grid_inactive.get(g).copied().unwrap_or(false)
             });
             if months > 0 {
                 inactive.push(InactiveGrid {
                     grid: id.clone(),
-                    name: grids.names.get(g).cloned().unwrap_or_default(),
-                    worker: grids
-                        .worker
-                        .get(g)
-                        .and_then(|p| org.person_at(*p))
-                        .map(|p| p.id.clone()),
+                    name: index.name(g),
+                    worker: index.worker_id.get(g).cloned().flatten(),
                     months,
                     zombie: months >= spec.inactive.zombie_after,
                 });
@@ -1153,71 +1300,49 @@ impl Pass<'_> {
         }
         inactive.sort_by(|a, b| b.months.cmp(&a.months).then_with(|| a.grid.cmp(&b.grid)));
 
-        // Grid workers.
-        let mut workers = Vec::with_capacity(grids.workers.len());
-        for (i, (p, members)) in grids.workers.iter().enumerate() {
-            let c = self.sum(t, members);
-            let (score, items) = score_unit(&c);
-            let rank = now.and_then(|r| r.worker_rank.get(i).copied()).unwrap_or(0);
-            let previous = before
-                .and_then(|r| r.worker_rank.get(i).copied())
-                .filter(|x| *x > 0);
-            let person = org.person_at(*p);
-            workers.push(UnitScore {
-                id: person.map(|x| x.id.to_string()).unwrap_or_default(),
-                name: person.map(|x| x.name.clone()).unwrap_or_default(),
-                community: None,
-                worker: None,
-                grids: members
-                    .iter()
-                    .filter_map(|g| grids.ids.get(*g as usize).cloned())
-                    .collect(),
-                rank,
-                previous_rank: previous,
-                change: previous.map(|x| x as i64 - rank as i64),
-                score,
-                items,
-                indicators: c.indicators(),
-                counts: c,
-                inactive: members.iter().all(|g| {
-                    now.is_some_and(|r| r.grid_inactive.get(*g as usize).copied().unwrap_or(false))
-                }),
-                red_streak: 0,
-                black_streak: 0,
+        // Grid workers, in rank order.
+        let worker_now = now.map_or(empty, |r| r.worker_rank.as_slice());
+        let worker_before = before.map(|r| r.worker_rank.as_slice());
+        let mut worder: Vec<usize> = (0..index.workers.len()).collect();
+        worder.sort_by_key(|w| worker_now.get(*w).copied().unwrap_or(0));
+        let mut workers = Vec::with_capacity(worder.len());
+        for i in 0..index.workers.len() {
+            let Some((_, name, members)) = index.workers.get(i) else {
+                continue;
+            };
+            let text = index
+                .worker_text
+                .get(i)
+                .cloned()
+                .unwrap_or_else(|| Arc::from(""));
+            let mut u = scorer.unit(text, name.clone(), self.sum(t, members));
+            (u.rank, u.previous_rank, u.change) = ranks(worker_now, worker_before, i);
+            u.grids = members
+                .iter()
+                .filter_map(|g| index.ids.get(*g as usize).cloned())
+                .collect();
+            u.inactive = members.iter().all(|g| {
+                now.is_some_and(|r| r.grid_inactive.get(*g as usize).copied().unwrap_or(false))
             });
+            workers.push(u);
         }
-        workers.sort_by_key(|s| s.rank);
+        let workers = by_rank(workers, &worder);
 
         // Communities, ranked this month and last.
-        let mut members: Vec<Vec<u32>> = vec![Vec::new(); grids.communities.len()];
-        for (g, c) in grids.community.iter().enumerate() {
-            if let Some(m) = members.get_mut(*c as usize) {
-                m.push(u32::try_from(g).unwrap_or(NONE));
-            }
-        }
         let community_rank = |m: usize| -> Option<Vec<usize>> {
             let (_, spec, scheme) = self.window.specs.get(m)?;
-            let mut entries: Vec<Entry<'_>> = grids
+            let mut entries: Vec<Entry<'_>> = index
                 .communities
                 .iter()
                 .enumerate()
                 .map(|(i, (id, _))| {
-                    let ms = members.get(i).map_or(&[][..], Vec::as_slice);
-                    let c = self.sum(m, ms);
-                    let values = c.indicators().0;
-                    Entry {
-                        index: u32::try_from(i).unwrap_or(NONE),
-                        score: scheme.score(&values, |k| u64::from(c.counter(k))),
-                        inactive: c.inactive(spec.inactive.min_cases, spec.inactive.min_visits),
-                        values,
-                        cases: c.cases,
-                        id: id.as_str(),
-                    }
+                    let members = index.members.get(i).map_or(&[][..], Vec::as_slice);
+                    Entry::new(i, id.as_str(), &self.sum(m, members), scheme, spec)
                 })
                 .collect();
             Some(positions(
                 &rank(&mut entries, spec),
-                grids.communities.len(),
+                index.communities.len(),
             ))
         };
         let c_now = community_rank(t).unwrap_or_default();
@@ -1225,72 +1350,44 @@ impl Pass<'_> {
             .checked_sub(1)
             .filter(|p| self.covered.get(*p).copied().unwrap_or(false))
             .and_then(community_rank);
-        let mut communities = Vec::with_capacity(grids.communities.len());
-        for (i, (id, name)) in grids.communities.iter().enumerate() {
-            let ms = members.get(i).map_or(&[][..], Vec::as_slice);
-            let c = self.sum(t, ms);
-            let (score, items) = score_unit(&c);
-            let rank = c_now.get(i).copied().unwrap_or(0);
-            let previous = c_before
-                .as_ref()
-                .and_then(|r| r.get(i).copied())
-                .filter(|x| *x > 0);
-            communities.push(UnitScore {
-                id: id.to_string(),
-                name: name.clone(),
-                community: None,
-                worker: None,
-                grids: ms
-                    .iter()
-                    .filter_map(|g| grids.ids.get(*g as usize).cloned())
-                    .collect(),
-                rank,
-                previous_rank: previous,
-                change: previous.map(|x| x as i64 - rank as i64),
-                score,
-                items,
-                indicators: c.indicators(),
-                counts: c,
-                inactive: c.inactive(spec.inactive.min_cases, spec.inactive.min_visits),
-                red_streak: 0,
-                black_streak: 0,
-            });
+        let mut corder: Vec<usize> = (0..index.communities.len()).collect();
+        corder.sort_by_key(|c| c_now.get(*c).copied().unwrap_or(0));
+        let mut communities = Vec::with_capacity(corder.len());
+        for &i in &corder {
+            let Some((_, name)) = index.communities.get(i) else {
+                continue;
+            };
+            let members = index.members.get(i).map_or(&[][..], Vec::as_slice);
+            let c = self.sum(t, members);
+            let text = index
+                .community_text
+                .get(i)
+                .cloned()
+                .unwrap_or_else(|| Arc::from(""));
+            let mut u = scorer.unit(text, name.clone(), c);
+            (u.rank, u.previous_rank, u.change) = ranks(&c_now, c_before.as_deref(), i);
+            u.grids = members
+                .iter()
+                .filter_map(|g| index.ids.get(*g as usize).cloned())
+                .collect();
+            u.inactive = c.inactive(spec.inactive.min_cases, spec.inactive.min_visits);
+            communities.push(u);
         }
-        communities.sort_by_key(|s| s.rank);
 
         // The subdistrict as a whole.
-        let all: Vec<u32> = (0..grids.ids.len())
-            .filter_map(|g| u32::try_from(g).ok())
-            .collect();
-        let total_counts = self.sum(t, &all);
-        let (score, items) = score_unit(&total_counts);
-        let root = org
-            .units()
-            .find(|u| u.parent.is_none() && u.kind == UnitKind::Subdistrict);
-        let total = UnitScore {
-            id: root.map(|u| u.id.to_string()).unwrap_or_default(),
-            name: root.map_or_else(|| org.name().to_owned(), |u| u.name.clone()),
-            community: None,
-            worker: None,
-            grids: Vec::new(),
-            rank: 0,
-            previous_rank: None,
-            change: None,
-            score,
-            items,
-            indicators: total_counts.indicators(),
-            counts: total_counts,
-            inactive: false,
-            red_streak: 0,
-            black_streak: 0,
-        };
+        let mut total_counts = Counts::default();
+        for g in 0..index.ids.len() {
+            total_counts.add(&self.counts(t, g));
+        }
+        let total = scorer.unit(index.root.0.clone(), index.root.1.clone(), total_counts);
 
         let rewards = match options.budget_fen {
-            Some(budget) => Some(allocate(budget, spec, &grid_scores, grids)?),
+            Some(budget) => Some(allocate(budget, spec, &grids, &order, index)?),
             None => None,
         };
-        let talent_pool = talent(&ranked, &self.window, spec, grids, org, now);
-        let common_demands = self.demands(engine, table, grids, spec);
+        let talent_pool = talent(&ranked, &self.window, spec, index, now);
+        let common_demands = self.demands(engine, table, index, spec);
+        let by_channel_unknown = self.by_channel.get(6).copied().unwrap_or(0);
 
         Ok(MonthReport {
             month: options.month,
@@ -1324,19 +1421,13 @@ impl Pass<'_> {
                         self.by_channel.get(i).copied().unwrap_or(0),
                     )
                 })
-                .chain((self.by_channel.get(6).copied().unwrap_or(0) > 0).then(|| {
-                    (
-                        "unknown".to_owned(),
-                        self.by_channel.get(6).copied().unwrap_or(0),
-                    )
-                }))
+                .chain((by_channel_unknown > 0).then(|| ("unknown".to_owned(), by_channel_unknown)))
                 .collect(),
-            by_category: engine
-                .rules
-                .categories()
+            by_category: index
+                .categories
                 .iter()
                 .zip(&self.by_category)
-                .map(|(c, n)| (c.clone(), *n))
+                .map(|(c, n)| (c.to_string(), *n))
                 .collect(),
             resolved_by_level: Level::ALL
                 .iter()
@@ -1347,7 +1438,7 @@ impl Pass<'_> {
                     )
                 })
                 .collect(),
-            grids: grid_scores.into_iter().map(|(_, s)| s).collect(),
+            grids,
             red_list,
             black_list,
             first_place,
@@ -1360,124 +1451,103 @@ impl Pass<'_> {
         })
     }
 
-    /// Common demands: areas and categories with enough reports in the window, and their
-    /// cases (a second pass, only when some were found).
+    /// Common demands: areas and categories with enough reports in the window, with their
+    /// cases, found in a second pass only when there are some. The cases of each demand
+    /// are placed by counting (the first pass counted them).
     fn demands(
         &self,
         engine: &Engine,
         table: &OutcomeTable,
-        grids: &Grids,
+        index: &ScoreIndex,
         spec: &ScoringSpec,
     ) -> Vec<Demand> {
         let d = &spec.common_demands;
-        let categories = engine.rules.categories();
-        let n_cat = categories.len();
-        let (areas, area_of) = match d.area {
-            DemandArea::Compound => (&grids.compounds, &grids.compound),
-            DemandArea::Community => (&grids.communities, &grids.community),
+        let n_cat = index.categories.len();
+        let (areas, area_order) = match d.area {
+            DemandArea::Compound => (&index.compounds, &index.compound_order),
+            DemandArea::Community => (&index.communities, &index.community_order),
         };
-        let mut found: Vec<(usize, usize, u32)> = Vec::new();
-        for (i, n) in self.demand.iter().enumerate() {
+        // Demand k: its cell and count; most reports first, then by area and category id.
+        let mut found: Vec<(usize, u32, ())> = Vec::new();
+        for (cell, n) in self.demand.iter().enumerate() {
             if *n >= d.at_least && n_cat > 0 {
-                found.push((i / n_cat, i % n_cat, *n));
+                found.push((cell, *n, ()));
             }
         }
+        found.sort_unstable_by_key(|(cell, n, ())| {
+            (
+                std::cmp::Reverse(*n),
+                area_order.get(cell / n_cat).copied(),
+                index.category_order.get(cell % n_cat).copied(),
+            )
+        });
         if found.is_empty() {
             return Vec::new();
         }
         let mut slot = vec![NONE; self.demand.len()];
-        for (k, (a, c, _)) in found.iter().enumerate() {
-            if let Some(s) = slot.get_mut(a * n_cat + c) {
+        for (k, (cell, _, _)) in found.iter().enumerate() {
+            if let Some(s) = slot.get_mut(*cell) {
                 *s = u32::try_from(k).unwrap_or(NONE);
             }
         }
-        let mut cases: Vec<Vec<(i64, &CaseId)>> = vec![Vec::new(); found.len()];
-        for (r, id) in table.rows.iter().zip(&table.ids) {
-            if r.reported < self.demand_from || r.reported >= self.demand_to {
+        // (time rank, row) of each demand's cases.
+        let mut lists: Vec<Vec<(u32, u32)>> = found
+            .iter()
+            .map(|(_, n, _)| Vec::with_capacity(*n as usize))
+            .collect();
+        for (i, (cell, rank)) in self.demand_cell.iter().zip(&table.time_rank).enumerate() {
+            if *cell == NONE {
                 continue;
             }
-            let area = area_of.get(r.grid as usize).copied().unwrap_or(NONE);
-            if area == NONE {
-                continue;
-            }
-            let k = slot
-                .get(area as usize * n_cat + usize::from(r.category))
-                .copied()
-                .unwrap_or(NONE);
-            if let Some(list) = cases.get_mut(k as usize) {
-                list.push((r.reported, id));
+            let k = slot.get(*cell as usize).copied().unwrap_or(NONE);
+            if let Some(list) = lists.get_mut(k as usize) {
+                list.push((*rank, u32::try_from(i).unwrap_or(NONE)));
             }
         }
         let offset = engine.calendar.offset();
         let from = Timestamp::from_unix(self.demand_from, offset);
         let to = Timestamp::from_unix(self.demand_to, offset);
-        let mut out: Vec<Demand> = found
+        let out: Vec<Demand> = found
             .iter()
-            .zip(cases)
-            .filter_map(|((a, c, n), mut list)| {
-                let (area, area_name) = areas.get(*a)?;
-                let category = categories.get(*c)?;
-                list.sort();
+            .zip(lists)
+            .filter_map(|((cell, n, _), mut list)| {
+                let (area, area_name) = areas.get(cell / n_cat)?;
+                let category = index.categories.get(cell % n_cat)?;
+                // Rows are grouped by grid and in time order within each, so a list is a
+                // few sorted runs; the stable sort merges them.
+                list.sort_unstable();
                 Some(Demand {
                     area: area.clone(),
                     area_name: area_name.clone(),
-                    category: Category::new(category.clone()).ok()?,
+                    category: category.clone(),
                     reports: *n,
                     from,
                     to,
-                    recommendation: format!(
-                        "{n} reports of `{category}` in {area_name} ({area}) within {}: set up a long-term mechanism (建立长效机制) for it",
-                        d.window
-                    ),
-                    cases: list.into_iter().map(|(_, id)| id.clone()).collect(),
+                    window: d.window,
+                    rows: list,
+                    ids: table.ids.clone(),
                 })
             })
             .collect();
-        out.sort_by(|a, b| {
-            b.reports
-                .cmp(&a.reports)
-                .then_with(|| a.area.cmp(&b.area))
-                .then_with(|| a.category.cmp(&b.category))
-        });
         out
     }
 }
 
-/// Splits a budget among eligible grids: each first gets the floor, the rest goes by
-/// weight (the printed score, or the tier's weight), rounded down to the fen, and the fen
-/// left over go one each to the largest remainders (ties to the better rank). The
-/// allocations add up to the budget exactly.
+/// Splits the budget among the eligible grids, in rank order (see [`split_budget`]).
 fn allocate(
     budget: u64,
     spec: &ScoringSpec,
-    ranked: &[(usize, UnitScore)],
-    grids: &Grids,
+    grids: &[UnitScore],
+    order: &[usize],
+    index: &ScoreIndex,
 ) -> Result<Rewards, ScoreError> {
     let r = &spec.rewards;
-    let eligible: Vec<(usize, &UnitScore)> = ranked
+    let eligible: Vec<(usize, &UnitScore)> = order
         .iter()
+        .zip(grids)
         .filter(|(_, s)| !(r.exclude_inactive && s.inactive))
         .map(|(g, s)| (*g, s))
         .collect();
-    let n = eligible.len();
-    let needed = u128::from(r.floor_fen) * n as u128;
-    if needed > u128::from(budget) {
-        return Err(ScoreError::BudgetBelowFloor {
-            budget_fen: budget,
-            floor_fen: r.floor_fen,
-            grids: n,
-            needed,
-        });
-    }
-    if n == 0 {
-        return Ok(Rewards {
-            budget_fen: budget,
-            method: r.method,
-            floor_fen: r.floor_fen,
-            allocated_fen: 0,
-            allocations: Vec::new(),
-        });
-    }
     // Weights as whole numbers: printed scores in 10^-places, tier weights in 10^-4.
     let weights: Vec<u64> = eligible
         .iter()
@@ -1489,22 +1559,29 @@ fn allocate(
             }),
         })
         .collect();
-    let fen = split_budget(budget, r.floor_fen, &weights).unwrap_or_default();
-    let allocations = eligible
+    let Some(fen) = split_budget(budget, r.floor_fen, &weights) else {
+        let grids = eligible.len();
+        return Err(ScoreError::BudgetBelowFloor {
+            budget_fen: budget,
+            floor_fen: r.floor_fen,
+            grids,
+            needed: u128::from(r.floor_fen) * grids as u128,
+        });
+    };
+    let allocations: Vec<Allocation> = eligible
         .iter()
         .zip(&fen)
         .zip(&weights)
         .filter_map(|(((g, s), total), w)| {
-            let total = *total;
             Some(Allocation {
-                grid: grids.ids.get(*g)?.clone(),
+                grid: index.ids.get(*g)?.clone(),
                 rank: s.rank,
                 weight: match r.method {
-                    RewardMethod::Share => s.score.to_string(),
-                    RewardMethod::Tiers => Ratio::new(i128::from(*w), 10_000).fixed(4),
+                    RewardMethod::Share => s.score,
+                    RewardMethod::Tiers => Points::new(i128::from(*w), 10_000, 4),
                 },
-                fen: total,
-                yuan: Fixed2::from_hundredths(i64::try_from(total).unwrap_or(i64::MAX)),
+                fen: *total,
+                yuan: Fixed2::from_hundredths(i64::try_from(*total).unwrap_or(i64::MAX)),
             })
         })
         .collect();
@@ -1512,7 +1589,7 @@ fn allocate(
         budget_fen: budget,
         method: r.method,
         floor_fen: r.floor_fen,
-        allocated_fen: budget,
+        allocated_fen: if allocations.is_empty() { 0 } else { budget },
         allocations,
     })
 }
@@ -1575,33 +1652,28 @@ fn talent(
     ranked: &[Option<Ranked>],
     window: &Window<'_>,
     spec: &ScoringSpec,
-    grids: &Grids,
-    org: &crate::org::OrgGraph,
+    index: &ScoreIndex,
     now: Option<&Ranked>,
 ) -> Vec<Talent> {
     let k = spec.talent.of_last;
     let start = ranked.len().saturating_sub(k);
     let mut out = Vec::new();
-    for (i, (p, _)) in grids.workers.iter().enumerate() {
+    for (i, (id, name, _)) in index.workers.iter().enumerate() {
         let months: Vec<Month> = ranked
             .iter()
             .enumerate()
             .skip(start)
             .filter_map(|(m, r)| {
-                let r = r.as_ref()?;
-                let pos = r.worker_rank.get(i).copied().unwrap_or(0);
+                let pos = r.as_ref()?.worker_rank.get(i).copied().unwrap_or(0);
                 (pos >= 1 && pos <= spec.talent.top)
                     .then(|| window.months.get(m).copied())
                     .flatten()
             })
             .collect();
         if months.len() >= spec.talent.months {
-            let Some(person) = org.person_at(*p) else {
-                continue;
-            };
             out.push(Talent {
-                worker: person.id.clone(),
-                name: person.name.clone(),
+                worker: id.clone(),
+                name: name.clone(),
                 months,
                 rank: now
                     .and_then(|r| r.worker_rank.get(i).copied())

@@ -28,8 +28,15 @@ impl Rate {
         if whole == 0 {
             return None;
         }
-        // Half up: floor((2 × part × 10⁴ + whole) ÷ 2 × whole), in u128 to stay exact.
-        let q = (u128::from(part) * 20_000 + u128::from(whole)) / (2 * u128::from(whole));
+        // Half up: floor((2 × part × 10⁴ + whole) ÷ 2 × whole); in u64 while the counts
+        // allow (always, for counts of a month), else in u128.
+        let q = match (part.checked_mul(20_000), whole.checked_mul(2)) {
+            (Some(p2), Some(w2)) if p2.checked_add(whole).is_some() => (p2 + whole) / w2,
+            _ => u64::try_from(
+                (u128::from(part) * 20_000 + u128::from(whole)) / (2 * u128::from(whole)),
+            )
+            .unwrap_or(u64::MAX),
+        };
         Some(Rate(u32::try_from(q).unwrap_or(u32::MAX)))
     }
 
@@ -100,9 +107,10 @@ enum Rule {
     /// All the points at or below the threshold.
     AtMost(i128),
     /// Full from the threshold; `minus` per `per` short (or over, when better lower).
-    Linear { full: i128, minus: i128, per: i128 },
-    /// Full from the threshold; in proportion below it.
-    Proportional(i128),
+    /// `step` is `10⁴ × l ÷ per`, worked out once.
+    Linear { full: i128, minus: i128, step: i128 },
+    /// Full from the threshold; in proportion below it. `step` is `10⁴ × l ÷ threshold`.
+    Proportional { full: i128, step: i128 },
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -130,6 +138,8 @@ pub(crate) struct Scheme {
     l: i128,
     when_empty: WhenEmpty,
     floor: Option<i128>,
+    /// `l ÷ 5`, for a weighted mean (5 divides `l` then).
+    l_fifth: i128,
 }
 
 /// What an indicator item reads, by indicator.
@@ -165,12 +175,15 @@ impl Scheme {
                             Rule::Linear {
                                 full,
                                 minus: q4(m).unwrap_or(0),
-                                per,
+                                step: per,
                             }
                         }
                         None => {
                             l = lcm(l, full.max(1));
-                            Rule::Proportional(full)
+                            Rule::Proportional {
+                                full,
+                                step: full.max(1),
+                            }
                         }
                     }
                 }
@@ -188,7 +201,18 @@ impl Scheme {
             });
         }
         let l = l.clamp(1, MAX_L);
+        // Divide once, now that `l` is known (every divisor divides it).
+        for item in &mut items {
+            if let Item::Indicator {
+                rule: Rule::Linear { step, .. } | Rule::Proportional { step, .. },
+                ..
+            } = item
+            {
+                *step = 10_000 * l / (*step).max(1);
+            }
+        }
         Self {
+            l_fifth: l / 5,
             items,
             den: 100_000_000 * l,
             l,
@@ -264,7 +288,7 @@ impl Scheme {
                 match rule {
                     Rule::Weighted => {
                         if indicator.is_mean() {
-                            points * r * self.l / 5
+                            points * r * self.l_fifth
                         } else if lower {
                             points * (10_000 - r.min(10_000)) * self.l
                         } else {
@@ -288,21 +312,21 @@ impl Scheme {
                     Rule::Linear {
                         full: f,
                         minus,
-                        per,
+                        step,
                     } => {
                         let short = if lower { r - f } else { f - r };
                         if short <= 0 {
                             full
                         } else {
                             // minus × (short ÷ per) points, exact since per divides l.
-                            (full - 10_000 * self.l / per * minus * short).max(0)
+                            (full - step * minus * short).max(0)
                         }
                     }
-                    Rule::Proportional(f) => {
+                    Rule::Proportional { full: f, step } => {
                         if r >= f {
                             full
                         } else {
-                            10_000 * self.l / f.max(1) * points * r
+                            step * points * r
                         }
                     }
                 }
@@ -318,7 +342,7 @@ impl Scheme {
 
 /// `value ÷ den` rounded to `places`, half away from zero, as text.
 pub(crate) fn fixed(value: i128, den: i128, places: u32) -> String {
-    Ratio::new(value, den).fixed(places)
+    super::ratio::fixed_decimal(value, den, places)
 }
 
 /// `value ÷ den` rounded to `places`, half away from zero, as a whole number of
