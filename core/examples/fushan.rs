@@ -190,15 +190,225 @@ fn main() {
         println!("  {errors} cases could not be routed");
     }
 
-    print_ledger(&engine, year, month, count, seed);
+    // Six months through the ledger, October to March, for the evaluation's history.
+    let months: Vec<(i32, u32)> = vec![
+        (2025, 10),
+        (2025, 11),
+        (2025, 12),
+        (2026, 1),
+        (2026, 2),
+        (2026, 3),
+    ];
+    let sims: Vec<sim::Simulation> = months
+        .iter()
+        .map(|(y, m)| sim::simulate_month(&engine, *y, *m, count, seed))
+        .collect();
+    if let Some(march) = sims.last() {
+        print_ledger(&engine, march);
+    }
+    print_evaluation(&engine, &sims, year, month);
 }
 
-/// Simulates the month through the ledger and prints what happened to the cases.
-fn print_ledger(engine: &Engine, year: i32, month: u32, count: usize, seed: u64) {
+/// Prints a rate as a percentage with one decimal.
+fn rate(r: Option<gridgov::score::Rate>) -> String {
+    r.map_or_else(
+        || "-".to_owned(),
+        |r| {
+            let tenths = (r.ten_thousandths() + 5) / 10;
+            format!("{}.{}%", tenths / 10, tenths % 10)
+        },
+    )
+}
+
+/// Scores the month from the outcome table of the simulated months and prints the
+/// evaluation; writes `fushan-report.html`.
+fn print_evaluation(engine: &Engine, sims: &[sim::Simulation], year: i32, month: u32) {
+    use gridgov::score::{Indicator, Month, ScoreOptions, UnitScore, month_report_html};
+
+    let mut rows = Vec::new();
+    let mut visits = Vec::new();
+    for s in sims {
+        rows.extend(engine.outcomes(&s.ledger));
+        visits.extend(engine.visits(&s.ledger));
+    }
+    let table = match engine.compile_outcomes(&rows, &visits, &[]) {
+        Ok(t) => t,
+        Err(e) => {
+            println!("  the outcome table does not fit the engine: {e}");
+            return;
+        }
+    };
+    let Some(m) = Month::new(year, month) else {
+        return;
+    };
+    // A sample budget: ¥300,000 of rewards and subsidies (奖补) for the month.
+    let options = ScoreOptions::new(m).with_budget(30_000_000);
+    let report = match engine.score(&table, &options) {
+        Ok(r) => r,
+        Err(e) => {
+            println!("  could not score: {e}");
+            return;
+        }
+    };
+    let t = &report.total;
+    println!();
+    println!(
+        "Monthly evaluation 月度评比 {} (rules {}, scheme {}; {} outcome rows of {} months read)",
+        report.month,
+        report.version,
+        report.scheme,
+        table.len(),
+        report.months_read.len()
+    );
+    let share = |n: u32| percent(n as usize, t.counts.reports as usize);
+    println!("  cases by channel 受理渠道");
+    for (c, n) in &report.by_channel {
+        println!("    {c:<28} {n:>6}  {:>6}", share(*n));
+    }
+    println!("  cases by category 诉求类别");
+    let mut cats = report.by_category.clone();
+    cats.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    for (c, n) in &cats {
+        println!("    {c:<28} {n:>6}  {:>6}", share(*n));
+    }
+    let in_grid = t.indicators.get(Indicator::InGridRate);
+    let short = in_grid.map_or(0, |r| 9_600i64 - i64::from(r.ten_thousandths()));
+    println!(
+        "  resolved in the grid 网格内化解 {} of {} = {} (target 96%{})",
+        t.counts.in_grid,
+        t.counts.resolved,
+        rate(in_grid),
+        if short > 0 {
+            format!(": {}.{:02} points short", short / 100, short % 100)
+        } else {
+            ": met".to_owned()
+        }
+    );
+    println!(
+        "  on time 按期结案 {} ({} of {} due); satisfied 群众满意 {} (mean {} of 5, {} evaluations)",
+        rate(t.indicators.get(Indicator::OnTimeRate)),
+        t.counts.on_time,
+        t.counts.due,
+        rate(t.indicators.get(Indicator::SatisfactionRate)),
+        t.indicators
+            .get(Indicator::SatisfactionMean)
+            .map_or("-".to_owned(), |r| r.to_string()),
+        t.counts.evaluations
+    );
+    println!("  subdistrict score {} of 100", t.score);
+    let line = |g: &UnitScore| {
+        let change = match g.change {
+            Some(c) if c > 0 => format!("+{c}"),
+            Some(c) => c.to_string(),
+            None => "new".to_owned(),
+        };
+        println!(
+            "    {:>3}  {:<12} {} {:<10} {:>7}  {:>5}  on time {:>6}  satisfied {:>6}",
+            g.rank,
+            g.id,
+            pad(&g.name, 18),
+            g.worker.as_ref().map_or("", |w| w.as_str()),
+            g.score,
+            change,
+            rate(g.indicators.get(Indicator::OnTimeRate)),
+            rate(g.indicators.get(Indicator::SatisfactionRate)),
+        );
+    };
+    println!("  top five 红榜 (rank, grid, worker, score, change since last month)");
+    report.grids.iter().take(5).for_each(line);
+    println!("  bottom five 黑榜");
+    let n = report.grids.len();
+    report.grids.iter().skip(n.saturating_sub(5)).for_each(line);
+    if let Some(f) = &report.first_place {
+        println!(
+            "  first place {} for {} month(s) in a row",
+            f.grid, f.months
+        );
+    }
+    if report.inactive.is_empty() {
+        println!("  inactive grids 不活跃网格: none (the goal is zero)");
+    } else {
+        println!("  inactive grids 不活跃网格: {}", report.inactive.len());
+        for i in &report.inactive {
+            println!(
+                "    {} {} inactive {} month(s){}",
+                i.grid,
+                i.name,
+                i.months,
+                if i.zombie {
+                    ", a zombie grid 僵尸网格"
+                } else {
+                    ""
+                }
+            );
+        }
+    }
+    println!(
+        "  common demands 共性诉求: {} recommendations for a long-term mechanism",
+        report.common_demands.len()
+    );
+    for d in report.common_demands.iter().take(5) {
+        println!("    {}", d.recommendation());
+    }
+    if let Some(r) = &report.rewards {
+        let total: u64 = r.allocations.iter().map(|a| a.fen).sum();
+        println!(
+            "  rewards 奖补: a budget of ¥{} split by {} among {} grids; allocated ¥{} (to the fen)",
+            gridgov::Fixed2::from_hundredths(i64::try_from(r.budget_fen).unwrap_or(0)),
+            r.method,
+            r.allocations.len(),
+            gridgov::Fixed2::from_hundredths(i64::try_from(total).unwrap_or(0)),
+        );
+        let len = r.allocations.len();
+        for (i, a) in r.allocations.iter().enumerate() {
+            if i < 3 || i + 2 >= len {
+                println!(
+                    "    {:>3}  {:<12} score {:>6}  ¥{:>9}",
+                    a.rank,
+                    a.grid,
+                    a.weight.to_string(),
+                    a.yuan.to_string()
+                );
+            } else if i == 3 {
+                println!("    ...");
+            }
+        }
+    }
+    if report.talent_pool.is_empty() {
+        println!("  talent pool 后备人才库: nobody yet");
+    } else {
+        let spec = &engine.scoring_spec_on(m.first_day()).1.talent;
+        println!(
+            "  talent pool 后备人才库 (top {} in {} of the last {} months): {}",
+            spec.top,
+            spec.months,
+            spec.of_last,
+            report
+                .talent_pool
+                .iter()
+                .map(|w| format!("{} {} ({} months)", w.worker, w.name, w.months.len()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    let html = month_report_html(
+        &report,
+        &format!("{} {}", engine.org().name(), report.month),
+    );
+    match std::fs::write("fushan-report.html", &html) {
+        Ok(()) => println!(
+            "\nWrote fushan-report.html ({} KB): open it in a browser.",
+            html.len() / 1024
+        ),
+        Err(e) => println!("\ncould not write fushan-report.html: {e}"),
+    }
+}
+
+/// Prints what happened to the simulated month's cases in the ledger.
+fn print_ledger(engine: &Engine, sim: &sim::Simulation) {
     use gridgov::case::event::Event;
     use gridgov::case::ledger::Status;
 
-    let sim = sim::simulate_month(engine, year, month, count, seed);
     let ledger = &sim.ledger;
     let state = ledger.state();
     let mut escalated_to: BTreeMap<Level, usize> = BTreeMap::new();

@@ -30,6 +30,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod html;
 mod outcome;
 mod ratio;
 mod report;
@@ -41,6 +42,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+pub use html::month_report_html;
 pub(crate) use outcome::read_csv;
 pub use outcome::{
     CSV_COLUMNS, InspectionRow, OutcomeError, OutcomeRow, OutcomeTable, VisitRow,
