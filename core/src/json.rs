@@ -371,6 +371,26 @@ pub fn score_json_str(
 /// `outcomes` and `outcomes_csv`; [`Error::Score`] for a bad row (with its CSV line) or
 /// when it cannot be scored.
 pub fn score_outcomes_json_str(engine: &Engine, request_json: &str) -> Result<String, Error> {
+    Ok(to_json(&score_table_report(engine, request_json)?))
+}
+
+/// [`score_outcomes_json_str`] as a self-contained HTML page titled `title`.
+///
+/// # Errors
+/// As [`score_outcomes_json_str`].
+pub fn score_outcomes_html_str(
+    engine: &Engine,
+    request_json: &str,
+    title: &str,
+) -> Result<String, Error> {
+    let report = score_table_report(engine, request_json)?;
+    Ok(crate::score::month_report_html(&report, title))
+}
+
+fn score_table_report(
+    engine: &Engine,
+    request_json: &str,
+) -> Result<crate::score::MonthReport, Error> {
     let r: TableScoreRequest =
         serde_json::from_str(request_json).map_err(|e| Error::json("score request", &e))?;
     let (rows, lines) = match (r.outcomes, r.outcomes_csv) {
@@ -396,7 +416,7 @@ pub fn score_outcomes_json_str(engine: &Engine, request_json: &str) -> Result<St
             crate::score::ScoreError::from(e)
         })?;
     let options = score_options(r.month, r.budget_fen, r.history);
-    Ok(to_json(&engine.score(&table, &options)?))
+    Ok(engine.score(&table, &options)?)
 }
 
 /// The outcome table of a ledger, `{"outcomes": [...], "visits": [...]}`, for analysts and

@@ -64,6 +64,12 @@ create_exception!(
 );
 create_exception!(
     _gridgov,
+    ScoreError,
+    GridgovError,
+    "A month could not be scored: a bad outcome row (with its row, CSV line and column), a bad request, or a budget below the floors."
+);
+create_exception!(
+    _gridgov,
     InputError,
     GridgovError,
     "An argument has the wrong type or is not valid text."
@@ -93,6 +99,7 @@ fn to_py(err: &Error) -> PyErr {
         Error::Case(_) | Error::Route(R::Case(_)) => CaseError::new_err(msg),
         Error::Route(_) => RouteError::new_err(msg),
         Error::Ledger(_) => LedgerError::new_err(msg),
+        Error::Score(_) => ScoreError::new_err(msg),
         Error::Lookup(_) => QueryError::new_err(msg),
         Error::Json { .. } => JsonError::new_err(msg),
         Error::Input { .. } => InputError::new_err(msg),
@@ -227,6 +234,51 @@ impl PyEngine {
             .map_err(|e| to_py(&e))
     }
 
+    /// Scores a month of a ledger: ``request`` is JSON text ``{"month": "2026-03",
+    /// "budget_fen"?, "history"?, "inspections"?}``; returns the month's report as JSON.
+    fn score_json(
+        &self,
+        py: Python<'_>,
+        ledger: &PyLedger,
+        request: &Bound<'_, PyAny>,
+    ) -> PyResult<String> {
+        let request = text(request, "request")?;
+        py.detach(|| gridgov::json::score_json(&self.inner, &ledger.inner.lock_ledger(), &request))
+            .map_err(|e| to_py(&e))
+    }
+
+    /// Scores a month of an outcome table exported from another system: the request of
+    /// ``score_json`` plus ``"outcomes": [...]`` or ``"outcomes_csv": "..."`` and
+    /// ``"visits"?``. Returns the month's report as JSON.
+    fn score_outcomes_json(&self, py: Python<'_>, request: &Bound<'_, PyAny>) -> PyResult<String> {
+        let request = text(request, "request")?;
+        py.detach(|| gridgov::json::score_outcomes_json_str(&self.inner, &request))
+            .map_err(|e| to_py(&e))
+    }
+
+    /// ``score_outcomes_json`` as one self-contained HTML page (inline SVG, no assets).
+    #[pyo3(signature = (request, title = "Monthly evaluation"))]
+    fn score_outcomes_html(
+        &self,
+        py: Python<'_>,
+        request: &Bound<'_, PyAny>,
+        title: &str,
+    ) -> PyResult<String> {
+        let request = text(request, "request")?;
+        py.detach(|| gridgov::json::score_outcomes_html_str(&self.inner, &request, title))
+            .map_err(|e| to_py(&e))
+    }
+
+    /// The outcome table of a ledger, ``{"outcomes": [...], "visits": [...]}``, as JSON.
+    fn outcomes_json(&self, ledger: &PyLedger) -> String {
+        gridgov::json::outcomes_json(&self.inner, &ledger.inner.lock_ledger())
+    }
+
+    /// The outcome table of a ledger as CSV text (one row per case).
+    fn outcomes_csv(&self, ledger: &PyLedger) -> String {
+        gridgov::json::outcomes_csv(&self.inner, &ledger.inner.lock_ledger())
+    }
+
     /// Takes a new report in against a ledger; returns the events to append, as JSON text.
     #[pyo3(signature = (ledger, case, actor = "system"))]
     fn intake_json(
@@ -346,6 +398,7 @@ fn _gridgov(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("LedgerError", py.get_type::<LedgerError>())?;
     m.add("JsonError", py.get_type::<JsonError>())?;
     m.add("InputError", py.get_type::<InputError>())?;
+    m.add("ScoreError", py.get_type::<ScoreError>())?;
     m.add_class::<PyEngine>()?;
     m.add_class::<PyLedger>()?;
     m.add_function(wrap_pyfunction!(org_summary_json, m)?)?;

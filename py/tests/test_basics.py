@@ -75,3 +75,31 @@ def test_engine_errors_are_typed(make, exc, code):
     with pytest.raises(exc) as info:
         make()
     assert info.value.code == code
+
+
+def test_scoring_from_csv_and_ledger():
+    import json
+
+    engine = gridgov.Engine.fushan()
+    csv = ("id,location,category,reported_at,resolved_at,resolved_level,satisfaction,time_limit\n"
+           "c1,fs-c01-g01-m1,environment,2026-03-02T09:00:00+08:00,2026-03-02T15:00:00+08:00,grid,5,3 working days\n")
+    report = json.loads(engine.score_outcomes_json(json.dumps(
+        {"month": "2026-03", "outcomes_csv": csv, "budget_fen": 100_000})))
+    assert report["red_list"][0] == "fs-c01-g01"
+    assert sum(a["fen"] for a in report["rewards"]["allocations"]) == 100_000
+    html = engine.score_outcomes_html(json.dumps({"month": "2026-03", "outcomes_csv": csv}), title="凫山 2026-03")
+    assert html.startswith("<!DOCTYPE html>") and "<svg" in html and "<script" not in html
+    # An empty ledger scores every grid as inactive; its outcome table is empty.
+    ledger = gridgov.Ledger()
+    assert json.loads(engine.outcomes_json(ledger)) == {"outcomes": [], "visits": []}
+    assert engine.outcomes_csv(ledger).startswith("id,location,category")
+    empty = json.loads(engine.score_json(ledger, '{"month": "2026-03"}'))
+    assert len(empty["inactive"]) == 150
+
+
+def test_scoring_errors_name_the_line():
+    engine = gridgov.Engine.fushan()
+    with pytest.raises(gridgov.ScoreError) as info:
+        engine.score_outcomes_json('{"month": "2026-03", "outcomes_csv": "id,location,category,reported_at\\nc1,nowhere,environment,2026-03-02T09:00:00+08:00\\n"}')
+    assert info.value.code == "outcome_row"
+    assert "row 1 (line 2), column `location`" in str(info.value)

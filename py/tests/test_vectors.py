@@ -44,6 +44,13 @@ def call(entry, args):
         return e.deadline_json(arg_text(args["deadline"]))
     if entry == "engine_warnings":
         return e.warnings_json()
+    if entry == "score_outcomes":
+        return e.score_outcomes_json(arg_text(args["request"]))
+    if entry in ("score", "outcomes"):
+        ledger = gridgov.Ledger(arg_text(args["ledger"]))
+        if entry == "score":
+            return e.score_json(ledger, arg_text(args["request"]))
+        return e.outcomes_json(ledger)
     if entry in ("actions", "overdue", "timeline", "intake"):
         ledger = gridgov.Ledger(arg_text(args["ledger"]))
         if entry == "actions":

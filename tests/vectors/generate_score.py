@@ -424,8 +424,12 @@ vec("ledger-outcomes-scored", "the outcome table of the ledger in score/ledger.j
 # ---------------------------------------------------------------- validating the scoring part of a rule set
 
 
-def bad_rules(name, why, **edits):
-    write(f"score/validate/{name}.json", f"validate_rules: {why}", "validate_rules", {"rules": scoring(**edits)})
+def bad_rules(name, why, raw=False, **edits):
+    """A rule set with a bad scoring part; `raw` passes it as text (for positions)."""
+    rules = scoring(**edits)
+    if raw:
+        rules = json.dumps(rules, ensure_ascii=False, indent=1)
+    write(f"score/validate/{name}.json", f"validate_rules: {why}", "validate_rules", {"rules": rules})
 
 
 bad_rules("no-items", "a scheme without items is bad_scoring at scoring.scheme.items.", scheme=scheme(items=[]))
@@ -464,7 +468,7 @@ bad_rules("per-fine-grained", "proportional thresholds 0.9999, 0.9997 and 0.9991
                                     {"indicator": "on_time_rate", "points": 1, "full_at": "0.9", "minus": 1, "per": "0.0007"},
                                     {"indicator": "satisfaction_rate", "points": 1, "full_at": "0.9", "minus": 1, "per": "0.0011"},
                                     {"indicator": "visit_coverage", "points": 1, "full_at": "0.9", "minus": 1, "per": "0.0013"})))
-bad_rules("unknown-field", "an unknown field in the scoring part (`weights`) is a rules_parse error naming it.",
-          scheme=scheme(weights=[1]))
+bad_rules("unknown-field", "an unknown field in the scoring part (`weights`) is a rules_parse error naming it, with its line and column (raw text, so positions agree in every language).",
+          raw=True, scheme=scheme(weights=[1]))
 
 print(f"wrote {len(written)} scoring vector inputs")

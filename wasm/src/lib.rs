@@ -129,6 +129,54 @@ impl JsEngine {
         let actor = actor.unwrap_or_else(|| gridgov::escalate::SYSTEM.to_owned());
         gridgov::json::intake_json(&self.inner, &ledger.inner, case, &actor).map_err(|e| to_js(&e))
     }
+
+    /// Scores a month of a ledger: `request` is JSON text `{"month": "2026-03",
+    /// "budget_fen"?, "history"?, "inspections"?}`; returns the month's report as JSON.
+    ///
+    /// # Errors
+    /// A JS `Error` with a `code` for a bad request or a budget below the floors.
+    #[wasm_bindgen(js_name = scoreJson)]
+    pub fn score_json(&self, ledger: &JsLedger, request: &str) -> Result<String, JsValue> {
+        gridgov::json::score_json(&self.inner, &ledger.inner, request).map_err(|e| to_js(&e))
+    }
+
+    /// Scores a month of an outcome table: the request of `scoreJson` plus `"outcomes":
+    /// [...]` or `"outcomes_csv": "..."` and `"visits"?`.
+    ///
+    /// # Errors
+    /// A JS `Error` with a `code` naming the row, CSV line and column of a bad row.
+    #[wasm_bindgen(js_name = scoreOutcomesJson)]
+    pub fn score_outcomes_json(&self, request: &str) -> Result<String, JsValue> {
+        gridgov::json::score_outcomes_json_str(&self.inner, request).map_err(|e| to_js(&e))
+    }
+
+    /// `scoreOutcomesJson` as one self-contained HTML page (inline SVG, no assets).
+    ///
+    /// # Errors
+    /// As `scoreOutcomesJson`.
+    #[wasm_bindgen(js_name = scoreOutcomesHtml)]
+    pub fn score_outcomes_html(
+        &self,
+        request: &str,
+        title: Option<String>,
+    ) -> Result<String, JsValue> {
+        let title = title.unwrap_or_else(|| "Monthly evaluation".to_owned());
+        gridgov::json::score_outcomes_html_str(&self.inner, request, &title).map_err(|e| to_js(&e))
+    }
+
+    /// The outcome table of a ledger, `{"outcomes": [...], "visits": [...]}`, as JSON.
+    #[wasm_bindgen(js_name = outcomesJson)]
+    #[must_use]
+    pub fn outcomes_json(&self, ledger: &JsLedger) -> String {
+        gridgov::json::outcomes_json(&self.inner, &ledger.inner)
+    }
+
+    /// The outcome table of a ledger as CSV text.
+    #[wasm_bindgen(js_name = outcomesCsv)]
+    #[must_use]
+    pub fn outcomes_csv(&self, ledger: &JsLedger) -> String {
+        gridgov::json::outcomes_csv(&self.inner, &ledger.inner)
+    }
 }
 
 /// The append-only case ledger. `new Ledger()` is empty; `new Ledger(json)` replays a

@@ -65,6 +65,12 @@ function call(entry, args) {
       return engine(args).overdueJson(new gridgov.Ledger(argText(args.ledger)), argText(args.now));
     case 'timeline':
       return engine(args).timelineJson(new gridgov.Ledger(argText(args.ledger)), argText(args.case), Boolean(args.public));
+    case 'score_outcomes':
+      return engine(args).scoreOutcomesJson(argText(args.request));
+    case 'score':
+      return engine(args).scoreJson(new gridgov.Ledger(argText(args.ledger)), argText(args.request));
+    case 'outcomes':
+      return engine(args).outcomesJson(new gridgov.Ledger(argText(args.ledger)));
     case 'intake':
       return engine(args).intakeJson(new gridgov.Ledger(argText(args.ledger)), argText(args.case), args.actor ?? undefined);
     default:
