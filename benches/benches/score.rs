@@ -6,6 +6,10 @@
 //!   grids, workers and communities, lists, inactive grids, common demands, rewards);
 //! - `score_month_with_history`: the same rows spread over six months, the last one
 //!   scored with the five before it ranked too (change, streaks, zombies, talent pool);
+//! - `score_month_demands_off`: the first with the common-demand threshold out of reach.
+//!   At this density (67 reports per grid a month) the default threshold of 10 reports of
+//!   a category in a compound within 30 days makes some 41,000 recommendations listing a
+//!   million cases; this shows the cost of everything else;
 //! - `compile`: checking the rows against the organisation, rule set and calendar once.
 #![allow(
     clippy::expect_used,
@@ -60,6 +64,31 @@ fn bench_score(c: &mut Criterion) {
     let history = options.clone().with_history(5);
     group.bench_function("score_month_with_history", |b| {
         b.iter(|| black_box(engine.score(black_box(&table6), &history).expect("scores")));
+    });
+    let mut doc: serde_json::Value =
+        serde_json::from_str(gridgov::rules::DEFAULT_JSON).expect("the default parses");
+    if let Some(versions) = doc["versions"].as_array_mut() {
+        for v in versions {
+            v["scoring"]["common_demands"]["at_least"] = 100_000_000.into();
+        }
+    }
+    let quiet = Engine::new(
+        OrgGraph::from_spec(synthetic_city(100, 7)).expect("the synthetic city is valid"),
+        RuleSet::from_json_str(&doc.to_string()).expect("valid rules"),
+        Calendar::china(),
+    )
+    .expect("fits");
+    let quiet_table = quiet
+        .compile_outcomes(&rows, &visits, &[])
+        .expect("the workload is valid");
+    group.bench_function("score_month_demands_off", |b| {
+        b.iter(|| {
+            black_box(
+                quiet
+                    .score(black_box(&quiet_table), &options)
+                    .expect("scores"),
+            )
+        });
     });
     group.bench_function("compile", |b| {
         b.iter(|| {
