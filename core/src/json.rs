@@ -276,23 +276,11 @@ pub fn intake_json_str(
     )
 }
 
-/// A request to score a month of a ledger.
+/// A request to score a month: of a ledger (which gives the cases and visits), or of an
+/// outcome table given with it.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct LedgerScoreRequest {
-    month: crate::score::Month,
-    #[serde(default)]
-    budget_fen: Option<u64>,
-    #[serde(default)]
-    history: Option<u32>,
-    #[serde(default)]
-    inspections: Vec<crate::score::InspectionRow>,
-}
-
-/// A request to score a month of an outcome table.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct TableScoreRequest {
+struct ScoreRequest {
     month: crate::score::Month,
     #[serde(default)]
     budget_fen: Option<u64>,
@@ -329,8 +317,14 @@ fn score_options(
 /// [`Error::Json`] for a request that does not parse, [`Error::Score`] when it cannot be
 /// scored.
 pub fn score_json(engine: &Engine, ledger: &Ledger, request_json: &str) -> Result<String, Error> {
-    let r: LedgerScoreRequest =
+    let r: ScoreRequest =
         serde_json::from_str(request_json).map_err(|e| Error::json("score request", &e))?;
+    if r.outcomes.is_some() || r.outcomes_csv.is_some() || !r.visits.is_empty() {
+        return Err(Error::Input {
+            what: "score request",
+            message: "a ledger gives its own cases and visits: leave out `outcomes`, `outcomes_csv` and `visits` (or score the table with score_outcomes)".to_owned(),
+        });
+    }
     let options = score_options(r.month, r.budget_fen, r.history);
     Ok(to_json(&engine.score_ledger(
         ledger,
@@ -391,7 +385,7 @@ fn score_table_report(
     engine: &Engine,
     request_json: &str,
 ) -> Result<crate::score::MonthReport, Error> {
-    let r: TableScoreRequest =
+    let r: ScoreRequest =
         serde_json::from_str(request_json).map_err(|e| Error::json("score request", &e))?;
     let (rows, lines) = match (r.outcomes, r.outcomes_csv) {
         (Some(rows), None) => (rows, None),

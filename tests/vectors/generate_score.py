@@ -400,6 +400,9 @@ LEDGER = {"format": 1, "events": [
 write("score/ledger.json",
       "score: a month scored from a ledger: l1 resolved on time and evaluated; l2 paused two working days, so its deadline moved from Wednesday 11:00 to Friday 11:00 and its resolution on Thursday 16:00 is on time; l3 joined l2 as a repeat; l4 open past its deadline; 30 households visited in m1. Must equal score/ledger-outcomes-scored.json.",
       "score", {"org": ORG, "rules": RULES, "ledger": LEDGER, "request": {"month": "2026-03"}})
+write("score/ledger-with-table.json",
+      "score: a ledger request that also gives `outcomes` is an input error: the ledger gives its own cases and visits.",
+      "score", {"org": ORG, "rules": RULES, "ledger": LEDGER, "request": {"month": "2026-03", "outcomes": []}})
 write("score/ledger-outcomes.json",
       "outcomes: the outcome table of the ledger of score/ledger.json: l2's due is Friday 11:00 (the two paused working days added), l3 has repeat_of l2, l4 keeps its open deadline.",
       "outcomes", {"org": ORG, "rules": RULES, "ledger": LEDGER})

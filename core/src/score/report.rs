@@ -14,7 +14,8 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
 use super::outcome::{
-    ACCEPTED, InspectionRow, NO_TIME, OutcomeTable, PAUSED, REPEAT, SHELVED, TIMELY,
+    ACCEPTED, InspectionRow, NO_TIME, OutcomeTable, PAUSED, REPEAT, SHELVED, TIMELY, is_false,
+    is_zero,
 };
 use super::ratio::Ratio;
 use super::scheme::{IndicatorValues, Rate, Scheme, fixed, rounded};
@@ -215,22 +216,6 @@ impl Ord for Points {
     fn cmp(&self, o: &Self) -> Ordering {
         self.ratio().cmp(&o.ratio())
     }
-}
-
-#[expect(
-    clippy::trivially_copy_pass_by_ref,
-    reason = "serde passes a reference"
-)]
-fn is_false(b: &bool) -> bool {
-    !*b
-}
-
-#[expect(
-    clippy::trivially_copy_pass_by_ref,
-    reason = "serde passes a reference"
-)]
-fn is_zero(n: &u32) -> bool {
-    *n == 0
 }
 
 /// A scored grid, grid worker, community or the subdistrict as a whole.
