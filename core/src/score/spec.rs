@@ -177,7 +177,7 @@ pub struct InactiveSpec {
     #[serde(default = "one")]
     pub min_visits: u32,
     /// Inactive this many months in a row or more makes it a zombie grid.
-    #[serde(default = "two_u32")]
+    #[serde(default = "two")]
     pub zombie_after: u32,
 }
 
@@ -290,9 +290,6 @@ pub struct ScoringSpec {
 }
 
 fn two() -> u32 {
-    2
-}
-fn two_u32() -> u32 {
     2
 }
 fn one() -> u32 {
