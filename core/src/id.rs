@@ -56,8 +56,10 @@ fn check_snake(value: &str, what: &'static str) -> Result<(), IdError> {
     Ok(())
 }
 
-/// Shortens a bad value so an error message stays readable.
-pub(crate) fn truncate_for_message(value: &str) -> String {
+/// Shortens a bad value so an error message stays readable: its first 64 bytes (to a
+/// character boundary), then an ellipsis.
+#[must_use]
+pub fn truncate_for_message(value: &str) -> String {
     const KEEP: usize = 64;
     if value.len() <= KEEP {
         return value.to_owned();

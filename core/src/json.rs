@@ -381,18 +381,47 @@ pub fn score_outcomes_html_str(
     Ok(crate::score::month_report_html(&report, title))
 }
 
+/// Scores outcome rows read by the caller (from an Arrow table, say) under a request
+/// that gives everything but the table: `{"month", "budget_fen"?, "history"?,
+/// "inspections"?, "visits"?}`.
+///
+/// # Errors
+/// As [`score_outcomes_json_str`]; a request that also gives `outcomes` or `outcomes_csv`
+/// is an [`Error::Input`].
+pub fn score_rows_report(
+    engine: &Engine,
+    request_json: &str,
+    rows: Vec<crate::score::OutcomeRow>,
+) -> Result<crate::score::MonthReport, Error> {
+    score_report(engine, request_json, Some(rows))
+}
+
 fn score_table_report(
     engine: &Engine,
     request_json: &str,
 ) -> Result<crate::score::MonthReport, Error> {
+    score_report(engine, request_json, None)
+}
+
+fn score_report(
+    engine: &Engine,
+    request_json: &str,
+    given: Option<Vec<crate::score::OutcomeRow>>,
+) -> Result<crate::score::MonthReport, Error> {
     let r: ScoreRequest =
         serde_json::from_str(request_json).map_err(|e| Error::json("score request", &e))?;
-    let (rows, lines) = match (r.outcomes, r.outcomes_csv) {
-        (Some(rows), None) => (rows, None),
-        (None, Some(csv)) => {
+    let (rows, lines) = match (given, r.outcomes, r.outcomes_csv) {
+        (Some(rows), None, None) | (None, Some(rows), None) => (rows, None),
+        (None, None, Some(csv)) => {
             let (rows, lines) =
                 crate::score::read_csv(&csv).map_err(crate::score::ScoreError::from)?;
             (rows, Some(lines))
+        }
+        (Some(_), _, _) => {
+            return Err(Error::Input {
+                what: "score request",
+                message: "the table is given as columns: leave out `outcomes` and `outcomes_csv`".to_owned(),
+            });
         }
         _ => {
             return Err(Error::Input {
@@ -440,4 +469,57 @@ pub fn outcomes_json_str(engine: &Engine, ledger_json: &str) -> Result<String, E
 #[must_use]
 pub fn outcomes_csv(engine: &Engine, ledger: &Ledger) -> String {
     crate::score::outcomes_to_csv(&engine.outcomes(ledger))
+}
+
+/// Routes every case of a JSON array on two engines (typically one organisation under two
+/// rule sets) and reports which decide differently and how: counts, level moves, and the
+/// first `limit` differing cases with both outcomes. A case that does not read counts as
+/// an error on both sides.
+///
+/// ```
+/// let a = gridgov::Engine::fushan();
+/// let b = a.with_rules(gridgov::RuleSet::fushan())?;
+/// let out = gridgov::json::backtest_json_str(&a, &b, r#"[{"id": "c1", "channel": "app",
+///   "category": "property_crime", "location": "fs-c05-g01-m1",
+///   "reported_at": "2026-03-02T09:00:00+08:00"}]"#, 100)?;
+/// assert!(out.starts_with(r#"{"cases":1,"same":1,"different":0,"#));
+/// # Ok::<(), gridgov::error::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::Json`] when the text is not a JSON array.
+pub fn backtest_json_str(
+    a: &Engine,
+    b: &Engine,
+    cases_json: &str,
+    limit: usize,
+) -> Result<String, Error> {
+    let cases: Vec<&serde_json::value::RawValue> =
+        serde_json::from_str(cases_json).map_err(|e| Error::json("backtest cases", &e))?;
+    let mut test = crate::batch::Backtest::new(a, b, limit);
+    for raw in cases {
+        match Case::from_json_str(raw.get()) {
+            Ok(case) => test.add(&case),
+            Err(e) => test.add_unreadable("", &Error::Case(e)),
+        }
+    }
+    Ok(test.finish().to_json())
+}
+
+/// A person of the organisation (a duty holder, say) as JSON.
+#[must_use]
+pub fn person_json(person: &crate::org::PersonSpec) -> String {
+    to_json(person)
+}
+
+/// A month's report as JSON: what [`score_outcomes_json_str`] returns.
+#[must_use]
+pub fn report_json(report: &crate::score::MonthReport) -> String {
+    to_json(report)
+}
+
+/// A rule set as the JSON document it was read from (normalised: defaults written out).
+#[must_use]
+pub fn rules_json(rules: &RuleSet) -> String {
+    to_json(rules.spec())
 }

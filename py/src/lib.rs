@@ -1,6 +1,12 @@
 //! Python bindings of gridgov. Every function converts arguments and results; the core
 //! decides. JSON entry points return the core's bytes unchanged.
-#![forbid(unsafe_code)]
+//!
+//! The one `unsafe` block is in [`arrow`]: taking an Arrow stream out of a PyCapsule, as
+//! the Arrow PyCapsule interface prescribes.
+#![deny(unsafe_code)]
+
+mod arrow;
+mod batch;
 
 use gridgov::error::Error;
 use pyo3::create_exception;
@@ -85,9 +91,13 @@ fn set_code(e: &PyErr, code: &str) {
 
 /// Maps every core error to its Python exception, with the stable code attached.
 fn to_py(err: &Error) -> PyErr {
+    to_py_with(err, err.to_string())
+}
+
+/// [`to_py`] with another message (the error's own, with where it happened).
+fn to_py_with(err: &Error, msg: String) -> PyErr {
     use gridgov::EngineError;
     use gridgov::route::RouteError as R;
-    let msg = err.to_string();
     let e = match err {
         Error::Org(_) | Error::Engine(EngineError::Org(_)) => OrgError::new_err(msg),
         Error::Rules(_) | Error::Engine(EngineError::Rules(_) | EngineError::Mismatch(_)) => {
@@ -107,6 +117,46 @@ fn to_py(err: &Error) -> PyErr {
     };
     set_code(&e, err.code());
     e
+}
+
+/// An `InputError` with its code.
+pub(crate) fn input_error(code: &str, msg: String) -> PyErr {
+    let e = InputError::new_err(msg);
+    set_code(&e, code);
+    e
+}
+
+/// The Python type name of an object, for messages.
+pub(crate) fn type_name(obj: &Bound<'_, PyAny>) -> String {
+    obj.get_type()
+        .name()
+        .map_or_else(|_| "another type".to_owned(), |n| n.to_string())
+}
+
+/// A batch error as its Python exception: a row's error says which row and case.
+fn batch_error(e: batch::BatchError) -> PyErr {
+    match e {
+        batch::BatchError::Table(t) => input_error("table", t.0),
+        batch::BatchError::Row(r) => {
+            let case = r
+                .case
+                .map(|c| format!(" (case `{}`)", gridgov::id::truncate_for_message(&c)))
+                .unwrap_or_default();
+            to_py_with(&r.error, format!("row {}{case}: {}", r.row, r.error))
+        }
+    }
+}
+
+fn parse_level(level: &str) -> PyResult<gridgov::Level> {
+    level.parse::<gridgov::Level>().map_err(|e| {
+        let e = QueryError::new_err(e.to_string());
+        set_code(&e, "unknown_level");
+        e
+    })
+}
+
+fn lookup(e: gridgov::LookupError) -> PyErr {
+    to_py(&Error::from(e))
 }
 
 /// Reads a text argument, turning a wrong type or text that is not valid UTF-8 (a lone
@@ -140,7 +190,7 @@ fn opt_text(arg: Option<&Bound<'_, PyAny>>, name: &str) -> PyResult<Option<Strin
 /// An organisation, a rule set and a calendar that fit together: every decision is made
 /// here. ``Engine()`` with no arguments, or ``Engine.fushan()``, takes the embedded Fushan
 /// defaults; give JSON text for any of ``org``, ``rules`` and ``calendar`` to replace it.
-#[pyclass(module = "gridgov", name = "Engine", frozen)]
+#[pyclass(module = "gridgov._gridgov", name = "Engine", frozen)]
 #[derive(Debug)]
 struct PyEngine {
     inner: gridgov::Engine,
@@ -279,6 +329,157 @@ impl PyEngine {
         gridgov::json::outcomes_csv(&self.inner, &ledger.inner.lock_ledger())
     }
 
+    /// Routes every row of an Arrow table of cases (columns ``id``, ``channel``,
+    /// ``category``, ``location``, ``reported_at``; optional ``people_involved``,
+    /// ``amount_yuan``, ``repeat_count``, ``risk_flags``, ``attributes``, ``summary``) and
+    /// returns one row of decision per case, in order. ``errors="raise"`` raises for the
+    /// first row that cannot be routed (naming the row); ``"column"`` fills ``error_code``
+    /// and ``error`` instead. ``threads`` defaults to the machine's cores.
+    #[pyo3(signature = (table, errors = "raise", threads = None))]
+    fn route_batch(
+        &self,
+        py: Python<'_>,
+        table: &Bound<'_, PyAny>,
+        errors: &str,
+        threads: Option<usize>,
+    ) -> PyResult<arrow::ArrowStream> {
+        let raise = errors_mode(errors)?;
+        let (_, batches) = arrow::import(table, "table")?;
+        let threads = threads.unwrap_or_else(|| {
+            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+        });
+        let out = py
+            .detach(|| batch::route_batches(&self.inner, &batches, raise, threads))
+            .map_err(batch_error)?;
+        Ok(arrow::ArrowStream::new(batch::route_schema(), out))
+    }
+
+    /// Scores a month of an Arrow table of outcomes (the columns of ``outcomes_csv``);
+    /// ``request`` is the JSON of ``score_outcomes_json`` without the table. Returns the
+    /// scored units at ``level`` (``grid``, ``worker`` or ``community``) as a table, or
+    /// with ``report=True`` the whole month's report as JSON text.
+    #[pyo3(signature = (table, request, level = "grid", report = false))]
+    fn score_outcomes_arrow(
+        &self,
+        py: Python<'_>,
+        table: &Bound<'_, PyAny>,
+        request: &Bound<'_, PyAny>,
+        level: &str,
+        report: bool,
+    ) -> PyResult<Py<PyAny>> {
+        let request = text(request, "request")?;
+        let Some(unit_level) = batch::UnitLevel::parse(level) else {
+            return Err(input_error(
+                "input_value",
+                format!("`level` is `{level}`; use `grid`, `worker` or `community`"),
+            ));
+        };
+        let (_, batches) = arrow::import(table, "table")?;
+        let local = self.inner.calendar().offset();
+        let engine = &self.inner;
+        let month = py
+            .detach(|| {
+                let rows = batch::outcome_rows(&batches, local)?;
+                gridgov::json::score_rows_report(engine, &request, rows).map_err(|error| {
+                    batch::BatchError::Row(batch::RowError {
+                        row: 0,
+                        case: None,
+                        error,
+                    })
+                })
+            })
+            .map_err(|e| match e {
+                batch::BatchError::Row(r) if r.row == 0 && r.case.is_none() => to_py(&r.error),
+                other => batch_error(other),
+            })?;
+        if report {
+            return Ok(PyString::new(py, &gridgov::json::report_json(&month))
+                .into_any()
+                .unbind());
+        }
+        let (schema, batch) = batch::units_table(&month, unit_level)
+            .map_err(|e| input_error("table", format!("building the result: {e}")))?;
+        Ok(Py::new(py, arrow::ArrowStream::new(schema, vec![batch]))?.into_any())
+    }
+
+    /// This engine's organisation and calendar under another rule set (JSON text).
+    fn with_rules(&self, py: Python<'_>, rules: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let rules = text(rules, "rules")?;
+        py.detach(|| {
+            gridgov::RuleSet::from_json_str(&rules)
+                .map_err(Error::from)
+                .and_then(|r| self.inner.with_rules(r))
+        })
+        .map(|inner| Self { inner })
+        .map_err(|e| to_py(&e))
+    }
+
+    /// Routes a JSON array of cases on this engine and on ``other`` and reports, as JSON
+    /// text, which decide differently and how (at most ``limit`` cases in full).
+    #[pyo3(signature = (other, cases, limit = 1000))]
+    fn backtest_json(
+        &self,
+        py: Python<'_>,
+        other: &PyEngine,
+        cases: &Bound<'_, PyAny>,
+        limit: usize,
+    ) -> PyResult<String> {
+        let cases = text(cases, "cases")?;
+        py.detach(|| gridgov::json::backtest_json_str(&self.inner, &other.inner, &cases, limit))
+            .map_err(|e| to_py(&e))
+    }
+
+    /// ``backtest_json`` on an Arrow table of cases (the columns of ``route_batch``).
+    #[pyo3(signature = (other, table, limit = 1000))]
+    fn backtest_arrow(
+        &self,
+        py: Python<'_>,
+        other: &PyEngine,
+        table: &Bound<'_, PyAny>,
+        limit: usize,
+    ) -> PyResult<String> {
+        let (_, batches) = arrow::import(table, "table")?;
+        py.detach(|| batch::backtest_batches(&self.inner, &other.inner, &batches, limit))
+            .map(|r| r.to_json())
+            .map_err(|e| input_error("table", e.0))
+    }
+
+    /// Whether unit ``outer`` contains unit ``inner`` (a unit contains itself).
+    fn contains(&self, outer: &str, inner: &str) -> PyResult<bool> {
+        self.inner.org().contains(outer, inner).map_err(lookup)
+    }
+
+    /// The id of the unit at ``level`` above (or at) ``unit``; ``None`` when there is none.
+    fn unit_at_level(&self, unit: &str, level: &str) -> PyResult<Option<String>> {
+        let level = parse_level(level)?;
+        self.inner
+            .org()
+            .unit_at_level(unit, level)
+            .map(|u| u.map(|u| u.id.to_string()))
+            .map_err(lookup)
+    }
+
+    /// Who holds the duty for ``unit`` at ``level``, as the core's JSON text of the person;
+    /// ``None`` when the post is vacant.
+    fn duty_holder_json(&self, unit: &str, level: &str) -> PyResult<Option<String>> {
+        let level = parse_level(level)?;
+        self.inner
+            .org()
+            .duty_holder(unit, level)
+            .map(|p| p.map(gridgov::json::person_json))
+            .map_err(lookup)
+    }
+
+    /// The organisation's name, counts and coverage report, as the core's JSON text.
+    fn summary_json(&self) -> String {
+        gridgov::json::org_summary_json(self.inner.org())
+    }
+
+    /// The rule set in force, as the core's JSON text.
+    fn rules_json(&self) -> String {
+        gridgov::json::rules_json(self.inner.rules())
+    }
+
     /// Takes a new report in against a ledger; returns the events to append, as JSON text.
     #[pyo3(signature = (ledger, case, actor = "system"))]
     fn intake_json(
@@ -290,6 +491,17 @@ impl PyEngine {
         let case = text(case, "case")?;
         gridgov::json::intake_json(&self.inner, &ledger.inner.lock_ledger(), &case, actor)
             .map_err(|e| to_py(&e))
+    }
+}
+
+fn errors_mode(errors: &str) -> PyResult<bool> {
+    match errors {
+        "raise" => Ok(true),
+        "column" => Ok(false),
+        other => Err(input_error(
+            "input_value",
+            format!("`errors` is `{other}`; use `raise` or `column`"),
+        )),
     }
 }
 
@@ -309,7 +521,7 @@ impl SharedLedger {
 
 /// The append-only case ledger. ``Ledger()`` is empty; ``Ledger(json)`` replays a ledger
 /// document ``{"format": 1, "events": [...]}``, checking every event.
-#[pyclass(module = "gridgov", name = "Ledger", frozen)]
+#[pyclass(module = "gridgov._gridgov", name = "Ledger", frozen)]
 #[derive(Debug)]
 struct PyLedger {
     inner: SharedLedger,
@@ -372,6 +584,22 @@ fn validate_rules_json(rules: &Bound<'_, PyAny>) -> PyResult<String> {
     Ok(gridgov::json::validate_rules_json_str(&rules))
 }
 
+/// Reads a rule set (JSON text) and returns it as the core writes it (defaults filled
+/// in); raises ``RuleError`` when it does not parse or is invalid.
+#[pyfunction]
+fn load_rules_json(py: Python<'_>, rules: &Bound<'_, PyAny>) -> PyResult<String> {
+    let rules = text(rules, "rules")?;
+    py.detach(|| gridgov::RuleSet::from_json_str(&rules))
+        .map(|r| gridgov::json::rules_json(&r))
+        .map_err(|e| to_py(&Error::from(e)))
+}
+
+/// The default rule set embedded in the library, as JSON text.
+#[pyfunction]
+fn default_rules_json() -> &'static str {
+    gridgov::rules::DEFAULT_JSON
+}
+
 /// The name, counts and coverage report of an org spec, as the core's JSON text.
 /// Without an argument, the embedded Fushan default.
 #[pyfunction]
@@ -401,7 +629,10 @@ fn _gridgov(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ScoreError", py.get_type::<ScoreError>())?;
     m.add_class::<PyEngine>()?;
     m.add_class::<PyLedger>()?;
+    m.add_class::<arrow::ArrowStream>()?;
     m.add_function(wrap_pyfunction!(org_summary_json, m)?)?;
     m.add_function(wrap_pyfunction!(validate_rules_json, m)?)?;
+    m.add_function(wrap_pyfunction!(load_rules_json, m)?)?;
+    m.add_function(wrap_pyfunction!(default_rules_json, m)?)?;
     Ok(())
 }

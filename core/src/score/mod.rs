@@ -46,7 +46,7 @@ pub use html::month_report_html;
 pub(crate) use outcome::read_csv;
 pub use outcome::{
     CSV_COLUMNS, InspectionRow, OutcomeError, OutcomeRow, OutcomeTable, VisitRow,
-    outcomes_from_csv, outcomes_to_csv,
+    outcome_from_cells, outcomes_from_csv, outcomes_to_csv,
 };
 pub use ratio::{Ratio, RatioError};
 pub(crate) use report::ScoreIndex;

@@ -260,6 +260,16 @@ fn csv_row(cols: &[usize], rec: &[String]) -> Result<OutcomeRow, OutcomeError> {
             *slot = (!v.is_empty()).then_some(v);
         }
     }
+    outcome_from_cells(&cells)
+}
+
+/// Reads one outcome row from its cells as text, in the order of [`CSV_COLUMNS`] (`None`
+/// for an absent value), with the rules of [`outcomes_from_csv`]: the path of every
+/// column store (CSV, Arrow) into scoring.
+///
+/// # Errors
+/// [`OutcomeError`] naming the column; its `row` is 0, for the caller to fill in.
+pub fn outcome_from_cells(cells: &[Option<&str>; 17]) -> Result<OutcomeRow, OutcomeError> {
     let name = |c: usize| CSV_COLUMNS.get(c).copied().unwrap_or("?");
     let bad = |c: usize, reason: String| OutcomeError::new("outcomes", 0, Some(name(c)), reason);
     fn parse<T: std::str::FromStr>(

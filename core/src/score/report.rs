@@ -187,6 +187,12 @@ impl Points {
         Ratio::new(self.value, self.den)
     }
 
+    /// The number of decimal places it prints with.
+    #[must_use]
+    pub const fn places(&self) -> u32 {
+        self.places
+    }
+
     /// The value rounded to the places it prints with, as a whole number of `10^-places`.
     #[must_use]
     pub fn rounded(&self) -> i128 {

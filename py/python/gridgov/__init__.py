@@ -1,25 +1,48 @@
 """gridgov: grid-based community governance (网格化社会治理) as a library.
 
-The Rust core decides; this package converts. JSON entry points return the core's bytes
-unchanged, so Rust, Python and the browser give the same answers.
+The Rust core decides; this package converts. Every decision (where a case goes, who
+handles it first, by when, what is overdue, how a grid scores) is made by the core, and
+the ``*_json`` methods return the core's bytes unchanged, so Rust, Python and the browser
+give the same answers.
 
->>> import json, gridgov
+Per call, with dicts:
+
+>>> import gridgov
 >>> engine = gridgov.Engine.fushan()
->>> decision = json.loads(engine.route_json(json.dumps({
-...     "id": "demo", "channel": "hotline", "category": "neighbour_dispute",
-...     "location": "fs-c01-g02-m1", "reported_at": "2026-03-02T09:15:00+08:00"})))
->>> decision["level"], decision["rule"]["row"]
-('grid', 'dispute-grid')
+>>> decision = engine.route({"id": "demo", "channel": "hotline",
+...     "category": "neighbour_dispute", "location": "fs-c01-g02-m1",
+...     "reported_at": "2026-03-02T09:15:00+08:00"})
+>>> decision["level"], decision["rule"]["row"], decision["due"]
+('grid', 'dispute-grid', '2026-03-05T17:30:00+08:00')
+
+In batches, with any Arrow table (pyarrow, pandas, polars), no Python object per row:
+
+>>> import pyarrow as pa
+>>> cases = pa.table({"id": ["a", "b"], "channel": ["app", "hotline"],
+...     "category": ["property_crime", "neighbour_dispute"],
+...     "location": ["fs-c05-g01-m1", "fs-c01-g02-m1"],
+...     "reported_at": ["2026-03-02T09:00:00+08:00", "2026-03-02T09:15:00+08:00"]})
+>>> engine.route_batch(cases).column("level").to_pylist()
+['department', 'grid']
 """
 
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import decimal as _decimal
+import json as _json
+import os as _os
+from typing import Any, Iterable, Mapping, Optional, Sequence, Union
+
+from gridgov import _gridgov as _native
 from gridgov._gridgov import (
+    ArrowStream,
     CalendarError,
     CaseError,
-    Engine,
     GridgovError,
     InputError,
     JsonError,
-    Ledger,
     LedgerError,
     OrgError,
     QueryError,
@@ -32,6 +55,7 @@ from gridgov._gridgov import (
 )
 
 __all__ = [
+    "ArrowStream",
     "CalendarError",
     "CaseError",
     "Engine",
@@ -41,11 +65,617 @@ __all__ = [
     "Ledger",
     "LedgerError",
     "OrgError",
+    "Problem",
     "QueryError",
     "RouteError",
     "RuleError",
+    "RuleSet",
     "ScoreError",
+    "Validation",
     "__version__",
+    "backtest",
     "org_summary_json",
+    "validate_rules",
     "validate_rules_json",
 ]
+
+#: A pyarrow Table (or, without pyarrow, an ``ArrowStream``): what the batch methods return.
+ArrowTable = Any
+
+#: A JSON document given as text, a dict or list, or a path to a file holding it.
+Source = Union[str, bytes, "_os.PathLike[str]", Mapping[str, Any], Sequence[Any]]
+
+
+def _input_error(code: str, message: str) -> InputError:
+    err = InputError(message)
+    err.code = code  # type: ignore[attr-defined]
+    return err
+
+
+def _default(value: Any) -> Any:
+    """JSON for the Python values analysts have at hand: aware datetimes, dates, decimals."""
+    if isinstance(value, _dt.datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise _input_error(
+                "input_value",
+                f"the datetime {value.isoformat()} has no time zone; give an aware datetime "
+                "(tzinfo set) or RFC 3339 text such as 2026-03-02T09:15:00+08:00",
+            )
+        return value.isoformat()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if isinstance(value, _decimal.Decimal):
+        if not value.is_finite():
+            raise _input_error("input_value", f"the amount {value} is not a number")
+        return _json.loads(format(value, "f"))
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def _dumps(value: Any, name: str) -> str:
+    """A dict or list as JSON text; values JSON cannot hold are an ``InputError``."""
+    try:
+        return _json.dumps(value, ensure_ascii=False, allow_nan=False, default=_default)
+    except InputError:
+        raise
+    except (TypeError, ValueError, RecursionError) as err:
+        raise _input_error("input_type", f"`{name}` cannot be written as JSON: {err}") from None
+
+
+def _read(path: "_os.PathLike[str] | str", name: str) -> str:
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.read()
+    except UnicodeDecodeError as err:
+        raise _input_error("input_text", f"`{name}`: {path} is not UTF-8 text: {err}") from None
+    except OSError as err:
+        raise _input_error("input_path", f"`{name}`: cannot read {path}: {err}") from None
+
+
+def _text(value: Any, name: str) -> Any:
+    """JSON text from a source: text as it is, a dict or list serialised, a path read.
+
+    Anything else is passed on for the core to refuse with an ``InputError``.
+    """
+    if isinstance(value, RuleSet):
+        return value.json
+    if isinstance(value, (Mapping, list)):
+        return _dumps(value, name)
+    if isinstance(value, _os.PathLike):
+        return _read(value, name)
+    if isinstance(value, bytes):
+        try:
+            return value.decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise _input_error("input_text", f"`{name}` is not UTF-8 text: {err}") from None
+    if isinstance(value, str):
+        head = value.lstrip()[:1]
+        if head in ("{", "[") or "\n" in value or len(value) > 4096:
+            return value
+        if value.endswith((".json", ".csv")) or _os.path.isfile(value):
+            return _read(value, name)
+    return value
+
+
+def _opt_text(value: Any, name: str) -> Any:
+    return None if value is None else _text(value, name)
+
+
+def _time(value: Any, name: str) -> Any:
+    """RFC 3339 text from an aware datetime; text passes as it is."""
+    if isinstance(value, _dt.datetime):
+        return _default(value)
+    if isinstance(value, _dt.date):
+        raise _input_error(
+            "input_value", f"`{name}` is a date; give an aware datetime or RFC 3339 text"
+        )
+    return value
+
+
+def _month(value: Any) -> Any:
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return f"{value.year:04d}-{value.month:02d}"
+    return value
+
+
+def _arrow_in(table: Any) -> Any:
+    """Anything Arrow can read as a table, as an object with ``__arrow_c_stream__``."""
+    if hasattr(table, "__arrow_c_stream__"):
+        return table
+    module = type(table).__module__.split(".")[0]
+    if module == "pandas" or (isinstance(table, list) and all(isinstance(r, Mapping) for r in table)):
+        try:
+            import pyarrow as pa
+        except ImportError:
+            raise _input_error(
+                "input_type",
+                "reading a pandas DataFrame or a list of dicts needs pyarrow (pip install pyarrow)",
+            ) from None
+        if module == "pandas":
+            return pa.Table.from_pandas(table, preserve_index=False)
+        return pa.Table.from_pylist(table)
+    return table
+
+
+def _arrow_out(stream: ArrowStream) -> Any:
+    """A pyarrow Table when pyarrow is installed; else the stream itself."""
+    try:
+        import pyarrow as pa
+    except ImportError:
+        return stream
+    return pa.table(stream)
+
+
+def _score_request(
+    month: Any,
+    budget_fen: Optional[int],
+    history: Optional[int],
+    inspections: Optional[Sequence[Mapping[str, Any]]],
+    visits: Optional[Sequence[Mapping[str, Any]]] = None,
+    **table: Any,
+) -> str:
+    request: dict[str, Any] = {"month": _month(month)}
+    for key, value in (("budget_fen", budget_fen), ("history", history),
+                       ("inspections", inspections), ("visits", visits)):
+        if value is not None:
+            request[key] = list(value) if key in ("inspections", "visits") else value
+    request.update({k: v for k, v in table.items() if v is not None})
+    return _dumps(request, "request")
+
+
+@dataclasses.dataclass(frozen=True)
+class Problem:
+    """One problem the core found in a rule set: its stable ``code``, where it is
+    (``location``: version, table, row, column as far as they apply) and the message."""
+
+    code: str
+    message: str
+    location: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    @classmethod
+    def _of(cls, d: Mapping[str, Any]) -> "Problem":
+        return cls(code=d.get("code", ""), message=d.get("message", ""),
+                   location=dict(d.get("location") or {}))
+
+
+@dataclasses.dataclass(frozen=True)
+class Validation:
+    """The result of validating a rule set: errors make it unusable, warnings do not."""
+
+    errors: list[Problem]
+    warnings: list[Problem]
+
+    @property
+    def ok(self) -> bool:
+        """Whether the rule set has no errors."""
+        return not self.errors
+
+    @classmethod
+    def _of_json(cls, text: str) -> "Validation":
+        d = _json.loads(text)
+        return cls(errors=[Problem._of(p) for p in d.get("errors", [])],
+                   warnings=[Problem._of(p) for p in d.get("warnings", [])])
+
+
+def validate_rules(rules: Source) -> Validation:
+    """Validates a rule set (JSON text, a dict or a path) and returns its errors and
+    warnings as objects. Never raises for a bad rule set: its problems are the result.
+
+    >>> v = gridgov.validate_rules({"format": 1})
+    >>> v.ok, v.errors[0].code
+    (False, 'rules_parse')
+    """
+    return Validation._of_json(validate_rules_json(_text(rules, "rules")))
+
+
+class RuleSet:
+    """A rule set that reads and validates: ``RuleSet.load(path_or_dict)``, or
+    ``RuleSet.fushan()`` for the default. Give it to ``Engine(rules=...)`` or to
+    ``backtest``.
+
+    >>> rules = gridgov.RuleSet.fushan()
+    >>> rules.versions[0]
+    'fushan-2025'
+    """
+
+    __slots__ = ("_json",)
+
+    def __init__(self, source: Source) -> None:
+        """Reads a rule set; raises ``RuleError`` when it does not parse or is invalid."""
+        self._json: str = _native.load_rules_json(_text(source, "rules"))
+
+    @classmethod
+    def load(cls, source: Source) -> "RuleSet":
+        """Reads a rule set from JSON text, a dict or a path; raises ``RuleError``."""
+        return cls(source)
+
+    @classmethod
+    def fushan(cls) -> "RuleSet":
+        """The default rule set embedded in the library."""
+        return cls(_native.default_rules_json())
+
+    @property
+    def json(self) -> str:
+        """The rule set as the core writes it (defaults filled in)."""
+        return self._json
+
+    def to_dict(self) -> dict[str, Any]:
+        """The rule set as a dict, to edit and load again."""
+        result: dict[str, Any] = _json.loads(self._json)
+        return result
+
+    @property
+    def versions(self) -> list[str]:
+        """The names of its versions, oldest first."""
+        return [v["name"] for v in self.to_dict().get("versions", [])]
+
+    def validate(self) -> Validation:
+        """Its warnings (a loaded rule set has no errors)."""
+        return validate_rules(self._json)
+
+    def __repr__(self) -> str:
+        return f"<gridgov.RuleSet versions={self.versions!r}>"
+
+
+class Ledger:
+    """The append-only case ledger. ``Ledger()`` is empty; ``Ledger(source)`` and
+    ``Ledger.load(source)`` replay a ledger document ``{"format": 1, "events": [...]}``
+    (text, a dict or a path), checking every event.
+
+    >>> ledger = gridgov.Ledger()
+    >>> len(ledger)
+    0
+    """
+
+    __slots__ = ("_native",)
+
+    def __init__(self, source: Optional[Source] = None) -> None:
+        self._native = _native.Ledger(_opt_text(source, "ledger"))
+
+    @classmethod
+    def load(cls, source: Source) -> "Ledger":
+        """Replays a ledger document (text, a dict or a path)."""
+        return cls(source)
+
+    def append(self, event: Mapping[str, Any]) -> None:
+        """Appends one event; raises ``LedgerError`` (ledger unchanged) when it does not fit."""
+        self._native.append_json(_dumps(event, "event"))
+
+    def append_json(self, event: str) -> None:
+        """Appends one event given as JSON text."""
+        self._native.append_json(event)
+
+    def extend(self, events: Iterable[Mapping[str, Any]]) -> None:
+        """Appends several events, all or none."""
+        self._native.append_all_json(_dumps(list(events), "events"))
+
+    def append_all_json(self, events: str) -> None:
+        """Appends a JSON array of events, all or none."""
+        self._native.append_all_json(events)
+
+    def state(self) -> dict[str, Any]:
+        """The folded state of every case (a snapshot), as a dict."""
+        result: dict[str, Any] = _json.loads(self._native.state_json())
+        return result
+
+    def state_json(self) -> str:
+        """The folded state, as the core's JSON text."""
+        return self._native.state_json()
+
+    def timeline(self, case: str, public: bool = False,
+                 engine: Optional["Engine"] = None) -> list[dict[str, Any]]:
+        """A case's timeline; ``public=True`` masks personal data. ``engine`` names the
+        organisation whose people act (default: the Fushan engine)."""
+        e = engine if engine is not None else Engine.fushan()
+        result: list[dict[str, Any]] = _json.loads(e.timeline_json(self, case, public=public))
+        return result
+
+    def snapshot(self) -> str:
+        """The ledger document as JSON text: ``Ledger.load(snapshot)`` gives it back."""
+        return self._native.to_json()
+
+    def to_json(self) -> str:
+        """The ledger document, as the core's JSON text."""
+        return self._native.to_json()
+
+    def save(self, path: "_os.PathLike[str] | str") -> None:
+        """Writes the ledger document to a file."""
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(self._native.to_json())
+
+    def __len__(self) -> int:
+        return len(self._native)
+
+    def __repr__(self) -> str:
+        return f"<gridgov.Ledger events={len(self)}>"
+
+
+def _ledger(ledger: Any) -> Any:
+    if isinstance(ledger, Ledger):
+        return ledger._native
+    return ledger
+
+
+_FUSHAN: Optional["Engine"] = None
+
+
+class Engine:
+    """An organisation, a rule set and a calendar that fit together: every decision is
+    made here. ``Engine()`` or ``Engine.fushan()`` takes the embedded Fushan defaults;
+    give any of ``org``, ``rules`` and ``calendar`` (JSON text, a dict, a path or a
+    ``RuleSet``) to replace it. Engines pickle (by their documents), so they travel to
+    Dask, Spark or Ray workers.
+    """
+
+    __slots__ = ("_native", "_sources")
+
+    def __init__(self, org: Optional[Source] = None, rules: Optional[Source] = None,
+                 calendar: Optional[Source] = None) -> None:
+        sources = (_opt_text(org, "org"), _opt_text(rules, "rules"),
+                   _opt_text(calendar, "calendar"))
+        self._native = _native.Engine(*sources)
+        self._sources = sources
+
+    @classmethod
+    def fushan(cls) -> "Engine":
+        """The embedded defaults: the Fushan organisation, the default rule set and the
+        China mainland calendar for 2025-2026 (built once, then shared)."""
+        global _FUSHAN
+        if _FUSHAN is None:
+            engine = cls.__new__(cls)
+            engine._native = _native.Engine.fushan()
+            engine._sources = (None, None, None)
+            _FUSHAN = engine
+        return _FUSHAN
+
+    def __reduce__(self) -> Any:
+        return (Engine, self._sources)
+
+    # -- routing ------------------------------------------------------------------------
+
+    def route(self, case: Mapping[str, Any]) -> dict[str, Any]:
+        """Routes one case given as a dict; returns the decision as a dict: level, unit,
+        office, first handler, time limit, deadline, the deciding row and its trace."""
+        result: dict[str, Any] = _json.loads(self._native.route_json(_dumps(case, "case")))
+        return result
+
+    def route_json(self, case: str) -> str:
+        """Routes one case given as JSON text; returns the core's JSON text unchanged."""
+        return self._native.route_json(case)
+
+    def route_batch(self, table: Any, *, errors: str = "raise",
+                    threads: Optional[int] = None) -> Any:
+        """Routes every row of a table of cases: a pyarrow Table, a pandas or polars
+        DataFrame, or any object with ``__arrow_c_stream__``. Columns ``id``, ``channel``,
+        ``category``, ``location``, ``reported_at`` (RFC 3339 text, or a timestamp column;
+        a zone-less one is local time on the calendar); optional ``people_involved``,
+        ``amount_yuan`` (exact: decimals, integers, text, floats with at most two
+        places), ``repeat_count``, ``risk_flags`` (names separated by commas),
+        ``attributes`` (JSON text), ``summary``; other columns are ignored.
+
+        Returns a pyarrow Table (an ``ArrowStream`` without pyarrow), one row per case in
+        order: ``case``, ``version``, ``grade``, ``level``, ``unit``, ``unit_name``,
+        ``office``, ``co_offices``, ``handler``, ``handler_role``, ``time_limit``, ``due``,
+        ``flags``, ``rule_table``, ``rule_row``, ``error_code``, ``error``.
+
+        ``errors="raise"`` raises for the first row that cannot be routed, naming it;
+        ``errors="column"`` fills ``error_code`` and ``error`` and goes on.
+        """
+        return _arrow_out(self._native.route_batch(_arrow_in(table), errors, threads))
+
+    def deadline(self, start: Any, time_limit: str,
+                 pauses: Optional[Sequence[Mapping[str, Any]]] = None) -> dict[str, Any]:
+        """Counts a deadline on the engine's calendar from ``start`` (an aware datetime or
+        RFC 3339 text), e.g. ``"4 working hours"``."""
+        doc: dict[str, Any] = {"start": _time(start, "start"), "time_limit": time_limit}
+        if pauses is not None:
+            doc["pauses"] = list(pauses)
+        result: dict[str, Any] = _json.loads(self._native.deadline_json(_dumps(doc, "deadline")))
+        return result
+
+    def deadline_json(self, input: str) -> str:
+        """``deadline`` with JSON text in and out."""
+        return self._native.deadline_json(input)
+
+    # -- the organisation ---------------------------------------------------------------
+
+    def contains(self, outer: str, inner: str) -> bool:
+        """Whether unit ``outer`` contains unit ``inner`` (a unit contains itself)."""
+        return self._native.contains(outer, inner)
+
+    def unit_at_level(self, unit: str, level: str) -> Optional[str]:
+        """The unit at ``level`` (``micro_grid``, ``grid``, ``community``, ``subdistrict``)
+        above or at ``unit``; ``None`` when there is none."""
+        return self._native.unit_at_level(unit, level)
+
+    def duty_holder(self, unit: str, level: str) -> Optional[dict[str, Any]]:
+        """The person who holds the duty for ``unit`` at ``level``; ``None`` if vacant."""
+        text = self._native.duty_holder_json(unit, level)
+        return None if text is None else _json.loads(text)
+
+    def summary(self) -> dict[str, Any]:
+        """The organisation's name, counts per level and coverage report."""
+        result: dict[str, Any] = _json.loads(self._native.summary_json())
+        return result
+
+    @property
+    def rules(self) -> RuleSet:
+        """The rule set in force."""
+        return RuleSet(self._native.rules_json())
+
+    def warnings(self) -> list[Problem]:
+        """The rule set's warnings and those about how it fits the organisation."""
+        return [Problem._of(p) for p in _json.loads(self._native.warnings_json())]
+
+    def warnings_json(self) -> str:
+        """``warnings`` as the core's JSON text."""
+        return self._native.warnings_json()
+
+    # -- the ledger ---------------------------------------------------------------------
+
+    def intake(self, ledger: Ledger, case: Mapping[str, Any],
+               actor: str = "system") -> list[dict[str, Any]]:
+        """Takes a new report in against a ledger: the events to append (a repeat report
+        joins the earlier case)."""
+        result: list[dict[str, Any]] = _json.loads(
+            self._native.intake_json(_ledger(ledger), _dumps(case, "case"), actor))
+        return result
+
+    def intake_json(self, ledger: Ledger, case: str, actor: str = "system") -> str:
+        """``intake`` with JSON text in and out."""
+        return self._native.intake_json(_ledger(ledger), case, actor)
+
+    def overdue(self, ledger: Ledger, now: Any) -> list[dict[str, Any]]:
+        """The cases past their deadline at ``now`` (an aware datetime or RFC 3339 text),
+        each with the escalation it gets."""
+        result: list[dict[str, Any]] = _json.loads(self.overdue_json(ledger, now))
+        return result
+
+    def overdue_json(self, ledger: Ledger, now: Any) -> str:
+        """``overdue`` as the core's JSON text."""
+        return self._native.overdue_json(_ledger(ledger), _time(now, "now"))
+
+    def actions(self, ledger: Ledger, now: Any) -> list[dict[str, Any]]:
+        """Everything the engine proposes at ``now``: escalations, reminders, reopenings,
+        reroutes."""
+        result: list[dict[str, Any]] = _json.loads(self.actions_json(ledger, now))
+        return result
+
+    def actions_json(self, ledger: Ledger, now: Any) -> str:
+        """``actions`` as the core's JSON text."""
+        return self._native.actions_json(_ledger(ledger), _time(now, "now"))
+
+    def timeline(self, ledger: Ledger, case: str, public: bool = False) -> list[dict[str, Any]]:
+        """A case's timeline; ``public=True`` masks personal data."""
+        result: list[dict[str, Any]] = _json.loads(self.timeline_json(ledger, case, public=public))
+        return result
+
+    def timeline_json(self, ledger: Ledger, case: str, public: bool = False) -> str:
+        """``timeline`` as the core's JSON text."""
+        return self._native.timeline_json(_ledger(ledger), case, public)
+
+    # -- scoring ------------------------------------------------------------------------
+
+    def score(self, source: Any, month: Any, *, budget_fen: Optional[int] = None,
+              history: Optional[int] = None,
+              inspections: Optional[Sequence[Mapping[str, Any]]] = None,
+              visits: Optional[Sequence[Mapping[str, Any]]] = None) -> dict[str, Any]:
+        """Scores ``month`` (``"2026-03"`` or a date) of a ``Ledger``, a list of outcome
+        dicts, or outcome CSV text: the month's report as a dict (ranking, red and black
+        lists, inactive grids, common demands, rewards of ``budget_fen``, talent pool)."""
+        if isinstance(source, Ledger):
+            if visits is not None:
+                raise _input_error("input_value",
+                                   "a ledger gives its own visits: leave out `visits`")
+            text = self._native.score_json(
+                source._native, _score_request(month, budget_fen, history, inspections))
+        elif isinstance(source, str):
+            text = self._native.score_outcomes_json(_score_request(
+                month, budget_fen, history, inspections, visits, outcomes_csv=source))
+        elif isinstance(source, Sequence):
+            text = self._native.score_outcomes_json(_score_request(
+                month, budget_fen, history, inspections, visits, outcomes=list(source)))
+        else:
+            return self.score_outcomes_report(source, month, budget_fen=budget_fen,
+                                              history=history, inspections=inspections,
+                                              visits=visits)
+        result: dict[str, Any] = _json.loads(text)
+        return result
+
+    def score_json(self, ledger: Ledger, request: str) -> str:
+        """Scores a month of a ledger: JSON request in, the core's JSON report out."""
+        return self._native.score_json(_ledger(ledger), request)
+
+    def score_outcomes(self, table: Any, month: Any, *, budget_fen: Optional[int] = None,
+                       history: Optional[int] = None,
+                       inspections: Optional[Sequence[Mapping[str, Any]]] = None,
+                       visits: Optional[Sequence[Mapping[str, Any]]] = None,
+                       level: str = "grid") -> Any:
+        """Scores ``month`` of an outcome table (any Arrow table; the columns of
+        ``outcomes_csv``, with timestamps as text or typed) and returns the scored units at
+        ``level`` (``grid``, ``worker``, ``community``) as a pyarrow Table: rank, score and
+        scheme points (exact decimals), every indicator (four places), every count, the
+        list streaks. The schema's metadata holds the month, version, scheme, red and black
+        lists and inactive grids (JSON)."""
+        request = _score_request(month, budget_fen, history, inspections, visits)
+        return _arrow_out(self._native.score_outcomes_arrow(_arrow_in(table), request, level))
+
+    def score_outcomes_report(self, table: Any, month: Any, *,
+                              budget_fen: Optional[int] = None,
+                              history: Optional[int] = None,
+                              inspections: Optional[Sequence[Mapping[str, Any]]] = None,
+                              visits: Optional[Sequence[Mapping[str, Any]]] = None
+                              ) -> dict[str, Any]:
+        """``score_outcomes`` as the whole month's report (a dict)."""
+        request = _score_request(month, budget_fen, history, inspections, visits)
+        text = self._native.score_outcomes_arrow(_arrow_in(table), request, "grid", True)
+        result: dict[str, Any] = _json.loads(text)
+        return result
+
+    def score_outcomes_json(self, request: str) -> str:
+        """Scores a month of an outcome table given in the JSON request (``outcomes`` or
+        ``outcomes_csv``); returns the core's JSON report."""
+        return self._native.score_outcomes_json(request)
+
+    def score_outcomes_html(self, request: str, title: str = "Monthly evaluation") -> str:
+        """``score_outcomes_json`` as one self-contained HTML page."""
+        return self._native.score_outcomes_html(request, title)
+
+    def outcomes(self, ledger: Ledger) -> dict[str, Any]:
+        """The outcome table of a ledger: ``{"outcomes": [...], "visits": [...]}``."""
+        result: dict[str, Any] = _json.loads(self.outcomes_json(ledger))
+        return result
+
+    def outcomes_json(self, ledger: Ledger) -> str:
+        """``outcomes`` as the core's JSON text."""
+        return self._native.outcomes_json(_ledger(ledger))
+
+    def outcomes_csv(self, ledger: Ledger) -> str:
+        """The outcome table of a ledger as CSV text (one row per case)."""
+        return self._native.outcomes_csv(_ledger(ledger))
+
+    # -- what if ------------------------------------------------------------------------
+
+    def with_rules(self, rules: Source) -> "Engine":
+        """This engine's organisation and calendar under another rule set."""
+        text = _text(rules, "rules")
+        engine = Engine.__new__(Engine)
+        engine._native = self._native.with_rules(text)
+        engine._sources = (self._sources[0], text, self._sources[2])
+        return engine
+
+    def backtest(self, rules: Source, cases: Any, *, limit: int = 1000) -> dict[str, Any]:
+        """Routes ``cases`` under this engine's rules and under ``rules`` and tells which
+        decide differently and how: counts, level moves and up to ``limit`` differing
+        cases with both outcomes. ``cases`` is a list of case dicts or any Arrow table of
+        cases (as for ``route_batch``)."""
+        other = self.with_rules(rules)
+        if isinstance(cases, list) and all(isinstance(c, Mapping) for c in cases):
+            text = self._native.backtest_json(other._native, _dumps(cases, "cases"), limit)
+        elif isinstance(cases, str):
+            text = self._native.backtest_json(other._native, cases, limit)
+        else:
+            text = self._native.backtest_arrow(other._native, _arrow_in(cases), limit)
+        result: dict[str, Any] = _json.loads(text)
+        return result
+
+    def __repr__(self) -> str:
+        summary = self.summary()
+        return f"<gridgov.Engine org={summary.get('name')!r} rules={self.rules.versions!r}>"
+
+
+def backtest(rules_a: Source, rules_b: Source, cases: Any, *, org: Optional[Source] = None,
+             calendar: Optional[Source] = None, limit: int = 1000) -> dict[str, Any]:
+    """What if: routes ``cases`` (a list of dicts or an Arrow table) under ``rules_a`` and
+    ``rules_b`` on the same organisation and calendar (default Fushan) and reports which
+    cases decide differently and how.
+
+    >>> rules = gridgov.RuleSet.fushan().to_dict()
+    >>> report = gridgov.backtest(rules, rules, [{"id": "c1", "channel": "app",
+    ...     "category": "property_crime", "location": "fs-c05-g01-m1",
+    ...     "reported_at": "2026-03-02T09:00:00+08:00"}])
+    >>> report["cases"], report["different"]
+    (1, 0)
+    """
+    return Engine(org=org, rules=rules_a, calendar=calendar).backtest(rules_b, cases, limit=limit)
