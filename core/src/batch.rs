@@ -112,6 +112,20 @@ impl<'a> CaseFields<'a> {
     /// # Errors
     /// [`Error::Case`] listing every column that does not read, with what would be valid.
     pub fn to_case(&self) -> Result<Case, Error> {
+        self.build(None)
+    }
+
+    /// [`to_case`](Self::to_case), sharing the location and category ids of earlier rows
+    /// of the same table through `cache`: a table of many cases names few units and
+    /// categories, and each is then checked and allocated once.
+    ///
+    /// # Errors
+    /// As [`to_case`](Self::to_case).
+    pub fn to_case_cached(&self, cache: &mut IdCache<'a>) -> Result<Case, Error> {
+        self.build(Some(cache))
+    }
+
+    fn build(&self, mut cache: Option<&mut IdCache<'a>>) -> Result<Case, Error> {
         let mut problems = Vec::new();
         let case_name = if self.id.is_empty() { "?" } else { self.id };
         let mut bad = |field: &str, reason: String| {
@@ -121,16 +135,34 @@ impl<'a> CaseFields<'a> {
                 reason,
             });
         };
-        let id = CaseId::new(self.id).map_err(|e| bad("id", e.to_string())).ok();
+        let id = CaseId::new(self.id)
+            .map_err(|e| bad("id", e.to_string()))
+            .ok();
         let channel = Channel::from_str(self.channel)
             .map_err(|e| bad("channel", e.to_string()))
             .ok();
-        let category = Category::new(self.category)
-            .map_err(|e| bad("category", e.to_string()))
-            .ok();
-        let location = UnitId::new(self.location)
-            .map_err(|e| bad("location", e.to_string()))
-            .ok();
+        let category = match cache.as_mut().and_then(|c| c.categories.get(self.category)) {
+            Some(c) => Some(c.clone()),
+            None => Category::new(self.category)
+                .map_err(|e| bad("category", e.to_string()))
+                .ok()
+                .inspect(|c| {
+                    if let Some(cache) = cache.as_mut() {
+                        cache.keep_category(self.category, c);
+                    }
+                }),
+        };
+        let location = match cache.as_mut().and_then(|c| c.units.get(self.location)) {
+            Some(u) => Some(u.clone()),
+            None => UnitId::new(self.location)
+                .map_err(|e| bad("location", e.to_string()))
+                .ok()
+                .inspect(|u| {
+                    if let Some(cache) = cache.as_mut() {
+                        cache.keep_unit(self.location, u);
+                    }
+                }),
+        };
         let reported_at = match self.reported_at {
             Reported::At(t) => Some(t),
             Reported::Text(s) => Timestamp::from_str(s)
@@ -191,6 +223,31 @@ impl<'a> CaseFields<'a> {
                 })
             }
             _ => Err(Error::Case(CaseError::Invalid(problems))),
+        }
+    }
+}
+
+/// Ids already read from a table's text, shared by its rows (see
+/// [`CaseFields::to_case_cached`]). Holds at most [`IdCache::LIMIT`] of each kind.
+#[derive(Debug, Default)]
+pub struct IdCache<'a> {
+    units: rustc_hash::FxHashMap<&'a str, UnitId>,
+    categories: rustc_hash::FxHashMap<&'a str, Category>,
+}
+
+impl<'a> IdCache<'a> {
+    /// The most ids of one kind kept.
+    pub const LIMIT: usize = 1 << 16;
+
+    fn keep_unit(&mut self, text: &'a str, id: &UnitId) {
+        if self.units.len() < Self::LIMIT {
+            self.units.insert(text, id.clone());
+        }
+    }
+
+    fn keep_category(&mut self, text: &'a str, id: &Category) {
+        if self.categories.len() < Self::LIMIT {
+            self.categories.insert(text, id.clone());
         }
     }
 }
@@ -454,7 +511,7 @@ impl<'e> Backtest<'e> {
             .into_iter()
             .map(|((from, to), cases)| Move { from, to, cases })
             .collect();
-        moves.sort_by(|x, y| y.cases.cmp(&x.cases));
+        moves.sort_by_key(|m| std::cmp::Reverse(m.cases));
         self.report.moves = moves;
         self.report
     }

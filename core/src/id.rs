@@ -85,9 +85,9 @@ macro_rules! id_type {
             ///
             /// # Errors
             /// [`IdError`] when the value is empty, too long or has characters ids may not use.
-            pub fn new(value: impl Into<String>) -> Result<Self, IdError> {
-                let value = value.into();
-                ($check)(value.as_str())?;
+            pub fn new(value: impl AsRef<str>) -> Result<Self, IdError> {
+                let value = value.as_ref();
+                ($check)(value)?;
                 Ok(Self(std::sync::Arc::from(value)))
             }
 

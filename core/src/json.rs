@@ -420,7 +420,8 @@ fn score_report(
         (Some(_), _, _) => {
             return Err(Error::Input {
                 what: "score request",
-                message: "the table is given as columns: leave out `outcomes` and `outcomes_csv`".to_owned(),
+                message: "the table is given as columns: leave out `outcomes` and `outcomes_csv`"
+                    .to_owned(),
             });
         }
         _ => {

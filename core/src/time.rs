@@ -384,14 +384,36 @@ impl fmt::Display for Timestamp {
         let day = local.div_euclid(86_400);
         let sod = local.rem_euclid(86_400);
         let (y, m, d) = civil_from_days(day);
-        write!(
-            f,
-            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}{}",
-            sod / 3600,
-            sod / 60 % 60,
-            sod % 60,
-            self.offset
-        )
+        let (hh, mm, ss) = (sod / 3600, sod / 60 % 60, sod % 60);
+        let off = self.offset.minutes();
+        match u32::try_from(y) {
+            // The usual case, written digit by digit: timestamps are printed by the
+            // million in batch results and JSON.
+            Ok(year) if year <= 9999 => {
+                let two = |v: u32| [b'0' + (v / 10 % 10) as u8, b'0' + (v % 10) as u8];
+                let [y0, y1] = two(year / 100);
+                let [y2, y3] = two(year % 100);
+                let [m0, m1] = two(m);
+                let [d0, d1] = two(d);
+                let [h0, h1] = two(hh as u32);
+                let [n0, n1] = two(mm as u32);
+                let [s0, s1] = two(ss as u32);
+                let sign = if off < 0 { b'-' } else { b'+' };
+                let [oh0, oh1] = two(off.unsigned_abs() / 60);
+                let [om0, om1] = two(off.unsigned_abs() % 60);
+                let buf = [
+                    y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1, b'T', h0, h1, b':', n0, n1, b':',
+                    s0, s1, sign, oh0, oh1, b':', om0, om1,
+                ];
+                // Every byte is an ASCII digit or punctuation.
+                f.write_str(std::str::from_utf8(&buf).unwrap_or("?"))
+            }
+            _ => write!(
+                f,
+                "{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}{}",
+                self.offset
+            ),
+        }
     }
 }
 
@@ -578,5 +600,34 @@ mod tests {
         assert!(parse_clock("24:01").is_err());
         assert!(parse_clock("8:30").is_err());
         assert_eq!(format_clock(1050), "17:30");
+    }
+
+    #[test]
+    fn display_writes_every_field_and_reads_back() {
+        // Fast path against the formatting machinery, across offsets and centuries.
+        let offsets = [-720, -330, -60, 0, 45, 330, 480, 840];
+        let mut secs: i64 = -62_135_596_800; // 0001-01-01T00:00Z
+        while secs < 253_402_300_799 {
+            for &o in &offsets {
+                let Ok(off) = Offset::from_minutes(o) else {
+                    panic!("offset {o}")
+                };
+                let t = Timestamp::from_unix(secs, off);
+                let local = t.local_secs(off);
+                let (y, m, d) = civil_from_days(local.div_euclid(86_400));
+                let sod = local.rem_euclid(86_400);
+                let expected = format!(
+                    "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}{off}",
+                    sod / 3600,
+                    sod / 60 % 60,
+                    sod % 60
+                );
+                assert_eq!(t.to_string(), expected);
+                if (1900..=2199).contains(&y) {
+                    assert_eq!(expected.parse::<Timestamp>().map(Timestamp::unix), Ok(secs));
+                }
+            }
+            secs += 7_777_777_777 / 7 + 1;
+        }
     }
 }

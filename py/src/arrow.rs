@@ -12,12 +12,12 @@ use arrow_array::cast::AsArray;
 use arrow_array::ffi_stream::FFI_ArrowArrayStream;
 use arrow_array::types::{
     Float32Type, Float64Type, Int8Type, Int16Type, Int32Type, Int64Type, TimestampMicrosecondType,
-    TimestampMillisecondType, TimestampNanosecondType, TimestampSecondType, UInt8Type,
-    UInt16Type, UInt32Type, UInt64Type,
+    TimestampMillisecondType, TimestampNanosecondType, TimestampSecondType, UInt8Type, UInt16Type,
+    UInt32Type, UInt64Type,
 };
 use arrow_array::{
-    Array, ArrayRef, BooleanArray, Decimal128Array, LargeStringArray, PrimitiveArray,
-    RecordBatch, RecordBatchIterator, StringArray, StringViewArray,
+    Array, ArrayRef, BooleanArray, Decimal128Array, LargeStringArray, PrimitiveArray, RecordBatch,
+    RecordBatchIterator, StringArray, StringViewArray,
 };
 use arrow_schema::{ArrowError, DataType, SchemaRef, TimeUnit};
 use gridgov::Fixed2;
@@ -29,7 +29,10 @@ use pyo3::types::PyCapsule;
 const STREAM: &std::ffi::CStr = c"arrow_array_stream";
 
 /// Reads every batch of an Arrow stream exported by `obj.__arrow_c_stream__()`.
-pub(crate) fn import(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<(SchemaRef, Vec<RecordBatch>)> {
+pub(crate) fn import(
+    obj: &Bound<'_, PyAny>,
+    name: &str,
+) -> PyResult<(SchemaRef, Vec<RecordBatch>)> {
     if !obj.hasattr("__arrow_c_stream__")? {
         return Err(crate::input_error(
             "input_type",
@@ -101,10 +104,8 @@ impl ArrowStream {
     ) -> PyResult<Bound<'py, PyCapsule>> {
         // A requested schema is a hint a producer may ignore; ours is fixed.
         let _ = requested_schema;
-        let reader = RecordBatchIterator::new(
-            self.batches().into_iter().map(Ok),
-            Arc::clone(&self.schema),
-        );
+        let reader =
+            RecordBatchIterator::new(self.batches().into_iter().map(Ok), Arc::clone(&self.schema));
         let stream = FFI_ArrowArrayStream::new(Box::new(reader));
         PyCapsule::new_with_value(py, stream, STREAM)
     }
@@ -118,7 +119,11 @@ impl ArrowStream {
     /// Column names, in order.
     #[getter]
     fn column_names(&self) -> Vec<String> {
-        self.schema.fields().iter().map(|f| f.name().clone()).collect()
+        self.schema
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .collect()
     }
 
     /// The schema's metadata (what gridgov records about the table, such as the month).
@@ -225,12 +230,12 @@ impl<'a> Col<'a> {
             DataType::Timestamp(unit, tz) => {
                 let offset = match tz {
                     None => None,
-                    Some(tz) => Some(gridgov::batch::zone_offset(tz).map_err(|reason| {
-                        CellError {
+                    Some(tz) => {
+                        Some(gridgov::batch::zone_offset(tz).map_err(|reason| CellError {
                             column: name,
                             reason,
-                        }
-                    })?),
+                        })?)
+                    }
                 };
                 let values = match unit {
                     TimeUnit::Second => TimeValues::S(a.as_primitive()),
@@ -250,9 +255,11 @@ impl<'a> Col<'a> {
             Col::Utf8(a) => a.is_null(i),
             Col::LargeUtf8(a) => a.is_null(i),
             Col::View(a) => a.is_null(i),
-            Col::Dict { array, keys, values } => {
-                array.is_null(i) || keys.get(i).is_none_or(|k| values.is_null(*k))
-            }
+            Col::Dict {
+                array,
+                keys,
+                values,
+            } => array.is_null(i) || keys.get(i).is_none_or(|k| values.is_null(*k)),
             Col::Bool(a) => a.is_null(i),
             Col::I8(a) => a.is_null(i),
             Col::I16(a) => a.is_null(i),
@@ -293,7 +300,10 @@ impl<'a> Col<'a> {
             other => {
                 return Err(CellError {
                     column: name,
-                    reason: format!("is a column of {}; text (a string column) is required", other.type_name()),
+                    reason: format!(
+                        "is a column of {}; text (a string column) is required",
+                        other.type_name()
+                    ),
                 });
             }
         }))
@@ -304,7 +314,10 @@ impl<'a> Col<'a> {
         if self.is_null(i) {
             return Ok(None);
         }
-        let bad = |reason: String| CellError { column: name, reason };
+        let bad = |reason: String| CellError {
+            column: name,
+            reason,
+        };
         let float = |v: f64| {
             if v.is_finite() && v.fract() == 0.0 && v.abs() < 9.0e15 {
                 // Exact: a float without a fraction below 2^53 is a whole number.
@@ -325,9 +338,12 @@ impl<'a> Col<'a> {
             Col::U64(a) => Ok(Some(a.value(i).into())),
             Col::F32(a) => float(f64::from(a.value(i))),
             Col::F64(a) => float(a.value(i)),
-            Col::Bool(_) | Col::Decimal(..) | Col::Time { .. } | Col::Other(_) => Err(bad(
-                format!("is a column of {}; whole numbers are required", self.type_name()),
-            )),
+            Col::Bool(_) | Col::Decimal(..) | Col::Time { .. } | Col::Other(_) => {
+                Err(bad(format!(
+                    "is a column of {}; whole numbers are required",
+                    self.type_name()
+                )))
+            }
             _ => match self.str(i, name)? {
                 None => Ok(None),
                 Some(s) => s
@@ -356,7 +372,10 @@ impl<'a> Col<'a> {
         if self.is_null(i) {
             return Ok(None);
         }
-        let bad = |reason: String| CellError { column: name, reason };
+        let bad = |reason: String| CellError {
+            column: name,
+            reason,
+        };
         let parse = |s: &str| {
             s.parse::<Fixed2>()
                 .map(Some)
@@ -377,7 +396,24 @@ impl<'a> Col<'a> {
                     Err(bad(format!("`{v}` is not an amount")))
                 }
             }
-            Col::Decimal(a, scale) => parse(&decimal_text(a.value(i), *scale)),
+            Col::Decimal(a, scale) => {
+                let (v, scale) = (a.value(i), i32::from(*scale));
+                // Hundredths without text: exact, or refused when finer than a fen.
+                let hundredths = if scale <= 2 {
+                    10i128
+                        .checked_pow((2 - scale).unsigned_abs())
+                        .and_then(|f| v.checked_mul(f))
+                } else {
+                    let f = 10i128.checked_pow((scale - 2).unsigned_abs());
+                    f.filter(|f| v % f == 0).map(|f| v / f)
+                };
+                match hundredths.and_then(|h| i64::try_from(h).ok()) {
+                    Some(h) if h.abs() <= gridgov::fixed::MAX_HUNDREDTHS => {
+                        Ok(Some(Fixed2::from_hundredths(h)))
+                    }
+                    _ => parse(&decimal_text(a.value(i), i8::try_from(scale).unwrap_or(0))),
+                }
+            }
             Col::Bool(_) | Col::Time { .. } | Col::Other(_) => Err(bad(format!(
                 "is a column of {}; an amount (number or text) is required",
                 self.type_name()
@@ -460,7 +496,10 @@ impl<'a> Col<'a> {
             Col::Other(_) => {
                 return Err(CellError {
                     column: name,
-                    reason: format!("is a column of {}, which gridgov does not read", self.type_name()),
+                    reason: format!(
+                        "is a column of {}, which gridgov does not read",
+                        self.type_name()
+                    ),
                 });
             }
             _ => match self.int(i, name)? {

@@ -6,11 +6,13 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 
 use arrow_array::builder::{
-    BooleanBuilder, Decimal128Builder, Int64Builder, ListBuilder, StringBuilder, UInt32Builder,
+    BooleanBuilder, Decimal128Builder, Int32Builder, Int64Builder, ListBuilder, StringBuilder,
+    TimestampSecondBuilder, UInt32Builder,
 };
+use arrow_array::types::Int32Type;
 use arrow_array::{ArrayRef, RecordBatch};
-use arrow_schema::{DataType, Field, Schema, SchemaRef};
-use gridgov::batch::{Backtest, CaseFields};
+use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
+use gridgov::batch::{Backtest, CaseFields, IdCache};
 use gridgov::score::{CSV_COLUMNS, MonthReport, OutcomeError, OutcomeRow, UnitScore};
 use gridgov::time::Offset;
 use gridgov::{Engine, Error};
@@ -29,7 +31,7 @@ pub(crate) struct RowError {
 pub(crate) struct TableError(pub(crate) String);
 
 pub(crate) enum BatchError {
-    Row(RowError),
+    Row(Box<RowError>),
     Table(TableError),
 }
 
@@ -128,16 +130,83 @@ impl<'a> CaseCols<'a> {
     }
 
     /// The case of a row, or the error naming the column.
-    fn case(&self, row: usize, local: Offset) -> Result<gridgov::Case, Error> {
+    fn case(
+        &self,
+        row: usize,
+        local: Offset,
+        cache: &mut IdCache<'a>,
+    ) -> Result<gridgov::Case, Error> {
         self.fields(row, local)
             .map_err(cell_error)
-            .and_then(|f| f.to_case())
+            .and_then(|f| f.to_case_cached(cache))
     }
 }
 
-/// The schema of `route_batch`'s result.
-pub(crate) fn route_schema() -> SchemaRef {
-    let s = |name: &str, nullable: bool| Field::new(name, DataType::Utf8, nullable);
+/// A column of few distinct values, all borrowed from the engine (ids, names, levels):
+/// written as an Arrow dictionary, one key per row, each value interned by address.
+struct Interned {
+    index: rustc_hash::FxHashMap<(usize, usize), i32>,
+    values: StringBuilder,
+    keys: Int32Builder,
+}
+
+impl Interned {
+    fn new(rows: usize) -> Self {
+        Self {
+            index: rustc_hash::FxHashMap::default(),
+            values: StringBuilder::new(),
+            keys: Int32Builder::with_capacity(rows),
+        }
+    }
+
+    fn push(&mut self, value: Option<&str>) {
+        let Some(v) = value else {
+            self.keys.append_null();
+            return;
+        };
+        let next = i32::try_from(self.index.len()).unwrap_or(i32::MAX);
+        let key = *self
+            .index
+            .entry((v.as_ptr() as usize, v.len()))
+            .or_insert_with(|| {
+                self.values.append_value(v);
+                next
+            });
+        self.keys.append_value(key);
+    }
+
+    fn finish(mut self) -> Result<ArrayRef, arrow_schema::ArrowError> {
+        let values: ArrayRef = Arc::new(self.values.finish());
+        let dict = arrow_array::DictionaryArray::<Int32Type>::try_new(self.keys.finish(), values)?;
+        Ok(Arc::new(dict))
+    }
+}
+
+/// The dictionary type of the low-cardinality columns.
+fn dict_type() -> DataType {
+    DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8))
+}
+
+/// The columns of `route_batch`'s result written as dictionaries, in schema order.
+const DICT_COLUMNS: [&str; 12] = [
+    "version",
+    "grade",
+    "level",
+    "unit",
+    "unit_name",
+    "office",
+    "handler",
+    "handler_role",
+    "time_limit",
+    "rule_table",
+    "rule_row",
+    "error_code",
+];
+
+/// The schema of `route_batch`'s result: `due` is an instant in the calendar's offset;
+/// the columns of [`DICT_COLUMNS`] are dictionary-encoded (categoricals in pandas and
+/// polars).
+pub(crate) fn route_schema(engine: &Engine) -> SchemaRef {
     let list = |name: &str| {
         Field::new(
             name,
@@ -145,121 +214,149 @@ pub(crate) fn route_schema() -> SchemaRef {
             true,
         )
     };
+    let dict = |name: &str| Field::new(name, dict_type(), true);
+    let offset: Arc<str> = Arc::from(engine.calendar().offset().to_string());
     Arc::new(Schema::new(vec![
-        s("case", true),
-        s("version", true),
-        s("grade", true),
-        s("level", true),
-        s("unit", true),
-        s("unit_name", true),
-        s("office", true),
+        Field::new("case", DataType::Utf8, true),
+        dict("version"),
+        dict("grade"),
+        dict("level"),
+        dict("unit"),
+        dict("unit_name"),
+        dict("office"),
         list("co_offices"),
-        s("handler", true),
-        s("handler_role", true),
-        s("time_limit", true),
-        s("due", true),
+        dict("handler"),
+        dict("handler_role"),
+        dict("time_limit"),
+        Field::new(
+            "due",
+            DataType::Timestamp(TimeUnit::Second, Some(offset)),
+            true,
+        ),
         list("flags"),
-        s("rule_table", true),
-        s("rule_row", true),
-        s("error_code", true),
-        s("error", true),
+        dict("rule_table"),
+        dict("rule_row"),
+        dict("error_code"),
+        Field::new("error", DataType::Utf8, true),
     ]))
 }
 
-#[derive(Default)]
 struct RouteOut {
     case: StringBuilder,
-    version: StringBuilder,
-    grade: StringBuilder,
-    level: StringBuilder,
-    unit: StringBuilder,
-    unit_name: StringBuilder,
-    office: StringBuilder,
+    /// The columns of [`DICT_COLUMNS`], in order.
+    dicts: Vec<Interned>,
     co_offices: ListBuilder<StringBuilder>,
-    handler: StringBuilder,
-    handler_role: StringBuilder,
-    time_limit: StringBuilder,
-    due: StringBuilder,
+    due: TimestampSecondBuilder,
     flags: ListBuilder<StringBuilder>,
-    rule_table: StringBuilder,
-    rule_row: StringBuilder,
-    error_code: StringBuilder,
     error: StringBuilder,
+    /// Time limits printed once each.
+    limits: rustc_hash::FxHashMap<gridgov::TimeLimit, Box<str>>,
 }
 
 impl RouteOut {
+    /// Builders sized for `rows` rows, so that they never grow while routing.
+    fn with_capacity(rows: usize, engine: &Engine) -> Self {
+        let list = || ListBuilder::with_capacity(StringBuilder::new(), rows);
+        Self {
+            case: StringBuilder::with_capacity(rows, rows * 24),
+            dicts: DICT_COLUMNS.iter().map(|_| Interned::new(rows)).collect(),
+            co_offices: list(),
+            due: TimestampSecondBuilder::with_capacity(rows)
+                .with_timezone(engine.calendar().offset().to_string()),
+            flags: list(),
+            error: StringBuilder::new(),
+            limits: rustc_hash::FxHashMap::default(),
+        }
+    }
+
+    fn dict(&mut self, column: usize, value: Option<&str>) {
+        if let Some(d) = self.dicts.get_mut(column) {
+            d.push(value);
+        }
+    }
+
     fn decision(&mut self, d: &gridgov::Decision<'_>) {
         self.case.append_value(d.case().id.as_str());
-        self.version.append_value(d.version());
-        self.grade.append_option(d.grade());
-        self.level.append_value(d.level().as_str());
-        self.unit.append_option(d.unit().map(|u| u.id.as_str()));
-        self.unit_name.append_option(d.unit().map(|u| u.name.as_str()));
-        self.office.append_option(d.office().map(|o| o.id.as_str()));
+        let rule = d.rule();
+        let values = [
+            Some(d.version()),
+            d.grade(),
+            Some(d.level().as_str()),
+            d.unit().map(|u| u.id.as_str()),
+            d.unit().map(|u| u.name.as_str()),
+            d.office().map(|o| o.id.as_str()),
+            d.handler().map(|p| p.id.as_str()),
+            d.role().map(|r| r.as_str()),
+        ];
+        for (i, v) in values.into_iter().enumerate() {
+            self.dict(i, v);
+        }
+        // Each time limit is printed once; its boxed text keeps its address (the key the
+        // interner reads) however the map grows.
+        let limit = d.time_limit();
+        let text = self
+            .limits
+            .entry(limit)
+            .or_insert_with(|| limit.to_string().into_boxed_str());
+        if let Some(dict) = self.dicts.get_mut(8) {
+            dict.push(Some(text));
+        }
+        self.dict(9, Some(rule.table));
+        self.dict(10, Some(rule.row));
+        self.dict(11, None);
         for o in d.co_offices() {
             self.co_offices.values().append_value(o.id.as_str());
         }
         self.co_offices.append(true);
-        self.handler.append_option(d.handler().map(|p| p.id.as_str()));
-        self.handler_role.append_option(d.role().map(|r| r.as_str()));
-        // Writing into a builder's value buffer cannot fail.
-        let _ = write!(self.time_limit, "{}", d.time_limit());
-        self.time_limit.append_value("");
-        let _ = write!(self.due, "{}", d.due());
-        self.due.append_value("");
+        self.due.append_value(d.due().unix());
         for f in d.flags() {
             self.flags.values().append_value(f);
         }
         self.flags.append(true);
-        let rule = d.rule();
-        self.rule_table.append_value(rule.table);
-        self.rule_row.append_value(rule.row);
-        self.error_code.append_null();
         self.error.append_null();
     }
 
     fn error(&mut self, case: Option<&str>, e: &Error) {
         self.case.append_option(case);
-        for b in [
-            &mut self.version,
-            &mut self.grade,
-            &mut self.level,
-            &mut self.unit,
-            &mut self.unit_name,
-            &mut self.office,
-            &mut self.handler,
-            &mut self.handler_role,
-            &mut self.time_limit,
-            &mut self.due,
-            &mut self.rule_table,
-            &mut self.rule_row,
-        ] {
-            b.append_null();
+        for i in 0..DICT_COLUMNS.len() - 1 {
+            self.dict(i, None);
         }
+        self.dict(DICT_COLUMNS.len() - 1, Some(e.code()));
         self.co_offices.append_null();
+        self.due.append_null();
         self.flags.append_null();
-        self.error_code.append_value(e.code());
         self.error.append_value(e.to_string());
     }
 
     fn finish(self, schema: &SchemaRef) -> Result<RecordBatch, arrow_schema::ArrowError> {
+        let mut dicts = self.dicts.into_iter();
+        let mut next = || -> Result<ArrayRef, arrow_schema::ArrowError> {
+            dicts.next().map_or_else(
+                || {
+                    Err(arrow_schema::ArrowError::SchemaError(
+                        "missing column".to_owned(),
+                    ))
+                },
+                Interned::finish,
+            )
+        };
         let cols: Vec<ArrayRef> = vec![
             finish(self.case),
-            finish(self.version),
-            finish(self.grade),
-            finish(self.level),
-            finish(self.unit),
-            finish(self.unit_name),
-            finish(self.office),
+            next()?,
+            next()?,
+            next()?,
+            next()?,
+            next()?,
+            next()?,
             finish(self.co_offices),
-            finish(self.handler),
-            finish(self.handler_role),
-            finish(self.time_limit),
+            next()?,
+            next()?,
+            next()?,
             finish(self.due),
             finish(self.flags),
-            finish(self.rule_table),
-            finish(self.rule_row),
-            finish(self.error_code),
+            next()?,
+            next()?,
+            next()?,
             finish(self.error),
         ];
         RecordBatch::try_new(Arc::clone(schema), cols)
@@ -276,10 +373,11 @@ fn route_part(
     schema: &SchemaRef,
 ) -> Result<RecordBatch, BatchError> {
     let local = engine.calendar().offset();
-    let mut out = RouteOut::default();
+    let mut out = RouteOut::with_capacity(range.len(), engine);
+    let mut cache = IdCache::default();
     for row in range {
         let routed = cols
-            .case(row, local)
+            .case(row, local, &mut cache)
             .and_then(|case| match engine.route(&case) {
                 Ok(d) => {
                     out.decision(&d);
@@ -289,11 +387,11 @@ fn route_part(
             });
         if let Err(error) = routed {
             if raise {
-                return Err(BatchError::Row(RowError {
+                return Err(BatchError::Row(Box::new(RowError {
                     row: base + row,
                     case: cols.id(row).map(str::to_owned),
                     error,
-                }));
+                })));
             }
             out.error(cols.id(row), &error);
         }
@@ -311,7 +409,7 @@ pub(crate) fn route_batches(
     raise: bool,
     threads: usize,
 ) -> Result<Vec<RecordBatch>, BatchError> {
-    let schema = route_schema();
+    let schema = route_schema(engine);
     let mut out = Vec::with_capacity(batches.len());
     let mut base = 0;
     for batch in batches {
@@ -366,8 +464,9 @@ pub(crate) fn backtest_batches(
     let mut test = Backtest::new(a, b, limit);
     for batch in batches {
         let cols = CaseCols::new(batch)?;
+        let mut cache = IdCache::default();
         for row in 0..batch.num_rows() {
-            match cols.case(row, local) {
+            match cols.case(row, local, &mut cache) {
                 Ok(case) => test.add(&case),
                 Err(e) => test.add_unreadable(cols.id(row).unwrap_or(""), &e),
             }
@@ -406,9 +505,12 @@ pub(crate) fn outcome_rows(
         let mut bufs: [String; 17] = Default::default();
         for row in 0..batch.num_rows() {
             let at = |e: CellError| {
-                BatchError::Row(RowError {
+                BatchError::Row(Box::new(RowError {
                     row: base + row,
-                    case: cols.first().and_then(|c| c.str(row, "id").ok().flatten()).map(str::to_owned),
+                    case: cols
+                        .first()
+                        .and_then(|c| c.str(row, "id").ok().flatten())
+                        .map(str::to_owned),
                     error: Error::Score(
                         OutcomeError {
                             table: "outcomes",
@@ -419,7 +521,7 @@ pub(crate) fn outcome_rows(
                         }
                         .into(),
                     ),
-                })
+                }))
             };
             let mut cells: [Option<&str>; 17] = [None; 17];
             for ((cell, col), (buf, name)) in cells
@@ -435,11 +537,11 @@ pub(crate) fn outcome_rows(
             }
             let r = gridgov::score::outcome_from_cells(&cells).map_err(|mut e| {
                 e.row = base + row + 1;
-                BatchError::Row(RowError {
+                BatchError::Row(Box::new(RowError {
                     row: base + row,
                     case: cells.first().copied().flatten().map(str::to_owned),
                     error: Error::Score(e.into()),
-                })
+                }))
             })?;
             rows.push(r);
         }
@@ -471,18 +573,20 @@ impl UnitLevel {
 /// each scheme item (decimals with the scheme's places), every indicator (decimals with
 /// four places, null when nothing was measured), every count, and the lists' streaks. The
 /// schema's metadata holds the month, version, scheme and the red and black lists.
-pub(crate) fn units_table(report: &MonthReport, level: UnitLevel) -> Result<(SchemaRef, RecordBatch), String> {
+pub(crate) fn units_table(
+    report: &MonthReport,
+    level: UnitLevel,
+) -> Result<(SchemaRef, RecordBatch), String> {
     let units: &[UnitScore] = match level {
         UnitLevel::Grid => &report.grids,
         UnitLevel::Worker => &report.workers,
         UnitLevel::Community => &report.communities,
     };
-    let places = units
-        .first()
-        .map_or(2, |u| u.score.places())
-        .min(38);
+    let places = units.first().map_or(2, |u| u.score.places()).min(38);
     let scale = i8::try_from(places).unwrap_or(2);
-    let dec = |p: u32| Decimal128Builder::new().with_precision_and_scale(38, i8::try_from(p).unwrap_or(2));
+    let dec = |p: u32| {
+        Decimal128Builder::new().with_precision_and_scale(38, i8::try_from(p).unwrap_or(2))
+    };
     let mut unit = StringBuilder::new();
     let mut name = StringBuilder::new();
     let mut community = StringBuilder::new();
@@ -501,10 +605,11 @@ pub(crate) fn units_table(report: &MonthReport, level: UnitLevel) -> Result<(Sch
     for _ in indicators {
         ind.push(dec(4).map_err(|e| e.to_string())?);
     }
-    let count_names: Vec<String> = match serde_json::to_value(units.first().map(|u| u.counts).unwrap_or_default()) {
-        Ok(serde_json::Value::Object(m)) => m.keys().cloned().collect(),
-        _ => Vec::new(),
-    };
+    let count_names: Vec<String> =
+        match serde_json::to_value(units.first().map(|u| u.counts).unwrap_or_default()) {
+            Ok(serde_json::Value::Object(m)) => m.keys().cloned().collect(),
+            _ => Vec::new(),
+        };
     let mut counts: Vec<UInt32Builder> = count_names.iter().map(|_| UInt32Builder::new()).collect();
     let mut inactive = BooleanBuilder::new();
     let mut red = UInt32Builder::new();
@@ -527,7 +632,11 @@ pub(crate) fn units_table(report: &MonthReport, level: UnitLevel) -> Result<(Sch
             b.append_value(p.rounded());
         }
         for (b, i) in ind.iter_mut().zip(indicators) {
-            b.append_option(u.indicators.get(*i).map(|r| i128::from(r.ten_thousandths())));
+            b.append_option(
+                u.indicators
+                    .get(*i)
+                    .map(|r| i128::from(r.ten_thousandths())),
+            );
         }
         if let Ok(serde_json::Value::Object(m)) = serde_json::to_value(u.counts) {
             for (b, v) in counts.iter_mut().zip(m.values()) {
@@ -565,7 +674,11 @@ pub(crate) fn units_table(report: &MonthReport, level: UnitLevel) -> Result<(Sch
         finish(score),
     ];
     for (item, b) in report.scheme_items.iter().zip(items) {
-        fields.push(Field::new(format!("points_{item}"), DataType::Decimal128(38, scale), true));
+        fields.push(Field::new(
+            format!("points_{item}"),
+            DataType::Decimal128(38, scale),
+            true,
+        ));
         cols.push(finish(b));
     }
     for (i, b) in indicators.iter().zip(ind) {
@@ -610,4 +723,74 @@ mod erased {
             serde_json::to_string(self).unwrap_or_else(|_| "null".to_owned())
         }
     }
+}
+
+/// The schema of a table of cases as [`cases_table`] writes it and `route_batch` reads it.
+pub(crate) fn cases_schema() -> SchemaRef {
+    Arc::new(Schema::new(vec![
+        Field::new("id", DataType::Utf8, false),
+        Field::new("channel", DataType::Utf8, false),
+        Field::new("category", DataType::Utf8, false),
+        Field::new("location", DataType::Utf8, false),
+        Field::new("reported_at", DataType::Utf8, false),
+        Field::new("people_involved", DataType::UInt32, false),
+        Field::new("amount_yuan", DataType::Decimal128(18, 2), false),
+        Field::new("repeat_count", DataType::UInt32, false),
+        Field::new("risk_flags", DataType::Utf8, true),
+        Field::new("attributes", DataType::Utf8, true),
+    ]))
+}
+
+/// Cases as a table of the columns `route_batch` reads (amounts as exact decimals).
+pub(crate) fn cases_table(cases: &[gridgov::Case]) -> Result<(SchemaRef, RecordBatch), String> {
+    let mut id = StringBuilder::new();
+    let mut channel = StringBuilder::new();
+    let mut category = StringBuilder::new();
+    let mut location = StringBuilder::new();
+    let mut reported_at = StringBuilder::new();
+    let mut people = UInt32Builder::new();
+    let mut amount = Decimal128Builder::new()
+        .with_precision_and_scale(18, 2)
+        .map_err(|e| e.to_string())?;
+    let mut repeat = UInt32Builder::new();
+    let mut flags = StringBuilder::new();
+    let mut attributes = StringBuilder::new();
+    for c in cases {
+        id.append_value(c.id.as_str());
+        channel.append_value(c.channel.as_str());
+        category.append_value(c.category.as_str());
+        location.append_value(c.location.as_str());
+        let _ = write!(reported_at, "{}", c.reported_at);
+        reported_at.append_value("");
+        people.append_value(c.people_involved);
+        amount.append_value(i128::from(c.amount_yuan.hundredths()));
+        repeat.append_value(c.repeat_count);
+        if c.risk_flags.is_empty() {
+            flags.append_null();
+        } else {
+            let names: Vec<&str> = c.risk_flags.iter().map(gridgov::Name::as_str).collect();
+            flags.append_value(names.join(","));
+        }
+        if c.attributes.is_empty() {
+            attributes.append_null();
+        } else {
+            attributes
+                .append_value(serde_json::to_string(&c.attributes).map_err(|e| e.to_string())?);
+        }
+    }
+    let schema = cases_schema();
+    let cols: Vec<ArrayRef> = vec![
+        finish(id),
+        finish(channel),
+        finish(category),
+        finish(location),
+        finish(reported_at),
+        finish(people),
+        finish(amount),
+        finish(repeat),
+        finish(flags),
+        finish(attributes),
+    ];
+    let batch = RecordBatch::try_new(Arc::clone(&schema), cols).map_err(|e| e.to_string())?;
+    Ok((schema, batch))
 }

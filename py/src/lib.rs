@@ -351,7 +351,10 @@ impl PyEngine {
         let out = py
             .detach(|| batch::route_batches(&self.inner, &batches, raise, threads))
             .map_err(batch_error)?;
-        Ok(arrow::ArrowStream::new(batch::route_schema(), out))
+        Ok(arrow::ArrowStream::new(
+            batch::route_schema(&self.inner),
+            out,
+        ))
     }
 
     /// Scores a month of an Arrow table of outcomes (the columns of ``outcomes_csv``);
@@ -381,11 +384,11 @@ impl PyEngine {
             .detach(|| {
                 let rows = batch::outcome_rows(&batches, local)?;
                 gridgov::json::score_rows_report(engine, &request, rows).map_err(|error| {
-                    batch::BatchError::Row(batch::RowError {
+                    batch::BatchError::Row(Box::new(batch::RowError {
                         row: 0,
                         case: None,
                         error,
-                    })
+                    }))
                 })
             })
             .map_err(|e| match e {
@@ -400,6 +403,49 @@ impl PyEngine {
         let (schema, batch) = batch::units_table(&month, unit_level)
             .map_err(|e| input_error("table", format!("building the result: {e}")))?;
         Ok(Py::new(py, arrow::ArrowStream::new(schema, vec![batch]))?.into_any())
+    }
+
+    /// ``count`` seeded cases reported in ``year``-``month``, spread over the
+    /// organisation's micro-grids, every one valid for the rule set: a table with the
+    /// columns ``route_batch`` reads. The same seed gives the same cases everywhere.
+    fn simulate_cases(
+        &self,
+        py: Python<'_>,
+        year: i32,
+        month: u32,
+        count: usize,
+        seed: u64,
+    ) -> PyResult<arrow::ArrowStream> {
+        check_month(year, month, count)?;
+        let (schema, batch) = py
+            .detach(|| {
+                batch::cases_table(&gridgov::sim::month_cases(
+                    &self.inner,
+                    year,
+                    month,
+                    count,
+                    seed,
+                ))
+            })
+            .map_err(|e| input_error("table", format!("building the table: {e}")))?;
+        Ok(arrow::ArrowStream::new(schema, vec![batch]))
+    }
+
+    /// A seeded month of work through a new ledger: ``count`` cases reported, taken in,
+    /// routed, handled, escalated when overdue, evaluated; visits made.
+    fn simulate_month(
+        &self,
+        py: Python<'_>,
+        year: i32,
+        month: u32,
+        count: usize,
+        seed: u64,
+    ) -> PyResult<PyLedger> {
+        check_month(year, month, count)?;
+        let sim = py.detach(|| gridgov::sim::simulate_month(&self.inner, year, month, count, seed));
+        Ok(PyLedger {
+            inner: SharedLedger(std::sync::Mutex::new(sim.ledger)),
+        })
     }
 
     /// This engine's organisation and calendar under another rule set (JSON text).
@@ -492,6 +538,25 @@ impl PyEngine {
         gridgov::json::intake_json(&self.inner, &ledger.inner.lock_ledger(), &case, actor)
             .map_err(|e| to_py(&e))
     }
+}
+
+/// The most cases one simulation call makes (about 1 GiB of cases).
+const MAX_SIMULATED: usize = 10_000_000;
+
+fn check_month(year: i32, month: u32, count: usize) -> PyResult<()> {
+    if count > MAX_SIMULATED {
+        return Err(input_error(
+            "input_value",
+            format!("`count` is {count}; simulate at most {MAX_SIMULATED} cases per call"),
+        ));
+    }
+    if gridgov::score::Month::new(year, month).is_none() {
+        return Err(input_error(
+            "input_value",
+            format!("{year}-{month} is not a month; give a year and a month from 1 to 12"),
+        ));
+    }
+    Ok(())
 }
 
 fn errors_mode(errors: &str) -> PyResult<bool> {

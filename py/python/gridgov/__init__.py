@@ -338,6 +338,12 @@ class Ledger:
         """Replays a ledger document (text, a dict or a path)."""
         return cls(source)
 
+    @classmethod
+    def _of(cls, native: Any) -> "Ledger":
+        ledger = cls.__new__(cls)
+        ledger._native = native
+        return ledger
+
     def append(self, event: Mapping[str, Any]) -> None:
         """Appends one event; raises ``LedgerError`` (ledger unchanged) when it does not fit."""
         self._native.append_json(_dumps(event, "event"))
@@ -634,6 +640,19 @@ class Engine:
     def outcomes_csv(self, ledger: Ledger) -> str:
         """The outcome table of a ledger as CSV text (one row per case)."""
         return self._native.outcomes_csv(_ledger(ledger))
+
+    # -- simulation ---------------------------------------------------------------------
+
+    def simulate_cases(self, year: int, month: int, count: int, seed: int = 0) -> Any:
+        """``count`` seeded cases reported in ``year``-``month`` as a table with the
+        columns ``route_batch`` reads; every case is valid for the rule set. The same seed
+        gives the same cases in Rust, Python and the browser."""
+        return _arrow_out(self._native.simulate_cases(year, month, count, seed))
+
+    def simulate_month(self, year: int, month: int, count: int, seed: int = 0) -> Ledger:
+        """A seeded month of work through a new ledger: cases reported, taken in, routed,
+        handled, escalated when overdue, evaluated; visits made."""
+        return Ledger._of(self._native.simulate_month(year, month, count, seed))
 
     # -- what if ------------------------------------------------------------------------
 
