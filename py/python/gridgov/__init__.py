@@ -158,6 +158,15 @@ def _text(value: Any, name: str) -> Any:
     return value
 
 
+def _whole(value: Any, name: str, most: int = 2**64 - 1) -> int:
+    """A whole number from 0 to ``most``, or an ``InputError`` naming the argument."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _input_error("input_type", f"`{name}` must be an int, not {type(value).__name__}")
+    if not 0 <= value <= most:
+        raise _input_error("input_value", f"`{name}` is {value}; give a whole number from 0 to {most}")
+    return value
+
+
 def _opt_text(value: Any, name: str) -> Any:
     return None if value is None else _text(value, name)
 
@@ -468,6 +477,8 @@ class Engine:
         ``errors="raise"`` raises for the first row that cannot be routed, naming it;
         ``errors="column"`` fills ``error_code`` and ``error`` and goes on.
         """
+        if threads is not None:
+            _whole(threads, "threads", 1024)
         return _arrow_out(self._native.route_batch(_arrow_in(table), errors, threads))
 
     def deadline(self, start: Any, time_limit: str,
@@ -647,12 +658,16 @@ class Engine:
         """``count`` seeded cases reported in ``year``-``month`` as a table with the
         columns ``route_batch`` reads; every case is valid for the rule set. The same seed
         gives the same cases in Rust, Python and the browser."""
-        return _arrow_out(self._native.simulate_cases(year, month, count, seed))
+        return _arrow_out(self._native.simulate_cases(
+            _whole(year, "year", 9999), _whole(month, "month", 12), _whole(count, "count"),
+            _whole(seed, "seed")))
 
     def simulate_month(self, year: int, month: int, count: int, seed: int = 0) -> Ledger:
         """A seeded month of work through a new ledger: cases reported, taken in, routed,
         handled, escalated when overdue, evaluated; visits made."""
-        return Ledger._of(self._native.simulate_month(year, month, count, seed))
+        return Ledger._of(self._native.simulate_month(
+            _whole(year, "year", 9999), _whole(month, "month", 12), _whole(count, "count"),
+            _whole(seed, "seed")))
 
     # -- what if ------------------------------------------------------------------------
 
@@ -669,6 +684,7 @@ class Engine:
         decide differently and how: counts, level moves and up to ``limit`` differing
         cases with both outcomes. ``cases`` is a list of case dicts or any Arrow table of
         cases (as for ``route_batch``)."""
+        _whole(limit, "limit")
         other = self.with_rules(rules)
         if isinstance(cases, list) and all(isinstance(c, Mapping) for c in cases):
             text = self._native.backtest_json(other._native, _dumps(cases, "cases"), limit)
