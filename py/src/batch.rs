@@ -56,10 +56,10 @@ pub(crate) const CASE_COLUMNS: [&str; 11] = [
     "summary",
 ];
 
-fn cell_error(e: CellError) -> Error {
+fn cell_error(e: CellError, case: Option<&str>) -> Error {
     Error::Case(gridgov::case::CaseError::Invalid(vec![
         gridgov::case::CaseProblem {
-            case: "?".to_owned(),
+            case: case.map_or_else(|| "?".to_owned(), gridgov::id::truncate_for_message),
             field: e.column.to_owned(),
             reason: e.reason,
         },
@@ -137,7 +137,7 @@ impl<'a> CaseCols<'a> {
         cache: &mut IdCache<'a>,
     ) -> Result<gridgov::Case, Error> {
         self.fields(row, local)
-            .map_err(cell_error)
+            .map_err(|e| cell_error(e, self.id(row)))
             .and_then(|f| f.to_case_cached(cache))
     }
 }
