@@ -3,7 +3,8 @@
 # integration, shared vectors, doctests), the Python package's tests, and the WASM
 # package's Node tests. Installs what it needs when missing and skips what is there:
 # the wasm32 target, wasm-bindgen-cli at the version in Cargo.lock, and a virtual
-# environment with maturin and pytest.
+# environment with maturin, pytest and what the Python tests use (py/requirements-dev.txt:
+# pyarrow, pandas, polars, dask distributed, mypy for stubtest).
 #
 # Usage: bash scripts/test.sh          (from anywhere inside the repository)
 set -euo pipefail
@@ -40,9 +41,10 @@ if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade "pip>=23" >/dev/null
-.venv/bin/python -m pip install --quiet --disable-pip-version-check "maturin>=1.9.4,<2" "pytest>=7"
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -r py/requirements-dev.txt
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps ./py
-.venv/bin/python -m pytest -q py/tests
+(cd py && ../.venv/bin/python -m mypy.stubtest gridgov)
+.venv/bin/python -m pytest -q -p no:cacheprovider py/tests
 
 step "wasm package"
 bash wasm/build.sh

@@ -524,3 +524,20 @@ pub fn report_json(report: &crate::score::MonthReport) -> String {
 pub fn rules_json(rules: &RuleSet) -> String {
     to_json(rules.spec())
 }
+
+/// [`backtest_json_str`] against this engine's organisation and calendar under the rule
+/// set `rules_b_json`: the what-if question "how would these cases decide under those
+/// rules".
+///
+/// # Errors
+/// [`Error::Rules`] when `rules_b_json` does not read, [`Error::Engine`] when it does not
+/// fit the organisation, and as [`backtest_json_str`].
+pub fn backtest_rules_json_str(
+    a: &Engine,
+    rules_b_json: &str,
+    cases_json: &str,
+    limit: usize,
+) -> Result<String, Error> {
+    let b = a.with_rules(RuleSet::from_json_str(rules_b_json)?)?;
+    backtest_json_str(a, &b, cases_json, limit)
+}

@@ -460,18 +460,18 @@ impl PyEngine {
         .map_err(|e| to_py(&e))
     }
 
-    /// Routes a JSON array of cases on this engine and on ``other`` and reports, as JSON
-    /// text, which decide differently and how (at most ``limit`` cases in full).
-    #[pyo3(signature = (other, cases, limit = 1000))]
-    fn backtest_json(
+    /// Routes a JSON array of cases on this engine and under the rule set ``rules_b``
+    /// (JSON text) on the same organisation and calendar; the report as JSON text.
+    #[pyo3(signature = (rules_b, cases, limit = 1000))]
+    fn backtest_rules_json(
         &self,
         py: Python<'_>,
-        other: &PyEngine,
+        rules_b: &Bound<'_, PyAny>,
         cases: &Bound<'_, PyAny>,
         limit: usize,
     ) -> PyResult<String> {
-        let cases = text(cases, "cases")?;
-        py.detach(|| gridgov::json::backtest_json_str(&self.inner, &other.inner, &cases, limit))
+        let (rules_b, cases) = (text(rules_b, "rules_b")?, text(cases, "cases")?);
+        py.detach(|| gridgov::json::backtest_rules_json_str(&self.inner, &rules_b, &cases, limit))
             .map_err(|e| to_py(&e))
     }
 

@@ -44,6 +44,9 @@ def call(entry, args):
         return e.deadline_json(arg_text(args["deadline"]))
     if entry == "engine_warnings":
         return e.warnings_json()
+    if entry == "backtest":
+        return e.backtest_json(arg_text(args["rules_b"]), arg_text(args["cases"]),
+                               limit=args.get("limit", 1000))
     if entry == "score_outcomes":
         return e.score_outcomes_json(arg_text(args["request"]))
     if entry in ("score", "outcomes"):

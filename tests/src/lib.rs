@@ -203,6 +203,14 @@ pub fn run(
             engine(input).and_then(|e| json::score_json_str(&e, &text("ledger"), &text("request")))
         }
         "outcomes" => engine(input).and_then(|e| json::outcomes_json_str(&e, &text("ledger"))),
+        "backtest" => engine(input).and_then(|e| {
+            let limit = input
+                .get("limit")
+                .and_then(Value::as_u64)
+                .and_then(|l| usize::try_from(l).ok())
+                .unwrap_or(1000);
+            json::backtest_rules_json_str(&e, &text("rules_b"), &text("cases"), limit)
+        }),
         "engine_warnings" => json::engine_warnings_json_str(
             arg(input, "org").as_deref(),
             arg(input, "rules").as_deref(),

@@ -150,6 +150,25 @@ impl JsEngine {
         gridgov::json::score_outcomes_json_str(&self.inner, request).map_err(|e| to_js(&e))
     }
 
+    /// What if: routes a JSON array of cases on this engine and under the rule set
+    /// `rulesB` (JSON text) on the same organisation and calendar, and reports which cases
+    /// decide differently and how (at most `limit` cases in full, default 1000).
+    ///
+    /// # Errors
+    /// A JS `Error` with a `code` when `rulesB` does not read or fit, or the cases are not
+    /// a JSON array.
+    #[wasm_bindgen(js_name = backtestJson)]
+    pub fn backtest_json(
+        &self,
+        rules_b: &str,
+        cases: &str,
+        limit: Option<u32>,
+    ) -> Result<String, JsValue> {
+        let limit = limit.map_or(1000, |l| usize::try_from(l).unwrap_or(usize::MAX));
+        gridgov::json::backtest_rules_json_str(&self.inner, rules_b, cases, limit)
+            .map_err(|e| to_js(&e))
+    }
+
     /// `scoreOutcomesJson` as one self-contained HTML page (inline SVG, no assets).
     ///
     /// # Errors

@@ -685,15 +685,19 @@ class Engine:
         cases with both outcomes. ``cases`` is a list of case dicts or any Arrow table of
         cases (as for ``route_batch``)."""
         _whole(limit, "limit")
-        other = self.with_rules(rules)
         if isinstance(cases, list) and all(isinstance(c, Mapping) for c in cases):
-            text = self._native.backtest_json(other._native, _dumps(cases, "cases"), limit)
+            text = self.backtest_json(rules, _dumps(cases, "cases"), limit=limit)
         elif isinstance(cases, str):
-            text = self._native.backtest_json(other._native, cases, limit)
+            text = self.backtest_json(rules, cases, limit=limit)
         else:
+            other = self.with_rules(rules)
             text = self._native.backtest_arrow(other._native, _arrow_in(cases), limit)
         result: dict[str, Any] = _json.loads(text)
         return result
+
+    def backtest_json(self, rules: Source, cases: str, *, limit: int = 1000) -> str:
+        """``backtest`` with the cases as a JSON array; the core's JSON report."""
+        return self._native.backtest_rules_json(_text(rules, "rules"), cases, _whole(limit, "limit"))
 
     def __repr__(self) -> str:
         summary = self.summary()
