@@ -1,4 +1,4 @@
-//! Profiling harness: `cargo run --release -p gridgov-benches --example profile_route -- [evaluate|prepare|route] [n]`.
+//! Profiling harness: `cargo run --release -p gridgov-benches --example profile_route -- [evaluate|table|prepare|route|json|json-parse|json-out|trace] [n]`.
 #![allow(
     clippy::expect_used,
     clippy::print_stdout,
@@ -42,6 +42,14 @@ fn main() {
         .iter()
         .map(|c| engine.prepare(c).expect("valid"))
         .collect();
+    let texts: Vec<String> = if what.starts_with("json") {
+        cases
+            .iter()
+            .map(|c| serde_json::to_string(c).expect("serialises"))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let t = Instant::now();
     let mut acc = 0usize;
     for _ in 0..reps {
@@ -54,6 +62,26 @@ fn main() {
             "table" => {
                 for p in &prepared {
                     acc += engine.table_first_match(p, 0).unwrap_or(0);
+                }
+            }
+            "json" => {
+                for s in &texts {
+                    acc += gridgov::json::route_json_str(&engine, s).map_or(0, |d| d.len());
+                }
+            }
+            "json-parse" => {
+                for s in &texts {
+                    acc += gridgov::Case::from_json_str(s).map_or(0, |c| c.people_involved as usize);
+                }
+            }
+            "json-out" => {
+                for c in &cases {
+                    acc += engine.route(c).map_or(0, |d| d.to_json().len());
+                }
+            }
+            "trace" => {
+                for c in &cases {
+                    acc += engine.route(c).map_or(0, |d| d.trace().len());
                 }
             }
             "prepare" => {
