@@ -71,7 +71,8 @@ fn main() {
             }
             "json-parse" => {
                 for s in &texts {
-                    acc += gridgov::Case::from_json_str(s).map_or(0, |c| c.people_involved as usize);
+                    acc +=
+                        gridgov::Case::from_json_str(s).map_or(0, |c| c.people_involved as usize);
                 }
             }
             "json-out" => {

@@ -121,11 +121,11 @@ impl<'a> CaseFields<'a> {
     ///
     /// # Errors
     /// As [`to_case`](Self::to_case).
-    pub fn to_case_cached(&self, cache: &mut IdCache<'a>) -> Result<Case, Error> {
+    pub fn to_case_cached(&self, cache: &mut IdCache) -> Result<Case, Error> {
         self.build(Some(cache))
     }
 
-    fn build(&self, mut cache: Option<&mut IdCache<'a>>) -> Result<Case, Error> {
+    fn build(&self, mut cache: Option<&mut IdCache>) -> Result<Case, Error> {
         let mut problems = Vec::new();
         let case_name = if self.id.is_empty() { "?" } else { self.id };
         let mut bad = |field: &str, reason: String| {
@@ -230,24 +230,24 @@ impl<'a> CaseFields<'a> {
 /// Ids already read from a table's text, shared by its rows (see
 /// [`CaseFields::to_case_cached`]). Holds at most [`IdCache::LIMIT`] of each kind.
 #[derive(Debug, Default)]
-pub struct IdCache<'a> {
-    units: rustc_hash::FxHashMap<&'a str, UnitId>,
-    categories: rustc_hash::FxHashMap<&'a str, Category>,
+pub struct IdCache {
+    units: rustc_hash::FxHashMap<Box<str>, UnitId>,
+    categories: rustc_hash::FxHashMap<Box<str>, Category>,
 }
 
-impl<'a> IdCache<'a> {
+impl IdCache {
     /// The most ids of one kind kept.
     pub const LIMIT: usize = 1 << 16;
 
-    fn keep_unit(&mut self, text: &'a str, id: &UnitId) {
+    fn keep_unit(&mut self, text: &str, id: &UnitId) {
         if self.units.len() < Self::LIMIT {
-            self.units.insert(text, id.clone());
+            self.units.insert(Box::from(text), id.clone());
         }
     }
 
-    fn keep_category(&mut self, text: &'a str, id: &Category) {
+    fn keep_category(&mut self, text: &str, id: &Category) {
         if self.categories.len() < Self::LIMIT {
-            self.categories.insert(text, id.clone());
+            self.categories.insert(Box::from(text), id.clone());
         }
     }
 }
@@ -545,4 +545,296 @@ pub fn zone_offset(tz: &str) -> Result<crate::time::Offset, String> {
             crate::id::truncate_for_message(tz)
         )
     })
+}
+
+/// The columns of a cases CSV ([`route_csv`]): the first five are required.
+pub const CASE_CSV_COLUMNS: [&str; 11] = [
+    "id",
+    "channel",
+    "category",
+    "location",
+    "reported_at",
+    "people_involved",
+    "amount_yuan",
+    "repeat_count",
+    "risk_flags",
+    "attributes",
+    "summary",
+];
+
+/// The columns [`route_csv`] writes, one row per case in input order. Lists are joined
+/// with `;`. A row that could not be routed has only `case`, `error_code` and `error`.
+pub const DECISION_CSV_COLUMNS: [&str; 17] = [
+    "case",
+    "version",
+    "grade",
+    "level",
+    "unit",
+    "unit_name",
+    "office",
+    "co_offices",
+    "handler",
+    "handler_role",
+    "time_limit",
+    "due",
+    "flags",
+    "rule_table",
+    "rule_row",
+    "error_code",
+    "error",
+];
+
+fn csv_field(out: &mut String, value: &str) {
+    if value.contains([',', '"', '\n', '\r']) {
+        out.push('"');
+        out.push_str(&value.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(value);
+    }
+}
+
+/// One row of a cases CSV as fields: numbers are read here, ids and names by
+/// [`CaseFields::to_case`]. `cells` is in the order of [`CASE_CSV_COLUMNS`].
+fn fields_of_cells<'a>(cells: &[Option<&'a str>; 11]) -> Result<CaseFields<'a>, Error> {
+    let mut problems = Vec::new();
+    let id = cells[0].unwrap_or("");
+    let mut number = |c: usize| -> Option<u32> {
+        let name = CASE_CSV_COLUMNS.get(c).copied().unwrap_or("?");
+        let v = cells.get(c).copied().flatten()?;
+        v.parse::<u32>()
+            .map_err(|_| {
+                problems.push(CaseProblem {
+                    case: crate::id::truncate_for_message(if id.is_empty() { "?" } else { id }),
+                    field: name.to_owned(),
+                    reason: format!(
+                        "`{}` is not a whole number from 0 to {}",
+                        crate::id::truncate_for_message(v),
+                        u32::MAX
+                    ),
+                });
+            })
+            .ok()
+    };
+    let people_involved = number(5);
+    let repeat_count = number(7);
+    let amount_yuan = match cells[6].map(Fixed2::from_str) {
+        None => None,
+        Some(Ok(a)) => Some(a),
+        Some(Err(e)) => {
+            problems.push(CaseProblem {
+                case: crate::id::truncate_for_message(if id.is_empty() { "?" } else { id }),
+                field: "amount_yuan".to_owned(),
+                reason: e.to_string(),
+            });
+            None
+        }
+    };
+    if !problems.is_empty() {
+        return Err(Error::Case(CaseError::Invalid(problems)));
+    }
+    Ok(CaseFields {
+        id,
+        channel: cells[1].unwrap_or(""),
+        category: cells[2].unwrap_or(""),
+        location: cells[3].unwrap_or(""),
+        reported_at: Reported::Text(cells[4].unwrap_or("")),
+        people_involved,
+        amount_yuan,
+        repeat_count,
+        risk_flags: cells[8],
+        attributes: cells[9],
+        summary: cells[10],
+    })
+}
+
+fn csv_error(line: usize, message: &str) -> Error {
+    Error::Input {
+        what: "cases CSV",
+        message: format!("line {line}: {message}"),
+    }
+}
+
+/// Routes every case of a CSV export (header naming columns of [`CASE_CSV_COLUMNS`], in
+/// any order; `id`, `channel`, `category`, `location` and `reported_at` required) and
+/// returns the decisions as CSV ([`DECISION_CSV_COLUMNS`]), one row per case in order: the
+/// batch path of the bindings that hand text across (JS), and a plain interchange for
+/// other systems. A row that cannot be routed gets `error_code` and `error` (naming its
+/// CSV line) and the rest go on.
+///
+/// ```
+/// let engine = gridgov::Engine::fushan();
+/// let out = gridgov::batch::route_csv(&engine, "id,channel,category,location,reported_at\n\
+///     c1,app,property_crime,fs-c05-g01-m1,2026-03-02T09:00:00+08:00\n\
+///     c2,app,weather,fs-c05-g01-m1,2026-03-02T09:00:00+08:00\n")?;
+/// let lines: Vec<&str> = out.lines().collect();
+/// assert!(lines[1].starts_with("c1,fushan-2026,general,department,,,police_work_office,"));
+/// assert!(lines[2].starts_with("c2,,,,,,,,,,,,,,,case_invalid,\"line 3: case `c2`: field `category`"));
+/// # Ok::<(), gridgov::error::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::Input`] when the text is not CSV (with its line), or the header names an
+/// unknown or repeated column or lacks a required one.
+pub fn route_csv(engine: &Engine, text: &str) -> Result<String, Error> {
+    let mut records = crate::rules::csv_reader(text);
+    let header = match records.next() {
+        None => {
+            return Err(csv_error(
+                1,
+                "the text is empty; the first line names the columns",
+            ));
+        }
+        Some(Err((line, message))) => return Err(csv_error(line, &message)),
+        Some(Ok((_, header))) => header,
+    };
+    let mut cols: Vec<usize> = Vec::with_capacity(header.len());
+    for h in &header {
+        let h = h.trim();
+        let Some(pos) = CASE_CSV_COLUMNS.iter().position(|c| *c == h) else {
+            return Err(csv_error(
+                1,
+                &format!(
+                    "unknown column `{}`; columns are {}",
+                    crate::id::truncate_for_message(h),
+                    CASE_CSV_COLUMNS.join(", ")
+                ),
+            ));
+        };
+        if cols.contains(&pos) {
+            return Err(csv_error(1, &format!("the column `{h}` appears twice")));
+        }
+        cols.push(pos);
+    }
+    if let Some(missing) = (0..5).find(|c| !cols.contains(c)) {
+        return Err(csv_error(
+            1,
+            &format!(
+                "a required column is missing: `{}`; {} are required",
+                CASE_CSV_COLUMNS.get(missing).copied().unwrap_or("?"),
+                CASE_CSV_COLUMNS[..5].join(", ")
+            ),
+        ));
+    }
+    let mut out = String::with_capacity(text.len().saturating_mul(2));
+    out.push_str(&DECISION_CSV_COLUMNS.join(","));
+    out.push('\n');
+    let mut cache = IdCache::default();
+    for record in records {
+        let (line, rec) = record.map_err(|(line, message)| csv_error(line, &message))?;
+        let routed = if rec.len() == cols.len() {
+            let mut cells: [Option<&str>; 11] = [None; 11];
+            for (&c, value) in cols.iter().zip(&rec) {
+                let v = value.trim();
+                if let Some(slot) = cells.get_mut(c) {
+                    *slot = (!v.is_empty()).then_some(v);
+                }
+            }
+            let id = cells[0].map(str::to_owned);
+            let result = fields_of_cells(&cells)
+                .and_then(|f| f.to_case_cached(&mut cache))
+                .and_then(|case| {
+                    engine
+                        .route(&case)
+                        .map(|d| write_decision(&mut out, &d))
+                        .map_err(Error::from)
+                });
+            result.map_err(|e| (id, e))
+        } else {
+            Err((
+                rec.first().map(|s| s.trim().to_owned()),
+                csv_error(
+                    line,
+                    &format!(
+                        "the line has {} fields; the header has {}",
+                        rec.len(),
+                        cols.len()
+                    ),
+                ),
+            ))
+        };
+        if let Err((id, e)) = routed {
+            csv_field(&mut out, id.as_deref().unwrap_or(""));
+            out.push_str(",,,,,,,,,,,,,,,");
+            csv_field(&mut out, e.code());
+            out.push(',');
+            let message = match &e {
+                Error::Input { .. } => e.to_string(),
+                _ => format!("line {line}: {e}"),
+            };
+            csv_field(&mut out, &message);
+            out.push('\n');
+        }
+    }
+    Ok(out)
+}
+
+fn write_decision(out: &mut String, d: &crate::route::Decision<'_>) {
+    use std::fmt::Write as _;
+    let opt = |out: &mut String, v: Option<&str>| csv_field(out, v.unwrap_or(""));
+    csv_field(out, d.case().id.as_str());
+    out.push(',');
+    csv_field(out, d.version());
+    out.push(',');
+    opt(out, d.grade());
+    out.push(',');
+    out.push_str(d.level().as_str());
+    out.push(',');
+    opt(out, d.unit().map(|u| u.id.as_str()));
+    out.push(',');
+    opt(out, d.unit().map(|u| u.name.as_str()));
+    out.push(',');
+    opt(out, d.office().map(|o| o.id.as_str()));
+    out.push(',');
+    let co: Vec<&str> = d.co_offices().iter().map(|o| o.id.as_str()).collect();
+    csv_field(out, &co.join(";"));
+    out.push(',');
+    opt(out, d.handler().map(|p| p.id.as_str()));
+    out.push(',');
+    opt(out, d.role().map(|r| r.as_str()));
+    out.push(',');
+    // Writing to a String cannot fail.
+    let _ = write!(out, "{},{},", d.time_limit(), d.due());
+    csv_field(out, &d.flags().join(";"));
+    out.push(',');
+    let rule = d.rule();
+    csv_field(out, rule.table);
+    out.push(',');
+    csv_field(out, rule.row);
+    out.push_str(",,\n");
+}
+
+/// Cases as a CSV export with the columns of [`CASE_CSV_COLUMNS`] ([`route_csv`] reads it
+/// back to the same cases; the reporter is left out).
+#[must_use]
+pub fn cases_to_csv(cases: &[Case]) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(cases.len() * 120);
+    out.push_str(&CASE_CSV_COLUMNS.join(","));
+    out.push('\n');
+    for c in cases {
+        csv_field(&mut out, c.id.as_str());
+        // Writing to a String cannot fail.
+        let _ = write!(
+            out,
+            ",{},{},{},{},{},{},{},",
+            c.channel,
+            c.category.as_str(),
+            c.location.as_str(),
+            c.reported_at,
+            c.people_involved,
+            c.amount_yuan,
+            c.repeat_count
+        );
+        let flags: Vec<&str> = c.risk_flags.iter().map(Name::as_str).collect();
+        csv_field(&mut out, &flags.join(","));
+        out.push(',');
+        if !c.attributes.is_empty() {
+            csv_field(&mut out, &crate::json::to_json(&c.attributes));
+        }
+        out.push(',');
+        csv_field(&mut out, c.summary.as_deref().unwrap_or(""));
+        out.push('\n');
+    }
+    out
 }

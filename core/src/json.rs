@@ -541,3 +541,56 @@ pub fn backtest_rules_json_str(
     let b = a.with_rules(RuleSet::from_json_str(rules_b_json)?)?;
     backtest_json_str(a, &b, cases_json, limit)
 }
+
+/// One unit of [`org_tree_json`] with the units it contains.
+#[derive(Serialize)]
+struct TreeNode<'a> {
+    id: &'a str,
+    kind: crate::org::UnitKind,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name_en: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    households: Option<u32>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    children: Vec<TreeNode<'a>>,
+}
+
+fn tree_node<'a>(org: &'a OrgGraph, unit: &'a crate::org::UnitSpec, depth: usize) -> TreeNode<'a> {
+    // Hierarchies are a handful of levels deep; the bound only guards the recursion.
+    let children = if depth < 32 {
+        org.children(unit.id.as_str())
+            .unwrap_or_default()
+            .into_iter()
+            .map(|c| tree_node(org, c, depth + 1))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    TreeNode {
+        id: unit.id.as_str(),
+        kind: unit.kind,
+        name: &unit.name,
+        name_en: unit.name_en.as_deref(),
+        households: unit.households,
+        children,
+    }
+}
+
+/// The organisation's units as trees, one per root (the territory, the party hierarchy):
+/// `[{"id", "kind", "name", "name_en"?, "households"?, "children"?: [...]}]`, children in
+/// the order the spec lists them. For displays such as a collapsible tree.
+///
+/// ```
+/// let out = gridgov::json::org_tree_json(&gridgov::OrgGraph::fushan());
+/// assert!(out.starts_with(r#"[{"id":"fs","kind":"subdistrict","name":"凫山街道""#));
+/// ```
+#[must_use]
+pub fn org_tree_json(org: &OrgGraph) -> String {
+    let roots: Vec<TreeNode<'_>> = org
+        .units()
+        .filter(|u| u.parent.is_none())
+        .map(|u| tree_node(org, u, 0))
+        .collect();
+    to_json(&roots)
+}

@@ -130,12 +130,7 @@ impl<'a> CaseCols<'a> {
     }
 
     /// The case of a row, or the error naming the column.
-    fn case(
-        &self,
-        row: usize,
-        local: Offset,
-        cache: &mut IdCache<'a>,
-    ) -> Result<gridgov::Case, Error> {
+    fn case(&self, row: usize, local: Offset, cache: &mut IdCache) -> Result<gridgov::Case, Error> {
         self.fields(row, local)
             .map_err(|e| cell_error(e, self.id(row)))
             .and_then(|f| f.to_case_cached(cache))

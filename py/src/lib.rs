@@ -357,6 +357,36 @@ impl PyEngine {
         ))
     }
 
+    /// Routes every case of a cases CSV (text) and returns the decisions as CSV text, one
+    /// row per case in order; rows that cannot be routed carry ``error_code`` and
+    /// ``error``. The core's bytes, unchanged.
+    fn route_csv(&self, py: Python<'_>, cases: &Bound<'_, PyAny>) -> PyResult<String> {
+        let cases = text(cases, "cases")?;
+        py.detach(|| gridgov::batch::route_csv(&self.inner, &cases))
+            .map_err(|e| to_py(&e))
+    }
+
+    /// ``count`` seeded cases (as ``simulate_cases``) as a cases CSV.
+    fn simulate_cases_csv(
+        &self,
+        py: Python<'_>,
+        year: i32,
+        month: u32,
+        count: usize,
+        seed: u64,
+    ) -> PyResult<String> {
+        check_month(year, month, count)?;
+        Ok(py.detach(|| {
+            gridgov::batch::cases_to_csv(&gridgov::sim::month_cases(
+                &self.inner,
+                year,
+                month,
+                count,
+                seed,
+            ))
+        }))
+    }
+
     /// Scores a month of an Arrow table of outcomes (the columns of ``outcomes_csv``);
     /// ``request`` is the JSON of ``score_outcomes_json`` without the table. Returns the
     /// scored units at ``level`` (``grid``, ``worker`` or ``community``) as a table, or

@@ -6,6 +6,7 @@ import io
 import json
 
 import pyarrow as pa
+import pyarrow.csv  # noqa: F401
 import pytest
 
 import gridgov
@@ -275,3 +276,19 @@ def test_score_levels_and_errors(engine, month):
     with pytest.raises(gridgov.JsonError) as info:
         engine.score_outcomes(table, "2026-03", budget_fen=-5)
     assert "budget_fen" in str(info.value) or "invalid value" in str(info.value)
+
+
+def test_route_csv_agrees_with_route_batch(engine):
+    text = engine.simulate_cases_csv(2026, 3, 5000, seed=12)
+    table = engine.simulate_cases(2026, 3, 5000, seed=12)
+    decided = pa.csv.read_csv(pa.py_buffer(engine.route_csv(text).encode()),
+                              convert_options=pa.csv.ConvertOptions(strings_can_be_null=True,
+                                                                    column_types={"due": pa.string()}))
+    batch = engine.route_batch(table)
+    for name in ("case", "level", "unit", "handler", "time_limit", "rule_row"):
+        assert decided.column(name).to_pylist() == [
+            None if v is None else str(v) for v in batch.column(name).to_pylist()]
+    assert decided.column("due").to_pylist() == [d.isoformat() for d in batch.column("due").to_pylist()]
+    with pytest.raises(gridgov.InputError) as info:
+        engine.route_csv("id,channel\nc1,app\n")
+    assert info.value.code == "input" and "`category`" in str(info.value)

@@ -44,6 +44,8 @@ def call(entry, args):
         return e.deadline_json(arg_text(args["deadline"]))
     if entry == "engine_warnings":
         return e.warnings_json()
+    if entry == "route_csv":
+        return e.route_csv(arg_text(args["cases_csv"]))
     if entry == "backtest":
         return e.backtest_json(arg_text(args["rules_b"]), arg_text(args["cases"]),
                                limit=args.get("limit", 1000))

@@ -203,6 +203,9 @@ pub fn run(
             engine(input).and_then(|e| json::score_json_str(&e, &text("ledger"), &text("request")))
         }
         "outcomes" => engine(input).and_then(|e| json::outcomes_json_str(&e, &text("ledger"))),
+        "route_csv" => {
+            engine(input).and_then(|e| gridgov::batch::route_csv(&e, &text("cases_csv")))
+        }
         "backtest" => engine(input).and_then(|e| {
             let limit = input
                 .get("limit")

@@ -2,11 +2,13 @@
 //! core decides. JSON entry points return the core's bytes unchanged.
 #![forbid(unsafe_code)]
 
+mod objects;
+
 use gridgov::error::Error;
 use wasm_bindgen::prelude::*;
 
 /// Turns a core error into a JS `Error` with a `code` property.
-fn to_js(err: &Error) -> JsValue {
+pub(crate) fn to_js(err: &Error) -> JsValue {
     let e = js_sys::Error::new(&err.to_string());
     e.set_name("GridgovError");
     // Reflect::set only fails on frozen or non-object targets; a fresh Error is neither.
@@ -27,7 +29,7 @@ pub fn version() -> String {
 #[wasm_bindgen(js_name = Engine)]
 #[derive(Debug)]
 pub struct JsEngine {
-    inner: gridgov::Engine,
+    pub(crate) inner: gridgov::Engine,
 }
 
 #[wasm_bindgen(js_class = Engine)]
@@ -203,7 +205,7 @@ impl JsEngine {
 #[wasm_bindgen(js_name = Ledger)]
 #[derive(Debug)]
 pub struct JsLedger {
-    inner: gridgov::case::ledger::Ledger,
+    pub(crate) inner: gridgov::case::ledger::Ledger,
 }
 
 #[wasm_bindgen(js_class = Ledger)]

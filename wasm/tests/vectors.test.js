@@ -71,6 +71,8 @@ function call(entry, args) {
       return engine(args).scoreJson(new gridgov.Ledger(argText(args.ledger)), argText(args.request));
     case 'outcomes':
       return engine(args).outcomesJson(new gridgov.Ledger(argText(args.ledger)));
+    case 'route_csv':
+      return engine(args).routeCsv(argText(args.cases_csv));
     case 'backtest':
       return engine(args).backtestJson(argText(args.rules_b), argText(args.cases), args.limit ?? undefined);
     case 'intake':

@@ -21,82 +21,160 @@ pub(crate) type Record = (usize, Vec<String>);
 
 /// Splits CSV text into records.
 pub(crate) fn records(text: &str) -> Result<Vec<Record>, CsvError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut out = Vec::new();
-    let mut fields = Vec::new();
-    let mut field = String::new();
-    let mut line = 1;
-    let mut start_line = 1;
-    let mut quoted = false;
-    let mut was_quoted = false;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if quoted {
-            match c {
-                '"' if chars.peek() == Some(&'"') => {
-                    chars.next();
-                    field.push('"');
-                }
-                '"' => quoted = false,
-                '\n' => {
-                    line += 1;
-                    field.push('\n');
-                }
-                _ => field.push(c),
-            }
-            continue;
-        }
-        match c {
-            '"' if field.is_empty() && !was_quoted => {
-                quoted = true;
-                was_quoted = true;
-            }
-            '"' => {
-                return Err(CsvError {
-                    line,
-                    column: None,
-                    message: "a quote inside an unquoted field; quote the whole field and double the quote (`\"\"`)".to_owned(),
-                });
-            }
-            ',' => {
-                fields.push(std::mem::take(&mut field));
-                was_quoted = false;
-            }
-            '\r' if chars.peek() == Some(&'\n') => {}
-            '\n' => {
-                fields.push(std::mem::take(&mut field));
-                was_quoted = false;
-                if fields.iter().any(|f| !f.trim().is_empty()) {
-                    out.push((start_line, std::mem::take(&mut fields)));
-                } else {
-                    fields.clear();
-                }
-                line += 1;
-                start_line = line;
-            }
-            _ if was_quoted && !c.is_whitespace() => {
-                return Err(CsvError {
-                    line,
-                    column: None,
-                    message: "text after a closing quote; a quoted field ends at its closing quote"
-                        .to_owned(),
-                });
-            }
-            _ => field.push(c),
+    Reader::new(text)
+        .map(|r| r.map(|(line, fields)| (line, fields.into_iter().map(Cow::into_owned).collect())))
+        .collect()
+}
+
+use std::borrow::Cow;
+
+/// Reads CSV records one at a time, borrowing every field that needs no unescaping: the
+/// reader of large tables (cases, outcomes). Blank records are skipped.
+#[derive(Debug)]
+pub(crate) struct Reader<'a> {
+    text: &'a str,
+    pos: usize,
+    line: usize,
+    failed: bool,
+}
+
+impl<'a> Reader<'a> {
+    /// A reader over `text` (a UTF-8 byte-order mark is skipped).
+    #[must_use]
+    pub(crate) fn new(text: &'a str) -> Self {
+        Self {
+            text: text.strip_prefix('\u{feff}').unwrap_or(text),
+            pos: 0,
+            line: 1,
+            failed: false,
         }
     }
-    if quoted {
-        return Err(CsvError {
-            line: start_line,
+
+    fn error(&mut self, line: usize, message: &str) -> CsvError {
+        self.failed = true;
+        CsvError {
+            line,
             column: None,
-            message: "a quoted field is never closed".to_owned(),
-        });
+            message: message.to_owned(),
+        }
     }
-    fields.push(field);
-    if fields.iter().any(|f| !f.trim().is_empty()) {
-        out.push((start_line, fields));
+
+    /// One field starting at `self.pos`; leaves `self.pos` on the delimiter after it (or
+    /// the end). Returns the field and whether the record ends after it.
+    fn field(&mut self, start_line: usize) -> Result<(Cow<'a, str>, bool), CsvError> {
+        let text = self.text;
+        let bytes = text.as_bytes();
+        let mut i = self.pos;
+        let value: Cow<'a, str> = if bytes.get(i) == Some(&b'"') {
+            i += 1;
+            let mut owned: Option<String> = None;
+            let mut from = i;
+            loop {
+                match bytes.get(i) {
+                    None => return Err(self.error(start_line, "a quoted field is never closed")),
+                    Some(b'"') if bytes.get(i + 1) == Some(&b'"') => {
+                        let o = owned.get_or_insert_with(String::new);
+                        o.push_str(text.get(from..=i).unwrap_or(""));
+                        i += 2;
+                        from = i;
+                    }
+                    Some(b'"') => break,
+                    Some(b'\n') => {
+                        self.line += 1;
+                        i += 1;
+                    }
+                    Some(_) => i += 1,
+                }
+            }
+            let tail = text.get(from..i).unwrap_or("");
+            i += 1;
+            // Only blanks may follow a closing quote before the delimiter.
+            while let Some(&c) = bytes.get(i) {
+                match c {
+                    b',' | b'\n' => break,
+                    b'\r' if bytes.get(i + 1) == Some(&b'\n') => break,
+                    b' ' | b'\t' | b'\r' => i += 1,
+                    _ => {
+                        let line = self.line;
+                        return Err(self.error(
+                            line,
+                            "text after a closing quote; a quoted field ends at its closing quote",
+                        ));
+                    }
+                }
+            }
+            match owned {
+                Some(mut o) => {
+                    o.push_str(tail);
+                    Cow::Owned(o)
+                }
+                None => Cow::Borrowed(tail),
+            }
+        } else {
+            let from = i;
+            while let Some(&c) = bytes.get(i) {
+                match c {
+                    b',' | b'\n' => break,
+                    b'\r' if bytes.get(i + 1) == Some(&b'\n') => break,
+                    b'"' => {
+                        let line = self.line;
+                        return Err(self.error(
+                            line,
+                            "a quote inside an unquoted field; quote the whole field and double the quote (`\"\"`)",
+                        ));
+                    }
+                    _ => i += 1,
+                }
+            }
+            Cow::Borrowed(text.get(from..i).unwrap_or(""))
+        };
+        // Step over the delimiter.
+        let end = match bytes.get(i) {
+            Some(b',') => {
+                i += 1;
+                false
+            }
+            Some(b'\r') => {
+                i += 2;
+                self.line += 1;
+                true
+            }
+            Some(b'\n') => {
+                i += 1;
+                self.line += 1;
+                true
+            }
+            _ => true,
+        };
+        self.pos = i;
+        Ok((value, end))
     }
-    Ok(out)
+}
+
+impl<'a> Iterator for Reader<'a> {
+    type Item = Result<(usize, Vec<Cow<'a, str>>), CsvError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while !self.failed && self.pos < self.text.len() {
+            let start_line = self.line;
+            let mut fields = Vec::new();
+            loop {
+                match self.field(start_line) {
+                    Err(e) => return Some(Err(e)),
+                    Ok((value, end)) => {
+                        fields.push(value);
+                        if end {
+                            break;
+                        }
+                    }
+                }
+            }
+            if fields.iter().any(|f| !f.trim().is_empty()) {
+                return Some(Ok((start_line, fields)));
+            }
+        }
+        None
+    }
 }
 
 /// Fills `inputs`, `outputs` and `rows` of a table spec from its `csv` text.

@@ -481,6 +481,13 @@ class Engine:
             _whole(threads, "threads", 1024)
         return _arrow_out(self._native.route_batch(_arrow_in(table), errors, threads))
 
+    def route_csv(self, cases: Union[str, "_os.PathLike[str]"]) -> str:
+        """Routes a cases CSV (text or a path; columns as for ``route_batch``, unknown
+        columns refused) and returns the decisions as CSV text, one row per case in
+        order; rows that cannot be routed carry ``error_code`` and ``error`` naming their
+        line. The core's bytes, unchanged: the same in Rust and the browser."""
+        return self._native.route_csv(_text(cases, "cases"))
+
     def deadline(self, start: Any, time_limit: str,
                  pauses: Optional[Sequence[Mapping[str, Any]]] = None) -> dict[str, Any]:
         """Counts a deadline on the engine's calendar from ``start`` (an aware datetime or
@@ -661,6 +668,12 @@ class Engine:
         return _arrow_out(self._native.simulate_cases(
             _whole(year, "year", 9999), _whole(month, "month", 12), _whole(count, "count"),
             _whole(seed, "seed")))
+
+    def simulate_cases_csv(self, year: int, month: int, count: int, seed: int = 0) -> str:
+        """``simulate_cases`` as a cases CSV (what ``route_csv`` reads)."""
+        return self._native.simulate_cases_csv(
+            _whole(year, "year", 9999), _whole(month, "month", 12), _whole(count, "count"),
+            _whole(seed, "seed"))
 
     def simulate_month(self, year: int, month: int, count: int, seed: int = 0) -> Ledger:
         """A seeded month of work through a new ledger: cases reported, taken in, routed,
