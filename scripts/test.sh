@@ -2,7 +2,8 @@
 # Runs every test suite of gridgov: formatting and lints, the Rust tests (unit, property,
 # integration, shared vectors, doctests), the Python package's tests, and the WASM
 # package's Node tests. Installs what it needs when missing and skips what is there:
-# the wasm32 target, wasm-bindgen-cli at the version in Cargo.lock, and a virtual
+# the wasm32 target, wasm-bindgen-cli at the version in Cargo.lock, Debian's Chromium and
+# CJK fonts with playwright-core and TypeScript from npm (wasm/package-lock.json), and a virtual
 # environment with maturin, pytest and what the Python tests use (py/requirements-dev.txt:
 # pyarrow, pandas, polars, dask distributed, mypy for stubtest).
 #
@@ -48,6 +49,16 @@ fi
 
 step "wasm package"
 bash wasm/build.sh
-node --test --test-reporter=spec wasm/tests/
+# The browser test drives Debian's Chromium (with CJK fonts for the Chinese labels)
+# through playwright-core; install them when missing.
+if [ ! -x /usr/bin/chromium ] || ! fc-list :lang=zh 2>/dev/null | grep -q .; then
+  sudo_cmd=""
+  if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1; then sudo_cmd="sudo -n"; fi
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk >/dev/null
+fi
+(cd wasm && npm ci --no-audit --no-fund --loglevel=error)
+(cd wasm && npx --no-install tsc --noEmit -p tsconfig.json)
+CI="${CI:-}" node --test --test-reporter=spec wasm/tests/
 
 step "all test suites passed"

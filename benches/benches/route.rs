@@ -11,6 +11,12 @@
 //!   working-time deadline, on prepared cases: routing once ids are resolved (the batch path);
 //! - `prepare`: checking a case and resolving its category, location and community;
 //! - `route`: the whole walk from a `Case`: prepare, evaluate and resolve.
+//!
+//! And on the Fushan default (`route_fushan`), the paths the bindings share:
+//! - `route`: the whole walk from a `Case`;
+//! - `route_csv`: a cases CSV of 1,000,000 rows in, the decisions CSV out (reading the
+//!   text, building each case, routing, writing): the batch path the JS package uses,
+//!   and the native figure its Node benchmark compares with.
 #![allow(
     clippy::expect_used,
     reason = "a benchmark stops on broken set-up data"
@@ -96,5 +102,29 @@ fn bench_route(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_route);
+fn bench_route_fushan(c: &mut Criterion) {
+    let engine = Engine::fushan();
+    let cases = sim::month_cases(&engine, 2026, 3, CASES, 20_260_301);
+    let csv = gridgov::batch::cases_to_csv(&cases);
+    let mut group = c.benchmark_group("route_fushan_1m_cases");
+    group.throughput(Throughput::Elements(cases.len() as u64));
+    group.sample_size(10);
+    group.bench_function("route", |b| {
+        b.iter(|| {
+            let mut n = 0usize;
+            for case in &cases {
+                if let Ok(d) = engine.route(black_box(case)) {
+                    n += d.level().rank();
+                }
+            }
+            n
+        });
+    });
+    group.bench_function("route_csv", |b| {
+        b.iter(|| gridgov::batch::route_csv(&engine, black_box(&csv)).map_or(0, |out| out.len()));
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_route, bench_route_fushan);
 criterion_main!(benches);

@@ -585,7 +585,10 @@ pub const DECISION_CSV_COLUMNS: [&str; 17] = [
 ];
 
 fn csv_field(out: &mut String, value: &str) {
-    if value.contains([',', '"', '\n', '\r']) {
+    if value
+        .bytes()
+        .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
+    {
         out.push('"');
         out.push_str(&value.replace('"', "\"\""));
         out.push('"');
@@ -677,8 +680,9 @@ fn csv_error(line: usize, message: &str) -> Error {
 /// [`Error::Input`] when the text is not CSV (with its line), or the header names an
 /// unknown or repeated column or lacks a required one.
 pub fn route_csv(engine: &Engine, text: &str) -> Result<String, Error> {
-    let mut records = crate::rules::csv_reader(text);
-    let header = match records.next() {
+    let mut records = crate::rules::CsvReader::new(text);
+    let mut header = Vec::new();
+    match records.next_into(&mut header) {
         None => {
             return Err(csv_error(
                 1,
@@ -686,8 +690,8 @@ pub fn route_csv(engine: &Engine, text: &str) -> Result<String, Error> {
             ));
         }
         Some(Err((line, message))) => return Err(csv_error(line, &message)),
-        Some(Ok((_, header))) => header,
-    };
+        Some(Ok(_)) => {}
+    }
     let mut cols: Vec<usize> = Vec::with_capacity(header.len());
     for h in &header {
         let h = h.trim();
@@ -720,41 +724,38 @@ pub fn route_csv(engine: &Engine, text: &str) -> Result<String, Error> {
     out.push_str(&DECISION_CSV_COLUMNS.join(","));
     out.push('\n');
     let mut cache = IdCache::default();
-    for record in records {
-        let (line, rec) = record.map_err(|(line, message)| csv_error(line, &message))?;
+    let mut rec = Vec::with_capacity(cols.len());
+    while let Some(record) = records.next_into(&mut rec) {
+        let line = record.map_err(|(line, message)| csv_error(line, &message))?;
+        let mut cells: [Option<&str>; 11] = [None; 11];
         let routed = if rec.len() == cols.len() {
-            let mut cells: [Option<&str>; 11] = [None; 11];
             for (&c, value) in cols.iter().zip(&rec) {
                 let v = value.trim();
                 if let Some(slot) = cells.get_mut(c) {
                     *slot = (!v.is_empty()).then_some(v);
                 }
             }
-            let id = cells[0].map(str::to_owned);
-            let result = fields_of_cells(&cells)
+            fields_of_cells(&cells)
                 .and_then(|f| f.to_case_cached(&mut cache))
                 .and_then(|case| {
                     engine
                         .route(&case)
                         .map(|d| write_decision(&mut out, &d))
                         .map_err(Error::from)
-                });
-            result.map_err(|e| (id, e))
+                })
         } else {
-            Err((
-                rec.first().map(|s| s.trim().to_owned()),
-                csv_error(
-                    line,
-                    &format!(
-                        "the line has {} fields; the header has {}",
-                        rec.len(),
-                        cols.len()
-                    ),
+            cells[0] = rec.first().map(|s| s.trim());
+            Err(csv_error(
+                line,
+                &format!(
+                    "the line has {} fields; the header has {}",
+                    rec.len(),
+                    cols.len()
                 ),
             ))
         };
-        if let Err((id, e)) = routed {
-            csv_field(&mut out, id.as_deref().unwrap_or(""));
+        if let Err(e) = routed {
+            csv_field(&mut out, cells[0].unwrap_or(""));
             out.push_str(",,,,,,,,,,,,,,,");
             csv_field(&mut out, e.code());
             out.push(',');

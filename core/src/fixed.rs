@@ -75,7 +75,12 @@ impl FromStr for Fixed2 {
             Some((i, f)) => (i, f),
             None => (t, ""),
         };
-        let int = int.replace(['_', ','], "");
+        // Digit-group separators (`1_500`, `1,500`) are dropped; most amounts have none.
+        let int: std::borrow::Cow<'_, str> = if int.contains(['_', ',']) {
+            int.replace(['_', ','], "").into()
+        } else {
+            int.into()
+        };
         if int.is_empty() && frac.is_empty() {
             return Err(bad("expected a number such as `1500` or `1500.50`"));
         }
@@ -94,8 +99,12 @@ impl FromStr for Fixed2 {
             int.parse()
                 .map_err(|_| bad("too large; amounts are at most 10^15"))?
         };
-        let f2: String = frac.chars().chain("00".chars()).take(2).collect();
-        let frac_value: i64 = f2.parse().unwrap_or(0);
+        let mut digits = frac
+            .bytes()
+            .chain(*b"00")
+            .take(2)
+            .map(|b| i64::from(b - b'0'));
+        let frac_value = digits.next().unwrap_or(0) * 10 + digits.next().unwrap_or(0);
         let total = int_value
             .checked_mul(100)
             .and_then(|v| v.checked_add(frac_value))

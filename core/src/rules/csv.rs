@@ -151,13 +151,16 @@ impl<'a> Reader<'a> {
     }
 }
 
-impl<'a> Iterator for Reader<'a> {
-    type Item = Result<(usize, Vec<Cow<'a, str>>), CsvError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
+impl<'a> Reader<'a> {
+    /// The next non-blank record into `fields` (cleared first), returning the line it
+    /// starts on: the allocation-free form of [`Iterator::next`].
+    pub(crate) fn next_into(
+        &mut self,
+        fields: &mut Vec<Cow<'a, str>>,
+    ) -> Option<Result<usize, CsvError>> {
         while !self.failed && self.pos < self.text.len() {
             let start_line = self.line;
-            let mut fields = Vec::new();
+            fields.clear();
             loop {
                 match self.field(start_line) {
                     Err(e) => return Some(Err(e)),
@@ -170,10 +173,20 @@ impl<'a> Iterator for Reader<'a> {
                 }
             }
             if fields.iter().any(|f| !f.trim().is_empty()) {
-                return Some(Ok((start_line, fields)));
+                return Some(Ok(start_line));
             }
         }
         None
+    }
+}
+
+impl<'a> Iterator for Reader<'a> {
+    type Item = Result<(usize, Vec<Cow<'a, str>>), CsvError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let mut fields = Vec::new();
+        self.next_into(&mut fields)
+            .map(|r| r.map(|line| (line, fields)))
     }
 }
 

@@ -42,15 +42,25 @@ pub(crate) fn csv_records(text: &str) -> Result<Vec<csv::Record>, (usize, String
     csv::records(text).map_err(|e| (e.line, e.message))
 }
 
-/// A CSV record borrowing its text where it can, with the line it starts on.
-pub(crate) type BorrowedRecord<'a> = (usize, Vec<std::borrow::Cow<'a, str>>);
+/// CSV records one at a time, fields borrowed where they need no unescaping.
+#[derive(Debug)]
+pub(crate) struct CsvReader<'a>(csv::Reader<'a>);
 
-/// CSV records one at a time, fields borrowed where they need no unescaping; an error is
-/// (line, message).
-pub(crate) fn csv_reader(
-    text: &str,
-) -> impl Iterator<Item = Result<BorrowedRecord<'_>, (usize, String)>> {
-    csv::Reader::new(text).map(|r| r.map_err(|e| (e.line, e.message)))
+impl<'a> CsvReader<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        Self(csv::Reader::new(text))
+    }
+
+    /// The next non-blank record into `fields`, with the line it starts on; an error is
+    /// (line, message).
+    pub(crate) fn next_into(
+        &mut self,
+        fields: &mut Vec<std::borrow::Cow<'a, str>>,
+    ) -> Option<Result<usize, (usize, String)>> {
+        self.0
+            .next_into(fields)
+            .map(|r| r.map_err(|e| (e.line, e.message)))
+    }
 }
 pub mod spec;
 pub(crate) mod table;

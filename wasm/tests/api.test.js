@@ -1,0 +1,102 @@
+// The object API under Node: every method agrees with the JSON entry points the shared
+// vectors pin, and bad input throws an Error with a code.
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const gridgov = require('../pkg-node/gridgov.js');
+
+const engine = gridgov.Engine.fushan();
+const CASE = {
+  id: 'p1', channel: 'hotline', category: 'neighbour_dispute',
+  location: 'fs-c01-g02-m1', reported_at: '2026-03-02T09:15:00+08:00',
+};
+
+test('route(object) is routeJson through JSON', () => {
+  const d = engine.route(CASE);
+  assert.deepEqual(d, JSON.parse(engine.routeJson(JSON.stringify(CASE))));
+  assert.equal(d.level, 'grid');
+  assert.equal(d.handler, 'fs-gw002');
+  assert.equal(d.rule.row, 'dispute-grid');
+});
+
+test('errors are Error objects with a code naming the field', () => {
+  assert.throws(() => engine.route({ ...CASE, location: 'fs-c01' }),
+    (e) => e instanceof Error && e.code === 'case_invalid' && e.message.includes('field `location`'));
+  assert.throws(() => engine.route(undefined), (e) => e instanceof Error && e.code === 'input');
+  assert.throws(() => engine.route(() => 1), (e) => e instanceof Error && e.code === 'input');
+  assert.throws(() => engine.route({ ...CASE, amount_yuan: 0.1 + 0.2 }),
+    (e) => e.code === 'case_parse' && e.message.includes('amount'));
+  assert.throws(() => engine.unitAtLevel('fs-c01', 'galaxy'), (e) => e.code === 'unknown_level');
+  assert.throws(() => engine.contains('nowhere', 'fs-c01'), (e) => e.code === 'unknown_unit');
+});
+
+test('org queries', () => {
+  assert.equal(engine.contains('fs-c01', 'fs-c01-g02-m1'), true);
+  assert.equal(engine.contains('fs-c02', 'fs-c01-g02-m1'), false);
+  assert.equal(engine.unitAtLevel('fs-c01-g02-m1', 'community'), 'fs-c01');
+  assert.equal(engine.unitAtLevel('fs-c01', 'grid'), undefined);
+  assert.equal(engine.dutyHolder('fs-c01-g02-m1', 'grid').role, 'grid_worker');
+  assert.equal(engine.summary().counts.units.grid, 150);
+  const [territory] = engine.orgTree();
+  assert.equal(territory.kind, 'subdistrict');
+  assert.equal(territory.children.filter((c) => c.kind === 'community').length, 12);
+});
+
+test('batch CSV path agrees with per-call routing', () => {
+  const csv = engine.simulateCasesCsv(2026, 3, 2000, 7);
+  const lines = engine.routeCsv(csv).trimEnd().split('\n');
+  assert.equal(lines.length, 2001);
+  const header = lines[0].split(',');
+  const level = header.indexOf('level');
+  const cases = csv.trimEnd().split('\n');
+  // The first simple rows (no quoted fields) routed one by one give the same level.
+  let checked = 0;
+  for (let i = 1; i < cases.length && checked < 200; i += 1) {
+    const f = cases[i].split(',');
+    if (f.length !== 11 || cases[i].includes('"')) continue;
+    const c = { id: f[0], channel: f[1], category: f[2], location: f[3], reported_at: f[4],
+      people_involved: Number(f[5]), amount_yuan: f[6], repeat_count: Number(f[7]) };
+    if (f[8]) c.risk_flags = [f[8]];
+    assert.equal(lines[i].split(',')[level], engine.route(c).level);
+    checked += 1;
+  }
+  assert.ok(checked >= 100);
+  assert.throws(() => engine.routeCsv('id,channel\nc1,app\n'), (e) => e.code === 'input');
+});
+
+test('ledger: append, state, timeline; overdue; score', () => {
+  const ledger = new gridgov.Ledger();
+  const events = JSON.parse(engine.intakeJson(ledger, JSON.stringify({ ...CASE, reporter: { phone: '13800000000' } }), 'fs-gw002'));
+  for (const e of events) ledger.append(e);
+  assert.equal(ledger.length, events.length);
+  assert.deepEqual(ledger.state(), JSON.parse(ledger.stateJson()));
+  assert.ok(JSON.stringify(ledger.timeline(engine, 'p1')).includes('13800000000'));
+  assert.ok(!JSON.stringify(ledger.timeline(engine, 'p1', true)).includes('13800000000'));
+  assert.throws(() => ledger.append({ kind: 'no_such_event' }), (e) => e instanceof Error && typeof e.code === 'string');
+  assert.equal(ledger.length, events.length);
+  const month = engine.simulateMonth(2026, 3, 600, 3);
+  assert.deepEqual(engine.overdue(month, '2026-03-20T09:00:00+08:00'),
+    JSON.parse(engine.overdueJson(month, '2026-03-20T09:00:00+08:00')));
+  const report = engine.score(month, { month: '2026-03', budget_fen: 100000 });
+  assert.equal(report.grids.length, 150);
+  assert.equal(report.rewards.allocations.reduce((s, a) => s + a.fen, 0), 100000);
+  assert.throws(() => engine.simulateMonth(2026, 13, 10, 1), (e) => e.code === 'input');
+});
+
+test('rule sets: validate, withRules, backtest', () => {
+  const rules = JSON.parse(engine.rulesJson());
+  for (const row of rules.versions[1].tables[0].rows) {
+    if (row.id === 'dispute-grid') row.when[1] = '< 3';
+    if (row.id === 'dispute-community-people') row.when[1] = '[3..30)';
+  }
+  assert.equal(gridgov.validateRules(rules).errors.length, 0);
+  const stricter = engine.withRules(rules);
+  assert.equal(stricter.route({ ...CASE, people_involved: 3 }).level, 'community');
+  const report = engine.backtest(rules, [1, 2, 3, 4, 5].map((n) => ({ ...CASE, id: `c${n}`, people_involved: n })));
+  assert.equal(report.different, 2);
+  assert.deepEqual(report.moves, [{ from: 'grid', to: 'community', cases: 2 }]);
+  const bad = JSON.parse(JSON.stringify(rules));
+  bad.versions[1].tables[0].rows[0].when[1] = '>= thirty';
+  assert.ok(gridgov.validateRules(bad).errors.length > 0);
+  assert.throws(() => engine.withRules(bad), (e) => e.code.startsWith('rules'));
+});

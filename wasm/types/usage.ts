@@ -1,0 +1,44 @@
+// Type-checked in CI with `tsc --noEmit -p wasm/tsconfig.json`: the API as a TypeScript
+// user writes it against the generated declarations.
+import * as gridgov from "../pkg-node/gridgov.js";
+
+declare const console: { log(...values: unknown[]): void };
+
+const engine: gridgov.Engine = gridgov.Engine.fushan();
+const c: gridgov.Case = {
+  id: "c1",
+  channel: "hotline",
+  category: "neighbour_dispute",
+  location: "fs-c01-g02-m1",
+  reported_at: "2026-03-02T09:15:00+08:00",
+  people_involved: 3,
+  amount_yuan: "1200.50",
+};
+const d: gridgov.Decision = engine.route(c);
+const level: gridgov.Level = d.level;
+const why: string = d.rule.why;
+const holder: gridgov.Person | null = engine.dutyHolder(c.location, "grid");
+const tree: gridgov.OrgNode[] = engine.orgTree();
+const ledger: gridgov.Ledger = engine.simulateMonth(2026, 3, 100, 1);
+const report: gridgov.MonthReport = engine.score(ledger, { month: "2026-03", budget_fen: 100_000 });
+const top: string = report.grids[0].score;
+const what: gridgov.BacktestReport = engine.backtest(engine.rulesJson(), [c]);
+const moved: number = what.moves.reduce((n, m) => n + m.cases, 0);
+const check: gridgov.Validation = gridgov.validateRules(engine.rulesJson());
+const decisionsCsv: string = engine.routeCsv(engine.simulateCasesCsv(2026, 3, 10, 1));
+try {
+  engine.route({ ...c, location: "nowhere" });
+} catch (e) {
+  const code: string = (e as Error & { code: string }).code;
+  console.log(code);
+}
+console.log(level, why, holder?.id, tree.length, top, moved, check.errors.length, decisionsCsv.length);
+
+// The declarations are real types, not `any`: each line below must be a type error.
+// @ts-expect-error: "fax" is not a Channel
+const fax: gridgov.Case = { ...c, channel: "fax" };
+// @ts-expect-error: a decision's level is a Level, not a number
+const n: number = d.level;
+// @ts-expect-error: route takes a case, not a number
+engine.route(5);
+console.log(fax, n);
