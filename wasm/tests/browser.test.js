@@ -20,10 +20,24 @@ const TYPES = {
   '.json': 'application/json',
 };
 
-/** A static file server for wasm/ on 127.0.0.1 (an ephemeral port). */
+/** The README's web-page example, as a page of its own. */
+function readmeExample() {
+  const readme = fs.readFileSync(path.resolve(ROOT, '..', 'README.md'), 'utf8');
+  const section = readme.split('## From a web page (WASM)')[1] ?? '';
+  const match = section.match(/```html\n([\s\S]*?)```/);
+  if (!match) throw new Error('the README has no html example in its web page section');
+  return `<!DOCTYPE html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"></head><body>${match[1]}</body></html>`;
+}
+
+/** A static file server for wasm/ on 127.0.0.1 (an ephemeral port), plus the README's
+ * example at /readme.html. */
 function serve() {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
+    if (url.pathname === '/readme.html') {
+      res.writeHead(200, { 'content-type': TYPES['.html'] }).end(readmeExample());
+      return;
+    }
     const file = path.resolve(ROOT, `.${decodeURIComponent(url.pathname)}`);
     if (!file.startsWith(ROOT + path.sep) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
       res.writeHead(404).end('not found');
@@ -104,6 +118,15 @@ test('the demo page routes, re-decides on a rule edit, and charts the ranking', 
     assert.equal(first, report.grids.find((g) => g.rank === 1).id);
     assert.equal(await page.locator('#ranking rect.bar.red').count(), report.red_list.length);
     assert.equal(await page.locator('#ranking rect.bar.black').count(), report.black_list.length);
+
+    // The README's ten-line example runs as written.
+    const logged = [];
+    page.on('console', (m) => logged.push(m.text()));
+    await page.goto(`http://127.0.0.1:${port}/readme.html`);
+    await page.waitForFunction(() => document.body.textContent.startsWith('grid fs-gw002 2026-03-05T17:30:00+08:00'));
+    assert.ok(logged.some((t) => t.startsWith('case_invalid')), logged.join('\n'));
+    await page.goto(`http://127.0.0.1:${port}/www/index.html`);
+    await page.waitForSelector('#status[data-ready="1"]', { timeout: 30000 });
 
     fs.mkdirSync(path.join(__dirname, 'screenshots'), { recursive: true });
     await page.screenshot({ path: path.join(__dirname, 'screenshots', 'demo.png'), fullPage: true });
