@@ -179,6 +179,18 @@ fn text(arg: &Bound<'_, PyAny>, name: &str) -> PyResult<String> {
     })
 }
 
+/// Reads the text argument `arg` and runs a core entry point on it with the GIL released,
+/// mapping its error to the Python exception: the shape of the JSON entry points.
+fn call_text<T: Send>(
+    py: Python<'_>,
+    arg: &Bound<'_, PyAny>,
+    name: &str,
+    f: impl FnOnce(&str) -> Result<T, Error> + Send,
+) -> PyResult<T> {
+    let s = text(arg, name)?;
+    py.detach(|| f(&s)).map_err(|e| to_py(&e))
+}
+
 fn opt_text(arg: Option<&Bound<'_, PyAny>>, name: &str) -> PyResult<Option<String>> {
     match arg {
         None => Ok(None),
@@ -229,16 +241,17 @@ impl PyEngine {
 
     /// Routes one case given as JSON text; returns the decision as the core's JSON text.
     fn route_json(&self, py: Python<'_>, case: &Bound<'_, PyAny>) -> PyResult<String> {
-        let case = text(case, "case")?;
-        py.detach(|| gridgov::json::route_json_str(&self.inner, &case))
-            .map_err(|e| to_py(&e))
+        call_text(py, case, "case", |c| {
+            gridgov::json::route_json_str(&self.inner, c)
+        })
     }
 
     /// Counts a deadline on the engine's calendar: JSON text
     /// ``{"start", "time_limit", "pauses"?}`` in, the core's JSON text out.
-    fn deadline_json(&self, input: &Bound<'_, PyAny>) -> PyResult<String> {
-        let input = text(input, "input")?;
-        gridgov::json::deadline_json_str(&self.inner, &input).map_err(|e| to_py(&e))
+    fn deadline_json(&self, py: Python<'_>, input: &Bound<'_, PyAny>) -> PyResult<String> {
+        call_text(py, input, "input", |i| {
+            gridgov::json::deadline_json_str(&self.inner, i)
+        })
     }
 
     /// The rule set's warnings and those about how it fits the organisation, as JSON text.
@@ -254,9 +267,9 @@ impl PyEngine {
         ledger: &PyLedger,
         now: &Bound<'_, PyAny>,
     ) -> PyResult<String> {
-        let now = text(now, "now")?;
-        py.detach(|| gridgov::json::actions_json(&self.inner, &ledger.inner.lock_ledger(), &now))
-            .map_err(|e| to_py(&e))
+        call_text(py, now, "now", |n| {
+            gridgov::json::actions_json(&self.inner, &ledger.inner.lock_ledger(), n)
+        })
     }
 
     /// The cases past their deadline at ``now``, each with the escalation it gets.
@@ -266,22 +279,23 @@ impl PyEngine {
         ledger: &PyLedger,
         now: &Bound<'_, PyAny>,
     ) -> PyResult<String> {
-        let now = text(now, "now")?;
-        py.detach(|| gridgov::json::overdue_json(&self.inner, &ledger.inner.lock_ledger(), &now))
-            .map_err(|e| to_py(&e))
+        call_text(py, now, "now", |n| {
+            gridgov::json::overdue_json(&self.inner, &ledger.inner.lock_ledger(), n)
+        })
     }
 
     /// A case's timeline; ``public=True`` masks personal data.
     #[pyo3(signature = (ledger, case, public = false))]
     fn timeline_json(
         &self,
+        py: Python<'_>,
         ledger: &PyLedger,
         case: &Bound<'_, PyAny>,
         public: bool,
     ) -> PyResult<String> {
-        let case = text(case, "case")?;
-        gridgov::json::timeline_json(&self.inner, &ledger.inner.lock_ledger(), &case, public)
-            .map_err(|e| to_py(&e))
+        call_text(py, case, "case", |c| {
+            gridgov::json::timeline_json(&self.inner, &ledger.inner.lock_ledger(), c, public)
+        })
     }
 
     /// Scores a month of a ledger: ``request`` is JSON text ``{"month": "2026-03",
@@ -292,18 +306,18 @@ impl PyEngine {
         ledger: &PyLedger,
         request: &Bound<'_, PyAny>,
     ) -> PyResult<String> {
-        let request = text(request, "request")?;
-        py.detach(|| gridgov::json::score_json(&self.inner, &ledger.inner.lock_ledger(), &request))
-            .map_err(|e| to_py(&e))
+        call_text(py, request, "request", |r| {
+            gridgov::json::score_json(&self.inner, &ledger.inner.lock_ledger(), r)
+        })
     }
 
     /// Scores a month of an outcome table exported from another system: the request of
     /// ``score_json`` plus ``"outcomes": [...]`` or ``"outcomes_csv": "..."`` and
     /// ``"visits"?``. Returns the month's report as JSON.
     fn score_outcomes_json(&self, py: Python<'_>, request: &Bound<'_, PyAny>) -> PyResult<String> {
-        let request = text(request, "request")?;
-        py.detach(|| gridgov::json::score_outcomes_json_str(&self.inner, &request))
-            .map_err(|e| to_py(&e))
+        call_text(py, request, "request", |r| {
+            gridgov::json::score_outcomes_json_str(&self.inner, r)
+        })
     }
 
     /// ``score_outcomes_json`` as one self-contained HTML page (inline SVG, no assets).
@@ -314,9 +328,9 @@ impl PyEngine {
         request: &Bound<'_, PyAny>,
         title: &str,
     ) -> PyResult<String> {
-        let request = text(request, "request")?;
-        py.detach(|| gridgov::json::score_outcomes_html_str(&self.inner, &request, title))
-            .map_err(|e| to_py(&e))
+        call_text(py, request, "request", |r| {
+            gridgov::json::score_outcomes_html_str(&self.inner, r, title)
+        })
     }
 
     /// The outcome table of a ledger, ``{"outcomes": [...], "visits": [...]}``, as JSON.
@@ -361,9 +375,9 @@ impl PyEngine {
     /// row per case in order; rows that cannot be routed carry ``error_code`` and
     /// ``error``. The core's bytes, unchanged.
     fn route_csv(&self, py: Python<'_>, cases: &Bound<'_, PyAny>) -> PyResult<String> {
-        let cases = text(cases, "cases")?;
-        py.detach(|| gridgov::batch::route_csv(&self.inner, &cases))
-            .map_err(|e| to_py(&e))
+        call_text(py, cases, "cases", |c| {
+            gridgov::batch::route_csv(&self.inner, c)
+        })
     }
 
     /// ``count`` seeded cases (as ``simulate_cases``) as a cases CSV.
@@ -480,14 +494,12 @@ impl PyEngine {
 
     /// This engine's organisation and calendar under another rule set (JSON text).
     fn with_rules(&self, py: Python<'_>, rules: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let rules = text(rules, "rules")?;
-        py.detach(|| {
-            gridgov::RuleSet::from_json_str(&rules)
+        call_text(py, rules, "rules", |r| {
+            gridgov::RuleSet::from_json_str(r)
                 .map_err(Error::from)
                 .and_then(|r| self.inner.with_rules(r))
         })
         .map(|inner| Self { inner })
-        .map_err(|e| to_py(&e))
     }
 
     /// Routes a JSON array of cases on this engine and under the rule set ``rules_b``
@@ -560,13 +572,14 @@ impl PyEngine {
     #[pyo3(signature = (ledger, case, actor = "system"))]
     fn intake_json(
         &self,
+        py: Python<'_>,
         ledger: &PyLedger,
         case: &Bound<'_, PyAny>,
         actor: &str,
     ) -> PyResult<String> {
-        let case = text(case, "case")?;
-        gridgov::json::intake_json(&self.inner, &ledger.inner.lock_ledger(), &case, actor)
-            .map_err(|e| to_py(&e))
+        call_text(py, case, "case", |c| {
+            gridgov::json::intake_json(&self.inner, &ledger.inner.lock_ledger(), c, actor)
+        })
     }
 }
 
@@ -683,10 +696,11 @@ fn validate_rules_json(rules: &Bound<'_, PyAny>) -> PyResult<String> {
 /// in); raises ``RuleError`` when it does not parse or is invalid.
 #[pyfunction]
 fn load_rules_json(py: Python<'_>, rules: &Bound<'_, PyAny>) -> PyResult<String> {
-    let rules = text(rules, "rules")?;
-    py.detach(|| gridgov::RuleSet::from_json_str(&rules))
-        .map(|r| gridgov::json::rules_json(&r))
-        .map_err(|e| to_py(&Error::from(e)))
+    call_text(py, rules, "rules", |r| {
+        gridgov::RuleSet::from_json_str(r)
+            .map(|r| gridgov::json::rules_json(&r))
+            .map_err(Error::from)
+    })
 }
 
 /// The default rule set embedded in the library, as JSON text.
