@@ -5,6 +5,7 @@
 mod objects;
 
 use gridgov::error::Error;
+use js_sys::JsString;
 use wasm_bindgen::prelude::*;
 
 /// Turns a core error into a JS `Error` with a `code` property.
@@ -14,6 +15,27 @@ pub(crate) fn to_js(err: &Error) -> JsValue {
     // Reflect::set only fails on frozen or non-object targets; a fresh Error is neither.
     let _ = js_sys::Reflect::set(&e, &"code".into(), &err.code().into());
     e.into()
+}
+
+/// The text of a string argument, or an `Error` with code `input_type` naming it: a JS
+/// caller may pass anything, and a non-string must not reach the string conversion.
+pub(crate) fn text(value: &JsString, name: &str) -> Result<String, JsValue> {
+    JsValue::from(value).as_string().ok_or_else(|| {
+        let kind = value.js_typeof().as_string().unwrap_or_default();
+        to_js(&Error::Input {
+            what: "argument",
+            message: format!("`{name}` must be a string, not {kind}"),
+        })
+    })
+}
+
+/// [`text`] for an optional argument: `undefined` and `null` are `None`.
+pub(crate) fn opt_text(value: Option<&JsString>, name: &str) -> Result<Option<String>, JsValue> {
+    match value {
+        None => Ok(None),
+        Some(v) if JsValue::from(v).is_null() || JsValue::from(v).is_undefined() => Ok(None),
+        Some(v) => text(v, name).map(Some),
+    }
 }
 
 /// The library version.
@@ -40,10 +62,13 @@ impl JsEngine {
     /// A JS `Error` with a `code` when a document does not read or they do not fit.
     #[wasm_bindgen(constructor)]
     pub fn new(
-        org: Option<String>,
-        rules: Option<String>,
-        calendar: Option<String>,
+        org: Option<JsString>,
+        rules: Option<JsString>,
+        calendar: Option<JsString>,
     ) -> Result<JsEngine, JsValue> {
+        let org = opt_text(org.as_ref(), "org")?;
+        let rules = opt_text(rules.as_ref(), "rules")?;
+        let calendar = opt_text(calendar.as_ref(), "calendar")?;
         gridgov::Engine::from_json_strs(org.as_deref(), rules.as_deref(), calendar.as_deref())
             .map(|inner| Self { inner })
             .map_err(|e| to_js(&Error::from(e)))
@@ -63,7 +88,9 @@ impl JsEngine {
     /// # Errors
     /// A JS `Error` with a `code` naming what is wrong with the case.
     #[wasm_bindgen(js_name = routeJson)]
-    pub fn route_json(&self, case: &str) -> Result<String, JsValue> {
+    pub fn route_json(&self, case: &JsString) -> Result<String, JsValue> {
+        let case = text(case, "case")?;
+        let case = case.as_str();
         gridgov::json::route_json_str(&self.inner, case).map_err(|e| to_js(&e))
     }
 
@@ -73,7 +100,9 @@ impl JsEngine {
     /// # Errors
     /// A JS `Error` with a `code` for a bad input or a time outside the calendar.
     #[wasm_bindgen(js_name = deadlineJson)]
-    pub fn deadline_json(&self, input: &str) -> Result<String, JsValue> {
+    pub fn deadline_json(&self, input: &JsString) -> Result<String, JsValue> {
+        let input = text(input, "input")?;
+        let input = input.as_str();
         gridgov::json::deadline_json_str(&self.inner, input).map_err(|e| to_js(&e))
     }
 
@@ -89,7 +118,9 @@ impl JsEngine {
     /// # Errors
     /// A JS `Error` with a `code` for a bad `now`.
     #[wasm_bindgen(js_name = actionsJson)]
-    pub fn actions_json(&self, ledger: &JsLedger, now: &str) -> Result<String, JsValue> {
+    pub fn actions_json(&self, ledger: &JsLedger, now: &JsString) -> Result<String, JsValue> {
+        let now = text(now, "now")?;
+        let now = now.as_str();
         gridgov::json::actions_json(&self.inner, &ledger.inner, now).map_err(|e| to_js(&e))
     }
 
@@ -98,7 +129,9 @@ impl JsEngine {
     /// # Errors
     /// A JS `Error` with a `code` for a bad `now`.
     #[wasm_bindgen(js_name = overdueJson)]
-    pub fn overdue_json(&self, ledger: &JsLedger, now: &str) -> Result<String, JsValue> {
+    pub fn overdue_json(&self, ledger: &JsLedger, now: &JsString) -> Result<String, JsValue> {
+        let now = text(now, "now")?;
+        let now = now.as_str();
         gridgov::json::overdue_json(&self.inner, &ledger.inner, now).map_err(|e| to_js(&e))
     }
 
@@ -110,9 +143,11 @@ impl JsEngine {
     pub fn timeline_json(
         &self,
         ledger: &JsLedger,
-        case: &str,
+        case: &JsString,
         public_view: bool,
     ) -> Result<String, JsValue> {
+        let case = text(case, "case")?;
+        let case = case.as_str();
         gridgov::json::timeline_json(&self.inner, &ledger.inner, case, public_view)
             .map_err(|e| to_js(&e))
     }
@@ -125,9 +160,12 @@ impl JsEngine {
     pub fn intake_json(
         &self,
         ledger: &JsLedger,
-        case: &str,
-        actor: Option<String>,
+        case: &JsString,
+        actor: Option<JsString>,
     ) -> Result<String, JsValue> {
+        let case = text(case, "case")?;
+        let case = case.as_str();
+        let actor = opt_text(actor.as_ref(), "actor")?;
         let actor = actor.unwrap_or_else(|| gridgov::escalate::SYSTEM.to_owned());
         gridgov::json::intake_json(&self.inner, &ledger.inner, case, &actor).map_err(|e| to_js(&e))
     }
@@ -138,7 +176,9 @@ impl JsEngine {
     /// # Errors
     /// A JS `Error` with a `code` for a bad request or a budget below the floors.
     #[wasm_bindgen(js_name = scoreJson)]
-    pub fn score_json(&self, ledger: &JsLedger, request: &str) -> Result<String, JsValue> {
+    pub fn score_json(&self, ledger: &JsLedger, request: &JsString) -> Result<String, JsValue> {
+        let request = text(request, "request")?;
+        let request = request.as_str();
         gridgov::json::score_json(&self.inner, &ledger.inner, request).map_err(|e| to_js(&e))
     }
 
@@ -148,7 +188,9 @@ impl JsEngine {
     /// # Errors
     /// A JS `Error` with a `code` naming the row, CSV line and column of a bad row.
     #[wasm_bindgen(js_name = scoreOutcomesJson)]
-    pub fn score_outcomes_json(&self, request: &str) -> Result<String, JsValue> {
+    pub fn score_outcomes_json(&self, request: &JsString) -> Result<String, JsValue> {
+        let request = text(request, "request")?;
+        let request = request.as_str();
         gridgov::json::score_outcomes_json_str(&self.inner, request).map_err(|e| to_js(&e))
     }
 
@@ -162,10 +204,14 @@ impl JsEngine {
     #[wasm_bindgen(js_name = backtestJson)]
     pub fn backtest_json(
         &self,
-        rules_b: &str,
-        cases: &str,
+        rules_b: &JsString,
+        cases: &JsString,
         limit: Option<u32>,
     ) -> Result<String, JsValue> {
+        let rules_b = text(rules_b, "rulesB")?;
+        let rules_b = rules_b.as_str();
+        let cases = text(cases, "cases")?;
+        let cases = cases.as_str();
         let limit = limit.map_or(1000, |l| usize::try_from(l).unwrap_or(usize::MAX));
         gridgov::json::backtest_rules_json_str(&self.inner, rules_b, cases, limit)
             .map_err(|e| to_js(&e))
@@ -178,9 +224,12 @@ impl JsEngine {
     #[wasm_bindgen(js_name = scoreOutcomesHtml)]
     pub fn score_outcomes_html(
         &self,
-        request: &str,
-        title: Option<String>,
+        request: &JsString,
+        title: Option<JsString>,
     ) -> Result<String, JsValue> {
+        let request = text(request, "request")?;
+        let request = request.as_str();
+        let title = opt_text(title.as_ref(), "title")?;
         let title = title.unwrap_or_else(|| "Monthly evaluation".to_owned());
         gridgov::json::score_outcomes_html_str(&self.inner, request, &title).map_err(|e| to_js(&e))
     }
@@ -215,7 +264,8 @@ impl JsLedger {
     /// # Errors
     /// A JS `Error` with a `code` naming the first event refused.
     #[wasm_bindgen(constructor)]
-    pub fn new(json: Option<String>) -> Result<JsLedger, JsValue> {
+    pub fn new(json: Option<JsString>) -> Result<JsLedger, JsValue> {
+        let json = opt_text(json.as_ref(), "json")?;
         let inner = match json {
             None => gridgov::case::ledger::Ledger::new(),
             Some(s) => gridgov::case::ledger::Ledger::from_json_str(&s)
@@ -230,7 +280,9 @@ impl JsLedger {
     /// # Errors
     /// A JS `Error` with a `code`.
     #[wasm_bindgen(js_name = appendJson)]
-    pub fn append_json(&mut self, event: &str) -> Result<(), JsValue> {
+    pub fn append_json(&mut self, event: &JsString) -> Result<(), JsValue> {
+        let event = text(event, "event")?;
+        let event = event.as_str();
         self.inner
             .append_json_str(event)
             .map_err(|e| to_js(&Error::from(e)))
@@ -241,7 +293,9 @@ impl JsLedger {
     /// # Errors
     /// A JS `Error` with a `code` naming the event refused.
     #[wasm_bindgen(js_name = appendAllJson)]
-    pub fn append_all_json(&mut self, events: &str) -> Result<(), JsValue> {
+    pub fn append_all_json(&mut self, events: &JsString) -> Result<(), JsValue> {
+        let events = text(events, "events")?;
+        let events = events.as_str();
         self.inner
             .append_all_json_str(events)
             .map_err(|e| to_js(&Error::from(e)))
@@ -270,10 +324,13 @@ impl JsLedger {
 }
 
 /// Validates a rule set given as JSON text; returns `{"errors": [...], "warnings": [...]}`.
+///
+/// # Errors
+/// A JS `Error` with code `input` when `rules` is not a string.
 #[wasm_bindgen(js_name = validateRulesJson)]
-#[must_use]
-pub fn validate_rules_json(rules: &str) -> String {
-    gridgov::json::validate_rules_json_str(rules)
+pub fn validate_rules_json(rules: &JsString) -> Result<String, JsValue> {
+    let rules = text(rules, "rules")?;
+    Ok(gridgov::json::validate_rules_json_str(&rules))
 }
 
 /// The name, counts and coverage report of an org spec, as the core's JSON text.
@@ -282,7 +339,8 @@ pub fn validate_rules_json(rules: &str) -> String {
 /// # Errors
 /// A JS `Error` with a `code` when the spec does not parse or is invalid.
 #[wasm_bindgen(js_name = orgSummaryJson)]
-pub fn org_summary_json(org_json: Option<String>) -> Result<String, JsValue> {
+pub fn org_summary_json(org_json: Option<JsString>) -> Result<String, JsValue> {
+    let org_json = opt_text(org_json.as_ref(), "orgJson")?;
     match org_json {
         None => Ok(gridgov::json::org_summary_json(&gridgov::OrgGraph::fushan())),
         Some(s) => gridgov::json::org_summary_json_str(&s).map_err(|e| to_js(&e)),

@@ -6,7 +6,9 @@
 use gridgov::error::Error;
 use wasm_bindgen::prelude::*;
 
-use crate::{JsEngine, JsLedger, to_js};
+use js_sys::JsString;
+
+use crate::{JsEngine, JsLedger, text, to_js};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
@@ -165,7 +167,9 @@ impl JsEngine {
         #[wasm_bindgen(unchecked_param_type = "Case")] case: &JsValue,
     ) -> Result<JsValue, JsValue> {
         let case = stringify(case, "case")?;
-        self.route_json(&case).map(|s| parse(&s))
+        gridgov::json::route_json_str(&self.inner, &case)
+            .map(|s| parse(&s))
+            .map_err(|e| to_js(&e))
     }
 
     /// The batch path: a cases CSV in, the decisions CSV out (one row per case, in order;
@@ -174,7 +178,9 @@ impl JsEngine {
     /// # Errors
     /// A JS `Error` with a `code` when the text is not CSV or its header is wrong.
     #[wasm_bindgen(js_name = routeCsv)]
-    pub fn route_csv(&self, cases: &str) -> Result<String, JsValue> {
+    pub fn route_csv(&self, cases: &JsString) -> Result<String, JsValue> {
+        let cases = text(cases, "cases")?;
+        let cases = cases.as_str();
         gridgov::batch::route_csv(&self.inner, cases).map_err(|e| to_js(&e))
     }
 
@@ -186,14 +192,13 @@ impl JsEngine {
     #[wasm_bindgen(js_name = simulateCasesCsv)]
     pub fn simulate_cases_csv(
         &self,
-        year: i32,
-        month: u32,
-        count: u32,
-        seed: u32,
+        year: f64,
+        month: f64,
+        count: f64,
+        seed: f64,
     ) -> Result<String, JsValue> {
-        check_simulation(year, month, count)?;
-        let cases =
-            gridgov::sim::month_cases(&self.inner, year, month, count as usize, u64::from(seed));
+        let (year, month, count, seed) = simulation(year, month, count, seed)?;
+        let cases = gridgov::sim::month_cases(&self.inner, year, month, count, seed);
         Ok(gridgov::batch::cases_to_csv(&cases))
     }
 
@@ -205,14 +210,13 @@ impl JsEngine {
     #[wasm_bindgen(js_name = simulateMonth)]
     pub fn simulate_month(
         &self,
-        year: i32,
-        month: u32,
-        count: u32,
-        seed: u32,
+        year: f64,
+        month: f64,
+        count: f64,
+        seed: f64,
     ) -> Result<JsLedger, JsValue> {
-        check_simulation(year, month, count)?;
-        let sim =
-            gridgov::sim::simulate_month(&self.inner, year, month, count as usize, u64::from(seed));
+        let (year, month, count, seed) = simulation(year, month, count, seed)?;
+        let sim = gridgov::sim::simulate_month(&self.inner, year, month, count, seed);
         Ok(JsLedger { inner: sim.ledger })
     }
 
@@ -220,7 +224,11 @@ impl JsEngine {
     ///
     /// # Errors
     /// A JS `Error` with code `unknown_unit`.
-    pub fn contains(&self, outer: &str, inner: &str) -> Result<bool, JsValue> {
+    pub fn contains(&self, outer: &JsString, inner: &JsString) -> Result<bool, JsValue> {
+        let outer = text(outer, "outer")?;
+        let outer = outer.as_str();
+        let inner = text(inner, "inner")?;
+        let inner = inner.as_str();
         self.inner
             .org()
             .contains(outer, inner)
@@ -232,7 +240,15 @@ impl JsEngine {
     /// # Errors
     /// A JS `Error` with code `unknown_unit` or `unknown_level`.
     #[wasm_bindgen(js_name = unitAtLevel)]
-    pub fn unit_at_level(&self, unit: &str, level: &str) -> Result<Option<String>, JsValue> {
+    pub fn unit_at_level(
+        &self,
+        unit: &JsString,
+        level: &JsString,
+    ) -> Result<Option<String>, JsValue> {
+        let unit = text(unit, "unit")?;
+        let unit = unit.as_str();
+        let level = text(level, "level")?;
+        let level = level.as_str();
         let level = parse_level(level)?;
         self.inner
             .org()
@@ -246,7 +262,11 @@ impl JsEngine {
     /// # Errors
     /// A JS `Error` with code `unknown_unit` or `unknown_level`.
     #[wasm_bindgen(js_name = dutyHolder, unchecked_return_type = "Person | null")]
-    pub fn duty_holder(&self, unit: &str, level: &str) -> Result<JsValue, JsValue> {
+    pub fn duty_holder(&self, unit: &JsString, level: &JsString) -> Result<JsValue, JsValue> {
+        let unit = text(unit, "unit")?;
+        let unit = unit.as_str();
+        let level = text(level, "level")?;
+        let level = level.as_str();
         let level = parse_level(level)?;
         self.inner
             .org()
@@ -302,8 +322,12 @@ impl JsEngine {
     ///
     /// # Errors
     /// A JS `Error` with a `code` for a bad time.
-    pub fn overdue(&self, ledger: &JsLedger, now: &str) -> Result<JsValue, JsValue> {
-        self.overdue_json(ledger, now).map(|s| parse(&s))
+    pub fn overdue(&self, ledger: &JsLedger, now: &JsString) -> Result<JsValue, JsValue> {
+        let now = text(now, "now")?;
+        let now = now.as_str();
+        gridgov::json::overdue_json(&self.inner, &ledger.inner, now)
+            .map(|s| parse(&s))
+            .map_err(|e| to_js(&e))
     }
 
     /// Everything the engine proposes at `now`: escalations, reminders, reopenings,
@@ -311,8 +335,12 @@ impl JsEngine {
     ///
     /// # Errors
     /// A JS `Error` with a `code` for a bad time.
-    pub fn actions(&self, ledger: &JsLedger, now: &str) -> Result<JsValue, JsValue> {
-        self.actions_json(ledger, now).map(|s| parse(&s))
+    pub fn actions(&self, ledger: &JsLedger, now: &JsString) -> Result<JsValue, JsValue> {
+        let now = text(now, "now")?;
+        let now = now.as_str();
+        gridgov::json::actions_json(&self.inner, &ledger.inner, now)
+            .map(|s| parse(&s))
+            .map_err(|e| to_js(&e))
     }
 
     /// A case's timeline; `isPublic` masks personal data.
@@ -322,11 +350,14 @@ impl JsEngine {
     pub fn timeline(
         &self,
         ledger: &JsLedger,
-        case: &str,
+        case: &JsString,
         is_public: Option<bool>,
     ) -> Result<JsValue, JsValue> {
-        self.timeline_json(ledger, case, is_public.unwrap_or(false))
+        let case = text(case, "case")?;
+        let case = case.as_str();
+        gridgov::json::timeline_json(&self.inner, &ledger.inner, case, is_public.unwrap_or(false))
             .map(|s| parse(&s))
+            .map_err(|e| to_js(&e))
     }
 
     /// Scores a month of a ledger: `{month, budget_fen?, history?, inspections?}`.
@@ -340,7 +371,9 @@ impl JsEngine {
         #[wasm_bindgen(unchecked_param_type = "ScoreRequest")] request: &JsValue,
     ) -> Result<JsValue, JsValue> {
         let request = stringify(request, "request")?;
-        self.score_json(ledger, &request).map(|s| parse(&s))
+        gridgov::json::score_json(&self.inner, &ledger.inner, &request)
+            .map(|s| parse(&s))
+            .map_err(|e| to_js(&e))
     }
 
     /// Scores a month of an outcome table given in the request (`outcomes` or
@@ -354,7 +387,9 @@ impl JsEngine {
         #[wasm_bindgen(unchecked_param_type = "ScoreRequest")] request: &JsValue,
     ) -> Result<JsValue, JsValue> {
         let request = stringify(request, "request")?;
-        self.score_outcomes_json(&request).map(|s| parse(&s))
+        gridgov::json::score_outcomes_json_str(&self.inner, &request)
+            .map(|s| parse(&s))
+            .map_err(|e| to_js(&e))
     }
 
     /// What if: the cases (an array of case objects) under this engine's rules and under
@@ -371,8 +406,10 @@ impl JsEngine {
     ) -> Result<JsValue, JsValue> {
         let rules_b = stringify(rules_b, "rulesB")?;
         let cases = stringify(cases, "cases")?;
-        self.backtest_json(&rules_b, &cases, limit)
+        let limit = limit.map_or(1000, |l| usize::try_from(l).unwrap_or(usize::MAX));
+        gridgov::json::backtest_rules_json_str(&self.inner, &rules_b, &cases, limit)
             .map(|s| parse(&s))
+            .map_err(|e| to_js(&e))
     }
 }
 
@@ -385,7 +422,9 @@ impl JsLedger {
     /// A JS `Error` with a `code`.
     pub fn append(&mut self, event: &JsValue) -> Result<(), JsValue> {
         let event = stringify(event, "event")?;
-        self.append_json(&event)
+        self.inner
+            .append_json_str(&event)
+            .map_err(|e| to_js(&Error::from(e)))
     }
 
     /// Appends several events (an array), all or none.
@@ -394,7 +433,9 @@ impl JsLedger {
     /// A JS `Error` with a `code` naming the event refused.
     pub fn extend(&mut self, events: &JsValue) -> Result<(), JsValue> {
         let events = stringify(events, "events")?;
-        self.append_all_json(&events)
+        self.inner
+            .append_all_json_str(&events)
+            .map_err(|e| to_js(&Error::from(e)))
     }
 
     /// The folded state of every case (a snapshot).
@@ -411,10 +452,14 @@ impl JsLedger {
     pub fn timeline(
         &self,
         engine: &JsEngine,
-        case: &str,
+        case: &JsString,
         is_public: Option<bool>,
     ) -> Result<JsValue, JsValue> {
-        engine.timeline(self, case, is_public)
+        let case = text(case, "case")?;
+        let case = case.as_str();
+        gridgov::json::timeline_json(&engine.inner, &self.inner, case, is_public.unwrap_or(false))
+            .map(|s| parse(&s))
+            .map_err(|e| to_js(&e))
     }
 }
 
@@ -437,16 +482,44 @@ fn parse_level(level: &str) -> Result<gridgov::Level, JsValue> {
 }
 
 /// The most cases one simulation call makes.
-const MAX_SIMULATED: u32 = 10_000_000;
+const MAX_SIMULATED: f64 = 10_000_000.0;
 
-fn check_simulation(year: i32, month: u32, count: u32) -> Result<(), JsValue> {
-    if gridgov::score::Month::new(year, month).is_none() || count > MAX_SIMULATED {
+/// A whole number from 0 to `max`, or an `Error` with code `input` naming the argument.
+fn whole(value: f64, name: &str, max: f64) -> Result<f64, JsValue> {
+    if value.is_finite() && value.fract() == 0.0 && (0.0..=max).contains(&value) {
+        Ok(value)
+    } else {
+        Err(to_js(&Error::Input {
+            what: "argument",
+            message: format!("`{name}` is {value}; give a whole number from 0 to {max}"),
+        }))
+    }
+}
+
+/// The arguments of a simulation, checked: a month that exists, at most
+/// [`MAX_SIMULATED`] cases, a seed that is a safe integer.
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "each value is checked to be a whole number in range first"
+)]
+fn simulation(
+    year: f64,
+    month: f64,
+    count: f64,
+    seed: f64,
+) -> Result<(i32, u32, usize, u64), JsValue> {
+    let year = whole(year, "year", 9999.0)? as i32;
+    let month = whole(month, "month", 12.0)? as u32;
+    let count = whole(count, "count", MAX_SIMULATED)? as usize;
+    let seed = whole(seed, "seed", 9_007_199_254_740_991.0)? as u64;
+    if gridgov::score::Month::new(year, month).is_none() {
         return Err(to_js(&Error::Input {
-            what: "simulation",
+            what: "argument",
             message: format!(
-                "{year}-{month} with {count} cases: give a month from 1 to 12 and at most {MAX_SIMULATED} cases"
+                "{year}-{month} is not a month gridgov can simulate; give a year from 1970 and a month from 1 to 12"
             ),
         }));
     }
-    Ok(())
+    Ok((year, month, count, seed))
 }

@@ -100,3 +100,23 @@ test('rule sets: validate, withRules, backtest', () => {
   assert.ok(gridgov.validateRules(bad).errors.length > 0);
   assert.throws(() => engine.withRules(bad), (e) => e.code.startsWith('rules'));
 });
+
+test('wrong argument types get coded errors, never a trap, and the engine goes on', () => {
+  const ledger = new gridgov.Ledger();
+  const calls = [
+    () => engine.routeJson(5), () => engine.routeJson(null), () => engine.routeJson({}),
+    () => engine.routeCsv(5), () => engine.deadlineJson([]), () => engine.overdueJson(ledger, 7),
+    () => engine.actionsJson(ledger, {}), () => engine.timelineJson(ledger, 3), () => engine.intakeJson(ledger, 1),
+    () => engine.scoreJson(ledger, 2), () => engine.scoreOutcomesJson(true), () => engine.scoreOutcomesHtml(1),
+    () => engine.backtestJson(1, '[]'), () => engine.contains(1, 'fs'), () => engine.unitAtLevel('fs-c01', 5),
+    () => engine.dutyHolder(null, 'grid'), () => engine.overdue(ledger, 9), () => engine.timeline(ledger, 9),
+    () => new gridgov.Engine(5), () => new gridgov.Ledger({}), () => ledger.appendJson(5), () => ledger.appendAllJson(5),
+    () => gridgov.validateRulesJson(7), () => gridgov.orgSummaryJson(8),
+    () => engine.simulateMonth(2026, 3, -1, 1), () => engine.simulateCasesCsv(2026, 3, 2.5, 1),
+    () => engine.simulateCasesCsv(2026, 13, 1, 1), () => engine.simulateMonth(NaN, 3, 1, 1),
+  ];
+  for (const call of calls) {
+    assert.throws(call, (e) => e instanceof Error && e.code === 'input' && /`\w+`|month/.test(e.message), String(call));
+  }
+  assert.equal(engine.route(CASE).level, 'grid');
+});
