@@ -239,13 +239,21 @@ impl IdCache {
     /// The most ids of one kind kept.
     pub const LIMIT: usize = 1 << 16;
 
-    fn keep_unit(&mut self, text: &str, id: &UnitId) {
+    pub(crate) fn unit(&self, text: &str) -> Option<UnitId> {
+        self.units.get(text).cloned()
+    }
+
+    pub(crate) fn category(&self, text: &str) -> Option<Category> {
+        self.categories.get(text).cloned()
+    }
+
+    pub(crate) fn keep_unit(&mut self, text: &str, id: &UnitId) {
         if self.units.len() < Self::LIMIT {
             self.units.insert(Box::from(text), id.clone());
         }
     }
 
-    fn keep_category(&mut self, text: &str, id: &Category) {
+    pub(crate) fn keep_category(&mut self, text: &str, id: &Category) {
         if self.categories.len() < Self::LIMIT {
             self.categories.insert(Box::from(text), id.clone());
         }

@@ -22,6 +22,7 @@ use arrow_array::{
 use arrow_schema::{ArrowError, DataType, SchemaRef, TimeUnit};
 use gridgov::Fixed2;
 use gridgov::batch::Reported;
+use gridgov::score::Cell;
 use gridgov::time::{Offset, Timestamp};
 use pyo3::prelude::*;
 use pyo3::types::PyCapsule;
@@ -465,34 +466,47 @@ impl<'a> Col<'a> {
         }
     }
 
-    /// The cell as text, for the outcome table's readers: text as it is, numbers and
-    /// booleans and instants printed. `buf` holds printed values.
-    pub(crate) fn text<'b>(
-        &'b self,
+    /// The cell as the outcome table's reader takes it: text as it is (trimmed; blank is
+    /// absent), whole numbers, booleans and instants typed.
+    pub(crate) fn cell(
+        &self,
         i: usize,
         name: &'static str,
         local: Offset,
-        buf: &'b mut String,
-    ) -> Result<Option<&'b str>, CellError>
-    where
-        'a: 'b,
-    {
-        use std::fmt::Write;
+    ) -> Result<Option<Cell<'a>>, CellError> {
         if self.is_null(i) {
             return Ok(None);
         }
-        buf.clear();
-        // Writing to a String cannot fail.
-        let _ = match self {
-            Col::Utf8(_) | Col::LargeUtf8(_) | Col::View(_) | Col::Dict { .. } => {
-                return self.str(i, name);
-            }
-            Col::Bool(a) => write!(buf, "{}", a.value(i)),
-            Col::Decimal(a, scale) => write!(buf, "{}", decimal_text(a.value(i), *scale)),
+        Ok(match self {
+            Col::Utf8(_) | Col::LargeUtf8(_) | Col::View(_) | Col::Dict { .. } => self
+                .str(i, name)?
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(Cell::Text),
+            Col::Bool(a) => Some(Cell::Bool(a.value(i))),
             Col::Time { .. } => match self.time(i, name, local)? {
-                Some(Reported::At(t)) => write!(buf, "{t}"),
-                _ => return Ok(None),
+                Some(Reported::At(t)) => Some(Cell::Time(t)),
+                Some(Reported::Text(t)) => Some(Cell::Text(t)),
+                None => None,
             },
+            Col::Decimal(a, scale) => {
+                let v = a.value(i);
+                let factor = 10i128.checked_pow(u32::from(scale.unsigned_abs()));
+                let whole = match factor {
+                    Some(f) if *scale >= 0 => (v % f == 0).then(|| v / f),
+                    Some(f) => v.checked_mul(f),
+                    None => None,
+                };
+                match whole {
+                    Some(n) => Some(Cell::Int(n)),
+                    None => {
+                        return Err(CellError {
+                            column: name,
+                            reason: format!("`{}` is not a whole number", decimal_text(v, *scale)),
+                        });
+                    }
+                }
+            }
             Col::Other(_) => {
                 return Err(CellError {
                     column: name,
@@ -502,12 +516,8 @@ impl<'a> Col<'a> {
                     ),
                 });
             }
-            _ => match self.int(i, name)? {
-                Some(v) => write!(buf, "{v}"),
-                None => return Ok(None),
-            },
-        };
-        Ok(Some(buf.as_str()))
+            _ => self.int(i, name)?.map(Cell::Int),
+        })
     }
 
     fn type_name(&self) -> String {

@@ -13,7 +13,7 @@ use arrow_array::types::Int32Type;
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use gridgov::batch::{Backtest, CaseFields, IdCache};
-use gridgov::score::{CSV_COLUMNS, MonthReport, OutcomeError, OutcomeRow, UnitScore};
+use gridgov::score::{CSV_COLUMNS, Cell, MonthReport, OutcomeError, OutcomeRow, UnitScore};
 use gridgov::time::Offset;
 use gridgov::{Engine, Error};
 
@@ -479,6 +479,7 @@ pub(crate) fn outcome_rows(
     let total: usize = batches.iter().map(RecordBatch::num_rows).sum();
     let mut rows = Vec::with_capacity(total);
     let mut base = 0;
+    let mut cache = IdCache::default();
     for batch in batches {
         let mut cols = Vec::with_capacity(CSV_COLUMNS.len());
         for name in CSV_COLUMNS {
@@ -497,47 +498,41 @@ pub(crate) fn outcome_rows(
                 ))));
             }
         }
-        let mut bufs: [String; 17] = Default::default();
         for row in 0..batch.num_rows() {
-            let at = |e: CellError| {
-                BatchError::Row(Box::new(RowError {
-                    row: base + row,
-                    case: cols
-                        .first()
-                        .and_then(|c| c.str(row, "id").ok().flatten())
-                        .map(str::to_owned),
-                    error: Error::Score(
-                        OutcomeError {
-                            table: "outcomes",
-                            row: base + row + 1,
-                            line: None,
-                            column: Some(e.column.to_owned()),
-                            reason: e.reason,
-                        }
-                        .into(),
-                    ),
-                }))
+            let id = || {
+                cols.first()
+                    .and_then(|c| c.str(row, "id").ok().flatten())
+                    .map(str::to_owned)
             };
-            let mut cells: [Option<&str>; 17] = [None; 17];
-            for ((cell, col), (buf, name)) in cells
-                .iter_mut()
-                .zip(&cols)
-                .zip(bufs.iter_mut().zip(CSV_COLUMNS))
-            {
-                *cell = col
-                    .text(row, name, local, buf)
-                    .map_err(at)?
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty());
+            let mut cells: [Option<Cell<'_>>; 17] = [None; 17];
+            for ((cell, col), name) in cells.iter_mut().zip(&cols).zip(CSV_COLUMNS) {
+                *cell = col.cell(row, name, local).map_err(|e| {
+                    BatchError::Row(Box::new(RowError {
+                        row: base + row,
+                        case: id(),
+                        error: Error::Score(
+                            OutcomeError {
+                                table: "outcomes",
+                                row: base + row + 1,
+                                line: None,
+                                column: Some(e.column.to_owned()),
+                                reason: e.reason,
+                            }
+                            .into(),
+                        ),
+                    }))
+                })?;
             }
-            let r = gridgov::score::outcome_from_cells(&cells).map_err(|mut e| {
-                e.row = base + row + 1;
-                BatchError::Row(Box::new(RowError {
-                    row: base + row,
-                    case: cells.first().copied().flatten().map(str::to_owned),
-                    error: Error::Score(e.into()),
-                }))
-            })?;
+            let r = gridgov::score::outcome_from_typed_cells(&cells, Some(&mut cache)).map_err(
+                |mut e| {
+                    e.row = base + row + 1;
+                    BatchError::Row(Box::new(RowError {
+                        row: base + row,
+                        case: id(),
+                        error: Error::Score(e.into()),
+                    }))
+                },
+            )?;
             rows.push(r);
         }
         base += batch.num_rows();

@@ -658,3 +658,63 @@ proptest! {
         }
     }
 }
+
+/// The error a table gets when compiled: (row, column, message).
+fn compile_error(v: Value) -> (usize, Option<String>, String) {
+    let e = ENGINE.compile_outcomes(&rows(v), &[], &[]).unwrap_err();
+    (e.row, e.column.clone(), e.reason)
+}
+
+#[test]
+fn a_case_given_twice_is_refused_at_its_second_row() {
+    let (row, column, reason) = compile_error(json!([
+        ok("a", "m1", 2, 5),
+        ok("b", "m1", 2, 5),
+        ok("a", "m2", 3, 4)
+    ]));
+    assert_eq!((row, column.as_deref()), (3, Some("id")));
+    assert_eq!(
+        reason,
+        "case `a` appears twice, in rows 1 and 3; give each case once"
+    );
+    // Three times: the second occurrence is the error, naming the first.
+    let (row, _, reason) = compile_error(json!([
+        ok("x", "m1", 2, 5),
+        ok("a", "m1", 2, 5),
+        ok("b", "m1", 2, 5),
+        ok("a", "m1", 2, 5),
+        ok("a", "m1", 2, 5)
+    ]));
+    assert_eq!(row, 4);
+    assert!(reason.contains("in rows 2 and 4"));
+    // Two different repeated cases: the one repeated first in row order.
+    let (row, _, reason) = compile_error(json!([
+        ok("p", "m1", 2, 5),
+        ok("q", "m1", 2, 5),
+        ok("q", "m1", 2, 5),
+        ok("p", "m1", 2, 5)
+    ]));
+    assert_eq!(row, 3);
+    assert!(reason.contains("case `q`"));
+}
+
+#[test]
+fn the_first_problem_in_row_order_wins() {
+    // A bad location at row 2 comes before the repeated case at row 3.
+    let (row, column, _) = compile_error(json!([
+        ok("a", "m1", 2, 5),
+        ok("b", "nowhere", 2, 5),
+        ok("a", "m1", 2, 5)
+    ]));
+    assert_eq!((row, column.as_deref()), (2, Some("location")));
+    // The repeated case at row 2 comes before a bad satisfaction at row 3.
+    let (row, column, _) = compile_error(json!([
+        ok("a", "m1", 2, 5),
+        ok("a", "m1", 2, 5),
+        ok("c", "m1", 2, 9)
+    ]));
+    assert_eq!((row, column.as_deref()), (2, Some("id")));
+    // At the same row, the repeated id is reported (it is checked first).
+    let (row, column, _) = compile_error(json!([ok("a", "m1", 2, 5), ok("a", "nowhere", 2, 5)]));
+    assert_eq!((row, column.as_deref()), (2, Some("id")));
+}

@@ -45,8 +45,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 pub use html::month_report_html;
 pub(crate) use outcome::read_csv;
 pub use outcome::{
-    CSV_COLUMNS, InspectionRow, OutcomeError, OutcomeRow, OutcomeTable, VisitRow,
-    outcome_from_cells, outcomes_from_csv, outcomes_to_csv,
+    CSV_COLUMNS, Cell, InspectionRow, OutcomeError, OutcomeRow, OutcomeTable, VisitRow,
+    outcome_from_cells, outcome_from_typed_cells, outcomes_from_csv, outcomes_to_csv,
 };
 pub use ratio::{Ratio, RatioError};
 pub(crate) use report::ScoreIndex;

@@ -270,41 +270,116 @@ fn csv_row(cols: &[usize], rec: &[String]) -> Result<OutcomeRow, OutcomeError> {
 /// # Errors
 /// [`OutcomeError`] naming the column; its `row` is 0, for the caller to fill in.
 pub fn outcome_from_cells(cells: &[Option<&str>; 17]) -> Result<OutcomeRow, OutcomeError> {
+    outcome_from_typed_cells(&cells.map(|c| c.map(Cell::Text)), None)
+}
+
+/// One value of an outcome table as a column store holds it: text (read with the rules of
+/// [`outcomes_from_csv`]), or a value already typed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cell<'a> {
+    /// Text, as in a CSV file.
+    Text(&'a str),
+    /// A whole number (counts, satisfaction; ids given as numbers).
+    Int(i128),
+    /// A boolean (`paused`, `shelved`).
+    Bool(bool),
+    /// An instant (the time columns).
+    Time(Timestamp),
+}
+
+impl Cell<'_> {
+    fn kind(&self) -> &'static str {
+        match self {
+            Cell::Text(_) => "text",
+            Cell::Int(_) => "a number",
+            Cell::Bool(_) => "a boolean",
+            Cell::Time(_) => "a timestamp",
+        }
+    }
+}
+
+/// [`outcome_from_cells`] on typed cells, sharing location and category ids through
+/// `cache` when given (a large table names few units and categories).
+///
+/// # Errors
+/// [`OutcomeError`] naming the column; its `row` is 0, for the caller to fill in.
+pub fn outcome_from_typed_cells(
+    cells: &[Option<Cell<'_>>; 17],
+    mut cache: Option<&mut crate::batch::IdCache>,
+) -> Result<OutcomeRow, OutcomeError> {
     let name = |c: usize| CSV_COLUMNS.get(c).copied().unwrap_or("?");
     let bad = |c: usize, reason: String| OutcomeError::new("outcomes", 0, Some(name(c)), reason);
+    let cell = |c: usize| cells.get(c).copied().flatten();
+    let wrong =
+        |c: usize, v: &Cell<'_>, want: &str| bad(c, format!("is {}; {want} is required", v.kind()));
+    // Text columns: ids, names and phrases (a number is read as its digits).
+    let text = |c: usize, buf: &mut String| -> Result<Option<()>, OutcomeError> {
+        use std::fmt::Write as _;
+        buf.clear();
+        match cell(c) {
+            None => Ok(None),
+            Some(Cell::Text(t)) => {
+                buf.push_str(t);
+                Ok(Some(()))
+            }
+            Some(Cell::Int(n)) => {
+                // Writing to a String cannot fail.
+                let _ = write!(buf, "{n}");
+                Ok(Some(()))
+            }
+            Some(v) => Err(wrong(c, &v, "text")),
+        }
+    };
     fn parse<T: std::str::FromStr>(
-        cell: Option<&str>,
+        value: &str,
         c: usize,
         bad: &dyn Fn(usize, String) -> OutcomeError,
-    ) -> Result<Option<T>, OutcomeError>
+    ) -> Result<T, OutcomeError>
     where
         T::Err: std::fmt::Display,
     {
-        cell.map(|v| v.parse::<T>().map_err(|e| bad(c, e.to_string())))
-            .transpose()
+        value.parse::<T>().map_err(|e| bad(c, e.to_string()))
     }
-    let required = |c: usize| -> Result<&str, OutcomeError> {
-        cells
-            .get(c)
-            .copied()
-            .flatten()
-            .ok_or_else(|| bad(c, "a required value is empty".to_owned()))
+    let opt_text_parse = |c: usize| -> Result<Option<String>, OutcomeError> {
+        let mut buf = String::new();
+        Ok(text(c, &mut buf)?.map(|()| buf))
     };
-    let count = |c: usize| -> Result<u32, OutcomeError> {
-        match cells.get(c).copied().flatten() {
-            None => Ok(0),
-            Some(v) => v.parse::<u32>().map_err(|_| {
-                bad(
-                    c,
-                    format!("`{}` is not a whole number", truncate_for_message(v)),
-                )
-            }),
+    let time = |c: usize| -> Result<Option<Timestamp>, OutcomeError> {
+        match cell(c) {
+            None => Ok(None),
+            Some(Cell::Time(t)) => Ok(Some(t)),
+            Some(Cell::Text(t)) => parse::<Timestamp>(t, c, &bad).map(Some),
+            Some(v) => Err(wrong(c, &v, "a time (RFC 3339 text or a timestamp)")),
         }
     };
+    let count = |c: usize| -> Result<u32, OutcomeError> {
+        let n = match cell(c) {
+            None => return Ok(0),
+            Some(Cell::Int(n)) => n,
+            Some(Cell::Text(v)) => {
+                return v.parse::<u32>().map_err(|_| {
+                    bad(
+                        c,
+                        format!("`{}` is not a whole number", truncate_for_message(v)),
+                    )
+                });
+            }
+            Some(v) => return Err(wrong(c, &v, "a whole number")),
+        };
+        u32::try_from(n).map_err(|_| {
+            bad(
+                c,
+                format!("`{n}` is not a whole number from 0 to {}", u32::MAX),
+            )
+        })
+    };
     let flag = |c: usize| -> Result<bool, OutcomeError> {
-        match cells.get(c).copied().flatten() {
+        match cell(c) {
             None => Ok(false),
-            Some(v) => match v.to_ascii_lowercase().as_str() {
+            Some(Cell::Bool(b)) => Ok(b),
+            Some(Cell::Int(0)) => Ok(false),
+            Some(Cell::Int(1)) => Ok(true),
+            Some(Cell::Text(v)) => match v.to_ascii_lowercase().as_str() {
                 "true" | "1" | "yes" | "是" => Ok(true),
                 "false" | "0" | "no" | "否" => Ok(false),
                 _ => Err(bad(
@@ -315,12 +390,16 @@ pub fn outcome_from_cells(cells: &[Option<&str>; 17]) -> Result<OutcomeRow, Outc
                     ),
                 )),
             },
+            Some(v) => Err(wrong(c, &v, "true or false")),
         }
     };
-    let cell = |c: usize| cells.get(c).copied().flatten();
     let satisfaction = match cell(8) {
         None => None,
-        Some(v) => Some(v.parse::<u8>().map_err(|_| {
+        Some(Cell::Int(n)) => Some(
+            u8::try_from(n)
+                .map_err(|_| bad(8, format!("`{n}` is not a satisfaction from 1 to 5")))?,
+        ),
+        Some(Cell::Text(v)) => Some(v.parse::<u8>().map_err(|_| {
             bad(
                 8,
                 format!(
@@ -329,33 +408,57 @@ pub fn outcome_from_cells(cells: &[Option<&str>; 17]) -> Result<OutcomeRow, Outc
                 ),
             )
         })?),
+        Some(v) => return Err(wrong(8, &v, "a satisfaction from 1 to 5")),
     };
+    let mut buf = String::new();
+    let required = |c: usize, buf: &mut String| -> Result<(), OutcomeError> {
+        text(c, buf)?.ok_or_else(|| bad(c, "a required value is empty".to_owned()))
+    };
+    required(0, &mut buf)?;
+    let id = parse::<CaseId>(&buf, 0, &bad)?;
+    required(1, &mut buf)?;
+    let location = match cache.as_mut().and_then(|k| k.unit(&buf)) {
+        Some(u) => u,
+        None => {
+            let u = parse::<UnitId>(&buf, 1, &bad)?;
+            if let Some(k) = cache.as_mut() {
+                k.keep_unit(&buf, &u);
+            }
+            u
+        }
+    };
+    required(2, &mut buf)?;
+    let category = match cache.as_mut().and_then(|k| k.category(&buf)) {
+        Some(c) => c,
+        None => {
+            let c = parse::<Category>(&buf, 2, &bad)?;
+            if let Some(k) = cache.as_mut() {
+                k.keep_category(&buf, &c);
+            }
+            c
+        }
+    };
+    let reported_at = time(4)?.ok_or_else(|| bad(4, "a required value is empty".to_owned()))?;
     Ok(OutcomeRow {
-        id: required(0)?
-            .parse()
-            .map_err(|e: crate::IdError| bad(0, e.to_string()))?,
-        location: required(1)?
-            .parse()
-            .map_err(|e: crate::IdError| bad(1, e.to_string()))?,
-        category: required(2)?
-            .parse()
-            .map_err(|e: crate::IdError| bad(2, e.to_string()))?,
-        channel: parse(cell(3), 3, &bad)?,
-        reported_at: required(4)?
-            .parse()
-            .map_err(|e: crate::time::TimeError| bad(4, e.to_string()))?,
-        accepted_at: parse(cell(5), 5, &bad)?,
-        resolved_at: parse(cell(6), 6, &bad)?,
-        resolved_level: parse(cell(7), 7, &bad)?,
+        id,
+        location,
+        category,
+        channel: opt_text_parse(3)?.map(|v| parse(&v, 3, &bad)).transpose()?,
+        reported_at,
+        accepted_at: time(5)?,
+        resolved_at: time(6)?,
+        resolved_level: opt_text_parse(7)?.map(|v| parse(&v, 7, &bad)).transpose()?,
         satisfaction,
-        time_limit: parse(cell(9), 9, &bad)?,
-        due: parse(cell(10), 10, &bad)?,
+        time_limit: opt_text_parse(9)?.map(|v| parse(&v, 9, &bad)).transpose()?,
+        due: time(10)?,
         paused: flag(11)?,
         returned: count(12)?,
         reopened: count(13)?,
         escalated: count(14)?,
         shelved: flag(15)?,
-        repeat_of: parse(cell(16), 16, &bad)?,
+        repeat_of: opt_text_parse(16)?
+            .map(|v| parse(&v, 16, &bad))
+            .transpose()?,
     })
 }
 
@@ -440,6 +543,47 @@ pub(crate) const REPEAT: u8 = 2;
 pub(crate) const SHELVED: u8 = 4;
 pub(crate) const ACCEPTED: u8 = 8;
 pub(crate) const TIMELY: u8 = 16;
+
+/// The error for the first row (in row order) whose case an earlier row already gave, if
+/// any, naming both rows. Sorts hashes of the ids rather than inserting every id into a
+/// hash set: the same answer, with memory read in order.
+fn repeated_id(rows: &[OutcomeRow]) -> Option<OutcomeError> {
+    use std::hash::BuildHasher;
+    let hasher = rustc_hash::FxBuildHasher;
+    let n = u32::try_from(rows.len()).unwrap_or(u32::MAX);
+    let mut hashes: Vec<(u64, u32)> = rows
+        .iter()
+        .zip(0..n)
+        .map(|(r, i)| (hasher.hash_one(r.id.as_str()), i))
+        .collect();
+    hashes.sort_unstable();
+    let id = |i: u32| rows.get(i as usize).map_or("", |r| r.id.as_str());
+    // Among rows of equal hash (in row order), a later row whose id an earlier one has.
+    let mut found: Option<(u32, u32)> = None;
+    for run in hashes.chunk_by(|a, b| a.0 == b.0).filter(|r| r.len() > 1) {
+        for (k, later) in run.iter().enumerate().skip(1) {
+            if let Some(earlier) = run.iter().take(k).find(|e| id(e.1) == id(later.1)) {
+                if found.is_none_or(|(_, second)| later.1 < second) {
+                    found = Some((earlier.1, later.1));
+                }
+                break;
+            }
+        }
+    }
+    found.map(|(first, second)| {
+        OutcomeError::new(
+            "outcomes",
+            second as usize + 1,
+            Some("id"),
+            format!(
+                "case `{}` appears twice, in rows {} and {}; give each case once",
+                id(second),
+                first + 1,
+                second + 1
+            ),
+        )
+    })
+}
 
 /// An outcome table checked against an engine's organisation, rule set and calendar: every
 /// location resolved to its grid, every deadline counted. [`Engine::score`] reads it in
@@ -560,45 +704,62 @@ impl Engine {
         inspections: &[InspectionRow],
     ) -> Result<OutcomeTable, OutcomeError> {
         let index = self.score_index();
-        let mut seen: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
-        seen.reserve(rows.len());
+        // The first problem in row order wins: a repeated id at its second row, or a row
+        // that does not fit.
+        let mut repeated = repeated_id(rows);
         let mut compiled = Vec::with_capacity(rows.len());
         for (i, r) in rows.iter().enumerate() {
-            if let Some(first) = seen.insert(r.id.as_str(), i + 1) {
-                return Err(OutcomeError::new(
-                    "outcomes",
-                    i + 1,
-                    Some("id"),
-                    format!(
-                        "case `{}` appears twice, in rows {first} and {}; give each case once",
-                        r.id,
-                        i + 1
-                    ),
-                ));
+            if let Some(e) = repeated.take_if(|e| e.row == i + 1) {
+                return Err(e);
             }
             compiled.push((self.compile_row(r, i + 1, index)?, &r.id));
         }
-        // The time order of the rows (by report, then id), for listing cases oldest first.
-        let mut by_time: Vec<u32> =
-            (0..u32::try_from(compiled.len()).unwrap_or(u32::MAX)).collect();
-        by_time.sort_unstable_by(|a, b| {
-            let (x, y) = (compiled.get(*a as usize), compiled.get(*b as usize));
-            x.map(|x| (x.0.reported, x.1))
-                .cmp(&y.map(|y| (y.0.reported, y.1)))
-        });
+        // The time order of the rows (by report, then id), for listing cases oldest first:
+        // sorted on packed keys, then each run of equal report times by id.
+        let n = u32::try_from(compiled.len()).unwrap_or(u32::MAX);
+        let mut by_time: Vec<(i64, u32)> = compiled
+            .iter()
+            .zip(0..n)
+            .map(|((c, _), i)| (c.reported, i))
+            .collect();
+        by_time.sort_unstable();
+        let id_of = |i: u32| compiled.get(i as usize).map_or("", |c| c.1.as_str());
+        let mut start = 0;
+        while start < by_time.len() {
+            let at = by_time.get(start).map_or(0, |k| k.0);
+            let len = by_time
+                .get(start..)
+                .map_or(0, |rest| rest.iter().take_while(|k| k.0 == at).count());
+            if len > 1 {
+                if let Some(run) = by_time.get_mut(start..start + len) {
+                    run.sort_unstable_by(|a, b| id_of(a.1).cmp(id_of(b.1)));
+                }
+            }
+            start += len.max(1);
+        }
         let mut rank = vec![0u32; compiled.len()];
-        for (r, i) in by_time.iter().enumerate() {
+        for (r, (_, i)) in (0..n).zip(&by_time) {
             if let Some(slot) = rank.get_mut(*i as usize) {
-                *slot = u32::try_from(r).unwrap_or(u32::MAX);
+                *slot = r;
             }
         }
         // Keep the rows grouped by grid, in time order within each: the scoring pass then
-        // reads and writes each grid's counts together.
-        let mut order: Vec<u32> = (0..u32::try_from(compiled.len()).unwrap_or(u32::MAX)).collect();
-        order.sort_unstable_by_key(|i| {
-            let c = compiled.get(*i as usize).map(|c| c.0.grid);
-            (c, rank.get(*i as usize).copied())
-        });
+        // reads and writes each grid's counts together. Packed (grid, time rank) keys.
+        let mut keys: Vec<u64> = (0..n)
+            .zip(&by_time)
+            .map(|(r, (_, i))| {
+                let grid = compiled.get(*i as usize).map_or(u32::MAX, |c| c.0.grid);
+                (u64::from(grid) << 32) | u64::from(r)
+            })
+            .collect();
+        keys.sort_unstable();
+        let order: Vec<u32> = keys
+            .iter()
+            .map(|k| {
+                let r = (k & u64::from(u32::MAX)) as usize;
+                by_time.get(r).map_or(u32::MAX, |t| t.1)
+            })
+            .collect();
         let mut out = Vec::with_capacity(order.len());
         let mut ids = Vec::with_capacity(order.len());
         let mut time_rank = Vec::with_capacity(order.len());
