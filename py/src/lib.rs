@@ -246,6 +246,23 @@ impl PyEngine {
         })
     }
 
+    /// Routes one case given as a dict and returns the decision as a dict, converting
+    /// directly between Python objects and the core's types (no JSON text on the way).
+    /// Returns ``None`` when the dict does not read as a case, for the caller to take the
+    /// JSON path, whose conversions (datetimes, decimals) and messages are the reference.
+    fn route_dict(&self, py: Python<'_>, case: &Bound<'_, PyAny>) -> PyResult<Option<Py<PyAny>>> {
+        let Ok(case) = pythonize::depythonize::<gridgov::Case>(case) else {
+            return Ok(None);
+        };
+        let decision = self
+            .inner
+            .route(&case)
+            .map_err(|e| to_py(&Error::from(e)))?;
+        pythonize::pythonize(py, &decision.view())
+            .map(|d| Some(d.unbind()))
+            .map_err(|e| input_error("output", e.to_string()))
+    }
+
     /// Counts a deadline on the engine's calendar: JSON text
     /// ``{"start", "time_limit", "pauses"?}`` in, the core's JSON text out.
     fn deadline_json(&self, py: Python<'_>, input: &Bound<'_, PyAny>) -> PyResult<String> {

@@ -288,3 +288,13 @@ def test_simulation_is_seeded(engine):
     for bad in (-1, 2.5, "10", True):
         with pytest.raises(gridgov.InputError):
             engine.simulate_cases(2026, 3, bad)
+
+
+def test_route_dict_direct_path_equals_the_json_path_on_seeded_cases(engine):
+    cases = [case_dict(c) for c in engine.simulate_cases(2026, 3, 3000, seed=21).to_pylist()]
+    for case in cases:
+        assert engine.route(case) == json.loads(engine.route_json(json.dumps(case, ensure_ascii=False)))
+    # Values the direct path does not read (a tuple, a float amount) still decide alike.
+    case = dict(cases[0], amount_yuan=1500.5, risk_flags=("mass_incident",))
+    assert engine.route(case) == json.loads(engine.route_json(json.dumps(
+        dict(case, risk_flags=["mass_incident"]))))

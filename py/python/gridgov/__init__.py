@@ -452,6 +452,10 @@ class Engine:
     def route(self, case: Mapping[str, Any]) -> dict[str, Any]:
         """Routes one case given as a dict; returns the decision as a dict: level, unit,
         office, first handler, time limit, deadline, the deciding row and its trace."""
+        if isinstance(case, dict):
+            direct: Optional[dict[str, Any]] = self._native.route_dict(case)
+            if direct is not None:
+                return direct
         result: dict[str, Any] = _json.loads(self._native.route_json(_dumps(case, "case")))
         return result
 
