@@ -12,8 +12,8 @@ export PATH="$HOME/.cargo/bin:$PATH"
 if ! command -v wasm-bindgen >/dev/null 2>&1 || [ "$(wasm-bindgen --version | awk '{print $2}')" != "$version" ]; then
   cargo install wasm-bindgen-cli --version "$version"
 fi
-cargo build --release --target wasm32-unknown-unknown -p gridgov-wasm
-wasm=target/wasm32-unknown-unknown/release/gridgov_wasm.wasm
+cargo build --profile wasm-release --target wasm32-unknown-unknown -p gridgov-wasm
+wasm=target/wasm32-unknown-unknown/wasm-release/gridgov_wasm.wasm
 wasm-bindgen --target nodejs --out-dir wasm/pkg-node --out-name gridgov "$wasm"
 wasm-bindgen --target web --out-dir wasm/pkg-web --out-name gridgov "$wasm"
 echo "built wasm/pkg-node and wasm/pkg-web ($(du -h wasm/pkg-web/gridgov_bg.wasm | cut -f1))"

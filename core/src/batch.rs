@@ -572,13 +572,14 @@ pub const CASE_CSV_COLUMNS: [&str; 11] = [
 
 /// The columns [`route_csv`] writes, one row per case in input order. Lists are joined
 /// with `;`. A row that could not be routed has only `case`, `error_code` and `error`.
-pub const DECISION_CSV_COLUMNS: [&str; 17] = [
+/// Units, offices and people are given by id (a machine interchange: names are one lookup
+/// away in the organisation), which also keeps the output ASCII but for error messages.
+pub const DECISION_CSV_COLUMNS: [&str; 16] = [
     "case",
     "version",
     "grade",
     "level",
     "unit",
-    "unit_name",
     "office",
     "co_offices",
     "handler",
@@ -679,8 +680,8 @@ fn csv_error(line: usize, message: &str) -> Error {
 ///     c1,app,property_crime,fs-c05-g01-m1,2026-03-02T09:00:00+08:00\n\
 ///     c2,app,weather,fs-c05-g01-m1,2026-03-02T09:00:00+08:00\n")?;
 /// let lines: Vec<&str> = out.lines().collect();
-/// assert!(lines[1].starts_with("c1,fushan-2026,general,department,,,police_work_office,"));
-/// assert!(lines[2].starts_with("c2,,,,,,,,,,,,,,,case_invalid,\"line 3: case `c2`: field `category`"));
+/// assert!(lines[1].starts_with("c1,fushan-2026,general,department,,police_work_office,"));
+/// assert!(lines[2].starts_with("c2,,,,,,,,,,,,,,case_invalid,\"line 3: case `c2`: field `category`"));
 /// # Ok::<(), gridgov::error::Error>(())
 /// ```
 ///
@@ -764,7 +765,7 @@ pub fn route_csv(engine: &Engine, text: &str) -> Result<String, Error> {
         };
         if let Err(e) = routed {
             csv_field(&mut out, cells[0].unwrap_or(""));
-            out.push_str(",,,,,,,,,,,,,,,");
+            out.push_str(",,,,,,,,,,,,,,");
             csv_field(&mut out, e.code());
             out.push(',');
             let message = match &e {
@@ -790,8 +791,6 @@ fn write_decision(out: &mut String, d: &crate::route::Decision<'_>) {
     out.push_str(d.level().as_str());
     out.push(',');
     opt(out, d.unit().map(|u| u.id.as_str()));
-    out.push(',');
-    opt(out, d.unit().map(|u| u.name.as_str()));
     out.push(',');
     opt(out, d.office().map(|o| o.id.as_str()));
     out.push(',');
