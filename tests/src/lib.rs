@@ -7,6 +7,8 @@
 //! is serialised to JSON text first. `output` is the exact string the entry point returns;
 //! `error` holds the `code` and `message` of the error it returns instead.
 
+pub mod fuzz;
+
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
