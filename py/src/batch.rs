@@ -70,6 +70,37 @@ fn table_error(e: CellError) -> TableError {
     TableError(format!("column `{}` {}", e.column, e.reason))
 }
 
+/// Refuses a table whose schema lacks one of the first `required` of `columns`, whatever
+/// its number of rows (an empty table of the wrong shape is still the wrong table).
+pub(crate) fn require_columns(
+    schema: &Schema,
+    columns: &[&str],
+    required: usize,
+    what: &str,
+) -> Result<(), BatchError> {
+    let (needed, optional) = columns.split_at(required.min(columns.len()));
+    match needed.iter().find(|c| schema.field_with_name(c).is_err()) {
+        None => Ok(()),
+        Some(missing) => Err(BatchError::Table(TableError(format!(
+            "the table has no column `{missing}`; a {what} table has columns {} (required) and {} (optional)",
+            needed.join(", "),
+            optional.join(", ")
+        )))),
+    }
+}
+
+/// [`require_columns`] for an outcome table.
+pub(crate) fn require_outcome_columns(schema: &Schema) -> Result<(), BatchError> {
+    let required = ["id", "location", "category", "reported_at"];
+    let optional: Vec<&str> = CSV_COLUMNS
+        .iter()
+        .filter(|c| !required.contains(c))
+        .copied()
+        .collect();
+    let columns: Vec<&str> = required.iter().copied().chain(optional).collect();
+    require_columns(schema, &columns, required.len(), "outcome")
+}
+
 /// The case columns of one batch, typed once.
 struct CaseCols<'a> {
     cols: Vec<Col<'a>>,

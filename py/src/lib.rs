@@ -375,7 +375,8 @@ impl PyEngine {
         threads: Option<usize>,
     ) -> PyResult<arrow::ArrowStream> {
         let raise = errors_mode(errors)?;
-        let (_, batches) = arrow::import(table, "table")?;
+        let (schema, batches) = arrow::import(table, "table")?;
+        batch::require_columns(&schema, &batch::CASE_COLUMNS, 5, "case").map_err(batch_error)?;
         let threads = threads.unwrap_or_else(|| {
             std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
         });
@@ -438,7 +439,8 @@ impl PyEngine {
                 format!("`level` is `{level}`; use `grid`, `worker` or `community`"),
             ));
         };
-        let (_, batches) = arrow::import(table, "table")?;
+        let (schema, batches) = arrow::import(table, "table")?;
+        batch::require_outcome_columns(&schema).map_err(batch_error)?;
         let local = self.inner.calendar().offset();
         let engine = &self.inner;
         let month = py
@@ -543,34 +545,44 @@ impl PyEngine {
         table: &Bound<'_, PyAny>,
         limit: usize,
     ) -> PyResult<String> {
-        let (_, batches) = arrow::import(table, "table")?;
+        let (schema, batches) = arrow::import(table, "table")?;
+        batch::require_columns(&schema, &batch::CASE_COLUMNS, 5, "case").map_err(batch_error)?;
         py.detach(|| batch::backtest_batches(&self.inner, &other.inner, &batches, limit))
             .map(|r| r.to_json())
             .map_err(|e| input_error("table", e.0))
     }
 
     /// Whether unit ``outer`` contains unit ``inner`` (a unit contains itself).
-    fn contains(&self, outer: &str, inner: &str) -> PyResult<bool> {
-        self.inner.org().contains(outer, inner).map_err(lookup)
+    fn contains(&self, outer: &Bound<'_, PyAny>, inner: &Bound<'_, PyAny>) -> PyResult<bool> {
+        let (outer, inner) = (text(outer, "outer")?, text(inner, "inner")?);
+        self.inner.org().contains(&outer, &inner).map_err(lookup)
     }
 
     /// The id of the unit at ``level`` above (or at) ``unit``; ``None`` when there is none.
-    fn unit_at_level(&self, unit: &str, level: &str) -> PyResult<Option<String>> {
-        let level = parse_level(level)?;
+    fn unit_at_level(
+        &self,
+        unit: &Bound<'_, PyAny>,
+        level: &Bound<'_, PyAny>,
+    ) -> PyResult<Option<String>> {
+        let (unit, level) = (text(unit, "unit")?, parse_level(&text(level, "level")?)?);
         self.inner
             .org()
-            .unit_at_level(unit, level)
+            .unit_at_level(&unit, level)
             .map(|u| u.map(|u| u.id.to_string()))
             .map_err(lookup)
     }
 
     /// Who holds the duty for ``unit`` at ``level``, as the core's JSON text of the person;
     /// ``None`` when the post is vacant.
-    fn duty_holder_json(&self, unit: &str, level: &str) -> PyResult<Option<String>> {
-        let level = parse_level(level)?;
+    fn duty_holder_json(
+        &self,
+        unit: &Bound<'_, PyAny>,
+        level: &Bound<'_, PyAny>,
+    ) -> PyResult<Option<String>> {
+        let (unit, level) = (text(unit, "unit")?, parse_level(&text(level, "level")?)?);
         self.inner
             .org()
-            .duty_holder(unit, level)
+            .duty_holder(&unit, level)
             .map(|p| p.map(gridgov::json::person_json))
             .map_err(lookup)
     }

@@ -363,7 +363,12 @@ class Ledger:
 
     def extend(self, events: Iterable[Mapping[str, Any]]) -> None:
         """Appends several events, all or none."""
-        self._native.append_all_json(_dumps(list(events), "events"))
+        try:
+            items = list(events)
+        except TypeError:
+            raise _input_error("input_type", "`events` must be an iterable of event dicts, "
+                               f"not {type(events).__name__}") from None
+        self._native.append_all_json(_dumps(items, "events"))
 
     def append_all_json(self, events: str) -> None:
         """Appends a JSON array of events, all or none."""
