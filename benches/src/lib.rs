@@ -523,3 +523,140 @@ fn rng_pick(cumulative: &[u64], draw: u64) -> usize {
         .partition_point(|c| *c <= draw)
         .min(cumulative.len().saturating_sub(1))
 }
+
+/// Peak resident memory of this process in bytes (Linux `VmHWM`); 0 where unavailable.
+#[must_use]
+pub fn peak_resident_bytes() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb * 1024)
+}
+
+/// What a soak run pushed through the ledger and what it found.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SoakReport {
+    /// Cases reported.
+    pub cases: usize,
+    /// Events offered, valid and hostile.
+    pub events: usize,
+    /// Events the ledger accepted.
+    pub accepted: usize,
+    /// Events it refused (each checked to have left the ledger unchanged).
+    pub refused: usize,
+    /// Cases per status at the end (every case in exactly one).
+    pub by_status: std::collections::BTreeMap<&'static str, usize>,
+}
+
+/// A soak: the valid life of every case ([`ledger_workload`]) with hostile events mixed
+/// in (`hostile_per_mille` of them, seeded): events for unknown cases, events dated before
+/// the report, re-sent events, transitions the case's state does not allow, evaluations
+/// out of range. Checks conservation as it goes and at the end: every refused event left
+/// the ledger (its length and the case's state) unchanged; every case is in exactly one
+/// state and every accepted report made one; replaying the accepted events gives the same
+/// state, case by case.
+///
+/// # Errors
+/// A description of the first broken invariant.
+pub fn soak(
+    engine: &gridgov::Engine,
+    cases: &[gridgov::Case],
+    seed: u64,
+    hostile_per_mille: u64,
+) -> Result<SoakReport, String> {
+    use gridgov::case::event::{Event, EventRecord};
+    use gridgov::case::ledger::Ledger;
+
+    let valid = ledger_workload(engine, cases);
+    let mut rng = SplitMix64::new(seed);
+    let mut ledger = Ledger::new();
+    let mut accepted: Vec<EventRecord> = Vec::with_capacity(valid.len());
+    let mut report = SoakReport::default();
+    let mut offer = |ledger: &mut Ledger, record: EventRecord, report: &mut SoakReport| {
+        report.events += 1;
+        let len = ledger.len();
+        let before = record
+            .case
+            .as_ref()
+            .and_then(|c| ledger.case(c.as_str()).cloned());
+        match ledger.append(record.clone()) {
+            Ok(()) => {
+                accepted.push(record);
+                report.accepted += 1;
+                Ok(())
+            }
+            Err(_) => {
+                report.refused += 1;
+                let after = record
+                    .case
+                    .as_ref()
+                    .and_then(|c| ledger.case(c.as_str()).cloned());
+                if ledger.len() != len || after != before {
+                    return Err(format!("a refused event changed the ledger: {record:?}"));
+                }
+                Ok(())
+            }
+        }
+    };
+    for (n, record) in valid.into_iter().enumerate() {
+        if rng.chance(hostile_per_mille) {
+            let mut bad = record.clone();
+            match rng.below(5) {
+                0 if !matches!(bad.event, Event::Reported { .. }) => {
+                    bad.case = gridgov::CaseId::new(format!("ghost-{n}")).ok();
+                }
+                1 => bad.at = bad.at.plus_minutes(-400 * 24 * 60),
+                2 => bad.event = Event::Resumed {},
+                3 => {
+                    bad.event = Event::Evaluated {
+                        satisfaction: if rng.chance(500) { 0 } else { 9 },
+                        comment: None,
+                    };
+                }
+                // A re-sent event (a second report of the same case, a second taking-in…).
+                _ => {}
+            }
+            offer(&mut ledger, bad, &mut report)?;
+        }
+        offer(&mut ledger, record, &mut report)?;
+    }
+    // Every case in exactly one state; every accepted report made exactly one case.
+    let state = ledger.state();
+    let mut ids = std::collections::HashSet::with_capacity(state.cases().len());
+    for c in state.cases() {
+        if !ids.insert(c.case.id.as_str()) {
+            return Err(format!("case `{}` appears twice in the state", c.case.id));
+        }
+        *report.by_status.entry(c.status.as_str()).or_default() += 1;
+    }
+    let reports = accepted
+        .iter()
+        .filter(|r| matches!(r.event, Event::Reported { .. }))
+        .count();
+    report.cases = state.cases().len();
+    if reports != report.cases || report.by_status.values().sum::<usize>() != report.cases {
+        return Err(format!(
+            "{reports} reports accepted but {} cases in the state",
+            report.cases
+        ));
+    }
+    // The final state is the replay of the accepted events.
+    let mut replay = Ledger::new();
+    for (i, r) in accepted.into_iter().enumerate() {
+        replay
+            .append(r)
+            .map_err(|e| format!("accepted event {i} is refused on replay: {e}"))?;
+    }
+    let (a, b) = (ledger.state().cases(), replay.state().cases());
+    if a.len() != b.len() || a.iter().zip(b).any(|(x, y)| x != y) {
+        return Err("the replay of the accepted events gives another state".to_owned());
+    }
+    if ledger.len() != replay.len() {
+        return Err("the replay has another number of events".to_owned());
+    }
+    Ok(report)
+}
