@@ -483,6 +483,9 @@ pub enum Error {
     /// A query named something the graph does not have.
     #[error(transparent)]
     Lookup(#[from] LookupError),
+    /// An access question named an unknown role or a unit its scope cannot use.
+    #[error(transparent)]
+    Access(#[from] crate::access::AccessError),
     /// A rule set could not be read or is invalid.
     #[error(transparent)]
     Rules(#[from] crate::rules::RuleError),
@@ -533,6 +536,7 @@ impl Error {
         match self {
             Self::Org(e) => e.code(),
             Self::Lookup(e) => e.code(),
+            Self::Access(e) => e.code(),
             Self::Rules(e) => e.code(),
             Self::Calendar(e) => e.code(),
             Self::Engine(e) => e.code(),

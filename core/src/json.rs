@@ -594,3 +594,120 @@ pub fn org_tree_json(org: &OrgGraph) -> String {
         .collect();
     to_json(&roots)
 }
+
+/// The question of [`can_json`].
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CanRequest {
+    actor: crate::access::Actor,
+    action: crate::access::Action,
+    case: String,
+}
+
+fn actor_of(actor_json: &str) -> Result<crate::access::Actor, Error> {
+    serde_json::from_str(actor_json).map_err(|e| Error::json("actor", &e))
+}
+
+fn case_in<'l>(ledger: &'l Ledger, id: &str) -> Result<&'l crate::case::ledger::CaseState, Error> {
+    ledger.state().case(id).ok_or_else(|| Error::Input {
+        what: "case",
+        message: format!(
+            "the ledger has no case `{}`",
+            crate::id::truncate_for_message(id)
+        ),
+    })
+}
+
+/// May an actor take an action on a case of a ledger? `{"actor": {"id", "role", "unit"?},
+/// "action": "view" | "act" | "escalate" | "resolve" | "evaluate" | "export", "case"}` →
+/// `{"allowed": true | false}`.
+///
+/// ```
+/// let engine = gridgov::Engine::fushan();
+/// let ledger = gridgov::sim::simulate_month(&engine, 2026, 3, 20, 1).ledger;
+/// let id = ledger.state().cases()[0].case.id.to_string();
+/// let out = gridgov::json::can_json(&engine, &ledger, &format!(
+///     r#"{{"actor": {{"id": "r1", "role": "resident"}}, "action": "view", "case": "{id}"}}"#))?;
+/// assert_eq!(out, r#"{"allowed":false}"#);
+/// # Ok::<(), gridgov::error::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::Json`] for a bad request, [`Error::Access`] for an unknown role or unit,
+/// [`Error::Input`] for a case the ledger does not have.
+pub fn can_json(engine: &Engine, ledger: &Ledger, request_json: &str) -> Result<String, Error> {
+    #[derive(Serialize)]
+    struct Out {
+        allowed: bool,
+    }
+    let r: CanRequest =
+        serde_json::from_str(request_json).map_err(|e| Error::json("access request", &e))?;
+    let case = case_in(ledger, &r.case)?;
+    Ok(to_json(&Out {
+        allowed: engine.can(&r.actor, r.action, case)?,
+    }))
+}
+
+/// The ids of the cases an actor (`{"id", "role", "unit"?}`) may see, in the order they
+/// were reported.
+///
+/// # Errors
+/// [`Error::Json`] for a bad actor, [`Error::Access`] for an unknown role or unit.
+pub fn visible_cases_json(
+    engine: &Engine,
+    ledger: &Ledger,
+    actor_json: &str,
+) -> Result<String, Error> {
+    let actor = actor_of(actor_json)?;
+    let ids: Vec<&str> = engine
+        .visible_cases(&actor, ledger)?
+        .into_iter()
+        .map(|c| c.case.id.as_str())
+        .collect();
+    Ok(to_json(&ids))
+}
+
+/// The states of the cases an actor may see, for export: the role must allow `export`;
+/// reporters' personal data are masked unless the role sees it.
+///
+/// # Errors
+/// As [`visible_cases_json`], and [`Error::Access`] (`forbidden`) when the role may not
+/// export.
+pub fn export_json(engine: &Engine, ledger: &Ledger, actor_json: &str) -> Result<String, Error> {
+    let actor = actor_of(actor_json)?;
+    let resolved = engine.resolve_actor(&actor)?;
+    resolved.require(&actor, crate::access::Action::Export)?;
+    let cases: Vec<crate::case::ledger::CaseState> = engine
+        .visible_cases(&actor, ledger)?
+        .into_iter()
+        .map(|c| crate::access::case_for(&resolved, c))
+        .collect();
+    Ok(to_json(&cases))
+}
+
+/// A case's timeline as an actor may see it: the actor must be allowed to view the case;
+/// it is the public timeline (personal data masked) unless the role sees personal data.
+///
+/// # Errors
+/// As [`can_json`], and [`Error::Access`] (`forbidden`) when the actor may not view the
+/// case.
+pub fn timeline_for_json(
+    engine: &Engine,
+    ledger: &Ledger,
+    actor_json: &str,
+    case: &str,
+) -> Result<String, Error> {
+    let actor = actor_of(actor_json)?;
+    let resolved = engine.resolve_actor(&actor)?;
+    let state = case_in(ledger, case)?;
+    resolved.require(&actor, crate::access::Action::View)?;
+    if !engine.reaches(&resolved, state) {
+        return Err(Error::Access(crate::access::AccessError::OutOfScope {
+            actor: crate::id::truncate_for_message(&actor.id),
+            role: actor.role.clone(),
+            case: crate::id::truncate_for_message(case),
+            scope: resolved.scope(),
+        }));
+    }
+    timeline_json(engine, ledger, case, !resolved.personal_data())
+}

@@ -13,6 +13,14 @@ fn ledger_conserves_cases_under_valid_and_hostile_events() {
     assert_eq!(report.cases, 10_000);
     assert_eq!(report.events, report.accepted + report.refused);
     assert!(report.events >= 120_000, "{report:?}");
-    assert!(report.refused >= 20_000, "hostile events are refused: {report:?}");
-    assert_eq!(report.by_status.values().sum::<usize>(), 10_000, "{:?}", report.by_status);
+    assert!(
+        report.refused >= 20_000,
+        "hostile events are refused: {report:?}"
+    );
+    assert_eq!(
+        report.by_status.values().sum::<usize>(),
+        10_000,
+        "{:?}",
+        report.by_status
+    );
 }

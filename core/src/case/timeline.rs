@@ -117,7 +117,7 @@ pub fn mask_text(text: &str, names: &[&str]) -> String {
     result
 }
 
-fn redact_case(case: &Case) -> Case {
+pub(crate) fn redact_case(case: &Case) -> Case {
     let names: Vec<&str> = case
         .reporter
         .as_ref()

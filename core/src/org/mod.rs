@@ -395,6 +395,13 @@ impl OrgGraph {
         Ok(self.contains_key(UnitKey(a), UnitKey(b)))
     }
 
+    /// A unit's interval in the pre-order numbering of its containment tree: the units it
+    /// contains are exactly those whose start lies in `start..=end`.
+    #[must_use]
+    pub(crate) fn span(&self, key: UnitKey) -> Option<(u32, u32)> {
+        self.spans.get(key.0 as usize).map(|s| (s.start, s.end))
+    }
+
     /// [`contains`](Self::contains) on keys: two array reads and two comparisons.
     #[inline]
     #[must_use]

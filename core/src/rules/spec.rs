@@ -38,6 +38,10 @@ pub struct RuleSetSpec {
     pub attributes: Vec<AttributeSpec>,
     /// Dated versions; the one in force at a case's `reported_at` applies.
     pub versions: Vec<VersionSpec>,
+    /// Who may see and do what (default: the grid model's jurisdictions, see
+    /// [`AccessSpec::default`](crate::access::AccessSpec::default)).
+    #[serde(default, skip_serializing_if = "crate::access::AccessSpec::is_default")]
+    pub access: crate::access::AccessSpec,
 }
 
 /// A term of a vocabulary: an id with a Chinese and an English name.
