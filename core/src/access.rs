@@ -250,7 +250,7 @@ impl Resolved<'_> {
             return Ok(());
         }
         Err(AccessError::Forbidden {
-            actor: crate::id::truncate_for_message(&actor.id),
+            actor: shown_id(actor, self.access.scope),
             role: actor.role.clone(),
             action,
             allowed: self
@@ -296,7 +296,7 @@ impl Engine {
             });
         };
         let bad = |reason: String| AccessError::BadUnit {
-            actor: crate::id::truncate_for_message(&actor.id),
+            actor: shown_id(actor, access.scope),
             role: actor.role.clone(),
             reason,
         };
@@ -413,6 +413,17 @@ impl Engine {
         ledger: &'l Ledger,
     ) -> Result<Vec<&'l CaseState>, AccessError> {
         AccessIndex::new(self, ledger).visible(self, actor)
+    }
+}
+
+/// An actor id as error messages show it: a resident's id (their id number) masked like
+/// any personal data, other ids shortened if long.
+#[must_use]
+pub fn shown_id(actor: &Actor, scope: Scope) -> String {
+    if scope == Scope::OwnCases {
+        crate::case::timeline::mask_number(&actor.id)
+    } else {
+        crate::id::truncate_for_message(&actor.id)
     }
 }
 

@@ -703,11 +703,33 @@ pub fn timeline_for_json(
     resolved.require(&actor, crate::access::Action::View)?;
     if !engine.reaches(&resolved, state) {
         return Err(Error::Access(crate::access::AccessError::OutOfScope {
-            actor: crate::id::truncate_for_message(&actor.id),
+            actor: crate::access::shown_id(&actor, resolved.scope()),
             role: actor.role.clone(),
             case: crate::id::truncate_for_message(case),
             scope: resolved.scope(),
         }));
     }
     timeline_json(engine, ledger, case, !resolved.personal_data())
+}
+
+/// [`can_json`] with its parts given apart: the actor as JSON, the action and case id as
+/// text.
+///
+/// # Errors
+/// As [`can_json`]; [`Error::Input`] for an action that is not one of the six.
+pub fn can_for(
+    engine: &Engine,
+    ledger: &Ledger,
+    actor_json: &str,
+    action: &str,
+    case: &str,
+) -> Result<bool, Error> {
+    let actor = actor_of(actor_json)?;
+    let action = action
+        .parse::<crate::access::Action>()
+        .map_err(|e| Error::Input {
+            what: "action",
+            message: e.to_string(),
+        })?;
+    Ok(engine.can(&actor, action, case_in(ledger, case)?)?)
 }

@@ -76,6 +76,12 @@ create_exception!(
 );
 create_exception!(
     _gridgov,
+    AccessError,
+    GridgovError,
+    "An actor may not do what was asked, or names an unknown role or a unit its role cannot use."
+);
+create_exception!(
+    _gridgov,
     InputError,
     GridgovError,
     "An argument has the wrong type or is not valid text."
@@ -111,6 +117,7 @@ fn to_py_with(err: &Error, msg: String) -> PyErr {
         Error::Ledger(_) => LedgerError::new_err(msg),
         Error::Score(_) => ScoreError::new_err(msg),
         Error::Lookup(_) => QueryError::new_err(msg),
+        Error::Access(_) => AccessError::new_err(msg),
         Error::Json { .. } => JsonError::new_err(msg),
         Error::Input { .. } => InputError::new_err(msg),
         _ => GridgovError::new_err(msg),
@@ -597,6 +604,59 @@ impl PyEngine {
         gridgov::json::rules_json(self.inner.rules())
     }
 
+    /// May ``actor`` (JSON ``{"id", "role", "unit"?}``) take ``action`` on a case of
+    /// ``ledger``? The request is JSON ``{"actor", "action", "case"}``; the answer
+    /// ``{"allowed": bool}``, as the core's JSON text.
+    fn can_json(
+        &self,
+        py: Python<'_>,
+        ledger: &PyLedger,
+        request: &Bound<'_, PyAny>,
+    ) -> PyResult<String> {
+        call_text(py, request, "request", |r| {
+            gridgov::json::can_json(&self.inner, &ledger.inner.lock_ledger(), r)
+        })
+    }
+
+    /// The ids of the cases ``actor`` (JSON) may see, as the core's JSON text.
+    fn visible_cases_json(
+        &self,
+        py: Python<'_>,
+        ledger: &PyLedger,
+        actor: &Bound<'_, PyAny>,
+    ) -> PyResult<String> {
+        call_text(py, actor, "actor", |a| {
+            gridgov::json::visible_cases_json(&self.inner, &ledger.inner.lock_ledger(), a)
+        })
+    }
+
+    /// The states of the cases ``actor`` (JSON) may see, for export (the role must allow
+    /// ``export``; personal data masked unless the role sees it), as JSON text.
+    fn export_json(
+        &self,
+        py: Python<'_>,
+        ledger: &PyLedger,
+        actor: &Bound<'_, PyAny>,
+    ) -> PyResult<String> {
+        call_text(py, actor, "actor", |a| {
+            gridgov::json::export_json(&self.inner, &ledger.inner.lock_ledger(), a)
+        })
+    }
+
+    /// A case's timeline as ``actor`` (JSON) may see it, as JSON text.
+    fn timeline_for_json(
+        &self,
+        py: Python<'_>,
+        ledger: &PyLedger,
+        actor: &Bound<'_, PyAny>,
+        case: &Bound<'_, PyAny>,
+    ) -> PyResult<String> {
+        let case = text(case, "case")?;
+        call_text(py, actor, "actor", |a| {
+            gridgov::json::timeline_for_json(&self.inner, &ledger.inner.lock_ledger(), a, &case)
+        })
+    }
+
     /// Takes a new report in against a ledger; returns the events to append, as JSON text.
     #[pyo3(signature = (ledger, case, actor = "system"))]
     fn intake_json(
@@ -765,6 +825,7 @@ fn _gridgov(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("JsonError", py.get_type::<JsonError>())?;
     m.add("InputError", py.get_type::<InputError>())?;
     m.add("ScoreError", py.get_type::<ScoreError>())?;
+    m.add("AccessError", py.get_type::<AccessError>())?;
     m.add_class::<PyEngine>()?;
     m.add_class::<PyLedger>()?;
     m.add_class::<arrow::ArrowStream>()?;

@@ -298,3 +298,36 @@ def test_route_dict_direct_path_equals_the_json_path_on_seeded_cases(engine):
     case = dict(cases[0], amount_yuan=1500.5, risk_flags=("mass_incident",))
     assert engine.route(case) == json.loads(engine.route_json(json.dumps(
         dict(case, risk_flags=["mass_incident"]))))
+
+
+def test_access_by_jurisdiction(engine):
+    ledger = gridgov.Ledger()
+    ledger.extend(engine.intake(ledger, dict(CASE, id="a1", reporter={
+        "name": "王芳", "phone": "13800001234", "id_number": "370883199001011234"})))
+    ledger.extend(engine.intake(ledger, dict(CASE, id="a2", location="fs-c02-g01-m1")))
+    worker = gridgov.Actor("fs-gw002", "grid_worker")
+    resident = {"id": "370883199001011234", "role": "resident"}
+    assert engine.visible_cases(worker, ledger) == ["a1"]
+    assert engine.visible_cases(gridgov.Actor("c", "community_cadre", "fs-c02"), ledger) == ["a2"]
+    assert engine.visible_cases(resident, ledger) == ["a1"]
+    assert engine.can(worker, "resolve", ledger, "a1") is True
+    assert engine.can(worker, "view", ledger, "a2") is False
+    assert engine.can(gridgov.Actor("a", "analyst"), "act", ledger, "a1") is False
+    public = json.dumps(engine.timeline_for(resident, ledger, "a1"), ensure_ascii=False)
+    assert "13800001234" not in public and "138****1234" in public
+    assert "13800001234" in json.dumps(engine.timeline_for(worker, ledger, "a1"))
+    masked = json.dumps(engine.export(gridgov.Actor("a", "analyst"), ledger), ensure_ascii=False)
+    assert "13800001234" not in masked and "王芳" not in masked
+    with pytest.raises(gridgov.AccessError) as info:
+        engine.export(resident, ledger)
+    assert info.value.code == "forbidden" and "370883199001011234" not in str(info.value)
+    with pytest.raises(gridgov.AccessError) as info:
+        engine.timeline_for({"id": "r2", "role": "resident"}, ledger, "a1")
+    assert info.value.code == "out_of_scope"
+    with pytest.raises(gridgov.AccessError) as info:
+        engine.visible_cases(gridgov.Actor("m", "mayor"), ledger)
+    assert info.value.code == "unknown_role"
+    with pytest.raises(gridgov.InputError):
+        engine.can(worker, "view", ledger, "nope")
+    with pytest.raises(gridgov.JsonError):
+        engine.can(worker, "fly", ledger, "a1")

@@ -56,6 +56,15 @@ def call(entry, args):
         if entry == "score":
             return e.score_json(ledger, arg_text(args["request"]))
         return e.outcomes_json(ledger)
+    if entry in ("visible_cases", "can", "export", "timeline_for"):
+        ledger = gridgov.Ledger(arg_text(args["ledger"]))
+        if entry == "can":
+            return e.can_json(ledger, arg_text(args["request"]))
+        if entry == "visible_cases":
+            return e.visible_cases_json(ledger, arg_text(args["actor"]))
+        if entry == "export":
+            return e.export_json(ledger, arg_text(args["actor"]))
+        return e.timeline_for_json(ledger, arg_text(args["actor"]), arg_text(args["case"]))
     if entry in ("actions", "overdue", "timeline", "intake"):
         ledger = gridgov.Ledger(arg_text(args["ledger"]))
         if entry == "actions":

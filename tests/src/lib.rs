@@ -205,6 +205,34 @@ pub fn run(
             engine(input).and_then(|e| json::score_json_str(&e, &text("ledger"), &text("request")))
         }
         "outcomes" => engine(input).and_then(|e| json::outcomes_json_str(&e, &text("ledger"))),
+        "visible_cases" => engine(input)
+            .and_then(|e| {
+                gridgov::case::ledger::Ledger::from_json_str(&text("ledger"))
+                    .map_err(Into::into)
+                    .map(|l| (e, l))
+            })
+            .and_then(|(e, l)| json::visible_cases_json(&e, &l, &text("actor"))),
+        "can" => engine(input)
+            .and_then(|e| {
+                gridgov::case::ledger::Ledger::from_json_str(&text("ledger"))
+                    .map_err(Into::into)
+                    .map(|l| (e, l))
+            })
+            .and_then(|(e, l)| json::can_json(&e, &l, &text("request"))),
+        "export" => engine(input)
+            .and_then(|e| {
+                gridgov::case::ledger::Ledger::from_json_str(&text("ledger"))
+                    .map_err(Into::into)
+                    .map(|l| (e, l))
+            })
+            .and_then(|(e, l)| json::export_json(&e, &l, &text("actor"))),
+        "timeline_for" => engine(input)
+            .and_then(|e| {
+                gridgov::case::ledger::Ledger::from_json_str(&text("ledger"))
+                    .map_err(Into::into)
+                    .map(|l| (e, l))
+            })
+            .and_then(|(e, l)| json::timeline_for_json(&e, &l, &text("actor"), &text("case"))),
         "route_csv" => {
             engine(input).and_then(|e| gridgov::batch::route_csv(&e, &text("cases_csv")))
         }

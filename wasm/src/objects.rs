@@ -68,6 +68,9 @@ export interface OrgNode {
   children?: OrgNode[];
 }
 
+/** Someone asking: a person id (or a resident's id number), a role, and a unit or office. */
+export interface Actor { id: string; role: string; unit?: string }
+
 /** A problem in a rule set. */
 export interface Problem { code: string; message: string; location?: Record<string, string | number> }
 /** The result of validating a rule set. */
@@ -408,6 +411,131 @@ impl JsEngine {
         let cases = stringify(cases, "cases")?;
         let limit = limit.map_or(1000, |l| usize::try_from(l).unwrap_or(usize::MAX));
         gridgov::json::backtest_rules_json_str(&self.inner, &rules_b, &cases, limit)
+            .map(|s| parse(&s))
+            .map_err(|e| to_js(&e))
+    }
+}
+
+#[wasm_bindgen(js_class = Engine)]
+impl JsEngine {
+    /// `{"actor", "action", "case"}` (JSON text) → `{"allowed": bool}`, the core's bytes.
+    ///
+    /// # Errors
+    /// A JS `Error` with a `code`.
+    #[wasm_bindgen(js_name = canJson)]
+    pub fn can_json(&self, ledger: &JsLedger, request: &JsString) -> Result<String, JsValue> {
+        let request = text(request, "request")?;
+        gridgov::json::can_json(&self.inner, &ledger.inner, &request).map_err(|e| to_js(&e))
+    }
+
+    /// The ids of the cases `actor` (JSON text) may see, as the core's JSON text.
+    ///
+    /// # Errors
+    /// A JS `Error` with a `code`.
+    #[wasm_bindgen(js_name = visibleCasesJson)]
+    pub fn visible_cases_json(
+        &self,
+        ledger: &JsLedger,
+        actor: &JsString,
+    ) -> Result<String, JsValue> {
+        let actor = text(actor, "actor")?;
+        gridgov::json::visible_cases_json(&self.inner, &ledger.inner, &actor).map_err(|e| to_js(&e))
+    }
+
+    /// `exportCases` with the actor as JSON text; the core's JSON text.
+    ///
+    /// # Errors
+    /// A JS `Error` with a `code`.
+    #[wasm_bindgen(js_name = exportJson)]
+    pub fn export_json(&self, ledger: &JsLedger, actor: &JsString) -> Result<String, JsValue> {
+        let actor = text(actor, "actor")?;
+        gridgov::json::export_json(&self.inner, &ledger.inner, &actor).map_err(|e| to_js(&e))
+    }
+
+    /// `timelineFor` with the actor as JSON text; the core's JSON text.
+    ///
+    /// # Errors
+    /// A JS `Error` with a `code`.
+    #[wasm_bindgen(js_name = timelineForJson)]
+    pub fn timeline_for_json(
+        &self,
+        ledger: &JsLedger,
+        actor: &JsString,
+        case_id: &JsString,
+    ) -> Result<String, JsValue> {
+        let actor = text(actor, "actor")?;
+        let case_id = text(case_id, "caseId")?;
+        gridgov::json::timeline_for_json(&self.inner, &ledger.inner, &actor, &case_id)
+            .map_err(|e| to_js(&e))
+    }
+
+    /// Whether `actor` (`{id, role, unit?}`) may take `action` (`view`, `act`, `escalate`,
+    /// `resolve`, `evaluate`, `export`) on case `caseId` of `ledger`.
+    ///
+    /// # Errors
+    /// A JS `Error` with a `code`: `unknown_role`, `actor_unit`, or `input` for a case the
+    /// ledger does not have.
+    pub fn can(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Actor")] actor: &JsValue,
+        action: &JsString,
+        ledger: &JsLedger,
+        case_id: &JsString,
+    ) -> Result<bool, JsValue> {
+        let actor = stringify(actor, "actor")?;
+        let action = text(action, "action")?;
+        let case_id = text(case_id, "caseId")?;
+        gridgov::json::can_for(&self.inner, &ledger.inner, &actor, &action, &case_id)
+            .map_err(|e| to_js(&e))
+    }
+
+    /// The ids of the cases `actor` may see, in the order they were reported.
+    ///
+    /// # Errors
+    /// A JS `Error` with a `code` for an unknown role or unit.
+    #[wasm_bindgen(js_name = visibleCases, unchecked_return_type = "string[]")]
+    pub fn visible_cases(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Actor")] actor: &JsValue,
+        ledger: &JsLedger,
+    ) -> Result<JsValue, JsValue> {
+        let actor = stringify(actor, "actor")?;
+        gridgov::json::visible_cases_json(&self.inner, &ledger.inner, &actor)
+            .map(|s| parse(&s))
+            .map_err(|e| to_js(&e))
+    }
+
+    /// The states of the cases `actor` may see, for export: the role must allow `export`;
+    /// personal data are masked unless the role sees them.
+    ///
+    /// # Errors
+    /// A JS `Error` with a `code` (`forbidden` when the role may not export).
+    #[wasm_bindgen(js_name = exportCases)]
+    pub fn export_cases(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Actor")] actor: &JsValue,
+        ledger: &JsLedger,
+    ) -> Result<JsValue, JsValue> {
+        let actor = stringify(actor, "actor")?;
+        gridgov::json::export_json(&self.inner, &ledger.inner, &actor)
+            .map(|s| parse(&s))
+            .map_err(|e| to_js(&e))
+    }
+
+    /// A case's timeline as `actor` may see it (public unless the role sees personal data).
+    ///
+    /// # Errors
+    /// A JS `Error` with a `code` (`out_of_scope` for a case beyond the actor's reach).
+    #[wasm_bindgen(js_name = timelineFor)]
+    pub fn timeline_for(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Actor")] actor: &JsValue,
+        ledger: &JsLedger,
+        case_id: &JsString,
+    ) -> Result<JsValue, JsValue> {
+        let actor = stringify(actor, "actor")?;
+        let case_id = text(case_id, "caseId")?;
+        gridgov::json::timeline_for_json(&self.inner, &ledger.inner, &actor, &case_id)
             .map(|s| parse(&s))
             .map_err(|e| to_js(&e))
     }

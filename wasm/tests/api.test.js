@@ -120,3 +120,25 @@ test('wrong argument types get coded errors, never a trap, and the engine goes o
   }
   assert.equal(engine.route(CASE).level, 'grid');
 });
+
+test('access by jurisdiction: can, visibleCases, exportCases, timelineFor', () => {
+  const ledger = new gridgov.Ledger();
+  ledger.extend(JSON.parse(engine.intakeJson(ledger, JSON.stringify({ ...CASE, id: 'a1',
+    reporter: { name: '王芳', phone: '13800001234', id_number: '370883199001011234' } }))));
+  ledger.extend(JSON.parse(engine.intakeJson(ledger, JSON.stringify({ ...CASE, id: 'a2', location: 'fs-c02-g01-m1' }))));
+  const worker = { id: 'fs-gw002', role: 'grid_worker' };
+  const resident = { id: '370883199001011234', role: 'resident' };
+  assert.deepEqual(engine.visibleCases(worker, ledger), ['a1']);
+  assert.deepEqual(engine.visibleCases(resident, ledger), ['a1']);
+  assert.equal(engine.can(worker, 'resolve', ledger, 'a1'), true);
+  assert.equal(engine.can(worker, 'view', ledger, 'a2'), false);
+  assert.ok(!JSON.stringify(engine.timelineFor(resident, ledger, 'a1')).includes('13800001234'));
+  assert.ok(JSON.stringify(engine.timelineFor(worker, ledger, 'a1')).includes('13800001234'));
+  assert.ok(!JSON.stringify(engine.exportCases({ id: 'a', role: 'analyst' }, ledger)).includes('13800001234'));
+  assert.throws(() => engine.exportCases(resident, ledger), (e) => e.code === 'forbidden');
+  assert.throws(() => engine.timelineFor({ id: 'r2', role: 'resident' }, ledger, 'a1'), (e) => e.code === 'out_of_scope');
+  assert.throws(() => engine.visibleCases({ id: 'm', role: 'mayor' }, ledger), (e) => e.code === 'unknown_role');
+  assert.throws(() => engine.can(worker, 'fly', ledger, 'a1'), (e) => e.code === 'input');
+  assert.throws(() => engine.can(worker, 5, ledger, 'a1'), (e) => e.code === 'input');
+  assert.throws(() => engine.visibleCases(undefined, ledger), (e) => e.code === 'input');
+});

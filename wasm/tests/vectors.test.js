@@ -71,6 +71,14 @@ function call(entry, args) {
       return engine(args).scoreJson(new gridgov.Ledger(argText(args.ledger)), argText(args.request));
     case 'outcomes':
       return engine(args).outcomesJson(new gridgov.Ledger(argText(args.ledger)));
+    case 'visible_cases':
+      return engine(args).visibleCasesJson(new gridgov.Ledger(argText(args.ledger)), argText(args.actor));
+    case 'can':
+      return engine(args).canJson(new gridgov.Ledger(argText(args.ledger)), argText(args.request));
+    case 'export':
+      return engine(args).exportJson(new gridgov.Ledger(argText(args.ledger)), argText(args.actor));
+    case 'timeline_for':
+      return engine(args).timelineForJson(new gridgov.Ledger(argText(args.ledger)), argText(args.actor), argText(args.case));
     case 'route_csv':
       return engine(args).routeCsv(argText(args.cases_csv));
     case 'backtest':

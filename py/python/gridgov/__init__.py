@@ -37,6 +37,7 @@ from typing import Any, Iterable, Mapping, Optional, Sequence, Union
 
 from gridgov import _gridgov as _native
 from gridgov._gridgov import (
+    AccessError,
     ArrowStream,
     CalendarError,
     CaseError,
@@ -55,6 +56,8 @@ from gridgov._gridgov import (
 )
 
 __all__ = [
+    "AccessError",
+    "Actor",
     "ArrowStream",
     "CalendarError",
     "CaseError",
@@ -231,6 +234,33 @@ def _score_request(
             request[key] = list(value) if key in ("inspections", "visits") else value
     request.update({k: v for k, v in table.items() if v is not None})
     return _dumps(request, "request")
+
+
+@dataclasses.dataclass(frozen=True)
+class Actor:
+    """Someone asking: a person id (or a resident's id number), a role of the rule set's
+    ``access`` section (default roles: ``grid_worker``, ``committee_member``,
+    ``community_cadre``, ``subdistrict``, ``office``, ``resident``, ``analyst``), and the
+    unit or office the role needs (``community_cadre``: a unit; ``office``: an office id).
+    """
+
+    id: str
+    role: str
+    unit: Optional[str] = None
+
+    def _json(self) -> str:
+        doc: dict[str, Any] = {"id": self.id, "role": self.role}
+        if self.unit is not None:
+            doc["unit"] = self.unit
+        return _dumps(doc, "actor")
+
+
+def _actor(actor: Any) -> str:
+    if isinstance(actor, Actor):
+        return actor._json()
+    if isinstance(actor, Mapping):
+        return _dumps(actor, "actor")
+    return actor
 
 
 @dataclasses.dataclass(frozen=True)
@@ -587,6 +617,50 @@ class Engine:
     def timeline_json(self, ledger: Ledger, case: str, public: bool = False) -> str:
         """``timeline`` as the core's JSON text."""
         return self._native.timeline_json(_ledger(ledger), case, public)
+
+    # -- access -------------------------------------------------------------------------
+
+    def can(self, actor: Any, action: str, ledger: Ledger, case: str) -> bool:
+        """Whether ``actor`` (an ``Actor`` or a dict) may take ``action`` (``view``, ``act``,
+        ``escalate``, ``resolve``, ``evaluate``, ``export``) on a case of ``ledger``."""
+        request = '{"actor": %s, "action": %s, "case": %s}' % (
+            _actor(actor), _dumps(action, "action"), _dumps(case, "case"))
+        answer: dict[str, Any] = _json.loads(self._native.can_json(_ledger(ledger), request))
+        return bool(answer["allowed"])
+
+    def visible_cases(self, actor: Any, ledger: Ledger) -> list[str]:
+        """The ids of the cases ``actor`` may see, in the order they were reported."""
+        result: list[str] = _json.loads(self._native.visible_cases_json(_ledger(ledger), _actor(actor)))
+        return result
+
+    def export(self, actor: Any, ledger: Ledger) -> list[dict[str, Any]]:
+        """The states of the cases ``actor`` may see, for analysis: the role must allow
+        ``export``; personal data are masked unless the role sees them."""
+        result: list[dict[str, Any]] = _json.loads(self._native.export_json(_ledger(ledger), _actor(actor)))
+        return result
+
+    def timeline_for(self, actor: Any, ledger: Ledger, case: str) -> list[dict[str, Any]]:
+        """A case's timeline as ``actor`` may see it (public unless the role sees personal
+        data); ``AccessError`` when the case is outside the actor's reach."""
+        result: list[dict[str, Any]] = _json.loads(
+            self._native.timeline_for_json(_ledger(ledger), _actor(actor), case))
+        return result
+
+    def can_json(self, ledger: Ledger, request: str) -> str:
+        """``can`` with a JSON request ``{"actor", "action", "case"}``; the core's JSON."""
+        return self._native.can_json(_ledger(ledger), request)
+
+    def visible_cases_json(self, ledger: Ledger, actor: str) -> str:
+        """``visible_cases`` with the actor as JSON text; the core's JSON."""
+        return self._native.visible_cases_json(_ledger(ledger), actor)
+
+    def export_json(self, ledger: Ledger, actor: str) -> str:
+        """``export`` with the actor as JSON text; the core's JSON."""
+        return self._native.export_json(_ledger(ledger), actor)
+
+    def timeline_for_json(self, ledger: Ledger, actor: str, case: str) -> str:
+        """``timeline_for`` with the actor as JSON text; the core's JSON."""
+        return self._native.timeline_for_json(_ledger(ledger), actor, case)
 
     # -- scoring ------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ import os
 from typing import Any, Iterable, Mapping, Optional, Sequence, Union
 
 from gridgov._gridgov import (
+    AccessError as AccessError,
     ArrowStream as ArrowStream,
     CalendarError as CalendarError,
     CaseError as CaseError,
@@ -23,6 +24,8 @@ from gridgov._gridgov import (
 )
 
 __all__ = [
+    "AccessError",
+    "Actor",
     "ArrowStream",
     "CalendarError",
     "CaseError",
@@ -52,6 +55,12 @@ Source = Union[str, bytes, os.PathLike[str], Mapping[str, Any], Sequence[Any]]
 
 ArrowTable = Any
 """A pyarrow Table (or, without pyarrow, an ``ArrowStream``)."""
+
+@dataclasses.dataclass(frozen=True)
+class Actor:
+    id: str
+    role: str
+    unit: Optional[str] = ...
 
 @dataclasses.dataclass(frozen=True)
 class Problem:
@@ -142,6 +151,14 @@ class Engine:
         self, ledger: Ledger, case: str, public: bool = False
     ) -> list[dict[str, Any]]: ...
     def timeline_json(self, ledger: Ledger, case: str, public: bool = False) -> str: ...
+    def can(self, actor: Any, action: str, ledger: Ledger, case: str) -> bool: ...
+    def visible_cases(self, actor: Any, ledger: Ledger) -> list[str]: ...
+    def export(self, actor: Any, ledger: Ledger) -> list[dict[str, Any]]: ...
+    def timeline_for(self, actor: Any, ledger: Ledger, case: str) -> list[dict[str, Any]]: ...
+    def can_json(self, ledger: Ledger, request: str) -> str: ...
+    def visible_cases_json(self, ledger: Ledger, actor: str) -> str: ...
+    def export_json(self, ledger: Ledger, actor: str) -> str: ...
+    def timeline_for_json(self, ledger: Ledger, actor: str, case: str) -> str: ...
     def score(
         self,
         source: Any,
