@@ -195,10 +195,10 @@ impl JsEngine {
     #[wasm_bindgen(js_name = simulateCasesCsv)]
     pub fn simulate_cases_csv(
         &self,
-        year: f64,
-        month: f64,
-        count: f64,
-        seed: f64,
+        #[wasm_bindgen(unchecked_param_type = "number")] year: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] month: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] count: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] seed: &JsValue,
     ) -> Result<String, JsValue> {
         let (year, month, count, seed) = simulation(year, month, count, seed)?;
         let cases = gridgov::sim::month_cases(&self.inner, year, month, count, seed);
@@ -213,10 +213,10 @@ impl JsEngine {
     #[wasm_bindgen(js_name = simulateMonth)]
     pub fn simulate_month(
         &self,
-        year: f64,
-        month: f64,
-        count: f64,
-        seed: f64,
+        #[wasm_bindgen(unchecked_param_type = "number")] year: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] month: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] count: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] seed: &JsValue,
     ) -> Result<JsLedger, JsValue> {
         let (year, month, count, seed) = simulation(year, month, count, seed)?;
         let sim = gridgov::sim::simulate_month(&self.inner, year, month, count, seed);
@@ -632,11 +632,25 @@ fn whole(value: f64, name: &str, max: f64) -> Result<f64, JsValue> {
     reason = "each value is checked to be a whole number in range first"
 )]
 fn simulation(
-    year: f64,
-    month: f64,
-    count: f64,
-    seed: f64,
+    year: &JsValue,
+    month: &JsValue,
+    count: &JsValue,
+    seed: &JsValue,
 ) -> Result<(i32, u32, usize, u64), JsValue> {
+    let number = |v: &JsValue, name: &str| {
+        v.as_f64().ok_or_else(|| {
+            to_js(&Error::Input {
+                what: "argument",
+                message: format!("`{name}` must be a number"),
+            })
+        })
+    };
+    let (year, month, count, seed) = (
+        number(year, "year")?,
+        number(month, "month")?,
+        number(count, "count")?,
+        number(seed, "seed")?,
+    );
     let year = whole(year, "year", 9999.0)? as i32;
     let month = whole(month, "month", 12.0)? as u32;
     let count = whole(count, "count", MAX_SIMULATED)? as usize;
