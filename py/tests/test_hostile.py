@@ -52,6 +52,17 @@ CALLS = {
     "visible_cases": lambda v: engine.visible_cases(v, ledger),
     "export": lambda v: engine.export(v, ledger),
     "timeline_for": lambda v: engine.timeline_for({"id": "s", "role": "subdistrict"}, ledger, v),
+    "overdue(ledger)": lambda v: engine.overdue(v, "2026-03-20T09:00:00+08:00"),
+    "actions(ledger)": lambda v: engine.actions(v, "2026-03-20T09:00:00+08:00"),
+    "timeline(ledger)": lambda v: engine.timeline(v, "x"),
+    "intake(ledger)": lambda v: engine.intake(v, {"id": "x"}),
+    "score_json(ledger)": lambda v: engine.score_json(v, '{"month": "2026-03"}'),
+    "outcomes": lambda v: engine.outcomes(v),
+    "outcomes_csv": lambda v: engine.outcomes_csv(v),
+    "score_outcomes_report": lambda v: engine.score_outcomes_report(v, "2026-03"),
+    "can(ledger)": lambda v: engine.can({"id": "s", "role": "subdistrict"}, "view", v, "x"),
+    "visible_cases(ledger)": lambda v: engine.visible_cases({"id": "s", "role": "subdistrict"}, v),
+    "Ledger.timeline(engine)": lambda v: ledger.timeline("x", engine=v),
     "Ledger": lambda v: gridgov.Ledger(v),
     "Ledger.append": lambda v: gridgov.Ledger().append(v),
     "Ledger.append_json": lambda v: gridgov.Ledger().append_json(v),
@@ -71,6 +82,8 @@ def accepted(name, value):
         return True  # a bad rule set is reported in the result, never raised
     if name == "backtest(cases)" and (value == [] or isinstance(value, str) and value.startswith("[")):
         return True  # a JSON array of cases, some unreadable: they are counted as errors
+    if name == "Ledger.timeline(engine)" and value is None:
+        return False
     if name == "Ledger.extend" and isinstance(value, (dict, list, str, bytes)) and len(value) == 0:
         return True  # no events: nothing appended
     return name == "simulate_cases" and type(value) is int and value == 5

@@ -418,6 +418,8 @@ class Ledger:
         """A case's timeline; ``public=True`` masks personal data. ``engine`` names the
         organisation whose people act (default: the Fushan engine)."""
         e = engine if engine is not None else Engine.fushan()
+        if not isinstance(e, Engine):
+            raise _input_error("input_type", f"`engine` must be a gridgov.Engine, not {type(e).__name__}")
         result: list[dict[str, Any]] = _json.loads(e.timeline_json(self, case, public=public))
         return result
 
@@ -444,7 +446,9 @@ class Ledger:
 def _ledger(ledger: Any) -> Any:
     if isinstance(ledger, Ledger):
         return ledger._native
-    return ledger
+    if isinstance(ledger, _native.Ledger):
+        return ledger
+    raise _input_error("input_type", f"`ledger` must be a gridgov.Ledger, not {type(ledger).__name__}")
 
 
 _FUSHAN: Optional["Engine"] = None
