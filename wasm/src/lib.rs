@@ -90,8 +90,7 @@ impl JsEngine {
     #[wasm_bindgen(js_name = routeJson)]
     pub fn route_json(&self, case: &JsString) -> Result<String, JsValue> {
         let case = text(case, "case")?;
-        let case = case.as_str();
-        gridgov::json::route_json_str(&self.inner, case).map_err(|e| to_js(&e))
+        gridgov::json::route_json_str(&self.inner, &case).map_err(|e| to_js(&e))
     }
 
     /// Counts a deadline on the engine's calendar: JSON text `{"start", "time_limit",
@@ -102,8 +101,7 @@ impl JsEngine {
     #[wasm_bindgen(js_name = deadlineJson)]
     pub fn deadline_json(&self, input: &JsString) -> Result<String, JsValue> {
         let input = text(input, "input")?;
-        let input = input.as_str();
-        gridgov::json::deadline_json_str(&self.inner, input).map_err(|e| to_js(&e))
+        gridgov::json::deadline_json_str(&self.inner, &input).map_err(|e| to_js(&e))
     }
 
     /// The rule set's warnings and those about how it fits the organisation, as JSON text.
@@ -120,8 +118,7 @@ impl JsEngine {
     #[wasm_bindgen(js_name = actionsJson)]
     pub fn actions_json(&self, ledger: &JsLedger, now: &JsString) -> Result<String, JsValue> {
         let now = text(now, "now")?;
-        let now = now.as_str();
-        gridgov::json::actions_json(&self.inner, &ledger.inner, now).map_err(|e| to_js(&e))
+        gridgov::json::actions_json(&self.inner, &ledger.inner, &now).map_err(|e| to_js(&e))
     }
 
     /// The cases past their deadline at `now`, each with the escalation it gets.
@@ -131,8 +128,7 @@ impl JsEngine {
     #[wasm_bindgen(js_name = overdueJson)]
     pub fn overdue_json(&self, ledger: &JsLedger, now: &JsString) -> Result<String, JsValue> {
         let now = text(now, "now")?;
-        let now = now.as_str();
-        gridgov::json::overdue_json(&self.inner, &ledger.inner, now).map_err(|e| to_js(&e))
+        gridgov::json::overdue_json(&self.inner, &ledger.inner, &now).map_err(|e| to_js(&e))
     }
 
     /// A case's timeline; `publicView` masks personal data.
@@ -147,8 +143,7 @@ impl JsEngine {
         public_view: bool,
     ) -> Result<String, JsValue> {
         let case = text(case, "case")?;
-        let case = case.as_str();
-        gridgov::json::timeline_json(&self.inner, &ledger.inner, case, public_view)
+        gridgov::json::timeline_json(&self.inner, &ledger.inner, &case, public_view)
             .map_err(|e| to_js(&e))
     }
 
@@ -164,10 +159,9 @@ impl JsEngine {
         actor: Option<JsString>,
     ) -> Result<String, JsValue> {
         let case = text(case, "case")?;
-        let case = case.as_str();
         let actor = opt_text(actor.as_ref(), "actor")?;
         let actor = actor.unwrap_or_else(|| gridgov::escalate::SYSTEM.to_owned());
-        gridgov::json::intake_json(&self.inner, &ledger.inner, case, &actor).map_err(|e| to_js(&e))
+        gridgov::json::intake_json(&self.inner, &ledger.inner, &case, &actor).map_err(|e| to_js(&e))
     }
 
     /// Scores a month of a ledger: `request` is JSON text `{"month": "2026-03",
@@ -178,8 +172,7 @@ impl JsEngine {
     #[wasm_bindgen(js_name = scoreJson)]
     pub fn score_json(&self, ledger: &JsLedger, request: &JsString) -> Result<String, JsValue> {
         let request = text(request, "request")?;
-        let request = request.as_str();
-        gridgov::json::score_json(&self.inner, &ledger.inner, request).map_err(|e| to_js(&e))
+        gridgov::json::score_json(&self.inner, &ledger.inner, &request).map_err(|e| to_js(&e))
     }
 
     /// Scores a month of an outcome table: the request of `scoreJson` plus `"outcomes":
@@ -190,8 +183,7 @@ impl JsEngine {
     #[wasm_bindgen(js_name = scoreOutcomesJson)]
     pub fn score_outcomes_json(&self, request: &JsString) -> Result<String, JsValue> {
         let request = text(request, "request")?;
-        let request = request.as_str();
-        gridgov::json::score_outcomes_json_str(&self.inner, request).map_err(|e| to_js(&e))
+        gridgov::json::score_outcomes_json_str(&self.inner, &request).map_err(|e| to_js(&e))
     }
 
     /// What if: routes a JSON array of cases on this engine and under the rule set
@@ -209,11 +201,9 @@ impl JsEngine {
         limit: Option<u32>,
     ) -> Result<String, JsValue> {
         let rules_b = text(rules_b, "rulesB")?;
-        let rules_b = rules_b.as_str();
         let cases = text(cases, "cases")?;
-        let cases = cases.as_str();
         let limit = limit.map_or(1000, |l| usize::try_from(l).unwrap_or(usize::MAX));
-        gridgov::json::backtest_rules_json_str(&self.inner, rules_b, cases, limit)
+        gridgov::json::backtest_rules_json_str(&self.inner, &rules_b, &cases, limit)
             .map_err(|e| to_js(&e))
     }
 
@@ -228,10 +218,9 @@ impl JsEngine {
         title: Option<JsString>,
     ) -> Result<String, JsValue> {
         let request = text(request, "request")?;
-        let request = request.as_str();
         let title = opt_text(title.as_ref(), "title")?;
         let title = title.unwrap_or_else(|| "Monthly evaluation".to_owned());
-        gridgov::json::score_outcomes_html_str(&self.inner, request, &title).map_err(|e| to_js(&e))
+        gridgov::json::score_outcomes_html_str(&self.inner, &request, &title).map_err(|e| to_js(&e))
     }
 
     /// The outcome table of a ledger, `{"outcomes": [...], "visits": [...]}`, as JSON.
@@ -282,9 +271,8 @@ impl JsLedger {
     #[wasm_bindgen(js_name = appendJson)]
     pub fn append_json(&mut self, event: &JsString) -> Result<(), JsValue> {
         let event = text(event, "event")?;
-        let event = event.as_str();
         self.inner
-            .append_json_str(event)
+            .append_json_str(&event)
             .map_err(|e| to_js(&Error::from(e)))
     }
 
@@ -295,9 +283,8 @@ impl JsLedger {
     #[wasm_bindgen(js_name = appendAllJson)]
     pub fn append_all_json(&mut self, events: &JsString) -> Result<(), JsValue> {
         let events = text(events, "events")?;
-        let events = events.as_str();
         self.inner
-            .append_all_json_str(events)
+            .append_all_json_str(&events)
             .map_err(|e| to_js(&Error::from(e)))
     }
 

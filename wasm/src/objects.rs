@@ -183,8 +183,7 @@ impl JsEngine {
     #[wasm_bindgen(js_name = routeCsv)]
     pub fn route_csv(&self, cases: &JsString) -> Result<String, JsValue> {
         let cases = text(cases, "cases")?;
-        let cases = cases.as_str();
-        gridgov::batch::route_csv(&self.inner, cases).map_err(|e| to_js(&e))
+        gridgov::batch::route_csv(&self.inner, &cases).map_err(|e| to_js(&e))
     }
 
     /// `count` seeded cases reported in `year`-`month`, valid for the rule set, as a cases
@@ -229,12 +228,10 @@ impl JsEngine {
     /// A JS `Error` with code `unknown_unit`.
     pub fn contains(&self, outer: &JsString, inner: &JsString) -> Result<bool, JsValue> {
         let outer = text(outer, "outer")?;
-        let outer = outer.as_str();
         let inner = text(inner, "inner")?;
-        let inner = inner.as_str();
         self.inner
             .org()
-            .contains(outer, inner)
+            .contains(&outer, &inner)
             .map_err(|e| to_js(&Error::from(e)))
     }
 
@@ -249,13 +246,11 @@ impl JsEngine {
         level: &JsString,
     ) -> Result<Option<String>, JsValue> {
         let unit = text(unit, "unit")?;
-        let unit = unit.as_str();
         let level = text(level, "level")?;
-        let level = level.as_str();
-        let level = parse_level(level)?;
+        let level = parse_level(&level)?;
         self.inner
             .org()
-            .unit_at_level(unit, level)
+            .unit_at_level(&unit, level)
             .map(|u| u.map(|u| u.id.to_string()))
             .map_err(|e| to_js(&Error::from(e)))
     }
@@ -267,13 +262,11 @@ impl JsEngine {
     #[wasm_bindgen(js_name = dutyHolder, unchecked_return_type = "Person | null")]
     pub fn duty_holder(&self, unit: &JsString, level: &JsString) -> Result<JsValue, JsValue> {
         let unit = text(unit, "unit")?;
-        let unit = unit.as_str();
         let level = text(level, "level")?;
-        let level = level.as_str();
-        let level = parse_level(level)?;
+        let level = parse_level(&level)?;
         self.inner
             .org()
-            .duty_holder(unit, level)
+            .duty_holder(&unit, level)
             .map(|p| p.map_or(JsValue::NULL, |p| parse(&gridgov::json::person_json(p))))
             .map_err(|e| to_js(&Error::from(e)))
     }
@@ -327,8 +320,7 @@ impl JsEngine {
     /// A JS `Error` with a `code` for a bad time.
     pub fn overdue(&self, ledger: &JsLedger, now: &JsString) -> Result<JsValue, JsValue> {
         let now = text(now, "now")?;
-        let now = now.as_str();
-        gridgov::json::overdue_json(&self.inner, &ledger.inner, now)
+        gridgov::json::overdue_json(&self.inner, &ledger.inner, &now)
             .map(|s| parse(&s))
             .map_err(|e| to_js(&e))
     }
@@ -340,8 +332,7 @@ impl JsEngine {
     /// A JS `Error` with a `code` for a bad time.
     pub fn actions(&self, ledger: &JsLedger, now: &JsString) -> Result<JsValue, JsValue> {
         let now = text(now, "now")?;
-        let now = now.as_str();
-        gridgov::json::actions_json(&self.inner, &ledger.inner, now)
+        gridgov::json::actions_json(&self.inner, &ledger.inner, &now)
             .map(|s| parse(&s))
             .map_err(|e| to_js(&e))
     }
@@ -357,10 +348,14 @@ impl JsEngine {
         is_public: Option<bool>,
     ) -> Result<JsValue, JsValue> {
         let case = text(case, "case")?;
-        let case = case.as_str();
-        gridgov::json::timeline_json(&self.inner, &ledger.inner, case, is_public.unwrap_or(false))
-            .map(|s| parse(&s))
-            .map_err(|e| to_js(&e))
+        gridgov::json::timeline_json(
+            &self.inner,
+            &ledger.inner,
+            &case,
+            is_public.unwrap_or(false),
+        )
+        .map(|s| parse(&s))
+        .map_err(|e| to_js(&e))
     }
 
     /// Scores a month of a ledger: `{month, budget_fen?, history?, inspections?}`.
@@ -584,10 +579,14 @@ impl JsLedger {
         is_public: Option<bool>,
     ) -> Result<JsValue, JsValue> {
         let case = text(case, "case")?;
-        let case = case.as_str();
-        gridgov::json::timeline_json(&engine.inner, &self.inner, case, is_public.unwrap_or(false))
-            .map(|s| parse(&s))
-            .map_err(|e| to_js(&e))
+        gridgov::json::timeline_json(
+            &engine.inner,
+            &self.inner,
+            &case,
+            is_public.unwrap_or(false),
+        )
+        .map(|s| parse(&s))
+        .map_err(|e| to_js(&e))
     }
 }
 
