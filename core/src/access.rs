@@ -491,12 +491,17 @@ impl<'l> AccessIndex<'l> {
         engine: &Engine,
         actor: &Actor,
     ) -> Result<Vec<&'l CaseState>, AccessError> {
-        let r = engine.resolve_actor(actor)?;
+        Ok(self.visible_to(engine, &engine.resolve_actor(actor)?))
+    }
+
+    /// [`visible`](Self::visible) for an actor already resolved.
+    #[must_use]
+    pub fn visible_to(&self, engine: &Engine, r: &Resolved<'_>) -> Vec<&'l CaseState> {
         if !r.allows(Action::View) {
-            return Ok(Vec::new());
+            return Vec::new();
         }
         let mut positions: Vec<u32> = match r.access.scope {
-            Scope::All => return Ok(self.cases.iter().collect()),
+            Scope::All => return self.cases.iter().collect(),
             Scope::None => Vec::new(),
             Scope::Unit | Scope::DutyGrids | Scope::LiaisonGrids => {
                 let mut out = Vec::new();
@@ -525,10 +530,10 @@ impl<'l> AccessIndex<'l> {
         };
         positions.sort_unstable();
         positions.dedup();
-        Ok(positions
+        positions
             .into_iter()
             .filter_map(|p| self.cases.get(p as usize))
-            .collect())
+            .collect()
     }
 }
 

@@ -677,11 +677,12 @@ pub fn export_json(engine: &Engine, ledger: &Ledger, actor_json: &str) -> Result
     let actor = actor_of(actor_json)?;
     let resolved = engine.resolve_actor(&actor)?;
     resolved.require(&actor, crate::access::Action::Export)?;
-    let cases: Vec<crate::case::ledger::CaseState> = engine
-        .visible_cases(&actor, ledger)?
-        .into_iter()
-        .map(|c| crate::access::case_for(&resolved, c))
-        .collect();
+    let cases: Vec<crate::case::ledger::CaseState> =
+        crate::access::AccessIndex::new(engine, ledger)
+            .visible_to(engine, &resolved)
+            .into_iter()
+            .map(|c| crate::access::case_for(&resolved, c))
+            .collect();
     Ok(to_json(&cases))
 }
 
