@@ -223,7 +223,8 @@ fn rate(r: Option<gridgov::score::Rate>) -> String {
 /// Scores the month from the outcome table of the simulated months and prints the
 /// evaluation; writes `fushan-report.html`.
 fn print_evaluation(engine: &Engine, sims: &[sim::Simulation], year: i32, month: u32) {
-    use gridgov::score::{Indicator, Month, ScoreOptions, UnitScore, month_report_html};
+    use gridgov::html::month_report_html;
+    use gridgov::score::{Indicator, Month, ScoreOptions, UnitScore};
 
     let mut rows = Vec::new();
     let mut visits = Vec::new();

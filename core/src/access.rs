@@ -13,7 +13,6 @@
 //! contiguous range (two binary searches), plus maps by office and by reporter. It never
 //! checks every case against every rule.
 
-use std::collections::BTreeMap;
 use std::str::FromStr;
 
 use rustc_hash::FxHashMap;
@@ -21,119 +20,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::case::ledger::{CaseState, Ledger};
 use crate::engine::Engine;
-use crate::macros::named_enum;
 use crate::org::DutyKind;
 use crate::org::UnitKey;
-
-named_enum! {
-    /// What an actor does with a case.
-    Action, "action" {
-        /// See the case and its timeline.
-        View = "view",
-        /// Take it in, handle it, record what was done.
-        Act = "act",
-        /// Send it up a level.
-        Escalate = "escalate",
-        /// Record its resolution.
-        Resolve = "resolve",
-        /// Score and evaluate (the monthly evaluation).
-        Evaluate = "evaluate",
-        /// Export it for analysis.
-        Export = "export",
-    }
-}
-
-named_enum! {
-    /// Which cases a role reaches.
-    Scope, "scope" {
-        /// Every case.
-        All = "all",
-        /// Cases located in the actor's unit (a community, a grid…).
-        Unit = "unit",
-        /// Cases in the grids or micro-grids the actor is posted to as grid worker.
-        DutyGrids = "duty_grids",
-        /// Cases in the grids the actor liaises with.
-        LiaisonGrids = "liaison_grids",
-        /// Cases currently routed to the actor's office (as lead or co-deciding office).
-        Office = "office",
-        /// Cases the actor reported (their resident id number is the actor id).
-        OwnCases = "own_cases",
-        /// No case.
-        None = "none",
-    }
-}
-
-/// What one role may do.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RoleAccess {
-    /// The cases it reaches.
-    pub scope: Scope,
-    /// What it may do with them.
-    pub actions: Vec<Action>,
-    /// Whether it sees reporters' names, phones and id numbers.
-    #[serde(default)]
-    pub personal_data: bool,
-}
-
-/// The `access` section of a rule set: role name → its access.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AccessSpec {
-    /// Role name → access.
-    pub roles: BTreeMap<String, RoleAccess>,
-}
-
-impl Default for AccessSpec {
-    fn default() -> Self {
-        use Action::{Act, Escalate, Evaluate, Export, Resolve, View};
-        let role = |scope, actions: &[Action], personal_data| RoleAccess {
-            scope,
-            actions: actions.to_vec(),
-            personal_data,
-        };
-        let all = [View, Act, Escalate, Resolve, Evaluate, Export];
-        let roles = [
-            (
-                "grid_worker",
-                role(Scope::DutyGrids, &[View, Act, Escalate, Resolve], true),
-            ),
-            (
-                "committee_member",
-                role(
-                    Scope::LiaisonGrids,
-                    &[View, Act, Escalate, Resolve, Evaluate],
-                    true,
-                ),
-            ),
-            ("community_cadre", role(Scope::Unit, &all, true)),
-            ("subdistrict", role(Scope::All, &all, true)),
-            (
-                "office",
-                role(Scope::Office, &[View, Act, Escalate, Resolve], true),
-            ),
-            ("resident", role(Scope::OwnCases, &[View], false)),
-            (
-                "analyst",
-                role(Scope::All, &[View, Evaluate, Export], false),
-            ),
-        ];
-        Self {
-            roles: roles
-                .into_iter()
-                .map(|(name, r)| (name.to_owned(), r))
-                .collect(),
-        }
-    }
-}
-
-impl AccessSpec {
-    /// Whether this is the default (left out of a written rule set).
-    #[must_use]
-    pub fn is_default(&self) -> bool {
-        *self == Self::default()
-    }
-}
+pub use crate::rules::access::{AccessSpec, Action, RoleAccess, Scope};
 
 /// Someone asking: an id (a person of the organisation, or a resident's id number), a role
 /// of the rule set's `access` section, and a unit or office where the role needs one.
@@ -291,7 +180,7 @@ impl Engine {
         let spec = self.access();
         let Some(access) = spec.roles.get(&actor.role) else {
             return Err(AccessError::UnknownRole {
-                role: crate::id::truncate_for_message(&actor.role),
+                role: crate::text::truncate_for_message(&actor.role),
                 valid: spec.roles.keys().cloned().collect::<Vec<_>>().join(", "),
             });
         };
@@ -318,7 +207,7 @@ impl Engine {
                     None => {
                         return Err(bad(format!(
                             "`{}` is not a territorial unit of the organisation",
-                            crate::id::truncate_for_message(unit)
+                            crate::text::truncate_for_message(unit)
                         )));
                     }
                 }
@@ -343,7 +232,7 @@ impl Engine {
                 Some(office) => {
                     return Err(bad(format!(
                         "`{}` is not an office of the organisation",
-                        crate::id::truncate_for_message(office)
+                        crate::text::truncate_for_message(office)
                     )));
                 }
                 None => {
@@ -423,7 +312,7 @@ pub fn shown_id(actor: &Actor, scope: Scope) -> String {
     if scope == Scope::OwnCases {
         crate::case::timeline::mask_number(&actor.id)
     } else {
-        crate::id::truncate_for_message(&actor.id)
+        crate::text::truncate_for_message(&actor.id)
     }
 }
 
@@ -538,8 +427,8 @@ impl<'l> AccessIndex<'l> {
 }
 
 impl FromStr for Actor {
-    type Err = crate::error::Error;
+    type Err = crate::input::JsonError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        serde_json::from_str(s).map_err(|e| crate::error::Error::json("actor", &e))
+        crate::input::from_json("actor", s)
     }
 }

@@ -20,6 +20,7 @@ use crate::case::{AttrValue, Case, CaseError, CaseProblem, Channel};
 use crate::engine::Engine;
 use crate::error::Error;
 use crate::fixed::Fixed2;
+pub use crate::id::IdCache;
 use crate::id::{CaseId, Category, Name, UnitId};
 use crate::org::Level;
 use crate::time::Timestamp;
@@ -130,7 +131,7 @@ impl<'a> CaseFields<'a> {
         let case_name = if self.id.is_empty() { "?" } else { self.id };
         let mut bad = |field: &str, reason: String| {
             problems.push(CaseProblem {
-                case: crate::id::truncate_for_message(case_name),
+                case: crate::text::truncate_for_message(case_name),
                 field: field.to_owned(),
                 reason,
             });
@@ -141,8 +142,8 @@ impl<'a> CaseFields<'a> {
         let channel = Channel::from_str(self.channel)
             .map_err(|e| bad("channel", e.to_string()))
             .ok();
-        let category = match cache.as_mut().and_then(|c| c.categories.get(self.category)) {
-            Some(c) => Some(c.clone()),
+        let category = match cache.as_mut().and_then(|c| c.category(self.category)) {
+            Some(c) => Some(c),
             None => Category::new(self.category)
                 .map_err(|e| bad("category", e.to_string()))
                 .ok()
@@ -152,8 +153,8 @@ impl<'a> CaseFields<'a> {
                     }
                 }),
         };
-        let location = match cache.as_mut().and_then(|c| c.units.get(self.location)) {
-            Some(u) => Some(u.clone()),
+        let location = match cache.as_mut().and_then(|c| c.unit(self.location)) {
+            Some(u) => Some(u),
             None => UnitId::new(self.location)
                 .map_err(|e| bad("location", e.to_string()))
                 .ok()
@@ -197,7 +198,7 @@ impl<'a> CaseFields<'a> {
                         "attributes",
                         format!(
                             "is not a JSON object of attribute values: {}",
-                            crate::error::strip_position(&e.to_string())
+                            crate::text::strip_position(&e.to_string())
                         ),
                     );
                 })
@@ -223,39 +224,6 @@ impl<'a> CaseFields<'a> {
                 })
             }
             _ => Err(Error::Case(CaseError::Invalid(problems))),
-        }
-    }
-}
-
-/// Ids already read from a table's text, shared by its rows (see
-/// [`CaseFields::to_case_cached`]). Holds at most [`IdCache::LIMIT`] of each kind.
-#[derive(Debug, Default)]
-pub struct IdCache {
-    units: rustc_hash::FxHashMap<Box<str>, UnitId>,
-    categories: rustc_hash::FxHashMap<Box<str>, Category>,
-}
-
-impl IdCache {
-    /// The most ids of one kind kept.
-    pub const LIMIT: usize = 1 << 16;
-
-    pub(crate) fn unit(&self, text: &str) -> Option<UnitId> {
-        self.units.get(text).cloned()
-    }
-
-    pub(crate) fn category(&self, text: &str) -> Option<Category> {
-        self.categories.get(text).cloned()
-    }
-
-    pub(crate) fn keep_unit(&mut self, text: &str, id: &UnitId) {
-        if self.units.len() < Self::LIMIT {
-            self.units.insert(Box::from(text), id.clone());
-        }
-    }
-
-    pub(crate) fn keep_category(&mut self, text: &str, id: &Category) {
-        if self.categories.len() < Self::LIMIT {
-            self.categories.insert(Box::from(text), id.clone());
         }
     }
 }
@@ -425,7 +393,7 @@ impl BacktestReport {
     /// The report as the JSON the bindings return.
     #[must_use]
     pub fn to_json(&self) -> String {
-        crate::json::to_json(self)
+        crate::text::to_json(self)
     }
 }
 
@@ -550,7 +518,7 @@ pub fn zone_offset(tz: &str) -> Result<crate::time::Offset, String> {
     crate::time::Offset::from_str(fixed).map_err(|_| {
         format!(
             "time zone `{}` is not a fixed UTC offset gridgov knows; use `+08:00`, `UTC` or `Asia/Shanghai`, or give the times as RFC 3339 text",
-            crate::id::truncate_for_message(tz)
+            crate::text::truncate_for_message(tz)
         )
     })
 }
@@ -617,11 +585,11 @@ fn fields_of_cells<'a>(cells: &[Option<&'a str>; 11]) -> Result<CaseFields<'a>, 
         v.parse::<u32>()
             .map_err(|_| {
                 problems.push(CaseProblem {
-                    case: crate::id::truncate_for_message(if id.is_empty() { "?" } else { id }),
+                    case: crate::text::truncate_for_message(if id.is_empty() { "?" } else { id }),
                     field: name.to_owned(),
                     reason: format!(
                         "`{}` is not a whole number from 0 to {}",
-                        crate::id::truncate_for_message(v),
+                        crate::text::truncate_for_message(v),
                         u32::MAX
                     ),
                 });
@@ -635,7 +603,7 @@ fn fields_of_cells<'a>(cells: &[Option<&'a str>; 11]) -> Result<CaseFields<'a>, 
         Some(Ok(a)) => Some(a),
         Some(Err(e)) => {
             problems.push(CaseProblem {
-                case: crate::id::truncate_for_message(if id.is_empty() { "?" } else { id }),
+                case: crate::text::truncate_for_message(if id.is_empty() { "?" } else { id }),
                 field: "amount_yuan".to_owned(),
                 reason: e.to_string(),
             });
@@ -661,10 +629,7 @@ fn fields_of_cells<'a>(cells: &[Option<&'a str>; 11]) -> Result<CaseFields<'a>, 
 }
 
 fn csv_error(line: usize, message: &str) -> Error {
-    Error::Input {
-        what: "cases CSV",
-        message: format!("line {line}: {message}"),
-    }
+    Error::input("cases CSV", format!("line {line}: {message}"))
 }
 
 /// Routes every case of a CSV export (header naming columns of [`CASE_CSV_COLUMNS`], in
@@ -709,7 +674,7 @@ pub fn route_csv(engine: &Engine, text: &str) -> Result<String, Error> {
                 1,
                 &format!(
                     "unknown column `{}`; columns are {}",
-                    crate::id::truncate_for_message(h),
+                    crate::text::truncate_for_message(h),
                     CASE_CSV_COLUMNS.join(", ")
                 ),
             ));
@@ -769,7 +734,7 @@ pub fn route_csv(engine: &Engine, text: &str) -> Result<String, Error> {
             csv_field(&mut out, e.code());
             out.push(',');
             let message = match &e {
-                Error::Input { .. } => e.to_string(),
+                Error::Input(_) => e.to_string(),
                 _ => format!("line {line}: {e}"),
             };
             csv_field(&mut out, &message);
@@ -838,7 +803,7 @@ pub fn cases_to_csv(cases: &[Case]) -> String {
         csv_field(&mut out, &flags.join(","));
         out.push(',');
         if !c.attributes.is_empty() {
-            csv_field(&mut out, &crate::json::to_json(&c.attributes));
+            csv_field(&mut out, &crate::text::to_json(&c.attributes));
         }
         out.push(',');
         csv_field(&mut out, c.summary.as_deref().unwrap_or(""));

@@ -39,9 +39,9 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::error::strip_position;
-use crate::id::truncate_for_message as truncate;
 use crate::macros::named_enum;
+use crate::text::strip_position;
+use crate::text::truncate_for_message as truncate;
 use crate::time::{Date, Offset, Timestamp, format_clock, parse_clock};
 
 /// The calendar format this version reads.

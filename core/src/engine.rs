@@ -3,8 +3,7 @@
 use std::str::FromStr;
 
 use crate::calendar::{Calendar, CalendarError};
-use crate::error::OrgError;
-use crate::org::{Level, OfficeKind, OrgGraph, UnitKind};
+use crate::org::{Level, OfficeKind, OrgError, OrgGraph, UnitKind};
 use crate::rules::cell::Cond;
 use crate::rules::table::Column;
 use crate::rules::{Location, RuleError, RuleProblem, RuleSet};
@@ -27,8 +26,6 @@ pub struct Engine {
     /// Per rule-set version, per office name: its binding.
     pub(crate) offices: Vec<Vec<OfficeBinding>>,
     warnings: Vec<RuleProblem>,
-    /// What scoring reads of the organisation, built on first use.
-    score_index: std::sync::OnceLock<std::sync::Arc<crate::score::ScoreIndex>>,
 }
 
 /// An engine could not be built.
@@ -232,15 +229,7 @@ impl Engine {
             calendar,
             offices,
             warnings,
-            score_index: std::sync::OnceLock::new(),
         })
-    }
-
-    /// What scoring reads of the organisation (grids, their areas, workers and
-    /// households), built once.
-    pub(crate) fn score_index(&self) -> &crate::score::ScoreIndex {
-        self.score_index
-            .get_or_init(|| std::sync::Arc::new(crate::score::ScoreIndex::new(self)))
     }
 
     /// The organisation.
@@ -264,15 +253,21 @@ impl Engine {
     /// The version name and scoring rules in force at a moment (by its local date; before
     /// the first version, the first version's).
     #[must_use]
-    pub fn scoring_spec(&self, at: crate::time::Timestamp) -> (&str, &crate::score::ScoringSpec) {
+    pub fn scoring_spec(
+        &self,
+        at: crate::time::Timestamp,
+    ) -> (&str, &crate::rules::scoring::ScoringSpec) {
         self.scoring_spec_on(at.date_in(self.calendar.offset()))
     }
 
     /// The version name and scoring rules in force on a local date.
     #[must_use]
-    pub fn scoring_spec_on(&self, date: crate::time::Date) -> (&str, &crate::score::ScoringSpec) {
-        static DEFAULT: std::sync::LazyLock<crate::score::ScoringSpec> =
-            std::sync::LazyLock::new(crate::score::ScoringSpec::default);
+    pub fn scoring_spec_on(
+        &self,
+        date: crate::time::Date,
+    ) -> (&str, &crate::rules::scoring::ScoringSpec) {
+        static DEFAULT: std::sync::LazyLock<crate::rules::scoring::ScoringSpec> =
+            std::sync::LazyLock::new(crate::rules::scoring::ScoringSpec::default);
         self.rules
             .version_index_on(date)
             .or(Some(0))

@@ -26,8 +26,7 @@ use crate::route::{Decision, RouteError};
 use crate::rules::{EscalationSpec, MatchAt, ReopenAt};
 use crate::time::Timestamp;
 
-/// The actor the engine's proposals carry unless the caller gives another.
-pub const SYSTEM: &str = "system";
+pub use crate::case::event::SYSTEM;
 
 /// What an escalation does.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -6,7 +6,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::id::truncate_for_message;
+use crate::text::truncate_for_message;
 
 /// The largest magnitude accepted, in hundredths (10^15 yuan).
 pub const MAX_HUNDREDTHS: i64 = 100_000_000_000_000_000;

@@ -10,7 +10,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::IdError;
+use crate::text::truncate_for_message;
 
 /// The longest id accepted, in bytes.
 pub const MAX_ID_LEN: usize = 128;
@@ -56,19 +56,28 @@ fn check_snake(value: &str, what: &'static str) -> Result<(), IdError> {
     Ok(())
 }
 
-/// Shortens a bad value so an error message stays readable: its first 64 bytes (to a
-/// character boundary), then an ellipsis.
-#[must_use]
-pub fn truncate_for_message(value: &str) -> String {
-    const KEEP: usize = 64;
-    if value.len() <= KEEP {
-        return value.to_owned();
-    }
-    let mut end = KEEP;
-    while !value.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}…", &value[..end])
+/// A value is not a valid id.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("`{value}` is not a valid {what}: {reason}")]
+pub struct IdError {
+    /// What kind of id was expected (`unit id`, `category`…).
+    pub what: &'static str,
+    /// The value, shortened if long.
+    pub value: String,
+    /// Why it was refused.
+    pub reason: &'static str,
+}
+
+/// A name is not one of a closed list (a unit kind, a level, a role…).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("`{value}` is not a valid {what}; expected one of: {}", .valid.join(", "))]
+pub struct UnknownNameError {
+    /// What kind of name was expected.
+    pub what: &'static str,
+    /// The value given, shortened if long.
+    pub value: String,
+    /// The valid names.
+    pub valid: &'static [&'static str],
 }
 
 macro_rules! id_type {
@@ -206,6 +215,55 @@ id_type!(
     "case id",
     |v| check_id(v, "case id")
 );
+
+/// Ids already read from a table's text, shared by its rows (see
+/// `batch::CaseFields::to_case_cached`). Holds at most [`IdCache::LIMIT`] of each kind.
+#[derive(Debug, Default)]
+pub struct IdCache {
+    units: rustc_hash::FxHashMap<Box<str>, UnitId>,
+    categories: rustc_hash::FxHashMap<Box<str>, Category>,
+}
+
+impl IdCache {
+    /// The most ids of one kind kept.
+    pub const LIMIT: usize = 1 << 16;
+
+    pub(crate) fn unit(&self, text: &str) -> Option<UnitId> {
+        self.units.get(text).cloned()
+    }
+
+    pub(crate) fn category(&self, text: &str) -> Option<Category> {
+        self.categories.get(text).cloned()
+    }
+
+    pub(crate) fn keep_unit(&mut self, text: &str, id: &UnitId) {
+        if self.units.len() < Self::LIMIT {
+            self.units.insert(Box::from(text), id.clone());
+        }
+    }
+
+    pub(crate) fn keep_category(&mut self, text: &str, id: &Category) {
+        if self.categories.len() < Self::LIMIT {
+            self.categories.insert(Box::from(text), id.clone());
+        }
+    }
+}
+
+/// The place of each id in sorted order.
+pub(crate) fn sorted_places<T: AsRef<str>>(ids: &[T]) -> Vec<u32> {
+    let mut idx: Vec<usize> = (0..ids.len()).collect();
+    idx.sort_by(|a, b| {
+        let (x, y) = (ids.get(*a), ids.get(*b));
+        x.map(AsRef::as_ref).cmp(&y.map(AsRef::as_ref))
+    });
+    let mut order = vec![0; ids.len()];
+    for (r, i) in idx.into_iter().enumerate() {
+        if let Some(o) = order.get_mut(i) {
+            *o = u32::try_from(r).unwrap_or(u32::MAX);
+        }
+    }
+    order
+}
 
 #[cfg(test)]
 mod tests {

@@ -13,14 +13,8 @@ use crate::engine::Engine;
 use crate::error::Error;
 use crate::org::OrgGraph;
 use crate::rules::RuleSet;
+use crate::text::to_json;
 use crate::time::Timestamp;
-
-/// Serialises a value the way every entry point does: compact JSON.
-pub(crate) fn to_json<T: Serialize>(value: &T) -> String {
-    // Serialising our own plain data types (strings, integers, maps with string keys)
-    // cannot fail; an empty object is returned rather than panicking if it ever did.
-    serde_json::to_string(value).unwrap_or_else(|_| String::from("{}"))
-}
 
 /// The name, counts and coverage report of the org spec in `org_json`.
 ///
@@ -147,10 +141,7 @@ fn parse_now(now: &str) -> Result<Timestamp, Error> {
     now.trim()
         .trim_matches('"')
         .parse::<Timestamp>()
-        .map_err(|e| Error::Input {
-            what: "now",
-            message: e.to_string(),
-        })
+        .map_err(|e| Error::input("now", e.to_string()))
 }
 
 /// Replays a ledger document (`{"format": 1, "events": [...]}`), checking every event,
@@ -220,7 +211,7 @@ pub fn timeline_json(
     let entries =
         crate::case::timeline::timeline(ledger, engine.org(), case, public).ok_or_else(|| {
             Error::Lookup(crate::error::LookupError::UnknownCase(
-                crate::id::truncate_for_message(case),
+                crate::text::truncate_for_message(case),
             ))
         })?;
     Ok(to_json(&entries))
@@ -251,10 +242,8 @@ pub fn intake_json(
     actor: &str,
 ) -> Result<String, Error> {
     let case = Case::from_json_str(case_json)?;
-    let actor = crate::id::PersonId::new(actor).map_err(|e| Error::Input {
-        what: "actor",
-        message: e.to_string(),
-    })?;
+    let actor =
+        crate::id::PersonId::new(actor).map_err(|e| Error::input("actor", e.to_string()))?;
     Ok(to_json(&engine.intake(ledger.state(), case, &actor)?))
 }
 
@@ -320,10 +309,7 @@ pub fn score_json(engine: &Engine, ledger: &Ledger, request_json: &str) -> Resul
     let r: ScoreRequest =
         serde_json::from_str(request_json).map_err(|e| Error::json("score request", &e))?;
     if r.outcomes.is_some() || r.outcomes_csv.is_some() || !r.visits.is_empty() {
-        return Err(Error::Input {
-            what: "score request",
-            message: "a ledger gives its own cases and visits: leave out `outcomes`, `outcomes_csv` and `visits` (or score the table with score_outcomes)".to_owned(),
-        });
+        return Err(Error::input("score request", "a ledger gives its own cases and visits: leave out `outcomes`, `outcomes_csv` and `visits` (or score the table with score_outcomes)".to_owned()));
     }
     let options = score_options(r.month, r.budget_fen, r.history);
     Ok(to_json(&engine.score_ledger(
@@ -378,7 +364,7 @@ pub fn score_outcomes_html_str(
     title: &str,
 ) -> Result<String, Error> {
     let report = score_table_report(engine, request_json)?;
-    Ok(crate::score::month_report_html(&report, title))
+    Ok(crate::html::month_report_html(&report, title))
 }
 
 /// Scores outcome rows read by the caller (from an Arrow table, say) under a request
@@ -418,17 +404,13 @@ fn score_report(
             (rows, Some(lines))
         }
         (Some(_), _, _) => {
-            return Err(Error::Input {
-                what: "score request",
-                message: "the table is given as columns: leave out `outcomes` and `outcomes_csv`"
-                    .to_owned(),
-            });
+            return Err(Error::input(
+                "score request",
+                "the table is given as columns: leave out `outcomes` and `outcomes_csv`".to_owned(),
+            ));
         }
         _ => {
-            return Err(Error::Input {
-                what: "score request",
-                message: "give the table as `outcomes` (a list of rows) or as `outcomes_csv` (CSV text), one of the two".to_owned(),
-            });
+            return Err(Error::input("score request", "give the table as `outcomes` (a list of rows) or as `outcomes_csv` (CSV text), one of the two".to_owned()));
         }
     };
     let table = engine
@@ -609,12 +591,14 @@ fn actor_of(actor_json: &str) -> Result<crate::access::Actor, Error> {
 }
 
 fn case_in<'l>(ledger: &'l Ledger, id: &str) -> Result<&'l crate::case::ledger::CaseState, Error> {
-    ledger.state().case(id).ok_or_else(|| Error::Input {
-        what: "case",
-        message: format!(
-            "the ledger has no case `{}`",
-            crate::id::truncate_for_message(id)
-        ),
+    ledger.state().case(id).ok_or_else(|| {
+        Error::input(
+            "case",
+            format!(
+                "the ledger has no case `{}`",
+                crate::text::truncate_for_message(id)
+            ),
+        )
     })
 }
 
@@ -706,7 +690,7 @@ pub fn timeline_for_json(
         return Err(Error::Access(crate::access::AccessError::OutOfScope {
             actor: crate::access::shown_id(&actor, resolved.scope()),
             role: actor.role.clone(),
-            case: crate::id::truncate_for_message(case),
+            case: crate::text::truncate_for_message(case),
             scope: resolved.scope(),
         }));
     }
@@ -728,9 +712,6 @@ pub fn can_for(
     let actor = actor_of(actor_json)?;
     let action = action
         .parse::<crate::access::Action>()
-        .map_err(|e| Error::Input {
-            what: "action",
-            message: e.to_string(),
-        })?;
+        .map_err(|e| Error::input("action", e.to_string()))?;
     Ok(engine.can(&actor, action, case_in(ledger, case)?)?)
 }

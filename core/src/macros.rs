@@ -36,13 +36,13 @@ macro_rules! named_enum {
         }
 
         impl std::str::FromStr for $name {
-            type Err = crate::error::UnknownNameError;
+            type Err = crate::id::UnknownNameError;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 match s {
                     $($text => Ok($name::$variant),)+
-                    _ => Err(crate::error::UnknownNameError {
+                    _ => Err(crate::id::UnknownNameError {
                         what: $what,
-                        value: crate::id::truncate_for_message(s),
+                        value: crate::text::truncate_for_message(s),
                         valid: &[$($text),+],
                     }),
                 }

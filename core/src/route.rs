@@ -685,7 +685,7 @@ impl<'a> Decision<'a> {
     /// The decision as the JSON the entry points return (compact, fields in a fixed order).
     #[must_use]
     pub fn to_json(&self) -> String {
-        crate::json::to_json(&self.view())
+        crate::text::to_json(&self.view())
     }
 
     /// The serialisable view of the decision.

@@ -11,7 +11,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::id::truncate_for_message;
+use crate::text::truncate_for_message;
 
 /// The earliest year accepted.
 pub const MIN_YEAR: i32 = 1900;

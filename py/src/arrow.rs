@@ -550,7 +550,7 @@ fn decimal_text(v: i128, scale: i8) -> String {
 }
 
 fn short(s: &str) -> String {
-    gridgov::id::truncate_for_message(s)
+    gridgov::text::truncate_for_message(s)
 }
 
 /// An Arrow array from a finished builder.

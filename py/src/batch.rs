@@ -59,7 +59,7 @@ pub(crate) const CASE_COLUMNS: [&str; 11] = [
 fn cell_error(e: CellError, case: Option<&str>) -> Error {
     Error::Case(gridgov::case::CaseError::Invalid(vec![
         gridgov::case::CaseProblem {
-            case: case.map_or_else(|| "?".to_owned(), gridgov::id::truncate_for_message),
+            case: case.map_or_else(|| "?".to_owned(), gridgov::text::truncate_for_message),
             field: e.column.to_owned(),
             reason: e.reason,
         },

@@ -147,7 +147,7 @@ fn batch_error(e: batch::BatchError) -> PyErr {
         batch::BatchError::Row(r) => {
             let case = r
                 .case
-                .map(|c| format!(" (case `{}`)", gridgov::id::truncate_for_message(&c)))
+                .map(|c| format!(" (case `{}`)", gridgov::text::truncate_for_message(&c)))
                 .unwrap_or_default();
             to_py_with(&r.error, format!("row {}{case}: {}", r.row, r.error))
         }

@@ -8,6 +8,7 @@
 //! `error` holds the `code` and `message` of the error it returns instead.
 
 pub mod fuzz;
+pub mod layers;
 
 use std::path::{Path, PathBuf};
 

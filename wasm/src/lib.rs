@@ -22,10 +22,10 @@ pub(crate) fn to_js(err: &Error) -> JsValue {
 pub(crate) fn text(value: &JsString, name: &str) -> Result<String, JsValue> {
     JsValue::from(value).as_string().ok_or_else(|| {
         let kind = value.js_typeof().as_string().unwrap_or_default();
-        to_js(&Error::Input {
-            what: "argument",
-            message: format!("`{name}` must be a string, not {kind}"),
-        })
+        to_js(&Error::input(
+            "argument",
+            format!("`{name}` must be a string, not {kind}"),
+        ))
     })
 }
 

@@ -144,12 +144,10 @@ pub(crate) fn stringify(value: &JsValue, name: &str) -> Result<String, JsValue> 
         .and_then(|s| s.as_string())
         .filter(|_| !value.is_undefined() && !value.is_function() && !value.is_symbol());
     text.ok_or_else(|| {
-        to_js(&Error::Input {
-            what: "argument",
-            message: format!(
-                "`{name}` must be an object (or JSON text) that JSON.stringify can write"
-            ),
-        })
+        to_js(&Error::input(
+            "argument",
+            format!("`{name}` must be an object (or JSON text) that JSON.stringify can write"),
+        ))
     })
 }
 
@@ -616,10 +614,10 @@ fn whole(value: f64, name: &str, max: f64) -> Result<f64, JsValue> {
     if value.is_finite() && value.fract() == 0.0 && (0.0..=max).contains(&value) {
         Ok(value)
     } else {
-        Err(to_js(&Error::Input {
-            what: "argument",
-            message: format!("`{name}` is {value}; give a whole number from 0 to {max}"),
-        }))
+        Err(to_js(&Error::input(
+            "argument",
+            format!("`{name}` is {value}; give a whole number from 0 to {max}"),
+        )))
     }
 }
 
@@ -638,10 +636,10 @@ fn simulation(
 ) -> Result<(i32, u32, usize, u64), JsValue> {
     let number = |v: &JsValue, name: &str| {
         v.as_f64().ok_or_else(|| {
-            to_js(&Error::Input {
-                what: "argument",
-                message: format!("`{name}` must be a number"),
-            })
+            to_js(&Error::input(
+                "argument",
+                format!("`{name}` must be a number"),
+            ))
         })
     };
     let (year, month, count, seed) = (
@@ -655,12 +653,12 @@ fn simulation(
     let count = whole(count, "count", MAX_SIMULATED)? as usize;
     let seed = whole(seed, "seed", 9_007_199_254_740_991.0)? as u64;
     if gridgov::score::Month::new(year, month).is_none() {
-        return Err(to_js(&Error::Input {
-            what: "argument",
-            message: format!(
+        return Err(to_js(&Error::input(
+            "argument",
+            format!(
                 "{year}-{month} is not a month gridgov can simulate; give a year from 1970 and a month from 1 to 12"
             ),
-        }));
+        )));
     }
     Ok((year, month, count, seed))
 }

@@ -15,6 +15,10 @@ use crate::time::Timestamp;
 /// The ledger format this version of the library reads.
 pub const LEDGER_FORMAT: u32 = 1;
 
+/// The actor of what the engine does by itself (automatic escalation, reminders) and of
+/// reports taken in when the caller names no one.
+pub const SYSTEM: &str = "system";
+
 /// Who did something: a person of the organisation, a resident, an external system, or
 /// `system` for steps the engine proposes.
 pub type ActorId = PersonId;

@@ -494,7 +494,7 @@ impl LedgerError {
             what,
             line: e.line(),
             column: e.column(),
-            message: crate::error::strip_position(&e.to_string()),
+            message: crate::text::strip_position(&e.to_string()),
         }
     }
 }
@@ -612,7 +612,7 @@ impl LedgerState {
     /// The snapshot as JSON.
     #[must_use]
     pub fn to_json(&self) -> String {
-        crate::json::to_json(self)
+        crate::text::to_json(self)
     }
 
     /// Loads a snapshot.
@@ -1311,7 +1311,7 @@ impl Ledger {
             format: u32,
             events: Vec<RecordView<'a>>,
         }
-        crate::json::to_json(&Doc {
+        crate::text::to_json(&Doc {
             format: LEDGER_FORMAT,
             events: self.events.iter().filter_map(|s| self.view(s)).collect(),
         })

@@ -249,7 +249,7 @@ impl Case {
         serde_json::from_str(json).map_err(|e| CaseError::Parse {
             line: e.line(),
             column: e.column(),
-            message: crate::error::strip_position(&e.to_string()),
+            message: crate::text::strip_position(&e.to_string()),
         })
     }
 

@@ -200,7 +200,7 @@ pub fn timeline(
         .events_of(&positions)
         .map(|r: EventRecord| {
             let actor = r.actor.as_str();
-            let known = actor == crate::escalate::SYSTEM || org.person(actor).is_some();
+            let known = actor == super::event::SYSTEM || org.person(actor).is_some();
             TimelineEntry {
                 at: r.at,
                 actor: if public && !known {

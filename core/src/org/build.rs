@@ -5,10 +5,10 @@
 use petgraph::graph::{DiGraph, NodeIndex};
 use rustc_hash::FxHashMap;
 
+use super::error::{OrgError, OrgProblem};
 use super::kind::{DutyKind, Hierarchy, UnitKind};
 use super::spec::{ORG_FORMAT, OrgSpec};
 use super::{Edge, GapPolicy, NONE, OrgGraph, Span};
-use crate::error::{OrgError, OrgProblem};
 
 /// Where a name in `person.unit` or `duty.unit` points.
 #[derive(Clone, Copy)]
@@ -522,6 +522,7 @@ pub(super) fn build(spec: OrgSpec, gaps: GapPolicy) -> Result<OrgGraph, OrgError
         office_by_kind,
         gaps: gap_problems,
         spec,
+        grid_index: std::sync::OnceLock::new(),
     })
 }
 

@@ -20,6 +20,8 @@
 //! ```
 
 mod build;
+mod error;
+mod grids;
 mod kind;
 mod spec;
 
@@ -31,12 +33,13 @@ use petgraph::visit::EdgeRef;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
+pub use error::{LookupError, OrgError, OrgProblem};
+pub(crate) use grids::GridIndex;
 pub use kind::{DutyKind, Hierarchy, Level, OfficeKind, Role, UnitKind};
 pub use spec::{
     Brand, DutySpec, ORG_FORMAT, OfficeSpec, OrgSpec, PersonSpec, UnitSpec, VolunteerTeamSpec,
 };
 
-use crate::error::{LookupError, OrgError, OrgProblem};
 use crate::id::{OfficeId, UnitId};
 
 /// Sentinel for "no unit / no person" in the internal index tables.
@@ -119,9 +122,17 @@ pub struct OrgGraph {
     /// The office of each kind serving each subdistrict (`NONE` for city-level offices).
     office_by_kind: FxHashMap<(u32, OfficeKind), u32>,
     gaps: Vec<OrgProblem>,
+    /// The grids laid out for scoring, built on first use and shared by clones.
+    grid_index: std::sync::OnceLock<std::sync::Arc<GridIndex>>,
 }
 
 impl OrgGraph {
+    /// The grids laid out for scoring (built once, on first use).
+    pub(crate) fn grid_index(&self) -> &GridIndex {
+        self.grid_index
+            .get_or_init(|| std::sync::Arc::new(GridIndex::new(self)))
+    }
+
     /// The embedded Fushan subdistrict (凫山街道, Zoucheng, Shandong): 12 communities,
     /// 69 compounds, 150 grids, 382 micro-grids and the five-level party organisation.
     #[must_use]
@@ -205,7 +216,7 @@ impl OrgGraph {
     fn ix(&self, id: &str) -> Result<u32, LookupError> {
         self.unit_ids
             .get(id)
-            .ok_or_else(|| LookupError::UnknownUnit(crate::id::truncate_for_message(id)))
+            .ok_or_else(|| LookupError::UnknownUnit(crate::text::truncate_for_message(id)))
     }
 
     fn at(&self, i: u32) -> Option<&UnitSpec> {
@@ -496,7 +507,7 @@ impl OrgGraph {
     pub fn office_holder(&self, id: &str) -> Result<Option<&PersonSpec>, LookupError> {
         let i = self
             .office_index(id)
-            .ok_or_else(|| LookupError::UnknownOffice(crate::id::truncate_for_message(id)))?;
+            .ok_or_else(|| LookupError::UnknownOffice(crate::text::truncate_for_message(id)))?;
         Ok(self.office_holder_index(i).and_then(|p| self.person_at(p)))
     }
 

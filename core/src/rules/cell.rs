@@ -329,7 +329,7 @@ fn names_to_bits(body: &str, names: &[String]) -> Result<Bits, String> {
             None => {
                 return Err(format!(
                     "unknown value `{}`; valid values: {}",
-                    crate::id::truncate_for_message(item),
+                    crate::text::truncate_for_message(item),
                     names.join(", ")
                 ));
             }

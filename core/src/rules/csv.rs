@@ -222,7 +222,7 @@ pub(crate) fn expand(spec: &TableSpec) -> Result<TableSpec, CsvError> {
                 column: Some(h.to_owned()),
                 message: format!(
                     "unknown header `{}`; headers are `id`, `when:<input>`, `then:<output>` and `why`",
-                    crate::id::truncate_for_message(h)
+                    crate::text::truncate_for_message(h)
                 ),
             });
         }

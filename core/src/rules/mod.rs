@@ -33,8 +33,10 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod access;
 pub(crate) mod cell;
 mod csv;
+pub mod scoring;
 
 /// Splits CSV text into records, each with the line it starts on; an error gives the line
 /// and what is wrong.
@@ -77,7 +79,7 @@ pub use spec::{
 
 use crate::case::{AttrValue, Case, CaseError, CaseProblem};
 use crate::fixed::Fixed2;
-use crate::id::truncate_for_message;
+use crate::text::truncate_for_message;
 use crate::time::{Date, Timestamp};
 use table::Table;
 
@@ -215,6 +217,9 @@ pub struct ValidationReport {
 pub(crate) struct Vocab {
     pub(crate) categories: Vec<String>,
     category_ix: FxHashMap<Box<str>, u32>,
+    /// The categories as ids (those that are valid ones), and each one's place in id order.
+    category_ids: Vec<crate::id::Category>,
+    category_order: Vec<u32>,
     pub(crate) grades: Vec<String>,
     pub(crate) risk_flags: Vec<String>,
     pub(crate) flags: Vec<String>,
@@ -234,7 +239,7 @@ pub(crate) struct Version {
     /// Escalation, reminders, reopening and repeats.
     pub(crate) escalation: EscalationSpec,
     /// Monthly scoring.
-    pub(crate) scoring: crate::score::ScoringSpec,
+    pub(crate) scoring: scoring::ScoringSpec,
 }
 
 /// A validated, compiled rule set.
@@ -266,7 +271,7 @@ impl RuleSet {
         let spec: RuleSetSpec = serde_json::from_str(json).map_err(|e| RuleError::Parse {
             line: e.line(),
             column: e.column(),
-            message: crate::error::strip_position(&e.to_string()),
+            message: crate::text::strip_position(&e.to_string()),
         })?;
         Self::from_spec(spec)
     }
@@ -302,7 +307,7 @@ impl RuleSet {
                         "does not parse at line {}, column {}: {}",
                         e.line(),
                         e.column(),
-                        crate::error::strip_position(&e.to_string())
+                        crate::text::strip_position(&e.to_string())
                     ),
                 )],
                 warnings: Vec::new(),
@@ -326,6 +331,16 @@ impl RuleSet {
     #[must_use]
     pub fn categories(&self) -> &[String] {
         &self.vocab.categories
+    }
+
+    /// The categories as ids, in order.
+    pub(crate) fn category_ids(&self) -> &[crate::id::Category] {
+        &self.vocab.category_ids
+    }
+
+    /// Each category's place in id order (for sorting by category id).
+    pub(crate) fn category_order(&self) -> &[u32] {
+        &self.vocab.category_order
     }
 
     /// The position of a category in [`categories`](Self::categories).
@@ -703,7 +718,13 @@ fn compile(spec: RuleSetSpec) -> (Option<RuleSet>, ValidationReport) {
         .enumerate()
         .map(|(i, c)| (Box::from(c.as_str()), u32::try_from(i).unwrap_or(u32::MAX)))
         .collect();
+    let category_ids: Vec<crate::id::Category> = categories
+        .iter()
+        .filter_map(|c| crate::id::Category::new(c).ok())
+        .collect();
     let vocab = Vocab {
+        category_order: crate::id::sorted_places(&category_ids),
+        category_ids,
         categories,
         category_ix,
         grades,
@@ -844,7 +865,7 @@ fn compile(spec: RuleSetSpec) -> (Option<RuleSet>, ValidationReport) {
             }
         }
         check_escalation(&v.escalation, &vloc, &mut errors);
-        crate::score::check_scoring(&v.scoring, &vloc, &mut errors);
+        scoring::check(&v.scoring, &vloc, &mut errors);
         versions.push(Version {
             name: vname.to_owned(),
             effective_from: v.effective_from,

@@ -3,9 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::scoring::ScoringSpec;
 use crate::id::{Category, Name, RuleId};
 use crate::macros::named_enum;
-use crate::score::ScoringSpec;
 use crate::time::Date;
 
 /// The rule-set format this version of the library reads.
@@ -39,9 +39,9 @@ pub struct RuleSetSpec {
     /// Dated versions; the one in force at a case's `reported_at` applies.
     pub versions: Vec<VersionSpec>,
     /// Who may see and do what (default: the grid model's jurisdictions, see
-    /// [`AccessSpec::default`](crate::access::AccessSpec::default)).
-    #[serde(default, skip_serializing_if = "crate::access::AccessSpec::is_default")]
-    pub access: crate::access::AccessSpec,
+    /// [`AccessSpec::default`](super::access::AccessSpec::default)).
+    #[serde(default, skip_serializing_if = "super::access::AccessSpec::is_default")]
+    pub access: super::access::AccessSpec,
 }
 
 /// A term of a vocabulary: an id with a Chinese and an English name.

@@ -954,7 +954,7 @@ pub(crate) fn compile(
                     loc(None, Some(name)),
                     format!(
                         "unknown input column `{}`; valid columns: {}",
-                        crate::id::truncate_for_message(name),
+                        crate::text::truncate_for_message(name),
                         valid.join(", ")
                     ),
                 ));
@@ -1036,7 +1036,10 @@ pub(crate) fn compile(
                     problems.push(RuleProblem::new(
                         code,
                         loc(Some(rid), Some(name)),
-                        format!("cell `{}`: {reason}", crate::id::truncate_for_message(text)),
+                        format!(
+                            "cell `{}`: {reason}",
+                            crate::text::truncate_for_message(text)
+                        ),
                     ));
                     conds.push(Cond::Any);
                 }
@@ -1053,7 +1056,10 @@ pub(crate) fn compile(
                 problems.push(RuleProblem::new(
                     code,
                     loc(Some(rid), Some(name)),
-                    format!("cell `{}`: {reason}", crate::id::truncate_for_message(text)),
+                    format!(
+                        "cell `{}`: {reason}",
+                        crate::text::truncate_for_message(text)
+                    ),
                 ));
             }
         }
@@ -1183,7 +1189,7 @@ fn parse_output(
 fn unknown<'a>(what: &str, value: &str, valid: impl Iterator<Item = &'a str>) -> String {
     format!(
         "unknown {what} `{}`; valid {what}s: {}",
-        crate::id::truncate_for_message(value),
+        crate::text::truncate_for_message(value),
         valid.collect::<Vec<_>>().join(", ")
     )
 }
@@ -1400,8 +1406,8 @@ mod tests {
     }
 
     fn case(seed: u64) -> (crate::case::Case, String) {
-        let mut r = crate::sim::SplitMix64::new(seed);
-        let pick = |r: &mut crate::sim::SplitMix64, items: &[&str]| {
+        let mut r = crate::rng::SplitMix64::new(seed);
+        let pick = |r: &mut crate::rng::SplitMix64, items: &[&str]| {
             items[r.below(items.len() as u64) as usize].to_owned()
         };
         let mut attrs = serde_json::Map::new();

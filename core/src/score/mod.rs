@@ -30,38 +30,32 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-mod html;
 mod outcome;
-mod ratio;
 mod report;
 mod scheme;
-mod spec;
 
 use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-pub use html::month_report_html;
+pub use crate::ratio::{Ratio, RatioError};
+pub use crate::rules::scoring::{
+    Counter, DemandArea, DemandSpec, InactiveSpec, Indicator, RankingSpec, RewardMethod,
+    RewardSpec, SchemeSpec, ScoreItem, ScoringSpec, TalentSpec, TieBreak, Tier, WhenEmpty,
+};
 pub(crate) use outcome::read_csv;
 pub use outcome::{
     CSV_COLUMNS, Cell, InspectionRow, OutcomeError, OutcomeRow, OutcomeTable, VisitRow,
     outcome_from_cells, outcome_from_typed_cells, outcomes_from_csv, outcomes_to_csv,
 };
-pub use ratio::{Ratio, RatioError};
-pub(crate) use report::ScoreIndex;
 pub use report::{
     Allocation, Counts, Demand, FirstPlace, InactiveGrid, Indicators, MonthReport, Points, Rewards,
     Talent, UnitScore, split_budget,
 };
 pub use scheme::Rate;
-pub(crate) use scheme::check as check_scoring;
-pub use spec::{
-    Counter, DemandArea, DemandSpec, InactiveSpec, Indicator, RankingSpec, RewardMethod,
-    RewardSpec, SchemeSpec, ScoreItem, ScoringSpec, TalentSpec, TieBreak, Tier, WhenEmpty,
-};
 
-use crate::id::truncate_for_message;
+use crate::text::truncate_for_message;
 use crate::time::{Date, Offset, Timestamp};
 
 /// A calendar month, written `YYYY-MM`.

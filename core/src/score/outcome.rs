@@ -7,8 +7,9 @@ use crate::calendar::TimeLimit;
 use crate::case::Channel;
 use crate::case::ledger::{Ledger, Status};
 use crate::engine::Engine;
-use crate::id::{CaseId, Category, UnitId, truncate_for_message};
+use crate::id::{CaseId, Category, UnitId};
 use crate::org::Level;
+use crate::text::truncate_for_message;
 use crate::time::Timestamp;
 
 /// What became of one case: one row of the outcome table.
@@ -305,7 +306,7 @@ impl Cell<'_> {
 /// [`OutcomeError`] naming the column; its `row` is 0, for the caller to fill in.
 pub fn outcome_from_typed_cells(
     cells: &[Option<Cell<'_>>; 17],
-    mut cache: Option<&mut crate::batch::IdCache>,
+    mut cache: Option<&mut crate::id::IdCache>,
 ) -> Result<OutcomeRow, OutcomeError> {
     let name = |c: usize| CSV_COLUMNS.get(c).copied().unwrap_or("?");
     let bad = |c: usize, reason: String| OutcomeError::new("outcomes", 0, Some(name(c)), reason);
@@ -703,7 +704,7 @@ impl Engine {
         visits: &[VisitRow],
         inspections: &[InspectionRow],
     ) -> Result<OutcomeTable, OutcomeError> {
-        let index = self.score_index();
+        let index = self.org.grid_index();
         // The first problem in row order wins: a repeated id at its second row, or a row
         // that does not fit.
         let mut repeated = repeated_id(rows);
@@ -797,7 +798,7 @@ impl Engine {
         &self,
         r: &OutcomeRow,
         row: usize,
-        index: &super::ScoreIndex,
+        index: &crate::org::GridIndex,
     ) -> Result<Compiled, OutcomeError> {
         let bad =
             |column: &str, reason: String| OutcomeError::new("outcomes", row, Some(column), reason);
@@ -902,7 +903,7 @@ impl Engine {
     /// The grid position of a unit in or at a grid.
     fn grid_of(
         &self,
-        index: &super::ScoreIndex,
+        index: &crate::org::GridIndex,
         id: &str,
         (table, row, column): (&'static str, usize, &str),
     ) -> Result<u32, OutcomeError> {
@@ -913,7 +914,7 @@ impl Engine {
                 truncate_for_message(id)
             ))
         })?;
-        index.grid_of_key(self, key).ok_or_else(|| {
+        index.grid_of_key(&self.org, key).ok_or_else(|| {
             bad(format!(
                 "`{}` is not in a grid; give a grid, a micro-grid or a building",
                 truncate_for_message(id)

@@ -17,9 +17,7 @@ use super::outcome::{
     ACCEPTED, InspectionRow, NO_TIME, OutcomeTable, PAUSED, REPEAT, SHELVED, TIMELY, is_false,
     is_zero,
 };
-use super::ratio::Ratio;
 use super::scheme::{IndicatorValues, Rate, Scheme, fixed, rounded};
-use super::spec::{Counter, DemandArea, Indicator, RewardMethod, ScoringSpec, TieBreak};
 use super::{MAX_HISTORY, Month, ScoreError, ScoreOptions};
 use crate::calendar::LimitUnit;
 use crate::case::Channel;
@@ -27,7 +25,9 @@ use crate::case::ledger::Ledger;
 use crate::engine::Engine;
 use crate::fixed::Fixed2;
 use crate::id::{CaseId, Category, PersonId, UnitId};
-use crate::org::{Level, UnitKind};
+use crate::org::{GridIndex, Level};
+use crate::ratio::Ratio;
+use crate::rules::scoring::{Counter, DemandArea, Indicator, RewardMethod, ScoringSpec, TieBreak};
 use crate::time::Timestamp;
 
 macro_rules! counts {
@@ -465,185 +465,7 @@ fn ordered_map<S: Serializer>(v: &[(String, u32)], s: S) -> Result<S::Ok, S::Err
     s.collect_map(v.iter().map(|(k, n)| (k, n)))
 }
 
-/// What scoring reads of the organisation, built once per engine: per grid its id, name,
-/// community, compound, households and worker; the communities, compounds and workers;
-/// the grid of every unit; the rule set's categories.
-#[derive(Debug)]
-pub(crate) struct ScoreIndex {
-    pub(crate) ids: Vec<UnitId>,
-    names: Vec<Arc<str>>,
-    community: Vec<u32>,
-    compound: Vec<u32>,
-    households: Vec<u32>,
-    worker_id: Vec<Option<PersonId>>,
-    communities: Vec<(UnitId, Arc<str>)>,
-    compounds: Vec<(UnitId, Arc<str>)>,
-    /// The grids of each community.
-    members: Vec<Vec<u32>>,
-    /// Distinct grid workers: id, name and grids.
-    workers: Vec<(PersonId, Arc<str>, Vec<u32>)>,
-    /// The position of each grid by its unit key (`u32::MAX`: not a grid).
-    pub(crate) places: Vec<u32>,
-    categories: Vec<Category>,
-    root: (Arc<str>, Arc<str>),
-    /// The ids as shared text, for the scored units: grids, workers, communities.
-    grid_text: Vec<Arc<str>>,
-    worker_text: Vec<Arc<str>>,
-    community_text: Vec<Arc<str>>,
-    /// Places in id order of compounds, communities and categories (for sorting demands).
-    compound_order: Vec<u32>,
-    community_order: Vec<u32>,
-    category_order: Vec<u32>,
-}
-
-/// A copy of an id with its own allocation: the index's ids then lie together in memory,
-/// so touching their counts for a whole city stays in cache.
-fn fresh<T: Clone + std::str::FromStr + AsRef<str>>(id: &T) -> T {
-    id.as_ref().parse().unwrap_or_else(|_| id.clone())
-}
-
-/// The place of each id in sorted order.
-fn id_order<T: AsRef<str>>(ids: &[T]) -> Vec<u32> {
-    let mut idx: Vec<usize> = (0..ids.len()).collect();
-    idx.sort_by(|a, b| {
-        let (x, y) = (ids.get(*a), ids.get(*b));
-        x.map(AsRef::as_ref).cmp(&y.map(AsRef::as_ref))
-    });
-    let mut order = vec![0; ids.len()];
-    for (r, i) in idx.into_iter().enumerate() {
-        if let Some(o) = order.get_mut(i) {
-            *o = u32::try_from(r).unwrap_or(u32::MAX);
-        }
-    }
-    order
-}
-
 const NONE: u32 = u32::MAX;
-
-impl ScoreIndex {
-    pub(crate) fn new(engine: &Engine) -> Self {
-        let org = &engine.org;
-        let mut community_pos = vec![NONE; org.len()];
-        let mut compound_pos = vec![NONE; org.len()];
-        let mut communities = Vec::new();
-        let mut compounds = Vec::new();
-        for (kind, list, pos) in [
-            (UnitKind::Community, &mut communities, &mut community_pos),
-            (UnitKind::Compound, &mut compounds, &mut compound_pos),
-        ] {
-            for u in org.units_of_kind(kind) {
-                if let Some(k) = org.key(u.id.as_str()) {
-                    if let Some(slot) = pos.get_mut(k.index()) {
-                        *slot = u32::try_from(list.len()).unwrap_or(NONE);
-                    }
-                    list.push((fresh(&u.id), Arc::<str>::from(u.name.as_str())));
-                }
-            }
-        }
-        let mut ids = Vec::new();
-        let mut names = Vec::new();
-        let mut community = Vec::new();
-        let mut compound = Vec::new();
-        let mut households = Vec::new();
-        let mut worker_id = Vec::new();
-        let mut workers: Vec<(PersonId, Arc<str>, Vec<u32>)> = Vec::new();
-        let mut worker_pos: std::collections::HashMap<u32, usize> =
-            std::collections::HashMap::new();
-        let mut places = vec![NONE; org.len()];
-        for (i, u) in org.units_of_kind(UnitKind::Grid).enumerate() {
-            let gi = u32::try_from(i).unwrap_or(NONE);
-            let key = org.key(u.id.as_str());
-            if let Some(slot) = key.and_then(|k| places.get_mut(k.index())) {
-                *slot = gi;
-            }
-            let at = |pos: &[u32], kind| {
-                key.and_then(|k| org.ancestor_of_kind(k, kind))
-                    .and_then(|a| pos.get(a.index()).copied())
-                    .unwrap_or(NONE)
-            };
-            ids.push(fresh(&u.id));
-            names.push(Arc::<str>::from(u.name.as_str()));
-            community.push(at(&community_pos, UnitKind::Community));
-            compound.push(at(&compound_pos, UnitKind::Compound));
-            households.push(key.map_or(0, |k| {
-                u32::try_from(org.households_at(u32::try_from(k.index()).unwrap_or(NONE)))
-                    .unwrap_or(u32::MAX)
-            }));
-            let person = key
-                .and_then(|k| org.duty_holder_index(k, Level::Grid))
-                .and_then(|p| Some((p, org.person_at(p)?)));
-            let worker = person.map(|(_, p)| fresh(&p.id));
-            worker_id.push(worker.clone());
-            if let Some((p, spec)) = person {
-                match worker_pos.get(&p) {
-                    Some(&w) => {
-                        if let Some((_, _, grids)) = workers.get_mut(w) {
-                            grids.push(gi);
-                        }
-                    }
-                    None => {
-                        worker_pos.insert(p, workers.len());
-                        let id = worker.clone().unwrap_or_else(|| fresh(&spec.id));
-                        workers.push((id, Arc::from(spec.name.as_str()), vec![gi]));
-                    }
-                }
-            }
-        }
-        let mut members = vec![Vec::new(); communities.len()];
-        for (g, c) in community.iter().enumerate() {
-            if let Some(m) = members.get_mut(*c as usize) {
-                m.push(u32::try_from(g).unwrap_or(NONE));
-            }
-        }
-        let root = org
-            .units()
-            .find(|u| u.parent.is_none() && u.kind == UnitKind::Subdistrict)
-            .map_or_else(
-                || (Arc::from(""), Arc::from(org.name())),
-                |u| (Arc::from(u.id.as_str()), Arc::from(u.name.as_str())),
-            );
-        let categories: Vec<Category> = engine
-            .rules
-            .categories()
-            .iter()
-            .filter_map(|c| Category::new(c.clone()).ok())
-            .collect();
-        Self {
-            grid_text: ids.iter().map(|i| Arc::from(i.as_str())).collect(),
-            worker_text: workers.iter().map(|w| Arc::from(w.0.as_str())).collect(),
-            community_text: communities
-                .iter()
-                .map(|c| Arc::from(c.0.as_str()))
-                .collect(),
-            compound_order: id_order(&compounds.iter().map(|c| c.0.clone()).collect::<Vec<_>>()),
-            community_order: id_order(&communities.iter().map(|c| c.0.clone()).collect::<Vec<_>>()),
-            category_order: id_order(&categories),
-            ids,
-            names,
-            community,
-            compound,
-            households,
-            worker_id,
-            communities,
-            compounds,
-            members,
-            workers,
-            places,
-            categories,
-            root,
-        }
-    }
-
-    /// The grid position of a unit key, if the unit is in a grid.
-    pub(crate) fn grid_of_key(&self, engine: &Engine, key: crate::org::UnitKey) -> Option<u32> {
-        let g = engine.org.unit_at_level_key(key, Level::Grid)?;
-        self.places.get(g.index()).copied().filter(|p| *p != NONE)
-    }
-
-    fn name(&self, g: usize) -> Arc<str> {
-        self.names.get(g).cloned().unwrap_or_else(|| Arc::from(""))
-    }
-}
 
 impl Engine {
     /// Scores a month from a ledger: its cases and visits, with failed inspections given
@@ -685,7 +507,7 @@ impl Engine {
                 ),
             });
         }
-        let index = self.score_index();
+        let index = self.org.grid_index();
         if table.grid_count != index.ids.len()
             || table.category_count != self.rules.categories().len()
         {
@@ -751,7 +573,7 @@ impl<'e> Pass<'e> {
     fn run(
         engine: &'e Engine,
         table: &OutcomeTable,
-        index: &ScoreIndex,
+        index: &GridIndex,
         options: &ScoreOptions,
     ) -> Self {
         let offset = engine.calendar.offset();
@@ -789,7 +611,7 @@ impl<'e> Pass<'e> {
         };
         let n = window.months.len();
         let g_count = index.ids.len();
-        let categories = index.categories.len();
+        let categories = engine.rules.category_ids().len();
         let t = window.target();
         let demand_spec = window.specs.get(t).map(|s| &s.1.common_demands);
         let (area_count, area_of): (usize, &[u32]) = match demand_spec.map(|d| d.area) {
@@ -1043,7 +865,7 @@ struct Ranked {
 }
 
 impl Pass<'_> {
-    fn ranked(&self, m: usize, index: &ScoreIndex) -> Option<Ranked> {
+    fn ranked(&self, m: usize, index: &GridIndex) -> Option<Ranked> {
         let (_, spec, scheme) = self.window.specs.get(m)?;
         let n = index.ids.len();
         let mut entries: Vec<Entry<'_>> = index
@@ -1193,7 +1015,7 @@ impl Pass<'_> {
         &self,
         engine: &Engine,
         table: &OutcomeTable,
-        index: &ScoreIndex,
+        index: &GridIndex,
         options: &ScoreOptions,
     ) -> Result<MonthReport, ScoreError> {
         let t = self.window.target();
@@ -1414,8 +1236,9 @@ impl Pass<'_> {
                 })
                 .chain((by_channel_unknown > 0).then(|| ("unknown".to_owned(), by_channel_unknown)))
                 .collect(),
-            by_category: index
-                .categories
+            by_category: engine
+                .rules
+                .category_ids()
                 .iter()
                 .zip(&self.by_category)
                 .map(|(c, n)| (c.to_string(), *n))
@@ -1449,11 +1272,11 @@ impl Pass<'_> {
         &self,
         engine: &Engine,
         table: &OutcomeTable,
-        index: &ScoreIndex,
+        index: &GridIndex,
         spec: &ScoringSpec,
     ) -> Vec<Demand> {
         let d = &spec.common_demands;
-        let n_cat = index.categories.len();
+        let n_cat = engine.rules.category_ids().len();
         let (areas, area_order) = match d.area {
             DemandArea::Compound => (&index.compounds, &index.compound_order),
             DemandArea::Community => (&index.communities, &index.community_order),
@@ -1469,7 +1292,7 @@ impl Pass<'_> {
             (
                 std::cmp::Reverse(*n),
                 area_order.get(cell / n_cat).copied(),
-                index.category_order.get(cell % n_cat).copied(),
+                engine.rules.category_order().get(cell % n_cat).copied(),
             )
         });
         if found.is_empty() {
@@ -1503,7 +1326,7 @@ impl Pass<'_> {
             .zip(lists)
             .filter_map(|((cell, n, _), mut list)| {
                 let (area, area_name) = areas.get(cell / n_cat)?;
-                let category = index.categories.get(cell % n_cat)?;
+                let category = engine.rules.category_ids().get(cell % n_cat)?;
                 // Rows are grouped by grid and in time order within each, so a list is a
                 // few sorted runs; the stable sort merges them.
                 list.sort_unstable();
@@ -1530,7 +1353,7 @@ fn allocate(
     spec: &ScoringSpec,
     grids: &[UnitScore],
     order: &[usize],
-    index: &ScoreIndex,
+    index: &GridIndex,
 ) -> Result<Rewards, ScoreError> {
     let r = &spec.rewards;
     let eligible: Vec<(usize, &UnitScore)> = order
@@ -1643,7 +1466,7 @@ fn talent(
     ranked: &[Option<Ranked>],
     window: &Window<'_>,
     spec: &ScoringSpec,
-    index: &ScoreIndex,
+    index: &GridIndex,
     now: Option<&Ranked>,
 ) -> Vec<Talent> {
     let k = spec.talent.of_last;

@@ -1,4 +1,4 @@
-//! Rates to four places, the checks of a scoring spec, and a score scheme compiled to
+//! Rates to four places, and a score scheme compiled to
 //! integer arithmetic over one common denominator, so that scoring a grid is a handful of
 //! integer operations and every score is exact.
 
@@ -6,12 +6,8 @@ use std::fmt;
 
 use serde::{Serialize, Serializer};
 
-use super::ratio::Ratio;
-use super::spec::{
-    Counter, Indicator, RewardMethod, SchemeSpec, ScoreItem, ScoringSpec, WhenEmpty,
-};
-use crate::calendar::LimitUnit;
-use crate::rules::{Location, RuleProblem};
+use crate::ratio::{Ratio, lcm};
+use crate::rules::scoring::{Counter, Indicator, MAX_L, SchemeSpec, WhenEmpty};
 
 /// A rate (0 to 1) or a mean (1 to 5) rounded to four decimal places, half up: the value
 /// reports print and schemes score. Held in ten-thousandths.
@@ -71,32 +67,6 @@ impl Serialize for Rate {
     }
 }
 
-/// A value in ten-thousandths if it has at most four decimal places.
-fn q4(r: Ratio) -> Option<i128> {
-    let n = r.numer().checked_mul(10_000)?;
-    (n % r.denom() == 0).then(|| n / r.denom())
-}
-
-fn gcd(a: i128, b: i128) -> i128 {
-    let (mut a, mut b) = (a.abs(), b.abs());
-    while b != 0 {
-        (a, b) = (b, a % b);
-    }
-    a
-}
-
-fn lcm(a: i128, b: i128) -> i128 {
-    if a == 0 || b == 0 {
-        return a.max(b);
-    }
-    (a / gcd(a, b)).saturating_mul(b)
-}
-
-/// The most points one item may carry.
-const MAX_POINTS: i128 = 10_000 * 10_000;
-/// The largest common denominator factor a scheme may need.
-const MAX_L: i128 = 1_000_000_000;
-
 /// How an indicator item turns a rate into points.
 #[derive(Clone, Copy, Debug)]
 enum Rule {
@@ -151,12 +121,12 @@ impl Scheme {
         let mut l = 1i128;
         let mut items = Vec::with_capacity(spec.items.len());
         for it in &spec.items {
-            let points = q4(it.points).unwrap_or(0);
+            let points = Ratio::in_ten_thousandths(it.points).unwrap_or(0);
             if let Some(counter) = it.penalty {
                 items.push(Item::Penalty {
                     counter,
                     points,
-                    max: it.max.and_then(q4),
+                    max: it.max.and_then(Ratio::in_ten_thousandths),
                 });
                 continue;
             }
@@ -164,17 +134,21 @@ impl Scheme {
                 continue;
             };
             let rule = match (it.at_least, it.at_most, it.full_at) {
-                (Some(t), _, _) => Rule::AtLeast(q4(t).unwrap_or(0)),
-                (None, Some(t), _) => Rule::AtMost(q4(t).unwrap_or(0)),
+                (Some(t), _, _) => Rule::AtLeast(Ratio::in_ten_thousandths(t).unwrap_or(0)),
+                (None, Some(t), _) => Rule::AtMost(Ratio::in_ten_thousandths(t).unwrap_or(0)),
                 (None, None, Some(f)) => {
-                    let full = q4(f).unwrap_or(0);
+                    let full = Ratio::in_ten_thousandths(f).unwrap_or(0);
                     match it.minus {
                         Some(m) => {
-                            let per = it.per.and_then(q4).unwrap_or(100).max(1);
+                            let per = it
+                                .per
+                                .and_then(Ratio::in_ten_thousandths)
+                                .unwrap_or(100)
+                                .max(1);
                             l = lcm(l, per);
                             Rule::Linear {
                                 full,
-                                minus: q4(m).unwrap_or(0),
+                                minus: Ratio::in_ten_thousandths(m).unwrap_or(0),
                                 step: per,
                             }
                         }
@@ -217,7 +191,7 @@ impl Scheme {
             den: 100_000_000 * l,
             l,
             when_empty: spec.when_empty,
-            floor: spec.floor.and_then(q4),
+            floor: spec.floor.and_then(Ratio::in_ten_thousandths),
         }
     }
 
@@ -342,7 +316,7 @@ impl Scheme {
 
 /// `value ÷ den` rounded to `places`, half away from zero, as text.
 pub(crate) fn fixed(value: i128, den: i128, places: u32) -> String {
-    super::ratio::fixed_decimal(value, den, places)
+    crate::ratio::fixed_decimal(value, den, places)
 }
 
 /// `value ÷ den` rounded to `places`, half away from zero, as a whole number of
@@ -358,307 +332,11 @@ pub(crate) fn rounded(value: i128, den: i128, places: u32) -> i128 {
     }
 }
 
-/// Checks the scoring part of a version; problems are added to `errors`.
-pub(crate) fn check(spec: &ScoringSpec, vloc: &Location, errors: &mut Vec<RuleProblem>) {
-    let mut bad = |column: String, message: String| {
-        errors.push(RuleProblem::new(
-            "bad_scoring",
-            Location {
-                column: Some(format!("scoring.{column}")),
-                ..vloc.clone()
-            },
-            message,
-        ));
-    };
-    let four_places = |r: Ratio| q4(r).is_some();
-    let scheme = &spec.scheme;
-    if scheme.items.is_empty() {
-        bad(
-            "scheme.items".to_owned(),
-            "a scheme needs at least one item, e.g. {\"indicator\": \"on_time_rate\", \"points\": 100}".to_owned(),
-        );
-    }
-    if scheme.items.len() > 100 {
-        bad(
-            "scheme.items".to_owned(),
-            format!("{} items; a scheme has at most 100", scheme.items.len()),
-        );
-    }
-    if scheme.places > 6 {
-        bad(
-            "scheme.places".to_owned(),
-            format!("{} places; scores print with 0 to 6", scheme.places),
-        );
-    }
-    if let Some(f) = scheme.floor {
-        if !four_places(f) || q4(f).is_some_and(|v| v.abs() > MAX_POINTS) {
-            bad(
-                "scheme.floor".to_owned(),
-                format!("`{f}`: give a number of points with at most four decimal places"),
-            );
-        }
-    }
-    let mut l = 1i128;
-    for (i, it) in scheme.items.iter().enumerate() {
-        let col = |field: &str| format!("scheme.items[{i}].{field}");
-        check_item(it, &col, &mut bad, &mut l);
-    }
-    if l > MAX_L {
-        bad(
-            "scheme.items".to_owned(),
-            "the `per` steps and proportional thresholds together need too fine a common denominator; use round steps such as \"1%\" or \"0.5%\"".to_owned(),
-        );
-    }
-    if !(1..=5).contains(&spec.satisfied_at_least) {
-        bad(
-            "satisfied_at_least".to_owned(),
-            format!(
-                "`{}` is not a satisfaction from 1 to 5",
-                spec.satisfied_at_least
-            ),
-        );
-    }
-    if spec.inactive.zombie_after == 0 {
-        bad(
-            "inactive.zombie_after".to_owned(),
-            "give 1 or more months".to_owned(),
-        );
-    }
-    if spec.common_demands.at_least == 0 {
-        bad(
-            "common_demands.at_least".to_owned(),
-            "give 1 or more reports".to_owned(),
-        );
-    }
-    if !matches!(
-        spec.common_demands.window.unit(),
-        LimitUnit::Days | LimitUnit::Hours
-    ) {
-        bad(
-            "common_demands.window".to_owned(),
-            format!(
-                "`{}`: give the window in calendar days or hours, such as \"30 days\"",
-                spec.common_demands.window
-            ),
-        );
-    }
-    let rewards = &spec.rewards;
-    match rewards.method {
-        RewardMethod::Tiers if rewards.tiers.is_empty() => bad(
-            "rewards.tiers".to_owned(),
-            "the `tiers` method needs tiers, e.g. [{\"top\": 3, \"weight\": 3}, {\"top\": 10, \"weight\": 1}]".to_owned(),
-        ),
-        RewardMethod::Share if !rewards.tiers.is_empty() => bad(
-            "rewards.tiers".to_owned(),
-            "tiers are only read by the `tiers` method; remove them or set `method` to `tiers`".to_owned(),
-        ),
-        _ => {}
-    }
-    let mut last = 0;
-    for (i, t) in rewards.tiers.iter().enumerate() {
-        if t.top <= last {
-            bad(
-                format!("rewards.tiers[{i}].top"),
-                format!(
-                    "`{}`: tiers run from the top, each `top` larger than the one before",
-                    t.top
-                ),
-            );
-        }
-        last = t.top;
-        if t.weight.is_negative()
-            || !four_places(t.weight)
-            || q4(t.weight).is_some_and(|w| w > MAX_POINTS)
-        {
-            bad(
-                format!("rewards.tiers[{i}].weight"),
-                format!(
-                    "`{}`: give a weight from 0 to 10000 with at most four decimal places",
-                    t.weight
-                ),
-            );
-        }
-    }
-    let talent = &spec.talent;
-    if talent.top == 0
-        || talent.of_last == 0
-        || talent.months == 0
-        || talent.months > talent.of_last
-        || talent.of_last > 120
-    {
-        bad(
-            "talent".to_owned(),
-            format!(
-                "top {} in {} of the last {} months: give top ≥ 1 and 1 ≤ months ≤ of_last ≤ 120",
-                talent.top, talent.months, talent.of_last
-            ),
-        );
-    }
-}
-
-fn check_item(
-    it: &ScoreItem,
-    col: &dyn Fn(&str) -> String,
-    bad: &mut dyn FnMut(String, String),
-    l: &mut i128,
-) {
-    let points_ok = |r: Ratio| q4(r).is_some_and(|v| (0..=MAX_POINTS).contains(&v));
-    if !points_ok(it.points) {
-        bad(
-            col("points"),
-            format!(
-                "`{}`: give points from 0 to 10000 with at most four decimal places",
-                it.points
-            ),
-        );
-    }
-    match (it.indicator, it.penalty) {
-        (Some(_), Some(_)) | (None, None) => {
-            bad(
-                col("indicator"),
-                "give either `indicator` (points earned) or `penalty` (points deducted per count), not both".to_owned(),
-            );
-        }
-        (None, Some(_)) => {
-            for (name, given) in [
-                ("at_least", it.at_least.is_some()),
-                ("at_most", it.at_most.is_some()),
-                ("full_at", it.full_at.is_some()),
-                ("minus", it.minus.is_some()),
-                ("per", it.per.is_some()),
-            ] {
-                if given {
-                    bad(
-                        col(name),
-                        format!(
-                            "a penalty item has no `{name}`; it deducts `points` per count, up to `max`"
-                        ),
-                    );
-                }
-            }
-            if let Some(m) = it.max {
-                if !points_ok(m) {
-                    bad(
-                        col("max"),
-                        format!(
-                            "`{m}`: give points from 0 to 10000 with at most four decimal places"
-                        ),
-                    );
-                }
-            }
-        }
-        (Some(ind), None) => {
-            if it.max.is_some() {
-                bad(col("max"), "only a penalty item has `max`".to_owned());
-            }
-            let given = [
-                it.at_least.is_some(),
-                it.at_most.is_some(),
-                it.full_at.is_some(),
-            ]
-            .iter()
-            .filter(|g| **g)
-            .count();
-            if given > 1 {
-                bad(
-                    col("at_least"),
-                    "give at most one of `at_least`, `at_most` and `full_at`".to_owned(),
-                );
-            }
-            let (lo, hi) = if ind.is_mean() {
-                (10_000, 50_000)
-            } else {
-                (0, 10_000)
-            };
-            let range = if ind.is_mean() {
-                "from 1 to 5"
-            } else {
-                "from 0 to 1 (0% to 100%)"
-            };
-            for (name, value) in [
-                ("at_least", it.at_least),
-                ("at_most", it.at_most),
-                ("full_at", it.full_at),
-            ] {
-                if let Some(v) = value {
-                    if !q4(v).is_some_and(|x| (lo..=hi).contains(&x)) {
-                        bad(
-                            col(name),
-                            format!(
-                                "`{v}`: give a value {range} with at most four decimal places (0.01%)"
-                            ),
-                        );
-                    }
-                }
-            }
-            if it.at_least.is_some() && ind.lower_is_better() {
-                bad(
-                    col("at_least"),
-                    format!("`{ind}` is better lower; use `at_most`"),
-                );
-            }
-            if it.at_most.is_some() && !ind.lower_is_better() {
-                bad(
-                    col("at_most"),
-                    format!("`{ind}` is better higher; use `at_least`"),
-                );
-            }
-            if it.full_at.is_none() && (it.minus.is_some() || it.per.is_some()) {
-                bad(
-                    col("minus"),
-                    "`minus` and `per` go with `full_at`".to_owned(),
-                );
-            }
-            if let Some(m) = it.minus {
-                if !points_ok(m) {
-                    bad(
-                        col("minus"),
-                        format!(
-                            "`{m}`: give points from 0 to 10000 with at most four decimal places"
-                        ),
-                    );
-                }
-            }
-            if let Some(p) = it.per {
-                if !q4(p).is_some_and(|x| x > 0 && x <= 50_000) {
-                    bad(
-                        col("per"),
-                        format!(
-                            "`{p}`: give a step above 0 with at most four decimal places, such as \"1%\""
-                        ),
-                    );
-                }
-            }
-            if let Some(f) = it.full_at {
-                match it.minus {
-                    Some(_) => *l = lcm(*l, it.per.and_then(q4).unwrap_or(100).clamp(1, MAX_L)),
-                    None if ind.lower_is_better() => {
-                        bad(
-                            col("minus"),
-                            format!(
-                                "`{ind}` is better lower: give `minus` points per `per` over `full_at`"
-                            ),
-                        );
-                    }
-                    None => {
-                        let full = q4(f).unwrap_or(1);
-                        if full == 0 {
-                            bad(col("full_at"), "a proportional item needs `full_at` above 0; give `minus` or a larger `full_at`".to_owned());
-                        }
-                        *l = lcm(*l, full.clamp(1, MAX_L));
-                    }
-                }
-            } else if it.at_least.is_none() && it.at_most.is_none() && ind.is_mean() {
-                *l = lcm(*l, 5);
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::score::spec::ScoringSpec;
+    use crate::rules::Location;
+    use crate::rules::scoring::{ScoringSpec, check};
 
     #[test]
     fn rates_round_half_up_to_four_places() {

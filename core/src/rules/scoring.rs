@@ -3,9 +3,15 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::ratio::Ratio;
+use super::{Location, RuleProblem};
 use crate::calendar::{LimitUnit, TimeLimit};
 use crate::macros::named_enum;
+use crate::ratio::{Ratio, lcm};
+
+/// The most points one item may carry, in ten-thousandths.
+pub(crate) const MAX_POINTS: i128 = 10_000 * 10_000;
+/// The largest common denominator factor a scheme may need.
+pub(crate) const MAX_L: i128 = 1_000_000_000;
 
 named_enum! {
     /// A rate or value measured for a grid, a grid worker or a community in a month.
@@ -453,6 +459,312 @@ impl Default for ScoringSpec {
             common_demands: default_demands(),
             rewards: default_rewards(),
             talent: default_talent(),
+        }
+    }
+}
+
+/// Checks the scoring part of a version; problems are added to `errors`.
+pub(crate) fn check(spec: &ScoringSpec, vloc: &Location, errors: &mut Vec<RuleProblem>) {
+    let mut bad = |column: String, message: String| {
+        errors.push(RuleProblem::new(
+            "bad_scoring",
+            Location {
+                column: Some(format!("scoring.{column}")),
+                ..vloc.clone()
+            },
+            message,
+        ));
+    };
+    let four_places = |r: Ratio| Ratio::in_ten_thousandths(r).is_some();
+    let scheme = &spec.scheme;
+    if scheme.items.is_empty() {
+        bad(
+            "scheme.items".to_owned(),
+            "a scheme needs at least one item, e.g. {\"indicator\": \"on_time_rate\", \"points\": 100}".to_owned(),
+        );
+    }
+    if scheme.items.len() > 100 {
+        bad(
+            "scheme.items".to_owned(),
+            format!("{} items; a scheme has at most 100", scheme.items.len()),
+        );
+    }
+    if scheme.places > 6 {
+        bad(
+            "scheme.places".to_owned(),
+            format!("{} places; scores print with 0 to 6", scheme.places),
+        );
+    }
+    if let Some(f) = scheme.floor {
+        if !four_places(f) || Ratio::in_ten_thousandths(f).is_some_and(|v| v.abs() > MAX_POINTS) {
+            bad(
+                "scheme.floor".to_owned(),
+                format!("`{f}`: give a number of points with at most four decimal places"),
+            );
+        }
+    }
+    let mut l = 1i128;
+    for (i, it) in scheme.items.iter().enumerate() {
+        let col = |field: &str| format!("scheme.items[{i}].{field}");
+        check_item(it, &col, &mut bad, &mut l);
+    }
+    if l > MAX_L {
+        bad(
+            "scheme.items".to_owned(),
+            "the `per` steps and proportional thresholds together need too fine a common denominator; use round steps such as \"1%\" or \"0.5%\"".to_owned(),
+        );
+    }
+    if !(1..=5).contains(&spec.satisfied_at_least) {
+        bad(
+            "satisfied_at_least".to_owned(),
+            format!(
+                "`{}` is not a satisfaction from 1 to 5",
+                spec.satisfied_at_least
+            ),
+        );
+    }
+    if spec.inactive.zombie_after == 0 {
+        bad(
+            "inactive.zombie_after".to_owned(),
+            "give 1 or more months".to_owned(),
+        );
+    }
+    if spec.common_demands.at_least == 0 {
+        bad(
+            "common_demands.at_least".to_owned(),
+            "give 1 or more reports".to_owned(),
+        );
+    }
+    if !matches!(
+        spec.common_demands.window.unit(),
+        LimitUnit::Days | LimitUnit::Hours
+    ) {
+        bad(
+            "common_demands.window".to_owned(),
+            format!(
+                "`{}`: give the window in calendar days or hours, such as \"30 days\"",
+                spec.common_demands.window
+            ),
+        );
+    }
+    let rewards = &spec.rewards;
+    match rewards.method {
+        RewardMethod::Tiers if rewards.tiers.is_empty() => bad(
+            "rewards.tiers".to_owned(),
+            "the `tiers` method needs tiers, e.g. [{\"top\": 3, \"weight\": 3}, {\"top\": 10, \"weight\": 1}]".to_owned(),
+        ),
+        RewardMethod::Share if !rewards.tiers.is_empty() => bad(
+            "rewards.tiers".to_owned(),
+            "tiers are only read by the `tiers` method; remove them or set `method` to `tiers`".to_owned(),
+        ),
+        _ => {}
+    }
+    let mut last = 0;
+    for (i, t) in rewards.tiers.iter().enumerate() {
+        if t.top <= last {
+            bad(
+                format!("rewards.tiers[{i}].top"),
+                format!(
+                    "`{}`: tiers run from the top, each `top` larger than the one before",
+                    t.top
+                ),
+            );
+        }
+        last = t.top;
+        if t.weight.is_negative()
+            || !four_places(t.weight)
+            || Ratio::in_ten_thousandths(t.weight).is_some_and(|w| w > MAX_POINTS)
+        {
+            bad(
+                format!("rewards.tiers[{i}].weight"),
+                format!(
+                    "`{}`: give a weight from 0 to 10000 with at most four decimal places",
+                    t.weight
+                ),
+            );
+        }
+    }
+    let talent = &spec.talent;
+    if talent.top == 0
+        || talent.of_last == 0
+        || talent.months == 0
+        || talent.months > talent.of_last
+        || talent.of_last > 120
+    {
+        bad(
+            "talent".to_owned(),
+            format!(
+                "top {} in {} of the last {} months: give top ≥ 1 and 1 ≤ months ≤ of_last ≤ 120",
+                talent.top, talent.months, talent.of_last
+            ),
+        );
+    }
+}
+
+fn check_item(
+    it: &ScoreItem,
+    col: &dyn Fn(&str) -> String,
+    bad: &mut dyn FnMut(String, String),
+    l: &mut i128,
+) {
+    let points_ok =
+        |r: Ratio| Ratio::in_ten_thousandths(r).is_some_and(|v| (0..=MAX_POINTS).contains(&v));
+    if !points_ok(it.points) {
+        bad(
+            col("points"),
+            format!(
+                "`{}`: give points from 0 to 10000 with at most four decimal places",
+                it.points
+            ),
+        );
+    }
+    match (it.indicator, it.penalty) {
+        (Some(_), Some(_)) | (None, None) => {
+            bad(
+                col("indicator"),
+                "give either `indicator` (points earned) or `penalty` (points deducted per count), not both".to_owned(),
+            );
+        }
+        (None, Some(_)) => {
+            for (name, given) in [
+                ("at_least", it.at_least.is_some()),
+                ("at_most", it.at_most.is_some()),
+                ("full_at", it.full_at.is_some()),
+                ("minus", it.minus.is_some()),
+                ("per", it.per.is_some()),
+            ] {
+                if given {
+                    bad(
+                        col(name),
+                        format!(
+                            "a penalty item has no `{name}`; it deducts `points` per count, up to `max`"
+                        ),
+                    );
+                }
+            }
+            if let Some(m) = it.max {
+                if !points_ok(m) {
+                    bad(
+                        col("max"),
+                        format!(
+                            "`{m}`: give points from 0 to 10000 with at most four decimal places"
+                        ),
+                    );
+                }
+            }
+        }
+        (Some(ind), None) => {
+            if it.max.is_some() {
+                bad(col("max"), "only a penalty item has `max`".to_owned());
+            }
+            let given = [
+                it.at_least.is_some(),
+                it.at_most.is_some(),
+                it.full_at.is_some(),
+            ]
+            .iter()
+            .filter(|g| **g)
+            .count();
+            if given > 1 {
+                bad(
+                    col("at_least"),
+                    "give at most one of `at_least`, `at_most` and `full_at`".to_owned(),
+                );
+            }
+            let (lo, hi) = if ind.is_mean() {
+                (10_000, 50_000)
+            } else {
+                (0, 10_000)
+            };
+            let range = if ind.is_mean() {
+                "from 1 to 5"
+            } else {
+                "from 0 to 1 (0% to 100%)"
+            };
+            for (name, value) in [
+                ("at_least", it.at_least),
+                ("at_most", it.at_most),
+                ("full_at", it.full_at),
+            ] {
+                if let Some(v) = value {
+                    if !Ratio::in_ten_thousandths(v).is_some_and(|x| (lo..=hi).contains(&x)) {
+                        bad(
+                            col(name),
+                            format!(
+                                "`{v}`: give a value {range} with at most four decimal places (0.01%)"
+                            ),
+                        );
+                    }
+                }
+            }
+            if it.at_least.is_some() && ind.lower_is_better() {
+                bad(
+                    col("at_least"),
+                    format!("`{ind}` is better lower; use `at_most`"),
+                );
+            }
+            if it.at_most.is_some() && !ind.lower_is_better() {
+                bad(
+                    col("at_most"),
+                    format!("`{ind}` is better higher; use `at_least`"),
+                );
+            }
+            if it.full_at.is_none() && (it.minus.is_some() || it.per.is_some()) {
+                bad(
+                    col("minus"),
+                    "`minus` and `per` go with `full_at`".to_owned(),
+                );
+            }
+            if let Some(m) = it.minus {
+                if !points_ok(m) {
+                    bad(
+                        col("minus"),
+                        format!(
+                            "`{m}`: give points from 0 to 10000 with at most four decimal places"
+                        ),
+                    );
+                }
+            }
+            if let Some(p) = it.per {
+                if !Ratio::in_ten_thousandths(p).is_some_and(|x| x > 0 && x <= 50_000) {
+                    bad(
+                        col("per"),
+                        format!(
+                            "`{p}`: give a step above 0 with at most four decimal places, such as \"1%\""
+                        ),
+                    );
+                }
+            }
+            if let Some(f) = it.full_at {
+                match it.minus {
+                    Some(_) => {
+                        *l = lcm(
+                            *l,
+                            it.per
+                                .and_then(Ratio::in_ten_thousandths)
+                                .unwrap_or(100)
+                                .clamp(1, MAX_L),
+                        )
+                    }
+                    None if ind.lower_is_better() => {
+                        bad(
+                            col("minus"),
+                            format!(
+                                "`{ind}` is better lower: give `minus` points per `per` over `full_at`"
+                            ),
+                        );
+                    }
+                    None => {
+                        let full = Ratio::in_ten_thousandths(f).unwrap_or(1);
+                        if full == 0 {
+                            bad(col("full_at"), "a proportional item needs `full_at` above 0; give `minus` or a larger `full_at`".to_owned());
+                        }
+                        *l = lcm(*l, full.clamp(1, MAX_L));
+                    }
+                }
+            } else if it.at_least.is_none() && it.at_most.is_none() && ind.is_mean() {
+                *l = lcm(*l, 5);
+            }
         }
     }
 }

@@ -4,10 +4,12 @@
 
 use std::fmt::Write;
 
-use super::report::{MonthReport, UnitScore};
-use super::scheme::Rate;
-use super::spec::Indicator;
 use crate::org::Level;
+use crate::rules::scoring::Indicator;
+use crate::score::{MonthReport, Rate, UnitScore};
+
+/// The title a report page gets when the caller gives none.
+pub const DEFAULT_TITLE: &str = "Monthly evaluation";
 
 /// The share of cases resolved in the grid that Fushan aims at (96%).
 const IN_GRID_TARGET: u32 = 9_600;
@@ -81,7 +83,8 @@ fn hbars(out: &mut String, rows: &[(String, u32)], colour: &str) {
 ///
 /// ```
 /// use gridgov::Engine;
-/// use gridgov::score::{ScoreOptions, month_report_html};
+/// use gridgov::html::month_report_html;
+/// use gridgov::score::ScoreOptions;
 ///
 /// let engine = Engine::fushan();
 /// let table = engine.compile_outcomes(&[], &[], &[])?;

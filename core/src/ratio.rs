@@ -7,7 +7,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::id::truncate_for_message;
+use crate::text::truncate_for_message;
 
 /// An exact fraction `num / den` with `den > 0`, kept in lowest terms.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -31,6 +31,15 @@ fn gcd(mut a: i128, mut b: i128) -> i128 {
     a.max(1)
 }
 
+/// The least common multiple of two positive numbers (saturating); with a zero, the other.
+#[must_use]
+pub fn lcm(a: i128, b: i128) -> i128 {
+    if a == 0 || b == 0 {
+        return a.max(b);
+    }
+    (a / gcd(a, b)).saturating_mul(b)
+}
+
 impl Ratio {
     /// Zero.
     pub const ZERO: Ratio = Ratio { num: 0, den: 1 };
@@ -52,6 +61,13 @@ impl Ratio {
             return Self::new(num / scale, (den / scale).max(1));
         }
         Self { num, den }
+    }
+
+    /// The value in ten-thousandths, if it has at most four decimal places.
+    #[must_use]
+    pub fn in_ten_thousandths(self) -> Option<i128> {
+        let n = self.num.checked_mul(10_000)?;
+        (n % self.den == 0).then(|| n / self.den)
     }
 
     /// A whole number.

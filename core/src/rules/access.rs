@@ -1,0 +1,120 @@
+//! The `access` section of a rule set: which cases each role reaches ([`Scope`]), what it
+//! may do with them ([`Action`]), and whether it sees residents' personal data. The
+//! answers to access questions are made by the engine (`crate::access`); this module is
+//! the data.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::macros::named_enum;
+
+named_enum! {
+    /// What an actor does with a case.
+    Action, "action" {
+        /// See the case and its timeline.
+        View = "view",
+        /// Take it in, handle it, record what was done.
+        Act = "act",
+        /// Send it up a level.
+        Escalate = "escalate",
+        /// Record its resolution.
+        Resolve = "resolve",
+        /// Score and evaluate (the monthly evaluation).
+        Evaluate = "evaluate",
+        /// Export it for analysis.
+        Export = "export",
+    }
+}
+
+named_enum! {
+    /// Which cases a role reaches.
+    Scope, "scope" {
+        /// Every case.
+        All = "all",
+        /// Cases located in the actor's unit (a community, a grid…).
+        Unit = "unit",
+        /// Cases in the grids or micro-grids the actor is posted to as grid worker.
+        DutyGrids = "duty_grids",
+        /// Cases in the grids the actor liaises with.
+        LiaisonGrids = "liaison_grids",
+        /// Cases currently routed to the actor's office (as lead or co-deciding office).
+        Office = "office",
+        /// Cases the actor reported (their resident id number is the actor id).
+        OwnCases = "own_cases",
+        /// No case.
+        None = "none",
+    }
+}
+
+/// What one role may do.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleAccess {
+    /// The cases it reaches.
+    pub scope: Scope,
+    /// What it may do with them.
+    pub actions: Vec<Action>,
+    /// Whether it sees reporters' names, phones and id numbers.
+    #[serde(default)]
+    pub personal_data: bool,
+}
+
+/// The `access` section of a rule set: role name → its access.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccessSpec {
+    /// Role name → access.
+    pub roles: BTreeMap<String, RoleAccess>,
+}
+
+impl Default for AccessSpec {
+    fn default() -> Self {
+        use Action::{Act, Escalate, Evaluate, Export, Resolve, View};
+        let role = |scope, actions: &[Action], personal_data| RoleAccess {
+            scope,
+            actions: actions.to_vec(),
+            personal_data,
+        };
+        let all = [View, Act, Escalate, Resolve, Evaluate, Export];
+        let roles = [
+            (
+                "grid_worker",
+                role(Scope::DutyGrids, &[View, Act, Escalate, Resolve], true),
+            ),
+            (
+                "committee_member",
+                role(
+                    Scope::LiaisonGrids,
+                    &[View, Act, Escalate, Resolve, Evaluate],
+                    true,
+                ),
+            ),
+            ("community_cadre", role(Scope::Unit, &all, true)),
+            ("subdistrict", role(Scope::All, &all, true)),
+            (
+                "office",
+                role(Scope::Office, &[View, Act, Escalate, Resolve], true),
+            ),
+            ("resident", role(Scope::OwnCases, &[View], false)),
+            (
+                "analyst",
+                role(Scope::All, &[View, Evaluate, Export], false),
+            ),
+        ];
+        Self {
+            roles: roles
+                .into_iter()
+                .map(|(name, r)| (name.to_owned(), r))
+                .collect(),
+        }
+    }
+}
+
+impl AccessSpec {
+    /// Whether this is the default (left out of a written rule set).
+    #[must_use]
+    pub fn is_default(&self) -> bool {
+        *self == Self::default()
+    }
+}
