@@ -28,7 +28,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use gridgov::calendar::Calendar;
 use gridgov::org::OrgGraph;
 use gridgov::rules::RuleSet;
-use gridgov::{Engine, sim};
+use gridgov::{Engine, internals, sim};
 use gridgov_benches::synthetic_city;
 
 const CASES: usize = 1_000_000;
@@ -40,7 +40,7 @@ fn bench_route(c: &mut Criterion) {
     let cases = sim::month_cases(&engine, 2026, 3, CASES, 20_260_301);
     let prepared: Vec<_> = cases
         .iter()
-        .map(|c| engine.prepare(c).expect("generated cases are valid"))
+        .map(|c| internals::prepare(&engine, c).expect("generated cases are valid"))
         .collect();
 
     let mut group = c.benchmark_group("route_1m_cases_city_100x");
@@ -50,7 +50,7 @@ fn bench_route(c: &mut Criterion) {
         b.iter(|| {
             let mut n = 0usize;
             for p in &prepared {
-                n += engine.table_first_match(black_box(p), 0).unwrap_or(0);
+                n += internals::table_first_match(&engine, black_box(p), 0).unwrap_or(0);
             }
             n
         });
@@ -59,7 +59,7 @@ fn bench_route(c: &mut Criterion) {
         b.iter(|| {
             let mut n = 0usize;
             for p in &prepared {
-                if let Ok(v) = engine.evaluate(black_box(p)) {
+                if let Ok(v) = internals::evaluate(&engine, black_box(p)) {
                     n += v.level().rank();
                 }
             }
@@ -70,8 +70,8 @@ fn bench_route(c: &mut Criterion) {
         b.iter(|| {
             let mut n = 0i64;
             for p in &prepared {
-                if let Ok(v) = engine.evaluate(p) {
-                    if let Ok(d) = engine.resolve(black_box(p), v) {
+                if let Ok(v) = internals::evaluate(&engine, p) {
+                    if let Ok(d) = internals::resolve(&engine, black_box(p), v) {
                         n += d.due().unix() & 1;
                     }
                 }
@@ -83,7 +83,7 @@ fn bench_route(c: &mut Criterion) {
         b.iter(|| {
             let mut n = 0usize;
             for case in &cases {
-                n += usize::from(engine.prepare(black_box(case)).is_ok());
+                n += usize::from(internals::prepare(&engine, black_box(case)).is_ok());
             }
             n
         });

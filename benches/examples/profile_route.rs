@@ -10,7 +10,7 @@ use std::time::Instant;
 use gridgov::calendar::Calendar;
 use gridgov::org::OrgGraph;
 use gridgov::rules::RuleSet;
-use gridgov::{Engine, sim};
+use gridgov::{Engine, internals, sim};
 use gridgov_benches::synthetic_city;
 
 fn main() {
@@ -40,7 +40,7 @@ fn main() {
     let cases = sim::month_cases(&engine, 2026, 3, n, 20_260_301);
     let prepared: Vec<_> = cases
         .iter()
-        .map(|c| engine.prepare(c).expect("valid"))
+        .map(|c| internals::prepare(&engine, c).expect("valid"))
         .collect();
     let texts: Vec<String> = if what.starts_with("json") {
         cases
@@ -56,17 +56,17 @@ fn main() {
         match what.as_str() {
             "evaluate" => {
                 for p in &prepared {
-                    acc += engine.evaluate(p).map_or(0, |v| v.level().rank());
+                    acc += internals::evaluate(&engine, p).map_or(0, |v| v.level().rank());
                 }
             }
             "table" => {
                 for p in &prepared {
-                    acc += engine.table_first_match(p, 0).unwrap_or(0);
+                    acc += internals::table_first_match(&engine, p, 0).unwrap_or(0);
                 }
             }
             "json" => {
                 for s in &texts {
-                    acc += gridgov::json::route_json_str(&engine, s).map_or(0, |d| d.len());
+                    acc += gridgov::json::route_json(&engine, s).map_or(0, |d| d.len());
                 }
             }
             "json-parse" => {
@@ -87,7 +87,7 @@ fn main() {
             }
             "prepare" => {
                 for c in &cases {
-                    acc += usize::from(engine.prepare(c).is_ok());
+                    acc += usize::from(internals::prepare(&engine, c).is_ok());
                 }
             }
             _ => {

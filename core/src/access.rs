@@ -19,6 +19,7 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::case::ledger::{CaseState, Ledger};
+use crate::case::timeline::TimelineEntry;
 use crate::engine::Engine;
 use crate::org::DutyKind;
 use crate::org::UnitKey;
@@ -76,6 +77,9 @@ pub enum AccessError {
         /// The role's scope.
         scope: Scope,
     },
+    /// The ledger has no such case.
+    #[error(transparent)]
+    Lookup(#[from] crate::org::LookupError),
     /// The role's scope needs a unit (or office) the actor lacks or the organisation has not.
     #[error("actor `{actor}` with role `{role}`: {reason}")]
     BadUnit {
@@ -97,6 +101,7 @@ impl AccessError {
             Self::BadUnit { .. } => "actor_unit",
             Self::Forbidden { .. } => "forbidden",
             Self::OutOfScope { .. } => "out_of_scope",
+            Self::Lookup(e) => e.code(),
         }
     }
 }
@@ -291,6 +296,84 @@ impl Engine {
         Ok(r.allows(action) && self.reaches(&r, case))
     }
 
+    /// A case's timeline: every event about it and the repeat reports joined to it, in
+    /// order; `public` masks personal data (信访事项处理全过程公开) and shows actors outside
+    /// the organisation as `resident`.
+    ///
+    /// # Errors
+    /// [`LookupError::UnknownCase`](crate::org::LookupError::UnknownCase).
+    pub fn timeline(
+        &self,
+        ledger: &Ledger,
+        case: &str,
+        public: bool,
+    ) -> Result<Vec<TimelineEntry>, crate::org::LookupError> {
+        crate::case::timeline::timeline(ledger, &self.org, case, public).ok_or_else(|| {
+            crate::org::LookupError::UnknownCase(crate::text::truncate_for_message(case))
+        })
+    }
+
+    /// A case's timeline as `actor` may see it: the actor must be allowed to view the
+    /// case; it is the public timeline (personal data masked) unless the role sees
+    /// personal data.
+    ///
+    /// # Errors
+    /// [`AccessError`]: an unknown role or unit, a case the ledger does not have, a role
+    /// that may not view, a case outside the role's scope.
+    pub fn timeline_for(
+        &self,
+        actor: &Actor,
+        ledger: &Ledger,
+        case: &str,
+    ) -> Result<Vec<TimelineEntry>, AccessError> {
+        let resolved = self.resolve_actor(actor)?;
+        let state = case_in(ledger, case)?;
+        resolved.require(actor, Action::View)?;
+        if !self.reaches(&resolved, state) {
+            return Err(AccessError::OutOfScope {
+                actor: shown_id(actor, resolved.scope()),
+                role: actor.role.clone(),
+                case: crate::text::truncate_for_message(case),
+                scope: resolved.scope(),
+            });
+        }
+        Ok(self.timeline(ledger, case, !resolved.personal_data())?)
+    }
+
+    /// The states of the cases `actor` may see, for export: the role must allow `export`;
+    /// reporters' names, phones and id numbers (and names in summaries) are masked unless
+    /// the role sees personal data.
+    ///
+    /// # Errors
+    /// [`AccessError`]: an unknown role or unit, or [`AccessError::Forbidden`] when the
+    /// role may not export.
+    pub fn export(&self, actor: &Actor, ledger: &Ledger) -> Result<Vec<CaseState>, AccessError> {
+        let resolved = self.resolve_actor(actor)?;
+        resolved.require(actor, Action::Export)?;
+        Ok(AccessIndex::new(self, ledger)
+            .visible_to(self, &resolved)
+            .into_iter()
+            .map(|c| case_for(&resolved, c))
+            .collect())
+    }
+
+    /// Whether `actor` may take `action` on the case `case` of `ledger`.
+    ///
+    /// # Errors
+    /// As [`can`](Self::can), and [`AccessError::Lookup`] for a case the ledger does not
+    /// have.
+    pub fn can_in(
+        &self,
+        actor: &Actor,
+        action: Action,
+        ledger: &Ledger,
+        case: &str,
+    ) -> Result<bool, AccessError> {
+        let r = self.resolve_actor(actor)?;
+        let state = case_in(ledger, case)?;
+        Ok(r.allows(action) && self.reaches(&r, state))
+    }
+
     /// The cases `actor` may see in `ledger`, in the order they were reported. Builds an
     /// [`AccessIndex`]; to ask many times, build one and use [`AccessIndex::visible`].
     ///
@@ -314,6 +397,13 @@ pub fn shown_id(actor: &Actor, scope: Scope) -> String {
     } else {
         crate::text::truncate_for_message(&actor.id)
     }
+}
+
+/// The state of a case of a ledger, or the lookup error naming it.
+fn case_in<'l>(ledger: &'l Ledger, id: &str) -> Result<&'l CaseState, crate::org::LookupError> {
+    ledger
+        .case(id)
+        .ok_or_else(|| crate::org::LookupError::UnknownCase(crate::text::truncate_for_message(id)))
 }
 
 /// The resident id of a case's reporter: their id number.

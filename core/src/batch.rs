@@ -228,17 +228,6 @@ impl<'a> CaseFields<'a> {
     }
 }
 
-impl Engine {
-    /// This engine's organisation and calendar under another rule set: the second engine
-    /// of a [`Backtest`].
-    ///
-    /// # Errors
-    /// [`EngineError`](crate::EngineError) when the rule set does not fit the organisation.
-    pub fn with_rules(&self, rules: crate::rules::RuleSet) -> Result<Engine, Error> {
-        Ok(Engine::new(self.org.clone(), rules, self.calendar.clone())?)
-    }
-}
-
 /// What one engine made of a case in a [`Backtest`]: the parts of a decision that matter
 /// to who acts and by when, or the error.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -396,6 +385,10 @@ impl BacktestReport {
         crate::text::to_json(self)
     }
 }
+
+/// How many differing cases a back-test report lists in full when the caller sets no
+/// limit.
+pub const BACKTEST_LIMIT: usize = 1000;
 
 /// Routes cases on two engines and collects where they decide differently.
 ///
@@ -775,6 +768,13 @@ fn write_decision(out: &mut String, d: &crate::route::Decision<'_>) {
     out.push(',');
     csv_field(out, rule.row);
     out.push_str(",,\n");
+}
+
+/// The outcome table of a ledger as CSV (columns
+/// [`CSV_COLUMNS`](crate::score::CSV_COLUMNS)), one row per case.
+#[must_use]
+pub fn outcomes_csv(engine: &Engine, ledger: &crate::case::ledger::Ledger) -> String {
+    crate::score::outcomes_to_csv(&engine.outcomes(ledger))
 }
 
 /// Cases as a CSV export with the columns of [`CASE_CSV_COLUMNS`] ([`route_csv`] reads it

@@ -1,6 +1,20 @@
 //! The engine: an organisation graph, a rule set and a calendar, checked against each other.
+//! It is the front door of the library. Its methods are grouped by concern, each group in
+//! one place:
+//! - here: building an engine and reading its parts;
+//! - routing, in [`crate::route`]: [`Engine::route`];
+//! - the case workflow, in [`crate::escalate`]: intake, overdue cases, reminders, every
+//!   proposed action;
+//! - access, in [`crate::access`]: who may see and do what, timelines and exports as an
+//!   actor may see them;
+//! - scoring, in [`crate::score`]: outcome tables and the monthly evaluation.
+//!
+//! The organisation, rule set and calendar are shared by reference counting: cloning an
+//! engine, or asking what another rule set would do ([`Engine::with_rules`]), copies none
+//! of them.
 
 use std::str::FromStr;
+use std::sync::{Arc, LazyLock};
 
 use crate::calendar::{Calendar, CalendarError};
 use crate::org::{Level, OfficeKind, OrgError, OrgGraph, UnitKind};
@@ -20,9 +34,9 @@ pub(crate) enum OfficeBinding {
 /// An organisation, a rule set and a calendar that fit together. Every decision is made here.
 #[derive(Clone, Debug)]
 pub struct Engine {
-    pub(crate) org: OrgGraph,
-    pub(crate) rules: RuleSet,
-    pub(crate) calendar: Calendar,
+    pub(crate) org: Arc<OrgGraph>,
+    pub(crate) rules: Arc<RuleSet>,
+    pub(crate) calendar: Arc<Calendar>,
     /// Per rule-set version, per office name: its binding.
     pub(crate) offices: Vec<Vec<OfficeBinding>>,
     warnings: Vec<RuleProblem>,
@@ -61,15 +75,18 @@ impl EngineError {
 
 impl Engine {
     /// The embedded defaults: the Fushan organisation, the default rule set and the China
-    /// mainland calendar for 2025-2026.
+    /// mainland calendar for 2025-2026. Built once; later calls share it.
     #[must_use]
     pub fn fushan() -> Self {
-        #[expect(
-            clippy::expect_used,
-            reason = "the embedded defaults are fixed data, checked by the test suite"
-        )]
-        Self::new(OrgGraph::fushan(), RuleSet::fushan(), Calendar::china())
-            .expect("the embedded defaults fit together")
+        static FUSHAN: LazyLock<Engine> = LazyLock::new(|| {
+            #[expect(
+                clippy::expect_used,
+                reason = "the embedded defaults are fixed data, checked by the test suite"
+            )]
+            Engine::new(OrgGraph::fushan(), RuleSet::fushan(), Calendar::china())
+                .expect("the embedded defaults fit together")
+        });
+        FUSHAN.clone()
     }
 
     /// Builds an engine from JSON documents; `None` takes the embedded default.
@@ -104,6 +121,31 @@ impl Engine {
     /// # Errors
     /// [`EngineError::Mismatch`] listing every problem.
     pub fn new(org: OrgGraph, rules: RuleSet, calendar: Calendar) -> Result<Self, EngineError> {
+        Self::from_shared(Arc::new(org), Arc::new(rules), Arc::new(calendar))
+    }
+
+    /// This engine's organisation and calendar under another rule set (shared, not copied):
+    /// the second engine of a what-if comparison.
+    ///
+    /// # Errors
+    /// [`EngineError::Mismatch`] when the rule set does not fit the organisation.
+    pub fn with_rules(&self, rules: RuleSet) -> Result<Engine, EngineError> {
+        Self::from_shared(
+            Arc::clone(&self.org),
+            Arc::new(rules),
+            Arc::clone(&self.calendar),
+        )
+    }
+
+    /// [`Engine::new`] with parts already shared with other engines.
+    ///
+    /// # Errors
+    /// [`EngineError::Mismatch`] listing every problem.
+    pub fn from_shared(
+        org: Arc<OrgGraph>,
+        rules: Arc<RuleSet>,
+        calendar: Arc<Calendar>,
+    ) -> Result<Self, EngineError> {
         let mut problems = Vec::new();
         let mut warnings = rules.warnings().to_vec();
         let mut offices = Vec::new();
@@ -250,6 +292,12 @@ impl Engine {
         &self.calendar
     }
 
+    /// The organisation, shared.
+    #[must_use]
+    pub fn org_shared(&self) -> &Arc<OrgGraph> {
+        &self.org
+    }
+
     /// The version name and scoring rules in force at a moment (by its local date; before
     /// the first version, the first version's).
     #[must_use]
@@ -266,12 +314,10 @@ impl Engine {
         &self,
         date: crate::time::Date,
     ) -> (&str, &crate::rules::scoring::ScoringSpec) {
-        static DEFAULT: std::sync::LazyLock<crate::rules::scoring::ScoringSpec> =
-            std::sync::LazyLock::new(crate::rules::scoring::ScoringSpec::default);
+        static DEFAULT: LazyLock<crate::rules::scoring::ScoringSpec> =
+            LazyLock::new(crate::rules::scoring::ScoringSpec::default);
         self.rules
-            .version_index_on(date)
-            .or(Some(0))
-            .and_then(|i| self.rules.versions.get(i))
+            .version_in_force_or_first(date)
             .map_or(("", &*DEFAULT), |v| (v.name.as_str(), &v.scoring))
     }
 

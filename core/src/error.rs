@@ -150,9 +150,12 @@ impl Error {
             Self::Case(_) | Self::Route(R::Case(_)) => ErrorClass::Case,
             Self::Route(R::NoVersion { .. } | R::NoDecision { .. }) => ErrorClass::Route,
             Self::Ledger(_) => ErrorClass::Ledger,
-            Self::Score(_) => ErrorClass::Score,
-            Self::Lookup(_) => ErrorClass::Query,
+            Self::Lookup(_) | Self::Access(crate::access::AccessError::Lookup(_)) => {
+                ErrorClass::Query
+            }
             Self::Access(_) => ErrorClass::Access,
+            Self::Score(crate::score::ScoreError::Input(_)) => ErrorClass::Input,
+            Self::Score(_) => ErrorClass::Score,
             Self::Json(_) => ErrorClass::Json,
             Self::Input(_) => ErrorClass::Input,
         }

@@ -18,7 +18,7 @@ use serde::Serialize;
 use crate::calendar::TimeLimit;
 use crate::case::Case;
 use crate::case::event::{ActorId, Assignment, EscalationReason, Event, EventRecord, ReopenReason};
-use crate::case::ledger::{CaseState, LedgerState, Status};
+use crate::case::ledger::{CaseState, Ledger, Status};
 use crate::engine::Engine;
 use crate::id::{CaseId, Name};
 use crate::org::{Level, UnitKind};
@@ -204,9 +204,7 @@ impl Engine {
     fn escalation_spec(&self, case: &Case) -> &EscalationSpec {
         let date = case.reported_at.date_in(self.calendar.offset());
         self.rules
-            .version_index_on(date)
-            .or(Some(0))
-            .and_then(|i| self.rules.versions.get(i))
+            .version_in_force_or_first(date)
             .map_or(&DEFAULT_ESCALATION, |v| &v.escalation)
     }
 
@@ -234,7 +232,7 @@ impl Engine {
     /// [`RouteError`] when the case is invalid or cannot be routed.
     pub fn intake(
         &self,
-        ledger: &LedgerState,
+        ledger: &Ledger,
         case: Case,
         actor: &ActorId,
     ) -> Result<Vec<EventRecord>, RouteError> {
@@ -340,7 +338,7 @@ impl Engine {
     /// same category within the unit the rule set matches on, that is open or was closed
     /// within the window before the new report.
     #[must_use]
-    pub fn repeat_of<'l>(&self, ledger: &'l LedgerState, case: &Case) -> Option<&'l CaseState> {
+    pub fn repeat_of<'l>(&self, ledger: &'l Ledger, case: &Case) -> Option<&'l CaseState> {
         let spec = &self.escalation_spec(case).repeat;
         let location = self.org.key(case.location.as_str())?;
         let kind = match spec.match_at {
@@ -370,7 +368,7 @@ impl Engine {
             let Some(unit) = self.org.unit_by_key(key) else {
                 continue;
             };
-            for c in ledger.at_place(&case.category, &unit.id) {
+            for c in ledger.state().at_place(&case.category, &unit.id) {
                 if c.case.id == case.id || c.status == Status::Merged {
                     continue;
                 }
@@ -541,8 +539,9 @@ impl Engine {
     /// Every case past its deadline at `now` (not paused), with the escalation it gets: one
     /// level up with a new time limit, or, at the top, shelving with an explanation.
     #[must_use]
-    pub fn overdue(&self, ledger: &LedgerState, now: Timestamp) -> Vec<Escalation> {
+    pub fn overdue(&self, ledger: &Ledger, now: Timestamp) -> Vec<Escalation> {
         ledger
+            .state()
             .cases()
             .iter()
             .filter(|c| c.status == Status::Assigned)
@@ -558,8 +557,9 @@ impl Engine {
     /// limit (in the rule set's `reminders`, e.g. 50% and 80%) that has passed and has not
     /// been sent. Overdue cases are not reminded (they escalate).
     #[must_use]
-    pub fn reminders(&self, ledger: &LedgerState, now: Timestamp) -> Vec<Reminder> {
+    pub fn reminders(&self, ledger: &Ledger, now: Timestamp) -> Vec<Reminder> {
         ledger
+            .state()
             .cases()
             .iter()
             .filter(|c| c.status == Status::Assigned)
@@ -607,13 +607,13 @@ impl Engine {
     /// Everything the engine proposes at `now`: escalations (overdue, failed mediation),
     /// reminders, reopenings after dissatisfied evaluations, and reroutes of returned cases.
     #[must_use]
-    pub fn actions(&self, ledger: &LedgerState, now: Timestamp) -> Actions {
+    pub fn actions(&self, ledger: &Ledger, now: Timestamp) -> Actions {
         let mut out = Actions {
             escalations: self.overdue(ledger, now),
             reminders: self.reminders(ledger, now),
             ..Actions::default()
         };
-        for c in ledger.cases() {
+        for c in ledger.state().cases() {
             let spec = self.escalation_spec(&c.case);
             match c.status {
                 Status::Assigned if c.mediation_failed && spec.escalate_failed_mediation => {

@@ -79,6 +79,20 @@ fn hbars(out: &mut String, rows: &[(String, u32)], colour: &str) {
     out.push_str("</svg>");
 }
 
+/// Scores a month of an outcome table as [`score_outcomes_json`](crate::json::score_outcomes_json)
+/// does and renders the report as one page titled `title` (none: [`DEFAULT_TITLE`]).
+///
+/// # Errors
+/// As [`score_outcomes_json`](crate::json::score_outcomes_json).
+pub fn score_outcomes_html(
+    engine: &crate::Engine,
+    request_json: &str,
+    title: Option<&str>,
+) -> Result<String, crate::Error> {
+    let report = crate::json::score_outcomes_report(engine, request_json)?;
+    Ok(month_report_html(&report, title.unwrap_or(DEFAULT_TITLE)))
+}
+
 /// Renders a month's report as one self-contained HTML page titled `title`.
 ///
 /// ```

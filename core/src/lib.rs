@@ -49,6 +49,9 @@ pub mod html;
 pub mod id;
 mod idmap;
 pub mod input;
+#[cfg(feature = "internals")]
+#[doc(hidden)]
+pub mod internals;
 pub mod json;
 mod macros;
 pub mod org;

@@ -111,64 +111,77 @@ pub struct RuleRef<'a> {
     pub why: &'a str,
 }
 
-/// A case checked against the rule set and the organisation and resolved to indices:
-/// ready for the decision tables. Made by [`Engine::prepare`].
-#[derive(Clone, Copy, Debug)]
-pub struct Prepared<'a> {
-    facts: Facts<'a>,
-    location: UnitKey,
-    version: u16,
-}
+/// The stages of routing: a case prepared (checked and resolved to indices), and what the
+/// tables decided for it. Crate-private, but for benchmarks (feature `internals`).
+mod stages {
+    use super::{Facts, Level, Role, TRACE_HITS, TimeLimit, UnitKey};
+    use crate::case::Case;
 
-impl<'a> Prepared<'a> {
-    /// The case.
-    #[must_use]
-    pub fn case(&self) -> &'a Case {
-        self.facts.case
+    /// A case checked against the rule set and the organisation and resolved to indices:
+    /// ready for the decision tables. Made by `Engine::prepare`.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Prepared<'a> {
+        pub(crate) facts: Facts<'a>,
+        pub(crate) location: UnitKey,
+        pub(crate) version: u16,
+    }
+
+    impl<'a> Prepared<'a> {
+        /// The case.
+        #[must_use]
+        pub fn case(&self) -> &'a Case {
+            self.facts.case
+        }
+    }
+
+    /// What the decision tables decided for a prepared case, before the organisation and the
+    /// calendar are asked: level, grade, time limit, flags and the rows that matched.
+    /// Made by `Engine::evaluate`; it allocates nothing.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Verdict {
+        pub(crate) version: usize,
+        pub(crate) level: Level,
+        pub(crate) grade: Option<u8>,
+        pub(crate) rule: (u16, u16),
+        pub(crate) time_limit: TimeLimit,
+        pub(crate) role: Option<Role>,
+        pub(crate) flags: u64,
+        /// The deciding row's lead office slot.
+        pub(crate) lead: Option<u8>,
+        /// Office slots named by any hit, the lead's excluded.
+        pub(crate) co_offices: u64,
+        pub(crate) hits: [(u16, u16); TRACE_HITS],
+        pub(crate) kept: u8,
+        pub(crate) total: u16,
+        pub(crate) unique_conflict: bool,
+    }
+
+    #[cfg(feature = "internals")]
+    impl Verdict {
+        /// The level that handles the case.
+        #[must_use]
+        pub fn level(&self) -> Level {
+            self.level
+        }
+
+        /// The time limit.
+        #[must_use]
+        pub fn time_limit(&self) -> TimeLimit {
+            self.time_limit
+        }
+
+        /// The position of the deciding row: (table, row) in the version in force.
+        #[must_use]
+        pub fn rule_position(&self) -> (usize, usize) {
+            (usize::from(self.rule.0), usize::from(self.rule.1))
+        }
     }
 }
 
-/// What the decision tables decided for a prepared case, before the organisation and the
-/// calendar are asked: level, grade, time limit, flags and the rows that matched.
-/// Made by [`Engine::evaluate`]; it allocates nothing.
-#[derive(Clone, Copy, Debug)]
-pub struct Verdict {
-    version: usize,
-    level: Level,
-    grade: Option<u8>,
-    rule: (u16, u16),
-    time_limit: TimeLimit,
-    role: Option<Role>,
-    flags: u64,
-    /// The deciding row's lead office slot.
-    lead: Option<u8>,
-    /// Office slots named by any hit, the lead's excluded.
-    co_offices: u64,
-    hits: [(u16, u16); TRACE_HITS],
-    kept: u8,
-    total: u16,
-    unique_conflict: bool,
-}
-
-impl Verdict {
-    /// The level that handles the case.
-    #[must_use]
-    pub fn level(&self) -> Level {
-        self.level
-    }
-
-    /// The time limit.
-    #[must_use]
-    pub fn time_limit(&self) -> TimeLimit {
-        self.time_limit
-    }
-
-    /// The position of the deciding row: (table, row) in the version in force.
-    #[must_use]
-    pub fn rule_position(&self) -> (usize, usize) {
-        (usize::from(self.rule.0), usize::from(self.rule.1))
-    }
-}
+#[cfg(feature = "internals")]
+pub use stages::{Prepared, Verdict};
+#[cfg(not(feature = "internals"))]
+pub(crate) use stages::{Prepared, Verdict};
 
 /// The decision for one case. Borrowed from the engine and the case; nothing is allocated
 /// until a method asks for text.
@@ -205,7 +218,7 @@ impl Engine {
     /// # Errors
     /// [`RouteError::Case`] listing every problem with its field, or
     /// [`RouteError::NoVersion`].
-    pub fn prepare<'a>(&'a self, case: &'a Case) -> Result<Prepared<'a>, RouteError> {
+    pub(crate) fn prepare<'a>(&'a self, case: &'a Case) -> Result<Prepared<'a>, RouteError> {
         let mut problems = Vec::new();
         self.rules.case_problems(case, &mut problems);
         case.check_text(&mut problems);
@@ -299,7 +312,8 @@ impl Engine {
     /// The first row of one table (by position in the version in force) that matches a
     /// prepared case, whatever the table's hit policy: what a `first` table decides.
     #[must_use]
-    pub fn table_first_match(&self, prepared: &Prepared<'_>, table: usize) -> Option<usize> {
+    #[cfg(feature = "internals")]
+    pub(crate) fn table_first_match(&self, prepared: &Prepared<'_>, table: usize) -> Option<usize> {
         self.rules
             .versions
             .get(usize::from(prepared.version))
@@ -307,29 +321,12 @@ impl Engine {
             .and_then(|t| t.first_match(&prepared.facts))
     }
 
-    /// The rows of one table (by position in the version in force) that match a prepared
-    /// case, lowest first, whatever the table's hit policy. For looking at one table on its
-    /// own, as a back-test does; allocates nothing.
-    pub fn table_matches<'a>(
-        &'a self,
-        prepared: &'a Prepared<'a>,
-        table: usize,
-    ) -> impl Iterator<Item = usize> + 'a {
-        self.rules
-            .versions
-            .get(usize::from(prepared.version))
-            .and_then(|v| v.tables.get(table))
-            .map(|t| t.matching(&prepared.facts))
-            .into_iter()
-            .flatten()
-    }
-
     /// Evaluates the decision tables of the version in force for a prepared case and merges
     /// the hits (see [`crate::rules`]). Allocates nothing.
     ///
     /// # Errors
     /// [`RouteError::NoDecision`] when no hit gives a level and a time limit.
-    pub fn evaluate(&self, prepared: &Prepared<'_>) -> Result<Verdict, RouteError> {
+    pub(crate) fn evaluate(&self, prepared: &Prepared<'_>) -> Result<Verdict, RouteError> {
         let vi = usize::from(prepared.version);
         let facts = &prepared.facts;
         let no_decision = || RouteError::NoDecision {
@@ -430,7 +427,7 @@ impl Engine {
     ///
     /// # Errors
     /// [`RouteError::Calendar`] when the deadline falls outside the calendar.
-    pub fn resolve<'a>(
+    pub(crate) fn resolve<'a>(
         &'a self,
         prepared: &Prepared<'a>,
         verdict: Verdict,

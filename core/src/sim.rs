@@ -312,7 +312,7 @@ pub fn simulate_month(
     let last = next_month.map_or(first + 30, Date::days);
     let month_end = Timestamp::from_local_minute(i64::from(last) * 1440, offset);
     let horizon = month_end.plus_minutes(60 * 1440);
-    let system = PersonId::new(crate::escalate::SYSTEM).unwrap_or_else(|_| fallback_actor());
+    let system = PersonId::new(crate::case::event::SYSTEM).unwrap_or_else(|_| fallback_actor());
     let mut ledger = Ledger::new();
     let mut refused = 0usize;
     let mut queue: BinaryHeap<Reverse<(i64, u64, Step)>> = BinaryHeap::new();
@@ -362,8 +362,8 @@ pub fn simulate_month(
         match step {
             Step::Report(i) => {
                 let Some(case) = cases.get(i) else { continue };
-                if engine.repeat_of(ledger.state(), case).is_some() {
-                    if let Ok(events) = engine.intake(ledger.state(), case.clone(), &system) {
+                if engine.repeat_of(&ledger, case).is_some() {
+                    if let Ok(events) = engine.intake(&ledger, case.clone(), &system) {
                         let touched: Vec<CaseId> =
                             events.iter().filter_map(|e| e.case.clone()).collect();
                         append(&mut ledger, events);
@@ -427,7 +427,7 @@ pub fn simulate_month(
                 });
             }
             Step::Sweep => {
-                let actions = engine.actions(ledger.state(), now);
+                let actions = engine.actions(&ledger, now);
                 let touched: Vec<CaseId> = actions
                     .escalations
                     .iter()

@@ -56,7 +56,7 @@ pub fn org_spec(data: &[u8]) {
 /// Fushan organisation and routes, or is refused with a reason.
 pub fn rule_set(data: &[u8]) {
     let Some(s) = text(data) else { return };
-    let report = gridgov::json::validate_rules_json_str(s);
+    let report = gridgov::json::validate_rules_json(s);
     assert!(serde_json::from_str::<serde_json::Value>(&report).is_ok());
     let Ok(rules) = RuleSet::from_json_str(s) else {
         return;
@@ -98,7 +98,7 @@ pub fn calendar(data: &[u8]) {
 /// report and writes valid JSON.
 pub fn case(data: &[u8]) {
     let Some(s) = text(data) else { return };
-    if let Ok(out) = gridgov::json::route_json_str(&FUSHAN, s) {
+    if let Ok(out) = gridgov::json::route_json(&FUSHAN, s) {
         assert!(serde_json::from_str::<serde_json::Value>(&out).is_ok());
     }
     if let Ok(case) = Case::from_json_str(s) {

@@ -1,15 +1,20 @@
 //! Helpers for the integration tests: reading, running and (on request) re-blessing the
-//! shared vectors under `tests/vectors/`.
+//! shared vectors under `tests/vectors/`, and the layer check of `core/src`.
 //!
-//! A vector is a JSON file `{description, entry, input, output | error}`. `entry` names a
-//! JSON entry point of the core; `input` holds its named arguments. An argument that is a
-//! JSON string is passed as raw text (for vectors about unparsable input); any other value
-//! is serialised to JSON text first. `output` is the exact string the entry point returns;
-//! `error` holds the `code` and `message` of the error it returns instead.
+//! A vector is a JSON file `{description, hand_worked?, why?, entry, input, output | error}`.
+//! `entry` names a kind listed in `tests/vectors/manifest.json`, which says how every
+//! binding calls it; `input` holds its named arguments. An argument that is a JSON string
+//! is passed as raw text (for vectors about unparsable input); a fixture reference
+//! `{"$fixture": name, "patch"?: [...]}` is the document `tests/fixtures/<name>.json` with
+//! an RFC 6902 patch applied; any other value is serialised to JSON text. `output` is the
+//! exact string the entry point returns; `error` holds the `code` and `message` of the
+//! error it returns instead. A vector with `hand_worked: true` was worked out by hand and
+//! gives the working in `why`.
 
 pub mod fuzz;
 pub mod layers;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
@@ -20,19 +25,84 @@ pub fn vectors_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors")
 }
 
+/// The directory of the fixture documents vectors name.
+#[must_use]
+pub fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+/// How the bindings call one kind of vector (an entry of `manifest.json`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// `module`, `engine` or `ledger`.
+    pub on: String,
+    /// Whether an engine method takes the vector's ledger first.
+    pub ledger: bool,
+    /// The arguments, in order (`name`, `name?`, `name:bool`…).
+    pub args: Vec<String>,
+}
+
+/// The vector kinds of `manifest.json`, by entry name.
+///
+/// # Errors
+/// A description of what is missing or malformed.
+pub fn manifest() -> Result<BTreeMap<String, Entry>, String> {
+    let path = vectors_dir().join("manifest.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let v: Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let entries = v
+        .get("entries")
+        .and_then(Value::as_object)
+        .ok_or("manifest.json: no `entries`")?;
+    let mut out = BTreeMap::new();
+    for (name, e) in entries {
+        let on = e.get("on").and_then(Value::as_str).unwrap_or("").to_owned();
+        if !["module", "engine", "ledger"].contains(&on.as_str()) {
+            return Err(format!("manifest.json: entry `{name}`: `on` is `{on}`"));
+        }
+        for binding in ["python", "js"] {
+            if e.get(binding).is_none() {
+                return Err(format!(
+                    "manifest.json: entry `{name}` has no `{binding}` call"
+                ));
+            }
+        }
+        let args = e
+            .get("args")
+            .and_then(Value::as_array)
+            .ok_or_else(|| format!("manifest.json: entry `{name}` has no `args`"))?
+            .iter()
+            .map(|a| a.as_str().unwrap_or("").to_owned())
+            .collect();
+        out.insert(
+            name.clone(),
+            Entry {
+                on,
+                ledger: e.get("ledger").and_then(Value::as_bool).unwrap_or(false),
+                args,
+            },
+        );
+    }
+    Ok(out)
+}
+
 /// One vector file.
 #[derive(Debug, Clone)]
 pub struct Vector {
     /// Path of the file.
     pub path: PathBuf,
-    /// What the vector exercises and why its output is right.
+    /// What the vector exercises.
     pub description: String,
+    /// Whether its output was worked out by hand (with the working in `why`).
+    pub hand_worked: bool,
     /// The entry point.
     pub entry: String,
     /// Named arguments.
     pub input: Map<String, Value>,
     /// What the entry point must return.
     pub expected: Expected,
+    /// The vector as read, for re-blessing.
+    pub raw: Map<String, Value>,
 }
 
 /// The expected result of a vector.
@@ -51,18 +121,26 @@ pub enum Expected {
     Missing,
 }
 
-/// Every vector file under `dir`, sorted by path.
+/// Every vector file under `dir` (not `manifest.json`, not the argument vectors under
+/// `arguments/`), sorted by path.
 ///
 /// # Errors
 /// A description of the first file that cannot be read or lacks a field.
 pub fn load_all(dir: &Path) -> Result<Vec<Vector>, String> {
     let mut files = Vec::new();
     collect(dir, &mut files).map_err(|e| format!("{}: {e}", dir.display()))?;
+    files.retain(|p| {
+        p.file_name().is_none_or(|n| n != "manifest.json") && !p.starts_with(dir.join("arguments"))
+    });
     files.sort();
     files.iter().map(|p| load(p)).collect()
 }
 
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+/// Every `.json` file under `dir`.
+///
+/// # Errors
+/// The I/O error.
+pub fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
         if path.is_dir() {
@@ -92,6 +170,20 @@ pub fn load(path: &Path) -> Result<Vector, String> {
     if description.len() < 20 {
         return Err(format!(
             "{}: the description must say what the vector exercises",
+            path.display()
+        ));
+    }
+    let hand_worked = v
+        .get("hand_worked")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    if hand_worked
+        && v.get("why")
+            .and_then(Value::as_str)
+            .is_none_or(|w| w.len() < 40)
+    {
+        return Err(format!(
+            "{}: a hand-worked vector gives its working in `why`",
             path.display()
         ));
     }
@@ -125,18 +217,94 @@ pub fn load(path: &Path) -> Result<Vector, String> {
     Ok(Vector {
         path: path.to_owned(),
         description,
+        hand_worked,
         entry,
         input,
         expected,
+        raw: v.as_object().cloned().unwrap_or_default(),
     })
 }
 
-/// The text of an argument: a JSON string is raw text, anything else is serialised.
+/// Applies an RFC 6902 JSON Patch (`add`, `replace`, `remove`) to a document.
+///
+/// # Errors
+/// The operation that does not apply.
+pub fn apply_patch(doc: &mut Value, patch: &[Value]) -> Result<(), String> {
+    for op in patch {
+        let kind = op.get("op").and_then(Value::as_str).unwrap_or("");
+        let path = op.get("path").and_then(Value::as_str).unwrap_or("");
+        let (parent, last) = match path.rfind('/') {
+            Some(i) => (path.get(..i).unwrap_or(""), path.get(i + 1..).unwrap_or("")),
+            None => return Err(format!("patch path `{path}` does not start with `/`")),
+        };
+        let last = last.replace("~1", "/").replace("~0", "~");
+        let target = doc
+            .pointer_mut(parent)
+            .ok_or_else(|| format!("patch path `{path}`: no `{parent}`"))?;
+        let value = op.get("value").cloned().unwrap_or(Value::Null);
+        match target {
+            Value::Object(map) => {
+                if kind == "remove" {
+                    map.remove(&last);
+                } else {
+                    map.insert(last, value);
+                }
+            }
+            Value::Array(list) => {
+                let i = if last == "-" {
+                    list.len()
+                } else {
+                    last.parse::<usize>()
+                        .map_err(|_| format!("patch path `{path}`: `{last}` is not an index"))?
+                };
+                match kind {
+                    "remove" if i < list.len() => {
+                        list.remove(i);
+                    }
+                    "add" if i <= list.len() => list.insert(i, value),
+                    "replace" if i < list.len() => {
+                        if let Some(slot) = list.get_mut(i) {
+                            *slot = value;
+                        }
+                    }
+                    _ => return Err(format!("patch `{kind}` at `{path}` is out of range")),
+                }
+            }
+            _ => {
+                return Err(format!(
+                    "patch path `{path}`: `{parent}` is not a container"
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// An argument with its fixture reference resolved: the document as a value.
+///
+/// # Errors
+/// A fixture that cannot be read, or a patch that does not apply.
+pub fn resolve(v: &Value) -> Result<Value, String> {
+    let Some(name) = v.get("$fixture").and_then(Value::as_str) else {
+        return Ok(v.clone());
+    };
+    let path = fixtures_dir().join(format!("{name}.json"));
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut doc: Value =
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    if let Some(patch) = v.get("patch").and_then(Value::as_array) {
+        apply_patch(&mut doc, patch)?;
+    }
+    Ok(doc)
+}
+
+/// The text of an argument: a JSON string is raw text, anything else (a fixture reference
+/// resolved) is serialised.
 #[must_use]
 pub fn arg_text(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
-        other => other.to_string(),
+        other => resolve(other).unwrap_or(Value::Null).to_string(),
     }
 }
 
@@ -149,123 +317,93 @@ pub fn arg(input: &Map<String, Value>, name: &str) -> Option<String> {
     }
 }
 
-/// Runs a vector's entry point through the core.
+/// Runs a vector's entry point through the core's JSON entry points, as the manifest
+/// describes it.
 ///
 /// # Errors
-/// The core's error, or an unknown entry point reported as a JSON error.
+/// An entry the manifest does not list, or one this runner does not know.
 pub fn run(
     entry: &str,
     input: &Map<String, Value>,
 ) -> Result<Result<String, gridgov::error::Error>, String> {
+    use gridgov::case::ledger::Ledger;
     use gridgov::json;
+    let manifest = manifest()?;
+    let spec = manifest
+        .get(entry)
+        .ok_or_else(|| format!("entry `{entry}` is not in tests/vectors/manifest.json"))?;
     let text = |name: &str| arg(input, name).unwrap_or_default();
+    let ledger = || Ledger::from_json_str(&text("ledger")).map_err(gridgov::Error::from);
+    let with_engine = |f: &dyn Fn(&gridgov::Engine) -> Result<String, gridgov::Error>| {
+        engine(input).and_then(|e| f(&e))
+    };
+    let with_ledger = |f: &dyn Fn(&gridgov::Engine, &Ledger) -> Result<String, gridgov::Error>| {
+        engine(input).and_then(|e| ledger().and_then(|l| f(&e, &l)))
+    };
+    let _ = spec;
     Ok(match entry {
         "org_summary" => match arg(input, "org") {
             None => Ok(json::org_summary_json(&gridgov::OrgGraph::fushan())),
-            Some(org) => json::org_summary_json_str(&org),
+            Some(org) => gridgov::OrgGraph::from_json_str(&org)
+                .map(|o| json::org_summary_json(&o))
+                .map_err(Into::into),
         },
-        "route" => engine(input).and_then(|e| json::route_json_str(&e, &text("case"))),
-        "deadline" => engine(input).and_then(|e| json::deadline_json_str(&e, &text("deadline"))),
-        "validate_rules" => Ok(json::validate_rules_json_str(&text("rules"))),
-        "ledger_state" => json::ledger_state_json_str(&text("ledger")),
-        "ledger_append" => json::ledger_append_json_str(&text("ledger"), &text("event")),
-        "ledger_append_all" => (|| {
-            let mut l = gridgov::case::ledger::Ledger::from_json_str(&text("ledger"))?;
+        "validate_rules" => Ok(json::validate_rules_json(&text("rules"))),
+        "ledger_state" => ledger().map(|l| json::ledger_state_json(&l)),
+        "ledger_append" => ledger().and_then(|mut l| {
+            l.append_json_str(&text("event"))?;
+            Ok(l.to_json())
+        }),
+        "ledger_append_all" => ledger().and_then(|mut l| {
             l.append_all_json_str(&text("events"))?;
-            Ok(l.state().to_json())
-        })(),
-        "actions" => {
-            engine(input).and_then(|e| json::actions_json_str(&e, &text("ledger"), &text("now")))
-        }
-        "overdue" => {
-            engine(input).and_then(|e| json::overdue_json_str(&e, &text("ledger"), &text("now")))
-        }
-        "timeline" => engine(input).and_then(|e| {
-            json::timeline_json_str(
-                &e,
-                &text("ledger"),
-                &text("case"),
-                input
-                    .get("public")
-                    .and_then(Value::as_bool)
-                    .unwrap_or(false),
-            )
+            Ok(json::ledger_state_json(&l))
         }),
-        "intake" => engine(input).and_then(|e| {
-            json::intake_json_str(
-                &e,
-                &text("ledger"),
-                &text("case"),
-                &arg(input, "actor").unwrap_or_else(|| "system".to_owned()),
-            )
-        }),
-        "score_outcomes" => {
-            engine(input).and_then(|e| json::score_outcomes_json_str(&e, &text("request")))
-        }
-        "score" => {
-            engine(input).and_then(|e| json::score_json_str(&e, &text("ledger"), &text("request")))
-        }
-        "outcomes" => engine(input).and_then(|e| json::outcomes_json_str(&e, &text("ledger"))),
-        "visible_cases" => engine(input)
-            .and_then(|e| {
-                gridgov::case::ledger::Ledger::from_json_str(&text("ledger"))
-                    .map_err(Into::into)
-                    .map(|l| (e, l))
-            })
-            .and_then(|(e, l)| json::visible_cases_json(&e, &l, &text("actor"))),
-        "can" => engine(input)
-            .and_then(|e| {
-                gridgov::case::ledger::Ledger::from_json_str(&text("ledger"))
-                    .map_err(Into::into)
-                    .map(|l| (e, l))
-            })
-            .and_then(|(e, l)| json::can_json(&e, &l, &text("request"))),
-        "export" => engine(input)
-            .and_then(|e| {
-                gridgov::case::ledger::Ledger::from_json_str(&text("ledger"))
-                    .map_err(Into::into)
-                    .map(|l| (e, l))
-            })
-            .and_then(|(e, l)| json::export_json(&e, &l, &text("actor"))),
-        "timeline_for" => engine(input)
-            .and_then(|e| {
-                gridgov::case::ledger::Ledger::from_json_str(&text("ledger"))
-                    .map_err(Into::into)
-                    .map(|l| (e, l))
-            })
-            .and_then(|(e, l)| json::timeline_for_json(&e, &l, &text("actor"), &text("case"))),
-        "route_csv" => {
-            engine(input).and_then(|e| gridgov::batch::route_csv(&e, &text("cases_csv")))
-        }
-        "backtest" => engine(input).and_then(|e| {
+        "route" => with_engine(&|e| json::route_json(e, &text("case"))),
+        "deadline" => with_engine(&|e| json::deadline_json(e, &text("deadline"))),
+        "engine_warnings" => with_engine(&|e| Ok(json::warnings_json(e))),
+        "route_csv" => with_engine(&|e| gridgov::batch::route_csv(e, &text("cases_csv"))),
+        "backtest" => with_engine(&|e| {
             let limit = input
                 .get("limit")
                 .and_then(Value::as_u64)
-                .and_then(|l| usize::try_from(l).ok())
-                .unwrap_or(1000);
-            json::backtest_rules_json_str(&e, &text("rules_b"), &text("cases"), limit)
+                .and_then(|l| usize::try_from(l).ok());
+            json::backtest_rules_json(e, &text("rules_b"), &text("cases"), limit)
         }),
-        "engine_warnings" => json::engine_warnings_json_str(
-            arg(input, "org").as_deref(),
-            arg(input, "rules").as_deref(),
-            arg(input, "calendar").as_deref(),
-        ),
-        other => return Err(format!("unknown entry point `{other}`")),
+        "score_outcomes" => with_engine(&|e| json::score_outcomes_json(e, &text("request"))),
+        "score" => with_ledger(&|e, l| json::score_json(e, l, &text("request"))),
+        "outcomes" => with_ledger(&|e, l| Ok(json::outcomes_json(e, l))),
+        "actions" => with_ledger(&|e, l| json::actions_json(e, l, &text("now"))),
+        "overdue" => with_ledger(&|e, l| json::overdue_json(e, l, &text("now"))),
+        "timeline" => with_ledger(&|e, l| {
+            let public = input
+                .get("public")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
+            json::timeline_json(e, l, &text("case"), public)
+        }),
+        "intake" => with_ledger(&|e, l| {
+            json::intake_json(e, l, &text("case"), arg(input, "actor").as_deref())
+        }),
+        "can" => with_ledger(&|e, l| json::can_json(e, l, &text("request"))),
+        "visible_cases" => with_ledger(&|e, l| json::visible_cases_json(e, l, &text("actor"))),
+        "export" => with_ledger(&|e, l| json::export_json(e, l, &text("actor"))),
+        "timeline_for" => {
+            with_ledger(&|e, l| json::timeline_for_json(e, l, &text("actor"), &text("case")))
+        }
+        other => return Err(format!("the Rust runner has no call for entry `{other}`")),
     })
 }
 
 /// The engine a vector names: `org`, `rules` and `calendar` arguments, each defaulting to
 /// the embedded Fushan defaults.
 fn engine(input: &Map<String, Value>) -> Result<gridgov::Engine, gridgov::error::Error> {
-    static DEFAULT: std::sync::LazyLock<gridgov::Engine> =
-        std::sync::LazyLock::new(gridgov::Engine::fushan);
     let (org, rules, calendar) = (
         arg(input, "org"),
         arg(input, "rules"),
         arg(input, "calendar"),
     );
     if org.is_none() && rules.is_none() && calendar.is_none() {
-        return Ok(DEFAULT.clone());
+        return Ok(gridgov::Engine::fushan());
     }
     Ok(gridgov::Engine::from_json_strs(
         org.as_deref(),
@@ -286,18 +424,15 @@ pub fn actual(result: Result<String, gridgov::error::Error>) -> Expected {
     }
 }
 
-/// Rewrites a vector file with a new expected result (for `GRIDGOV_BLESS=1`).
+/// Rewrites a vector file with a new expected result (for `GRIDGOV_BLESS=1`), in the
+/// layout of `tests/vectors/vectorlib.py`: one top-level key per line, values compact.
 ///
 /// # Errors
 /// The I/O error, as text.
 pub fn bless(vector: &Vector, got: &Expected) -> Result<(), String> {
-    let mut out = Map::new();
-    out.insert(
-        "description".into(),
-        Value::String(vector.description.clone()),
-    );
-    out.insert("entry".into(), Value::String(vector.entry.clone()));
-    out.insert("input".into(), Value::Object(vector.input.clone()));
+    let mut out = vector.raw.clone();
+    out.remove("output");
+    out.remove("error");
     match got {
         Expected::Output(s) => {
             out.insert("output".into(), Value::String(s.clone()));
@@ -310,15 +445,30 @@ pub fn bless(vector: &Vector, got: &Expected) -> Result<(), String> {
         }
         Expected::Missing => {}
     }
-    // serde_json's map keeps keys sorted; write the top level in the documented order.
+    let order = [
+        "description",
+        "hand_worked",
+        "why",
+        "entry",
+        "input",
+        "output",
+        "error",
+    ];
     let mut text = String::from("{\n");
-    let keys = ["description", "entry", "input", "output", "error"];
-    let present: Vec<_> = keys.iter().filter(|k| out.contains_key(**k)).collect();
-    for (i, k) in present.iter().enumerate() {
-        let value = serde_json::to_string_pretty(&out[**k]).map_err(|e| e.to_string())?;
-        let value = value.replace('\n', "\n  ");
+    let mut keys: Vec<&str> = order
+        .iter()
+        .copied()
+        .filter(|k| out.contains_key(*k))
+        .collect();
+    keys.extend(
+        out.keys()
+            .map(String::as_str)
+            .filter(|k| !order.contains(k)),
+    );
+    for (i, k) in keys.iter().enumerate() {
+        let value = serde_json::to_string(&out[*k]).map_err(|e| e.to_string())?;
         text.push_str(&format!("  \"{k}\": {value}"));
-        text.push_str(if i + 1 < present.len() { ",\n" } else { "\n" });
+        text.push_str(if i + 1 < keys.len() { ",\n" } else { "\n" });
     }
     text.push_str("}\n");
     std::fs::write(&vector.path, text).map_err(|e| format!("{}: {e}", vector.path.display()))

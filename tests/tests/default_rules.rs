@@ -27,8 +27,8 @@ fn decide(extra: Value) -> Value {
     for (k, v) in extra.as_object().unwrap() {
         c[k] = v.clone();
     }
-    let out = gridgov::json::route_json_str(&ENGINE, &c.to_string())
-        .unwrap_or_else(|e| panic!("{c}: {e}"));
+    let out =
+        gridgov::json::route_json(&ENGINE, &c.to_string()).unwrap_or_else(|e| panic!("{c}: {e}"));
     serde_json::from_str(&out).unwrap()
 }
 
@@ -190,7 +190,7 @@ fn hazards_are_checked_within_four_working_hours() {
     assert_eq!(level(&d), "community");
     assert_eq!(flags(&d), ["early_intervention"]);
     // The hazard type is required.
-    let err = gridgov::json::route_json_str(
+    let err = gridgov::json::route_json(
         &ENGINE,
         r#"{"id":"h","channel":"visit","category":"safety_hazard","location":"fs-c04-g03-m2","reported_at":"2026-03-02T09:00:00+08:00"}"#,
     )
@@ -330,7 +330,7 @@ fn the_version_in_force_switches_at_effective_from() {
 
 #[test]
 fn before_the_first_version_there_is_no_rule() {
-    let err = gridgov::json::route_json_str(
+    let err = gridgov::json::route_json(
         &ENGINE,
         r#"{"id":"old","channel":"app","category":"other","location":"fs-c04-g03-m2","reported_at":"2024-12-31T09:00:00+08:00"}"#,
     )
@@ -344,7 +344,7 @@ fn before_the_first_version_there_is_no_rule() {
 
 #[test]
 fn bad_cases_name_the_field() {
-    let route = |c: &str| gridgov::json::route_json_str(&ENGINE, c).unwrap_err();
+    let route = |c: &str| gridgov::json::route_json(&ENGINE, c).unwrap_err();
     let e = route(
         r#"{"id":"b","channel":"fax","category":"other","location":"fs-c04-g03-m2","reported_at":"2026-03-02T09:00:00+08:00"}"#,
     );

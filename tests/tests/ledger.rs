@@ -43,9 +43,7 @@ fn case(id: &str, extra: Value) -> Case {
 
 /// Takes a case in (report + assignment, or merge) and appends the events.
 fn intake(ledger: &mut Ledger, c: Case) {
-    let events = ENGINE
-        .intake(ledger.state(), c, &actor("fs-gw051"))
-        .unwrap();
+    let events = ENGINE.intake(&ledger, c, &actor("fs-gw051")).unwrap();
     ledger.append_all(events).unwrap();
 }
 
@@ -424,11 +422,11 @@ fn overdue_cases_climb_one_level_and_the_first_handler_follows() {
     // Due 2026-03-05 17:30 (3 working days); not overdue at the deadline itself.
     assert!(
         ENGINE
-            .overdue(l.state(), ts("2026-03-05T17:30:00+08:00"))
+            .overdue(&l, ts("2026-03-05T17:30:00+08:00"))
             .is_empty()
     );
     let now = ts("2026-03-05T17:31:00+08:00");
-    let esc = ENGINE.overdue(l.state(), now);
+    let esc = ENGINE.overdue(&l, now);
     assert_eq!(esc.len(), 1);
     assert_eq!(esc[0].from, Level::Grid);
     assert_eq!(esc[0].reason, EscalationReason::Overdue);
@@ -451,7 +449,7 @@ fn overdue_cases_climb_one_level_and_the_first_handler_follows() {
     let mut now = ts("2026-03-12T17:31:00+08:00");
     let mut path = vec![];
     loop {
-        let esc = ENGINE.overdue(l.state(), now);
+        let esc = ENGINE.overdue(&l, now);
         let Some(e) = esc.first() else { break };
         match &e.climb {
             Climb::Escalate { assignment } => {
@@ -513,7 +511,7 @@ fn escalating_above_the_top_is_refused() {
         "{msg}"
     );
     // The engine shelves it instead.
-    let esc = ENGINE.overdue(l.state(), ts("2026-03-04T10:00:00+08:00"));
+    let esc = ENGINE.overdue(&l, ts("2026-03-04T10:00:00+08:00"));
     assert!(matches!(esc[0].climb, Climb::Shelve { .. }));
 }
 
@@ -527,7 +525,7 @@ fn a_failed_mediation_escalates_at_once() {
         json!({"type": "mediation_failed", "note": "双方未达成一致"}),
     ))
     .unwrap();
-    let actions = ENGINE.actions(l.state(), ts("2026-03-02T15:05:00+08:00"));
+    let actions = ENGINE.actions(&l, ts("2026-03-02T15:05:00+08:00"));
     assert_eq!(actions.escalations.len(), 1);
     assert_eq!(
         actions.escalations[0].reason,
@@ -559,7 +557,7 @@ fn a_dissatisfied_evaluation_reopens_at_the_next_level() {
     .unwrap();
     assert!(
         ENGINE
-            .actions(l.state(), ts("2026-03-04T11:00:00+08:00"))
+            .actions(&l, ts("2026-03-04T11:00:00+08:00"))
             .reopenings
             .is_empty(),
         "3 is not dissatisfied (<= 2)"
@@ -579,7 +577,7 @@ fn a_dissatisfied_evaluation_reopens_at_the_next_level() {
         json!({"type": "evaluated", "satisfaction": 2}),
     ))
     .unwrap();
-    let actions = ENGINE.actions(l.state(), ts("2026-03-04T11:00:00+08:00"));
+    let actions = ENGINE.actions(&l, ts("2026-03-04T11:00:00+08:00"));
     assert_eq!(actions.reopenings.len(), 1);
     assert_eq!(actions.reopenings[0].assignment.level, Level::Community);
     l.append_all(actions.events(ts("2026-03-04T11:00:00+08:00"), &actor("system")))
@@ -624,7 +622,7 @@ fn a_returned_case_is_routed_again_with_its_corrected_facts() {
     assert_eq!(s.status, Status::Returned);
     assert_eq!(s.returns, 1);
     assert_eq!(s.owner, "fs-gw051", "back to the dispatcher");
-    let actions = ENGINE.actions(l.state(), ts("2026-03-02T11:05:00+08:00"));
+    let actions = ENGINE.actions(&l, ts("2026-03-02T11:05:00+08:00"));
     assert_eq!(actions.reroutes.len(), 1);
     let a = &actions.reroutes[0].assignment;
     assert_eq!(a.level, Level::Department);
@@ -641,7 +639,7 @@ fn staged_reminders_at_half_and_four_fifths_of_the_time_limit() {
     // 3 working days from Monday 09:00, due Thursday 17:30: the working clock runs
     // 390 (Mon) + 3 × 420 = 1650 minutes; 50% (825) is reached Wednesday 08:45 and 80%
     // (1320) Thursday 10:00.
-    let at = |s: &str| ENGINE.reminders(l.state(), ts(s));
+    let at = |s: &str| ENGINE.reminders(&l, ts(s));
     assert!(at("2026-03-03T15:00:00+08:00").is_empty());
     assert!(at("2026-03-04T08:44:00+08:00").is_empty());
     let r = at("2026-03-04T08:45:00+08:00");
@@ -651,21 +649,21 @@ fn staged_reminders_at_half_and_four_fifths_of_the_time_limit() {
         .unwrap();
     assert!(
         ENGINE
-            .reminders(l.state(), ts("2026-03-04T16:00:00+08:00"))
+            .reminders(&l, ts("2026-03-04T16:00:00+08:00"))
             .is_empty(),
         "50% already sent"
     );
     assert!(
         ENGINE
-            .reminders(l.state(), ts("2026-03-05T09:59:00+08:00"))
+            .reminders(&l, ts("2026-03-05T09:59:00+08:00"))
             .is_empty()
     );
-    let r = ENGINE.reminders(l.state(), ts("2026-03-05T10:00:00+08:00"));
+    let r = ENGINE.reminders(&l, ts("2026-03-05T10:00:00+08:00"));
     assert_eq!(r[0].stage, 80);
     // Past the deadline: no reminder, an escalation.
     assert!(
         ENGINE
-            .reminders(l.state(), ts("2026-03-06T09:00:00+08:00"))
+            .reminders(&l, ts("2026-03-06T09:00:00+08:00"))
             .is_empty()
     );
 }
@@ -683,7 +681,7 @@ fn a_pause_stops_the_clock() {
     assert_eq!(ENGINE.effective_due(l.case("c1").unwrap()), None);
     assert!(
         ENGINE
-            .overdue(l.state(), ts("2026-03-20T10:00:00+08:00"))
+            .overdue(&l, ts("2026-03-20T10:00:00+08:00"))
             .is_empty(),
         "paused cases are not overdue"
     );
@@ -1007,7 +1005,7 @@ fn a_repeat_needs_the_same_reporter_unless_the_rules_say_otherwise() {
     let mut l = Ledger::new();
     l.append_all(
         engine
-            .intake(l.state(), case("d1", json!({})), &actor("x"))
+            .intake(&l, case("d1", json!({})), &actor("x"))
             .unwrap(),
     )
     .unwrap();
@@ -1015,7 +1013,7 @@ fn a_repeat_needs_the_same_reporter_unless_the_rules_say_otherwise() {
         "d2",
         json!({"reported_at": "2026-03-03T09:00:00+08:00", "location": "fs-c04-g03-m1", "reporter": {"name": "李四"}}),
     );
-    l.append_all(engine.intake(l.state(), next, &actor("x")).unwrap())
+    l.append_all(engine.intake(&l, next, &actor("x")).unwrap())
         .unwrap();
     assert_eq!(
         l.case("d2").unwrap().merged_into.as_ref().unwrap(),

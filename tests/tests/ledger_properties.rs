@@ -124,7 +124,7 @@ fn random_event(rng: &mut SplitMix64, ledger: &Ledger, t: &mut i64) -> EventReco
         15 => json!({"type": "consulted", "office": "judicial_office", "opinion": text}),
         _ => {
             // An action the engine proposes, when there is one.
-            let actions = ENGINE.actions(ledger.state(), at);
+            let actions = ENGINE.actions(ledger, at);
             if let Some(e) = actions
                 .events(at, &PersonId::new("system").unwrap())
                 .into_iter()

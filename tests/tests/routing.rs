@@ -28,8 +28,8 @@ fn decide_on(engine: &Engine, extra: Value) -> Value {
     for (k, v) in extra.as_object().unwrap() {
         c[k] = v.clone();
     }
-    let out = gridgov::json::route_json_str(engine, &c.to_string())
-        .unwrap_or_else(|e| panic!("{c}: {e}"));
+    let out =
+        gridgov::json::route_json(engine, &c.to_string()).unwrap_or_else(|e| panic!("{c}: {e}"));
     serde_json::from_str(&out).unwrap()
 }
 
@@ -122,7 +122,7 @@ fn the_highest_level_decides_and_ties_go_to_the_earliest_hit() {
 fn a_deciding_row_without_a_time_limit_takes_the_earliest_hit_that_has_one() {
     // money-dispute (community, judicial office, no time limit) in c1: no other hit gives a
     // time limit → no decision.
-    let err = gridgov::json::route_json_str(
+    let err = gridgov::json::route_json(
         &engine_with(&small_rules()),
         r#"{"id":"r2","channel":"app","category":"dispute","location":"m1","amount_yuan":5000,"reported_at":"2026-03-02T09:00:00+08:00"}"#,
     )
@@ -259,8 +259,8 @@ fn unknown_communities_and_office_categories_are_warnings() {
 fn deadlines_use_the_engine_calendar_and_decisions_repeat_exactly() {
     let engine = engine_with(&small_rules());
     let case = r#"{"id":"r9","channel":"visit","category":"other","location":"m3","reported_at":"2026-09-30T16:00:00+08:00"}"#;
-    let a = gridgov::json::route_json_str(&engine, case).unwrap();
-    let b = gridgov::json::route_json_str(&engine, case).unwrap();
+    let a = gridgov::json::route_json(&engine, case).unwrap();
+    let b = gridgov::json::route_json(&engine, case).unwrap();
     assert_eq!(a, b);
     let d: Value = serde_json::from_str(&a).unwrap();
     // 2 working days after 09-30: 10-08 and 10-09 (National Day holiday in between).

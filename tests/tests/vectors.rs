@@ -8,7 +8,28 @@
     reason = "a test fails loudly on the first surprise"
 )]
 
-use gridgov_tests::{Expected, actual, bless, load_all, run, vectors_dir};
+use gridgov_tests::{Expected, actual, bless, load_all, manifest, run, vectors_dir};
+
+#[test]
+fn the_manifest_drives_the_runner() {
+    let entries = manifest().unwrap();
+    assert!(entries.len() >= 20, "{} entries", entries.len());
+    for name in entries.keys() {
+        // An entry without a Rust call is an `Err` here; a call that fails on empty input
+        // is an `Ok(Err(..))` and fine.
+        let r = run(name, &serde_json::Map::new());
+        assert!(r.is_ok(), "{name}: {}", r.err().unwrap_or_default());
+    }
+    for v in load_all(&vectors_dir()).unwrap() {
+        assert!(
+            entries.contains_key(&v.entry),
+            "{}: entry `{}` is not in manifest.json",
+            v.path.display(),
+            v.entry
+        );
+    }
+    assert!(run("no_such_entry", &serde_json::Map::new()).is_err());
+}
 
 #[test]
 fn every_vector_gives_its_exact_output() {

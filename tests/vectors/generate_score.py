@@ -98,8 +98,44 @@ ACTIVE = [ok("a1", "m1"), ok("b1", "m2"), ok("c1", "m3"), ok("d1", "m4")]
 FULL_VISITS = visits(("m1", 50), ("m2", 25), ("m3", 100), ("m4", 20))
 
 
+# The parts of the month's report each vector shows (the request's `include`): the part it
+# is about. Vectors about reading tables and ledgers show the whole report.
+PARTS = {
+    "rewards": ["grids", "rewards"],
+    "budget-below-floor": ["grids", "rewards"],
+    "floor-zero": ["grids", "rewards"],
+    "no-floor": ["grids", "rewards"],
+    "demand": ["common_demands"],
+    "inactive": ["grids", "inactive", "red_list", "black_list"],
+    "zombie": ["grids", "inactive", "red_list", "black_list"],
+    "visits-make-active": ["grids", "inactive", "red_list", "black_list"],
+    "empty-month": ["grids", "inactive", "red_list", "black_list"],
+    "talent-pool": ["talent_pool"],
+    "streaks": ["grids", "red_list", "black_list", "first_place"],
+    "gap-breaks-streak": ["grids", "red_list", "black_list", "first_place"],
+    "history": ["months_read", "grids", "red_list", "black_list", "first_place"],
+    "lists-longer-than-grids": ["grids", "red_list", "black_list", "first_place"],
+    "worker-two-grids": ["workers"],
+    "tie": ["grids", "red_list", "black_list"],
+}
+WHOLE = {"counters", "json-table", "csv-table", "csv-quoted-bom-crlf", "version-per-month",
+         "in-grid", "ledger-outcomes-scored"}
+
+
+def parts(name):
+    if name in WHOLE:
+        return None
+    for prefix, p in PARTS.items():
+        if name == prefix or name.startswith(prefix + "-"):
+            return p
+    return ["grids"]
+
+
 def vec(name, why, request, rules=None, entry="score_outcomes", raw=False):
     """A vector; `raw` passes every argument as text, for errors that give a line and column."""
+    include = parts(name)
+    if include is not None and isinstance(request, dict) and "include" not in request:
+        request = {**request, "include": include}
     inputs = {"org": ORG, "rules": rules or RULES, "request": request}
     if raw:
         inputs = {k: json.dumps(v, ensure_ascii=False) for k, v in inputs.items()}

@@ -379,6 +379,14 @@ impl RuleSet {
         self.versions.iter().rposition(|v| v.effective_from <= date)
     }
 
+    /// The version in force on a local date, or the first version before any has taken
+    /// effect: the escalation and scoring rules of such a date.
+    pub(crate) fn version_in_force_or_first(&self, date: Date) -> Option<&Version> {
+        self.version_index_on(date)
+            .and_then(|i| self.versions.get(i))
+            .or_else(|| self.versions.first())
+    }
+
     /// The risk flags of a case as a mask.
     pub(crate) fn risk_mask(&self, case: &Case) -> u64 {
         case.risk_flags

@@ -50,11 +50,13 @@ pub use outcome::{
     outcome_from_cells, outcome_from_typed_cells, outcomes_from_csv, outcomes_to_csv,
 };
 pub use report::{
-    Allocation, Counts, Demand, FirstPlace, InactiveGrid, Indicators, MonthReport, Points, Rewards,
-    Talent, UnitScore, split_budget,
+    Allocation, Counts, Demand, FirstPlace, InactiveGrid, Indicators, MonthReport, Points,
+    REPORT_PARTS, ReportParts, Rewards, Talent, UnitScore, split_budget,
 };
 pub use scheme::Rate;
 
+use crate::case::ledger::Ledger;
+use crate::engine::Engine;
 use crate::text::truncate_for_message;
 use crate::time::{Date, Offset, Timestamp};
 
@@ -227,10 +229,240 @@ impl ScoreOptions {
     }
 }
 
+/// A request to score a month: the month, the reward budget, the months of history, the
+/// failed inspections, and (when an outcome table is scored rather than a ledger) the table
+/// as rows (`outcomes`) or as CSV text (`outcomes_csv`) with the `visits`. The JSON shape
+/// every binding sends.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScoreRequest {
+    /// The month to score.
+    pub month: Month,
+    /// A reward budget in fen.
+    #[serde(default)]
+    pub budget_fen: Option<u64>,
+    /// Months before `month` to read (default 11).
+    #[serde(default)]
+    pub history: Option<u32>,
+    /// Failed inspections, per grid and month.
+    #[serde(default)]
+    pub inspections: Vec<InspectionRow>,
+    /// The outcome table as rows.
+    #[serde(default)]
+    pub outcomes: Option<Vec<OutcomeRow>>,
+    /// The outcome table as CSV text (the columns of [`CSV_COLUMNS`]).
+    #[serde(default)]
+    pub outcomes_csv: Option<String>,
+    /// Household visits, with an outcome table.
+    #[serde(default)]
+    pub visits: Vec<VisitRow>,
+    /// The parts of the report to return (names of [`REPORT_PARTS`]); none: all of them.
+    #[serde(default, deserialize_with = "report_parts")]
+    pub include: Option<Vec<String>>,
+}
+
+fn report_parts<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
+    let names = Option::<Vec<String>>::deserialize(d)?;
+    if let Some(bad) = names
+        .iter()
+        .flatten()
+        .find(|n| !REPORT_PARTS.contains(&n.as_str()))
+    {
+        return Err(serde::de::Error::custom(format!(
+            "`{}` is not a part of a month's report; parts are {}",
+            truncate_for_message(bad),
+            REPORT_PARTS.join(", ")
+        )));
+    }
+    Ok(names)
+}
+
+impl ScoreRequest {
+    /// Reads a request from JSON.
+    ///
+    /// # Errors
+    /// [`JsonError`](crate::input::JsonError) with the line and column.
+    pub fn from_json_str(text: &str) -> Result<Self, crate::input::JsonError> {
+        crate::input::from_json("score request", text)
+    }
+
+    /// A request for `month` with nothing else.
+    #[must_use]
+    pub fn new(month: Month) -> Self {
+        Self {
+            month,
+            budget_fen: None,
+            history: None,
+            inspections: Vec::new(),
+            outcomes: None,
+            outcomes_csv: None,
+            visits: Vec::new(),
+            include: None,
+        }
+    }
+
+    /// The month, budget and history asked for.
+    #[must_use]
+    pub fn options(&self) -> ScoreOptions {
+        let mut o = ScoreOptions::new(self.month);
+        o.budget_fen = self.budget_fen;
+        if let Some(h) = self.history {
+            o.history = h;
+        }
+        o
+    }
+
+    fn misplaced(message: &str) -> ScoreError {
+        ScoreError::Input(crate::input::InputError::value("score request", message))
+    }
+}
+
+/// Scoring: outcome tables from a ledger, their compilation, and the month's evaluation.
+impl Engine {
+    /// The outcome rows of every case in a ledger: the facts a system exporting a flat
+    /// table would give. A repeat report joined to a case is a row with `repeat_of`; `due`
+    /// is the deadline in force when the case was resolved (or now, if open), pauses
+    /// counted; a case still paused has no deadline.
+    #[must_use]
+    pub fn outcomes(&self, ledger: &Ledger) -> Vec<OutcomeRow> {
+        self.ledger_outcomes(ledger)
+    }
+
+    /// The household visits recorded in a ledger.
+    #[must_use]
+    pub fn visits(&self, ledger: &Ledger) -> Vec<VisitRow> {
+        self.ledger_visits(ledger)
+    }
+
+    /// Checks outcome rows, visits and inspections against the organisation, rule set and
+    /// calendar, and compiles them for scoring.
+    ///
+    /// A row's deadline is its `due`, or else its `time_limit` counted from `reported_at`
+    /// on the calendar; a row with neither is left out of the on-time rate. A row with
+    /// `accepted_at` counts as timely accepted when taken in within the acceptance limit
+    /// of the version in force when it was reported.
+    ///
+    /// # Errors
+    /// [`OutcomeError`] for the first row that does not fit: a location that is not a unit
+    /// or not in a grid, an unknown category, a satisfaction outside 1-5, a resolution
+    /// before the report, a level without a resolution time (or the reverse), a paused
+    /// case with a resolution, a time outside the calendar's years, an inspection month
+    /// that is not `YYYY-MM`.
+    pub fn compile_outcomes(
+        &self,
+        rows: &[OutcomeRow],
+        visits: &[VisitRow],
+        inspections: &[InspectionRow],
+    ) -> Result<OutcomeTable, OutcomeError> {
+        self.compile(rows, visits, inspections)
+    }
+
+    /// Scores a month from a compiled outcome table: indicators, scores and ranks of every
+    /// grid, grid worker and community; the red and black lists and streaks; inactive and
+    /// zombie grids; common demands; the split of a reward budget; and the talent pool.
+    /// Each month is scored under the rule-set version in force on its first day.
+    ///
+    /// # Errors
+    /// [`ScoreError::Request`] for a history longer than [`MAX_HISTORY`] or a table compiled
+    /// by an engine with another organisation or rule set;
+    /// [`ScoreError::BudgetBelowFloor`] when the budget cannot pay every floor.
+    pub fn score(
+        &self,
+        table: &OutcomeTable,
+        options: &ScoreOptions,
+    ) -> Result<MonthReport, ScoreError> {
+        self.score_table(table, options)
+    }
+
+    /// Scores a month from a ledger: its cases and visits, with failed inspections given
+    /// apart (the ledger does not record inspections).
+    ///
+    /// # Errors
+    /// As [`Engine::compile_outcomes`] and [`Engine::score`].
+    pub fn score_ledger(
+        &self,
+        ledger: &Ledger,
+        inspections: &[InspectionRow],
+        options: &ScoreOptions,
+    ) -> Result<MonthReport, ScoreError> {
+        let table =
+            self.compile_outcomes(&self.outcomes(ledger), &self.visits(ledger), inspections)?;
+        self.score(&table, options)
+    }
+
+    /// Scores a month of a ledger (its cases and visits) as a request asks: the request
+    /// gives the month, budget, history and inspections, and no table.
+    ///
+    /// # Errors
+    /// [`ScoreError::Input`] when the request also gives a table; as
+    /// [`Engine::score`] otherwise.
+    pub fn score_ledger_request(
+        &self,
+        ledger: &Ledger,
+        request: &ScoreRequest,
+    ) -> Result<MonthReport, ScoreError> {
+        if request.outcomes.is_some()
+            || request.outcomes_csv.is_some()
+            || !request.visits.is_empty()
+        {
+            return Err(ScoreRequest::misplaced(
+                "a ledger gives its own cases and visits: leave out `outcomes`, `outcomes_csv` and `visits` (or score the table with score_outcomes)",
+            ));
+        }
+        let options = request.options();
+        self.score_ledger(ledger, &request.inspections, &options)
+    }
+
+    /// Scores a month of an outcome table as a request asks. The table is the request's
+    /// (`outcomes` or `outcomes_csv`, one of the two) or, when `columns` is given, rows
+    /// read from columns by the caller (an Arrow table), and then the request gives none.
+    ///
+    /// # Errors
+    /// [`ScoreError::Input`] for a table given twice or not at all;
+    /// [`ScoreError::Outcome`] for a bad row (with its CSV line); as [`Engine::score`].
+    pub fn score_table_request(
+        &self,
+        request: ScoreRequest,
+        columns: Option<Vec<OutcomeRow>>,
+    ) -> Result<MonthReport, ScoreError> {
+        let options = request.options();
+        let (rows, lines) = match (columns, request.outcomes, request.outcomes_csv) {
+            (Some(rows), None, None) | (None, Some(rows), None) => (rows, None),
+            (None, None, Some(csv)) => {
+                let (rows, lines) = read_csv(&csv)?;
+                (rows, Some(lines))
+            }
+            (Some(_), _, _) => {
+                return Err(ScoreRequest::misplaced(
+                    "the table is given as columns: leave out `outcomes` and `outcomes_csv`",
+                ));
+            }
+            _ => {
+                return Err(ScoreRequest::misplaced(
+                    "give the table as `outcomes` (a list of rows) or as `outcomes_csv` (CSV text), one of the two",
+                ));
+            }
+        };
+        let table = self
+            .compile_outcomes(&rows, &request.visits, &request.inspections)
+            .map_err(|mut e| {
+                if let (Some(lines), "outcomes") = (&lines, e.table) {
+                    e.line = e.row.checked_sub(1).and_then(|i| lines.get(i)).copied();
+                }
+                e
+            })?;
+        self.score(&table, &options)
+    }
+}
+
 /// Scoring could not be done: a bad outcome row, a bad request, or a budget that cannot
 /// be split as asked.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ScoreError {
+    /// The request is not of the right shape (a table given twice, or to a ledger).
+    #[error(transparent)]
+    Input(#[from] crate::input::InputError),
     /// An outcome, visit or inspection row is not valid.
     #[error(transparent)]
     Outcome(#[from] OutcomeError),
@@ -263,6 +495,7 @@ impl ScoreError {
     #[must_use]
     pub const fn code(&self) -> &'static str {
         match self {
+            Self::Input(e) => e.code(),
             Self::Outcome(_) => "outcome_row",
             Self::Request { .. } => "score_request",
             Self::BudgetBelowFloor { .. } => "budget_below_floor",
@@ -273,6 +506,31 @@ impl ScoreError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_part_of_a_report_is_the_whole_report() {
+        let engine = Engine::fushan();
+        let ledger = crate::sim::simulate_month(&engine, 2026, 3, 300, 7).ledger;
+        let report = engine
+            .score_ledger(
+                &ledger,
+                &[],
+                &ScoreOptions::new(Month::parse("2026-03").unwrap()).with_budget(100_000),
+            )
+            .unwrap();
+        let all: Vec<String> = REPORT_PARTS.iter().map(|p| (*p).to_owned()).collect();
+        let whole = crate::text::to_json(&report);
+        assert_eq!(crate::text::to_json(&report.parts(&all)), whole);
+        let some =
+            crate::text::to_json(&report.parts(&["red_list".to_owned(), "month".to_owned()]));
+        assert_eq!(
+            some,
+            format!(
+                r#"{{"month":"2026-03","red_list":{}}}"#,
+                crate::text::to_json(&report.red_list)
+            )
+        );
+    }
 
     #[test]
     fn months_parse_and_step() {

@@ -619,12 +619,8 @@ impl OutcomeTable {
 }
 
 impl Engine {
-    /// The outcome rows of every case in a ledger: the facts a system exporting a flat
-    /// table would give. A repeat report joined to a case is a row with `repeat_of`; `due`
-    /// is the deadline in force when the case was resolved (or now, if open), pauses
-    /// counted; a case still paused has no deadline.
-    #[must_use]
-    pub fn outcomes(&self, ledger: &Ledger) -> Vec<OutcomeRow> {
+    /// See the public method of the same concern in `score`.
+    pub(super) fn ledger_outcomes(&self, ledger: &Ledger) -> Vec<OutcomeRow> {
         ledger
             .state()
             .cases()
@@ -669,9 +665,8 @@ impl Engine {
             .collect()
     }
 
-    /// The household visits recorded in a ledger.
-    #[must_use]
-    pub fn visits(&self, ledger: &Ledger) -> Vec<VisitRow> {
+    /// See the public method of the same concern in `score`.
+    pub(super) fn ledger_visits(&self, ledger: &Ledger) -> Vec<VisitRow> {
         ledger
             .state()
             .visits()
@@ -684,21 +679,8 @@ impl Engine {
             .collect()
     }
 
-    /// Checks outcome rows, visits and inspections against the organisation, rule set and
-    /// calendar, and compiles them for scoring.
-    ///
-    /// A row's deadline is its `due`, or else its `time_limit` counted from `reported_at`
-    /// on the calendar; a row with neither is left out of the on-time rate. A row with
-    /// `accepted_at` counts as timely accepted when taken in within the acceptance limit
-    /// of the version in force when it was reported.
-    ///
-    /// # Errors
-    /// [`OutcomeError`] for the first row that does not fit: a location that is not a unit
-    /// or not in a grid, an unknown category, a satisfaction outside 1-5, a resolution
-    /// before the report, a level without a resolution time (or the reverse), a paused
-    /// case with a resolution, a time outside the calendar's years, an inspection month
-    /// that is not `YYYY-MM`.
-    pub fn compile_outcomes(
+    /// See the public method of the same concern in `score`.
+    pub(super) fn compile(
         &self,
         rows: &[OutcomeRow],
         visits: &[VisitRow],

@@ -14,14 +14,12 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
 use super::outcome::{
-    ACCEPTED, InspectionRow, NO_TIME, OutcomeTable, PAUSED, REPEAT, SHELVED, TIMELY, is_false,
-    is_zero,
+    ACCEPTED, NO_TIME, OutcomeTable, PAUSED, REPEAT, SHELVED, TIMELY, is_false, is_zero,
 };
 use super::scheme::{IndicatorValues, Rate, Scheme, fixed, rounded};
 use super::{MAX_HISTORY, Month, ScoreError, ScoreOptions};
 use crate::calendar::LimitUnit;
 use crate::case::Channel;
-use crate::case::ledger::Ledger;
 use crate::engine::Engine;
 use crate::fixed::Fixed2;
 use crate::id::{CaseId, Category, PersonId, UnitId};
@@ -461,6 +459,96 @@ pub struct MonthReport {
     pub talent_pool: Vec<Talent>,
 }
 
+/// The parts of a [`MonthReport`], in the order its JSON gives them: what a score request's
+/// `include` may name.
+pub const REPORT_PARTS: [&str; 19] = [
+    "month",
+    "version",
+    "scheme",
+    "scheme_items",
+    "months_read",
+    "total",
+    "by_channel",
+    "by_category",
+    "resolved_by_level",
+    "grids",
+    "red_list",
+    "black_list",
+    "first_place",
+    "inactive",
+    "workers",
+    "communities",
+    "common_demands",
+    "rewards",
+    "talent_pool",
+];
+
+/// A month's report with only some of its parts, in the report's order: its JSON is the
+/// report's JSON without the other keys.
+#[derive(Debug)]
+pub struct ReportParts<'a> {
+    report: &'a MonthReport,
+    parts: Vec<&'static str>,
+}
+
+impl MonthReport {
+    /// The report with only the parts named (from [`REPORT_PARTS`]; unknown names are
+    /// ignored, as [`ScoreRequest`](super::ScoreRequest) checks them when it is read).
+    #[must_use]
+    pub fn parts(&self, names: &[String]) -> ReportParts<'_> {
+        ReportParts {
+            report: self,
+            parts: REPORT_PARTS
+                .iter()
+                .copied()
+                .filter(|p| names.iter().any(|n| n == p))
+                .collect(),
+        }
+    }
+}
+
+impl Serialize for ReportParts<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        struct Counts<'a>(&'a [(String, u32)]);
+        impl Serialize for Counts<'_> {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                ordered_map(self.0, s)
+            }
+        }
+        let r = self.report;
+        let mut map = s.serialize_map(None)?;
+        for &part in &self.parts {
+            match part {
+                "month" => map.serialize_entry(part, &r.month)?,
+                "version" => map.serialize_entry(part, &r.version)?,
+                "scheme" => map.serialize_entry(part, &r.scheme)?,
+                "scheme_items" => map.serialize_entry(part, &r.scheme_items)?,
+                "months_read" => map.serialize_entry(part, &r.months_read)?,
+                "total" => map.serialize_entry(part, &r.total)?,
+                "by_channel" => map.serialize_entry(part, &Counts(&r.by_channel))?,
+                "by_category" => map.serialize_entry(part, &Counts(&r.by_category))?,
+                "resolved_by_level" => map.serialize_entry(part, &Counts(&r.resolved_by_level))?,
+                "grids" => map.serialize_entry(part, &r.grids)?,
+                "red_list" => map.serialize_entry(part, &r.red_list)?,
+                "black_list" => map.serialize_entry(part, &r.black_list)?,
+                "first_place" => map.serialize_entry(part, &r.first_place)?,
+                "inactive" => map.serialize_entry(part, &r.inactive)?,
+                "workers" => map.serialize_entry(part, &r.workers)?,
+                "communities" => map.serialize_entry(part, &r.communities)?,
+                "common_demands" => map.serialize_entry(part, &r.common_demands)?,
+                "rewards" => {
+                    if let Some(rewards) = &r.rewards {
+                        map.serialize_entry(part, rewards)?;
+                    }
+                }
+                "talent_pool" => map.serialize_entry(part, &r.talent_pool)?,
+                _ => {}
+            }
+        }
+        map.end()
+    }
+}
+
 fn ordered_map<S: Serializer>(v: &[(String, u32)], s: S) -> Result<S::Ok, S::Error> {
     s.collect_map(v.iter().map(|(k, n)| (k, n)))
 }
@@ -468,32 +556,8 @@ fn ordered_map<S: Serializer>(v: &[(String, u32)], s: S) -> Result<S::Ok, S::Err
 const NONE: u32 = u32::MAX;
 
 impl Engine {
-    /// Scores a month from a ledger: its cases and visits, with failed inspections given
-    /// apart (the ledger does not record inspections).
-    ///
-    /// # Errors
-    /// As [`Engine::compile_outcomes`] and [`Engine::score`].
-    pub fn score_ledger(
-        &self,
-        ledger: &Ledger,
-        inspections: &[InspectionRow],
-        options: &ScoreOptions,
-    ) -> Result<MonthReport, ScoreError> {
-        let table =
-            self.compile_outcomes(&self.outcomes(ledger), &self.visits(ledger), inspections)?;
-        self.score(&table, options)
-    }
-
-    /// Scores a month from a compiled outcome table: indicators, scores and ranks of every
-    /// grid, grid worker and community; the red and black lists and streaks; inactive and
-    /// zombie grids; common demands; the split of a reward budget; and the talent pool.
-    /// Each month is scored under the rule-set version in force on its first day.
-    ///
-    /// # Errors
-    /// [`ScoreError::Request`] for a history longer than [`MAX_HISTORY`] or a table compiled
-    /// by an engine with another organisation or rule set;
-    /// [`ScoreError::BudgetBelowFloor`] when the budget cannot pay every floor.
-    pub fn score(
+    /// See [`Engine::score`].
+    pub(super) fn score_table(
         &self,
         table: &OutcomeTable,
         options: &ScoreOptions,
