@@ -43,7 +43,7 @@ fn case(id: &str, extra: Value) -> Case {
 
 /// Takes a case in (report + assignment, or merge) and appends the events.
 fn intake(ledger: &mut Ledger, c: Case) {
-    let events = ENGINE.intake(&ledger, c, &actor("fs-gw051")).unwrap();
+    let events = ENGINE.intake(ledger, c, &actor("fs-gw051")).unwrap();
     ledger.append_all(events).unwrap();
 }
 
