@@ -537,11 +537,9 @@ impl Calendar {
                 .unwrap_or(Weekday::Monday)
         };
 
-        let table_from =
-            Date::from_days(
-                crate::time::days_from_civil(TABLE_FROM.0, TABLE_FROM.1, TABLE_FROM.2) as i32,
-            );
-        let table_to = crate::time::days_from_civil(TABLE_TO.0, TABLE_TO.1, TABLE_TO.2) as i32;
+        let day = |(y, m, d): (i32, u32, u32)| Date::from_ymd_any(y, m, d).map_or(0, Date::days);
+        let table_from = Date::from_days(day(TABLE_FROM));
+        let table_to = day(TABLE_TO);
         let base = table_from.days();
         let n = usize::try_from(table_to - base).unwrap_or(0);
         let mut working: Vec<bool> = (0..n)

@@ -41,6 +41,7 @@ pub mod access;
 pub mod batch;
 pub mod calendar;
 pub mod case;
+pub mod csvio;
 mod engine;
 pub mod error;
 pub mod escalate;

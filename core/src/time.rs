@@ -1,14 +1,18 @@
-//! Dates and timestamps with a UTC offset, in plain integers.
+//! Dates and timestamps with a UTC offset, on chrono.
 //!
-//! The core never reads a clock: every time is an input. A [`Timestamp`] is an instant
-//! (seconds since 1970-01-01T00:00Z) together with the UTC offset it was given in, so it
-//! prints back the way it came. Parsing and printing follow RFC 3339
-//! (`2026-03-02T09:15:00+08:00`); an offset is required.
+//! The core never reads a clock: every time is an input (chrono is built without its
+//! `clock` feature). A [`Timestamp`] is an instant (seconds since 1970-01-01T00:00Z)
+//! together with the UTC offset it was given in, so it prints back the way it came, and a
+//! [`Date`] a civil day; both convert to and from chrono's `DateTime<FixedOffset>` and
+//! `NaiveDate`. Text is read by chrono as RFC 3339 (`2026-03-02T09:15:00+08:00`); an offset
+//! is required. Printing has one hand-written fast path, held equal to chrono by a
+//! property test.
 
 use std::cmp::Ordering;
 use std::fmt;
 use std::str::FromStr;
 
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Offset as _, Timelike};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::text::truncate_for_message;
@@ -30,21 +34,11 @@ pub struct TimeError {
     pub reason: String,
 }
 
-/// Days since 1970-01-01 of a civil date (proleptic Gregorian).
-#[must_use]
-pub const fn days_from_civil(y: i32, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y as i64 - 1 } else { y as i64 };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = y - era * 400;
-    let m = m as i64;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d as i64 - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The civil date of a day number (days since 1970-01-01).
-#[must_use]
-pub const fn civil_from_days(z: i64) -> (i32, u32, u32) {
+/// The civil date of a day number (days since 1970-01-01), proleptic Gregorian: the
+/// hand-written fast path of [`Timestamp`]'s printing (timestamps are printed by the
+/// million in batch results). A property test holds it equal to chrono over the whole
+/// range of years chrono takes, and `cargo bench --bench time` shows why it stays.
+const fn civil_from_days(z: i64) -> (i32, u32, u32) {
     let z = z + 719_468;
     let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
     let doe = z - era * 146_097;
@@ -57,19 +51,8 @@ pub const fn civil_from_days(z: i64) -> (i32, u32, u32) {
     ((if m <= 2 { y + 1 } else { y }) as i32, m, d)
 }
 
-const fn days_in_month(y: i32, m: u32) -> u32 {
-    match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        _ => {
-            if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 {
-                29
-            } else {
-                28
-            }
-        }
-    }
-}
+/// The day number of 1970-01-01 counted from 0001-01-01 as chrono counts (day 1).
+const EPOCH_CE: i32 = 719_163;
 
 /// A civil date, as days since 1970-01-01.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -89,10 +72,12 @@ impl Date {
         if !(MIN_YEAR..=MAX_YEAR).contains(&y) {
             return Err(bad("years run from 1900 to 2199"));
         }
-        if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
-            return Err(bad("no such day"));
-        }
-        Ok(Self(days_from_civil(y, m, d) as i32))
+        Self::from_ymd_any(y, m, d).ok_or_else(|| bad("no such day"))
+    }
+
+    /// A date of any year chrono takes (no 1900–2199 check); `None` when no such day.
+    pub(crate) fn from_ymd_any(y: i32, m: u32, d: u32) -> Option<Self> {
+        NaiveDate::from_ymd_opt(y, m, d).map(Self::from)
     }
 
     /// The date of a day number (days since 1970-01-01).
@@ -109,21 +94,34 @@ impl Date {
 
     /// Year, month, day.
     #[must_use]
-    pub const fn ymd(self) -> (i32, u32, u32) {
-        civil_from_days(self.0 as i64)
+    pub fn ymd(self) -> (i32, u32, u32) {
+        let d = NaiveDate::from(self);
+        (d.year(), d.month(), d.day())
     }
 
     /// Day of the week, Monday = 0 … Sunday = 6.
     #[must_use]
-    pub const fn weekday(self) -> u32 {
-        // 1970-01-01 was a Thursday.
-        (self.0 as i64 + 3).rem_euclid(7) as u32
+    pub fn weekday(self) -> u32 {
+        NaiveDate::from(self).weekday().num_days_from_monday()
     }
 
     /// The next day.
     #[must_use]
     pub const fn succ(self) -> Self {
         Self(self.0 + 1)
+    }
+}
+
+impl From<Date> for NaiveDate {
+    fn from(d: Date) -> Self {
+        NaiveDate::from_num_days_from_ce_opt(d.0.saturating_add(EPOCH_CE)).unwrap_or(NaiveDate::MIN)
+    }
+}
+
+impl From<NaiveDate> for Date {
+    /// Any date chrono holds (the 1900–2199 range is checked where dates are read).
+    fn from(d: NaiveDate) -> Self {
+        Self(d.num_days_from_ce() - EPOCH_CE)
     }
 }
 
@@ -143,30 +141,31 @@ fn digits(s: &[u8]) -> Option<u32> {
     })
 }
 
+/// `YYYY-MM-DD`: the shape is checked here (chrono also takes `2026-3-1`), the date by
+/// chrono.
 fn parse_date(s: &str, what: &'static str, whole: &str) -> Result<Date, TimeError> {
-    let b = s.as_bytes();
     let bad = |reason: &str| TimeError {
         what,
         value: truncate_for_message(whole),
         reason: reason.to_owned(),
     };
-    if b.len() != 10 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
+    let b = s.as_bytes();
+    let shaped = b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+    if !shaped {
         return Err(bad("expected YYYY-MM-DD"));
     }
-    let y = b
-        .get(0..4)
-        .and_then(digits)
-        .ok_or_else(|| bad("expected YYYY-MM-DD"))?;
-    let m = b
-        .get(5..7)
-        .and_then(digits)
-        .ok_or_else(|| bad("expected YYYY-MM-DD"))?;
-    let d = b
-        .get(8..10)
-        .and_then(digits)
-        .ok_or_else(|| bad("expected YYYY-MM-DD"))?;
-    let y = i32::try_from(y).map_err(|_| bad("expected YYYY-MM-DD"))?;
-    Date::new(y, m, d).map_err(|e| bad(&e.reason))
+    let date = NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| bad("no such day"))?;
+    if !(MIN_YEAR..=MAX_YEAR).contains(&date.year()) {
+        return Err(bad("years run from 1900 to 2199"));
+    }
+    Ok(Date::from(date))
 }
 
 impl FromStr for Date {
@@ -379,6 +378,11 @@ impl Timestamp {
 }
 
 impl fmt::Display for Timestamp {
+    /// RFC 3339 to the second in the offset the timestamp was given in: what chrono's
+    /// `to_rfc3339_opts(SecondsFormat::Secs, false)` prints (a property test holds the two
+    /// equal). Written digit by digit: timestamps are printed by the million in batch
+    /// results and JSON, and chrono's printers either allocate a `String` per timestamp or
+    /// run five times slower (`cargo bench --bench time`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let local = self.local_secs(self.offset);
         let day = local.div_euclid(86_400);
@@ -387,8 +391,6 @@ impl fmt::Display for Timestamp {
         let (hh, mm, ss) = (sod / 3600, sod / 60 % 60, sod % 60);
         let off = self.offset.minutes();
         match u32::try_from(y) {
-            // The usual case, written digit by digit: timestamps are printed by the
-            // million in batch results and JSON.
             Ok(year) if year <= 9999 => {
                 let two = |v: u32| [b'0' + (v / 10 % 10) as u8, b'0' + (v % 10) as u8];
                 let [y0, y1] = two(year / 100);
@@ -408,70 +410,138 @@ impl fmt::Display for Timestamp {
                 // Every byte is an ASCII digit or punctuation.
                 f.write_str(std::str::from_utf8(&buf).unwrap_or("?"))
             }
-            _ => write!(
-                f,
-                "{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}{}",
-                self.offset
+            _ => f.write_str(
+                &DateTime::<FixedOffset>::from(*self)
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
             ),
         }
     }
 }
 
-impl FromStr for Timestamp {
-    type Err = TimeError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        const WHAT: &str = "timestamp";
-        let bad = |reason: &str| TimeError {
-            what: WHAT,
-            value: truncate_for_message(s),
-            reason: reason.to_owned(),
+/// What is wrong with text that does not read as a timestamp, for the message: chrono
+/// says only that it does not parse.
+fn diagnose(s: &str) -> TimeError {
+    const WHAT: &str = "timestamp";
+    let bad = |reason: &str| TimeError {
+        what: WHAT,
+        value: truncate_for_message(s),
+        reason: reason.to_owned(),
+    };
+    let shape = bad("expected RFC 3339 with an offset, e.g. `2026-03-02T09:15:00+08:00`");
+    let Some(date_part) = s.get(..10) else {
+        return shape;
+    };
+    if let Err(e) = parse_date(date_part, WHAT, s) {
+        return e;
+    }
+    let Some(rest) = s.get(10..).and_then(|r| {
+        r.strip_prefix('T')
+            .or_else(|| r.strip_prefix('t'))
+            .or_else(|| r.strip_prefix(' '))
+    }) else {
+        return shape;
+    };
+    let b = rest.as_bytes();
+    let (Some(hh), Some(mm), Some(b':')) = (
+        b.get(0..2).and_then(digits),
+        b.get(3..5).and_then(digits),
+        b.get(2).copied(),
+    ) else {
+        return shape;
+    };
+    let mut i = 5;
+    let mut ss = 0;
+    if b.get(5) == Some(&b':') {
+        let Some(sec) = b.get(6..8).and_then(digits) else {
+            return shape;
         };
-        let shape = "expected RFC 3339 with an offset, e.g. `2026-03-02T09:15:00+08:00`";
-        let date_part = s.get(..10).ok_or_else(|| bad(shape))?;
-        let date = parse_date(date_part, WHAT, s)?;
-        let rest = s.get(10..).ok_or_else(|| bad(shape))?;
-        let rest = rest
-            .strip_prefix('T')
-            .or_else(|| rest.strip_prefix('t'))
-            .or_else(|| rest.strip_prefix(' '))
-            .ok_or_else(|| bad(shape))?;
-        let b = rest.as_bytes();
-        if b.len() < 5 || b.get(2) != Some(&b':') {
-            return Err(bad(shape));
-        }
-        let hh = b.get(0..2).and_then(digits).ok_or_else(|| bad(shape))?;
-        let mm = b.get(3..5).and_then(digits).ok_or_else(|| bad(shape))?;
-        let mut i = 5;
-        let mut ss = 0;
-        if b.get(5) == Some(&b':') {
-            ss = b.get(6..8).and_then(digits).ok_or_else(|| bad(shape))?;
-            i = 8;
-            if b.get(8) == Some(&b'.') {
-                // Fractions of a second are accepted and dropped.
-                i = 9;
-                while b.get(i).is_some_and(u8::is_ascii_digit) {
-                    i += 1;
-                }
-                if i == 9 {
-                    return Err(bad(shape));
-                }
+        ss = sec;
+        i = 8;
+        if b.get(8) == Some(&b'.') {
+            i = 9;
+            while b.get(i).is_some_and(u8::is_ascii_digit) {
+                i += 1;
+            }
+            if i == 9 {
+                return shape;
             }
         }
-        if hh > 23 || mm > 59 || ss > 59 {
+    }
+    if hh > 23 || mm > 59 || ss > 59 {
+        return bad("the time of day is out of range");
+    }
+    match rest.get(i..) {
+        Some("") => bad("an offset is required: `Z` or `+HH:MM`, e.g. `2026-03-02T09:15:00+08:00`"),
+        Some(offset) => parse_offset(offset, s, WHAT).err().unwrap_or(shape),
+        None => shape,
+    }
+}
+
+impl FromStr for Timestamp {
+    type Err = TimeError;
+    /// RFC 3339 as chrono reads it (`T`, `t` or a space between date and time; `Z` or
+    /// `±HH:MM`; fractions of a second, dropped), and the form without seconds that
+    /// spreadsheets export (`2026-03-02 09:15+08:00`).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let parsed = DateTime::parse_from_rfc3339(s).ok().or_else(|| {
+            // `YYYY-MM-DDTHH:MM` then the offset: read with `:00` seconds put in.
+            let (head, tail) = (s.get(..16)?, s.get(16..)?);
+            (!tail.starts_with(':'))
+                .then(|| DateTime::parse_from_rfc3339(&format!("{head}:00{tail}")).ok())
+                .flatten()
+        });
+        match parsed {
+            Some(dt) => Self::try_from(dt).map_err(|e| TimeError {
+                value: truncate_for_message(s),
+                ..e
+            }),
+            None => Err(diagnose(s)),
+        }
+    }
+}
+
+impl TryFrom<DateTime<FixedOffset>> for Timestamp {
+    type Error = TimeError;
+    /// An instant of 1900 to 2199 in an offset of whole minutes within ±18:00, to the
+    /// second (a fraction is dropped; a leap second is refused).
+    fn try_from(dt: DateTime<FixedOffset>) -> Result<Self, Self::Error> {
+        let bad = |reason: &str| TimeError {
+            what: "timestamp",
+            value: dt.to_rfc3339(),
+            reason: reason.to_owned(),
+        };
+        if !(MIN_YEAR..=MAX_YEAR).contains(&dt.year()) {
+            return Err(bad("years run from 1900 to 2199"));
+        }
+        if dt.nanosecond() >= 1_000_000_000 {
             return Err(bad("the time of day is out of range"));
         }
-        let offset_text = rest.get(i..).ok_or_else(|| bad(shape))?;
-        if offset_text.is_empty() {
-            return Err(bad(
-                "an offset is required: `Z` or `+HH:MM`, e.g. `2026-03-02T09:15:00+08:00`",
-            ));
+        let seconds = dt.offset().local_minus_utc();
+        if seconds % 60 != 0 {
+            return Err(bad("offsets are whole minutes"));
         }
-        let offset = parse_offset(offset_text, s, WHAT)?;
-        let local = i64::from(date.days()) * 86_400 + i64::from(hh * 3600 + mm * 60 + ss);
+        let offset =
+            Offset::from_minutes(seconds / 60).map_err(|_| bad("offsets lie within ±18:00"))?;
         Ok(Self {
-            secs: local - i64::from(offset.minutes()) * 60,
+            secs: dt.timestamp(),
             offset,
         })
+    }
+}
+
+impl From<Timestamp> for DateTime<FixedOffset> {
+    fn from(t: Timestamp) -> Self {
+        let offset =
+            FixedOffset::east_opt(t.offset.minutes() * 60).unwrap_or_else(|| chrono::Utc.fix());
+        DateTime::from_timestamp(t.secs, 0)
+            .unwrap_or_default()
+            .with_timezone(&offset)
+    }
+}
+
+impl From<Offset> for FixedOffset {
+    fn from(o: Offset) -> Self {
+        FixedOffset::east_opt(o.minutes() * 60).unwrap_or_else(|| chrono::Utc.fix())
     }
 }
 
@@ -486,6 +556,35 @@ impl<'de> Deserialize<'de> for Timestamp {
         let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
         s.parse().map_err(serde::de::Error::custom)
     }
+}
+
+/// The UTC offset of a time zone as Arrow and pandas name it on a timestamp column:
+/// `+08:00`, `-05:30`, `UTC`, `Z`, `UTC+08:00`, or a zone of mainland China, which has
+/// kept +08:00 all year since 1991 (`Asia/Shanghai`, `Asia/Chongqing`, `Asia/Harbin`,
+/// `PRC`). Other named zones change their offset over the year and need a zone database
+/// that gridgov does not carry: give such times as RFC 3339 text instead.
+///
+/// ```
+/// use gridgov::time::zone_offset;
+/// assert_eq!(zone_offset("Asia/Shanghai").map(|o| o.minutes()), Ok(480));
+/// assert_eq!(zone_offset("UTC+05:30").map(|o| o.minutes()), Ok(330));
+/// assert!(zone_offset("Europe/Berlin").is_err());
+/// ```
+///
+/// # Errors
+/// [`TimeError`] naming the zone and what would be valid.
+pub fn zone_offset(tz: &str) -> Result<Offset, TimeError> {
+    let t = tz.trim();
+    let fixed = match t {
+        "UTC" | "Z" | "Etc/UTC" | "GMT" | "utc" => "+00:00",
+        "Asia/Shanghai" | "Asia/Chongqing" | "Asia/Chungking" | "Asia/Harbin" | "PRC" => "+08:00",
+        _ => t.strip_prefix("UTC").unwrap_or(t),
+    };
+    Offset::from_str(fixed).map_err(|_| TimeError {
+        what: "time zone",
+        value: truncate_for_message(tz),
+        reason: "it is not a fixed UTC offset gridgov knows; use `+08:00`, `UTC` or `Asia/Shanghai`, or give the times as RFC 3339 text".to_owned(),
+    })
 }
 
 /// Parses `HH:MM` into minutes since midnight; `24:00` is allowed as the end of a day.
@@ -521,13 +620,39 @@ mod tests {
     use super::*;
 
     #[test]
-    fn civil_round_trip_over_three_centuries() {
-        let start = days_from_civil(1900, 1, 1);
-        let end = days_from_civil(2200, 1, 1);
-        for z in start..end {
-            let (y, m, d) = civil_from_days(z);
-            assert_eq!(days_from_civil(y, m, d), z);
-            assert!(d >= 1 && d <= days_in_month(y, m));
+    fn the_fast_civil_date_is_chrono_s_over_every_day_chrono_holds() {
+        // Every day from 0001-01-01 to 9999-12-31: the printing fast path's date.
+        let first = NaiveDate::from_ymd_opt(1, 1, 1).unwrap();
+        let last = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap();
+        let mut d = first;
+        while d <= last {
+            let z = i64::from(Date::from(d).days());
+            assert_eq!(civil_from_days(z), (d.year(), d.month(), d.day()), "{d}");
+            d = d.succ_opt().unwrap();
+        }
+    }
+
+    proptest::proptest! {
+        /// Printing is chrono's RFC 3339 to the second, whatever the instant and offset.
+        #[test]
+        fn printing_is_chrono_s(secs in -62_135_596_800i64..253_402_300_799, minutes in -1080i32..=1080) {
+            let t = Timestamp::from_unix(secs, Offset::from_minutes(minutes).unwrap());
+            let chrono = DateTime::<FixedOffset>::from(t)
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
+            proptest::prop_assert_eq!(t.to_string(), chrono);
+        }
+
+        /// What chrono prints reads back to the same instant and offset.
+        #[test]
+        fn reading_is_chrono_s(secs in -2_208_988_800i64..7_258_118_399, minutes in -1080i32..=1080) {
+            let offset = FixedOffset::east_opt(minutes * 60).unwrap();
+            let dt = DateTime::from_timestamp(secs, 0).unwrap().with_timezone(&offset);
+            if (MIN_YEAR..=MAX_YEAR).contains(&dt.year()) {
+                let t: Timestamp = dt.to_rfc3339().parse().unwrap();
+                proptest::prop_assert_eq!(t.unix(), secs);
+                proptest::prop_assert_eq!(t.offset().minutes(), minutes);
+                proptest::prop_assert_eq!(DateTime::<FixedOffset>::from(t), dt);
+            }
         }
     }
 

@@ -19,6 +19,7 @@ use std::path::Path;
 
 /// Each top-level module of `core/src` and its layer.
 pub const LAYERS: &[(&str, u8)] = &[
+    ("csvio", 0),
     ("fixed", 0),
     ("id", 0),
     ("idmap", 0),

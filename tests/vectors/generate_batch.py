@@ -65,9 +65,18 @@ write("batch/header-missing-column.json",
       {"cases_csv": f"id,channel,category,reported_at\nc1,app,environment,{AT}\n"})
 
 write("batch/not-csv.json",
-      "A quote inside an unquoted field is not CSV: refused with its line.",
+      "A quote inside an unquoted field is part of its text, as the csv crate and spreadsheets "
+      "read it; the id `c\"1` is then not a valid case id, so the row is kept with its error "
+      "(a report is never dropped) and the line named.",
       "route_csv",
       {"cases_csv": f"id,channel,category,location,reported_at\nc\"1,app,environment,fs-c01-g01-m1,{AT}\n"})
+
+write("batch/quote-never-closed.json",
+      "A quoted field left open would swallow every line after it; the text is refused, "
+      "naming the line where the record starts.",
+      "route_csv",
+      {"cases_csv": f"id,channel,category,location,reported_at\nc1,app,environment,fs-c01-g01-m1,{AT}\n"
+                    f"c2,app,\"environment,fs-c01-g01-m1,{AT}\nc3,app,environment,fs-c01-g01-m1,{AT}\n"})
 
 write("batch/empty.json",
       "An empty text has no header.",

@@ -38,32 +38,6 @@ pub(crate) mod cell;
 mod csv;
 pub mod scoring;
 
-/// Splits CSV text into records, each with the line it starts on; an error gives the line
-/// and what is wrong.
-pub(crate) fn csv_records(text: &str) -> Result<Vec<csv::Record>, (usize, String)> {
-    csv::records(text).map_err(|e| (e.line, e.message))
-}
-
-/// CSV records one at a time, fields borrowed where they need no unescaping.
-#[derive(Debug)]
-pub(crate) struct CsvReader<'a>(csv::Reader<'a>);
-
-impl<'a> CsvReader<'a> {
-    pub(crate) fn new(text: &'a str) -> Self {
-        Self(csv::Reader::new(text))
-    }
-
-    /// The next non-blank record into `fields`, with the line it starts on; an error is
-    /// (line, message).
-    pub(crate) fn next_into(
-        &mut self,
-        fields: &mut Vec<std::borrow::Cow<'a, str>>,
-    ) -> Option<Result<usize, (usize, String)>> {
-        self.0
-            .next_into(fields)
-            .map(|r| r.map_err(|e| (e.line, e.message)))
-    }
-}
 pub mod spec;
 pub(crate) mod table;
 

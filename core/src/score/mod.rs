@@ -125,8 +125,7 @@ impl Month {
     /// Its first day.
     #[must_use]
     pub fn first_day(self) -> Date {
-        let days = crate::time::days_from_civil(self.year, self.month, 1);
-        Date::from_days(i32::try_from(days).unwrap_or(i32::MAX))
+        Date::from_ymd_any(self.year, self.month, 1).unwrap_or(Date::from_days(0))
     }
 
     /// Its first moment (local midnight of its first day) at a UTC offset.
@@ -138,16 +137,13 @@ impl Month {
     /// The first moment after it at a UTC offset.
     #[must_use]
     pub fn end(self, offset: Offset) -> Timestamp {
-        let days = crate::time::days_from_civil(
-            if self.month == 12 {
-                self.year + 1
-            } else {
-                self.year
-            },
-            if self.month == 12 { 1 } else { self.month + 1 },
-            1,
-        );
-        Timestamp::from_local_minute(days * 1440, offset)
+        let (year, month) = if self.month == 12 {
+            (self.year + 1, 1)
+        } else {
+            (self.year, self.month + 1)
+        };
+        let days = Date::from_ymd_any(year, month, 1).map_or(0, Date::days);
+        Timestamp::from_local_minute(i64::from(days) * 1440, offset)
     }
 }
 

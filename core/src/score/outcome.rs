@@ -192,8 +192,8 @@ pub fn outcomes_from_csv(text: &str) -> Result<Vec<OutcomeRow>, OutcomeError> {
 /// Reads an outcome CSV; also gives the line each row starts on.
 pub(crate) fn read_csv(text: &str) -> Result<(Vec<OutcomeRow>, Vec<usize>), OutcomeError> {
     const T: &str = "outcomes";
-    let records = crate::rules::csv_records(text)
-        .map_err(|(line, reason)| OutcomeError::new(T, 0, None, reason).at_line(line))?;
+    let records = crate::csvio::records(text)
+        .map_err(|e| OutcomeError::new(T, 0, None, e.message).at_line(e.line))?;
     let mut it = records.into_iter();
     let Some((_, header)) = it.next() else {
         return Ok((Vec::new(), Vec::new()));
@@ -467,46 +467,57 @@ pub fn outcome_from_typed_cells(
 /// UTC offsets, so reading it back gives the same rows.
 #[must_use]
 pub fn outcomes_to_csv(rows: &[OutcomeRow]) -> String {
-    let mut out = CSV_COLUMNS.join(",");
-    out.push('\n');
-    let opt = |v: Option<String>| v.unwrap_or_default();
-    let nonzero = |n: u32| if n > 0 { n.to_string() } else { String::new() };
-    let yes = |b: bool| if b { "true".to_owned() } else { String::new() };
+    let mut out = crate::csvio::CsvWriter::with_capacity(rows.len().saturating_mul(160));
+    out.record(CSV_COLUMNS.iter().copied());
+    let opt = |out: &mut crate::csvio::CsvWriter, v: Option<&dyn std::fmt::Display>| match v {
+        Some(v) => out.display(v),
+        None => out.field(""),
+    };
     for r in rows {
-        let fields = [
-            r.id.to_string(),
-            r.location.to_string(),
-            r.category.to_string(),
-            opt(r.channel.map(|c| c.as_str().to_owned())),
-            r.reported_at.to_string(),
-            opt(r.accepted_at.map(|t| t.to_string())),
-            opt(r.resolved_at.map(|t| t.to_string())),
-            opt(r.resolved_level.map(|l| l.as_str().to_owned())),
-            opt(r.satisfaction.map(|s| s.to_string())),
-            opt(r.time_limit.map(|t| t.to_string())),
-            opt(r.due.map(|t| t.to_string())),
-            yes(r.paused),
-            nonzero(r.returned),
-            nonzero(r.reopened),
-            nonzero(r.escalated),
-            yes(r.shelved),
-            opt(r.repeat_of.as_ref().map(ToString::to_string)),
-        ];
-        for (i, f) in fields.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            if f.contains([',', '"', '\n', '\r']) {
-                out.push('"');
-                out.push_str(&f.replace('"', "\"\""));
-                out.push('"');
-            } else {
-                out.push_str(f);
-            }
-        }
-        out.push('\n');
+        out.field(r.id.as_str());
+        out.field(r.location.as_str());
+        out.field(r.category.as_str());
+        out.field(r.channel.map_or("", Channel::as_str));
+        out.display(r.reported_at);
+        opt(
+            &mut out,
+            r.accepted_at.as_ref().map(|t| t as &dyn std::fmt::Display),
+        );
+        opt(
+            &mut out,
+            r.resolved_at.as_ref().map(|t| t as &dyn std::fmt::Display),
+        );
+        out.field(r.resolved_level.map_or("", crate::org::Level::as_str));
+        opt(
+            &mut out,
+            r.satisfaction.as_ref().map(|s| s as &dyn std::fmt::Display),
+        );
+        opt(
+            &mut out,
+            r.time_limit.as_ref().map(|t| t as &dyn std::fmt::Display),
+        );
+        opt(
+            &mut out,
+            r.due.as_ref().map(|t| t as &dyn std::fmt::Display),
+        );
+        out.field(if r.paused { "true" } else { "" });
+        opt(
+            &mut out,
+            (r.returned > 0).then_some(&r.returned as &dyn std::fmt::Display),
+        );
+        opt(
+            &mut out,
+            (r.reopened > 0).then_some(&r.reopened as &dyn std::fmt::Display),
+        );
+        opt(
+            &mut out,
+            (r.escalated > 0).then_some(&r.escalated as &dyn std::fmt::Display),
+        );
+        out.field(if r.shelved { "true" } else { "" });
+        out.field(r.repeat_of.as_ref().map_or("", CaseId::as_str));
+        out.end();
     }
-    out
+    out.finish()
 }
 
 /// A row resolved against the organisation and the calendar, for the scoring pass: 40
