@@ -50,6 +50,22 @@ pub enum Error {
     /// An input document is not valid JSON or does not have the expected shape.
     #[error(transparent)]
     Json(#[from] JsonError),
+    /// A row of a table could not be taken: its position and case id, and why.
+    #[error(transparent)]
+    Row(RowError),
+}
+
+/// A row of a table that could not be taken: its position in the whole table (0-based),
+/// its case id as given, and the error, whose code and class it keeps.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("row {row}{}: {error}", .case.as_deref().map(|c| format!(" (case `{}`)", crate::text::truncate_for_message(c))).unwrap_or_default())]
+pub struct RowError {
+    /// 0-based position of the row in the table.
+    pub row: usize,
+    /// The row's case id, when it has one.
+    pub case: Option<String>,
+    /// Why the row could not be taken.
+    pub error: Box<Error>,
 }
 
 /// The family of an [`Error`], for bindings: each maps to one Python exception class (and
@@ -133,12 +149,13 @@ impl Error {
             Self::Score(e) => e.code(),
             Self::Json(e) => e.code(),
             Self::Input(e) => e.code(),
+            Self::Row(r) => r.error.code(),
         }
     }
 
     /// The family of the error, which a binding maps to its exception class.
     #[must_use]
-    pub const fn class(&self) -> ErrorClass {
+    pub fn class(&self) -> ErrorClass {
         use crate::engine::EngineError as E;
         use crate::route::RouteError as R;
         match self {
@@ -158,6 +175,7 @@ impl Error {
             Self::Score(_) => ErrorClass::Score,
             Self::Json(_) => ErrorClass::Json,
             Self::Input(_) => ErrorClass::Input,
+            Self::Row(r) => r.error.class(),
         }
     }
 

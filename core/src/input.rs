@@ -232,6 +232,19 @@ pub fn whole_int(value: i128, what: &'static str, most: u64) -> Result<u64, Inpu
         })
 }
 
+/// A name from a closed list (a mode, a level of a table) given as an argument, or the
+/// error naming the argument and the valid names.
+///
+/// # Errors
+/// [`InputError`] of kind [`InputKind::Value`].
+pub fn name_arg<T>(what: &'static str, text: &str) -> Result<T, InputError>
+where
+    T: std::str::FromStr<Err = crate::id::UnknownNameError>,
+{
+    text.parse()
+        .map_err(|e: crate::id::UnknownNameError| InputError::value(what, e.to_string()))
+}
+
 /// A document is not valid JSON or does not have the expected shape.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{what} does not parse at line {line}, column {column}: {message}")]
@@ -274,4 +287,21 @@ pub fn from_json<'a, T: serde::Deserialize<'a>>(
     text: &'a str,
 ) -> Result<T, JsonError> {
     serde_json::from_str(text).map_err(|e| JsonError::of(what, &e))
+}
+
+/// The text of a file, for bindings that take a path (`pathlib.Path` in Python).
+///
+/// # Errors
+/// [`InputError`] of kind [`InputKind::Path`] when the file cannot be read, or
+/// [`InputKind::Text`] when it is not UTF-8.
+pub fn read_file(what: impl Into<Cow<'static, str>>, path: &str) -> Result<String, InputError> {
+    let what = what.into();
+    let bytes =
+        std::fs::read(path).map_err(|e| InputError::path(what.clone(), path, &e.to_string()))?;
+    String::from_utf8(bytes).map_err(|e| {
+        InputError::not_text(
+            what,
+            &format!("{} (in {})", e.utf8_error(), truncate_for_message(path)),
+        )
+    })
 }

@@ -38,6 +38,8 @@
 #![warn(missing_docs)]
 
 pub mod access;
+#[cfg(feature = "arrow")]
+pub mod arrow;
 pub mod batch;
 pub mod calendar;
 pub mod case;

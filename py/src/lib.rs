@@ -1,18 +1,19 @@
 //! Python bindings of gridgov. Every function converts arguments and results; the core
-//! decides. JSON entry points return the core's bytes unchanged.
+//! decides. JSON entry points return the core's bytes unchanged, and every error, limit,
+//! default, column set and row shape is the core's.
 //!
 //! The one `unsafe` block is in [`arrow`]: taking an Arrow stream out of a PyCapsule, as
 //! the Arrow PyCapsule interface prescribes.
 #![deny(unsafe_code)]
 
 mod arrow;
-mod batch;
 
-use gridgov::error::Error;
+use gridgov::error::{Error, ErrorClass};
+use gridgov::input::{InputError as CoreInputError, JsonKind};
 use pyo3::create_exception;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::PyString;
+use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 
 create_exception!(
     _gridgov,
@@ -60,7 +61,7 @@ create_exception!(
     _gridgov,
     QueryError,
     GridgovError,
-    "A query named a unit or office that the organisation does not have."
+    "A query named a unit, office, level or case that is not there."
 );
 create_exception!(
     _gridgov,
@@ -84,126 +85,156 @@ create_exception!(
     _gridgov,
     InputError,
     GridgovError,
-    "An argument has the wrong type or is not valid text."
+    "An argument has the wrong type or value, is not valid text, or names a file that cannot be read."
 );
 
-fn set_code(e: &PyErr, code: &str) {
-    Python::attach(|py| {
-        // Setting an attribute on a fresh exception object cannot fail in practice; if
-        // it did, the exception is still raised without its code.
-        let _ = e.value(py).setattr("code", code);
-    });
-}
-
-/// Maps every core error to its Python exception, with the stable code attached.
+/// Every core error as its Python exception, with the core's code and message. The match
+/// has no catch-all: a new class of core error does not compile until it is mapped here.
 fn to_py(err: &Error) -> PyErr {
-    to_py_with(err, err.to_string())
-}
-
-/// [`to_py`] with another message (the error's own, with where it happened).
-fn to_py_with(err: &Error, msg: String) -> PyErr {
-    use gridgov::EngineError;
-    use gridgov::route::RouteError as R;
-    let e = match err {
-        Error::Org(_) | Error::Engine(EngineError::Org(_)) => OrgError::new_err(msg),
-        Error::Rules(_) | Error::Engine(EngineError::Rules(_) | EngineError::Mismatch(_)) => {
-            RuleError::new_err(msg)
-        }
-        Error::Calendar(_)
-        | Error::Engine(EngineError::Calendar(_))
-        | Error::Route(R::Calendar(_)) => CalendarError::new_err(msg),
-        Error::Case(_) | Error::Route(R::Case(_)) => CaseError::new_err(msg),
-        Error::Route(_) => RouteError::new_err(msg),
-        Error::Ledger(_) => LedgerError::new_err(msg),
-        Error::Score(_) => ScoreError::new_err(msg),
-        Error::Lookup(_) => QueryError::new_err(msg),
-        Error::Access(_) => AccessError::new_err(msg),
-        Error::Json { .. } => JsonError::new_err(msg),
-        Error::Input { .. } => InputError::new_err(msg),
-        _ => GridgovError::new_err(msg),
+    let msg = err.to_string();
+    let e = match err.class() {
+        ErrorClass::Org => OrgError::new_err(msg),
+        ErrorClass::Rule => RuleError::new_err(msg),
+        ErrorClass::Calendar => CalendarError::new_err(msg),
+        ErrorClass::Case => CaseError::new_err(msg),
+        ErrorClass::Route => RouteError::new_err(msg),
+        ErrorClass::Ledger => LedgerError::new_err(msg),
+        ErrorClass::Query => QueryError::new_err(msg),
+        ErrorClass::Json => JsonError::new_err(msg),
+        ErrorClass::Score => ScoreError::new_err(msg),
+        ErrorClass::Access => AccessError::new_err(msg),
+        ErrorClass::Input => InputError::new_err(msg),
     };
-    set_code(&e, err.code());
+    Python::attach(|py| {
+        // Setting an attribute on a fresh exception object cannot fail in practice; if it
+        // did, the exception is still raised without its code.
+        let _ = e.value(py).setattr("code", err.code());
+    });
     e
 }
 
-/// An `InputError` with its code.
-pub(crate) fn input_error(code: &str, msg: String) -> PyErr {
-    let e = InputError::new_err(msg);
-    set_code(&e, code);
-    e
+/// A core error of any concern as its Python exception.
+fn err<E: Into<Error>>(e: E) -> PyErr {
+    to_py(&e.into())
 }
 
-/// The Python type name of an object, for messages.
-pub(crate) fn type_name(obj: &Bound<'_, PyAny>) -> String {
-    obj.get_type()
-        .name()
-        .map_or_else(|_| "another type".to_owned(), |n| n.to_string())
+/// The JSON kind of a Python value, as the core's messages name it; values JSON has no
+/// type for are named by their Python type.
+fn kind_of(obj: &Bound<'_, PyAny>) -> Result<JsonKind, String> {
+    Ok(if obj.is_none() {
+        JsonKind::Null
+    } else if obj.is_instance_of::<PyBool>() {
+        JsonKind::Boolean
+    } else if obj.is_instance_of::<PyInt>() || obj.is_instance_of::<PyFloat>() {
+        JsonKind::Number
+    } else if obj.is_instance_of::<PyString>() {
+        JsonKind::String
+    } else if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
+        JsonKind::Array
+    } else if obj.is_instance_of::<PyDict>() {
+        JsonKind::Object
+    } else {
+        return Err(obj
+            .get_type()
+            .name()
+            .map_or_else(|_| "another type".to_owned(), |n| n.to_string()));
+    })
 }
 
-/// A batch error as its Python exception: a row's error says which row and case.
-fn batch_error(e: batch::BatchError) -> PyErr {
-    match e {
-        batch::BatchError::Table(t) => input_error("table", t.0),
-        batch::BatchError::Row(r) => {
-            let case = r
-                .case
-                .map(|c| format!(" (case `{}`)", gridgov::text::truncate_for_message(&c)))
-                .unwrap_or_default();
-            to_py_with(&r.error, format!("row {}{case}: {}", r.row, r.error))
+/// The core's error for an argument of the wrong type.
+fn wrong_type(obj: &Bound<'_, PyAny>, what: &str, expected: &str) -> PyErr {
+    let what = what.to_owned();
+    err(match kind_of(obj) {
+        Ok(kind) => CoreInputError::wrong_type(what, expected, kind),
+        Err(name) => {
+            CoreInputError::wrong_type_named(what, expected, &format!("a value of type `{name}`"))
         }
-    }
-}
-
-fn parse_level(level: &str) -> PyResult<gridgov::Level> {
-    level.parse::<gridgov::Level>().map_err(|e| {
-        let e = QueryError::new_err(e.to_string());
-        set_code(&e, "unknown_level");
-        e
     })
 }
 
-fn lookup(e: gridgov::LookupError) -> PyErr {
-    to_py(&Error::from(e))
+/// Reads a text argument: a wrong type, or text that is not UTF-8 (a lone surrogate), is
+/// the core's `InputError` naming the argument.
+fn text(arg: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {
+    let s = arg
+        .cast::<PyString>()
+        .map_err(|_| wrong_type(arg, what, "text (a string)"))?;
+    s.to_cow()
+        .map(std::borrow::Cow::into_owned)
+        .map_err(|e| err(CoreInputError::not_text(what.to_owned(), &e.to_string())))
 }
 
-/// Reads a text argument, turning a wrong type or text that is not valid UTF-8 (a lone
-/// surrogate) into an `InputError` naming the argument.
-fn text(arg: &Bound<'_, PyAny>, name: &str) -> PyResult<String> {
-    let s = arg.cast::<PyString>().map_err(|_| {
-        let e = InputError::new_err(format!(
-            "`{name}` must be a str of JSON text, not {}",
-            arg.get_type()
-                .name()
-                .map_or_else(|_| "another type".to_owned(), |n| n.to_string())
-        ));
-        set_code(&e, "input_type");
-        e
-    })?;
-    s.to_cow().map(std::borrow::Cow::into_owned).map_err(|err| {
-        let e = InputError::new_err(format!("`{name}` is not valid UTF-8 text: {err}"));
-        set_code(&e, "input_text");
-        e
-    })
-}
-
-/// Reads the text argument `arg` and runs a core entry point on it with the GIL released,
-/// mapping its error to the Python exception: the shape of the JSON entry points.
-fn call_text<T: Send>(
-    py: Python<'_>,
-    arg: &Bound<'_, PyAny>,
-    name: &str,
-    f: impl FnOnce(&str) -> Result<T, Error> + Send,
-) -> PyResult<T> {
-    let s = text(arg, name)?;
-    py.detach(|| f(&s)).map_err(|e| to_py(&e))
-}
-
-fn opt_text(arg: Option<&Bound<'_, PyAny>>, name: &str) -> PyResult<Option<String>> {
+fn opt_text(arg: Option<&Bound<'_, PyAny>>, what: &str) -> PyResult<Option<String>> {
     match arg {
         None => Ok(None),
         Some(a) if a.is_none() => Ok(None),
-        Some(a) => text(a, name).map(Some),
+        Some(a) => text(a, what).map(Some),
     }
+}
+
+/// A whole-number argument as Python gives it (a `bool` is not one): the core checks its
+/// range.
+fn int(arg: &Bound<'_, PyAny>, what: &'static str) -> PyResult<i128> {
+    if arg.is_instance_of::<PyBool>() || !arg.is_instance_of::<PyInt>() {
+        return Err(wrong_type(arg, what, "a whole number"));
+    }
+    // Beyond i128 every range check fails alike: keep the sign.
+    Ok(arg.extract::<i128>().unwrap_or_else(|_| {
+        if arg.lt(0i64).unwrap_or(false) {
+            i128::MIN
+        } else {
+            i128::MAX
+        }
+    }))
+}
+
+fn opt_int(arg: Option<&Bound<'_, PyAny>>, what: &'static str) -> PyResult<Option<i128>> {
+    match arg {
+        None => Ok(None),
+        Some(a) if a.is_none() => Ok(None),
+        Some(a) => int(a, what).map(Some),
+    }
+}
+
+/// A count such as a limit: a whole number from 0 to `most`.
+fn count(arg: Option<&Bound<'_, PyAny>>, what: &'static str, most: u64) -> PyResult<Option<usize>> {
+    opt_int(arg, what)?
+        .map(|v| {
+            gridgov::input::whole_int(v, what, most)
+                .map(|v| usize::try_from(v).unwrap_or(usize::MAX))
+                .map_err(err)
+        })
+        .transpose()
+}
+
+/// A bool argument (not a truthy value of another type).
+fn boolean(arg: Option<&Bound<'_, PyAny>>, what: &'static str) -> PyResult<bool> {
+    match arg {
+        None => Ok(false),
+        Some(a) if a.is_none() => Ok(false),
+        Some(a) => a
+            .cast::<PyBool>()
+            .map(|b| b.is_true())
+            .map_err(|_| wrong_type(a, what, "true or false")),
+    }
+}
+
+/// Reads the text argument `arg` and runs a core entry point on it with the GIL released,
+/// mapping its error to the Python exception.
+fn call_text<T: Send>(
+    py: Python<'_>,
+    arg: &Bound<'_, PyAny>,
+    what: &'static str,
+    f: impl FnOnce(&str) -> Result<T, Error> + Send,
+) -> PyResult<T> {
+    let s = text(arg, what)?;
+    py.detach(|| f(&s)).map_err(|e| to_py(&e))
+}
+
+/// The ledger argument of an engine method: a `Ledger` of this module.
+fn ledger<'a>(arg: &'a Bound<'_, PyAny>) -> PyResult<&'a PyLedger> {
+    arg.cast::<PyLedger>()
+        .map(|l| l.get())
+        .map_err(|_| wrong_type(arg, "ledger", "a gridgov.Ledger"))
 }
 
 /// An organisation, a rule set and a calendar that fit together: every decision is made
@@ -234,7 +265,7 @@ impl PyEngine {
             gridgov::Engine::from_json_strs(org.as_deref(), rules.as_deref(), calendar.as_deref())
         })
         .map(|inner| Self { inner })
-        .map_err(|e| to_py(&Error::from(e)))
+        .map_err(err)
     }
 
     /// The embedded defaults: the Fushan organisation, the default rule set and the China
@@ -249,7 +280,7 @@ impl PyEngine {
     /// Routes one case given as JSON text; returns the decision as the core's JSON text.
     fn route_json(&self, py: Python<'_>, case: &Bound<'_, PyAny>) -> PyResult<String> {
         call_text(py, case, "case", |c| {
-            gridgov::json::route_json_str(&self.inner, c)
+            gridgov::json::route_json(&self.inner, c)
         })
     }
 
@@ -261,20 +292,17 @@ impl PyEngine {
         let Ok(case) = pythonize::depythonize::<gridgov::Case>(case) else {
             return Ok(None);
         };
-        let decision = self
-            .inner
-            .route(&case)
-            .map_err(|e| to_py(&Error::from(e)))?;
-        pythonize::pythonize(py, &decision.view())
-            .map(|d| Some(d.unbind()))
-            .map_err(|e| input_error("output", e.to_string()))
+        let decision = self.inner.route(&case).map_err(err)?;
+        Ok(pythonize::pythonize(py, &decision.view())
+            .ok()
+            .map(Bound::unbind))
     }
 
     /// Counts a deadline on the engine's calendar: JSON text
     /// ``{"start", "time_limit", "pauses"?}`` in, the core's JSON text out.
-    fn deadline_json(&self, py: Python<'_>, input: &Bound<'_, PyAny>) -> PyResult<String> {
-        call_text(py, input, "input", |i| {
-            gridgov::json::deadline_json_str(&self.inner, i)
+    fn deadline_json(&self, py: Python<'_>, deadline: &Bound<'_, PyAny>) -> PyResult<String> {
+        call_text(py, deadline, "deadline", |i| {
+            gridgov::json::deadline_json(&self.inner, i)
         })
     }
 
@@ -288,11 +316,12 @@ impl PyEngine {
     fn actions_json(
         &self,
         py: Python<'_>,
-        ledger: &PyLedger,
+        ledger: &Bound<'_, PyAny>,
         now: &Bound<'_, PyAny>,
     ) -> PyResult<String> {
+        let l = self::ledger(ledger)?;
         call_text(py, now, "now", |n| {
-            gridgov::json::actions_json(&self.inner, &ledger.inner.lock_ledger(), n)
+            gridgov::json::actions_json(&self.inner, &l.lock(), n)
         })
     }
 
@@ -300,178 +329,166 @@ impl PyEngine {
     fn overdue_json(
         &self,
         py: Python<'_>,
-        ledger: &PyLedger,
+        ledger: &Bound<'_, PyAny>,
         now: &Bound<'_, PyAny>,
     ) -> PyResult<String> {
+        let l = self::ledger(ledger)?;
         call_text(py, now, "now", |n| {
-            gridgov::json::overdue_json(&self.inner, &ledger.inner.lock_ledger(), n)
+            gridgov::json::overdue_json(&self.inner, &l.lock(), n)
         })
     }
 
     /// A case's timeline; ``public=True`` masks personal data.
-    #[pyo3(signature = (ledger, case, public = false))]
+    #[pyo3(signature = (ledger, case, public = None))]
     fn timeline_json(
         &self,
         py: Python<'_>,
-        ledger: &PyLedger,
+        ledger: &Bound<'_, PyAny>,
         case: &Bound<'_, PyAny>,
-        public: bool,
+        public: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<String> {
+        let l = self::ledger(ledger)?;
+        let public = boolean(public, "public")?;
         call_text(py, case, "case", |c| {
-            gridgov::json::timeline_json(&self.inner, &ledger.inner.lock_ledger(), c, public)
+            gridgov::json::timeline_json(&self.inner, &l.lock(), c, public)
+        })
+    }
+
+    /// Takes a new report in against a ledger; returns the events to append, as JSON text.
+    /// ``actor`` is who takes it in (none: the system).
+    #[pyo3(signature = (ledger, case, actor = None))]
+    fn intake_json(
+        &self,
+        py: Python<'_>,
+        ledger: &Bound<'_, PyAny>,
+        case: &Bound<'_, PyAny>,
+        actor: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<String> {
+        let l = self::ledger(ledger)?;
+        let actor = opt_text(actor, "actor")?;
+        call_text(py, case, "case", |c| {
+            gridgov::json::intake_json(&self.inner, &l.lock(), c, actor.as_deref())
         })
     }
 
     /// Scores a month of a ledger: ``request`` is JSON text ``{"month": "2026-03",
-    /// "budget_fen"?, "history"?, "inspections"?}``; returns the month's report as JSON.
+    /// "budget_fen"?, "history"?, "inspections"?, "include"?}``; the report as JSON text.
     fn score_json(
         &self,
         py: Python<'_>,
-        ledger: &PyLedger,
+        ledger: &Bound<'_, PyAny>,
         request: &Bound<'_, PyAny>,
     ) -> PyResult<String> {
+        let l = self::ledger(ledger)?;
         call_text(py, request, "request", |r| {
-            gridgov::json::score_json(&self.inner, &ledger.inner.lock_ledger(), r)
+            gridgov::json::score_json(&self.inner, &l.lock(), r)
         })
     }
 
-    /// Scores a month of an outcome table exported from another system: the request of
+    /// Scores a month of an outcome table given in the request: the request of
     /// ``score_json`` plus ``"outcomes": [...]`` or ``"outcomes_csv": "..."`` and
-    /// ``"visits"?``. Returns the month's report as JSON.
+    /// ``"visits"?``. The month's report as JSON text.
     fn score_outcomes_json(&self, py: Python<'_>, request: &Bound<'_, PyAny>) -> PyResult<String> {
         call_text(py, request, "request", |r| {
-            gridgov::json::score_outcomes_json_str(&self.inner, r)
+            gridgov::json::score_outcomes_json(&self.inner, r)
         })
     }
 
-    /// ``score_outcomes_json`` as one self-contained HTML page (inline SVG, no assets).
-    #[pyo3(signature = (request, title = "Monthly evaluation"))]
+    /// ``score_outcomes_json`` as one self-contained HTML page (inline SVG, no assets),
+    /// titled ``title`` (none: the core's default title).
+    #[pyo3(signature = (request, title = None))]
     fn score_outcomes_html(
         &self,
         py: Python<'_>,
         request: &Bound<'_, PyAny>,
-        title: &str,
+        title: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<String> {
+        let title = opt_text(title, "title")?;
         call_text(py, request, "request", |r| {
-            gridgov::json::score_outcomes_html_str(&self.inner, r, title)
+            gridgov::html::score_outcomes_html(&self.inner, r, title.as_deref())
         })
     }
 
     /// The outcome table of a ledger, ``{"outcomes": [...], "visits": [...]}``, as JSON.
-    fn outcomes_json(&self, ledger: &PyLedger) -> String {
-        gridgov::json::outcomes_json(&self.inner, &ledger.inner.lock_ledger())
+    fn outcomes_json(&self, ledger: &Bound<'_, PyAny>) -> PyResult<String> {
+        let l = self::ledger(ledger)?;
+        Ok(gridgov::json::outcomes_json(&self.inner, &l.lock()))
     }
 
     /// The outcome table of a ledger as CSV text (one row per case).
-    fn outcomes_csv(&self, ledger: &PyLedger) -> String {
-        gridgov::json::outcomes_csv(&self.inner, &ledger.inner.lock_ledger())
+    fn outcomes_csv(&self, ledger: &Bound<'_, PyAny>) -> PyResult<String> {
+        let l = self::ledger(ledger)?;
+        Ok(gridgov::batch::outcomes_csv(&self.inner, &l.lock()))
     }
 
-    /// Routes every row of an Arrow table of cases (columns ``id``, ``channel``,
-    /// ``category``, ``location``, ``reported_at``; optional ``people_involved``,
-    /// ``amount_yuan``, ``repeat_count``, ``risk_flags``, ``attributes``, ``summary``) and
-    /// returns one row of decision per case, in order. ``errors="raise"`` raises for the
-    /// first row that cannot be routed (naming the row); ``"column"`` fills ``error_code``
-    /// and ``error`` instead. ``threads`` defaults to the machine's cores.
-    #[pyo3(signature = (table, errors = "raise", threads = None))]
+    /// Routes every row of an Arrow table of cases (the core's case columns) and returns
+    /// one row of decision per case, in order. ``errors`` is ``"raise"`` (the default:
+    /// raise for the first row that cannot be routed, naming it) or ``"column"`` (fill
+    /// ``error_code`` and ``error``); ``threads`` defaults to the machine's cores.
+    #[pyo3(signature = (table, errors = None, threads = None))]
     fn route_batch(
         &self,
         py: Python<'_>,
         table: &Bound<'_, PyAny>,
-        errors: &str,
-        threads: Option<usize>,
+        errors: Option<&Bound<'_, PyAny>>,
+        threads: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<arrow::ArrowStream> {
-        let raise = errors_mode(errors)?;
+        let mode = opt_text(errors, "errors")?
+            .map(|m| gridgov::input::name_arg("errors", &m).map_err(err))
+            .transpose()?
+            .unwrap_or(gridgov::arrow::ErrorMode::Raise);
+        let threads = opt_int(threads, "threads")?
+            .map(|t| gridgov::arrow::threads_arg(t).map_err(err))
+            .transpose()?;
         let (schema, batches) = arrow::import(table, "table")?;
-        batch::require_columns(&schema, &batch::CASE_COLUMNS, 5, "case").map_err(batch_error)?;
-        let threads = threads.unwrap_or_else(|| {
-            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
-        });
-        let out = py
-            .detach(|| batch::route_batches(&self.inner, &batches, raise, threads))
-            .map_err(batch_error)?;
-        Ok(arrow::ArrowStream::new(
-            batch::route_schema(&self.inner),
-            out,
-        ))
+        gridgov::arrow::require_case_columns(&schema).map_err(|e| to_py(&e))?;
+        let (schema, out) = py
+            .detach(|| gridgov::arrow::route_batches(&self.inner, &batches, mode, threads))
+            .map_err(|e| to_py(&e))?;
+        Ok(arrow::ArrowStream::new(schema, out))
     }
 
     /// Routes every case of a cases CSV (text) and returns the decisions as CSV text, one
     /// row per case in order; rows that cannot be routed carry ``error_code`` and
     /// ``error``. The core's bytes, unchanged.
-    fn route_csv(&self, py: Python<'_>, cases: &Bound<'_, PyAny>) -> PyResult<String> {
-        call_text(py, cases, "cases", |c| {
+    fn route_csv(&self, py: Python<'_>, cases_csv: &Bound<'_, PyAny>) -> PyResult<String> {
+        call_text(py, cases_csv, "cases_csv", |c| {
             gridgov::batch::route_csv(&self.inner, c)
         })
     }
 
-    /// ``count`` seeded cases (as ``simulate_cases``) as a cases CSV.
-    fn simulate_cases_csv(
-        &self,
-        py: Python<'_>,
-        year: i32,
-        month: u32,
-        count: usize,
-        seed: u64,
-    ) -> PyResult<String> {
-        check_month(year, month, count)?;
-        Ok(py.detach(|| {
-            gridgov::batch::cases_to_csv(&gridgov::sim::month_cases(
-                &self.inner,
-                year,
-                month,
-                count,
-                seed,
-            ))
-        }))
-    }
-
     /// Scores a month of an Arrow table of outcomes (the columns of ``outcomes_csv``);
     /// ``request`` is the JSON of ``score_outcomes_json`` without the table. Returns the
-    /// scored units at ``level`` (``grid``, ``worker`` or ``community``) as a table, or
-    /// with ``report=True`` the whole month's report as JSON text.
-    #[pyo3(signature = (table, request, level = "grid", report = false))]
+    /// scored units at ``level`` (``grid``, the default, ``worker`` or ``community``) as a
+    /// table, or with ``report=True`` the whole month's report as JSON text.
+    #[pyo3(signature = (table, request, level = None, report = None))]
     fn score_outcomes_arrow(
         &self,
         py: Python<'_>,
         table: &Bound<'_, PyAny>,
         request: &Bound<'_, PyAny>,
-        level: &str,
-        report: bool,
+        level: Option<&Bound<'_, PyAny>>,
+        report: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
         let request = text(request, "request")?;
-        let Some(unit_level) = batch::UnitLevel::parse(level) else {
-            return Err(input_error(
-                "input_value",
-                format!("`level` is `{level}`; use `grid`, `worker` or `community`"),
-            ));
-        };
+        let level = opt_text(level, "level")?
+            .map(|l| gridgov::input::name_arg("level", &l).map_err(err))
+            .transpose()?;
+        let report = boolean(report, "report")?;
         let (schema, batches) = arrow::import(table, "table")?;
-        batch::require_outcome_columns(&schema).map_err(batch_error)?;
-        let local = self.inner.calendar().offset();
+        gridgov::arrow::require_outcome_columns(&schema).map_err(|e| to_py(&e))?;
         let engine = &self.inner;
-        let month = py
-            .detach(|| {
-                let rows = batch::outcome_rows(&batches, local)?;
-                gridgov::json::score_rows_report(engine, &request, rows).map_err(|error| {
-                    batch::BatchError::Row(Box::new(batch::RowError {
-                        row: 0,
-                        case: None,
-                        error,
-                    }))
-                })
-            })
-            .map_err(|e| match e {
-                batch::BatchError::Row(r) if r.row == 0 && r.case.is_none() => to_py(&r.error),
-                other => batch_error(other),
-            })?;
         if report {
+            let month = py
+                .detach(|| gridgov::arrow::score_outcomes_report(engine, &batches, &request))
+                .map_err(|e| to_py(&e))?;
             return Ok(PyString::new(py, &gridgov::json::report_json(&month))
                 .into_any()
                 .unbind());
         }
-        let (schema, batch) = batch::units_table(&month, unit_level)
-            .map_err(|e| input_error("table", format!("building the result: {e}")))?;
+        let (schema, batch) = py
+            .detach(|| gridgov::arrow::score_outcomes(engine, &batches, &request, level))
+            .map_err(|e| to_py(&e))?;
         Ok(Py::new(py, arrow::ArrowStream::new(schema, vec![batch]))?.into_any())
     }
 
@@ -481,88 +498,102 @@ impl PyEngine {
     fn simulate_cases(
         &self,
         py: Python<'_>,
-        year: i32,
-        month: u32,
-        count: usize,
-        seed: u64,
+        year: &Bound<'_, PyAny>,
+        month: &Bound<'_, PyAny>,
+        count: &Bound<'_, PyAny>,
+        seed: &Bound<'_, PyAny>,
     ) -> PyResult<arrow::ArrowStream> {
-        check_month(year, month, count)?;
+        let args = sim_args(year, month, count, seed)?;
         let (schema, batch) = py
-            .detach(|| {
-                batch::cases_table(&gridgov::sim::month_cases(
-                    &self.inner,
-                    year,
-                    month,
-                    count,
-                    seed,
+            .detach(|| gridgov::arrow::cases_table(&args.cases(&self.inner)))
+            .map_err(|e| {
+                err(CoreInputError::table(
+                    "table",
+                    format!("building the table: {e}"),
                 ))
-            })
-            .map_err(|e| input_error("table", format!("building the table: {e}")))?;
+            })?;
         Ok(arrow::ArrowStream::new(schema, vec![batch]))
     }
 
-    /// A seeded month of work through a new ledger: ``count`` cases reported, taken in,
-    /// routed, handled, escalated when overdue, evaluated; visits made.
+    /// ``simulate_cases`` as a cases CSV (what ``route_csv`` reads).
+    fn simulate_cases_csv(
+        &self,
+        py: Python<'_>,
+        year: &Bound<'_, PyAny>,
+        month: &Bound<'_, PyAny>,
+        count: &Bound<'_, PyAny>,
+        seed: &Bound<'_, PyAny>,
+    ) -> PyResult<String> {
+        let args = sim_args(year, month, count, seed)?;
+        Ok(py.detach(|| gridgov::batch::cases_to_csv(&args.cases(&self.inner))))
+    }
+
+    /// A seeded month of work through a new ledger: cases reported, taken in, routed,
+    /// handled, escalated when overdue, evaluated; visits made.
     fn simulate_month(
         &self,
         py: Python<'_>,
-        year: i32,
-        month: u32,
-        count: usize,
-        seed: u64,
+        year: &Bound<'_, PyAny>,
+        month: &Bound<'_, PyAny>,
+        count: &Bound<'_, PyAny>,
+        seed: &Bound<'_, PyAny>,
     ) -> PyResult<PyLedger> {
-        check_month(year, month, count)?;
-        let sim = py.detach(|| gridgov::sim::simulate_month(&self.inner, year, month, count, seed));
-        Ok(PyLedger {
-            inner: SharedLedger(std::sync::Mutex::new(sim.ledger)),
-        })
+        let args = sim_args(year, month, count, seed)?;
+        let sim = py.detach(|| args.month(&self.inner));
+        Ok(PyLedger::of(sim.ledger))
     }
 
     /// This engine's organisation and calendar under another rule set (JSON text).
     fn with_rules(&self, py: Python<'_>, rules: &Bound<'_, PyAny>) -> PyResult<Self> {
         call_text(py, rules, "rules", |r| {
-            gridgov::RuleSet::from_json_str(r)
-                .map_err(Error::from)
-                .and_then(|r| self.inner.with_rules(r))
+            let rules = gridgov::RuleSet::from_json_str(r)?;
+            Ok(self.inner.with_rules(rules)?)
         })
         .map(|inner| Self { inner })
     }
 
     /// Routes a JSON array of cases on this engine and under the rule set ``rules_b``
-    /// (JSON text) on the same organisation and calendar; the report as JSON text.
-    #[pyo3(signature = (rules_b, cases, limit = 1000))]
-    fn backtest_rules_json(
+    /// (JSON text) on the same organisation and calendar; the report as JSON text, with at
+    /// most ``limit`` differing cases in full (none: the core's limit).
+    #[pyo3(signature = (rules_b, cases, limit = None))]
+    fn backtest_json(
         &self,
         py: Python<'_>,
         rules_b: &Bound<'_, PyAny>,
         cases: &Bound<'_, PyAny>,
-        limit: usize,
+        limit: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<String> {
         let (rules_b, cases) = (text(rules_b, "rules_b")?, text(cases, "cases")?);
-        py.detach(|| gridgov::json::backtest_rules_json_str(&self.inner, &rules_b, &cases, limit))
+        let limit = count(limit, "limit", u64::MAX)?;
+        py.detach(|| gridgov::json::backtest_rules_json(&self.inner, &rules_b, &cases, limit))
             .map_err(|e| to_py(&e))
     }
 
-    /// ``backtest_json`` on an Arrow table of cases (the columns of ``route_batch``).
-    #[pyo3(signature = (other, table, limit = 1000))]
+    /// ``backtest_json`` on an Arrow table of cases against another engine.
+    #[pyo3(signature = (other, table, limit = None))]
     fn backtest_arrow(
         &self,
         py: Python<'_>,
-        other: &PyEngine,
+        other: &Bound<'_, PyAny>,
         table: &Bound<'_, PyAny>,
-        limit: usize,
+        limit: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<String> {
+        let other = other
+            .cast::<PyEngine>()
+            .map_err(|_| wrong_type(other, "other", "a gridgov.Engine"))?
+            .get();
+        let limit = count(limit, "limit", u64::MAX)?;
         let (schema, batches) = arrow::import(table, "table")?;
-        batch::require_columns(&schema, &batch::CASE_COLUMNS, 5, "case").map_err(batch_error)?;
-        py.detach(|| batch::backtest_batches(&self.inner, &other.inner, &batches, limit))
+        gridgov::arrow::require_case_columns(&schema).map_err(|e| to_py(&e))?;
+        py.detach(|| gridgov::arrow::backtest_batches(&self.inner, &other.inner, &batches, limit))
             .map(|r| r.to_json())
-            .map_err(|e| input_error("table", e.0))
+            .map_err(|e| to_py(&e))
     }
 
     /// Whether unit ``outer`` contains unit ``inner`` (a unit contains itself).
     fn contains(&self, outer: &Bound<'_, PyAny>, inner: &Bound<'_, PyAny>) -> PyResult<bool> {
         let (outer, inner) = (text(outer, "outer")?, text(inner, "inner")?);
-        self.inner.org().contains(&outer, &inner).map_err(lookup)
+        self.inner.org().contains(&outer, &inner).map_err(err)
     }
 
     /// The id of the unit at ``level`` above (or at) ``unit``; ``None`` when there is none.
@@ -571,12 +602,13 @@ impl PyEngine {
         unit: &Bound<'_, PyAny>,
         level: &Bound<'_, PyAny>,
     ) -> PyResult<Option<String>> {
-        let (unit, level) = (text(unit, "unit")?, parse_level(&text(level, "level")?)?);
+        let unit = text(unit, "unit")?;
+        let level = gridgov::Level::of_query(&text(level, "level")?).map_err(err)?;
         self.inner
             .org()
             .unit_at_level(&unit, level)
             .map(|u| u.map(|u| u.id.to_string()))
-            .map_err(lookup)
+            .map_err(err)
     }
 
     /// Who holds the duty for ``unit`` at ``level``, as the core's JSON text of the person;
@@ -586,12 +618,13 @@ impl PyEngine {
         unit: &Bound<'_, PyAny>,
         level: &Bound<'_, PyAny>,
     ) -> PyResult<Option<String>> {
-        let (unit, level) = (text(unit, "unit")?, parse_level(&text(level, "level")?)?);
+        let unit = text(unit, "unit")?;
+        let level = gridgov::Level::of_query(&text(level, "level")?).map_err(err)?;
         self.inner
             .org()
             .duty_holder(&unit, level)
             .map(|p| p.map(gridgov::json::person_json))
-            .map_err(lookup)
+            .map_err(err)
     }
 
     /// The organisation's name, counts and coverage report, as the core's JSON text.
@@ -604,17 +637,17 @@ impl PyEngine {
         gridgov::json::rules_json(self.inner.rules())
     }
 
-    /// May ``actor`` (JSON ``{"id", "role", "unit"?}``) take ``action`` on a case of
-    /// ``ledger``? The request is JSON ``{"actor", "action", "case"}``; the answer
-    /// ``{"allowed": bool}``, as the core's JSON text.
+    /// May an actor take an action on a case of ``ledger``? The request is JSON
+    /// ``{"actor", "action", "case"}``; the answer ``{"allowed": bool}``, the core's JSON.
     fn can_json(
         &self,
         py: Python<'_>,
-        ledger: &PyLedger,
+        ledger: &Bound<'_, PyAny>,
         request: &Bound<'_, PyAny>,
     ) -> PyResult<String> {
+        let l = self::ledger(ledger)?;
         call_text(py, request, "request", |r| {
-            gridgov::json::can_json(&self.inner, &ledger.inner.lock_ledger(), r)
+            gridgov::json::can_json(&self.inner, &l.lock(), r)
         })
     }
 
@@ -622,11 +655,12 @@ impl PyEngine {
     fn visible_cases_json(
         &self,
         py: Python<'_>,
-        ledger: &PyLedger,
+        ledger: &Bound<'_, PyAny>,
         actor: &Bound<'_, PyAny>,
     ) -> PyResult<String> {
+        let l = self::ledger(ledger)?;
         call_text(py, actor, "actor", |a| {
-            gridgov::json::visible_cases_json(&self.inner, &ledger.inner.lock_ledger(), a)
+            gridgov::json::visible_cases_json(&self.inner, &l.lock(), a)
         })
     }
 
@@ -635,11 +669,12 @@ impl PyEngine {
     fn export_json(
         &self,
         py: Python<'_>,
-        ledger: &PyLedger,
+        ledger: &Bound<'_, PyAny>,
         actor: &Bound<'_, PyAny>,
     ) -> PyResult<String> {
+        let l = self::ledger(ledger)?;
         call_text(py, actor, "actor", |a| {
-            gridgov::json::export_json(&self.inner, &ledger.inner.lock_ledger(), a)
+            gridgov::json::export_json(&self.inner, &l.lock(), a)
         })
     }
 
@@ -647,73 +682,32 @@ impl PyEngine {
     fn timeline_for_json(
         &self,
         py: Python<'_>,
-        ledger: &PyLedger,
+        ledger: &Bound<'_, PyAny>,
         actor: &Bound<'_, PyAny>,
         case: &Bound<'_, PyAny>,
     ) -> PyResult<String> {
+        let l = self::ledger(ledger)?;
         let case = text(case, "case")?;
         call_text(py, actor, "actor", |a| {
-            gridgov::json::timeline_for_json(&self.inner, &ledger.inner.lock_ledger(), a, &case)
-        })
-    }
-
-    /// Takes a new report in against a ledger; returns the events to append, as JSON text.
-    #[pyo3(signature = (ledger, case, actor = "system"))]
-    fn intake_json(
-        &self,
-        py: Python<'_>,
-        ledger: &PyLedger,
-        case: &Bound<'_, PyAny>,
-        actor: &str,
-    ) -> PyResult<String> {
-        call_text(py, case, "case", |c| {
-            gridgov::json::intake_json(&self.inner, &ledger.inner.lock_ledger(), c, actor)
+            gridgov::json::timeline_for_json(&self.inner, &l.lock(), a, &case)
         })
     }
 }
 
-/// The most cases one simulation call makes (about 1 GiB of cases).
-const MAX_SIMULATED: usize = 10_000_000;
-
-fn check_month(year: i32, month: u32, count: usize) -> PyResult<()> {
-    if count > MAX_SIMULATED {
-        return Err(input_error(
-            "input_value",
-            format!("`count` is {count}; simulate at most {MAX_SIMULATED} cases per call"),
-        ));
-    }
-    if gridgov::score::Month::new(year, month).is_none() {
-        return Err(input_error(
-            "input_value",
-            format!("{year}-{month} is not a month; give a year and a month from 1 to 12"),
-        ));
-    }
-    Ok(())
-}
-
-fn errors_mode(errors: &str) -> PyResult<bool> {
-    match errors {
-        "raise" => Ok(true),
-        "column" => Ok(false),
-        other => Err(input_error(
-            "input_value",
-            format!("`errors` is `{other}`; use `raise` or `column`"),
-        )),
-    }
-}
-
-/// Guarded access to a ledger shared with Python.
-#[derive(Debug, Default)]
-struct SharedLedger(std::sync::Mutex<gridgov::case::ledger::Ledger>);
-
-impl SharedLedger {
-    fn lock_ledger(&self) -> std::sync::MutexGuard<'_, gridgov::case::ledger::Ledger> {
-        // A panic while holding the lock cannot happen in the core (it never panics on
-        // input); recover the data if it ever did.
-        self.0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
+/// The arguments of a simulation, checked by the core.
+fn sim_args(
+    year: &Bound<'_, PyAny>,
+    month: &Bound<'_, PyAny>,
+    count: &Bound<'_, PyAny>,
+    seed: &Bound<'_, PyAny>,
+) -> PyResult<gridgov::sim::SimArgs> {
+    gridgov::sim::SimArgs::new(
+        int(year, "year")?,
+        int(month, "month")?,
+        int(count, "count")?,
+        int(seed, "seed")?,
+    )
+    .map_err(err)
 }
 
 /// The append-only case ledger. ``Ledger()`` is empty; ``Ledger(json)`` replays a ledger
@@ -721,7 +715,23 @@ impl SharedLedger {
 #[pyclass(module = "gridgov._gridgov", name = "Ledger", frozen)]
 #[derive(Debug)]
 struct PyLedger {
-    inner: SharedLedger,
+    inner: std::sync::Mutex<gridgov::case::ledger::Ledger>,
+}
+
+impl PyLedger {
+    fn of(ledger: gridgov::case::ledger::Ledger) -> Self {
+        Self {
+            inner: std::sync::Mutex::new(ledger),
+        }
+    }
+
+    /// The ledger, locked. A panic while holding the lock cannot happen in the core (it
+    /// never panics on input); the data are recovered if it ever did.
+    fn lock(&self) -> std::sync::MutexGuard<'_, gridgov::case::ledger::Ledger> {
+        self.inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
 }
 
 #[pymethods]
@@ -731,45 +741,36 @@ impl PyLedger {
     fn new(json: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
         let ledger = match opt_text(json, "json")? {
             None => gridgov::case::ledger::Ledger::new(),
-            Some(s) => gridgov::case::ledger::Ledger::from_json_str(&s)
-                .map_err(|e| to_py(&Error::from(e)))?,
+            Some(s) => gridgov::case::ledger::Ledger::from_json_str(&s).map_err(err)?,
         };
-        Ok(Self {
-            inner: SharedLedger(std::sync::Mutex::new(ledger)),
-        })
+        Ok(Self::of(ledger))
     }
 
     /// Appends one event (JSON text), checking it against the case's state; raises
     /// ``LedgerError`` and leaves the ledger unchanged when it does not fit.
     fn append_json(&self, event: &Bound<'_, PyAny>) -> PyResult<()> {
         let event = text(event, "event")?;
-        self.inner
-            .lock_ledger()
-            .append_json_str(&event)
-            .map_err(|e| to_py(&Error::from(e)))
+        self.lock().append_json_str(&event).map_err(err)
     }
 
     /// Appends a JSON array of events, all or none.
     fn append_all_json(&self, events: &Bound<'_, PyAny>) -> PyResult<()> {
         let events = text(events, "events")?;
-        self.inner
-            .lock_ledger()
-            .append_all_json_str(&events)
-            .map_err(|e| to_py(&Error::from(e)))
+        self.lock().append_all_json_str(&events).map_err(err)
     }
 
     /// The folded state (a snapshot), as the core's JSON text.
     fn state_json(&self) -> String {
-        self.inner.lock_ledger().state().to_json()
+        gridgov::json::ledger_state_json(&self.lock())
     }
 
     /// The ledger document, as the core's JSON text.
     fn to_json(&self) -> String {
-        self.inner.lock_ledger().to_json()
+        self.lock().to_json()
     }
 
     fn __len__(&self) -> usize {
-        self.inner.lock_ledger().len()
+        self.lock().len()
     }
 }
 
@@ -778,7 +779,7 @@ impl PyLedger {
 #[pyfunction]
 fn validate_rules_json(rules: &Bound<'_, PyAny>) -> PyResult<String> {
     let rules = text(rules, "rules")?;
-    Ok(gridgov::json::validate_rules_json_str(&rules))
+    Ok(gridgov::json::validate_rules_json(&rules))
 }
 
 /// Reads a rule set (JSON text) and returns it as the core writes it (defaults filled
@@ -786,9 +787,9 @@ fn validate_rules_json(rules: &Bound<'_, PyAny>) -> PyResult<String> {
 #[pyfunction]
 fn load_rules_json(py: Python<'_>, rules: &Bound<'_, PyAny>) -> PyResult<String> {
     call_text(py, rules, "rules", |r| {
-        gridgov::RuleSet::from_json_str(r)
-            .map(|r| gridgov::json::rules_json(&r))
-            .map_err(Error::from)
+        Ok(gridgov::json::rules_json(&gridgov::RuleSet::from_json_str(
+            r,
+        )?))
     })
 }
 
@@ -801,12 +802,54 @@ fn default_rules_json() -> &'static str {
 /// The name, counts and coverage report of an org spec, as the core's JSON text.
 /// Without an argument, the embedded Fushan default.
 #[pyfunction]
-#[pyo3(signature = (org_json = None))]
-fn org_summary_json(org_json: Option<&Bound<'_, PyAny>>) -> PyResult<String> {
-    match opt_text(org_json, "org_json")? {
+#[pyo3(signature = (org = None))]
+fn org_summary_json(org: Option<&Bound<'_, PyAny>>) -> PyResult<String> {
+    match opt_text(org, "org")? {
         None => Ok(gridgov::json::org_summary_json(&gridgov::OrgGraph::fushan())),
-        Some(s) => gridgov::json::org_summary_json_str(&s).map_err(|e| to_py(&e)),
+        Some(s) => gridgov::OrgGraph::from_json_str(&s)
+            .map(|o| gridgov::json::org_summary_json(&o))
+            .map_err(err),
     }
+}
+
+/// The text of the file at ``path`` (a ``str`` the package took from a
+/// ``pathlib.Path``); ``what`` names the argument in errors.
+#[pyfunction]
+fn read_text(py: Python<'_>, path: &Bound<'_, PyAny>, what: &Bound<'_, PyAny>) -> PyResult<String> {
+    let what = text(what, "what")?;
+    let path = text(path, &what)?;
+    py.detach(|| gridgov::input::read_file(what, &path))
+        .map_err(err)
+}
+
+/// UTF-8 bytes as text; ``what`` names the argument in errors.
+#[pyfunction]
+fn decode_text(data: &Bound<'_, PyAny>, what: &Bound<'_, PyAny>) -> PyResult<String> {
+    let what = text(what, "what")?;
+    let bytes = data
+        .cast::<PyBytes>()
+        .map_err(|_| wrong_type(data, &what, "bytes"))?;
+    String::from_utf8(bytes.as_bytes().to_vec())
+        .map_err(|e| err(CoreInputError::not_text(what, &e.utf8_error().to_string())))
+}
+
+/// The core's ``InputError`` for an argument of the package's own API: ``value`` given as
+/// argument ``what`` is not ``expected``. For the checks the Python layer makes before it
+/// calls the core (a table that is not a table, a value JSON cannot hold).
+#[pyfunction]
+fn wrong_type_error(
+    py: Python<'_>,
+    what: &Bound<'_, PyAny>,
+    expected: &Bound<'_, PyAny>,
+    value: &Bound<'_, PyAny>,
+) -> PyResult<Py<PyAny>> {
+    let what = text(what, "what")?;
+    let expected = text(expected, "expected")?;
+    Ok(wrong_type(value, &what, &expected)
+        .value(py)
+        .clone()
+        .into_any()
+        .unbind())
 }
 
 /// The Python module `gridgov._gridgov`.
@@ -833,5 +876,8 @@ fn _gridgov(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(validate_rules_json, m)?)?;
     m.add_function(wrap_pyfunction!(load_rules_json, m)?)?;
     m.add_function(wrap_pyfunction!(default_rules_json, m)?)?;
+    m.add_function(wrap_pyfunction!(read_text, m)?)?;
+    m.add_function(wrap_pyfunction!(decode_text, m)?)?;
+    m.add_function(wrap_pyfunction!(wrong_type_error, m)?)?;
     Ok(())
 }

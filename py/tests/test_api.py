@@ -48,11 +48,13 @@ def test_route_takes_aware_datetimes_and_exact_decimals(engine):
     assert engine.route(case)["rule"]["row"] == "dispute-community-amount"
 
 
-def test_naive_datetime_is_refused_by_name(engine):
-    with pytest.raises(gridgov.InputError) as info:
+def test_naive_datetime_is_refused_by_the_core(engine):
+    # A datetime without a time zone is written as it is; the core refuses any time
+    # without an offset, with the same message as for text.
+    with pytest.raises(gridgov.CaseError) as info:
         engine.route(dict(CASE, reported_at=dt.datetime(2026, 3, 2, 9, 15)))
-    assert info.value.code == "input_value"
-    assert "no time zone" in str(info.value)
+    assert info.value.code == "case_parse"
+    assert "an offset is required" in str(info.value)
 
 
 @pytest.mark.parametrize("value", [object(), float("nan"), float("inf"), b"bytes"])
@@ -83,9 +85,19 @@ def test_engine_from_text_dicts_and_paths(tmp_path, engine):
     rules = gridgov.RuleSet.fushan()
     path = tmp_path / "rules.json"
     path.write_text(rules.json, encoding="utf-8")
-    for source in (rules.json, rules.to_dict(), path, str(path), rules):
+    for source in (rules.json, rules.to_dict(), path, rules, rules.json.encode()):
         e = gridgov.Engine(rules=source)
         assert e.route(CASE) == engine.route(CASE)
+    # A str is always the document itself, never a path: a path goes as pathlib.Path or
+    # through the explicit constructors.
+    with pytest.raises(gridgov.RuleError):
+        gridgov.Engine(rules=str(path))
+    assert gridgov.Engine.from_paths(rules=str(path)).route(CASE) == engine.route(CASE)
+    assert gridgov.Engine.from_paths(rules=path).route(CASE) == engine.route(CASE)
+    assert gridgov.RuleSet.from_path(str(path)).json == rules.json
+    with pytest.raises(gridgov.InputError) as info:
+        gridgov.Engine.from_paths(rules=42)
+    assert info.value.code == "input_type"
 
 
 def test_missing_and_unreadable_paths_are_input_errors(tmp_path):
@@ -177,8 +189,9 @@ def test_score_ledger_outcome_dicts_and_csv_agree(engine):
                           visits=outcomes["visits"])
     assert by_ledger == by_rows == by_csv
     assert sum(a["fen"] for a in by_ledger["rewards"]["allocations"]) == 500_000
-    with pytest.raises(gridgov.InputError):
-        engine.score(ledger, "2026-03", visits=[])
+    with pytest.raises(gridgov.InputError) as info:
+        engine.score(ledger, "2026-03", visits=outcomes["visits"][:1])
+    assert "a ledger gives its own cases and visits" in str(info.value)
     with pytest.raises(gridgov.ScoreError) as info:
         engine.score([dict(outcomes["outcomes"][0], satisfaction=9)], "2026-03")
     assert info.value.code == "outcome_row"
@@ -327,7 +340,8 @@ def test_access_by_jurisdiction(engine):
     with pytest.raises(gridgov.AccessError) as info:
         engine.visible_cases(gridgov.Actor("m", "mayor"), ledger)
     assert info.value.code == "unknown_role"
-    with pytest.raises(gridgov.InputError):
+    with pytest.raises(gridgov.QueryError) as info:
         engine.can(worker, "view", ledger, "nope")
+    assert info.value.code == "unknown_case"
     with pytest.raises(gridgov.JsonError):
         engine.can(worker, "fly", ledger, "a1")

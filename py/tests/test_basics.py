@@ -39,7 +39,7 @@ def test_wrong_types_get_an_input_error(bad):
     with pytest.raises(gridgov.InputError) as info:
         gridgov.org_summary_json(bad)
     assert info.value.code == "input_type"
-    assert "`org_json` must be a str" in str(info.value)
+    assert str(info.value).startswith("`org` must be text (a string), not ")
 
 
 def test_lone_surrogate_gets_an_input_error():

@@ -414,6 +414,9 @@ pub enum LookupError {
     /// No office has this id.
     #[error("unknown office `{0}`")]
     UnknownOffice(String),
+    /// A query named a level that is not one of the five.
+    #[error(transparent)]
+    UnknownLevel(crate::id::UnknownNameError),
     /// The ledger has no case with this id.
     #[error("unknown case `{0}`")]
     UnknownCase(String),
@@ -436,6 +439,7 @@ impl LookupError {
         match self {
             Self::UnknownUnit(_) => "unknown_unit",
             Self::UnknownOffice(_) => "unknown_office",
+            Self::UnknownLevel(_) => "unknown_level",
             Self::UnknownCase(_) => "unknown_case",
             Self::WrongKind { .. } => "wrong_kind",
         }

@@ -147,6 +147,15 @@ named_enum! {
 }
 
 impl Level {
+    /// A level named in a query (a binding's text argument), or the lookup error naming
+    /// the five.
+    ///
+    /// # Errors
+    /// [`LookupError::UnknownLevel`](super::LookupError::UnknownLevel).
+    pub fn of_query(text: &str) -> Result<Self, super::LookupError> {
+        text.parse().map_err(super::LookupError::UnknownLevel)
+    }
+
     /// The next level up, or `None` at the top.
     #[must_use]
     pub const fn up(self) -> Option<Level> {

@@ -46,8 +46,9 @@ pub use crate::rules::scoring::{
 };
 pub(crate) use outcome::read_csv;
 pub use outcome::{
-    CSV_COLUMNS, Cell, InspectionRow, OutcomeError, OutcomeRow, OutcomeTable, VisitRow,
-    outcome_from_cells, outcome_from_typed_cells, outcomes_from_csv, outcomes_to_csv,
+    CSV_COLUMNS, Cell, InspectionRow, OutcomeError, OutcomeRow, OutcomeTable,
+    REQUIRED_OUTCOME_COLUMNS, VisitRow, missing_outcome_column, outcome_from_cells,
+    outcome_from_typed_cells, outcomes_from_csv, outcomes_to_csv,
 };
 pub use report::{
     Allocation, Counts, Demand, FirstPlace, InactiveGrid, Indicators, MonthReport, Points,

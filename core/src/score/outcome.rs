@@ -189,6 +189,25 @@ pub fn outcomes_from_csv(text: &str) -> Result<Vec<OutcomeRow>, OutcomeError> {
     read_csv(text).map(|(rows, _)| rows)
 }
 
+/// The columns every outcome table has (the others of [`CSV_COLUMNS`] are optional).
+pub const REQUIRED_OUTCOME_COLUMNS: [&str; 4] = ["id", "location", "category", "reported_at"];
+
+/// The message for an outcome table without one of its required columns.
+#[must_use]
+pub fn missing_outcome_column(missing: &str) -> String {
+    let optional: Vec<&str> = CSV_COLUMNS
+        .iter()
+        .filter(|c| !REQUIRED_OUTCOME_COLUMNS.contains(c))
+        .copied()
+        .collect();
+    format!(
+        "the table has no column `{}`; an outcome table has columns {} (required) and {} (optional)",
+        crate::text::truncate_for_message(missing),
+        REQUIRED_OUTCOME_COLUMNS.join(", "),
+        optional.join(", ")
+    )
+}
+
 /// Reads an outcome CSV; also gives the line each row starts on.
 pub(crate) fn read_csv(text: &str) -> Result<(Vec<OutcomeRow>, Vec<usize>), OutcomeError> {
     const T: &str = "outcomes";
@@ -217,7 +236,10 @@ pub(crate) fn read_csv(text: &str) -> Result<(Vec<OutcomeRow>, Vec<usize>), Outc
         }
         cols.push(pos);
     }
-    for required in [0, 1, 2, 4] {
+    for required in REQUIRED_OUTCOME_COLUMNS
+        .iter()
+        .filter_map(|r| CSV_COLUMNS.iter().position(|c| c == r))
+    {
         if !cols.contains(&required) {
             return Err(OutcomeError::new(
                 T,

@@ -85,31 +85,25 @@ __all__ = [
 #: A pyarrow Table (or, without pyarrow, an ``ArrowStream``): what the batch methods return.
 ArrowTable = Any
 
-#: A JSON document given as text, a dict or list, or a path to a file holding it.
+#: A JSON document given as text (a ``str`` is always the document itself, never a path),
+#: a dict or list, UTF-8 bytes, or a ``pathlib.Path`` to a file holding it.
 Source = Union[str, bytes, "_os.PathLike[str]", Mapping[str, Any], Sequence[Any]]
 
 
-def _input_error(code: str, message: str) -> InputError:
-    err = InputError(message)
-    err.code = code  # type: ignore[attr-defined]
-    return err
+def _wrong_type(what: str, expected: str, value: Any) -> InputError:
+    """The core's error for an argument of the wrong type (its code and message)."""
+    error: InputError = _native.wrong_type_error(what, expected, value)
+    return error
 
 
 def _default(value: Any) -> Any:
-    """JSON for the Python values analysts have at hand: aware datetimes, dates, decimals."""
-    if isinstance(value, _dt.datetime):
-        if value.tzinfo is None or value.utcoffset() is None:
-            raise _input_error(
-                "input_value",
-                f"the datetime {value.isoformat()} has no time zone; give an aware datetime "
-                "(tzinfo set) or RFC 3339 text such as 2026-03-02T09:15:00+08:00",
-            )
-        return value.isoformat()
-    if isinstance(value, _dt.date):
+    """JSON for the Python values analysts have at hand: datetimes, dates, decimals, sets.
+
+    A datetime without a time zone is written as it is; the core refuses it, as it refuses
+    any time without an offset."""
+    if isinstance(value, (_dt.datetime, _dt.date)):
         return value.isoformat()
     if isinstance(value, _decimal.Decimal):
-        if not value.is_finite():
-            raise _input_error("input_value", f"the amount {value} is not a number")
         return _json.loads(format(value, "f"))
     if isinstance(value, (set, frozenset, tuple)):
         return list(value)
@@ -117,27 +111,16 @@ def _default(value: Any) -> Any:
 
 
 def _dumps(value: Any, name: str) -> str:
-    """A dict or list as JSON text; values JSON cannot hold are an ``InputError``."""
+    """A dict or list as JSON text; a value JSON cannot hold is the core's InputError."""
     try:
         return _json.dumps(value, ensure_ascii=False, allow_nan=False, default=_default)
-    except InputError:
-        raise
     except (TypeError, ValueError, RecursionError) as err:
-        raise _input_error("input_type", f"`{name}` cannot be written as JSON: {err}") from None
-
-
-def _read(path: "_os.PathLike[str] | str", name: str) -> str:
-    try:
-        with open(path, encoding="utf-8") as f:
-            return f.read()
-    except UnicodeDecodeError as err:
-        raise _input_error("input_text", f"`{name}`: {path} is not UTF-8 text: {err}") from None
-    except OSError as err:
-        raise _input_error("input_path", f"`{name}`: cannot read {path}: {err}") from None
+        raise _wrong_type(name, f"a value JSON can hold ({err})", value) from None
 
 
 def _text(value: Any, name: str) -> Any:
-    """JSON text from a source: text as it is, a dict or list serialised, a path read.
+    """JSON (or CSV) text from a source: text as it is, a dict or list serialised, a
+    ``pathlib.Path`` read, UTF-8 bytes decoded. A string is always text, never a path.
 
     Anything else is passed on for the core to refuse with an ``InputError``.
     """
@@ -146,42 +129,27 @@ def _text(value: Any, name: str) -> Any:
     if isinstance(value, (Mapping, list)):
         return _dumps(value, name)
     if isinstance(value, _os.PathLike):
-        return _read(value, name)
-    if isinstance(value, bytes):
-        try:
-            return value.decode("utf-8")
-        except UnicodeDecodeError as err:
-            raise _input_error("input_text", f"`{name}` is not UTF-8 text: {err}") from None
-    if isinstance(value, str):
-        head = value.lstrip()[:1]
-        if head in ("{", "[") or "\n" in value or len(value) > 4096:
-            return value
-        if value.endswith((".json", ".csv")) or _os.path.isfile(value):
-            return _read(value, name)
+        return _native.read_text(_os.fspath(value), name)
+    if isinstance(value, (bytes, bytearray)):
+        return _native.decode_text(bytes(value), name)
     return value
 
 
-def _whole(value: Any, name: str, most: int = 2**64 - 1) -> int:
-    """A whole number from 0 to ``most``, or an ``InputError`` naming the argument."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise _input_error("input_type", f"`{name}` must be an int, not {type(value).__name__}")
-    if not 0 <= value <= most:
-        raise _input_error("input_value", f"`{name}` is {value}; give a whole number from 0 to {most}")
-    return value
+def _path_text(path: Any, name: str) -> Any:
+    """The text of a file named by a path (a ``str`` or ``pathlib.Path``)."""
+    if isinstance(path, (str, _os.PathLike)):
+        return _native.read_text(_os.fspath(path), name)
+    raise _wrong_type(name, "a path (a str or pathlib.Path)", path)
 
 
 def _opt_text(value: Any, name: str) -> Any:
     return None if value is None else _text(value, name)
 
 
-def _time(value: Any, name: str) -> Any:
-    """RFC 3339 text from an aware datetime; text passes as it is."""
-    if isinstance(value, _dt.datetime):
-        return _default(value)
-    if isinstance(value, _dt.date):
-        raise _input_error(
-            "input_value", f"`{name}` is a date; give an aware datetime or RFC 3339 text"
-        )
+def _time(value: Any) -> Any:
+    """RFC 3339 text from a datetime; text passes as it is (the core reads it)."""
+    if isinstance(value, (_dt.datetime, _dt.date)):
+        return value.isoformat()
     return value
 
 
@@ -189,6 +157,9 @@ def _month(value: Any) -> Any:
     if isinstance(value, (_dt.date, _dt.datetime)):
         return f"{value.year:04d}-{value.month:02d}"
     return value
+
+
+_TABLE = "an Arrow table (a pyarrow Table, a pandas or polars DataFrame, a list of dicts)"
 
 
 def _arrow_in(table: Any) -> Any:
@@ -200,10 +171,8 @@ def _arrow_in(table: Any) -> Any:
         try:
             import pyarrow as pa
         except ImportError:
-            raise _input_error(
-                "input_type",
-                "reading a pandas DataFrame or a list of dicts needs pyarrow (pip install pyarrow)",
-            ) from None
+            raise _wrong_type("table", _TABLE + "; a pandas DataFrame or a list of dicts is "
+                              "read through pyarrow, which is not installed", table) from None
         if module == "pandas":
             return pa.Table.from_pandas(table, preserve_index=False)
         return pa.Table.from_pylist(table)
@@ -330,6 +299,11 @@ class RuleSet:
         return cls(source)
 
     @classmethod
+    def from_path(cls, path: "str | _os.PathLike[str]") -> "RuleSet":
+        """Reads a rule set from the JSON file at ``path``; raises ``RuleError``."""
+        return cls(_path_text(path, "rules"))
+
+    @classmethod
     def fushan(cls) -> "RuleSet":
         """The default rule set embedded in the library."""
         return cls(_native.default_rules_json())
@@ -378,6 +352,11 @@ class Ledger:
         return cls(source)
 
     @classmethod
+    def from_path(cls, path: "str | _os.PathLike[str]") -> "Ledger":
+        """Replays the ledger document in the file at ``path``."""
+        return cls(_path_text(path, "ledger"))
+
+    @classmethod
     def _of(cls, native: Any) -> "Ledger":
         ledger = cls.__new__(cls)
         ledger._native = native
@@ -396,8 +375,7 @@ class Ledger:
         try:
             items = list(events)
         except TypeError:
-            raise _input_error("input_type", "`events` must be an iterable of event dicts, "
-                               f"not {type(events).__name__}") from None
+            raise _wrong_type("events", "a list of event dicts", events) from None
         self._native.append_all_json(_dumps(items, "events"))
 
     def append_all_json(self, events: str) -> None:
@@ -419,7 +397,7 @@ class Ledger:
         organisation whose people act (default: the Fushan engine)."""
         e = engine if engine is not None else Engine.fushan()
         if not isinstance(e, Engine):
-            raise _input_error("input_type", f"`engine` must be a gridgov.Engine, not {type(e).__name__}")
+            raise _wrong_type("engine", "a gridgov.Engine", e)
         result: list[dict[str, Any]] = _json.loads(e.timeline_json(self, case, public=public))
         return result
 
@@ -444,11 +422,8 @@ class Ledger:
 
 
 def _ledger(ledger: Any) -> Any:
-    if isinstance(ledger, Ledger):
-        return ledger._native
-    if isinstance(ledger, _native.Ledger):
-        return ledger
-    raise _input_error("input_type", f"`ledger` must be a gridgov.Ledger, not {type(ledger).__name__}")
+    """The native ledger of a ``Ledger``; anything else is refused by the core."""
+    return ledger._native if isinstance(ledger, Ledger) else ledger
 
 
 _FUSHAN: Optional["Engine"] = None
@@ -483,6 +458,16 @@ class Engine:
             _FUSHAN = engine
         return _FUSHAN
 
+    @classmethod
+    def from_paths(cls, org: "Optional[str | _os.PathLike[str]]" = None,
+                   rules: "Optional[str | _os.PathLike[str]]" = None,
+                   calendar: "Optional[str | _os.PathLike[str]]" = None) -> "Engine":
+        """An engine from the JSON files at these paths; a path left out takes the
+        embedded default."""
+        return cls(org=None if org is None else _path_text(org, "org"),
+                   rules=None if rules is None else _path_text(rules, "rules"),
+                   calendar=None if calendar is None else _path_text(calendar, "calendar"))
+
     def __reduce__(self) -> Any:
         return (Engine, self._sources)
 
@@ -502,7 +487,7 @@ class Engine:
         """Routes one case given as JSON text; returns the core's JSON text unchanged."""
         return self._native.route_json(case)
 
-    def route_batch(self, table: Any, *, errors: str = "raise",
+    def route_batch(self, table: Any, *, errors: Optional[str] = None,
                     threads: Optional[int] = None) -> Any:
         """Routes every row of a table of cases: a pyarrow Table, a pandas or polars
         DataFrame, or any object with ``__arrow_c_stream__``. Columns ``id``, ``channel``,
@@ -517,25 +502,24 @@ class Engine:
         ``office``, ``co_offices``, ``handler``, ``handler_role``, ``time_limit``, ``due``,
         ``flags``, ``rule_table``, ``rule_row``, ``error_code``, ``error``.
 
-        ``errors="raise"`` raises for the first row that cannot be routed, naming it;
-        ``errors="column"`` fills ``error_code`` and ``error`` and goes on.
+        ``errors="raise"`` (the default) raises for the first row that cannot be routed,
+        naming it; ``errors="column"`` fills ``error_code`` and ``error`` and goes on.
+        ``threads`` defaults to the machine's cores.
         """
-        if threads is not None:
-            _whole(threads, "threads", 1024)
         return _arrow_out(self._native.route_batch(_arrow_in(table), errors, threads))
 
     def route_csv(self, cases: Union[str, "_os.PathLike[str]"]) -> str:
-        """Routes a cases CSV (text or a path; columns as for ``route_batch``, unknown
-        columns refused) and returns the decisions as CSV text, one row per case in
+        """Routes a cases CSV (text, or a ``pathlib.Path`` to the file; columns as for
+        ``route_batch``, unknown columns refused) and returns the decisions as CSV text, one row per case in
         order; rows that cannot be routed carry ``error_code`` and ``error`` naming their
         line. The core's bytes, unchanged: the same in Rust and the browser."""
-        return self._native.route_csv(_text(cases, "cases"))
+        return self._native.route_csv(_text(cases, "cases_csv"))
 
     def deadline(self, start: Any, time_limit: str,
                  pauses: Optional[Sequence[Mapping[str, Any]]] = None) -> dict[str, Any]:
         """Counts a deadline on the engine's calendar from ``start`` (an aware datetime or
         RFC 3339 text), e.g. ``"4 working hours"``."""
-        doc: dict[str, Any] = {"start": _time(start, "start"), "time_limit": time_limit}
+        doc: dict[str, Any] = {"start": _time(start), "time_limit": time_limit}
         if pauses is not None:
             doc["pauses"] = list(pauses)
         result: dict[str, Any] = _json.loads(self._native.deadline_json(_dumps(doc, "deadline")))
@@ -582,14 +566,14 @@ class Engine:
     # -- the ledger ---------------------------------------------------------------------
 
     def intake(self, ledger: Ledger, case: Mapping[str, Any],
-               actor: str = "system") -> list[dict[str, Any]]:
+               actor: Optional[str] = None) -> list[dict[str, Any]]:
         """Takes a new report in against a ledger: the events to append (a repeat report
         joins the earlier case)."""
         result: list[dict[str, Any]] = _json.loads(
             self._native.intake_json(_ledger(ledger), _dumps(case, "case"), actor))
         return result
 
-    def intake_json(self, ledger: Ledger, case: str, actor: str = "system") -> str:
+    def intake_json(self, ledger: Ledger, case: str, actor: Optional[str] = None) -> str:
         """``intake`` with JSON text in and out."""
         return self._native.intake_json(_ledger(ledger), case, actor)
 
@@ -601,7 +585,7 @@ class Engine:
 
     def overdue_json(self, ledger: Ledger, now: Any) -> str:
         """``overdue`` as the core's JSON text."""
-        return self._native.overdue_json(_ledger(ledger), _time(now, "now"))
+        return self._native.overdue_json(_ledger(ledger), _time(now))
 
     def actions(self, ledger: Ledger, now: Any) -> list[dict[str, Any]]:
         """Everything the engine proposes at ``now``: escalations, reminders, reopenings,
@@ -611,7 +595,7 @@ class Engine:
 
     def actions_json(self, ledger: Ledger, now: Any) -> str:
         """``actions`` as the core's JSON text."""
-        return self._native.actions_json(_ledger(ledger), _time(now, "now"))
+        return self._native.actions_json(_ledger(ledger), _time(now))
 
     def timeline(self, ledger: Ledger, case: str, public: bool = False) -> list[dict[str, Any]]:
         """A case's timeline; ``public=True`` masks personal data."""
@@ -676,11 +660,8 @@ class Engine:
         dicts, or outcome CSV text: the month's report as a dict (ranking, red and black
         lists, inactive grids, common demands, rewards of ``budget_fen``, talent pool)."""
         if isinstance(source, Ledger):
-            if visits is not None:
-                raise _input_error("input_value",
-                                   "a ledger gives its own visits: leave out `visits`")
             text = self._native.score_json(
-                source._native, _score_request(month, budget_fen, history, inspections))
+                source._native, _score_request(month, budget_fen, history, inspections, visits))
         elif isinstance(source, str):
             text = self._native.score_outcomes_json(_score_request(
                 month, budget_fen, history, inspections, visits, outcomes_csv=source))
@@ -702,7 +683,7 @@ class Engine:
                        history: Optional[int] = None,
                        inspections: Optional[Sequence[Mapping[str, Any]]] = None,
                        visits: Optional[Sequence[Mapping[str, Any]]] = None,
-                       level: str = "grid") -> Any:
+                       level: Optional[str] = None) -> Any:
         """Scores ``month`` of an outcome table (any Arrow table; the columns of
         ``outcomes_csv``, with timestamps as text or typed) and returns the scored units at
         ``level`` (``grid``, ``worker``, ``community``) as a pyarrow Table: rank, score and
@@ -720,7 +701,7 @@ class Engine:
                               ) -> dict[str, Any]:
         """``score_outcomes`` as the whole month's report (a dict)."""
         request = _score_request(month, budget_fen, history, inspections, visits)
-        text = self._native.score_outcomes_arrow(_arrow_in(table), request, "grid", True)
+        text = self._native.score_outcomes_arrow(_arrow_in(table), request, None, True)
         result: dict[str, Any] = _json.loads(text)
         return result
 
@@ -729,7 +710,7 @@ class Engine:
         ``outcomes_csv``); returns the core's JSON report."""
         return self._native.score_outcomes_json(request)
 
-    def score_outcomes_html(self, request: str, title: str = "Monthly evaluation") -> str:
+    def score_outcomes_html(self, request: str, title: Optional[str] = None) -> str:
         """``score_outcomes_json`` as one self-contained HTML page."""
         return self._native.score_outcomes_html(request, title)
 
@@ -753,21 +734,18 @@ class Engine:
         columns ``route_batch`` reads; every case is valid for the rule set. The same seed
         gives the same cases in Rust, Python and the browser."""
         return _arrow_out(self._native.simulate_cases(
-            _whole(year, "year", 9999), _whole(month, "month", 12), _whole(count, "count"),
-            _whole(seed, "seed")))
+            year, month, count, seed))
 
     def simulate_cases_csv(self, year: int, month: int, count: int, seed: int = 0) -> str:
         """``simulate_cases`` as a cases CSV (what ``route_csv`` reads)."""
         return self._native.simulate_cases_csv(
-            _whole(year, "year", 9999), _whole(month, "month", 12), _whole(count, "count"),
-            _whole(seed, "seed"))
+            year, month, count, seed)
 
     def simulate_month(self, year: int, month: int, count: int, seed: int = 0) -> Ledger:
         """A seeded month of work through a new ledger: cases reported, taken in, routed,
         handled, escalated when overdue, evaluated; visits made."""
         return Ledger._of(self._native.simulate_month(
-            _whole(year, "year", 9999), _whole(month, "month", 12), _whole(count, "count"),
-            _whole(seed, "seed")))
+            year, month, count, seed))
 
     # -- what if ------------------------------------------------------------------------
 
@@ -779,12 +757,11 @@ class Engine:
         engine._sources = (self._sources[0], text, self._sources[2])
         return engine
 
-    def backtest(self, rules: Source, cases: Any, *, limit: int = 1000) -> dict[str, Any]:
+    def backtest(self, rules: Source, cases: Any, *, limit: Optional[int] = None) -> dict[str, Any]:
         """Routes ``cases`` under this engine's rules and under ``rules`` and tells which
         decide differently and how: counts, level moves and up to ``limit`` differing
         cases with both outcomes. ``cases`` is a list of case dicts or any Arrow table of
         cases (as for ``route_batch``)."""
-        _whole(limit, "limit")
         if isinstance(cases, list) and all(isinstance(c, Mapping) for c in cases):
             text = self.backtest_json(rules, _dumps(cases, "cases"), limit=limit)
         elif isinstance(cases, str):
@@ -795,9 +772,9 @@ class Engine:
         result: dict[str, Any] = _json.loads(text)
         return result
 
-    def backtest_json(self, rules: Source, cases: str, *, limit: int = 1000) -> str:
+    def backtest_json(self, rules: Source, cases: str, *, limit: Optional[int] = None) -> str:
         """``backtest`` with the cases as a JSON array; the core's JSON report."""
-        return self._native.backtest_rules_json(_text(rules, "rules"), cases, _whole(limit, "limit"))
+        return self._native.backtest_json(_text(rules, "rules"), cases, limit)
 
     def __repr__(self) -> str:
         summary = self.summary()
@@ -805,7 +782,7 @@ class Engine:
 
 
 def backtest(rules_a: Source, rules_b: Source, cases: Any, *, org: Optional[Source] = None,
-             calendar: Optional[Source] = None, limit: int = 1000) -> dict[str, Any]:
+             calendar: Optional[Source] = None, limit: Optional[int] = None) -> dict[str, Any]:
     """What if: routes ``cases`` (a list of dicts or an Arrow table) under ``rules_a`` and
     ``rules_b`` on the same organisation and calendar (default Fushan) and reports which
     cases decide differently and how.

@@ -1,0 +1,431 @@
+//! Arrow columns read as the core's values: one input column typed once per batch, and
+//! its cells as text, whole numbers, exact amounts, instants or the typed cells of an
+//! outcome row. Dictionary columns (pandas categoricals, polars `Categorical`) are read
+//! through their dictionaries.
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::{
+    Float32Type, Float64Type, Int8Type, Int16Type, Int32Type, Int64Type, TimestampMicrosecondType,
+    TimestampMillisecondType, TimestampNanosecondType, TimestampSecondType, UInt8Type, UInt16Type,
+    UInt32Type, UInt64Type,
+};
+use arrow_array::{
+    Array, ArrayRef, BooleanArray, Decimal128Array, LargeStringArray, PrimitiveArray, RecordBatch,
+    StringArray, StringViewArray,
+};
+use arrow_schema::{DataType, TimeUnit};
+
+use crate::batch::Reported;
+use crate::fixed::Fixed2;
+use crate::score::Cell;
+use crate::time::{Offset, Timestamp, zone_offset};
+
+/// One input column, typed once per batch.
+pub(crate) enum Col<'a> {
+    /// Not in the table, or all null.
+    Missing,
+    Utf8(&'a StringArray),
+    LargeUtf8(&'a LargeStringArray),
+    View(&'a StringViewArray),
+    Dict {
+        array: &'a dyn Array,
+        keys: Vec<usize>,
+        values: Box<Col<'a>>,
+    },
+    Bool(&'a BooleanArray),
+    I8(&'a PrimitiveArray<Int8Type>),
+    I16(&'a PrimitiveArray<Int16Type>),
+    I32(&'a PrimitiveArray<Int32Type>),
+    I64(&'a PrimitiveArray<Int64Type>),
+    U8(&'a PrimitiveArray<UInt8Type>),
+    U16(&'a PrimitiveArray<UInt16Type>),
+    U32(&'a PrimitiveArray<UInt32Type>),
+    U64(&'a PrimitiveArray<UInt64Type>),
+    F32(&'a PrimitiveArray<Float32Type>),
+    F64(&'a PrimitiveArray<Float64Type>),
+    Decimal(&'a Decimal128Array, i8),
+    /// Seconds per value as (multiplier, divisor), and the zone: `None` for local time.
+    Time {
+        values: TimeValues<'a>,
+        offset: Option<Offset>,
+    },
+    /// A type no column of gridgov reads.
+    Other(&'a DataType),
+}
+
+pub(crate) enum TimeValues<'a> {
+    S(&'a PrimitiveArray<TimestampSecondType>),
+    Ms(&'a PrimitiveArray<TimestampMillisecondType>),
+    Us(&'a PrimitiveArray<TimestampMicrosecondType>),
+    Ns(&'a PrimitiveArray<TimestampNanosecondType>),
+}
+
+/// A cell that is there but cannot be read as the column requires.
+pub(crate) struct CellError {
+    pub(crate) column: &'static str,
+    pub(crate) reason: String,
+}
+
+impl<'a> Col<'a> {
+    /// The column `name` of `batch`, typed; an Arrow timestamp's zone is read here.
+    pub(crate) fn of(batch: &'a RecordBatch, name: &'static str) -> Result<Self, CellError> {
+        match batch.column_by_name(name) {
+            None => Ok(Col::Missing),
+            Some(a) => Self::typed(a.as_ref(), name),
+        }
+    }
+
+    fn typed(a: &'a dyn Array, name: &'static str) -> Result<Self, CellError> {
+        let dt = a.data_type();
+        Ok(match dt {
+            DataType::Null => Col::Missing,
+            DataType::Utf8 => Col::Utf8(a.as_string::<i32>()),
+            DataType::LargeUtf8 => Col::LargeUtf8(a.as_string::<i64>()),
+            DataType::Utf8View => Col::View(a.as_string_view()),
+            DataType::Dictionary(_, _) => match a.as_any_dictionary_opt() {
+                Some(d) => Col::Dict {
+                    array: a,
+                    keys: d.normalized_keys(),
+                    values: Box::new(Self::typed(d.values().as_ref(), name)?),
+                },
+                None => Col::Other(dt),
+            },
+            DataType::Boolean => Col::Bool(a.as_boolean()),
+            DataType::Int8 => Col::I8(a.as_primitive()),
+            DataType::Int16 => Col::I16(a.as_primitive()),
+            DataType::Int32 => Col::I32(a.as_primitive()),
+            DataType::Int64 => Col::I64(a.as_primitive()),
+            DataType::UInt8 => Col::U8(a.as_primitive()),
+            DataType::UInt16 => Col::U16(a.as_primitive()),
+            DataType::UInt32 => Col::U32(a.as_primitive()),
+            DataType::UInt64 => Col::U64(a.as_primitive()),
+            DataType::Float32 => Col::F32(a.as_primitive()),
+            DataType::Float64 => Col::F64(a.as_primitive()),
+            DataType::Decimal128(_, scale) => Col::Decimal(a.as_primitive(), *scale),
+            DataType::Timestamp(unit, tz) => {
+                let offset = match tz {
+                    None => None,
+                    Some(tz) => Some(zone_offset(tz).map_err(|e| CellError {
+                        column: name,
+                        reason: e.to_string(),
+                    })?),
+                };
+                let values = match unit {
+                    TimeUnit::Second => TimeValues::S(a.as_primitive()),
+                    TimeUnit::Millisecond => TimeValues::Ms(a.as_primitive()),
+                    TimeUnit::Microsecond => TimeValues::Us(a.as_primitive()),
+                    TimeUnit::Nanosecond => TimeValues::Ns(a.as_primitive()),
+                };
+                Col::Time { values, offset }
+            }
+            other => Col::Other(other),
+        })
+    }
+
+    fn is_null(&self, i: usize) -> bool {
+        match self {
+            Col::Missing => true,
+            Col::Utf8(a) => a.is_null(i),
+            Col::LargeUtf8(a) => a.is_null(i),
+            Col::View(a) => a.is_null(i),
+            Col::Dict {
+                array,
+                keys,
+                values,
+            } => array.is_null(i) || keys.get(i).is_none_or(|k| values.is_null(*k)),
+            Col::Bool(a) => a.is_null(i),
+            Col::I8(a) => a.is_null(i),
+            Col::I16(a) => a.is_null(i),
+            Col::I32(a) => a.is_null(i),
+            Col::I64(a) => a.is_null(i),
+            Col::U8(a) => a.is_null(i),
+            Col::U16(a) => a.is_null(i),
+            Col::U32(a) => a.is_null(i),
+            Col::U64(a) => a.is_null(i),
+            Col::F32(a) => a.is_null(i),
+            Col::F64(a) => a.is_null(i),
+            Col::Decimal(a, _) => a.is_null(i),
+            Col::Time { values, .. } => match values {
+                TimeValues::S(a) => a.is_null(i),
+                TimeValues::Ms(a) => a.is_null(i),
+                TimeValues::Us(a) => a.is_null(i),
+                TimeValues::Ns(a) => a.is_null(i),
+            },
+            Col::Other(_) => false,
+        }
+    }
+
+    /// The text of a string column (`None` for null); other types are an error.
+    pub(crate) fn str(&self, i: usize, name: &'static str) -> Result<Option<&'a str>, CellError> {
+        if self.is_null(i) {
+            return Ok(None);
+        }
+        Ok(Some(match self {
+            Col::Utf8(a) => a.value(i),
+            Col::LargeUtf8(a) => a.value(i),
+            Col::View(a) => a.value(i),
+            Col::Dict { keys, values, .. } => {
+                return match keys.get(i) {
+                    Some(k) => values.str(*k, name),
+                    None => Ok(None),
+                };
+            }
+            other => {
+                return Err(CellError {
+                    column: name,
+                    reason: format!(
+                        "is a column of {}; text (a string column) is required",
+                        other.type_name()
+                    ),
+                });
+            }
+        }))
+    }
+
+    /// A whole number: integer columns, floats without a fraction, or text.
+    pub(crate) fn int(&self, i: usize, name: &'static str) -> Result<Option<i128>, CellError> {
+        if self.is_null(i) {
+            return Ok(None);
+        }
+        let bad = |reason: String| CellError {
+            column: name,
+            reason,
+        };
+        let float = |v: f64| {
+            if v.is_finite() && v.fract() == 0.0 && v.abs() < 9.0e15 {
+                // Exact: a float without a fraction below 2^53 is a whole number.
+                #[allow(clippy::cast_possible_truncation)]
+                Ok(Some(v as i128))
+            } else {
+                Err(bad(format!("`{v}` is not a whole number")))
+            }
+        };
+        match self {
+            Col::I8(a) => Ok(Some(a.value(i).into())),
+            Col::I16(a) => Ok(Some(a.value(i).into())),
+            Col::I32(a) => Ok(Some(a.value(i).into())),
+            Col::I64(a) => Ok(Some(a.value(i).into())),
+            Col::U8(a) => Ok(Some(a.value(i).into())),
+            Col::U16(a) => Ok(Some(a.value(i).into())),
+            Col::U32(a) => Ok(Some(a.value(i).into())),
+            Col::U64(a) => Ok(Some(a.value(i).into())),
+            Col::F32(a) => float(f64::from(a.value(i))),
+            Col::F64(a) => float(a.value(i)),
+            Col::Bool(_) | Col::Decimal(..) | Col::Time { .. } | Col::Other(_) => {
+                Err(bad(format!(
+                    "is a column of {}; whole numbers are required",
+                    self.type_name()
+                )))
+            }
+            _ => match self.str(i, name)? {
+                None => Ok(None),
+                Some(s) => s
+                    .trim()
+                    .parse::<i128>()
+                    .map(Some)
+                    .map_err(|_| bad(format!("`{}` is not a whole number", short(s)))),
+            },
+        }
+    }
+
+    /// A count that fits `u32`.
+    pub(crate) fn count(&self, i: usize, name: &'static str) -> Result<Option<u32>, CellError> {
+        match self.int(i, name)? {
+            None => Ok(None),
+            Some(v) => u32::try_from(v).map(Some).map_err(|_| CellError {
+                column: name,
+                reason: format!("{v} is out of range; a count from 0 to {}", u32::MAX),
+            }),
+        }
+    }
+
+    /// An amount exact to two places: integers (whole yuan), decimals, floats with at most
+    /// two places, or text.
+    pub(crate) fn fixed2(&self, i: usize, name: &'static str) -> Result<Option<Fixed2>, CellError> {
+        if self.is_null(i) {
+            return Ok(None);
+        }
+        let bad = |reason: String| CellError {
+            column: name,
+            reason,
+        };
+        let parse = |s: &str| {
+            s.parse::<Fixed2>()
+                .map(Some)
+                .map_err(|e| bad(e.to_string()))
+        };
+        match self {
+            Col::F32(_) | Col::F64(_) => {
+                let v = match self {
+                    Col::F32(a) => f64::from(a.value(i)),
+                    Col::F64(a) => a.value(i),
+                    _ => f64::NAN,
+                };
+                if v.is_finite() {
+                    // The shortest text that reads back as the same float: `1500.5`, or
+                    // `0.30000000000000004`, which is refused rather than rounded.
+                    parse(&v.to_string())
+                } else {
+                    Err(bad(format!("`{v}` is not an amount")))
+                }
+            }
+            Col::Decimal(a, scale) => {
+                let (v, scale) = (a.value(i), i32::from(*scale));
+                // Hundredths without text: exact, or refused when finer than a fen.
+                let hundredths = if scale <= 2 {
+                    10i128
+                        .checked_pow((2 - scale).unsigned_abs())
+                        .and_then(|f| v.checked_mul(f))
+                } else {
+                    let f = 10i128.checked_pow((scale - 2).unsigned_abs());
+                    f.filter(|f| v % f == 0).map(|f| v / f)
+                };
+                match hundredths.and_then(|h| i64::try_from(h).ok()) {
+                    Some(h) if h.abs() <= crate::fixed::MAX_HUNDREDTHS => {
+                        Ok(Some(Fixed2::from_hundredths(h)))
+                    }
+                    _ => parse(&decimal_text(a.value(i), i8::try_from(scale).unwrap_or(0))),
+                }
+            }
+            Col::Bool(_) | Col::Time { .. } | Col::Other(_) => Err(bad(format!(
+                "is a column of {}; an amount (number or text) is required",
+                self.type_name()
+            ))),
+            Col::Utf8(_) | Col::LargeUtf8(_) | Col::View(_) | Col::Dict { .. } => {
+                match self.str(i, name)? {
+                    None => Ok(None),
+                    Some(s) => parse(s),
+                }
+            }
+            _ => match self.int(i, name)? {
+                None => Ok(None),
+                Some(v) => i64::try_from(v)
+                    .ok()
+                    .and_then(|v| v.checked_mul(100))
+                    .filter(|h| h.abs() <= crate::fixed::MAX_HUNDREDTHS)
+                    .map(|h| Some(Fixed2::from_hundredths(h)))
+                    .ok_or_else(|| bad(format!("{v} is too large an amount"))),
+            },
+        }
+    }
+
+    /// An instant: RFC 3339 text, or a timestamp column (a zone-less one is local time in
+    /// `local`).
+    pub(crate) fn time(
+        &self,
+        i: usize,
+        name: &'static str,
+        local: Offset,
+    ) -> Result<Option<Reported<'a>>, CellError> {
+        if self.is_null(i) {
+            return Ok(None);
+        }
+        match self {
+            Col::Time { values, offset } => {
+                let secs = match values {
+                    TimeValues::S(a) => a.value(i),
+                    TimeValues::Ms(a) => a.value(i).div_euclid(1_000),
+                    TimeValues::Us(a) => a.value(i).div_euclid(1_000_000),
+                    TimeValues::Ns(a) => a.value(i).div_euclid(1_000_000_000),
+                };
+                Ok(Some(Reported::At(match offset {
+                    Some(o) => Timestamp::from_unix(secs, *o),
+                    // Zone-less values are wall-clock readings in the calendar's offset.
+                    None => Timestamp::from_unix(secs - i64::from(local.minutes()) * 60, local),
+                })))
+            }
+            _ => Ok(self.str(i, name)?.map(Reported::Text)),
+        }
+    }
+
+    /// The cell as the outcome table's reader takes it: text as it is (trimmed; blank is
+    /// absent), whole numbers, booleans and instants typed.
+    pub(crate) fn cell(
+        &self,
+        i: usize,
+        name: &'static str,
+        local: Offset,
+    ) -> Result<Option<Cell<'a>>, CellError> {
+        if self.is_null(i) {
+            return Ok(None);
+        }
+        Ok(match self {
+            Col::Utf8(_) | Col::LargeUtf8(_) | Col::View(_) | Col::Dict { .. } => self
+                .str(i, name)?
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(Cell::Text),
+            Col::Bool(a) => Some(Cell::Bool(a.value(i))),
+            Col::Time { .. } => match self.time(i, name, local)? {
+                Some(Reported::At(t)) => Some(Cell::Time(t)),
+                Some(Reported::Text(t)) => Some(Cell::Text(t)),
+                None => None,
+            },
+            Col::Decimal(a, scale) => {
+                let v = a.value(i);
+                let factor = 10i128.checked_pow(u32::from(scale.unsigned_abs()));
+                let whole = match factor {
+                    Some(f) if *scale >= 0 => (v % f == 0).then(|| v / f),
+                    Some(f) => v.checked_mul(f),
+                    None => None,
+                };
+                match whole {
+                    Some(n) => Some(Cell::Int(n)),
+                    None => {
+                        return Err(CellError {
+                            column: name,
+                            reason: format!("`{}` is not a whole number", decimal_text(v, *scale)),
+                        });
+                    }
+                }
+            }
+            Col::Other(_) => {
+                return Err(CellError {
+                    column: name,
+                    reason: format!(
+                        "is a column of {}, which gridgov does not read",
+                        self.type_name()
+                    ),
+                });
+            }
+            _ => self.int(i, name)?.map(Cell::Int),
+        })
+    }
+
+    fn type_name(&self) -> String {
+        match self {
+            Col::Missing => "nulls".to_owned(),
+            Col::Utf8(_) | Col::LargeUtf8(_) | Col::View(_) => "strings".to_owned(),
+            Col::Dict { values, .. } => format!("dictionary-encoded {}", values.type_name()),
+            Col::Bool(_) => "booleans".to_owned(),
+            Col::F32(_) | Col::F64(_) => "floats".to_owned(),
+            Col::Decimal(..) => "decimals".to_owned(),
+            Col::Time { .. } => "timestamps".to_owned(),
+            Col::Other(dt) => format!("type {dt}"),
+            _ => "integers".to_owned(),
+        }
+    }
+}
+
+/// A decimal's text from its unscaled value and scale.
+fn decimal_text(v: i128, scale: i8) -> String {
+    if scale <= 0 {
+        let zeros = "0".repeat(usize::from(scale.unsigned_abs()));
+        return format!("{v}{zeros}");
+    }
+    let digits = v.unsigned_abs().to_string();
+    let scale = usize::from(scale.unsigned_abs());
+    let padded = format!("{digits:0>width$}", width = scale + 1);
+    let (int, frac) = padded.split_at(padded.len() - scale);
+    let sign = if v < 0 { "-" } else { "" };
+    format!("{sign}{int}.{frac}")
+}
+
+fn short(s: &str) -> String {
+    crate::text::truncate_for_message(s)
+}
+
+/// An Arrow array from a finished builder.
+pub(crate) fn finish<B: arrow_array::builder::ArrayBuilder>(mut b: B) -> ArrayRef {
+    b.finish()
+}

@@ -1,0 +1,32 @@
+//! The columnar adapter (cargo feature `arrow`): tables of cases and outcomes in Arrow
+//! (pyarrow, pandas, polars and other engines hand theirs over through the Arrow C data
+//! interface), routed and scored by the core, and the results as Arrow tables. Bindings
+//! move the tables in and out; every column set, row shape and check is here.
+
+mod cases;
+mod cols;
+mod route;
+mod score;
+
+pub use cases::{cases_schema, cases_table};
+pub use route::{
+    MAX_THREADS, backtest_batches, default_threads, require_case_columns, route_batches,
+    route_schema, threads_arg,
+};
+pub use score::{
+    UnitLevel, outcome_rows, require_outcome_columns, score_outcomes, score_outcomes_report,
+    units_table,
+};
+
+use crate::macros::named_enum;
+use serde::{Deserialize, Serialize};
+
+named_enum! {
+    /// What a batch does with a row that cannot be routed.
+    ErrorMode, "error mode" {
+        /// Stop at the first such row (in table order), naming it: the default.
+        Raise = "raise",
+        /// Fill its `error_code` and `error` columns and go on.
+        Column = "column",
+    }
+}

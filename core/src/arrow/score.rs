@@ -1,0 +1,301 @@
+//! Scoring a table of outcomes read from columns, and the scored units as a table: the
+//! shape of the score table is decided here, once.
+
+use std::sync::Arc;
+
+use arrow_array::builder::{
+    BooleanBuilder, Decimal128Builder, Int64Builder, ListBuilder, StringBuilder, UInt32Builder,
+};
+use arrow_array::{ArrayRef, RecordBatch};
+use arrow_schema::{DataType, Field, Schema, SchemaRef};
+use serde::{Deserialize, Serialize};
+
+use super::cols::{Col, finish};
+use crate::engine::Engine;
+use crate::error::{Error, RowError};
+use crate::id::IdCache;
+use crate::input::InputError;
+use crate::macros::named_enum;
+use crate::score::{
+    CSV_COLUMNS, Cell, MonthReport, OutcomeError, OutcomeRow, REQUIRED_OUTCOME_COLUMNS,
+    ScoreRequest, UnitScore, missing_outcome_column, outcome_from_typed_cells,
+};
+use crate::time::Offset;
+
+/// Reads a table of outcomes (columns of [`CSV_COLUMNS`], any order, others ignored) into
+/// the core's rows, with the rules of the CSV reader.
+///
+/// # Errors
+/// [`Error::Input`] (code `table`) for a table without its columns; [`Error::Row`] naming
+/// the row, its case and the column of a cell that does not read.
+pub fn outcome_rows(batches: &[RecordBatch], local: Offset) -> Result<Vec<OutcomeRow>, Error> {
+    let total: usize = batches.iter().map(RecordBatch::num_rows).sum();
+    let mut rows = Vec::with_capacity(total);
+    let mut base = 0;
+    let mut cache = IdCache::default();
+    for batch in batches {
+        require_outcome_columns(&batch.schema())?;
+        let mut cols = Vec::with_capacity(CSV_COLUMNS.len());
+        for name in CSV_COLUMNS {
+            cols.push(Col::of(batch, name).map_err(|e| {
+                Error::Input(InputError::table(
+                    "table",
+                    format!("column `{}` {}", e.column, e.reason),
+                ))
+            })?);
+        }
+        for row in 0..batch.num_rows() {
+            let id = || {
+                cols.first()
+                    .and_then(|c| c.str(row, "id").ok().flatten())
+                    .map(str::to_owned)
+            };
+            let row_error = |e: OutcomeError| {
+                Error::Row(RowError {
+                    row: base + row,
+                    case: id(),
+                    error: Box::new(Error::Score(e.into())),
+                })
+            };
+            let mut cells: [Option<Cell<'_>>; 17] = [None; 17];
+            for ((cell, col), name) in cells.iter_mut().zip(&cols).zip(CSV_COLUMNS) {
+                *cell = col.cell(row, name, local).map_err(|e| {
+                    row_error(OutcomeError {
+                        table: "outcomes",
+                        row: base + row + 1,
+                        line: None,
+                        column: Some(e.column.to_owned()),
+                        reason: e.reason,
+                    })
+                })?;
+            }
+            let r = outcome_from_typed_cells(&cells, Some(&mut cache)).map_err(|mut e| {
+                e.row = base + row + 1;
+                row_error(e)
+            })?;
+            rows.push(r);
+        }
+        base += batch.num_rows();
+    }
+    Ok(rows)
+}
+
+/// Refuses an outcome table whose schema lacks a required column.
+///
+/// # Errors
+/// [`Error::Input`] (code `table`) naming the column and the columns of an outcome table.
+pub fn require_outcome_columns(schema: &Schema) -> Result<(), Error> {
+    match REQUIRED_OUTCOME_COLUMNS
+        .iter()
+        .find(|c| schema.field_with_name(c).is_err())
+    {
+        None => Ok(()),
+        Some(missing) => Err(Error::Input(InputError::table(
+            "table",
+            missing_outcome_column(missing),
+        ))),
+    }
+}
+
+/// Scores a month of a table of outcomes as `request_json` asks (the request of
+/// [`score_outcomes_json`](crate::json::score_outcomes_json) without the table).
+///
+/// # Errors
+/// As [`outcome_rows`] and [`Engine::score_table_request`].
+pub fn score_outcomes_report(
+    engine: &Engine,
+    batches: &[RecordBatch],
+    request_json: &str,
+) -> Result<MonthReport, Error> {
+    let request = ScoreRequest::from_json_str(request_json)?;
+    let rows = outcome_rows(batches, engine.calendar().offset())?;
+    Ok(engine.score_table_request(request, Some(rows))?)
+}
+
+/// [`score_outcomes_report`] as the table of the units scored at `level` (none: grids),
+/// see [`units_table`].
+///
+/// # Errors
+/// As [`score_outcomes_report`].
+pub fn score_outcomes(
+    engine: &Engine,
+    batches: &[RecordBatch],
+    request_json: &str,
+    level: Option<UnitLevel>,
+) -> Result<(SchemaRef, RecordBatch), Error> {
+    let report = score_outcomes_report(engine, batches, request_json)?;
+    units_table(&report, level.unwrap_or(UnitLevel::Grid)).map_err(|e| {
+        Error::Input(InputError::table(
+            "table",
+            format!("building the result: {e}"),
+        ))
+    })
+}
+
+named_enum! {
+    /// Which units a score table lists.
+    UnitLevel, "unit level" {
+        /// Every grid.
+        Grid = "grid",
+        /// Every grid worker.
+        Worker = "worker",
+        /// Every community.
+        Community = "community",
+    }
+}
+
+/// The scored units of a month's report as one Arrow table: identity, rank, the score and
+/// each scheme item (decimals with the scheme's places), every indicator (decimals with
+/// four places, null when nothing was measured), every count, and the lists' streaks. The
+/// schema's metadata holds the month, version, scheme and the red and black lists.
+pub fn units_table(
+    report: &MonthReport,
+    level: UnitLevel,
+) -> Result<(SchemaRef, RecordBatch), String> {
+    let units: &[UnitScore] = match level {
+        UnitLevel::Grid => &report.grids,
+        UnitLevel::Worker => &report.workers,
+        UnitLevel::Community => &report.communities,
+    };
+    let places = units.first().map_or(2, |u| u.score.places()).min(38);
+    let scale = i8::try_from(places).unwrap_or(2);
+    let dec = |p: u32| {
+        Decimal128Builder::new().with_precision_and_scale(38, i8::try_from(p).unwrap_or(2))
+    };
+    let mut unit = StringBuilder::new();
+    let mut name = StringBuilder::new();
+    let mut community = StringBuilder::new();
+    let mut worker = StringBuilder::new();
+    let mut grids = ListBuilder::new(StringBuilder::new());
+    let mut rank = UInt32Builder::new();
+    let mut previous_rank = UInt32Builder::new();
+    let mut change = Int64Builder::new();
+    let mut score = dec(places).map_err(|e| e.to_string())?;
+    let mut items: Vec<Decimal128Builder> = Vec::new();
+    for _ in &report.scheme_items {
+        items.push(dec(places).map_err(|e| e.to_string())?);
+    }
+    let indicators = crate::score::Indicator::ALL;
+    let mut ind: Vec<Decimal128Builder> = Vec::new();
+    for _ in indicators {
+        ind.push(dec(4).map_err(|e| e.to_string())?);
+    }
+    let count_names: Vec<String> =
+        match serde_json::to_value(units.first().map(|u| u.counts).unwrap_or_default()) {
+            Ok(serde_json::Value::Object(m)) => m.keys().cloned().collect(),
+            _ => Vec::new(),
+        };
+    let mut counts: Vec<UInt32Builder> = count_names.iter().map(|_| UInt32Builder::new()).collect();
+    let mut inactive = BooleanBuilder::new();
+    let mut red = UInt32Builder::new();
+    let mut black = UInt32Builder::new();
+    let u32_of = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
+    for u in units {
+        unit.append_value(&*u.id);
+        name.append_value(&*u.name);
+        community.append_option(u.community.as_ref().map(crate::id::UnitId::as_str));
+        worker.append_option(u.worker.as_ref().map(crate::id::PersonId::as_str));
+        for g in &u.grids {
+            grids.values().append_value(g.as_str());
+        }
+        grids.append(true);
+        rank.append_value(u32_of(u.rank));
+        previous_rank.append_option(u.previous_rank.map(u32_of));
+        change.append_option(u.change);
+        score.append_value(u.score.rounded());
+        for (b, p) in items.iter_mut().zip(u.items.iter()) {
+            b.append_value(p.rounded());
+        }
+        for (b, i) in ind.iter_mut().zip(indicators) {
+            b.append_option(
+                u.indicators
+                    .get(*i)
+                    .map(|r| i128::from(r.ten_thousandths())),
+            );
+        }
+        if let Ok(serde_json::Value::Object(m)) = serde_json::to_value(u.counts) {
+            for (b, v) in counts.iter_mut().zip(m.values()) {
+                b.append_option(v.as_u64().map(|v| u32::try_from(v).unwrap_or(u32::MAX)));
+            }
+        }
+        inactive.append_value(u.inactive);
+        red.append_value(u.red_streak);
+        black.append_value(u.black_streak);
+    }
+    let mut fields = vec![
+        Field::new("unit", DataType::Utf8, false),
+        Field::new("name", DataType::Utf8, false),
+        Field::new("community", DataType::Utf8, true),
+        Field::new("worker", DataType::Utf8, true),
+        Field::new(
+            "grids",
+            DataType::List(Arc::new(Field::new("item", DataType::Utf8, true))),
+            true,
+        ),
+        Field::new("rank", DataType::UInt32, false),
+        Field::new("previous_rank", DataType::UInt32, true),
+        Field::new("change", DataType::Int64, true),
+        Field::new("score", DataType::Decimal128(38, scale), false),
+    ];
+    let mut cols: Vec<ArrayRef> = vec![
+        finish(unit),
+        finish(name),
+        finish(community),
+        finish(worker),
+        finish(grids),
+        finish(rank),
+        finish(previous_rank),
+        finish(change),
+        finish(score),
+    ];
+    for (item, b) in report.scheme_items.iter().zip(items) {
+        fields.push(Field::new(
+            format!("points_{item}"),
+            DataType::Decimal128(38, scale),
+            true,
+        ));
+        cols.push(finish(b));
+    }
+    for (i, b) in indicators.iter().zip(ind) {
+        fields.push(Field::new(i.as_str(), DataType::Decimal128(38, 4), true));
+        cols.push(finish(b));
+    }
+    for (n, b) in count_names.iter().zip(counts) {
+        fields.push(Field::new(n.as_str(), DataType::UInt32, true));
+        cols.push(finish(b));
+    }
+    fields.push(Field::new("inactive", DataType::Boolean, false));
+    cols.push(finish(inactive));
+    fields.push(Field::new("red_streak", DataType::UInt32, false));
+    cols.push(finish(red));
+    fields.push(Field::new("black_streak", DataType::UInt32, false));
+    cols.push(finish(black));
+    let json = |v: &dyn erased::Ser| v.json();
+    let metadata: std::collections::HashMap<String, String> = [
+        ("gridgov.month", report.month.to_string()),
+        ("gridgov.version", report.version.clone()),
+        ("gridgov.scheme", report.scheme.clone()),
+        ("gridgov.scheme_items", json(&report.scheme_items)),
+        ("gridgov.red_list", json(&report.red_list)),
+        ("gridgov.black_list", json(&report.black_list)),
+        ("gridgov.inactive", json(&report.inactive)),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    let schema = Arc::new(Schema::new(fields).with_metadata(metadata));
+    let batch = RecordBatch::try_new(Arc::clone(&schema), cols).map_err(|e| e.to_string())?;
+    Ok((schema, batch))
+}
+
+mod erased {
+    /// A value printed as compact JSON in the table's metadata.
+    pub(crate) trait Ser {
+        fn json(&self) -> String;
+    }
+    impl<T: serde::Serialize> Ser for T {
+        fn json(&self) -> String {
+            serde_json::to_string(self).unwrap_or_else(|_| "null".to_owned())
+        }
+    }
+}
