@@ -16,13 +16,4 @@ cargo build --profile wasm-release --target wasm32-unknown-unknown -p gridgov-wa
 wasm=target/wasm32-unknown-unknown/wasm-release/gridgov_wasm.wasm
 wasm-bindgen --target nodejs --out-dir wasm/pkg-node --out-name gridgov "$wasm"
 wasm-bindgen --target web --out-dir wasm/pkg-web --out-name gridgov "$wasm"
-# A wrong object where a Ledger or Engine belongs throws an Error with code `input`, like
-# every other bad argument (wasm-bindgen's glue throws a plain Error there).
-for js in wasm/pkg-node/gridgov.js wasm/pkg-web/gridgov.js; do
-  sed -i 's|        throw new Error(`expected instance of ${klass.name}`);|        throw Object.assign(new Error(`expected an instance of ${klass.name}`), { code: "input" });|' "$js"
-  if ! grep -q 'expected an instance of ${klass.name}`), { code: "input" }' "$js"; then
-    echo "wasm/build.sh: the glue's class check changed; update the patch that gives it a code" >&2
-    exit 1
-  fi
-done
 echo "built wasm/pkg-node and wasm/pkg-web ($(du -h wasm/pkg-web/gridgov_bg.wasm | cut -f1))"

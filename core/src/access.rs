@@ -29,6 +29,7 @@ pub use crate::rules::access::{AccessSpec, Action, RoleAccess, Scope};
 /// of the rule set's `access` section, and a unit or office where the role needs one.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct Actor {
     /// Person id, or a resident's id number.
     pub id: String,

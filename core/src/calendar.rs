@@ -419,6 +419,7 @@ impl<'de> Deserialize<'de> for TimeLimit {
 /// pause is open.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct Pause {
     /// When the clock stopped.
     pub from: Timestamp,
@@ -932,6 +933,8 @@ impl Calendar {
         Ok(Some(due))
     }
 }
+
+crate::macros::ts_alias!(TimeLimit = "string");
 
 #[cfg(test)]
 mod tests;

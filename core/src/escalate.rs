@@ -31,6 +31,7 @@ pub use crate::case::event::SYSTEM;
 /// What an escalation does.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub enum Climb {
     /// Climb to a higher level with a new decision.
     Escalate {
@@ -61,6 +62,12 @@ pub struct Escalation {
     pub climb: Climb,
 }
 
+// tsify writes a flattened enum as `extends`, which TypeScript refuses for a union: the
+// fields and the climb are an intersection.
+crate::macros::ts_alias!(
+    Escalation = "{ case: CaseId; from: Level; reason: EscalationReason; due?: Timestamp } & Climb"
+);
+
 impl Escalation {
     /// The event that carries out the escalation.
     #[must_use]
@@ -87,6 +94,7 @@ impl Escalation {
 
 /// A staged reminder: the share of a case's time limit that has passed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct Reminder {
     /// The case.
     pub case: CaseId,
@@ -114,6 +122,7 @@ impl Reminder {
 
 /// A case to reopen (after a dissatisfied evaluation) or to route again (after a return).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct Reassignment {
     /// The case.
     pub case: CaseId,
@@ -123,6 +132,7 @@ pub struct Reassignment {
 
 /// Everything the engine proposes for a ledger at a moment.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct Actions {
     /// Overdue cases and cases whose mediation failed: they climb or are shelved.
     pub escalations: Vec<Escalation>,
@@ -139,6 +149,7 @@ pub struct Actions {
 
 /// A case the engine could not act on.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct ActionProblem {
     /// The case.
     pub case: CaseId,

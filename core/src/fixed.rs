@@ -159,6 +159,8 @@ impl<'de> Deserialize<'de> for Fixed2 {
     }
 }
 
+crate::macros::ts_alias!(Fixed2 = "string");
+
 #[cfg(test)]
 mod tests {
     use super::*;

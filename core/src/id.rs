@@ -162,6 +162,8 @@ macro_rules! id_type {
                 &*self.0 == *other
             }
         }
+
+        crate::macros::ts_alias!($name = "string");
     };
 }
 

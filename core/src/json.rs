@@ -35,7 +35,8 @@ pub fn org_summary_json(org: &OrgGraph) -> String {
 
 /// One unit of [`org_tree_json`] with the units it contains.
 #[derive(Serialize)]
-struct TreeNode<'a> {
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+struct OrgNode<'a> {
     id: &'a str,
     kind: UnitKind,
     name: &'a str,
@@ -44,10 +45,11 @@ struct TreeNode<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     households: Option<u32>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    children: Vec<TreeNode<'a>>,
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    children: Vec<OrgNode<'a>>,
 }
 
-fn tree_node<'a>(org: &'a OrgGraph, unit: &'a UnitSpec, depth: usize) -> TreeNode<'a> {
+fn tree_node<'a>(org: &'a OrgGraph, unit: &'a UnitSpec, depth: usize) -> OrgNode<'a> {
     // Hierarchies are a handful of levels deep; the bound only guards the recursion.
     let children = if depth < 32 {
         org.children(unit.id.as_str())
@@ -58,7 +60,7 @@ fn tree_node<'a>(org: &'a OrgGraph, unit: &'a UnitSpec, depth: usize) -> TreeNod
     } else {
         Vec::new()
     };
-    TreeNode {
+    OrgNode {
         id: unit.id.as_str(),
         kind: unit.kind,
         name: &unit.name,
@@ -78,7 +80,7 @@ fn tree_node<'a>(org: &'a OrgGraph, unit: &'a UnitSpec, depth: usize) -> TreeNod
 /// ```
 #[must_use]
 pub fn org_tree_json(org: &OrgGraph) -> String {
-    let roots: Vec<TreeNode<'_>> = org
+    let roots: Vec<OrgNode<'_>> = org
         .units()
         .filter(|u| u.parent.is_none())
         .map(|u| tree_node(org, u, 0))

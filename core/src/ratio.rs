@@ -344,6 +344,8 @@ impl<'de> Deserialize<'de> for Ratio {
     }
 }
 
+crate::macros::ts_alias!(Ratio = "string");
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -99,6 +99,7 @@ impl Iterator for Hits<'_> {
 
 /// A table row, by version, table and id, with the reason it gives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct RuleRef<'a> {
     /// Version name.
     #[serde(skip)]
@@ -714,6 +715,7 @@ impl<'a> Decision<'a> {
 
 /// The JSON shape of a decision.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct DecisionView<'a> {
     /// Case id.
     pub case: &'a str,
@@ -746,3 +748,5 @@ pub struct DecisionView<'a> {
     /// Explanation.
     pub trace: Vec<String>,
 }
+
+crate::macros::ts_alias!(Decision = "DecisionView");

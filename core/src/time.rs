@@ -615,6 +615,10 @@ pub fn format_clock(minutes: u16) -> String {
     format!("{:02}:{:02}", minutes / 60, minutes % 60)
 }
 
+crate::macros::ts_alias!(Timestamp = "string");
+crate::macros::ts_alias!(Date = "string");
+crate::macros::ts_alias!(Offset = "string");
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,41 +1,131 @@
-//! WebAssembly bindings of gridgov. Every function converts arguments and results; the
-//! core decides. JSON entry points return the core's bytes unchanged.
+//! WebAssembly bindings of gridgov. Every function converts arguments and results; the core
+//! decides. JSON entry points return the core's bytes unchanged; the object API is exactly
+//! `JSON.parse` of them. Every error is a JS `Error` whose `code` and message are the
+//! core's, and the TypeScript types of the JSON shapes are generated from the core's Rust
+//! types (the core's `ts` feature).
 #![forbid(unsafe_code)]
 
-mod objects;
+mod handles;
 
 use gridgov::error::Error;
-use js_sys::JsString;
+use gridgov::input::{InputError, JsonKind};
 use wasm_bindgen::prelude::*;
 
-/// Turns a core error into a JS `Error` with a `code` property.
+use handles::{ENGINES, LEDGERS, handle};
+
+/// Turns a core error into a JS `Error` named for its class (`CaseError`, `InputError`…)
+/// with the core's `code`.
 pub(crate) fn to_js(err: &Error) -> JsValue {
     let e = js_sys::Error::new(&err.to_string());
-    e.set_name("GridgovError");
+    e.set_name(err.class().name());
     // Reflect::set only fails on frozen or non-object targets; a fresh Error is neither.
     let _ = js_sys::Reflect::set(&e, &"code".into(), &err.code().into());
     e.into()
 }
 
-/// The text of a string argument, or an `Error` with code `input_type` naming it: a JS
-/// caller may pass anything, and a non-string must not reach the string conversion.
-pub(crate) fn text(value: &JsString, name: &str) -> Result<String, JsValue> {
-    JsValue::from(value).as_string().ok_or_else(|| {
-        let kind = value.js_typeof().as_string().unwrap_or_default();
-        to_js(&Error::input(
-            "argument",
-            format!("`{name}` must be a string, not {kind}"),
-        ))
+/// A core error of any concern as a JS `Error`.
+pub(crate) fn err<E: Into<Error>>(e: E) -> JsValue {
+    to_js(&e.into())
+}
+
+/// The JSON kind of a JS value, as the core's messages name it; a function, a symbol or
+/// a `BigInt` is named by its `typeof`.
+fn kind_of(value: &JsValue) -> Result<JsonKind, String> {
+    Ok(if value.is_null() || value.is_undefined() {
+        JsonKind::Null
+    } else if value.as_bool().is_some() {
+        JsonKind::Boolean
+    } else if value.as_f64().is_some() {
+        JsonKind::Number
+    } else if value.is_string() {
+        JsonKind::String
+    } else if js_sys::Array::is_array(value) {
+        JsonKind::Array
+    } else if value.is_object() && !value.is_function() {
+        JsonKind::Object
+    } else {
+        return Err(value.js_typeof().as_string().unwrap_or_default());
     })
 }
 
-/// [`text`] for an optional argument: `undefined` and `null` are `None`.
-pub(crate) fn opt_text(value: Option<&JsString>, name: &str) -> Result<Option<String>, JsValue> {
+/// The core's error for an argument of the wrong type.
+pub(crate) fn wrong_type(value: &JsValue, what: &str, expected: &str) -> JsValue {
+    let what = what.to_owned();
+    err(match kind_of(value) {
+        Ok(kind) => InputError::wrong_type(what, expected, kind),
+        Err(name) => InputError::wrong_type_named(what, expected, &format!("a {name}")),
+    })
+}
+
+/// The text of a string argument, or the core's `InputError` naming it: a JS caller may
+/// pass anything, and a non-string must not reach the string conversion.
+pub(crate) fn text(value: &JsValue, what: &str) -> Result<String, JsValue> {
+    value
+        .as_string()
+        .ok_or_else(|| wrong_type(value, what, "text (a string)"))
+}
+
+/// [`text`] for an optional argument: absent, `undefined` and `null` are `None`.
+pub(crate) fn opt_text(value: Option<&JsValue>, what: &str) -> Result<Option<String>, JsValue> {
     match value {
-        None => Ok(None),
-        Some(v) if JsValue::from(v).is_null() || JsValue::from(v).is_undefined() => Ok(None),
-        Some(v) => text(v, name).map(Some),
+        Some(v) if !v.is_null() && !v.is_undefined() => text(v, what).map(Some),
+        _ => Ok(None),
     }
+}
+
+/// A number argument (not a string or `BigInt` that would be coerced).
+fn number(value: &JsValue, what: &str) -> Result<f64, JsValue> {
+    value
+        .as_f64()
+        .ok_or_else(|| wrong_type(value, what, "a whole number"))
+}
+
+/// An optional count: a whole number from 0 to `most`, checked by the core.
+fn opt_count(
+    value: Option<&JsValue>,
+    what: &'static str,
+    most: u64,
+) -> Result<Option<usize>, JsValue> {
+    let Some(value) = value.filter(|v| !v.is_null() && !v.is_undefined()) else {
+        return Ok(None);
+    };
+    gridgov::input::whole(number(value, what)?, what, most)
+        .map(|n| Some(usize::try_from(n).unwrap_or(usize::MAX)))
+        .map_err(err)
+}
+
+/// `JSON.stringify(value)` of an object argument, or the value itself when it is already
+/// JSON text; anything `JSON.stringify` cannot write is the core's `InputError`.
+pub(crate) fn stringify(value: &JsValue, what: &str) -> Result<String, JsValue> {
+    if let Some(s) = value.as_string() {
+        return Ok(s);
+    }
+    js_sys::JSON::stringify(value)
+        .ok()
+        .and_then(|s| s.as_string())
+        .filter(|_| !value.is_undefined() && !value.is_function() && !value.is_symbol())
+        .ok_or_else(|| {
+            wrong_type(
+                value,
+                what,
+                "an object (or JSON text) that JSON.stringify can write",
+            )
+        })
+}
+
+/// `JSON.parse` of the core's own output (always valid JSON).
+fn parse(text: &str) -> JsValue {
+    js_sys::JSON::parse(text).unwrap_or(JsValue::NULL)
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// An optional text argument: a string, `null` or left out.
+    #[wasm_bindgen(typescript_type = "string")]
+    pub type OptText;
+    /// An optional number argument: a number, `null` or left out.
+    #[wasm_bindgen(typescript_type = "number")]
+    pub type OptNumber;
 }
 
 /// The library version.
@@ -51,7 +141,35 @@ pub fn version() -> String {
 #[wasm_bindgen(js_name = Engine)]
 #[derive(Debug)]
 pub struct JsEngine {
-    pub(crate) inner: gridgov::Engine,
+    inner: gridgov::Engine,
+    slot: u32,
+}
+
+impl JsEngine {
+    fn of(inner: gridgov::Engine) -> Self {
+        let slot = ENGINES.with(|e| e.borrow_mut().insert(inner.clone()));
+        Self { inner, slot }
+    }
+}
+
+impl Drop for JsEngine {
+    fn drop(&mut self) {
+        ENGINES.with(|e| e.borrow_mut().remove(self.slot));
+    }
+}
+
+/// The ledger a JS value names (a `Ledger` of this package), lent to `f`.
+fn with_ledger<R>(
+    value: &JsValue,
+    f: impl FnOnce(&gridgov::case::ledger::Ledger) -> R,
+) -> Result<R, JsValue> {
+    let slot = handle(value, "ledger", "a gridgov Ledger", handles::LEDGER_KEY)?;
+    LEDGERS.with(|l| {
+        l.borrow()
+            .get(slot)
+            .map(f)
+            .ok_or_else(|| wrong_type(value, "ledger", "a gridgov Ledger that was not freed"))
+    })
 }
 
 #[wasm_bindgen(js_class = Engine)]
@@ -62,25 +180,30 @@ impl JsEngine {
     /// A JS `Error` with a `code` when a document does not read or they do not fit.
     #[wasm_bindgen(constructor)]
     pub fn new(
-        org: Option<JsString>,
-        rules: Option<JsString>,
-        calendar: Option<JsString>,
+        org: Option<OptText>,
+        rules: Option<OptText>,
+        calendar: Option<OptText>,
     ) -> Result<JsEngine, JsValue> {
-        let org = opt_text(org.as_ref(), "org")?;
-        let rules = opt_text(rules.as_ref(), "rules")?;
-        let calendar = opt_text(calendar.as_ref(), "calendar")?;
+        let org = opt_text(org.map(JsValue::from).as_ref(), "org")?;
+        let rules = opt_text(rules.map(JsValue::from).as_ref(), "rules")?;
+        let calendar = opt_text(calendar.map(JsValue::from).as_ref(), "calendar")?;
         gridgov::Engine::from_json_strs(org.as_deref(), rules.as_deref(), calendar.as_deref())
-            .map(|inner| Self { inner })
-            .map_err(|e| to_js(&Error::from(e)))
+            .map(Self::of)
+            .map_err(err)
     }
 
     /// The embedded defaults: the Fushan organisation, the default rule set and the China
     /// mainland calendar for 2025-2026.
     #[must_use]
     pub fn fushan() -> JsEngine {
-        Self {
-            inner: gridgov::Engine::fushan(),
-        }
+        Self::of(gridgov::Engine::fushan())
+    }
+
+    /// The engine's handle, for arguments that take an engine (hidden).
+    #[wasm_bindgen(getter = __gridgovEngine, skip_typescript)]
+    #[must_use]
+    pub fn engine_handle(&self) -> u32 {
+        self.slot
     }
 
     /// Routes one case given as JSON text; returns the decision as the core's JSON text.
@@ -88,9 +211,25 @@ impl JsEngine {
     /// # Errors
     /// A JS `Error` with a `code` naming what is wrong with the case.
     #[wasm_bindgen(js_name = routeJson)]
-    pub fn route_json(&self, case: &JsString) -> Result<String, JsValue> {
-        let case = text(case, "case")?;
-        gridgov::json::route_json_str(&self.inner, &case).map_err(|e| to_js(&e))
+    pub fn route_json(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] case: &JsValue,
+    ) -> Result<String, JsValue> {
+        gridgov::json::route_json(&self.inner, &text(case, "case")?).map_err(err)
+    }
+
+    /// Routes one case given as an object; returns the decision as an object.
+    ///
+    /// # Errors
+    /// A JS `Error` with a `code` naming what is wrong with the case.
+    #[wasm_bindgen(unchecked_return_type = "Decision")]
+    pub fn route(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Case")] case: &JsValue,
+    ) -> Result<JsValue, JsValue> {
+        gridgov::json::route_json(&self.inner, &stringify(case, "case")?)
+            .map(|s| parse(&s))
+            .map_err(err)
     }
 
     /// Counts a deadline on the engine's calendar: JSON text `{"start", "time_limit",
@@ -99,9 +238,11 @@ impl JsEngine {
     /// # Errors
     /// A JS `Error` with a `code` for a bad input or a time outside the calendar.
     #[wasm_bindgen(js_name = deadlineJson)]
-    pub fn deadline_json(&self, input: &JsString) -> Result<String, JsValue> {
-        let input = text(input, "input")?;
-        gridgov::json::deadline_json_str(&self.inner, &input).map_err(|e| to_js(&e))
+    pub fn deadline_json(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] deadline: &JsValue,
+    ) -> Result<String, JsValue> {
+        gridgov::json::deadline_json(&self.inner, &text(deadline, "deadline")?).map_err(err)
     }
 
     /// The rule set's warnings and those about how it fits the organisation, as JSON text.
@@ -111,84 +252,232 @@ impl JsEngine {
         gridgov::json::warnings_json(&self.inner)
     }
 
-    /// Everything the engine proposes for a ledger at `now` (RFC 3339 text).
+    /// The rule set's warnings and those about how it fits the organisation.
+    #[wasm_bindgen(unchecked_return_type = "Problem[]")]
+    #[must_use]
+    pub fn warnings(&self) -> JsValue {
+        parse(&self.warnings_json())
+    }
+
+    /// Everything the engine proposes for a ledger at `now` (RFC 3339 text), as JSON text.
     ///
     /// # Errors
-    /// A JS `Error` with a `code` for a bad `now`.
+    /// A JS `Error` with a `code` for a bad `now` or a wrong ledger.
     #[wasm_bindgen(js_name = actionsJson)]
-    pub fn actions_json(&self, ledger: &JsLedger, now: &JsString) -> Result<String, JsValue> {
+    pub fn actions_json(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Ledger")] ledger: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] now: &JsValue,
+    ) -> Result<String, JsValue> {
         let now = text(now, "now")?;
-        gridgov::json::actions_json(&self.inner, &ledger.inner, &now).map_err(|e| to_js(&e))
+        with_ledger(ledger, |l| {
+            gridgov::json::actions_json(&self.inner, l, &now)
+        })?
+        .map_err(err)
     }
 
-    /// The cases past their deadline at `now`, each with the escalation it gets.
+    /// Everything the engine proposes at `now`: escalations, reminders, reopenings,
+    /// reroutes.
     ///
     /// # Errors
-    /// A JS `Error` with a `code` for a bad `now`.
-    #[wasm_bindgen(js_name = overdueJson)]
-    pub fn overdue_json(&self, ledger: &JsLedger, now: &JsString) -> Result<String, JsValue> {
-        let now = text(now, "now")?;
-        gridgov::json::overdue_json(&self.inner, &ledger.inner, &now).map_err(|e| to_js(&e))
+    /// As `actionsJson`.
+    #[wasm_bindgen(unchecked_return_type = "Actions")]
+    pub fn actions(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Ledger")] ledger: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] now: &JsValue,
+    ) -> Result<JsValue, JsValue> {
+        self.actions_json(ledger, now).map(|s| parse(&s))
     }
 
-    /// A case's timeline; `publicView` masks personal data.
+    /// The cases past their deadline at `now`, each with the escalation it gets, as JSON
+    /// text.
+    ///
+    /// # Errors
+    /// A JS `Error` with a `code` for a bad `now` or a wrong ledger.
+    #[wasm_bindgen(js_name = overdueJson)]
+    pub fn overdue_json(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Ledger")] ledger: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] now: &JsValue,
+    ) -> Result<String, JsValue> {
+        let now = text(now, "now")?;
+        with_ledger(ledger, |l| {
+            gridgov::json::overdue_json(&self.inner, l, &now)
+        })?
+        .map_err(err)
+    }
+
+    /// The cases past their deadline at `now`, each with its escalation.
+    ///
+    /// # Errors
+    /// As `overdueJson`.
+    #[wasm_bindgen(unchecked_return_type = "Escalation[]")]
+    pub fn overdue(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Ledger")] ledger: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] now: &JsValue,
+    ) -> Result<JsValue, JsValue> {
+        self.overdue_json(ledger, now).map(|s| parse(&s))
+    }
+
+    /// A case's timeline as JSON text; `isPublic` masks personal data.
     ///
     /// # Errors
     /// A JS `Error` with a `code` when the ledger has no such case.
     #[wasm_bindgen(js_name = timelineJson)]
     pub fn timeline_json(
         &self,
-        ledger: &JsLedger,
-        case: &JsString,
-        public_view: bool,
+        #[wasm_bindgen(unchecked_param_type = "Ledger")] ledger: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] case: &JsValue,
+        is_public: Option<bool>,
     ) -> Result<String, JsValue> {
         let case = text(case, "case")?;
-        gridgov::json::timeline_json(&self.inner, &ledger.inner, &case, public_view)
-            .map_err(|e| to_js(&e))
+        let public = is_public.unwrap_or(false);
+        with_ledger(ledger, |l| {
+            gridgov::json::timeline_json(&self.inner, l, &case, public)
+        })?
+        .map_err(err)
+    }
+
+    /// A case's timeline; `isPublic` masks personal data.
+    ///
+    /// # Errors
+    /// As `timelineJson`.
+    #[wasm_bindgen(unchecked_return_type = "TimelineEntry[]")]
+    pub fn timeline(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Ledger")] ledger: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] case: &JsValue,
+        is_public: Option<bool>,
+    ) -> Result<JsValue, JsValue> {
+        self.timeline_json(ledger, case, is_public)
+            .map(|s| parse(&s))
     }
 
     /// Takes a new report in against a ledger; returns the events to append, as JSON text.
+    /// `actor` is who takes it in (none: the system).
     ///
     /// # Errors
     /// A JS `Error` with a `code` naming what is wrong with the case.
     #[wasm_bindgen(js_name = intakeJson)]
     pub fn intake_json(
         &self,
-        ledger: &JsLedger,
-        case: &JsString,
-        actor: Option<JsString>,
+        #[wasm_bindgen(unchecked_param_type = "Ledger")] ledger: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] case: &JsValue,
+        actor: Option<OptText>,
     ) -> Result<String, JsValue> {
         let case = text(case, "case")?;
-        let actor = opt_text(actor.as_ref(), "actor")?;
-        let actor = actor.unwrap_or_else(|| gridgov::escalate::SYSTEM.to_owned());
-        gridgov::json::intake_json(&self.inner, &ledger.inner, &case, &actor).map_err(|e| to_js(&e))
+        let actor = opt_text(actor.map(JsValue::from).as_ref(), "actor")?;
+        with_ledger(ledger, |l| {
+            gridgov::json::intake_json(&self.inner, l, &case, actor.as_deref())
+        })?
+        .map_err(err)
     }
 
     /// Scores a month of a ledger: `request` is JSON text `{"month": "2026-03",
-    /// "budget_fen"?, "history"?, "inspections"?}`; returns the month's report as JSON.
+    /// "budget_fen"?, "history"?, "inspections"?, "include"?}`; the report as JSON text.
     ///
     /// # Errors
     /// A JS `Error` with a `code` for a bad request or a budget below the floors.
     #[wasm_bindgen(js_name = scoreJson)]
-    pub fn score_json(&self, ledger: &JsLedger, request: &JsString) -> Result<String, JsValue> {
+    pub fn score_json(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Ledger")] ledger: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] request: &JsValue,
+    ) -> Result<String, JsValue> {
         let request = text(request, "request")?;
-        gridgov::json::score_json(&self.inner, &ledger.inner, &request).map_err(|e| to_js(&e))
+        with_ledger(ledger, |l| {
+            gridgov::json::score_json(&self.inner, l, &request)
+        })?
+        .map_err(err)
+    }
+
+    /// Scores a month of a ledger: `{month, budget_fen?, history?, inspections?}`.
+    ///
+    /// # Errors
+    /// As `scoreJson`.
+    #[wasm_bindgen(unchecked_return_type = "MonthReport")]
+    pub fn score(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Ledger")] ledger: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ScoreRequest")] request: &JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let request = JsValue::from(stringify(request, "request")?);
+        self.score_json(ledger, &request).map(|s| parse(&s))
     }
 
     /// Scores a month of an outcome table: the request of `scoreJson` plus `"outcomes":
-    /// [...]` or `"outcomes_csv": "..."` and `"visits"?`.
+    /// [...]` or `"outcomes_csv": "..."` and `"visits"?`; the report as JSON text.
     ///
     /// # Errors
     /// A JS `Error` with a `code` naming the row, CSV line and column of a bad row.
     #[wasm_bindgen(js_name = scoreOutcomesJson)]
-    pub fn score_outcomes_json(&self, request: &JsString) -> Result<String, JsValue> {
+    pub fn score_outcomes_json(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] request: &JsValue,
+    ) -> Result<String, JsValue> {
+        gridgov::json::score_outcomes_json(&self.inner, &text(request, "request")?).map_err(err)
+    }
+
+    /// Scores a month of an outcome table given in the request (`outcomes` or
+    /// `outcomes_csv`).
+    ///
+    /// # Errors
+    /// As `scoreOutcomesJson`.
+    #[wasm_bindgen(js_name = scoreOutcomes, unchecked_return_type = "MonthReport")]
+    pub fn score_outcomes(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ScoreRequest")] request: &JsValue,
+    ) -> Result<JsValue, JsValue> {
+        gridgov::json::score_outcomes_json(&self.inner, &stringify(request, "request")?)
+            .map(|s| parse(&s))
+            .map_err(err)
+    }
+
+    /// `scoreOutcomesJson` as one self-contained HTML page (inline SVG, no assets), titled
+    /// `title` (none: the core's default title).
+    ///
+    /// # Errors
+    /// As `scoreOutcomesJson`.
+    #[wasm_bindgen(js_name = scoreOutcomesHtml)]
+    pub fn score_outcomes_html(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] request: &JsValue,
+        title: Option<OptText>,
+    ) -> Result<String, JsValue> {
         let request = text(request, "request")?;
-        gridgov::json::score_outcomes_json_str(&self.inner, &request).map_err(|e| to_js(&e))
+        let title = opt_text(title.map(JsValue::from).as_ref(), "title")?;
+        gridgov::html::score_outcomes_html(&self.inner, &request, title.as_deref()).map_err(err)
+    }
+
+    /// The outcome table of a ledger, `{"outcomes": [...], "visits": [...]}`, as JSON.
+    ///
+    /// # Errors
+    /// A JS `Error` with a `code` for a wrong ledger.
+    #[wasm_bindgen(js_name = outcomesJson)]
+    pub fn outcomes_json(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Ledger")] ledger: &JsValue,
+    ) -> Result<String, JsValue> {
+        with_ledger(ledger, |l| gridgov::json::outcomes_json(&self.inner, l))
+    }
+
+    /// The outcome table of a ledger as CSV text.
+    ///
+    /// # Errors
+    /// A JS `Error` with a `code` for a wrong ledger.
+    #[wasm_bindgen(js_name = outcomesCsv)]
+    pub fn outcomes_csv(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Ledger")] ledger: &JsValue,
+    ) -> Result<String, JsValue> {
+        with_ledger(ledger, |l| gridgov::batch::outcomes_csv(&self.inner, l))
     }
 
     /// What if: routes a JSON array of cases on this engine and under the rule set
     /// `rulesB` (JSON text) on the same organisation and calendar, and reports which cases
-    /// decide differently and how (at most `limit` cases in full, default 1000).
+    /// decide differently and how (at most `limit` cases in full; none: the core's limit).
     ///
     /// # Errors
     /// A JS `Error` with a `code` when `rulesB` does not read or fit, or the cases are not
@@ -196,46 +485,321 @@ impl JsEngine {
     #[wasm_bindgen(js_name = backtestJson)]
     pub fn backtest_json(
         &self,
-        rules_b: &JsString,
-        cases: &JsString,
-        limit: Option<u32>,
+        #[wasm_bindgen(unchecked_param_type = "string")] rules_b: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] cases: &JsValue,
+        limit: Option<OptNumber>,
     ) -> Result<String, JsValue> {
         let rules_b = text(rules_b, "rulesB")?;
         let cases = text(cases, "cases")?;
-        let limit = limit.map_or(1000, |l| usize::try_from(l).unwrap_or(usize::MAX));
-        gridgov::json::backtest_rules_json_str(&self.inner, &rules_b, &cases, limit)
-            .map_err(|e| to_js(&e))
+        let limit = opt_count(
+            limit.map(JsValue::from).as_ref(),
+            "limit",
+            u64::from(u32::MAX),
+        )?;
+        gridgov::json::backtest_rules_json(&self.inner, &rules_b, &cases, limit).map_err(err)
     }
 
-    /// `scoreOutcomesJson` as one self-contained HTML page (inline SVG, no assets).
+    /// What if: the cases (an array of case objects) under this engine's rules and under
+    /// `rulesB` (an object or JSON text).
     ///
     /// # Errors
-    /// As `scoreOutcomesJson`.
-    #[wasm_bindgen(js_name = scoreOutcomesHtml)]
-    pub fn score_outcomes_html(
+    /// As `backtestJson`.
+    #[wasm_bindgen(unchecked_return_type = "BacktestReport")]
+    pub fn backtest(
         &self,
-        request: &JsString,
-        title: Option<JsString>,
+        #[wasm_bindgen(unchecked_param_type = "RuleSetSpec | string")] rules_b: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Case[]")] cases: &JsValue,
+        limit: Option<OptNumber>,
+    ) -> Result<JsValue, JsValue> {
+        let rules_b = JsValue::from(stringify(rules_b, "rulesB")?);
+        let cases = JsValue::from(stringify(cases, "cases")?);
+        self.backtest_json(&rules_b, &cases, limit)
+            .map(|s| parse(&s))
+    }
+
+    /// The batch path: a cases CSV in, the decisions CSV out (one row per case, in order;
+    /// rows that cannot be routed carry `error_code` and `error`).
+    ///
+    /// # Errors
+    /// A JS `Error` with a `code` when the text is not CSV or its header is wrong.
+    #[wasm_bindgen(js_name = routeCsv)]
+    pub fn route_csv(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] cases: &JsValue,
+    ) -> Result<String, JsValue> {
+        gridgov::batch::route_csv(&self.inner, &text(cases, "cases")?).map_err(err)
+    }
+
+    /// `count` seeded cases reported in `year`-`month`, valid for the rule set, as a cases
+    /// CSV: the same cases as Rust and Python give for the same seed.
+    ///
+    /// # Errors
+    /// A JS `Error` with a `code` for a month that does not exist or too many cases.
+    #[wasm_bindgen(js_name = simulateCasesCsv)]
+    pub fn simulate_cases_csv(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number")] year: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] month: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] count: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] seed: &JsValue,
+    ) -> Result<String, JsValue> {
+        let args = sim_args(year, month, count, seed)?;
+        Ok(gridgov::batch::cases_to_csv(&args.cases(&self.inner)))
+    }
+
+    /// A seeded month of work through a new ledger: cases reported, taken in, routed,
+    /// handled, escalated when overdue, evaluated; visits made.
+    ///
+    /// # Errors
+    /// A JS `Error` with a `code` for a month that does not exist or too many cases.
+    #[wasm_bindgen(js_name = simulateMonth)]
+    pub fn simulate_month(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number")] year: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] month: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] count: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] seed: &JsValue,
+    ) -> Result<JsLedger, JsValue> {
+        let args = sim_args(year, month, count, seed)?;
+        Ok(JsLedger::of(args.month(&self.inner).ledger))
+    }
+
+    /// Whether unit `outer` contains unit `inner` (a unit contains itself).
+    ///
+    /// # Errors
+    /// A JS `Error` with code `unknown_unit`.
+    pub fn contains(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] outer: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] inner: &JsValue,
+    ) -> Result<bool, JsValue> {
+        let (outer, inner) = (text(outer, "outer")?, text(inner, "inner")?);
+        self.inner.org().contains(&outer, &inner).map_err(err)
+    }
+
+    /// The id of the unit at `level` above (or at) `unit`; `undefined` when there is none.
+    ///
+    /// # Errors
+    /// A JS `Error` with code `unknown_unit` or `unknown_level`.
+    #[wasm_bindgen(js_name = unitAtLevel)]
+    pub fn unit_at_level(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] unit: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] level: &JsValue,
+    ) -> Result<Option<String>, JsValue> {
+        let unit = text(unit, "unit")?;
+        let level = gridgov::Level::of_query(&text(level, "level")?).map_err(err)?;
+        self.inner
+            .org()
+            .unit_at_level(&unit, level)
+            .map(|u| u.map(|u| u.id.to_string()))
+            .map_err(err)
+    }
+
+    /// Who holds the duty for `unit` at `level`; `null` when the post is vacant.
+    ///
+    /// # Errors
+    /// A JS `Error` with code `unknown_unit` or `unknown_level`.
+    #[wasm_bindgen(js_name = dutyHolder, unchecked_return_type = "Person | null")]
+    pub fn duty_holder(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] unit: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] level: &JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let unit = text(unit, "unit")?;
+        let level = gridgov::Level::of_query(&text(level, "level")?).map_err(err)?;
+        self.inner
+            .org()
+            .duty_holder(&unit, level)
+            .map(|p| p.map_or(JsValue::NULL, |p| parse(&gridgov::json::person_json(p))))
+            .map_err(err)
+    }
+
+    /// The organisation's name, counts per level and coverage report.
+    #[must_use]
+    #[wasm_bindgen(unchecked_return_type = "OrgSummary")]
+    pub fn summary(&self) -> JsValue {
+        parse(&gridgov::json::org_summary_json(self.inner.org()))
+    }
+
+    /// The organisation's units as trees (territory, party hierarchy), for display.
+    #[wasm_bindgen(js_name = orgTree, unchecked_return_type = "OrgNode[]")]
+    #[must_use]
+    pub fn org_tree(&self) -> JsValue {
+        parse(&gridgov::json::org_tree_json(self.inner.org()))
+    }
+
+    /// The rule set in force, as JSON text (defaults written out): edit it and build a new
+    /// engine with `withRules`.
+    #[wasm_bindgen(js_name = rulesJson)]
+    #[must_use]
+    pub fn rules_json(&self) -> String {
+        gridgov::json::rules_json(self.inner.rules())
+    }
+
+    /// This engine's organisation and calendar under another rule set (an object or JSON
+    /// text).
+    ///
+    /// # Errors
+    /// A JS `Error` with a `code` when the rule set does not read or does not fit.
+    #[wasm_bindgen(js_name = withRules)]
+    pub fn with_rules(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "RuleSetSpec | string")] rules: &JsValue,
+    ) -> Result<JsEngine, JsValue> {
+        let rules = gridgov::RuleSet::from_json_str(&stringify(rules, "rules")?).map_err(err)?;
+        self.inner.with_rules(rules).map(Self::of).map_err(err)
+    }
+
+    /// `{"actor", "action", "case"}` (JSON text) → `{"allowed": bool}`, the core's bytes.
+    ///
+    /// # Errors
+    /// A JS `Error` with a `code`.
+    #[wasm_bindgen(js_name = canJson)]
+    pub fn can_json(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Ledger")] ledger: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] request: &JsValue,
     ) -> Result<String, JsValue> {
         let request = text(request, "request")?;
-        let title = opt_text(title.as_ref(), "title")?;
-        let title = title.unwrap_or_else(|| "Monthly evaluation".to_owned());
-        gridgov::json::score_outcomes_html_str(&self.inner, &request, &title).map_err(|e| to_js(&e))
+        with_ledger(ledger, |l| {
+            gridgov::json::can_json(&self.inner, l, &request)
+        })?
+        .map_err(err)
     }
 
-    /// The outcome table of a ledger, `{"outcomes": [...], "visits": [...]}`, as JSON.
-    #[wasm_bindgen(js_name = outcomesJson)]
-    #[must_use]
-    pub fn outcomes_json(&self, ledger: &JsLedger) -> String {
-        gridgov::json::outcomes_json(&self.inner, &ledger.inner)
+    /// Whether `actor` (`{id, role, unit?}`) may take `action` (`view`, `act`, `escalate`,
+    /// `resolve`, `evaluate`, `export`) on case `caseId` of `ledger`.
+    ///
+    /// # Errors
+    /// A JS `Error` with a `code`: `unknown_role`, `actor_unit`, `unknown_case`, or
+    /// `input` for an action that is not one of the six.
+    pub fn can(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Actor")] actor: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] action: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Ledger")] ledger: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] case_id: &JsValue,
+    ) -> Result<bool, JsValue> {
+        let actor: gridgov::access::Actor = stringify(actor, "actor")?.parse().map_err(err)?;
+        let action = gridgov::input::name_arg("action", &text(action, "action")?).map_err(err)?;
+        let case_id = text(case_id, "caseId")?;
+        with_ledger(ledger, |l| self.inner.can_in(&actor, action, l, &case_id))?.map_err(err)
     }
 
-    /// The outcome table of a ledger as CSV text.
-    #[wasm_bindgen(js_name = outcomesCsv)]
-    #[must_use]
-    pub fn outcomes_csv(&self, ledger: &JsLedger) -> String {
-        gridgov::json::outcomes_csv(&self.inner, &ledger.inner)
+    /// The ids of the cases `actor` (JSON text) may see, as the core's JSON text.
+    ///
+    /// # Errors
+    /// A JS `Error` with a `code`.
+    #[wasm_bindgen(js_name = visibleCasesJson)]
+    pub fn visible_cases_json(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Ledger")] ledger: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] actor: &JsValue,
+    ) -> Result<String, JsValue> {
+        let actor = text(actor, "actor")?;
+        with_ledger(ledger, |l| {
+            gridgov::json::visible_cases_json(&self.inner, l, &actor)
+        })?
+        .map_err(err)
     }
+
+    /// The ids of the cases `actor` may see, in the order they were reported.
+    ///
+    /// # Errors
+    /// A JS `Error` with a `code` for an unknown role or unit.
+    #[wasm_bindgen(js_name = visibleCases, unchecked_return_type = "string[]")]
+    pub fn visible_cases(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Actor")] actor: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Ledger")] ledger: &JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let actor = JsValue::from(stringify(actor, "actor")?);
+        self.visible_cases_json(ledger, &actor).map(|s| parse(&s))
+    }
+
+    /// `exportCases` with the actor as JSON text; the core's JSON text.
+    ///
+    /// # Errors
+    /// A JS `Error` with a `code`.
+    #[wasm_bindgen(js_name = exportJson)]
+    pub fn export_json(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Ledger")] ledger: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] actor: &JsValue,
+    ) -> Result<String, JsValue> {
+        let actor = text(actor, "actor")?;
+        with_ledger(ledger, |l| {
+            gridgov::json::export_json(&self.inner, l, &actor)
+        })?
+        .map_err(err)
+    }
+
+    /// The states of the cases `actor` may see, for export: the role must allow `export`;
+    /// personal data are masked unless the role sees them.
+    ///
+    /// # Errors
+    /// A JS `Error` with a `code` (`forbidden` when the role may not export).
+    #[wasm_bindgen(unchecked_return_type = "CaseState[]", js_name = exportCases)]
+    pub fn export_cases(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Actor")] actor: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Ledger")] ledger: &JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let actor = JsValue::from(stringify(actor, "actor")?);
+        self.export_json(ledger, &actor).map(|s| parse(&s))
+    }
+
+    /// `timelineFor` with the actor as JSON text; the core's JSON text.
+    ///
+    /// # Errors
+    /// A JS `Error` with a `code`.
+    #[wasm_bindgen(js_name = timelineForJson)]
+    pub fn timeline_for_json(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Ledger")] ledger: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] actor: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] case_id: &JsValue,
+    ) -> Result<String, JsValue> {
+        let actor = text(actor, "actor")?;
+        let case_id = text(case_id, "caseId")?;
+        with_ledger(ledger, |l| {
+            gridgov::json::timeline_for_json(&self.inner, l, &actor, &case_id)
+        })?
+        .map_err(err)
+    }
+
+    /// A case's timeline as `actor` may see it (public unless the role sees personal data).
+    ///
+    /// # Errors
+    /// A JS `Error` with a `code` (`out_of_scope` for a case beyond the actor's reach).
+    #[wasm_bindgen(unchecked_return_type = "TimelineEntry[]", js_name = timelineFor)]
+    pub fn timeline_for(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Actor")] actor: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Ledger")] ledger: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] case_id: &JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let actor = JsValue::from(stringify(actor, "actor")?);
+        self.timeline_for_json(ledger, &actor, case_id)
+            .map(|s| parse(&s))
+    }
+}
+
+/// The arguments of a simulation, checked by the core.
+fn sim_args(
+    year: &JsValue,
+    month: &JsValue,
+    count: &JsValue,
+    seed: &JsValue,
+) -> Result<gridgov::sim::SimArgs, JsValue> {
+    gridgov::sim::SimArgs::from_f64(
+        number(year, "year")?,
+        number(month, "month")?,
+        number(count, "count")?,
+        number(seed, "seed")?,
+    )
+    .map_err(err)
 }
 
 /// The append-only case ledger. `new Ledger()` is empty; `new Ledger(json)` replays a
@@ -243,7 +807,25 @@ impl JsEngine {
 #[wasm_bindgen(js_name = Ledger)]
 #[derive(Debug)]
 pub struct JsLedger {
-    pub(crate) inner: gridgov::case::ledger::Ledger,
+    slot: u32,
+}
+
+impl JsLedger {
+    fn of(ledger: gridgov::case::ledger::Ledger) -> Self {
+        Self {
+            slot: LEDGERS.with(|l| l.borrow_mut().insert(ledger)),
+        }
+    }
+
+    fn with<R>(&self, f: impl FnOnce(&mut gridgov::case::ledger::Ledger) -> R) -> Option<R> {
+        LEDGERS.with(|l| l.borrow_mut().get_mut(self.slot).map(f))
+    }
+}
+
+impl Drop for JsLedger {
+    fn drop(&mut self) {
+        LEDGERS.with(|l| l.borrow_mut().remove(self.slot));
+    }
 }
 
 #[wasm_bindgen(js_class = Ledger)]
@@ -253,14 +835,19 @@ impl JsLedger {
     /// # Errors
     /// A JS `Error` with a `code` naming the first event refused.
     #[wasm_bindgen(constructor)]
-    pub fn new(json: Option<JsString>) -> Result<JsLedger, JsValue> {
-        let json = opt_text(json.as_ref(), "json")?;
-        let inner = match json {
+    pub fn new(json: Option<OptText>) -> Result<JsLedger, JsValue> {
+        let ledger = match opt_text(json.map(JsValue::from).as_ref(), "json")? {
             None => gridgov::case::ledger::Ledger::new(),
-            Some(s) => gridgov::case::ledger::Ledger::from_json_str(&s)
-                .map_err(|e| to_js(&Error::from(e)))?,
+            Some(s) => gridgov::case::ledger::Ledger::from_json_str(&s).map_err(err)?,
         };
-        Ok(Self { inner })
+        Ok(Self::of(ledger))
+    }
+
+    /// The ledger's handle, for arguments that take a ledger (hidden).
+    #[wasm_bindgen(getter = __gridgovLedger, skip_typescript)]
+    #[must_use]
+    pub fn ledger_handle(&self) -> u32 {
+        self.slot
     }
 
     /// Appends one event (JSON text); throws and leaves the ledger unchanged when it does
@@ -269,11 +856,26 @@ impl JsLedger {
     /// # Errors
     /// A JS `Error` with a `code`.
     #[wasm_bindgen(js_name = appendJson)]
-    pub fn append_json(&mut self, event: &JsString) -> Result<(), JsValue> {
+    pub fn append_json(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] event: &JsValue,
+    ) -> Result<(), JsValue> {
         let event = text(event, "event")?;
-        self.inner
-            .append_json_str(&event)
-            .map_err(|e| to_js(&Error::from(e)))
+        self.with(|l| l.append_json_str(&event))
+            .unwrap_or(Ok(()))
+            .map_err(err)
+    }
+
+    /// Appends one event (an object); throws and leaves the ledger unchanged when it does
+    /// not fit the case's state.
+    ///
+    /// # Errors
+    /// A JS `Error` with a `code`.
+    pub fn append(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "EventRecord")] event: &JsValue,
+    ) -> Result<(), JsValue> {
+        self.append_json(&JsValue::from(stringify(event, "event")?))
     }
 
     /// Appends a JSON array of events, all or none.
@@ -281,43 +883,103 @@ impl JsLedger {
     /// # Errors
     /// A JS `Error` with a `code` naming the event refused.
     #[wasm_bindgen(js_name = appendAllJson)]
-    pub fn append_all_json(&mut self, events: &JsString) -> Result<(), JsValue> {
+    pub fn append_all_json(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] events: &JsValue,
+    ) -> Result<(), JsValue> {
         let events = text(events, "events")?;
-        self.inner
-            .append_all_json_str(&events)
-            .map_err(|e| to_js(&Error::from(e)))
+        self.with(|l| l.append_all_json_str(&events))
+            .unwrap_or(Ok(()))
+            .map_err(err)
+    }
+
+    /// Appends several events (an array), all or none.
+    ///
+    /// # Errors
+    /// A JS `Error` with a `code` naming the event refused.
+    pub fn extend(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "EventRecord[]")] events: &JsValue,
+    ) -> Result<(), JsValue> {
+        self.append_all_json(&JsValue::from(stringify(events, "events")?))
     }
 
     /// The folded state (a snapshot), as the core's JSON text.
     #[wasm_bindgen(js_name = stateJson)]
     #[must_use]
     pub fn state_json(&self) -> String {
-        self.inner.state().to_json()
+        self.with(|l| gridgov::json::ledger_state_json(l))
+            .unwrap_or_default()
+    }
+
+    /// The folded state of every case (a snapshot).
+    #[must_use]
+    #[wasm_bindgen(unchecked_return_type = "LedgerState")]
+    pub fn state(&self) -> JsValue {
+        parse(&self.state_json())
     }
 
     /// The ledger document, as the core's JSON text.
     #[wasm_bindgen(js_name = toJson)]
     #[must_use]
     pub fn to_json(&self) -> String {
-        self.inner.to_json()
+        self.with(|l| l.to_json()).unwrap_or_default()
     }
 
     /// Number of events.
     #[wasm_bindgen(getter)]
     #[must_use]
     pub fn length(&self) -> usize {
-        self.inner.len()
+        self.with(|l| l.len()).unwrap_or(0)
+    }
+
+    /// A case's timeline as the people of `engine`'s organisation see it; `isPublic`
+    /// masks personal data.
+    ///
+    /// # Errors
+    /// A JS `Error` with a `code` when the ledger has no such case or `engine` is not an
+    /// engine.
+    #[wasm_bindgen(unchecked_return_type = "TimelineEntry[]")]
+    pub fn timeline(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Engine")] engine: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] case: &JsValue,
+        is_public: Option<bool>,
+    ) -> Result<JsValue, JsValue> {
+        let slot = handle(engine, "engine", "a gridgov Engine", handles::ENGINE_KEY)?;
+        let engine = ENGINES
+            .with(|e| e.borrow().get(slot).cloned())
+            .ok_or_else(|| wrong_type(engine, "engine", "a gridgov Engine that was not freed"))?;
+        let case = text(case, "case")?;
+        self.with(|l| gridgov::json::timeline_json(&engine, l, &case, is_public.unwrap_or(false)))
+            .unwrap_or_else(|| Ok("[]".to_owned()))
+            .map(|s| parse(&s))
+            .map_err(err)
     }
 }
 
 /// Validates a rule set given as JSON text; returns `{"errors": [...], "warnings": [...]}`.
 ///
 /// # Errors
-/// A JS `Error` with code `input` when `rules` is not a string.
+/// A JS `Error` with code `input_type` when `rules` is not a string.
 #[wasm_bindgen(js_name = validateRulesJson)]
-pub fn validate_rules_json(rules: &JsString) -> Result<String, JsValue> {
-    let rules = text(rules, "rules")?;
-    Ok(gridgov::json::validate_rules_json_str(&rules))
+pub fn validate_rules_json(
+    #[wasm_bindgen(unchecked_param_type = "string")] rules: &JsValue,
+) -> Result<String, JsValue> {
+    Ok(gridgov::json::validate_rules_json(&text(rules, "rules")?))
+}
+
+/// Validates a rule set (an object or JSON text): its errors and warnings.
+///
+/// # Errors
+/// A JS `Error` when the argument cannot be written as JSON.
+#[wasm_bindgen(js_name = validateRules, unchecked_return_type = "Validation")]
+pub fn validate_rules(
+    #[wasm_bindgen(unchecked_param_type = "RuleSetSpec | string")] rules: &JsValue,
+) -> Result<JsValue, JsValue> {
+    Ok(parse(&gridgov::json::validate_rules_json(&stringify(
+        rules, "rules",
+    )?)))
 }
 
 /// The name, counts and coverage report of an org spec, as the core's JSON text.
@@ -326,10 +988,11 @@ pub fn validate_rules_json(rules: &JsString) -> Result<String, JsValue> {
 /// # Errors
 /// A JS `Error` with a `code` when the spec does not parse or is invalid.
 #[wasm_bindgen(js_name = orgSummaryJson)]
-pub fn org_summary_json(org_json: Option<JsString>) -> Result<String, JsValue> {
-    let org_json = opt_text(org_json.as_ref(), "orgJson")?;
-    match org_json {
+pub fn org_summary_json(org: Option<OptText>) -> Result<String, JsValue> {
+    match opt_text(org.map(JsValue::from).as_ref(), "org")? {
         None => Ok(gridgov::json::org_summary_json(&gridgov::OrgGraph::fushan())),
-        Some(s) => gridgov::json::org_summary_json_str(&s).map_err(|e| to_js(&e)),
+        Some(s) => gridgov::OrgGraph::from_json_str(&s)
+            .map(|o| gridgov::json::org_summary_json(&o))
+            .map_err(err),
     }
 }

@@ -1,4 +1,5 @@
-// Every shared vector under tests/vectors/ through the JS API, comparing exact strings.
+// Every shared vector under tests/vectors/ through the JS API, comparing exact strings. The
+// calls come from tests/vectors/manifest.json, as in the Rust and Python runners.
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -6,19 +7,52 @@ const fs = require('node:fs');
 const path = require('node:path');
 const gridgov = require('../pkg-node/gridgov.js');
 
-const VECTORS = path.resolve(__dirname, '..', '..', 'tests', 'vectors');
+const ROOT = path.resolve(__dirname, '..', '..', 'tests');
+const VECTORS = path.join(ROOT, 'vectors');
+const FIXTURES = path.join(ROOT, 'fixtures');
+const MANIFEST = JSON.parse(fs.readFileSync(path.join(VECTORS, 'manifest.json'), 'utf8'));
 
 function files(dir) {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = path.join(dir, e.name);
-    if (e.isDirectory()) return files(p);
-    return e.name.endsWith('.json') ? [p] : [];
+    if (e.isDirectory()) return e.name === 'arguments' ? [] : files(p);
+    return e.name.endsWith('.json') && e.name !== 'manifest.json' ? [p] : [];
   }).sort();
 }
 
-// A JSON string is raw text; anything else is serialised (the vectors' convention).
-const argText = (v) => (typeof v === 'string' ? v : JSON.stringify(v));
+// RFC 6902 `add`, `replace` and `remove` on a copy of `doc`.
+function applyPatch(doc, patch) {
+  const out = structuredClone(doc);
+  for (const op of patch) {
+    const parts = op.path.split('/').slice(1).map((p) => p.replaceAll('~1', '/').replaceAll('~0', '~'));
+    let parent = out;
+    for (const p of parts.slice(0, -1)) parent = Array.isArray(parent) ? parent[Number(p)] : parent[p];
+    const last = parts[parts.length - 1];
+    if (Array.isArray(parent)) {
+      const i = last === '-' ? parent.length : Number(last);
+      if (op.op === 'remove') parent.splice(i, 1);
+      else if (op.op === 'add') parent.splice(i, 0, op.value);
+      else parent[i] = op.value;
+    } else if (op.op === 'remove') {
+      delete parent[last];
+    } else {
+      parent[last] = op.value;
+    }
+  }
+  return out;
+}
 
+// A fixture reference as its document; any other value as it is.
+function resolve(v) {
+  if (v && typeof v === 'object' && !Array.isArray(v) && '$fixture' in v) {
+    const doc = JSON.parse(fs.readFileSync(path.join(FIXTURES, `${v.$fixture}.json`), 'utf8'));
+    return applyPatch(doc, v.patch ?? []);
+  }
+  return v;
+}
+
+// A JSON string is raw text; anything else (a fixture resolved) is serialised.
+const argText = (v) => (typeof v === 'string' ? v : JSON.stringify(resolve(v)));
 const opt = (args, name) => (args[name] === undefined || args[name] === null ? undefined : argText(args[name]));
 
 const engines = new Map();
@@ -35,65 +69,40 @@ function engine(args) {
   return engines.get(key);
 }
 
+// The JS name of a manifest method (the manifest gives the JS names).
 function call(entry, args) {
-  switch (entry) {
-    case 'org_summary':
-      return gridgov.orgSummaryJson(opt(args, 'org'));
-    case 'validate_rules':
-      return gridgov.validateRulesJson(argText(args.rules));
-    case 'route':
-      return engine(args).routeJson(argText(args.case));
-    case 'deadline':
-      return engine(args).deadlineJson(argText(args.deadline));
-    case 'engine_warnings':
-      return engine(args).warningsJson();
-    case 'ledger_state':
-      return new gridgov.Ledger(argText(args.ledger)).stateJson();
-    case 'ledger_append': {
-      const l = new gridgov.Ledger(argText(args.ledger));
-      l.appendJson(argText(args.event));
-      return l.toJson();
+  const spec = MANIFEST.entries[entry];
+  if (!spec) throw new Error(`entry ${entry} is not in tests/vectors/manifest.json`);
+  const methods = Array.isArray(spec.js) ? spec.js : [spec.js];
+  const values = spec.args.map((a) => {
+    const [raw, kind] = a.split(':');
+    const name = raw.replace(/\?$/, '');
+    const v = args[name];
+    if (v === undefined || v === null) {
+      if (!raw.endsWith('?')) throw new Error(`the vector lacks argument ${name}`);
+      return undefined;
     }
-    case 'ledger_append_all': {
-      const l = new gridgov.Ledger(argText(args.ledger));
-      l.appendAllJson(argText(args.events));
-      return l.stateJson();
-    }
-    case 'actions':
-      return engine(args).actionsJson(new gridgov.Ledger(argText(args.ledger)), argText(args.now));
-    case 'overdue':
-      return engine(args).overdueJson(new gridgov.Ledger(argText(args.ledger)), argText(args.now));
-    case 'timeline':
-      return engine(args).timelineJson(new gridgov.Ledger(argText(args.ledger)), argText(args.case), Boolean(args.public));
-    case 'score_outcomes':
-      return engine(args).scoreOutcomesJson(argText(args.request));
-    case 'score':
-      return engine(args).scoreJson(new gridgov.Ledger(argText(args.ledger)), argText(args.request));
-    case 'outcomes':
-      return engine(args).outcomesJson(new gridgov.Ledger(argText(args.ledger)));
-    case 'visible_cases':
-      return engine(args).visibleCasesJson(new gridgov.Ledger(argText(args.ledger)), argText(args.actor));
-    case 'can':
-      return engine(args).canJson(new gridgov.Ledger(argText(args.ledger)), argText(args.request));
-    case 'export':
-      return engine(args).exportJson(new gridgov.Ledger(argText(args.ledger)), argText(args.actor));
-    case 'timeline_for':
-      return engine(args).timelineForJson(new gridgov.Ledger(argText(args.ledger)), argText(args.actor), argText(args.case));
-    case 'route_csv':
-      return engine(args).routeCsv(argText(args.cases_csv));
-    case 'backtest':
-      return engine(args).backtestJson(argText(args.rules_b), argText(args.cases), args.limit ?? undefined);
-    case 'intake':
-      return engine(args).intakeJson(new gridgov.Ledger(argText(args.ledger)), argText(args.case), args.actor ?? undefined);
-    default:
-      throw new Error(`no JS runner for entry point ${entry}`);
+    return kind === 'bool' || kind === 'int' ? v : argText(v);
+  });
+  let target;
+  if (spec.on === 'module') target = gridgov;
+  else if (spec.on === 'ledger') target = new gridgov.Ledger(argText(args.ledger));
+  else {
+    target = engine(args);
+    if (spec.ledger) values.unshift(new gridgov.Ledger(argText(args.ledger)));
   }
+  let result = target[methods[0]](...values);
+  for (const m of methods.slice(1)) result = target[m]();
+  return result;
 }
 
 const all = files(VECTORS);
 
-test('there are vectors', () => {
-  assert.ok(all.length >= 150);
+test('there are vectors of every kind in the manifest', () => {
+  assert.ok(all.length >= 400);
+  const kinds = new Set(all.map((f) => JSON.parse(fs.readFileSync(f, 'utf8')).entry));
+  for (const k of kinds) assert.ok(k in MANIFEST.entries, k);
+  for (const k of Object.keys(MANIFEST.entries)) assert.ok(kinds.has(k), k);
 });
 
 for (const file of all) {

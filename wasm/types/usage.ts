@@ -26,6 +26,18 @@ const what: gridgov.BacktestReport = engine.backtest(engine.rulesJson(), [c]);
 const moved: number = what.moves.reduce((n, m) => n + m.cases, 0);
 const check: gridgov.Validation = gridgov.validateRules(engine.rulesJson());
 const decisionsCsv: string = engine.routeCsv(engine.simulateCasesCsv(2026, 3, 10, 1));
+// The shapes of the workflow and the rule set are generated from the Rust types too.
+const todo: gridgov.Actions = engine.actions(ledger, "2026-03-31T17:30:00+08:00");
+const climbs: number = todo.escalations.filter((e) => e.action === "escalate").length;
+const state: gridgov.LedgerState = ledger.state();
+const firstStatus: gridgov.Status | undefined = state.cases[0]?.status;
+const steps: gridgov.TimelineEntry[] = engine.timeline(ledger, state.cases[0].case.id, true);
+const spec: gridgov.RuleSetSpec = JSON.parse(engine.rulesJson());
+const stricter: gridgov.Engine = engine.withRules({ ...spec, name: "stricter" });
+const summary: gridgov.OrgSummary = engine.summary();
+const grids: number = summary.counts.units.grid ?? 0;
+const fresh: gridgov.Engine = new gridgov.Engine();
+console.log(climbs, firstStatus, steps.length, stricter.rulesJson().length, grids, fresh.warnings().length);
 try {
   engine.route({ ...c, location: "nowhere" });
 } catch (e) {
@@ -41,4 +53,8 @@ const fax: gridgov.Case = { ...c, channel: "fax" };
 const n: number = d.level;
 // @ts-expect-error: route takes a case, not a number
 engine.route(5);
-console.log(fax, n);
+// @ts-expect-error: a ledger state's case has a status from the closed list
+const wrongStatus: gridgov.Status = "lost";
+// @ts-expect-error: actions takes a Ledger, not its JSON
+engine.actions(ledger.toJson(), "2026-03-31T17:30:00+08:00");
+console.log(fax, n, wrongStatus);

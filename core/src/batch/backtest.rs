@@ -14,6 +14,7 @@ use crate::time::Timestamp;
 /// What one engine made of a case in a [`Backtest`]: the parts of a decision that matter
 /// to who acts and by when, or the error.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct Outcome {
     /// The version in force.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -41,6 +42,7 @@ pub struct Outcome {
     pub rule: Option<String>,
     /// The flags raised.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
     pub flags: Vec<String>,
     /// The error code when the case could not be routed.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -112,6 +114,7 @@ impl Outcome {
 
 /// One case that decides differently under the two engines.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct Difference {
     /// Position of the case in the input (0-based).
     pub row: usize,
@@ -129,6 +132,7 @@ pub struct Difference {
 /// How many cases moved from one level to another (`routing_error` when a side could not
 /// route the case).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct Move {
     /// The level under the first engine.
     pub from: &'static str,
@@ -140,6 +144,7 @@ pub struct Move {
 
 /// The result of a [`Backtest`].
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct BacktestReport {
     /// Cases compared.
     pub cases: u64,

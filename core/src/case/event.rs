@@ -23,9 +23,12 @@ pub const SYSTEM: &str = "system";
 /// `system` for steps the engine proposes.
 pub type ActorId = PersonId;
 
+crate::macros::ts_alias!(ActorId = "PersonId");
+
 /// A routing decision as the ledger keeps it: where the case is handled, by whom, until when.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct Assignment {
     /// The level that handles the case.
     pub level: Level,
@@ -93,6 +96,7 @@ named_enum! {
 /// What happened.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub enum Event {
     /// 上报: a case came in. The record's `case` is the case's id.
     Reported {
@@ -223,6 +227,7 @@ impl Event {
 /// One entry of the ledger.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct EventRecord {
     /// The case (absent for a visit).
     #[serde(default, skip_serializing_if = "Option::is_none")]

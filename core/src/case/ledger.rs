@@ -76,6 +76,7 @@ impl Status {
 /// A case's state: the fold of its events.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct CaseState {
     /// The case as reported.
     pub case: Arc<Case>,
@@ -210,6 +211,7 @@ impl CaseState {
 /// A grid worker's household visit.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct Visit {
     /// The micro-grid or grid visited.
     pub unit: UnitId,
@@ -511,6 +513,7 @@ struct LedgerDoc {
 /// events. It serialises to a snapshot and loads back losslessly.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct LedgerState {
     /// Snapshot format; [`LEDGER_FORMAT`].
     format: u32,

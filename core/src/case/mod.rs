@@ -51,6 +51,7 @@ pub const MAX_TEXT: usize = 4000;
 /// Who reported a case. Personal data: redacted in public timelines and analyst exports.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct Reporter {
     /// Name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -155,6 +156,7 @@ fn is_zero_u32(v: &u32) -> bool {
 /// A case as reported.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct Case {
     /// The id the reporting system gave it.
     pub id: CaseId,
@@ -169,6 +171,7 @@ pub struct Case {
     pub people_involved: u32,
     /// Money at stake, in yuan with up to two decimals (exact, in fen).
     #[serde(default)]
+    #[cfg_attr(feature = "ts", tsify(type = "string | number"))]
     pub amount_yuan: Fixed2,
     /// How many times the same matter was reported before (0 for a first report).
     #[serde(default, skip_serializing_if = "is_zero_u32")]
@@ -276,3 +279,5 @@ impl Case {
         }
     }
 }
+
+crate::macros::ts_alias!(AttrValue = "boolean | number | string | string[]");

@@ -15,6 +15,7 @@ use crate::time::Timestamp;
 
 /// One step of a timeline.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct TimelineEntry {
     /// When.
     pub at: Timestamp,

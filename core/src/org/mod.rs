@@ -633,7 +633,7 @@ impl OrgGraph {
 
     /// Counts of units by kind and level, people by role, offices, teams and anchors.
     #[must_use]
-    pub fn counts(&self) -> Counts {
+    pub fn counts(&self) -> OrgCounts {
         let mut units: BTreeMap<UnitKind, usize> = UnitKind::ALL.iter().map(|&k| (k, 0)).collect();
         for u in &self.spec.units {
             *units.entry(u.kind).or_default() += 1;
@@ -651,7 +651,7 @@ impl OrgGraph {
         for p in &self.spec.people {
             *people.entry(p.role).or_default() += 1;
         }
-        Counts {
+        OrgCounts {
             units,
             levels,
             people,
@@ -796,7 +796,8 @@ fn territorial_kinds() -> Vec<UnitKind> {
 
 /// Counts of the parts of an organisation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Counts {
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+pub struct OrgCounts {
     /// Units by kind (every kind listed, zero included).
     pub units: BTreeMap<UnitKind, usize>,
     /// Units per routing level; `department` counts offices.
@@ -817,6 +818,7 @@ pub struct Counts {
 
 /// A unit nobody answers for at some level.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct DutyGap {
     /// The unit.
     pub unit: UnitId,
@@ -828,6 +830,7 @@ pub struct DutyGap {
 
 /// What the organisation leaves uncovered.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct CoverageReport {
     /// Territorial units with no duty holder at their own level (and grids with none at
     /// community level).
@@ -851,6 +854,7 @@ pub struct CoverageReport {
 
 /// Name, counts and coverage of an organisation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct OrgSummary {
     /// Chinese name.
     pub name: String,
@@ -858,7 +862,7 @@ pub struct OrgSummary {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name_en: Option<String>,
     /// Counts.
-    pub counts: Counts,
+    pub counts: OrgCounts,
     /// Coverage.
     pub coverage: CoverageReport,
 }

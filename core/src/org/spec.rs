@@ -94,6 +94,7 @@ pub struct Brand {
 /// A person in the organisation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct PersonSpec {
     /// Unique id among people.
     pub id: PersonId,
@@ -158,3 +159,5 @@ pub struct VolunteerTeamSpec {
     #[serde(default, skip_serializing_if = "is_false")]
     pub synthetic: bool,
 }
+
+crate::macros::ts_alias!(Person = "PersonSpec");

@@ -50,6 +50,7 @@ named_enum! {
 /// What one role may do.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct RoleAccess {
     /// The cases it reaches.
     pub scope: Scope,
@@ -63,6 +64,7 @@ pub struct RoleAccess {
 /// The `access` section of a rule set: role name → its access.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct AccessSpec {
     /// Role name → access.
     pub roles: BTreeMap<String, RoleAccess>,

@@ -68,6 +68,7 @@ pub const MAX_FLAGS: usize = 64;
 
 /// Where in a rule set a problem is.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct Location {
     /// Version name.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -115,6 +116,7 @@ impl fmt::Display for Location {
 /// A problem (error or warning) found in a rule set, with where it is.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error)]
 #[error("{location}: {message}")]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct RuleProblem {
     /// A stable snake_case code (`unknown_value`, `bad_cell`, `overlap`…).
     pub code: &'static str,
@@ -179,6 +181,7 @@ impl RuleError {
 
 /// What validating a rule set found: errors (the set cannot be used) and warnings.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct ValidationReport {
     /// Errors.
     pub errors: Vec<RuleProblem>,
@@ -872,6 +875,10 @@ fn compile(spec: RuleSetSpec) -> (Option<RuleSet>, ValidationReport) {
         report,
     )
 }
+
+crate::macros::ts_alias!(Problem = "RuleProblem");
+
+crate::macros::ts_alias!(Validation = "ValidationReport");
 
 #[cfg(test)]
 mod tests;

@@ -74,6 +74,7 @@ named_enum! {
 /// One item of a point scheme: a share of points by an indicator, or a penalty.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct ScoreItem {
     /// The indicator this item scores (absent for a penalty).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -122,6 +123,7 @@ named_enum! {
 /// percentage point short").
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct SchemeSpec {
     /// Name, shown in reports.
     pub name: String,
@@ -156,6 +158,7 @@ named_enum! {
 /// Ranking and the red and black lists (红榜, 黑榜).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct RankingSpec {
     /// Ties are broken by these, in order; the unit id always ends the list.
     #[serde(default = "default_tie_break")]
@@ -175,6 +178,7 @@ pub struct RankingSpec {
 /// Inactive and zombie grids (不活跃网格、僵尸网格).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct InactiveSpec {
     /// A grid with fewer reports than this…
     #[serde(default = "one")]
@@ -200,6 +204,7 @@ named_enum! {
 /// Common demands (共性诉求): the same category recurring in an area.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct DemandSpec {
     /// Where reports are counted.
     #[serde(default = "compound")]
@@ -225,6 +230,7 @@ named_enum! {
 /// A tier of ranks and its weight.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct Tier {
     /// Ranks up to this one (inclusive) fall in the tier.
     pub top: usize,
@@ -235,6 +241,7 @@ pub struct Tier {
 /// Rewards and subsidies (奖补): a budget in fen split exactly (largest remainder).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct RewardSpec {
     /// How the budget is split.
     #[serde(default = "share")]
@@ -253,6 +260,7 @@ pub struct RewardSpec {
 /// The talent pool (后备人才库): grid workers in the top N for M of the last K months.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct TalentSpec {
     /// Ranked this high or better…
     #[serde(default = "ten")]
@@ -268,6 +276,7 @@ pub struct TalentSpec {
 /// The scoring part of a rule-set version.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct ScoringSpec {
     /// A case taken in within this limit of its report counts as timely accepted.
     #[serde(default = "one_working_hour")]

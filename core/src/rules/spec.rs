@@ -14,6 +14,7 @@ pub const RULES_FORMAT: u32 = 1;
 /// A whole rule set.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct RuleSetSpec {
     /// Format version; must be [`RULES_FORMAT`].
     pub format: u32,
@@ -47,6 +48,7 @@ pub struct RuleSetSpec {
 /// A term of a vocabulary: an id with a Chinese and an English name.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct Term<T> {
     /// The id used in cases and cells.
     pub id: T,
@@ -79,6 +81,7 @@ named_enum! {
 /// A typed attribute that cases of some categories carry.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct AttributeSpec {
     /// The attribute's key in a case's `attributes`, and its column name `attr.<code>`.
     pub code: Name,
@@ -101,6 +104,7 @@ pub struct AttributeSpec {
 /// A version of the rules, in force from `effective_from` until the next version.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct VersionSpec {
     /// Version name, e.g. `fushan-2026`.
     pub name: RuleId,
@@ -147,6 +151,7 @@ named_enum! {
 /// Escalation (逐级上报), reminders, reopening and repeat reports, per version.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct EscalationSpec {
     /// The time limit a case gets at each level it climbs to (`grid`, `community`,
     /// `subdistrict`, `department`).
@@ -172,6 +177,7 @@ pub struct EscalationSpec {
 /// When a new report is the same matter as an earlier case.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct RepeatSpec {
     /// The unit both reports must lie in.
     #[serde(default = "default_match_at")]
@@ -284,6 +290,7 @@ named_enum! {
 /// A decision table: given as `inputs`, `outputs` and `rows`, or as CSV text in `csv`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct TableSpec {
     /// Table id, unique in its version.
     pub id: RuleId,
@@ -311,6 +318,7 @@ pub struct TableSpec {
 /// One row: when every cell matches, the outputs apply.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct RowSpec {
     /// Row id, unique in its table.
     pub id: RuleId,

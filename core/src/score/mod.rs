@@ -232,6 +232,7 @@ impl ScoreOptions {
 /// every binding sends.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct ScoreRequest {
     /// The month to score.
     pub month: Month,
@@ -499,6 +500,8 @@ impl ScoreError {
         }
     }
 }
+
+crate::macros::ts_alias!(Month = "string");
 
 #[cfg(test)]
 mod tests {

@@ -15,6 +15,7 @@ use crate::time::Timestamp;
 /// What became of one case: one row of the outcome table.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct OutcomeRow {
     /// The case id.
     pub id: CaseId,
@@ -84,6 +85,7 @@ pub(crate) fn is_zero(n: &u32) -> bool {
 /// Households visited in a unit at a time.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct VisitRow {
     /// The micro-grid or grid visited.
     pub unit: UnitId,
@@ -96,6 +98,7 @@ pub struct VisitRow {
 /// Failed inspections of a grid in a month (督查).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct InspectionRow {
     /// The grid.
     pub grid: UnitId,

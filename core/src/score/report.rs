@@ -35,6 +35,7 @@ macro_rules! counts {
         /// the month it was resolved in (`resolved` to `satisfaction_sum`) and the month it
         /// fell due in (`due` to `on_time`).
         #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+        #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
         pub struct Counts {
             $( $(#[$doc])* pub $field: u32, )+
         }
@@ -224,6 +225,7 @@ impl Ord for Points {
 
 /// A scored grid, grid worker, community or the subdistrict as a whole.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct UnitScore {
     /// The unit id (for a grid worker, the person id).
     pub id: Arc<str>,
@@ -237,6 +239,7 @@ pub struct UnitScore {
     pub worker: Option<PersonId>,
     /// The grids a worker or a community covers.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
     pub grids: Vec<UnitId>,
     /// Position in the ranking, from 1 (0 for the subdistrict as a whole).
     pub rank: usize,
@@ -254,17 +257,21 @@ pub struct UnitScore {
     pub counts: Counts,
     /// Inactive this month (ranked after the active units when the ranking says so).
     #[serde(skip_serializing_if = "is_false")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
     pub inactive: bool,
     /// Months in a row on the red list, this one included.
     #[serde(skip_serializing_if = "is_zero")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
     pub red_streak: u32,
     /// Months in a row on the black list, this one included.
     #[serde(skip_serializing_if = "is_zero")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
     pub black_streak: u32,
 }
 
 /// The grid ranked first, and for how many months in a row.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct FirstPlace {
     /// The grid.
     pub grid: UnitId,
@@ -274,6 +281,7 @@ pub struct FirstPlace {
 
 /// An inactive grid (不活跃网格); a zombie grid (僵尸网格) when inactive long enough.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct InactiveGrid {
     /// The grid.
     pub grid: UnitId,
@@ -346,30 +354,39 @@ impl PartialEq for Demand {
 
 impl Eq for Demand {}
 
+/// A common demand as its JSON gives it: the demand with its recommendation and cases.
+#[derive(Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+struct DemandView<'a> {
+    area: &'a UnitId,
+    area_name: &'a str,
+    category: &'a Category,
+    reports: u32,
+    from: Timestamp,
+    to: Timestamp,
+    recommendation: String,
+    cases: Vec<&'a str>,
+}
+
 impl Serialize for Demand {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        struct Cases<'a>(&'a Demand);
-        impl Serialize for Cases<'_> {
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.collect_seq(self.0.cases().map(CaseId::as_str))
-            }
+        DemandView {
+            area: &self.area,
+            area_name: &self.area_name,
+            category: &self.category,
+            reports: self.reports,
+            from: self.from,
+            to: self.to,
+            recommendation: self.recommendation(),
+            cases: self.cases().map(CaseId::as_str).collect(),
         }
-        let mut st = s.serialize_struct("Demand", 8)?;
-        st.serialize_field("area", &self.area)?;
-        st.serialize_field("area_name", &self.area_name)?;
-        st.serialize_field("category", &self.category)?;
-        st.serialize_field("reports", &self.reports)?;
-        st.serialize_field("from", &self.from)?;
-        st.serialize_field("to", &self.to)?;
-        st.serialize_field("recommendation", &self.recommendation())?;
-        st.serialize_field("cases", &Cases(self))?;
-        st.end()
+        .serialize(s)
     }
 }
 
 /// One grid's reward.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct Allocation {
     /// The grid.
     pub grid: UnitId,
@@ -385,6 +402,7 @@ pub struct Allocation {
 
 /// A reward budget split among the grids (奖补).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct Rewards {
     /// The budget in fen.
     pub budget_fen: u64,
@@ -400,6 +418,7 @@ pub struct Rewards {
 
 /// A grid worker for the talent pool (后备人才库).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct Talent {
     /// The worker.
     pub worker: PersonId,
@@ -413,6 +432,7 @@ pub struct Talent {
 
 /// A month's evaluation (月度评比) of a subdistrict.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct MonthReport {
     /// The month.
     pub month: Month,
@@ -429,12 +449,15 @@ pub struct MonthReport {
     pub total: UnitScore,
     /// Cases reported this month by channel (repeat reports included).
     #[serde(serialize_with = "ordered_map")]
+    #[cfg_attr(feature = "ts", tsify(type = "Record<string, number>"))]
     pub by_channel: Vec<(String, u32)>,
     /// Cases reported this month by category (repeat reports included).
     #[serde(serialize_with = "ordered_map")]
+    #[cfg_attr(feature = "ts", tsify(type = "Record<string, number>"))]
     pub by_category: Vec<(String, u32)>,
     /// Cases resolved this month by the level that resolved them.
     #[serde(serialize_with = "ordered_map")]
+    #[cfg_attr(feature = "ts", tsify(type = "Record<string, number>"))]
     pub resolved_by_level: Vec<(String, u32)>,
     /// Every grid, in rank order.
     pub grids: Vec<UnitScore>,
@@ -1572,3 +1595,8 @@ fn talent(
     });
     out
 }
+
+crate::macros::ts_alias!(Points = "string");
+crate::macros::ts_alias!(Indicators = "Partial<Record<Indicator, string | null>>");
+
+crate::macros::ts_alias!(Demand = "DemandView");
