@@ -183,53 +183,89 @@ impl InputError {
     }
 }
 
-/// A whole number from 0 to `most`, given as a JS or Python number (a float in JS): the one
-/// check every binding makes of a count, a year or a seed.
+/// A number as a binding receives it: an integer (Python's `int`, however large, held to
+/// `i128`) or a float (every JS number, a Python `float`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Number {
+    /// An integer.
+    Int(i128),
+    /// A float.
+    Float(f64),
+}
+
+impl From<i128> for Number {
+    fn from(v: i128) -> Self {
+        Self::Int(v)
+    }
+}
+
+impl From<i64> for Number {
+    fn from(v: i64) -> Self {
+        Self::Int(i128::from(v))
+    }
+}
+
+impl From<u64> for Number {
+    fn from(v: u64) -> Self {
+        Self::Int(i128::from(v))
+    }
+}
+
+impl From<f64> for Number {
+    fn from(v: f64) -> Self {
+        Self::Float(v)
+    }
+}
+
+impl fmt::Display for Number {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Int(v) => write!(f, "{v}"),
+            Self::Float(v) => write!(f, "{v}"),
+        }
+    }
+}
+
+/// A whole number in `range`, however the binding received it (`2026` and `2026.0` alike):
+/// the one check every binding makes of a count, a year or a seed.
 ///
 /// ```
 /// use gridgov::input::whole;
-/// assert_eq!(whole(12.0, "month", 12), Ok(12));
-/// assert_eq!(whole(1.5, "month", 12).unwrap_err().to_string(),
-///            "`month`: 1.5 is not a whole number from 0 to 12");
+/// assert_eq!(whole(12.0, "month", 1..=12), Ok(12));
+/// assert_eq!(whole(12_i64, "month", 1..=12), Ok(12));
+/// assert_eq!(whole(1.5, "month", 1..=12).unwrap_err().to_string(),
+///            "`month`: 1.5 is not a whole number from 1 to 12");
 /// ```
 ///
 /// # Errors
 /// [`InputError`] of kind [`InputKind::Value`] naming the argument and the range.
-pub fn whole(value: f64, what: &'static str, most: u64) -> Result<u64, InputError> {
-    #[expect(
-        clippy::cast_precision_loss,
-        reason = "the bound is compared as a float, as the value arrives"
-    )]
-    let in_range =
-        value.is_finite() && value.fract() == 0.0 && value >= 0.0 && value <= most as f64;
-    if in_range {
+pub fn whole(
+    value: impl Into<Number>,
+    what: &'static str,
+    range: std::ops::RangeInclusive<u64>,
+) -> Result<u64, InputError> {
+    let value = value.into();
+    let int = match value {
+        Number::Int(v) => u64::try_from(v).ok(),
         #[expect(
             clippy::cast_possible_truncation,
             clippy::cast_sign_loss,
-            reason = "checked to be a whole number from 0 to `most` first"
+            clippy::cast_precision_loss,
+            reason = "a float is taken only when it is a whole number that fits"
         )]
-        return Ok(value as u64);
-    }
-    Err(InputError::value(
-        what,
-        format!("{value} is not a whole number from 0 to {most}"),
-    ))
-}
-
-/// [`whole`] for an integer argument (Python's `int`, however large).
-///
-/// # Errors
-/// As [`whole`].
-pub fn whole_int(value: i128, what: &'static str, most: u64) -> Result<u64, InputError> {
-    u64::try_from(value)
-        .ok()
-        .filter(|v| *v <= most)
-        .ok_or_else(|| {
-            InputError::value(
-                what,
-                format!("{value} is not a whole number from 0 to {most}"),
-            )
-        })
+        Number::Float(v) => (v.is_finite() && v.fract() == 0.0 && v >= 0.0 && v <= u64::MAX as f64)
+            .then_some(v as u64),
+    };
+    int.filter(|v| range.contains(v)).ok_or_else(|| {
+        InputError::value(
+            what,
+            format!(
+                "{value} is not a whole number from {} to {}",
+                range.start(),
+                range.end()
+            ),
+        )
+    })
 }
 
 /// A name from a closed list (a mode, a level of a table) given as an argument, or the

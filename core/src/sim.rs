@@ -25,7 +25,7 @@ use crate::case::{AttrValue, Case, Channel, Reporter};
 use crate::engine::Engine;
 use crate::fixed::Fixed2;
 use crate::id::{CaseId, Category, Name, PersonId, UnitId};
-use crate::input::InputError;
+use crate::input::{InputError, Number, whole};
 use crate::org::{Level, UnitKey, UnitKind, UnitSpec};
 use crate::rules::Datatype;
 use crate::time::{Date, Timestamp};
@@ -42,9 +42,9 @@ pub const MAX_SEED: u64 = 9_007_199_254_740_991;
 ///
 /// ```
 /// use gridgov::sim::SimArgs;
-/// assert!(SimArgs::new(2026, 3, 100, 7).is_ok());
+/// assert!(SimArgs::new(2026_i64, 3_i64, 100_i64, 7_i64).is_ok());
 /// assert_eq!(
-///     SimArgs::new(2026, 13, 100, 7).unwrap_err().to_string(),
+///     SimArgs::new(2026.0, 13.0, 100.0, 7.0).unwrap_err().to_string(),
 ///     "`month`: 13 is not a whole number from 1 to 12"
 /// );
 /// ```
@@ -61,53 +61,26 @@ pub struct SimArgs {
 }
 
 impl SimArgs {
-    /// Checks whole numbers given as integers (Python's `int`, however large).
+    /// Checks whole numbers as the bindings receive them (integers or floats).
     ///
     /// # Errors
-    /// [`InputError`] naming the first argument out of range.
+    /// [`InputError`] naming the first argument that is not a whole number in range.
     pub fn new(
-        year: impl Into<i128>,
-        month: impl Into<i128>,
-        count: impl Into<i128>,
-        seed: impl Into<i128>,
+        year: impl Into<Number>,
+        month: impl Into<Number>,
+        count: impl Into<Number>,
+        seed: impl Into<Number>,
     ) -> Result<Self, InputError> {
-        let range = |v: i128, what: &'static str, from: u64, to: u64| {
-            u64::try_from(v)
-                .ok()
-                .filter(|v| (from..=to).contains(v))
-                .ok_or_else(|| {
-                    InputError::value(
-                        what,
-                        format!("{v} is not a whole number from {from} to {to}"),
-                    )
-                })
-        };
-        let year = range(year.into(), "year", 1970, 9999)?;
-        let month = range(month.into(), "month", 1, 12)?;
-        let count = range(count.into(), "count", 0, MAX_CASES)?;
-        let seed = range(seed.into(), "seed", 0, MAX_SEED)?;
+        let year = whole(year, "year", 1970..=9999)?;
+        let month = whole(month, "month", 1..=12)?;
+        let count = whole(count, "count", 0..=MAX_CASES)?;
+        let seed = whole(seed, "seed", 0..=MAX_SEED)?;
         Ok(Self {
             year: i32::try_from(year).unwrap_or(1970),
             month: u32::try_from(month).unwrap_or(1),
             count: usize::try_from(count).unwrap_or(0),
             seed,
         })
-    }
-
-    /// Checks numbers as JS gives them (floats that must be whole).
-    ///
-    /// # Errors
-    /// [`InputError`] naming the first argument that is not a whole number in range.
-    pub fn from_f64(year: f64, month: f64, count: f64, seed: f64) -> Result<Self, InputError> {
-        let whole = |v: f64, what: &'static str, most: u64| {
-            crate::input::whole(v, what, most).map(i128::from)
-        };
-        Self::new(
-            whole(year, "year", 9999)?,
-            whole(month, "month", 12)?,
-            whole(count, "count", MAX_CASES)?,
-            whole(seed, "seed", MAX_SEED)?,
-        )
     }
 
     /// The seeded cases of [`month_cases`].

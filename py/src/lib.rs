@@ -9,7 +9,7 @@
 mod arrow;
 
 use gridgov::error::{Error, ErrorClass};
-use gridgov::input::{InputError as CoreInputError, JsonKind};
+use gridgov::input::{InputError as CoreInputError, JsonKind, Number};
 use pyo3::create_exception;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -171,23 +171,29 @@ fn opt_text(arg: Option<&Bound<'_, PyAny>>, what: &str) -> PyResult<Option<Strin
     }
 }
 
-/// A whole-number argument as Python gives it (a `bool` is not one): the core checks its
-/// range.
-fn int(arg: &Bound<'_, PyAny>, what: &'static str) -> PyResult<i128> {
-    if arg.is_instance_of::<PyBool>() || !arg.is_instance_of::<PyInt>() {
+/// A number argument as Python gives it, an `int` or a `float` (a `bool` is not one): the
+/// core checks that it is whole and in range.
+fn int(arg: &Bound<'_, PyAny>, what: &'static str) -> PyResult<Number> {
+    if arg.is_instance_of::<PyBool>() {
+        return Err(wrong_type(arg, what, "a whole number"));
+    }
+    if let Ok(f) = arg.cast::<PyFloat>() {
+        return Ok(Number::Float(f.value()));
+    }
+    if !arg.is_instance_of::<PyInt>() {
         return Err(wrong_type(arg, what, "a whole number"));
     }
     // Beyond i128 every range check fails alike: keep the sign.
-    Ok(arg.extract::<i128>().unwrap_or_else(|_| {
+    Ok(Number::Int(arg.extract::<i128>().unwrap_or_else(|_| {
         if arg.lt(0i64).unwrap_or(false) {
             i128::MIN
         } else {
             i128::MAX
         }
-    }))
+    })))
 }
 
-fn opt_int(arg: Option<&Bound<'_, PyAny>>, what: &'static str) -> PyResult<Option<i128>> {
+fn opt_int(arg: Option<&Bound<'_, PyAny>>, what: &'static str) -> PyResult<Option<Number>> {
     match arg {
         None => Ok(None),
         Some(a) if a.is_none() => Ok(None),
@@ -199,7 +205,7 @@ fn opt_int(arg: Option<&Bound<'_, PyAny>>, what: &'static str) -> PyResult<Optio
 fn count(arg: Option<&Bound<'_, PyAny>>, what: &'static str, most: u64) -> PyResult<Option<usize>> {
     opt_int(arg, what)?
         .map(|v| {
-            gridgov::input::whole_int(v, what, most)
+            gridgov::input::whole(v, what, 0..=most)
                 .map(|v| usize::try_from(v).unwrap_or(usize::MAX))
                 .map_err(err)
         })
@@ -234,7 +240,7 @@ fn call_text<T: Send>(
 fn ledger<'a>(arg: &'a Bound<'_, PyAny>) -> PyResult<&'a PyLedger> {
     arg.cast::<PyLedger>()
         .map(|l| l.get())
-        .map_err(|_| wrong_type(arg, "ledger", "a gridgov.Ledger"))
+        .map_err(|_| wrong_type(arg, "ledger", "a gridgov Ledger"))
 }
 
 /// An organisation, a rule set and a calendar that fit together: every decision is made
@@ -451,8 +457,8 @@ impl PyEngine {
     /// Routes every case of a cases CSV (text) and returns the decisions as CSV text, one
     /// row per case in order; rows that cannot be routed carry ``error_code`` and
     /// ``error``. The core's bytes, unchanged.
-    fn route_csv(&self, py: Python<'_>, cases_csv: &Bound<'_, PyAny>) -> PyResult<String> {
-        call_text(py, cases_csv, "cases_csv", |c| {
+    fn route_csv(&self, py: Python<'_>, cases: &Bound<'_, PyAny>) -> PyResult<String> {
+        call_text(py, cases, "cases", |c| {
             gridgov::batch::route_csv(&self.inner, c)
         })
     }
@@ -564,7 +570,7 @@ impl PyEngine {
         limit: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<String> {
         let (rules_b, cases) = (text(rules_b, "rules_b")?, text(cases, "cases")?);
-        let limit = count(limit, "limit", u64::MAX)?;
+        let limit = count(limit, "limit", gridgov::batch::MAX_BACKTEST_LIMIT)?;
         py.detach(|| gridgov::json::backtest_rules_json(&self.inner, &rules_b, &cases, limit))
             .map_err(|e| to_py(&e))
     }
@@ -580,9 +586,9 @@ impl PyEngine {
     ) -> PyResult<String> {
         let other = other
             .cast::<PyEngine>()
-            .map_err(|_| wrong_type(other, "other", "a gridgov.Engine"))?
+            .map_err(|_| wrong_type(other, "other", "a gridgov Engine"))?
             .get();
-        let limit = count(limit, "limit", u64::MAX)?;
+        let limit = count(limit, "limit", gridgov::batch::MAX_BACKTEST_LIMIT)?;
         let (schema, batches) = arrow::import(table, "table")?;
         gridgov::arrow::require_case_columns(&schema).map_err(|e| to_py(&e))?;
         py.detach(|| gridgov::arrow::backtest_batches(&self.inner, &other.inner, &batches, limit))

@@ -509,3 +509,200 @@ pub fn score_rules() -> serde_json::Value {
 fn fixture(text: &str) -> serde_json::Value {
     serde_json::from_str(text).unwrap_or(serde_json::Value::Null)
 }
+
+/// One bad-argument vector (`tests/vectors/arguments/`): a binding call with arguments as
+/// JSON values, and the error every binding must give.
+#[derive(Debug, Clone)]
+pub struct ArgVector {
+    /// Path of the file.
+    pub path: PathBuf,
+    /// The call, from the manifest's `calls`.
+    pub call: String,
+    /// The arguments, in order.
+    pub args: Vec<Value>,
+    /// The error code.
+    pub code: String,
+    /// The error message.
+    pub message: String,
+}
+
+/// Every bad-argument vector, sorted by path.
+///
+/// # Errors
+/// The first file that cannot be read or lacks a field.
+pub fn load_arguments() -> Result<Vec<ArgVector>, String> {
+    let dir = vectors_dir().join("arguments");
+    let mut files = Vec::new();
+    collect(&dir, &mut files).map_err(|e| format!("{}: {e}", dir.display()))?;
+    files.sort();
+    files
+        .iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
+            let v: Value =
+                serde_json::from_str(&text).map_err(|e| format!("{}: {e}", p.display()))?;
+            let s = |k: &str, sub: Option<&str>| {
+                let x = v.get(k);
+                let x = match sub {
+                    Some(sub) => x.and_then(|x| x.get(sub)),
+                    None => x,
+                };
+                x.and_then(Value::as_str)
+                    .map(str::to_owned)
+                    .ok_or_else(|| format!("{}: missing `{k}`", p.display()))
+            };
+            Ok(ArgVector {
+                path: p.clone(),
+                call: s("call", None)?,
+                args: v
+                    .get("args")
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .ok_or_else(|| format!("{}: missing `args`", p.display()))?,
+                code: s("error", Some("code"))?,
+                message: s("error", Some("message"))?,
+            })
+        })
+        .collect()
+}
+
+/// The parameters of each call of the manifest's `calls`: (name, kind, optional).
+///
+/// # Errors
+/// A malformed manifest.
+pub fn calls() -> Result<BTreeMap<String, Vec<(String, String, bool)>>, String> {
+    let path = vectors_dir().join("manifest.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let v: Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let calls = v
+        .get("calls")
+        .and_then(Value::as_object)
+        .ok_or("manifest.json: no `calls`")?;
+    let mut out = BTreeMap::new();
+    for (name, c) in calls {
+        let params = c
+            .get("params")
+            .and_then(Value::as_array)
+            .ok_or_else(|| format!("manifest.json: call `{name}` has no `params`"))?
+            .iter()
+            .map(|p| {
+                let p = p.as_str().unwrap_or("");
+                let (n, kind) = p.split_once(':').unwrap_or((p, "text"));
+                let optional = kind.ends_with('?');
+                (
+                    n.to_owned(),
+                    kind.trim_end_matches('?').to_owned(),
+                    optional,
+                )
+            })
+            .collect();
+        out.insert(name.clone(), params);
+    }
+    Ok(out)
+}
+
+/// A JSON number as a binding receives it.
+fn number_of(v: &Value) -> gridgov::input::Number {
+    match v.as_i64() {
+        Some(i) => gridgov::input::Number::Int(i128::from(i)),
+        None => gridgov::input::Number::Float(v.as_f64().unwrap_or(f64::NAN)),
+    }
+}
+
+/// Runs a bad-argument vector's call through the core: the error it gives, checking the
+/// arguments' JSON types as the bindings do first.
+///
+/// # Errors
+/// A call the runner does not know, or one that gives no error.
+pub fn run_arguments(call: &str, args: &[Value]) -> Result<gridgov::Error, String> {
+    use gridgov::input::{InputError, JsonKind};
+    let calls = calls()?;
+    let params = calls
+        .get(call)
+        .ok_or_else(|| format!("call `{call}` is not in the manifest's `calls`"))?;
+    let null = Value::Null;
+    for (i, (name, kind, optional)) in params.iter().enumerate() {
+        let v = args.get(i).unwrap_or(&null);
+        if *optional && v.is_null() {
+            continue;
+        }
+        let expected = match kind.as_str() {
+            "text" | "level" if !v.is_string() => "text (a string)",
+            "number" if !v.is_number() => "a whole number",
+            "ledger" if v.get("$new").and_then(Value::as_str) != Some("Ledger") => {
+                "a gridgov Ledger"
+            }
+            _ => continue,
+        };
+        return Ok(InputError::wrong_type(name.clone(), expected, JsonKind::of(v)).into());
+    }
+    let text = |i: usize| args.get(i).and_then(Value::as_str).unwrap_or("").to_owned();
+    let opt = |i: usize| args.get(i).and_then(Value::as_str).map(str::to_owned);
+    let num = |i: usize| number_of(args.get(i).unwrap_or(&null));
+    let engine = gridgov::Engine::fushan();
+    let ledger = gridgov::case::ledger::Ledger::new();
+    let result: Result<(), gridgov::Error> = match call {
+        "route_json" => gridgov::json::route_json(&engine, &text(0)).map(drop),
+        "deadline_json" => gridgov::json::deadline_json(&engine, &text(0)).map(drop),
+        "score_outcomes_json" => gridgov::json::score_outcomes_json(&engine, &text(0)).map(drop),
+        "route_csv" => gridgov::batch::route_csv(&engine, &text(0)).map(drop),
+        "contains" => engine
+            .org()
+            .contains(&text(0), &text(1))
+            .map(drop)
+            .map_err(Into::into),
+        "unit_at_level" => gridgov::Level::of_query(&text(1))
+            .and_then(|l| engine.org().unit_at_level(&text(0), l).map(drop))
+            .map_err(Into::into),
+        "simulate_cases_csv" => gridgov::sim::SimArgs::new(num(0), num(1), num(2), num(3))
+            .map(drop)
+            .map_err(Into::into),
+        "backtest_json" => {
+            let limit = args
+                .get(2)
+                .filter(|v| !v.is_null())
+                .map(|v| {
+                    gridgov::input::whole(
+                        number_of(v),
+                        "limit",
+                        0..=gridgov::batch::MAX_BACKTEST_LIMIT,
+                    )
+                })
+                .transpose()
+                .map_err(gridgov::Error::from);
+            limit.and_then(|l| {
+                gridgov::json::backtest_rules_json(
+                    &engine,
+                    &text(0),
+                    &text(1),
+                    l.map(|l| usize::try_from(l).unwrap_or(usize::MAX)),
+                )
+                .map(drop)
+            })
+        }
+        "intake_json" => {
+            gridgov::json::intake_json(&engine, &ledger, &text(1), opt(2).as_deref()).map(drop)
+        }
+        "actions_json" => gridgov::json::actions_json(&engine, &ledger, &text(1)).map(drop),
+        "validate_rules_json" => {
+            let _ = gridgov::json::validate_rules_json(&text(0));
+            Ok(())
+        }
+        "org_summary_json" => match opt(0) {
+            None => Ok(()),
+            Some(s) => gridgov::OrgGraph::from_json_str(&s)
+                .map(drop)
+                .map_err(Into::into),
+        },
+        "engine" => {
+            gridgov::Engine::from_json_strs(opt(0).as_deref(), opt(1).as_deref(), opt(2).as_deref())
+                .map(drop)
+                .map_err(Into::into)
+        }
+        other => return Err(format!("the Rust runner has no call `{other}`")),
+    };
+    match result {
+        Ok(()) => Err(format!("`{call}` gave no error")),
+        Err(e) => Ok(e),
+    }
+}

@@ -83,3 +83,33 @@ fn every_vector_gives_its_exact_output() {
         failures.join("\n")
     );
 }
+
+/// The same bad argument gives the same error code and message in Rust, Python and JS:
+/// the Rust side of the shared argument vectors.
+#[test]
+fn every_bad_argument_gives_the_core_s_error() {
+    let vectors = gridgov_tests::load_arguments().unwrap();
+    assert!(vectors.len() >= 20, "{} argument vectors", vectors.len());
+    let calls = gridgov_tests::calls().unwrap();
+    let mut failures = Vec::new();
+    for v in &vectors {
+        assert!(
+            calls.contains_key(&v.call),
+            "{}: unknown call",
+            v.path.display()
+        );
+        match gridgov_tests::run_arguments(&v.call, &v.args) {
+            Ok(e) if e.code() == v.code && e.to_string() == v.message => {}
+            Ok(e) => failures.push(format!(
+                "{}\n  expected: {} {}\n  got:      {} {}",
+                v.path.display(),
+                v.code,
+                v.message,
+                e.code(),
+                e
+            )),
+            Err(e) => failures.push(format!("{}: {e}", v.path.display())),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -89,7 +89,7 @@ fn opt_count(
     let Some(value) = value.filter(|v| !v.is_null() && !v.is_undefined()) else {
         return Ok(None);
     };
-    gridgov::input::whole(number(value, what)?, what, most)
+    gridgov::input::whole(number(value, what)?, what, 0..=most)
         .map(|n| Some(usize::try_from(n).unwrap_or(usize::MAX)))
         .map_err(err)
 }
@@ -489,7 +489,7 @@ impl JsEngine {
         #[wasm_bindgen(unchecked_param_type = "string")] cases: &JsValue,
         limit: Option<OptNumber>,
     ) -> Result<String, JsValue> {
-        let rules_b = text(rules_b, "rulesB")?;
+        let rules_b = text(rules_b, "rules_b")?;
         let cases = text(cases, "cases")?;
         let limit = opt_count(
             limit.map(JsValue::from).as_ref(),
@@ -511,7 +511,7 @@ impl JsEngine {
         #[wasm_bindgen(unchecked_param_type = "Case[]")] cases: &JsValue,
         limit: Option<OptNumber>,
     ) -> Result<JsValue, JsValue> {
-        let rules_b = JsValue::from(stringify(rules_b, "rulesB")?);
+        let rules_b = JsValue::from(stringify(rules_b, "rules_b")?);
         let cases = JsValue::from(stringify(cases, "cases")?);
         self.backtest_json(&rules_b, &cases, limit)
             .map(|s| parse(&s))
@@ -683,7 +683,7 @@ impl JsEngine {
     ) -> Result<bool, JsValue> {
         let actor: gridgov::access::Actor = stringify(actor, "actor")?.parse().map_err(err)?;
         let action = gridgov::input::name_arg("action", &text(action, "action")?).map_err(err)?;
-        let case_id = text(case_id, "caseId")?;
+        let case_id = text(case_id, "case_id")?;
         with_ledger(ledger, |l| self.inner.can_in(&actor, action, l, &case_id))?.map_err(err)
     }
 
@@ -762,7 +762,7 @@ impl JsEngine {
         #[wasm_bindgen(unchecked_param_type = "string")] case_id: &JsValue,
     ) -> Result<String, JsValue> {
         let actor = text(actor, "actor")?;
-        let case_id = text(case_id, "caseId")?;
+        let case_id = text(case_id, "case_id")?;
         with_ledger(ledger, |l| {
             gridgov::json::timeline_for_json(&self.inner, l, &actor, &case_id)
         })?
@@ -793,7 +793,7 @@ fn sim_args(
     count: &JsValue,
     seed: &JsValue,
 ) -> Result<gridgov::sim::SimArgs, JsValue> {
-    gridgov::sim::SimArgs::from_f64(
+    gridgov::sim::SimArgs::new(
         number(year, "year")?,
         number(month, "month")?,
         number(count, "count")?,

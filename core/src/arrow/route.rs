@@ -400,16 +400,9 @@ pub const MAX_THREADS: usize = 64;
 ///
 /// # Errors
 /// [`InputError`] naming the range.
-pub fn threads_arg(n: i128) -> Result<usize, InputError> {
-    usize::try_from(n)
-        .ok()
-        .filter(|n| (1..=MAX_THREADS).contains(n))
-        .ok_or_else(|| {
-            InputError::value(
-                "threads",
-                format!("{n} is not a whole number from 1 to {MAX_THREADS}"),
-            )
-        })
+pub fn threads_arg(n: impl Into<crate::input::Number>) -> Result<usize, InputError> {
+    crate::input::whole(n, "threads", 1..=MAX_THREADS as u64)
+        .map(|n| usize::try_from(n).unwrap_or(MAX_THREADS))
 }
 
 /// Routes every row of a table of cases (the columns of [`CASE_COLUMNS`]) on `threads`

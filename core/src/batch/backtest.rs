@@ -178,6 +178,9 @@ impl BacktestReport {
 /// limit.
 pub const BACKTEST_LIMIT: usize = 1000;
 
+/// The largest limit a caller may set on the differing cases listed in full.
+pub const MAX_BACKTEST_LIMIT: u64 = 4_294_967_295;
+
 /// Routes cases on two engines and collects where they decide differently.
 ///
 /// ```

@@ -17,7 +17,9 @@ mod decision;
 mod fields;
 
 pub use crate::id::IdCache;
-pub use backtest::{BACKTEST_LIMIT, Backtest, BacktestReport, Difference, Move, Outcome};
+pub use backtest::{
+    BACKTEST_LIMIT, Backtest, BacktestReport, Difference, MAX_BACKTEST_LIMIT, Move, Outcome,
+};
 pub use csv::{cases_to_csv, outcomes_csv, route_csv};
 pub use decision::{DECISION_COLUMNS, DecisionRow, LIST_SEPARATOR};
 pub use fields::{CASE_COLUMNS, CaseFields, REQUIRED_CASE_COLUMNS, Reported, missing_case_column};

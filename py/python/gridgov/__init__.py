@@ -397,7 +397,7 @@ class Ledger:
         organisation whose people act (default: the Fushan engine)."""
         e = engine if engine is not None else Engine.fushan()
         if not isinstance(e, Engine):
-            raise _wrong_type("engine", "a gridgov.Engine", e)
+            raise _wrong_type("engine", "a gridgov Engine", e)
         result: list[dict[str, Any]] = _json.loads(e.timeline_json(self, case, public=public))
         return result
 
@@ -513,7 +513,11 @@ class Engine:
         ``route_batch``, unknown columns refused) and returns the decisions as CSV text, one row per case in
         order; rows that cannot be routed carry ``error_code`` and ``error`` naming their
         line. The core's bytes, unchanged: the same in Rust and the browser."""
-        return self._native.route_csv(_text(cases, "cases_csv"))
+        if isinstance(cases, _os.PathLike):
+            cases = _native.read_text(_os.fspath(cases), "cases")
+        elif isinstance(cases, (bytes, bytearray)):
+            cases = _native.decode_text(bytes(cases), "cases")
+        return self._native.route_csv(cases)
 
     def deadline(self, start: Any, time_limit: str,
                  pauses: Optional[Sequence[Mapping[str, Any]]] = None) -> dict[str, Any]:
