@@ -566,11 +566,15 @@ pub fn load_arguments() -> Result<Vec<ArgVector>, String> {
         .collect()
 }
 
-/// The parameters of each call of the manifest's `calls`: (name, kind, optional).
+/// One parameter of a call: its name, its kind (`text`, `number`, `level`, `ledger`) and
+/// whether it is optional.
+pub type Param = (String, String, bool);
+
+/// The parameters of each call of the manifest's `calls`.
 ///
 /// # Errors
 /// A malformed manifest.
-pub fn calls() -> Result<BTreeMap<String, Vec<(String, String, bool)>>, String> {
+pub fn calls() -> Result<BTreeMap<String, Vec<Param>>, String> {
     let path = vectors_dir().join("manifest.json");
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     let v: Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
