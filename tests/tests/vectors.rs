@@ -113,3 +113,37 @@ fn every_bad_argument_gives_the_core_s_error() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// At least 40 vectors carry outputs worked out by hand (routing boundaries, calendar
+/// edges, escalation, scoring, reward splits), each with its working.
+#[test]
+fn at_least_forty_vectors_are_worked_out_by_hand() {
+    let vectors = load_all(&vectors_dir()).unwrap();
+    let hand: Vec<_> = vectors.iter().filter(|v| v.hand_worked).collect();
+    assert!(hand.len() >= 40, "{} hand-worked vectors", hand.len());
+    for kind in ["deadline", "route_csv", "overdue", "score_outcomes"] {
+        assert!(
+            hand.iter().filter(|v| v.entry == kind).count() >= 4,
+            "too few hand-worked `{kind}` vectors"
+        );
+    }
+    // `load` already refuses a hand-worked vector without its working in `why`.
+    assert!(hand.iter().all(|v| {
+        v.raw
+            .get("why")
+            .and_then(serde_json::Value::as_str)
+            .is_some()
+    }));
+}
+
+/// The shared vectors stay small: fixtures are named, not embedded.
+#[test]
+fn the_shared_vectors_are_under_a_megabyte() {
+    let mut files = Vec::new();
+    gridgov_tests::collect(&vectors_dir(), &mut files).unwrap();
+    let bytes: u64 = files
+        .iter()
+        .map(|p| std::fs::metadata(p).map_or(0, |m| m.len()))
+        .sum();
+    assert!(bytes < 1_000_000, "the vectors take {bytes} bytes");
+}

@@ -129,9 +129,10 @@ def render(vector):
     return "{\n" + ",\n".join(lines) + "\n}\n"
 
 
-def write(path, description, entry, inputs, why=None):
+def write(path, description, entry, inputs, why=None, output=None, error=None):
     """Writes a vector; its old output stays when its input is the same. `why` marks it as
-    worked out by hand, with the working."""
+    worked out by hand, with the working, and then `output` (or `error`) is the result
+    worked out by hand, which the runners check."""
     p = ROOT / path
     p.parent.mkdir(parents=True, exist_ok=True)
     old = {}
@@ -144,7 +145,11 @@ def write(path, description, entry, inputs, why=None):
     v["entry"] = entry
     v["input"] = {k: reference(a) for k, a in inputs.items()}
     old_inputs = {k: expand(a) for k, a in old.get("input", {}).items()}
-    if old_inputs == inputs:
+    if output is not None:
+        v["output"] = output
+    elif error is not None:
+        v["error"] = error
+    elif old_inputs == inputs:
         for k in ("output", "error"):
             if k in old:
                 v[k] = old[k]
