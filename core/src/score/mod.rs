@@ -30,8 +30,12 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod assemble;
 mod outcome;
+mod pass;
+mod rank;
 mod report;
+mod rewards;
 mod scheme;
 
 use std::fmt;
@@ -52,8 +56,9 @@ pub use outcome::{
 };
 pub use report::{
     Allocation, Counts, Demand, FirstPlace, InactiveGrid, Indicators, MonthReport, Points,
-    REPORT_PARTS, ReportParts, Rewards, Talent, UnitScore, split_budget,
+    REPORT_PARTS, ReportParts, Rewards, Talent, UnitScore,
 };
+pub use rewards::split_budget;
 pub use scheme::Rate;
 
 use crate::case::ledger::Ledger;

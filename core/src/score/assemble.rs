@@ -1,0 +1,414 @@
+//! The month's report assembled from the counts: every grid, worker and community scored
+//! and ranked, the inactive and zombie grids, and the common demands.
+
+use std::sync::Arc;
+
+use super::outcome::OutcomeTable;
+use super::pass::*;
+use super::rank::*;
+use super::report::*;
+use super::rewards::*;
+use super::scheme::Scheme;
+use super::{ScoreError, ScoreOptions};
+use crate::case::Channel;
+use crate::engine::Engine;
+use crate::id::UnitId;
+use crate::org::{GridIndex, Level};
+use crate::rules::scoring::{DemandArea, ScoringSpec};
+use crate::time::Timestamp;
+
+/// Builds the scored units of the scored month.
+pub(super) struct Scorer<'a> {
+    pub(super) scheme: &'a Scheme,
+    pub(super) places: u32,
+    pub(super) buf: Vec<i128>,
+}
+
+impl Scorer<'_> {
+    pub(super) fn unit(&mut self, id: Arc<str>, name: Arc<str>, c: Counts) -> UnitScore {
+        let values = c.indicators();
+        let total = self
+            .scheme
+            .score_items(&values.0, |k| u64::from(c.counter(k)), &mut self.buf);
+        let (den, places) = (self.scheme.den, self.places);
+        UnitScore {
+            id,
+            name,
+            community: None,
+            worker: None,
+            grids: Vec::new(),
+            rank: 0,
+            previous_rank: None,
+            change: None,
+            score: Points::new(total, den, places),
+            items: self
+                .buf
+                .iter()
+                .map(|v| Points::new(*v, den, places))
+                .collect(),
+            indicators: values,
+            counts: c,
+            inactive: false,
+            red_streak: 0,
+            black_streak: 0,
+        }
+    }
+}
+
+/// Units built in index order, placed in the given order.
+pub(super) fn by_rank(units: Vec<UnitScore>, order: &[usize]) -> Vec<UnitScore> {
+    let mut slots: Vec<Option<UnitScore>> = units.into_iter().map(Some).collect();
+    order
+        .iter()
+        .filter_map(|i| slots.get_mut(*i).and_then(Option::take))
+        .collect()
+}
+
+pub(super) fn ranks(
+    now: &[usize],
+    before: Option<&[usize]>,
+    i: usize,
+) -> (usize, Option<usize>, Option<i64>) {
+    let rank = now.get(i).copied().unwrap_or(0);
+    let previous = before.and_then(|b| b.get(i).copied()).filter(|p| *p > 0);
+    let change = previous
+        .map(|p| i64::try_from(p).unwrap_or(i64::MAX) - i64::try_from(rank).unwrap_or(i64::MAX));
+    (rank, previous, change)
+}
+
+impl Pass<'_> {
+    pub(super) fn report(
+        &self,
+        engine: &Engine,
+        table: &OutcomeTable,
+        index: &GridIndex,
+        options: &ScoreOptions,
+    ) -> Result<MonthReport, ScoreError> {
+        let t = self.window.target();
+        let Some((version, spec, scheme)) = self.window.specs.get(t) else {
+            return Err(ScoreError::Request {
+                field: "month",
+                message: "no month to score".to_owned(),
+            });
+        };
+        // Rank every month read; months without data are not ranked.
+        let ranked: Vec<Option<Ranked>> = (0..self.window.months.len())
+            .map(|m| {
+                if self.covered.get(m).copied().unwrap_or(false) {
+                    self.ranked(m, index)
+                } else {
+                    None
+                }
+            })
+            .collect();
+        let now = ranked.get(t).and_then(Option::as_ref);
+        let before = t
+            .checked_sub(1)
+            .and_then(|p| ranked.get(p))
+            .and_then(Option::as_ref);
+        let mut scorer = Scorer {
+            scheme,
+            places: spec.scheme.places,
+            buf: Vec::with_capacity(scheme.len()),
+        };
+        let empty: &[usize] = &[];
+
+        // Grids, in rank order.
+        let grid_now = now.map_or(empty, |r| r.grid_rank.as_slice());
+        let grid_before = before.map(|r| r.grid_rank.as_slice());
+        let mut order: Vec<usize> = (0..index.ids.len()).collect();
+        order.sort_by_key(|g| grid_now.get(*g).copied().unwrap_or(0));
+        // Built in index order (the shared ids are touched in the order they lie in
+        // memory), then placed by rank.
+        let mut grids = Vec::with_capacity(order.len());
+        for g in 0..index.ids.len() {
+            let text = index
+                .grid_text
+                .get(g)
+                .cloned()
+                .unwrap_or_else(|| Arc::from(""));
+            let mut u = scorer.unit(text, index.name(g), self.counts(t, g));
+            (u.rank, u.previous_rank, u.change) = ranks(grid_now, grid_before, g);
+            u.community = index
+                .community
+                .get(g)
+                .and_then(|c| index.communities.get(*c as usize))
+                .map(|(id, _)| id.clone());
+            u.worker = index.worker_id.get(g).cloned().flatten();
+            u.inactive = now.is_some_and(|r| r.grid_inactive.get(g).copied().unwrap_or(false));
+            u.red_streak = streak(&ranked, |r| r.red.get(g).copied().unwrap_or(false));
+            u.black_streak = streak(&ranked, |r| r.black.get(g).copied().unwrap_or(false));
+            grids.push(u);
+        }
+        let grids = by_rank(grids, &order);
+        let listed = |flags: Option<&Vec<bool>>| -> Vec<UnitId> {
+            order
+                .iter()
+                .filter(|g| flags.and_then(|f| f.get(**g)).copied().unwrap_or(false))
+                .filter_map(|g| index.ids.get(*g).cloned())
+                .collect()
+        };
+        let red_list = listed(now.map(|r| &r.red));
+        let black_list = listed(now.map(|r| &r.black));
+        let first_place = now.and_then(|r| {
+            let g = *order.first()?;
+            if r.grid_inactive.get(g).copied().unwrap_or(true) {
+                return None;
+            }
+            Some(FirstPlace {
+                grid: index.ids.get(g)?.clone(),
+                months: streak(&ranked, |x| x.grid_rank.get(g).copied() == Some(1)),
+            })
+        });
+
+        // Inactive and zombie grids.
+        let mut inactive = Vec::new();
+        for (g, id) in index.ids.iter().enumerate() {
+            let months = streak(&ranked, |r| {
+                r.grid_inactive.get(g).copied().unwrap_or(false)
+            });
+            if months > 0 {
+                inactive.push(InactiveGrid {
+                    grid: id.clone(),
+                    name: index.name(g),
+                    worker: index.worker_id.get(g).cloned().flatten(),
+                    months,
+                    zombie: months >= spec.inactive.zombie_after,
+                });
+            }
+        }
+        inactive.sort_by(|a, b| b.months.cmp(&a.months).then_with(|| a.grid.cmp(&b.grid)));
+
+        // Grid workers, in rank order.
+        let worker_now = now.map_or(empty, |r| r.worker_rank.as_slice());
+        let worker_before = before.map(|r| r.worker_rank.as_slice());
+        let mut worder: Vec<usize> = (0..index.workers.len()).collect();
+        worder.sort_by_key(|w| worker_now.get(*w).copied().unwrap_or(0));
+        let mut workers = Vec::with_capacity(worder.len());
+        for i in 0..index.workers.len() {
+            let Some((_, name, members)) = index.workers.get(i) else {
+                continue;
+            };
+            let text = index
+                .worker_text
+                .get(i)
+                .cloned()
+                .unwrap_or_else(|| Arc::from(""));
+            let mut u = scorer.unit(text, name.clone(), self.sum(t, members));
+            (u.rank, u.previous_rank, u.change) = ranks(worker_now, worker_before, i);
+            u.grids = members
+                .iter()
+                .filter_map(|g| index.ids.get(*g as usize).cloned())
+                .collect();
+            u.inactive = members.iter().all(|g| {
+                now.is_some_and(|r| r.grid_inactive.get(*g as usize).copied().unwrap_or(false))
+            });
+            workers.push(u);
+        }
+        let workers = by_rank(workers, &worder);
+
+        // Communities, ranked this month and last.
+        let community_rank = |m: usize| -> Option<Vec<usize>> {
+            let (_, spec, scheme) = self.window.specs.get(m)?;
+            let mut entries: Vec<Entry<'_>> = index
+                .communities
+                .iter()
+                .enumerate()
+                .map(|(i, (id, _))| {
+                    let members = index.members.get(i).map_or(&[][..], Vec::as_slice);
+                    Entry::new(i, id.as_str(), &self.sum(m, members), scheme, spec)
+                })
+                .collect();
+            Some(positions(
+                &rank(&mut entries, spec),
+                index.communities.len(),
+            ))
+        };
+        let c_now = community_rank(t).unwrap_or_default();
+        let c_before = t
+            .checked_sub(1)
+            .filter(|p| self.covered.get(*p).copied().unwrap_or(false))
+            .and_then(community_rank);
+        let mut corder: Vec<usize> = (0..index.communities.len()).collect();
+        corder.sort_by_key(|c| c_now.get(*c).copied().unwrap_or(0));
+        let mut communities = Vec::with_capacity(corder.len());
+        for &i in &corder {
+            let Some((_, name)) = index.communities.get(i) else {
+                continue;
+            };
+            let members = index.members.get(i).map_or(&[][..], Vec::as_slice);
+            let c = self.sum(t, members);
+            let text = index
+                .community_text
+                .get(i)
+                .cloned()
+                .unwrap_or_else(|| Arc::from(""));
+            let mut u = scorer.unit(text, name.clone(), c);
+            (u.rank, u.previous_rank, u.change) = ranks(&c_now, c_before.as_deref(), i);
+            u.grids = members
+                .iter()
+                .filter_map(|g| index.ids.get(*g as usize).cloned())
+                .collect();
+            u.inactive = c.inactive(spec.inactive.min_cases, spec.inactive.min_visits);
+            communities.push(u);
+        }
+
+        // The subdistrict as a whole.
+        let mut total_counts = Counts::default();
+        for g in 0..index.ids.len() {
+            total_counts.add(&self.counts(t, g));
+        }
+        let total = scorer.unit(index.root.0.clone(), index.root.1.clone(), total_counts);
+
+        let rewards = match options.budget_fen {
+            Some(budget) => Some(allocate(budget, spec, &grids, &order, index)?),
+            None => None,
+        };
+        let talent_pool = talent(&ranked, &self.window, spec, index, now);
+        let common_demands = self.demands(engine, table, index, spec);
+        let by_channel_unknown = self.by_channel.get(6).copied().unwrap_or(0);
+
+        Ok(MonthReport {
+            month: options.month,
+            version: (*version).to_owned(),
+            scheme: spec.scheme.name.clone(),
+            scheme_items: spec
+                .scheme
+                .items
+                .iter()
+                .map(|it| match (it.indicator, it.penalty) {
+                    (Some(i), _) => format!("indicator:{i}"),
+                    (None, Some(c)) => format!("penalty:{c}"),
+                    (None, None) => String::new(),
+                })
+                .collect(),
+            months_read: self
+                .window
+                .months
+                .iter()
+                .zip(&self.covered)
+                .filter(|(_, c)| **c)
+                .map(|(m, _)| *m)
+                .collect(),
+            total,
+            by_channel: Channel::ALL
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    (
+                        c.as_str().to_owned(),
+                        self.by_channel.get(i).copied().unwrap_or(0),
+                    )
+                })
+                .chain((by_channel_unknown > 0).then(|| ("unknown".to_owned(), by_channel_unknown)))
+                .collect(),
+            by_category: engine
+                .rules
+                .category_ids()
+                .iter()
+                .zip(&self.by_category)
+                .map(|(c, n)| (c.to_string(), *n))
+                .collect(),
+            resolved_by_level: Level::ALL
+                .iter()
+                .map(|l| {
+                    (
+                        l.as_str().to_owned(),
+                        self.by_level.get(l.rank()).copied().unwrap_or(0),
+                    )
+                })
+                .collect(),
+            grids,
+            red_list,
+            black_list,
+            first_place,
+            inactive,
+            workers,
+            communities,
+            common_demands,
+            rewards,
+            talent_pool,
+        })
+    }
+
+    /// Common demands: areas and categories with enough reports in the window, with their
+    /// cases, found in a second pass only when there are some. The cases of each demand
+    /// are placed by counting (the first pass counted them).
+    pub(super) fn demands(
+        &self,
+        engine: &Engine,
+        table: &OutcomeTable,
+        index: &GridIndex,
+        spec: &ScoringSpec,
+    ) -> Vec<Demand> {
+        let d = &spec.common_demands;
+        let n_cat = engine.rules.category_ids().len();
+        let (areas, area_order) = match d.area {
+            DemandArea::Compound => (&index.compounds, &index.compound_order),
+            DemandArea::Community => (&index.communities, &index.community_order),
+        };
+        // Demand k: its cell and count; most reports first, then by area and category id.
+        let mut found: Vec<(usize, u32, ())> = Vec::new();
+        for (cell, n) in self.demand.iter().enumerate() {
+            if *n >= d.at_least && n_cat > 0 {
+                found.push((cell, *n, ()));
+            }
+        }
+        found.sort_unstable_by_key(|(cell, n, ())| {
+            (
+                std::cmp::Reverse(*n),
+                area_order.get(cell / n_cat).copied(),
+                engine.rules.category_order().get(cell % n_cat).copied(),
+            )
+        });
+        if found.is_empty() {
+            return Vec::new();
+        }
+        let mut slot = vec![NONE; self.demand.len()];
+        for (k, (cell, _, _)) in found.iter().enumerate() {
+            if let Some(s) = slot.get_mut(*cell) {
+                *s = u32::try_from(k).unwrap_or(NONE);
+            }
+        }
+        // (time rank, row) of each demand's cases.
+        let mut lists: Vec<Vec<(u32, u32)>> = found
+            .iter()
+            .map(|(_, n, _)| Vec::with_capacity(*n as usize))
+            .collect();
+        for (i, (cell, rank)) in self.demand_cell.iter().zip(&table.time_rank).enumerate() {
+            if *cell == NONE {
+                continue;
+            }
+            let k = slot.get(*cell as usize).copied().unwrap_or(NONE);
+            if let Some(list) = lists.get_mut(k as usize) {
+                list.push((*rank, u32::try_from(i).unwrap_or(NONE)));
+            }
+        }
+        let offset = engine.calendar.offset();
+        let from = Timestamp::from_unix(self.demand_from, offset);
+        let to = Timestamp::from_unix(self.demand_to, offset);
+        let out: Vec<Demand> = found
+            .iter()
+            .zip(lists)
+            .filter_map(|((cell, n, _), mut list)| {
+                let (area, area_name) = areas.get(cell / n_cat)?;
+                let category = engine.rules.category_ids().get(cell % n_cat)?;
+                // Rows are grouped by grid and in time order within each, so a list is a
+                // few sorted runs; the stable sort merges them.
+                list.sort_unstable();
+                Some(Demand {
+                    area: area.clone(),
+                    area_name: area_name.clone(),
+                    category: category.clone(),
+                    reports: *n,
+                    from,
+                    to,
+                    window: d.window,
+                    rows: list,
+                    ids: table.ids.clone(),
+                })
+            })
+            .collect();
+        out
+    }
+}

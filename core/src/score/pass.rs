@@ -1,0 +1,312 @@
+//! The scoring pass: one pass over the compiled outcome rows fills a table of counts per
+//! month and grid for every month of the window (the scored month and its history); each
+//! row is filed under the month it was reported in, the month it was resolved in and the
+//! month it fell due in. Everything else is computed from those counts.
+
+use super::outcome::{ACCEPTED, NO_TIME, OutcomeTable, PAUSED, REPEAT, SHELVED, TIMELY};
+use super::report::*;
+use super::scheme::Scheme;
+use super::{MAX_HISTORY, Month, ScoreError, ScoreOptions};
+use crate::calendar::LimitUnit;
+use crate::engine::Engine;
+use crate::org::GridIndex;
+use crate::rules::scoring::{DemandArea, ScoringSpec};
+
+pub(super) const NONE: u32 = u32::MAX;
+
+impl Engine {
+    /// See [`Engine::score`].
+    pub(super) fn score_table(
+        &self,
+        table: &OutcomeTable,
+        options: &ScoreOptions,
+    ) -> Result<MonthReport, ScoreError> {
+        if options.history > MAX_HISTORY {
+            return Err(ScoreError::Request {
+                field: "history",
+                message: format!(
+                    "{} months; read at most {MAX_HISTORY} months before the scored one",
+                    options.history
+                ),
+            });
+        }
+        let index = self.org.grid_index();
+        if table.grid_count != index.ids.len()
+            || table.category_count != self.rules.categories().len()
+        {
+            return Err(ScoreError::Request {
+                field: "table",
+                message: "the outcome table was compiled by an engine with another organisation or rule set; compile it with this engine".to_owned(),
+            });
+        }
+        let pass = Pass::run(self, table, index, options);
+        pass.report(self, table, index, options)
+    }
+}
+
+/// The months of a request and their rules.
+pub(super) struct Window<'e> {
+    pub(super) months: Vec<Month>,
+    /// Unix second each month starts; one more for the end of the last.
+    pub(super) bounds: Vec<i64>,
+    pub(super) specs: Vec<(&'e str, &'e ScoringSpec, Scheme)>,
+}
+
+impl Window<'_> {
+    pub(super) fn target(&self) -> usize {
+        self.months.len().saturating_sub(1)
+    }
+
+    /// The month a moment falls in.
+    #[inline]
+    pub(super) fn month_of(&self, t: i64) -> Option<usize> {
+        let n = self.months.len();
+        let last_start = *self.bounds.get(n.wrapping_sub(1))?;
+        let end = *self.bounds.get(n)?;
+        if t >= last_start {
+            return (t < end).then(|| n - 1);
+        }
+        let first = *self.bounds.first()?;
+        if t < first {
+            return None;
+        }
+        Some(self.bounds.partition_point(|b| *b <= t) - 1)
+    }
+}
+
+/// The counts of one request.
+pub(super) struct Pass<'e> {
+    pub(super) window: Window<'e>,
+    /// Month-major: `acc[m × grids + g]`.
+    pub(super) acc: Vec<Counts>,
+    pub(super) grid_count: usize,
+    pub(super) covered: Vec<bool>,
+    pub(super) by_channel: [u32; 7],
+    pub(super) by_category: Vec<u32>,
+    pub(super) by_level: [u32; 5],
+    /// Per area and category, reports in the demand window.
+    pub(super) demand: Vec<u32>,
+    /// Each row's area-and-category cell when reported in the demand window, else `NONE`.
+    pub(super) demand_cell: Vec<u32>,
+    pub(super) demand_from: i64,
+    pub(super) demand_to: i64,
+}
+
+impl<'e> Pass<'e> {
+    pub(super) fn run(
+        engine: &'e Engine,
+        table: &OutcomeTable,
+        index: &GridIndex,
+        options: &ScoreOptions,
+    ) -> Self {
+        let offset = engine.calendar.offset();
+        let target = options.month;
+        let earliest = Month {
+            year: 1970,
+            month: 1,
+        }
+        .ordinal();
+        let first =
+            Month::from_ordinal((target.ordinal() - i64::from(options.history)).max(earliest))
+                .unwrap_or(target);
+        let mut months = Vec::new();
+        let mut m = first;
+        while m <= target {
+            months.push(m);
+            match m.next() {
+                Some(n) => m = n,
+                None => break,
+            }
+        }
+        let mut bounds: Vec<i64> = months.iter().map(|m| m.start(offset).unix()).collect();
+        bounds.push(target.end(offset).unix());
+        let specs = months
+            .iter()
+            .map(|m| {
+                let (name, spec) = engine.scoring_spec_on(m.first_day());
+                (name, spec, Scheme::compile(&spec.scheme))
+            })
+            .collect();
+        let window = Window {
+            months,
+            bounds,
+            specs,
+        };
+        let n = window.months.len();
+        let g_count = index.ids.len();
+        let categories = engine.rules.category_ids().len();
+        let t = window.target();
+        let demand_spec = window.specs.get(t).map(|s| &s.1.common_demands);
+        let (area_count, area_of): (usize, &[u32]) = match demand_spec.map(|d| d.area) {
+            Some(DemandArea::Compound) => (index.compounds.len(), &index.compound),
+            _ => (index.communities.len(), &index.community),
+        };
+        let demand_to = target.end(offset).unix();
+        let demand_from = demand_spec.map_or(demand_to, |d| {
+            let minutes = match d.window.unit() {
+                LimitUnit::Hours | LimitUnit::WorkingHours => i64::from(d.window.amount()) * 60,
+                LimitUnit::Days | LimitUnit::WorkingDays => i64::from(d.window.amount()) * 1440,
+            };
+            demand_to - minutes * 60
+        });
+        let sat_min: Vec<u8> = window
+            .specs
+            .iter()
+            .map(|s| s.1.satisfied_at_least)
+            .collect();
+        let mut acc = vec![Counts::default(); n * g_count];
+        for (m, chunk) in acc.chunks_mut(g_count.max(1)).enumerate().take(n) {
+            for (a, h) in chunk.iter_mut().zip(&index.households) {
+                a.households = *h;
+            }
+            let _ = m;
+        }
+        let mut pass = Pass {
+            acc,
+            grid_count: g_count,
+            covered: vec![false; n],
+            by_channel: [0; 7],
+            by_category: vec![0; categories],
+            by_level: [0; 5],
+            demand: vec![0; area_count * categories],
+            demand_cell: Vec::with_capacity(table.rows.len()),
+            demand_from,
+            demand_to,
+            window,
+        };
+        pass.fold_rows(table, area_of, categories, &sat_min);
+        for &(g, at, households) in &table.visits {
+            if let Some(m) = pass.window.month_of(at) {
+                if let Some(c) = pass.covered.get_mut(m) {
+                    *c = true;
+                }
+                if let Some(a) = pass.acc.get_mut(m * g_count + g as usize) {
+                    a.visited_households = a.visited_households.saturating_add(households);
+                }
+            }
+        }
+        let first = pass.window.months.first().map_or(0, |m| m.ordinal());
+        for &(g, month, failed) in &table.inspections {
+            let Ok(m) = usize::try_from(month - first) else {
+                continue;
+            };
+            if m >= n {
+                continue;
+            }
+            if let Some(c) = pass.covered.get_mut(m) {
+                *c = true;
+            }
+            if let Some(a) = pass.acc.get_mut(m * g_count + g as usize) {
+                a.failed_inspections = a.failed_inspections.saturating_add(failed);
+            }
+        }
+        if let Some(c) = pass.covered.get_mut(t) {
+            *c = true;
+        }
+        pass
+    }
+
+    /// The hot loop: each row once.
+    pub(super) fn fold_rows(
+        &mut self,
+        table: &OutcomeTable,
+        area_of: &[u32],
+        categories: usize,
+        sat_min: &[u8],
+    ) {
+        let g_count = self.grid_count;
+        let t = self.window.target();
+        for r in &table.rows {
+            let g = r.grid as usize;
+            let repeat = r.flags & REPEAT != 0;
+            if let Some(m) = self.window.month_of(r.reported) {
+                if let Some(c) = self.covered.get_mut(m) {
+                    *c = true;
+                }
+                let end = self.window.bounds.get(m + 1).copied().unwrap_or(i64::MAX);
+                if let Some(a) = self.acc.get_mut(m * g_count + g) {
+                    a.reports += 1;
+                    if repeat {
+                        a.repeats += 1;
+                    } else {
+                        a.cases += 1;
+                        a.closed += u32::from(r.resolved != NO_TIME && r.resolved < end);
+                        a.accepted += u32::from(r.flags & ACCEPTED != 0);
+                        a.accepted_timely += u32::from(r.flags & TIMELY != 0);
+                        a.returned_cases += u32::from(r.returned > 0);
+                        a.returned += u32::from(r.returned);
+                        a.reopened += u32::from(r.reopened);
+                        a.escalated += u32::from(r.escalated);
+                        a.shelved += u32::from(r.flags & SHELVED != 0);
+                    }
+                }
+                if m == t {
+                    if let Some(c) = self.by_channel.get_mut(usize::from(r.channel.min(6))) {
+                        *c += 1;
+                    }
+                    if let Some(c) = self.by_category.get_mut(usize::from(r.category)) {
+                        *c += 1;
+                    }
+                }
+            }
+            let mut cell = NONE;
+            if r.reported >= self.demand_from && r.reported < self.demand_to {
+                let area = area_of.get(g).copied().unwrap_or(NONE);
+                if area != NONE {
+                    let at = area as usize * categories + usize::from(r.category);
+                    if let Some(c) = self.demand.get_mut(at) {
+                        *c += 1;
+                        cell = u32::try_from(at).unwrap_or(NONE);
+                    }
+                }
+            }
+            self.demand_cell.push(cell);
+            if repeat {
+                continue;
+            }
+            if let Some(m) = self.window.month_of(r.resolved) {
+                if let Some(a) = self.acc.get_mut(m * g_count + g) {
+                    a.resolved += 1;
+                    a.in_grid += u32::from(r.level <= 1);
+                    if r.satisfaction > 0 {
+                        a.evaluations += 1;
+                        a.satisfaction_sum += u32::from(r.satisfaction);
+                        a.satisfied +=
+                            u32::from(r.satisfaction >= sat_min.get(m).copied().unwrap_or(4));
+                    }
+                }
+                if m == t {
+                    if let Some(c) = self.by_level.get_mut(usize::from(r.level)) {
+                        *c += 1;
+                    }
+                }
+            }
+            if let Some(m) = self.window.month_of(r.due) {
+                if let Some(a) = self.acc.get_mut(m * g_count + g) {
+                    if r.flags & PAUSED != 0 {
+                        a.paused += 1;
+                    } else {
+                        a.due += 1;
+                        a.on_time += u32::from(r.resolved != NO_TIME && r.resolved <= r.due);
+                    }
+                }
+            }
+        }
+    }
+
+    pub(super) fn counts(&self, m: usize, g: usize) -> Counts {
+        self.acc
+            .get(m * self.grid_count + g)
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// The counts of a group of grids in a month.
+    pub(super) fn sum(&self, m: usize, members: &[u32]) -> Counts {
+        let mut c = Counts::default();
+        for g in members {
+            c.add(&self.counts(m, *g as usize));
+        }
+        c
+    }
+}
