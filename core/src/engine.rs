@@ -19,7 +19,7 @@ use std::sync::{Arc, LazyLock};
 use crate::calendar::{Calendar, CalendarError};
 use crate::org::{Level, OfficeKind, OrgError, OrgGraph, UnitKind};
 use crate::rules::cell::Cond;
-use crate::rules::table::Column;
+use crate::rules::facts::Column;
 use crate::rules::{Location, RuleError, RuleProblem, RuleSet};
 
 /// How a version's office name resolves in the organisation.

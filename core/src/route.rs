@@ -26,7 +26,7 @@ use crate::calendar::{CalendarError, TimeLimit};
 use crate::case::{Case, CaseError, CaseProblem};
 use crate::engine::{Engine, OfficeBinding};
 use crate::org::{Level, OfficeSpec, PersonSpec, Role, UnitKey, UnitKind, UnitSpec};
-use crate::rules::table::Facts;
+use crate::rules::facts::Facts;
 use crate::time::Timestamp;
 
 /// How many matching rows a decision keeps for its trace.
@@ -82,7 +82,7 @@ impl RouteError {
 /// The rows a table contributes: its first match, or all of them.
 enum Hits<'t> {
     First(Option<usize>),
-    All(crate::rules::table::Matches<'t>),
+    All(crate::rules::index::Matches<'t>),
 }
 
 impl Iterator for Hits<'_> {

@@ -34,8 +34,11 @@
 //! ```
 
 pub mod access;
+mod analysis;
 pub(crate) mod cell;
 mod csv;
+pub(crate) mod facts;
+pub(crate) mod index;
 pub mod scoring;
 
 pub mod spec;
@@ -805,7 +808,7 @@ fn compile(spec: RuleSetSpec) -> (Option<RuleSet>, ValidationReport) {
         let mut attrs: Vec<usize> = Vec::new();
         for t in &specs {
             for name in &t.inputs {
-                if let Some(table::Column::Attr(i)) = table::Column::parse(name, &vocab) {
+                if let Some(facts::Column::Attr(i)) = facts::Column::parse(name, &vocab) {
                     if !attrs.contains(&i) {
                         attrs.push(i);
                     }
@@ -827,7 +830,7 @@ fn compile(spec: RuleSetSpec) -> (Option<RuleSet>, ValidationReport) {
             if let Some(table) =
                 table::compile(tspec, vname, &vocab, &attrs, &mut offices, &mut errors)
             {
-                table::analyse(&table, vname, &vocab, &mut warnings);
+                analysis::analyse(&table, vname, &vocab, &mut warnings);
                 tables.push(table);
             }
         }
