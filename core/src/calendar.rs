@@ -934,7 +934,7 @@ impl Calendar {
     }
 }
 
-crate::macros::ts_alias!(TimeLimit = "string");
+crate::tsdecl::ts_alias!(TimeLimit = "string");
 
 #[cfg(test)]
 mod tests;

@@ -64,7 +64,7 @@ pub struct Escalation {
 
 // tsify writes a flattened enum as `extends`, which TypeScript refuses for a union: the
 // fields and the climb are an intersection.
-crate::macros::ts_alias!(
+crate::tsdecl::ts_alias!(
     Escalation = "{ case: CaseId; from: Level; reason: EscalationReason; due?: Timestamp } & Climb"
 );
 

@@ -159,7 +159,7 @@ impl<'de> Deserialize<'de> for Fixed2 {
     }
 }
 
-crate::macros::ts_alias!(Fixed2 = "string");
+crate::tsdecl::ts_alias!(Fixed2 = "string");
 
 #[cfg(test)]
 mod tests {

@@ -163,7 +163,7 @@ macro_rules! id_type {
             }
         }
 
-        crate::macros::ts_alias!($name = "string");
+        crate::tsdecl::ts_alias!($name = "string");
     };
 }
 

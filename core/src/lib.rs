@@ -66,6 +66,7 @@ pub mod score;
 pub mod sim;
 pub mod text;
 pub mod time;
+mod tsdecl;
 
 pub use calendar::{Calendar, TimeLimit};
 pub use case::Case;

@@ -344,7 +344,7 @@ impl<'de> Deserialize<'de> for Ratio {
     }
 }
 
-crate::macros::ts_alias!(Ratio = "string");
+crate::tsdecl::ts_alias!(Ratio = "string");
 
 #[cfg(test)]
 mod tests {

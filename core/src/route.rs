@@ -749,4 +749,4 @@ pub struct DecisionView<'a> {
     pub trace: Vec<String>,
 }
 
-crate::macros::ts_alias!(Decision = "DecisionView");
+crate::tsdecl::ts_alias!(Decision = "DecisionView");

@@ -615,9 +615,9 @@ pub fn format_clock(minutes: u16) -> String {
     format!("{:02}:{:02}", minutes / 60, minutes % 60)
 }
 
-crate::macros::ts_alias!(Timestamp = "string");
-crate::macros::ts_alias!(Date = "string");
-crate::macros::ts_alias!(Offset = "string");
+crate::tsdecl::ts_alias!(Timestamp = "string");
+crate::tsdecl::ts_alias!(Date = "string");
+crate::tsdecl::ts_alias!(Offset = "string");
 
 #[cfg(test)]
 mod tests {

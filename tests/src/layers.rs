@@ -29,6 +29,7 @@ pub const LAYERS: &[(&str, u8)] = &[
     ("rng", 0),
     ("text", 0),
     ("time", 0),
+    ("tsdecl", 0),
     ("calendar", 1),
     ("org", 1),
     ("case", 2),

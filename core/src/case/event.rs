@@ -23,7 +23,7 @@ pub const SYSTEM: &str = "system";
 /// `system` for steps the engine proposes.
 pub type ActorId = PersonId;
 
-crate::macros::ts_alias!(ActorId = "PersonId");
+crate::tsdecl::ts_alias!(ActorId = "PersonId");
 
 /// A routing decision as the ledger keeps it: where the case is handled, by whom, until when.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

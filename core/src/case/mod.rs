@@ -280,4 +280,4 @@ impl Case {
     }
 }
 
-crate::macros::ts_alias!(AttrValue = "boolean | number | string | string[]");
+crate::tsdecl::ts_alias!(AttrValue = "boolean | number | string | string[]");

@@ -160,4 +160,4 @@ pub struct VolunteerTeamSpec {
     pub synthetic: bool,
 }
 
-crate::macros::ts_alias!(Person = "PersonSpec");
+crate::tsdecl::ts_alias!(Person = "PersonSpec");

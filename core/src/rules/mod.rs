@@ -879,9 +879,9 @@ fn compile(spec: RuleSetSpec) -> (Option<RuleSet>, ValidationReport) {
     )
 }
 
-crate::macros::ts_alias!(Problem = "RuleProblem");
+crate::tsdecl::ts_alias!(Problem = "RuleProblem");
 
-crate::macros::ts_alias!(Validation = "ValidationReport");
+crate::tsdecl::ts_alias!(Validation = "ValidationReport");
 
 #[cfg(test)]
 mod tests;

@@ -506,7 +506,7 @@ impl ScoreError {
     }
 }
 
-crate::macros::ts_alias!(Month = "string");
+crate::tsdecl::ts_alias!(Month = "string");
 
 #[cfg(test)]
 mod tests {

@@ -171,7 +171,7 @@ pub(super) fn talent(
     out
 }
 
-crate::macros::ts_alias!(Points = "string");
-crate::macros::ts_alias!(Indicators = "Partial<Record<Indicator, string | null>>");
+crate::tsdecl::ts_alias!(Points = "string");
+crate::tsdecl::ts_alias!(Indicators = "Partial<Record<Indicator, string | null>>");
 
-crate::macros::ts_alias!(Demand = "DemandView");
+crate::tsdecl::ts_alias!(Demand = "DemandView");

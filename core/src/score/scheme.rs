@@ -332,7 +332,7 @@ pub(crate) fn rounded(value: i128, den: i128, places: u32) -> i128 {
     }
 }
 
-crate::macros::ts_alias!(Rate = "string");
+crate::tsdecl::ts_alias!(Rate = "string");
 
 #[cfg(test)]
 mod tests {
