@@ -7,7 +7,9 @@
 
 pub mod event;
 pub mod ledger;
+mod state;
 pub mod timeline;
+mod transition;
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -1,0 +1,199 @@
+//! A case's state: where it is in its life ([`Status`]) and everything its events have
+//! set ([`CaseState`]), and the household visits a ledger records.
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use super::Case;
+use super::event::{ActorId, Assignment, EscalationReason};
+use crate::calendar::Pause;
+use crate::id::{CaseId, Category, OfficeId, PersonId, UnitId};
+use crate::macros::named_enum;
+use crate::org::Level;
+use crate::time::Timestamp;
+
+named_enum! {
+    /// Where a case is in its life. Every case is in exactly one.
+    Status, "status" {
+        /// 已上报: reported, not yet taken in.
+        Reported = "reported",
+        /// 已受理: taken in, not yet routed.
+        Accepted = "accepted",
+        /// 办理中: routed to a level and a handler; the clock runs.
+        Assigned = "assigned",
+        /// 缓办: the clock is stopped.
+        Paused = "paused",
+        /// 已退回: sent back as misrouted, to be routed again.
+        Returned = "returned",
+        /// 已办结: resolved, awaiting the resident's evaluation.
+        Resolved = "resolved",
+        /// 已评价: resolved and evaluated.
+        Closed = "closed",
+        /// 挂账: shelved as unresolved, with an explanation.
+        Shelved = "shelved",
+        /// 已合并: joined to an earlier case as a repeat report.
+        Merged = "merged",
+    }
+}
+
+impl Status {
+    /// Whether the case is still being handled (not resolved, closed, shelved or merged).
+    #[must_use]
+    pub const fn is_open(self) -> bool {
+        matches!(
+            self,
+            Self::Reported | Self::Accepted | Self::Assigned | Self::Paused | Self::Returned
+        )
+    }
+}
+
+/// A case's state: the fold of its events.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+pub struct CaseState {
+    /// The case as reported.
+    pub case: Arc<Case>,
+    /// Where it is in its life.
+    pub status: Status,
+    /// Who answers for it now: the current handler, or whoever holds it before it is routed.
+    pub owner: ActorId,
+    /// Its category now (a return may correct it).
+    pub category: Category,
+    /// Its location now (a return may correct it).
+    pub location: UnitId,
+    /// When it was taken in (受理).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accepted_at: Option<Timestamp>,
+    /// The current routing decision.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignment: Option<Arc<Assignment>>,
+    /// When the current decision was made: its clock starts here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assigned_at: Option<Timestamp>,
+    /// When the case was first routed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_assigned_at: Option<Timestamp>,
+    /// Who routed it last (it returns to them when sent back).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dispatcher: Option<ActorId>,
+    /// The first handler (首办责任人): stays on the case as a follower when it climbs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_handler: Option<PersonId>,
+    /// Earlier handlers who follow the case (全程跟踪).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub followers: Vec<PersonId>,
+    /// Pauses since the current decision (缓办).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pauses: Vec<Pause>,
+    /// Every climb: from, to, why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub escalations: Vec<(Level, Level, EscalationReason)>,
+    /// Times it was sent back as misrouted.
+    #[serde(default)]
+    pub returns: u32,
+    /// Times it was reopened.
+    #[serde(default)]
+    pub reopens: u32,
+    /// Repeat reports joined to it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub merged_from: Vec<CaseId>,
+    /// The case it joined, if it is a repeat report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged_into: Option<CaseId>,
+    /// A failed mediation not yet answered by a climb.
+    #[serde(default)]
+    pub mediation_failed: bool,
+    /// Offices that have given their part in a joint consultation.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub consulted: Vec<(OfficeId, String)>,
+    /// The last reminder stage sent for the current decision.
+    #[serde(default)]
+    pub reminded: u8,
+    /// When it was resolved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolved_at: Option<Timestamp>,
+    /// The level that resolved it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolved_level: Option<Level>,
+    /// Who resolved it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolved_by: Option<ActorId>,
+    /// The due date in force when it was resolved (pauses not yet counted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolved_assignment: Option<Arc<Assignment>>,
+    /// The pauses in force when it was resolved.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resolved_pauses: Vec<Pause>,
+    /// The resident's satisfaction, 1-5.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub satisfaction: Option<u8>,
+    /// When it was evaluated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evaluated_at: Option<Timestamp>,
+    /// Why it was shelved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shelved: Option<String>,
+    /// When it last changed.
+    pub last_at: Timestamp,
+    /// Events about it.
+    pub events: u32,
+}
+
+impl CaseState {
+    /// How many times the same matter was reported: the case's own count plus the repeat
+    /// reports joined to it.
+    #[must_use]
+    pub fn repeat_count(&self) -> u32 {
+        self.case
+            .repeat_count
+            .saturating_add(u32::try_from(self.merged_from.len()).unwrap_or(u32::MAX))
+    }
+
+    /// The level it is handled at now.
+    #[must_use]
+    pub fn level(&self) -> Option<Level> {
+        self.assignment.as_ref().map(|a| a.level)
+    }
+
+    /// When it stopped being open (resolved, shelved or merged).
+    #[must_use]
+    pub fn closed_at(&self) -> Option<Timestamp> {
+        match self.status {
+            Status::Resolved | Status::Closed => self.resolved_at,
+            Status::Shelved | Status::Merged => Some(self.last_at),
+            _ => None,
+        }
+    }
+
+    /// The offices of a joint consultation that have not given their part.
+    #[must_use]
+    pub fn consultation_missing(&self) -> Vec<OfficeId> {
+        match &self.assignment {
+            Some(a) if a.has_flag("joint_consultation") => a
+                .office
+                .iter()
+                .chain(a.co_offices.iter())
+                .filter(|o| !self.consulted.iter().any(|(c, _)| c == *o))
+                .cloned()
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// A grid worker's household visit.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+pub struct Visit {
+    /// The micro-grid or grid visited.
+    pub unit: UnitId,
+    /// Households visited.
+    pub households: u32,
+    /// When.
+    pub at: Timestamp,
+    /// Who.
+    pub actor: ActorId,
+}

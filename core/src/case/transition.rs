@@ -1,0 +1,689 @@
+//! The rules of a case's life: which event may follow which, checked before an event is
+//! applied, and what each event does to the case's state.
+
+use std::sync::Arc;
+
+use super::Case;
+use super::event::{Assignment, Event, EventRecord};
+use super::ledger::{LedgerState, NO_CASE};
+use super::state::{CaseState, Status, Visit};
+use crate::calendar::Pause;
+use crate::id::{CaseId, OfficeId};
+use crate::org::Level;
+use crate::time::Timestamp;
+
+/// An event refused: what was wrong and what would be valid. The ledger is unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TransitionError {
+    /// An event about a case needs `case`.
+    #[error("{} `{event}` event needs the `case` it is about", capital_article(.event))]
+    MissingCase {
+        /// The event type.
+        event: &'static str,
+    },
+    /// A visit is not about one case.
+    #[error("a `visited` event is not about one case; leave out `case` (it was `{case}`)")]
+    CaseOnVisit {
+        /// The case given.
+        case: String,
+    },
+    /// The record's case and the reported case differ.
+    #[error("the record is about case `{record}` but reports case `{reported}`")]
+    CaseMismatch {
+        /// The record's case.
+        record: String,
+        /// The reported case's id.
+        reported: String,
+    },
+    /// No case with this id was reported.
+    #[error("case `{case}` was never reported; report it first")]
+    UnknownCase {
+        /// The case.
+        case: String,
+    },
+    /// A case reported twice.
+    #[error("case `{case}` is already in the ledger")]
+    DuplicateCase {
+        /// The case.
+        case: String,
+    },
+    /// The event does not fit the case's status.
+    #[error("case `{case}` is {status}; {} `{event}` event needs it to be {}", article(.event), statuses(.allowed))]
+    Invalid {
+        /// The case.
+        case: String,
+        /// The event type.
+        event: &'static str,
+        /// Its status.
+        status: Status,
+        /// The statuses the event fits.
+        allowed: &'static [Status],
+    },
+    /// An event earlier than the case's last one.
+    #[error("case `{case}`: {} `{event}` event at {at} is earlier than its last event at {last}", article(.event))]
+    Backwards {
+        /// The case.
+        case: String,
+        /// The event type.
+        event: &'static str,
+        /// Its time.
+        at: Timestamp,
+        /// The case's last time.
+        last: Timestamp,
+    },
+    /// An escalation from a level the case is not at.
+    #[error("case `{case}` is at {current}; it cannot be escalated from {from}")]
+    WrongLevel {
+        /// The case.
+        case: String,
+        /// Where it is.
+        current: Level,
+        /// What the event says.
+        from: Level,
+    },
+    /// An escalation that does not go up.
+    #[error("case `{case}`: escalation must go up, not from {from} to {to}")]
+    NotUpward {
+        /// The case.
+        case: String,
+        /// From.
+        from: Level,
+        /// To.
+        to: Level,
+    },
+    /// An escalation from the top level.
+    #[error(
+        "case `{case}` is at department level, the top; it cannot climb further (shelve it with an explanation instead)"
+    )]
+    AboveTop {
+        /// The case.
+        case: String,
+    },
+    /// A reopening below the level that had it.
+    #[error("case `{case}` was handled at {previous}; it cannot be reopened lower, at {level}")]
+    ReopenBelow {
+        /// The case.
+        case: String,
+        /// The new level.
+        level: Level,
+        /// The previous level.
+        previous: Level,
+    },
+    /// A resolution claimed above the level that has the case.
+    #[error("case `{case}` is at {current}; it cannot be resolved at the higher level {level}")]
+    ResolvedAbove {
+        /// The case.
+        case: String,
+        /// Claimed.
+        level: Level,
+        /// Where it is.
+        current: Level,
+    },
+    /// A satisfaction outside 1-5.
+    #[error("case `{case}`: satisfaction `{given}` is not from 1 to 5")]
+    Satisfaction {
+        /// The case.
+        case: String,
+        /// Given.
+        given: u8,
+    },
+    /// Required text left empty.
+    #[error("case `{case}`: {} `{event}` event needs a non-empty `{field}`", article(.event))]
+    Empty {
+        /// The case.
+        case: String,
+        /// The event type.
+        event: &'static str,
+        /// The field.
+        field: &'static str,
+    },
+    /// A merge into a case that cannot take it.
+    #[error("case `{case}` cannot be merged into `{into}`: {reason}")]
+    MergeTarget {
+        /// The case.
+        case: String,
+        /// The target.
+        into: String,
+        /// Why.
+        reason: &'static str,
+    },
+    /// A resolution before every office of a joint consultation gave its part.
+    #[error("case `{case}` is a joint consultation (联合会商); offices {} have not given their part", offices(.missing))]
+    ConsultationIncomplete {
+        /// The case.
+        case: String,
+        /// The offices still to consult.
+        missing: Vec<OfficeId>,
+    },
+    /// A consultation by an office not in the case's joint consultation.
+    #[error("case `{case}`: office `{office}` is not one of its consulting offices ({})", offices(.expected))]
+    NotConsulting {
+        /// The case.
+        case: String,
+        /// The office.
+        office: String,
+        /// The offices of the consultation.
+        expected: Vec<OfficeId>,
+    },
+    /// A reminder stage not after the last one.
+    #[error("case `{case}`: reminder stage {stage}% does not follow the last one sent ({last}%)")]
+    ReminderStage {
+        /// The case.
+        case: String,
+        /// Given.
+        stage: u8,
+        /// Last sent.
+        last: u8,
+    },
+}
+
+/// "a" or "an" before an event type.
+fn article(event: &str) -> &'static str {
+    if event.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+fn capital_article(event: &str) -> &'static str {
+    if article(event) == "an" { "An" } else { "A" }
+}
+
+fn statuses(s: &[Status]) -> String {
+    s.iter()
+        .map(|x| x.as_str())
+        .collect::<Vec<_>>()
+        .join(" or ")
+}
+
+fn offices(o: &[OfficeId]) -> String {
+    if o.is_empty() {
+        return "none".to_owned();
+    }
+    o.iter()
+        .map(|x| format!("`{x}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl TransitionError {
+    /// A stable snake_case code.
+    #[must_use]
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Self::MissingCase { .. } => "missing_case",
+            Self::CaseOnVisit { .. } => "case_on_visit",
+            Self::CaseMismatch { .. } => "case_mismatch",
+            Self::UnknownCase { .. } => "unknown_case",
+            Self::DuplicateCase { .. } => "duplicate_case",
+            Self::Invalid { .. } => "invalid_transition",
+            Self::Backwards { .. } => "backwards",
+            Self::WrongLevel { .. } => "wrong_level",
+            Self::NotUpward { .. } => "not_upward",
+            Self::AboveTop { .. } => "above_top",
+            Self::ReopenBelow { .. } => "reopen_below",
+            Self::ResolvedAbove { .. } => "resolved_above",
+            Self::Satisfaction { .. } => "satisfaction",
+            Self::Empty { .. } => "empty",
+            Self::MergeTarget { .. } => "merge_target",
+            Self::ConsultationIncomplete { .. } => "consultation_incomplete",
+            Self::NotConsulting { .. } => "not_consulting",
+            Self::ReminderStage { .. } => "reminder_stage",
+        }
+    }
+}
+
+/// Where a checked event applies.
+pub(super) enum Target {
+    /// A new case.
+    New,
+    /// An existing case.
+    Case(u32),
+    /// A case joining another: (case, target).
+    Merge(u32, u32),
+    /// A visit.
+    Visit,
+}
+
+impl LedgerState {
+    pub(super) fn position(&self, case: &CaseId) -> Result<u32, TransitionError> {
+        self.index
+            .get(case.as_str())
+            .ok_or_else(|| TransitionError::UnknownCase {
+                case: case.to_string(),
+            })
+    }
+
+    /// Checks an event against the state, without changing anything; returns where it
+    /// applies.
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one arm per event type keeps the state machine's rules in one place"
+    )]
+    pub(super) fn validate(&self, r: &EventRecord) -> Result<Target, TransitionError> {
+        let event = r.event.kind();
+        if let Event::Visited { .. } = &r.event {
+            if let Some(c) = &r.case {
+                return Err(TransitionError::CaseOnVisit {
+                    case: c.to_string(),
+                });
+            }
+            return Ok(Target::Visit);
+        }
+        let Some(case_id) = &r.case else {
+            return Err(TransitionError::MissingCase { event });
+        };
+        let cid = || case_id.to_string();
+        if let Event::Reported { case } = &r.event {
+            if case.id != *case_id {
+                return Err(TransitionError::CaseMismatch {
+                    record: cid(),
+                    reported: case.id.to_string(),
+                });
+            }
+            if self.index.contains(case_id.as_str()) {
+                return Err(TransitionError::DuplicateCase { case: cid() });
+            }
+            return Ok(Target::New);
+        }
+        let pos = self.position(case_id)?;
+        let Some(cur) = self.cases.get(pos as usize) else {
+            return Err(TransitionError::UnknownCase { case: cid() });
+        };
+        if r.at < cur.last_at {
+            return Err(TransitionError::Backwards {
+                case: cid(),
+                event,
+                at: r.at,
+                last: cur.last_at,
+            });
+        }
+        let need = |allowed: &'static [Status]| {
+            if allowed.contains(&cur.status) {
+                Ok(())
+            } else {
+                Err(TransitionError::Invalid {
+                    case: cid(),
+                    event,
+                    status: cur.status,
+                    allowed,
+                })
+            }
+        };
+        let non_empty = |text: &str, field: &'static str| {
+            if text.trim().is_empty() {
+                Err(TransitionError::Empty {
+                    case: cid(),
+                    event,
+                    field,
+                })
+            } else {
+                Ok(())
+            }
+        };
+        let current_level = cur.level().unwrap_or(Level::MicroGrid);
+        match &r.event {
+            Event::Reported { .. } | Event::Visited { .. } => {}
+            Event::Accepted {} => need(&[Status::Reported])?,
+            Event::Assigned { .. } => {
+                need(&[Status::Reported, Status::Accepted, Status::Returned])?;
+            }
+            Event::Escalated {
+                from,
+                to,
+                assignment,
+                ..
+            } => {
+                need(&[Status::Assigned])?;
+                if *from != current_level {
+                    return Err(TransitionError::WrongLevel {
+                        case: cid(),
+                        current: current_level,
+                        from: *from,
+                    });
+                }
+                if current_level == Level::Department {
+                    return Err(TransitionError::AboveTop { case: cid() });
+                }
+                if to <= from || assignment.level != *to {
+                    return Err(TransitionError::NotUpward {
+                        case: cid(),
+                        from: *from,
+                        to: assignment.level.max(*to),
+                    });
+                }
+            }
+            Event::Returned { reason, .. } => {
+                need(&[Status::Assigned])?;
+                non_empty(reason, "reason")?;
+            }
+            Event::Paused { reason } => {
+                need(&[Status::Assigned])?;
+                non_empty(reason, "reason")?;
+            }
+            Event::Resumed {} => need(&[Status::Paused])?,
+            Event::MediationFailed { note } => {
+                need(&[Status::Assigned])?;
+                non_empty(note, "note")?;
+            }
+            Event::Consulted { office, opinion } => {
+                need(&[Status::Assigned, Status::Paused])?;
+                non_empty(opinion, "opinion")?;
+                let consulting = cur
+                    .assignment
+                    .as_ref()
+                    .filter(|a| a.has_flag("joint_consultation"));
+                let known = consulting.is_some_and(|a| {
+                    a.office.as_ref() == Some(office) || a.co_offices.contains(office)
+                });
+                if !known {
+                    return Err(TransitionError::NotConsulting {
+                        case: cid(),
+                        office: office.to_string(),
+                        expected: consulting
+                            .map(|a| {
+                                a.office
+                                    .iter()
+                                    .chain(a.co_offices.iter())
+                                    .cloned()
+                                    .collect()
+                            })
+                            .unwrap_or_default(),
+                    });
+                }
+            }
+            Event::Reminded { stage } => {
+                need(&[Status::Assigned])?;
+                if *stage <= cur.reminded || *stage >= 100 {
+                    return Err(TransitionError::ReminderStage {
+                        case: cid(),
+                        stage: *stage,
+                        last: cur.reminded,
+                    });
+                }
+            }
+            Event::Resolved { level, how } => {
+                need(&[Status::Assigned])?;
+                non_empty(how, "how")?;
+                if *level > current_level {
+                    return Err(TransitionError::ResolvedAbove {
+                        case: cid(),
+                        level: *level,
+                        current: current_level,
+                    });
+                }
+                let missing = cur.consultation_missing();
+                if !missing.is_empty() {
+                    return Err(TransitionError::ConsultationIncomplete {
+                        case: cid(),
+                        missing,
+                    });
+                }
+            }
+            Event::Evaluated { satisfaction, .. } => {
+                need(&[Status::Resolved])?;
+                if !(1..=5).contains(satisfaction) {
+                    return Err(TransitionError::Satisfaction {
+                        case: cid(),
+                        given: *satisfaction,
+                    });
+                }
+            }
+            Event::Reopened { assignment, .. } => {
+                need(&[Status::Resolved, Status::Closed, Status::Shelved])?;
+                let previous = cur
+                    .resolved_level
+                    .or(cur.level())
+                    .unwrap_or(Level::MicroGrid);
+                if assignment.level < previous {
+                    return Err(TransitionError::ReopenBelow {
+                        case: cid(),
+                        level: assignment.level,
+                        previous,
+                    });
+                }
+            }
+            Event::Shelved { explanation } => {
+                need(&[Status::Assigned])?;
+                non_empty(explanation, "explanation")?;
+            }
+            Event::Merged { into } => {
+                need(&[Status::Reported, Status::Accepted])?;
+                let target = |reason| TransitionError::MergeTarget {
+                    case: cid(),
+                    into: into.to_string(),
+                    reason,
+                };
+                if into == case_id {
+                    return Err(target("a case cannot join itself"));
+                }
+                let tpos = self
+                    .index
+                    .get(into.as_str())
+                    .ok_or_else(|| target("no such case"))?;
+                let Some(t) = self.cases.get(tpos as usize) else {
+                    return Err(target("no such case"));
+                };
+                if t.status == Status::Merged {
+                    return Err(target("it is itself merged; join the case it joined"));
+                }
+                if r.at < t.last_at {
+                    return Err(TransitionError::Backwards {
+                        case: into.to_string(),
+                        event,
+                        at: r.at,
+                        last: t.last_at,
+                    });
+                }
+                return Ok(Target::Merge(pos, tpos));
+            }
+        }
+        Ok(Target::Case(pos))
+    }
+
+    /// Checks an event and folds it in; on an error nothing has changed. Returns the
+    /// position of the case (`NO_CASE` for a visit).
+    pub(super) fn step(&mut self, r: &EventRecord) -> Result<u32, TransitionError> {
+        let target = self.validate(r)?;
+        self.events = self.events.saturating_add(1);
+        let pos = match target {
+            Target::Visit => {
+                if let Event::Visited { unit, households } = &r.event {
+                    self.visits.push(Visit {
+                        unit: unit.clone(),
+                        households: *households,
+                        at: r.at,
+                        actor: r.actor.clone(),
+                    });
+                }
+                return Ok(NO_CASE);
+            }
+            Target::New => {
+                let pos = u32::try_from(self.cases.len()).unwrap_or(NO_CASE);
+                if let Event::Reported { case } = &r.event {
+                    self.create(case, r);
+                }
+                return Ok(pos);
+            }
+            Target::Merge(pos, tpos) => {
+                if let (Some(t), Some(id)) = (self.cases.get_mut(tpos as usize), &r.case) {
+                    t.merged_from.push(id.clone());
+                    t.last_at = r.at;
+                    t.events = t.events.saturating_add(1);
+                }
+                pos
+            }
+            Target::Case(pos) => pos,
+        };
+        let Some(st) = self.cases.get_mut(pos as usize) else {
+            return Ok(pos);
+        };
+        st.last_at = r.at;
+        st.events = st.events.saturating_add(1);
+        let mut moved = false;
+        match &r.event {
+            Event::Reported { .. } | Event::Visited { .. } => {}
+            Event::Accepted {} => {
+                st.status = Status::Accepted;
+                st.accepted_at = Some(r.at);
+                st.owner = r.actor.clone();
+            }
+            Event::Assigned { assignment } => {
+                if st.accepted_at.is_none() {
+                    st.accepted_at = Some(r.at);
+                }
+                if st.first_assigned_at.is_none() {
+                    st.first_assigned_at = Some(r.at);
+                }
+                st.dispatcher = Some(r.actor.clone());
+                take_assignment(st, assignment, r);
+                st.status = Status::Assigned;
+            }
+            Event::Escalated {
+                from,
+                to,
+                reason,
+                assignment,
+            } => {
+                st.escalations.push((*from, *to, *reason));
+                st.mediation_failed = false;
+                take_assignment(st, assignment, r);
+            }
+            Event::Returned {
+                category, location, ..
+            } => {
+                st.status = Status::Returned;
+                st.returns = st.returns.saturating_add(1);
+                if let Some(c) = category {
+                    moved |= *c != st.category;
+                    st.category = c.clone();
+                }
+                if let Some(l) = location {
+                    moved |= *l != st.location;
+                    st.location = l.clone();
+                }
+                st.owner = st.dispatcher.clone().unwrap_or_else(|| r.actor.clone());
+            }
+            Event::Paused { .. } => {
+                st.status = Status::Paused;
+                st.pauses.push(Pause {
+                    from: r.at,
+                    to: None,
+                });
+            }
+            Event::Resumed {} => {
+                st.status = Status::Assigned;
+                if let Some(p) = st.pauses.last_mut() {
+                    p.to = Some(r.at);
+                }
+            }
+            Event::MediationFailed { .. } => st.mediation_failed = true,
+            Event::Consulted { office, opinion } => {
+                match st.consulted.iter_mut().find(|(o, _)| o == office) {
+                    Some(slot) => slot.1.clone_from(opinion),
+                    None => st.consulted.push((office.clone(), opinion.clone())),
+                }
+            }
+            Event::Reminded { stage } => st.reminded = *stage,
+            Event::Resolved { level, .. } => {
+                st.status = Status::Resolved;
+                st.resolved_at = Some(r.at);
+                st.resolved_level = Some(*level);
+                st.resolved_by = Some(r.actor.clone());
+                st.resolved_assignment.clone_from(&st.assignment);
+                st.resolved_pauses.clone_from(&st.pauses);
+                st.mediation_failed = false;
+            }
+            Event::Evaluated { satisfaction, .. } => {
+                st.status = Status::Closed;
+                st.satisfaction = Some(*satisfaction);
+                st.evaluated_at = Some(r.at);
+            }
+            Event::Reopened { assignment, .. } => {
+                st.reopens = st.reopens.saturating_add(1);
+                st.status = Status::Assigned;
+                st.shelved = None;
+                st.consulted.clear();
+                take_assignment(st, assignment, r);
+            }
+            Event::Shelved { explanation } => {
+                st.status = Status::Shelved;
+                st.shelved = Some(explanation.clone());
+            }
+            Event::Merged { into } => {
+                st.status = Status::Merged;
+                st.merged_into = Some(into.clone());
+            }
+        }
+        if moved {
+            let key = (st.category.clone(), st.location.clone());
+            self.places.entry(key).or_default().push(pos);
+        }
+        Ok(pos)
+    }
+
+    /// Adds a newly reported case.
+    fn create(&mut self, case: &Arc<Case>, r: &EventRecord) {
+        let i = u32::try_from(self.cases.len()).unwrap_or(u32::MAX);
+        self.index.insert_new(case.id.as_str(), i);
+        self.places
+            .entry((case.category.clone(), case.location.clone()))
+            .or_default()
+            .push(i);
+        self.cases.push(CaseState {
+            case: Arc::clone(case),
+            status: Status::Reported,
+            owner: r.actor.clone(),
+            category: case.category.clone(),
+            location: case.location.clone(),
+            accepted_at: None,
+            assignment: None,
+            assigned_at: None,
+            first_assigned_at: None,
+            dispatcher: None,
+            first_handler: None,
+            followers: Vec::new(),
+            pauses: Vec::new(),
+            escalations: Vec::new(),
+            returns: 0,
+            reopens: 0,
+            merged_from: Vec::new(),
+            merged_into: None,
+            mediation_failed: false,
+            consulted: Vec::new(),
+            reminded: 0,
+            resolved_at: None,
+            resolved_level: None,
+            resolved_by: None,
+            resolved_assignment: None,
+            resolved_pauses: Vec::new(),
+            satisfaction: None,
+            evaluated_at: None,
+            shelved: None,
+            last_at: r.at,
+            events: 1,
+        });
+    }
+}
+
+/// Takes a new decision: the previous handler follows, the clock restarts.
+fn take_assignment(next: &mut CaseState, assignment: &Arc<Assignment>, r: &EventRecord) {
+    if let Some(previous) = next.assignment.as_ref().and_then(|a| a.handler.clone()) {
+        if Some(&previous) != assignment.handler.as_ref() && !next.followers.contains(&previous) {
+            next.followers.push(previous);
+        }
+    }
+    if next.first_handler.is_none() {
+        next.first_handler.clone_from(&assignment.handler);
+    }
+    next.owner = assignment
+        .handler
+        .clone()
+        .unwrap_or_else(|| r.actor.clone());
+    next.assignment = Some(Arc::clone(assignment));
+    next.assigned_at = Some(r.at);
+    next.pauses.clear();
+    next.reminded = 0;
+}
