@@ -24,16 +24,57 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! ## Modules
-//! - [`org`]: the organisation graph, its spec, validation and queries.
-//! - [`id`]: validated identifiers.
-//! - [`error`]: one error enum per concern, each with stable codes.
-//! - [`json`]: JSON entry points whose output bytes the Python and JS bindings return
-//!   unchanged.
+//! ## The front door
+//! [`Engine`] holds an organisation, a rule set and a calendar (shared, so
+//! [`Engine::with_rules`] copies nothing big) and is the one entry point for routing
+//! ([`Engine::route`]), the case workflow on a [`case::ledger::Ledger`]
+//! ([`Engine::actions`], [`Engine::overdue`]), access ([`Engine::can`],
+//! [`Engine::timeline_for`], [`Engine::export`]) and scoring ([`Engine::score_ledger`]).
+//!
+//! ```
+//! use gridgov::{Case, Engine, Timestamp};
+//!
+//! let engine = Engine::fushan();
+//! let case: Case = serde_json::from_str(r#"{
+//!     "id": "c1", "category": "neighbour_dispute", "channel": "visit",
+//!     "location": "fs-c01-g01-m1", "reported_at": "2026-03-02T09:00:00+08:00",
+//!     "people_involved": 2
+//! }"#)?;
+//! let decision = engine.route(&case)?;
+//! assert_eq!(decision.level().as_str(), "grid"); // small matters stay in the grid
+//! assert!(decision.due() > "2026-03-02T09:00:00+08:00".parse::<Timestamp>()?);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ## Modules, lowest layer first
+//! A module only uses modules of its own layer or below (a test in the `tests` crate
+//! keeps it so), and each owns its error type.
+//! - L0: [`id`] (validated identifiers), [`fixed`] and [`ratio`] (exact numbers),
+//!   [`time`] (instants and dates on `chrono`), [`input`] (bad-argument errors shared by
+//!   the bindings), [`text`], [`csvio`] (CSV on the `csv` crate).
+//! - L1: [`calendar`] (working days and time limits), [`org`] (the organisation graph, its
+//!   spec, validation and queries).
+//! - L2: [`case`] (cases, events, the ledger and its fold).
+//! - L3: [`rules`] (rule sets: routing tables, time limits, escalation, and the scoring
+//!   and access sections).
+//! - L4: the [`Engine`].
+//! - L5: [`route`], [`escalate`], [`access`], [`score`].
+//! - L6: [`batch`] (CSV batches and back-tests), `arrow` (feature), [`sim`] (seeded
+//!   synthetic months), [`html`], [`json`] (JSON-in, JSON-out entry points whose bytes
+//!   the Python and JS bindings return unchanged) and [`error`] (one enum wrapping the
+//!   others, with stable codes and classes).
 //!
 //! ## Crate features
-//! None yet: the crate is pure Rust with no optional parts, and builds for
-//! `wasm32-unknown-unknown` as it is. It never reads the clock or an unseeded random source.
+//! - `arrow`: the columnar adapter (`gridgov::arrow`): Arrow tables of cases and outcomes
+//!   in, Arrow tables of decisions and scores out. The Python package uses it.
+//! - `ts`: TypeScript declarations of the JSON shapes, generated from the Rust types by
+//!   `tsify` for the WebAssembly package.
+//! - `internals`: the stages of routing as functions, for the benchmarks; not a stable
+//!   API.
+//!
+//! With no features the crate is pure Rust with no unsafe code and builds for
+//! `wasm32-unknown-unknown` as it is. It never reads the clock or an unseeded random
+//! source: time and seeds are inputs.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 

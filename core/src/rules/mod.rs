@@ -21,7 +21,7 @@
 //! join offices, without repeating the routing rows.
 //!
 //! ## Cells
-//! See the table in the [`cell`] module source: `-`, `a, b`, `not a`, `>= 5`, `[1..4]`,
+//! See the table in the `cell` module's source (`core/src/rules/cell.rs`): `-`, `a, b`, `not a`, `>= 5`, `[1..4]`,
 //! `(1..4)`, `none`…
 //!
 //! ```
