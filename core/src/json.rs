@@ -94,6 +94,25 @@ pub fn person_json(person: &PersonSpec) -> String {
     to_json(person)
 }
 
+/// Who holds the duty for `unit` at `level` (named: `grid`, `community`…), as JSON: the
+/// person, or `null` when the post is vacant.
+///
+/// ```
+/// let org = gridgov::OrgGraph::fushan();
+/// let out = gridgov::json::duty_holder_json(&org, "fs-c02-g03-m1", "grid")?;
+/// assert!(out.contains(r#""role":"grid_worker""#));
+/// assert_eq!(gridgov::json::duty_holder_json(&org, "fs-c02-g03-m1", "department")?, "null");
+/// # Ok::<(), gridgov::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::Lookup`] for an unknown unit or level, or a party unit.
+pub fn duty_holder_json(org: &OrgGraph, unit: &str, level: &str) -> Result<String, Error> {
+    Ok(org
+        .duty_holder_at(unit, level)?
+        .map_or_else(|| "null".to_owned(), person_json))
+}
+
 /// A rule set as the JSON document it was read from (normalised: defaults written out).
 #[must_use]
 pub fn rules_json(rules: &RuleSet) -> String {

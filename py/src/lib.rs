@@ -608,29 +608,19 @@ impl PyEngine {
         unit: &Bound<'_, PyAny>,
         level: &Bound<'_, PyAny>,
     ) -> PyResult<Option<String>> {
-        let unit = text(unit, "unit")?;
-        let level = gridgov::Level::of_query(&text(level, "level")?).map_err(err)?;
+        let (unit, level) = (text(unit, "unit")?, text(level, "level")?);
         self.inner
             .org()
-            .unit_at_level(&unit, level)
-            .map(|u| u.map(|u| u.id.to_string()))
+            .unit_id_at_level(&unit, &level)
+            .map(|u| u.map(str::to_owned))
             .map_err(err)
     }
 
-    /// Who holds the duty for ``unit`` at ``level``, as the core's JSON text of the person;
-    /// ``None`` when the post is vacant.
-    fn duty_holder_json(
-        &self,
-        unit: &Bound<'_, PyAny>,
-        level: &Bound<'_, PyAny>,
-    ) -> PyResult<Option<String>> {
-        let unit = text(unit, "unit")?;
-        let level = gridgov::Level::of_query(&text(level, "level")?).map_err(err)?;
-        self.inner
-            .org()
-            .duty_holder(&unit, level)
-            .map(|p| p.map(gridgov::json::person_json))
-            .map_err(err)
+    /// Who holds the duty for ``unit`` at ``level``, as the core's JSON text of the person
+    /// (``null`` when the post is vacant).
+    fn duty_holder_json(&self, unit: &Bound<'_, PyAny>, level: &Bound<'_, PyAny>) -> PyResult<String> {
+        let (unit, level) = (text(unit, "unit")?, text(level, "level")?);
+        gridgov::json::duty_holder_json(self.inner.org(), &unit, &level).map_err(|e| to_py(&e))
     }
 
     /// The organisation's name, counts and coverage report, as the core's JSON text.

@@ -587,12 +587,11 @@ impl JsEngine {
         #[wasm_bindgen(unchecked_param_type = "string")] unit: &JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] level: &JsValue,
     ) -> Result<Option<String>, JsValue> {
-        let unit = text(unit, "unit")?;
-        let level = gridgov::Level::of_query(&text(level, "level")?).map_err(err)?;
+        let (unit, level) = (text(unit, "unit")?, text(level, "level")?);
         self.inner
             .org()
-            .unit_at_level(&unit, level)
-            .map(|u| u.map(|u| u.id.to_string()))
+            .unit_id_at_level(&unit, &level)
+            .map(|u| u.map(str::to_owned))
             .map_err(err)
     }
 
@@ -606,12 +605,9 @@ impl JsEngine {
         #[wasm_bindgen(unchecked_param_type = "string")] unit: &JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] level: &JsValue,
     ) -> Result<JsValue, JsValue> {
-        let unit = text(unit, "unit")?;
-        let level = gridgov::Level::of_query(&text(level, "level")?).map_err(err)?;
-        self.inner
-            .org()
-            .duty_holder(&unit, level)
-            .map(|p| p.map_or(JsValue::NULL, |p| parse(&gridgov::json::person_json(p))))
+        let (unit, level) = (text(unit, "unit")?, text(level, "level")?);
+        gridgov::json::duty_holder_json(self.inner.org(), &unit, &level)
+            .map(|s| parse(&s))
             .map_err(err)
     }
 

@@ -438,6 +438,35 @@ impl OrgGraph {
             .and_then(|k| self.at(k.0)))
     }
 
+    /// [`unit_at_level`](Self::unit_at_level) with the level named as the bindings and
+    /// query strings give it (`micro_grid`, `grid`, `community`, `subdistrict`,
+    /// `department`), answering with the unit's id.
+    ///
+    /// ```
+    /// let org = gridgov::OrgGraph::fushan();
+    /// assert_eq!(org.unit_id_at_level("fs-c02-g03-m1", "community"), Ok(Some("fs-c02")));
+    /// assert_eq!(
+    ///     org.unit_id_at_level("fs-c02-g03-m1", "street").unwrap_err().code(),
+    ///     "unknown_level"
+    /// );
+    /// ```
+    ///
+    /// # Errors
+    /// [`LookupError::UnknownLevel`], and as [`unit_at_level`](Self::unit_at_level).
+    pub fn unit_id_at_level(&self, id: &str, level: &str) -> Result<Option<&str>, LookupError> {
+        let level = Level::of_query(level)?;
+        Ok(self.unit_at_level(id, level)?.map(|u| u.id.as_str()))
+    }
+
+    /// [`duty_holder`](Self::duty_holder) with the level named as in
+    /// [`unit_id_at_level`](Self::unit_id_at_level).
+    ///
+    /// # Errors
+    /// [`LookupError::UnknownLevel`], and as [`duty_holder`](Self::duty_holder).
+    pub fn duty_holder_at(&self, id: &str, level: &str) -> Result<Option<&PersonSpec>, LookupError> {
+        self.duty_holder(id, Level::of_query(level)?)
+    }
+
     /// [`unit_at_level`](Self::unit_at_level) on keys, in O(1).
     #[inline]
     #[must_use]

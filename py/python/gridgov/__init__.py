@@ -546,8 +546,8 @@ class Engine:
 
     def duty_holder(self, unit: str, level: str) -> Optional[dict[str, Any]]:
         """The person who holds the duty for ``unit`` at ``level``; ``None`` if vacant."""
-        text = self._native.duty_holder_json(unit, level)
-        return None if text is None else _json.loads(text)
+        result: Optional[dict[str, Any]] = _json.loads(self._native.duty_holder_json(unit, level))
+        return result
 
     def summary(self) -> dict[str, Any]:
         """The organisation's name, counts per level and coverage report."""
