@@ -252,6 +252,7 @@ impl Engine {
         })
     }
 
+    #[inline]
     fn facts<'a>(
         &'a self,
         case: &'a Case,

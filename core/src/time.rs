@@ -5,8 +5,10 @@
 //! together with the UTC offset it was given in, so it prints back the way it came, and a
 //! [`Date`] a civil day; both convert to and from chrono's `DateTime<FixedOffset>` and
 //! `NaiveDate`. Text is read by chrono as RFC 3339 (`2026-03-02T09:15:00+08:00`); an offset
-//! is required. Printing has one hand-written fast path, held equal to chrono by a
-//! property test.
+//! is required. Two hand-written fast paths stay, because batch paths print and read
+//! timestamps by the million: printing, and reading the canonical form
+//! `YYYY-MM-DDTHH:MM:SS±HH:MM`. Property tests hold both equal to chrono, and `cargo bench
+//! -p gridgov-benches --bench time` shows what each saves.
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -483,6 +485,9 @@ impl FromStr for Timestamp {
     /// `±HH:MM`; fractions of a second, dropped), and the form without seconds that
     /// spreadsheets export (`2026-03-02 09:15+08:00`).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if let Some(t) = parse_canonical(s) {
+            return Ok(t);
+        }
         let parsed = DateTime::parse_from_rfc3339(s).ok().or_else(|| {
             // `YYYY-MM-DDTHH:MM` then the offset: read with `:00` seconds put in.
             let (head, tail) = (s.get(..16)?, s.get(16..)?);
@@ -498,6 +503,90 @@ impl FromStr for Timestamp {
             None => Err(diagnose(s)),
         }
     }
+}
+
+/// The hand-written fast path of reading: exactly `YYYY-MM-DDTHH:MM:SS` then `Z` or
+/// `±HH:MM` (what gridgov and most systems write), a real day of 1900–2199, a time before
+/// 24:00:00 without a leap second and an offset within ±18:00. `None` for anything else,
+/// which chrono then reads, accepts or refuses as it would anyway.
+///
+/// Timestamps are read by the million in batch paths (a cases CSV, an outcome table), and
+/// chrono's general RFC 3339 parser costs about three times as much (`cargo bench -p
+/// gridgov-benches --bench time`: `parse` against `parse_chrono`). The property test
+/// `the_fast_read_is_chrono_s` holds it equal to chrono on every string of this shape.
+fn parse_canonical(s: &str) -> Option<Timestamp> {
+    let b = s.as_bytes();
+    let zone = match (b.len(), b.get(19)) {
+        (20, Some(b'Z')) => 0,
+        (25, Some(&sign @ (b'+' | b'-'))) => {
+            if b.get(22) != Some(&b':') {
+                return None;
+            }
+            let (h, m) = (two_digits(b, 20)?, two_digits(b, 23)?);
+            if m > 59 {
+                return None;
+            }
+            let minutes = i32::try_from(h * 60 + m).ok()?;
+            if sign == b'-' { -minutes } else { minutes }
+        }
+        _ => return None,
+    };
+    let punctuation = [(4, b'-'), (7, b'-'), (10, b'T'), (13, b':'), (16, b':')];
+    if punctuation.iter().any(|&(i, c)| b.get(i) != Some(&c)) {
+        return None;
+    }
+    let year = i32::try_from(two_digits(b, 0)? * 100 + two_digits(b, 2)?).ok()?;
+    let (month, day) = (two_digits(b, 5)?, two_digits(b, 8)?);
+    let (hour, minute, second) = (two_digits(b, 11)?, two_digits(b, 14)?, two_digits(b, 17)?);
+    if !(MIN_YEAR..=MAX_YEAR).contains(&year)
+        || !(1..=12).contains(&month)
+        || day == 0
+        || day > days_in_month(year, month)
+        || hour > 23
+        || minute > 59
+        || second > 59
+    {
+        return None;
+    }
+    let offset = Offset::from_minutes(zone).ok()?;
+    let local =
+        days_from_civil(year, month, day) * 86_400 + i64::from(hour * 3600 + minute * 60 + second);
+    Some(Timestamp::from_unix(local - i64::from(zone) * 60, offset))
+}
+
+/// Two ASCII digits at `i` as a number.
+fn two_digits(b: &[u8], i: usize) -> Option<u32> {
+    match (b.get(i), b.get(i + 1)) {
+        (Some(x @ b'0'..=b'9'), Some(y @ b'0'..=b'9')) => {
+            Some(u32::from(x - b'0') * 10 + u32::from(y - b'0'))
+        }
+        _ => None,
+    }
+}
+
+/// Days in a month of the proleptic Gregorian calendar.
+const fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 of a civil date (the inverse of `civil_from_days`).
+const fn days_from_civil(year: i32, month: u32, day: u32) -> i64 {
+    let y = if month <= 2 {
+        year as i64 - 1
+    } else {
+        year as i64
+    };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = if month > 2 { month - 3 } else { month + 9 } as i64;
+    let doy = (153 * mp + 2) / 5 + day as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
 }
 
 impl TryFrom<DateTime<FixedOffset>> for Timestamp {
@@ -656,6 +745,41 @@ mod tests {
                 proptest::prop_assert_eq!(t.unix(), secs);
                 proptest::prop_assert_eq!(t.offset().minutes(), minutes);
                 proptest::prop_assert_eq!(DateTime::<FixedOffset>::from(t), dt);
+            }
+        }
+    }
+
+    /// chrono's reading of RFC 3339 text, without the fast path.
+    fn read_by_chrono(s: &str) -> Option<Timestamp> {
+        Timestamp::try_from(DateTime::parse_from_rfc3339(s).ok()?).ok()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+        /// Every string of the canonical shape, valid or not (days past a month's end,
+        /// hour 24, leap seconds, offsets past ±18:00, years out of range): the fast path
+        /// reads exactly what chrono reads and gridgov accepts, and nothing else.
+        #[test]
+        fn the_fast_read_is_chrono_s(
+            s in "(1[89]|2[0-2]|00|99)[0-9]{2}-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-6][0-9]:[0-6][0-9](Z|[+-][0-2][0-9]:[0-6][0-9])"
+        ) {
+            proptest::prop_assert_eq!(parse_canonical(&s), read_by_chrono(&s));
+            proptest::prop_assert_eq!(s.parse::<Timestamp>().ok(), read_by_chrono(&s));
+        }
+    }
+
+    proptest::proptest! {
+
+        /// Every instant and offset gridgov holds, printed canonically, takes the fast path.
+        #[test]
+        fn canonical_text_takes_the_fast_path(secs in -2_208_988_800i64..7_258_118_399, minutes in -1080i32..=1080) {
+            let t = Timestamp::from_unix(secs, Offset::from_minutes(minutes).unwrap());
+            if (MIN_YEAR..=MAX_YEAR).contains(&NaiveDate::from(t.date_in(t.offset())).year()) {
+                proptest::prop_assert_eq!(parse_canonical(&t.to_string()), Some(t));
+                if minutes == 0 {
+                    let z = t.to_string().replace("+00:00", "Z");
+                    proptest::prop_assert_eq!(parse_canonical(&z), Some(t));
+                }
             }
         }
     }

@@ -618,7 +618,11 @@ impl PyEngine {
 
     /// Who holds the duty for ``unit`` at ``level``, as the core's JSON text of the person
     /// (``null`` when the post is vacant).
-    fn duty_holder_json(&self, unit: &Bound<'_, PyAny>, level: &Bound<'_, PyAny>) -> PyResult<String> {
+    fn duty_holder_json(
+        &self,
+        unit: &Bound<'_, PyAny>,
+        level: &Bound<'_, PyAny>,
+    ) -> PyResult<String> {
         let (unit, level) = (text(unit, "unit")?, text(level, "level")?);
         gridgov::json::duty_holder_json(self.inner.org(), &unit, &level).map_err(|e| to_py(&e))
     }

@@ -655,7 +655,10 @@ pub fn run_arguments(call: &str, args: &[Value]) -> Result<gridgov::Error, Strin
             .contains(&text(0), &text(1))
             .map(drop)
             .map_err(Into::into),
-        "unit_at_level" => engine.org().unit_id_at_level(&text(0), &text(1)).map(drop)
+        "unit_at_level" => engine
+            .org()
+            .unit_id_at_level(&text(0), &text(1))
+            .map(drop)
             .map_err(Into::into),
         "simulate_cases_csv" => gridgov::sim::SimArgs::new(num(0), num(1), num(2), num(3))
             .map(drop)

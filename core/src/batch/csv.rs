@@ -21,16 +21,16 @@ fn write_decision(out: &mut CsvWriter, row: &DecisionRow<'_>) {
     out.field(row.case);
     out.field(row.version);
     opt(out, row.grade);
-    out.field(row.level);
+    out.plain(row.level);
     opt(out, row.unit);
     opt(out, row.unit_name);
     opt(out, row.office);
-    out.field(&row.co_offices.join(LIST_SEPARATOR));
+    out.joined(row.co_offices.iter().copied(), LIST_SEPARATOR);
     opt(out, row.handler);
-    opt(out, row.handler_role);
-    out.display(row.time_limit);
-    out.display(row.due);
-    out.field(&row.flags.join(LIST_SEPARATOR));
+    out.plain(row.handler_role.unwrap_or(""));
+    out.plain_display(row.time_limit);
+    out.plain_display(row.due);
+    out.joined(row.flags.iter().copied(), LIST_SEPARATOR);
     out.field(row.rule_table);
     out.field(row.rule_row);
     out.field("");
@@ -164,8 +164,7 @@ pub fn cases_to_csv(cases: &[Case]) -> String {
         out.display(c.people_involved);
         out.display(c.amount_yuan);
         out.display(c.repeat_count);
-        let flags: Vec<&str> = c.risk_flags.iter().map(Name::as_str).collect();
-        out.field(&flags.join(","));
+        out.joined(c.risk_flags.iter().map(Name::as_str), ",");
         if c.attributes.is_empty() {
             out.field("");
         } else {

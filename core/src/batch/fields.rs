@@ -254,14 +254,14 @@ impl<'a> CaseFields<'a> {
     pub fn from_text_cells(cells: &[Option<&'a str>; 11]) -> Result<Self, Error> {
         let mut problems = Vec::new();
         let id = cells[0].unwrap_or("");
-        let case = crate::text::truncate_for_message(if id.is_empty() { "?" } else { id });
+        let case = || crate::text::truncate_for_message(if id.is_empty() { "?" } else { id });
         let mut number = |c: usize| -> Option<u32> {
             let name = CASE_COLUMNS.get(c).copied().unwrap_or("?");
             let v = cells.get(c).copied().flatten()?;
             v.parse::<u32>()
                 .map_err(|_| {
                     problems.push(CaseProblem {
-                        case: case.clone(),
+                        case: case(),
                         field: name.to_owned(),
                         reason: format!(
                             "`{}` is not a whole number from 0 to {}",
@@ -279,7 +279,7 @@ impl<'a> CaseFields<'a> {
             Some(Ok(a)) => Some(a),
             Some(Err(e)) => {
                 problems.push(CaseProblem {
-                    case: case.clone(),
+                    case: case(),
                     field: "amount_yuan".to_owned(),
                     reason: e.to_string(),
                 });

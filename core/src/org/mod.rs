@@ -463,7 +463,11 @@ impl OrgGraph {
     ///
     /// # Errors
     /// [`LookupError::UnknownLevel`], and as [`duty_holder`](Self::duty_holder).
-    pub fn duty_holder_at(&self, id: &str, level: &str) -> Result<Option<&PersonSpec>, LookupError> {
+    pub fn duty_holder_at(
+        &self,
+        id: &str,
+        level: &str,
+    ) -> Result<Option<&PersonSpec>, LookupError> {
         self.duty_holder(id, Level::of_query(level)?)
     }
 

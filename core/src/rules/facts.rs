@@ -58,6 +58,7 @@ impl Column {
 
     /// Where an index or number fact sits in [`Facts`]' values: the five built-in columns,
     /// then the attributes read ahead (`preloaded`, the version's attribute columns).
+    #[inline]
     pub(crate) fn value_pos(self, preloaded: &[usize]) -> Option<u8> {
         match self {
             Column::Category => Some(0),
@@ -132,6 +133,7 @@ pub(super) const VALUES: usize = 5 + PRELOADED_ATTRS;
 
 impl<'a> Facts<'a> {
     /// The facts of a case; `attrs` are the attribute indices to read ahead.
+    #[inline]
     pub(crate) fn new(
         case: &'a Case,
         category: usize,
