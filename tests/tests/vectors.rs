@@ -147,5 +147,8 @@ fn the_shared_vectors_are_under_a_megabyte() {
         .iter()
         .map(|p| std::fs::metadata(p).map_or(0, |m| m.len()))
         .sum();
-    assert!(bytes < 1_000_000, "the vectors and fixtures take {bytes} bytes");
+    assert!(
+        bytes < 1_000_000,
+        "the vectors and fixtures take {bytes} bytes"
+    );
 }
