@@ -2,12 +2,16 @@
 //! It is the front door of the library. Its methods are grouped by concern, each group in
 //! one place:
 //! - here: building an engine and reading its parts;
-//! - routing, in [`crate::route`]: [`Engine::route`];
-//! - the case workflow, in [`crate::escalate`]: intake, overdue cases, reminders, every
-//!   proposed action;
-//! - access, in [`crate::access`]: who may see and do what, timelines and exports as an
-//!   actor may see them;
-//! - scoring, in [`crate::score`]: outcome tables and the monthly evaluation.
+//! - routing (`route.rs`): [`Engine::route`];
+//! - the case workflow (`escalate.rs`): intake, overdue cases, reminders, every proposed
+//!   action ([`Engine::actions`]);
+//! - access (`access.rs`): who may see and do what, timelines and exports as an actor may
+//!   see them ([`Engine::can`]);
+//! - scoring (`score/`): outcome tables and the monthly evaluation
+//!   ([`Engine::score_ledger`]).
+//!
+//! Those modules sit a layer above this one: they add methods to the engine, and the
+//! engine names none of them.
 //!
 //! The organisation, rule set and calendar are shared by reference counting: cloning an
 //! engine, or asking what another rule set would do ([`Engine::with_rules`]), copies none

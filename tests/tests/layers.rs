@@ -65,3 +65,14 @@ fn the_check_reads_groups_and_skips_tests_and_macros() {
     );
     assert!(check(&[("nowhere.rs".to_owned(), String::new())])[0].contains("has no layer"));
 }
+
+/// A doc link is a path the docs resolve: it counts; a plain comment does not.
+#[test]
+fn the_check_reads_doc_links_but_not_comments() {
+    let text = "//! See [`crate::route`].\n/// Made by [`crate::score::x`].\n// crate::access\nfn f() {}\n";
+    let edges: Vec<String> = edges_of("engine.rs", text)
+        .into_iter()
+        .map(|e| format!("{}:{}", e.line, e.to))
+        .collect();
+    assert_eq!(edges, ["1:route", "2:score"]);
+}

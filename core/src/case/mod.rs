@@ -2,8 +2,8 @@
 //! how it is handled.
 //!
 //! A case is read from JSON (unknown fields rejected) and then checked against a rule set
-//! ([`RuleSet::check_case`](crate::rules::RuleSet::check_case)): its category, risk flags
-//! and per-category attributes must be ones the rule set declares.
+//! (`RuleSet::check_case`, a layer above): its category, risk flags and per-category
+//! attributes must be ones the rule set declares.
 
 pub mod event;
 pub mod ledger;

@@ -1,7 +1,7 @@
 //! The `access` section of a rule set: which cases each role reaches ([`Scope`]), what it
 //! may do with them ([`Action`]), and whether it sees residents' personal data. The
-//! answers to access questions are made by the engine (`crate::access`); this module is
-//! the data.
+//! answers to access questions are made a layer above, by the engine's access methods
+//! (`Engine::can` and the rest); this module is the data.
 
 use std::collections::BTreeMap;
 

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::access::AccessSpec;
 use super::scoring::ScoringSpec;
 use crate::id::{Category, Name, RuleId};
 use crate::macros::named_enum;
@@ -40,9 +41,9 @@ pub struct RuleSetSpec {
     /// Dated versions; the one in force at a case's `reported_at` applies.
     pub versions: Vec<VersionSpec>,
     /// Who may see and do what (default: the grid model's jurisdictions, see
-    /// [`AccessSpec::default`](super::access::AccessSpec::default)).
-    #[serde(default, skip_serializing_if = "super::access::AccessSpec::is_default")]
-    pub access: super::access::AccessSpec,
+    /// [`AccessSpec::default`]).
+    #[serde(default, skip_serializing_if = "AccessSpec::is_default")]
+    pub access: AccessSpec,
 }
 
 /// A term of a vocabulary: an id with a Chinese and an English name.
@@ -119,7 +120,7 @@ pub struct VersionSpec {
     #[serde(default)]
     pub escalation: EscalationSpec,
     /// How grids are scored, ranked and rewarded each month (月度评比); the default is a
-    /// 100-point scheme (see [`crate::score`]).
+    /// 100-point scheme (see [`ScoringSpec`]).
     #[serde(default, skip_serializing_if = "ScoringSpec::is_default")]
     pub scoring: ScoringSpec,
 }
