@@ -375,6 +375,7 @@ pub fn ledger_workload(
                 handler.clone()
             };
             let r = EventRecord {
+                event_id: None,
                 case: id.clone(),
                 at: at(minutes),
                 actor,
@@ -584,7 +585,7 @@ pub fn soak(
             .as_ref()
             .and_then(|c| ledger.case(c.as_str()).cloned());
         match ledger.append(record.clone()) {
-            Ok(()) => {
+            Ok(_) => {
                 accepted.push(record);
                 report.accepted += 1;
                 Ok(())

@@ -18,7 +18,8 @@ use std::str::FromStr;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use crate::case::ledger::{CaseState, Ledger};
+use crate::case::event::{Event, EventRecord, SYSTEM};
+use crate::case::ledger::{CaseState, Ledger, LedgerError, Receipt};
 use crate::case::timeline::TimelineEntry;
 use crate::engine::Engine;
 use crate::org::DutyKind;
@@ -53,7 +54,7 @@ pub enum AccessError {
         valid: String,
     },
     /// The role does not allow the action.
-    #[error("actor `{actor}` with role `{role}` may not {action}; the role may {allowed}")]
+    #[error("actor `{actor}` with role `{role}` may not {action}{}; the role may {allowed}", on_case(.case.as_deref()))]
     Forbidden {
         /// The actor id.
         actor: String,
@@ -61,22 +62,72 @@ pub enum AccessError {
         role: String,
         /// The action asked.
         action: Action,
+        /// The case it was asked for, if one.
+        case: Option<String>,
         /// What the role may do.
         allowed: String,
     },
     /// The case lies outside what the actor's role reaches.
     #[error(
-        "actor `{actor}` with role `{role}` may not see case `{case}`: it is outside the role's scope `{scope}`"
+        "actor `{actor}` with role `{role}` may not {action} case `{case}`: it is outside the role's scope `{scope}`"
     )]
     OutOfScope {
         /// The actor id.
         actor: String,
         /// The role.
         role: String,
-        /// The case.
+        /// The action asked.
+        action: Action,
+        /// The case (for a visit, the unit visited).
         case: String,
         /// The role's scope.
         scope: Scope,
+    },
+    /// A write names an actor that is neither a person of the organisation nor a resident
+    /// with a case (nor the system actor).
+    #[error("actor `{actor}` with role `{role}` may not {action} case `{case}`: {reason}")]
+    UnknownActor {
+        /// The actor id.
+        actor: String,
+        /// The role.
+        role: String,
+        /// The action asked.
+        action: Action,
+        /// The case.
+        case: String,
+        /// Why the actor is not known.
+        reason: String,
+    },
+    /// The event's `actor` field is not the actor writing it.
+    #[error(
+        "actor `{actor}` may not {action} case `{case}` in the name of `{event_actor}`: an event's `actor` is the one who records it"
+    )]
+    ActorMismatch {
+        /// The actor id.
+        actor: String,
+        /// The event's `actor` field.
+        event_actor: String,
+        /// The action asked.
+        action: Action,
+        /// The case.
+        case: String,
+    },
+    /// An event only the engine records (a reminder, an automatic escalation) came from
+    /// someone else.
+    #[error(
+        "actor `{actor}` with role `{role}` may not record `{event}` on case `{case}`: only the system actor (`{system}` with role `{system}`) records it"
+    )]
+    SystemOnly {
+        /// The actor id.
+        actor: String,
+        /// The role.
+        role: String,
+        /// The event type.
+        event: &'static str,
+        /// The case.
+        case: String,
+        /// The system actor's id and role.
+        system: &'static str,
     },
     /// The ledger has no such case.
     #[error(transparent)]
@@ -102,9 +153,17 @@ impl AccessError {
             Self::BadUnit { .. } => "actor_unit",
             Self::Forbidden { .. } => "forbidden",
             Self::OutOfScope { .. } => "out_of_scope",
+            Self::UnknownActor { .. } => "unknown_actor",
+            Self::ActorMismatch { .. } => "actor_mismatch",
+            Self::SystemOnly { .. } => "system_only",
             Self::Lookup(e) => e.code(),
         }
     }
+}
+
+/// ` on case `c1``, or nothing.
+fn on_case(case: Option<&str>) -> String {
+    case.map(|c| format!(" on case `{c}`")).unwrap_or_default()
 }
 
 /// An actor resolved against the engine: the role's access and the units it reaches.
@@ -148,6 +207,7 @@ impl Resolved<'_> {
             actor: shown_id(actor, self.access.scope),
             role: actor.role.clone(),
             action,
+            case: None,
             allowed: self
                 .access
                 .actions
@@ -184,7 +244,18 @@ impl Engine {
     /// not in the organisation.
     pub fn resolve_actor(&self, actor: &Actor) -> Result<Resolved<'_>, AccessError> {
         let spec = self.access();
-        let Some(access) = spec.roles.get(&actor.role) else {
+        let builtin = (actor.role == SYSTEM_ROLE && !spec.roles.contains_key(SYSTEM_ROLE))
+            .then(system_access);
+        if actor.role == SYSTEM_ROLE && actor.id != SYSTEM {
+            return Err(AccessError::UnknownRole {
+                role: SYSTEM_ROLE.to_owned(),
+                valid: format!(
+                    "{} (`{SYSTEM_ROLE}` is the engine's own role, for the actor `{SYSTEM}` only)",
+                    spec.roles.keys().cloned().collect::<Vec<_>>().join(", ")
+                ),
+            });
+        }
+        let Some(access) = builtin.or_else(|| spec.roles.get(&actor.role)) else {
             return Err(AccessError::UnknownRole {
                 role: crate::text::truncate_for_message(&actor.role),
                 valid: spec.roles.keys().cloned().collect::<Vec<_>>().join(", "),
@@ -256,19 +327,226 @@ impl Engine {
     /// Whether a resolved actor's scope reaches a case.
     #[must_use]
     pub fn reaches(&self, actor: &Resolved<'_>, case: &CaseState) -> bool {
+        self.reaches_place(
+            actor,
+            case.location.as_str(),
+            reporter_id(case),
+            case.assignment.as_deref(),
+        )
+    }
+
+    /// Whether a resolved actor's scope reaches a case at `location`, reported by
+    /// `reporter` (an id number), routed by `assignment`.
+    fn reaches_place(
+        &self,
+        actor: &Resolved<'_>,
+        location: &str,
+        reporter: Option<&str>,
+        assignment: Option<&crate::case::event::Assignment>,
+    ) -> bool {
         match actor.access.scope {
             Scope::All => true,
             Scope::None => false,
             Scope::Unit | Scope::DutyGrids | Scope::LiaisonGrids => self
                 .org
-                .key(case.location.as_str())
+                .key(location)
                 .is_some_and(|loc| actor.units.iter().any(|u| self.org.contains_key(*u, loc))),
-            Scope::Office => case.assignment.as_ref().is_some_and(|a| {
+            Scope::Office => assignment.is_some_and(|a| {
                 a.office.as_ref().is_some_and(|o| o.as_str() == actor.key)
                     || a.co_offices.iter().any(|o| o.as_str() == actor.key)
             }),
-            Scope::OwnCases => reporter_id(case) == Some(actor.key.as_str()),
+            Scope::OwnCases => reporter == Some(actor.key.as_str()),
         }
+    }
+
+    /// Checks that `actor` may record `event` in `ledger`, without recording it: the
+    /// event's `actor` is the actor; the actor is known (a person of the organisation, a
+    /// resident who reported a case in the ledger or reports one now, or the system
+    /// actor); the role allows the event's [`Action`] ([`action_of`]); its scope reaches
+    /// the case (for a new report, the case as reported; for a visit, the unit visited;
+    /// for a merge, both cases); and an event only the engine records comes from the
+    /// system actor.
+    ///
+    /// # Errors
+    /// [`AccessError`] naming the actor, the action and the case.
+    pub fn authorize(
+        &self,
+        ledger: &Ledger,
+        actor: &Actor,
+        event: &EventRecord,
+    ) -> Result<(), AccessError> {
+        let resolved = self.resolve_actor(actor)?;
+        let shown = shown_id(actor, resolved.scope());
+        let subject = match &event.event {
+            Event::Visited { unit, .. } => unit.as_str(),
+            _ => event.case.as_ref().map_or("", |c| c.as_str()),
+        };
+        let subject = crate::text::truncate_for_message(subject);
+        let Some(action) = action_of(&event.event) else {
+            if is_system(actor) && event.actor.as_str() == SYSTEM {
+                return Ok(());
+            }
+            return Err(AccessError::SystemOnly {
+                actor: shown,
+                role: crate::text::truncate_for_message(&actor.role),
+                event: event.event.kind(),
+                case: subject,
+                system: SYSTEM,
+            });
+        };
+        if event.actor.as_str() != actor.id {
+            return Err(AccessError::ActorMismatch {
+                actor: shown,
+                event_actor: shown_id(
+                    &Actor {
+                        id: event.actor.to_string(),
+                        role: String::new(),
+                        unit: None,
+                    },
+                    resolved.scope(),
+                ),
+                action,
+                case: subject,
+            });
+        }
+        let unknown = |reason: &str| AccessError::UnknownActor {
+            actor: shown.clone(),
+            role: crate::text::truncate_for_message(&actor.role),
+            action,
+            case: subject.clone(),
+            reason: reason.to_owned(),
+        };
+        if is_system(actor) {
+            // The engine itself: known by definition.
+        } else if resolved.scope() == Scope::OwnCases {
+            let reports_now = matches!(&event.event, Event::Reported { case }
+                if case.reporter.as_ref().and_then(|r| r.id_number.as_deref()) == Some(actor.id.as_str()));
+            let has_case = ledger
+                .state()
+                .cases()
+                .iter()
+                .any(|c| reporter_id(c) == Some(actor.id.as_str()));
+            if !reports_now && !has_case {
+                return Err(unknown(
+                    "no case in the ledger was reported under this id number, and this event reports none",
+                ));
+            }
+        } else if self.org.person(&actor.id).is_none() {
+            return Err(unknown("the actor is not a person of the organisation"));
+        }
+        if !resolved.allows(action) {
+            let mut e = resolved.require(actor, action).err();
+            if let Some(AccessError::Forbidden { case, .. }) = &mut e {
+                *case = Some(subject.clone());
+            }
+            return Err(e.unwrap_or_else(|| unknown("the role does not allow it")));
+        }
+        let out_of_scope = || AccessError::OutOfScope {
+            actor: shown.clone(),
+            role: crate::text::truncate_for_message(&actor.role),
+            action,
+            case: subject.clone(),
+            scope: resolved.scope(),
+        };
+        let reached = match &event.event {
+            Event::Reported { case } => self.reaches_place(
+                &resolved,
+                case.location.as_str(),
+                case.reporter.as_ref().and_then(|r| r.id_number.as_deref()),
+                None,
+            ),
+            Event::Visited { unit, .. } => self.reaches_place(&resolved, unit.as_str(), None, None),
+            other => {
+                let state = case_in(ledger, &subject)?;
+                let into = match other {
+                    Event::Merged { into } => Some(case_in(ledger, into.as_str())?),
+                    _ => None,
+                };
+                self.reaches(&resolved, state) && into.is_none_or(|t| self.reaches(&resolved, t))
+            }
+        };
+        if reached { Ok(()) } else { Err(out_of_scope()) }
+    }
+
+    /// The authorized write: records `event` in `ledger` as done by `actor`, after
+    /// [`authorize`](Self::authorize) and the ledger's own checks; on any refusal nothing
+    /// is appended. A re-sent event (same `event_id`, same content) is receipted as a
+    /// duplicate. This is the write path for users; `Ledger::append` is for replaying a
+    /// trusted log.
+    ///
+    /// ```
+    /// use gridgov::access::Actor;
+    /// use gridgov::case::ledger::Ledger;
+    /// let engine = gridgov::Engine::fushan();
+    /// let mut ledger = Ledger::new();
+    /// let case = gridgov::case::Case::from_json_str(r#"{"id": "c1", "channel": "hotline",
+    ///   "category": "livelihood", "location": "fs-c01-g01-m1",
+    ///   "reported_at": "2026-03-02T09:00:00+08:00"}"#)?;
+    /// engine.record_intake(&mut ledger, &Actor::system(), case)?;
+    /// let resolved = |who: &str| -> gridgov::case::event::EventRecord {
+    ///     serde_json::from_value(serde_json::json!({"case": "c1",
+    ///         "at": "2026-03-03T10:00:00+08:00", "actor": who,
+    ///         "event": {"type": "resolved", "level": "grid", "how": "done"}})).unwrap()
+    /// };
+    /// // A grid worker of another community may not resolve it; nothing is appended.
+    /// let outsider = Actor { id: "fs-gw150".into(), role: "grid_worker".into(), unit: None };
+    /// let err = engine.record(&mut ledger, &outsider, resolved("fs-gw150")).unwrap_err();
+    /// assert_eq!(err.code(), "out_of_scope");
+    /// assert_eq!(ledger.len(), 2);
+    /// // The grid's own grid worker may.
+    /// let own = Actor { id: "fs-gw001".into(), role: "grid_worker".into(), unit: None };
+    /// engine.record(&mut ledger, &own, resolved("fs-gw001"))?;
+    /// assert_eq!(ledger.len(), 3);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`RecordError::Access`] as [`authorize`](Self::authorize); [`RecordError::Ledger`]
+    /// when the ledger refuses the event (an invalid transition, an `event_id` conflict,
+    /// the file).
+    pub fn record(
+        &self,
+        ledger: &mut Ledger,
+        actor: &Actor,
+        event: EventRecord,
+    ) -> Result<Receipt, RecordError> {
+        self.authorize(ledger, actor, &event)?;
+        Ok(ledger.append(event)?)
+    }
+
+    /// The authorized intake: `actor` reports `case` (the [`Action::Report`] must reach
+    /// it), and the events of the engine's intake (the report and its routing, or its
+    /// joining an earlier case) are appended together, in the actor's name.
+    ///
+    /// # Errors
+    /// [`RecordError::Access`] as [`authorize`](Self::authorize) for the report;
+    /// [`RecordError::Route`] when the case is invalid or cannot be routed;
+    /// [`RecordError::Ledger`] when the ledger refuses the events.
+    pub fn record_intake(
+        &self,
+        ledger: &mut Ledger,
+        actor: &Actor,
+        case: crate::case::Case,
+    ) -> Result<Vec<Receipt>, RecordError> {
+        let id = crate::id::PersonId::new(&actor.id).map_err(|e| AccessError::UnknownActor {
+            actor: crate::text::truncate_for_message(&actor.id),
+            role: crate::text::truncate_for_message(&actor.role),
+            action: Action::Report,
+            case: crate::text::truncate_for_message(case.id.as_str()),
+            reason: e.to_string(),
+        })?;
+        let report = EventRecord {
+            event_id: None,
+            case: Some(case.id.clone()),
+            at: case.reported_at,
+            actor: id.clone(),
+            event: Event::Reported {
+                case: std::sync::Arc::new(case.clone()),
+            },
+        };
+        self.authorize(ledger, actor, &report)?;
+        let events = self.intake(ledger, case, &id)?;
+        Ok(ledger.append_all(events)?)
     }
 
     /// Whether `actor` may take `action` on `case`: the role allows the action and its
@@ -334,6 +612,7 @@ impl Engine {
             return Err(AccessError::OutOfScope {
                 actor: shown_id(actor, resolved.scope()),
                 role: actor.role.clone(),
+                action: Action::View,
                 case: crate::text::truncate_for_message(case),
                 scope: resolved.scope(),
             });
@@ -386,6 +665,103 @@ impl Engine {
         ledger: &'l Ledger,
     ) -> Result<Vec<&'l CaseState>, AccessError> {
         AccessIndex::new(self, ledger).visible(self, actor)
+    }
+}
+
+/// The role of the system actor: the engine itself (automatic escalation, reminders,
+/// reports taken in when the caller names no one). Built in: it needs no entry in the
+/// rule set's `access` section, and only the actor `system` may take it.
+pub const SYSTEM_ROLE: &str = "system";
+
+/// What the system actor may do: everything the engine proposes (reports and their
+/// routing, reroutes, reopenings, escalations), besides the events only it records.
+fn system_access() -> &'static RoleAccess {
+    static ACCESS: std::sync::LazyLock<RoleAccess> = std::sync::LazyLock::new(|| RoleAccess {
+        scope: Scope::All,
+        actions: vec![Action::View, Action::Report, Action::Act, Action::Escalate],
+        personal_data: true,
+    });
+    &ACCESS
+}
+
+/// Whether `actor` is the system actor.
+fn is_system(actor: &Actor) -> bool {
+    actor.id == SYSTEM && actor.role == SYSTEM_ROLE
+}
+
+impl Actor {
+    /// The system actor: id `system`, role `system`.
+    #[must_use]
+    pub fn system() -> Self {
+        Self {
+            id: SYSTEM.to_owned(),
+            role: SYSTEM_ROLE.to_owned(),
+            unit: None,
+        }
+    }
+}
+
+/// The action an event takes on its case, for [`Engine::authorize`]: a report is
+/// [`Action::Report`], a resolution [`Action::Resolve`], the resident's evaluation
+/// [`Action::Rate`], an escalation by staff (manual, mediation failed)
+/// [`Action::Escalate`], every other step of handling [`Action::Act`]. `None` for the
+/// events only the engine records: reminders, escalations for an overdue case or a
+/// repeat report, and reopenings for a repeat report.
+#[must_use]
+pub fn action_of(event: &Event) -> Option<Action> {
+    use crate::case::event::{EscalationReason as Why, ReopenReason};
+    Some(match event {
+        Event::Reported { .. } => Action::Report,
+        Event::Resolved { .. } => Action::Resolve,
+        Event::Evaluated { .. } => Action::Rate,
+        Event::Escalated {
+            reason: Why::Manual | Why::MediationFailed,
+            ..
+        } => Action::Escalate,
+        Event::Escalated { .. }
+        | Event::Reminded { .. }
+        | Event::Reopened {
+            reason: ReopenReason::RepeatReport,
+            ..
+        } => return None,
+        Event::Accepted {}
+        | Event::Assigned { .. }
+        | Event::Returned { .. }
+        | Event::Paused { .. }
+        | Event::Resumed {}
+        | Event::MediationFailed { .. }
+        | Event::Consulted { .. }
+        | Event::Reopened { .. }
+        | Event::Shelved { .. }
+        | Event::Merged { .. }
+        | Event::Visited { .. } => Action::Act,
+    })
+}
+
+/// An authorized write was refused: by access, by the ledger, or (an intake) by routing.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RecordError {
+    /// The actor may not write this.
+    #[error(transparent)]
+    Access(#[from] AccessError),
+    /// The ledger refused the event.
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+    /// The reported case is invalid or cannot be routed.
+    #[error(transparent)]
+    Route(#[from] crate::route::RouteError),
+}
+
+impl RecordError {
+    /// A stable snake_case code.
+    #[must_use]
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Self::Access(e) => e.code(),
+            Self::Ledger(e) => e.code(),
+            Self::Route(e) => e.code(),
+        }
     }
 }
 

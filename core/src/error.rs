@@ -55,6 +55,16 @@ pub enum Error {
     Row(RowError),
 }
 
+impl From<crate::access::RecordError> for Error {
+    fn from(e: crate::access::RecordError) -> Self {
+        match e {
+            crate::access::RecordError::Access(e) => Self::Access(e),
+            crate::access::RecordError::Ledger(e) => Self::Ledger(e),
+            crate::access::RecordError::Route(e) => Self::Route(e),
+        }
+    }
+}
+
 /// A row of a table that could not be taken: its position in the whole table (0-based),
 /// its case id as given, and the error, whose code and class it keeps.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

@@ -84,6 +84,7 @@ impl Escalation {
             },
         };
         EventRecord {
+            event_id: None,
             case: Some(self.case.clone()),
             at,
             actor: actor.clone(),
@@ -112,6 +113,7 @@ impl Reminder {
     #[must_use]
     pub fn event(&self, at: Timestamp, actor: &ActorId) -> EventRecord {
         EventRecord {
+            event_id: None,
             case: Some(self.case.clone()),
             at,
             actor: actor.clone(),
@@ -168,6 +170,7 @@ impl Actions {
         out.extend(self.escalations.iter().map(|e| e.event(at, actor)));
         out.extend(self.reminders.iter().map(|r| r.event(at, actor)));
         out.extend(self.reopenings.iter().map(|r| EventRecord {
+            event_id: None,
             case: Some(r.case.clone()),
             at,
             actor: actor.clone(),
@@ -177,6 +180,7 @@ impl Actions {
             },
         }));
         out.extend(self.reroutes.iter().map(|r| EventRecord {
+            event_id: None,
             case: Some(r.case.clone()),
             at,
             actor: actor.clone(),
@@ -256,6 +260,7 @@ impl Engine {
             joined.merged_from.push(id.clone());
             let mut events = vec![
                 EventRecord {
+                    event_id: None,
                     case: Some(id.clone()),
                     at,
                     actor: actor.clone(),
@@ -264,6 +269,7 @@ impl Engine {
                     },
                 },
                 EventRecord {
+                    event_id: None,
                     case: Some(id),
                     at,
                     actor: actor.clone(),
@@ -286,6 +292,7 @@ impl Engine {
                 match target.status {
                     Status::Assigned if target.level().is_some_and(|l| assignment.level > l) => {
                         events.push(EventRecord {
+                            event_id: None,
                             case: Some(target_id),
                             at,
                             actor: actor.clone(),
@@ -308,6 +315,7 @@ impl Engine {
                             self.at_level(target, previous, at, Some("reopen/repeat_report"))
                         };
                         events.push(EventRecord {
+                            event_id: None,
                             case: Some(target_id),
                             at,
                             actor: actor.clone(),
@@ -327,6 +335,7 @@ impl Engine {
         let assignment = self.assignment(&decision);
         Ok(vec![
             EventRecord {
+                event_id: None,
                 case: Some(id.clone()),
                 at,
                 actor: actor.clone(),
@@ -335,6 +344,7 @@ impl Engine {
                 },
             },
             EventRecord {
+                event_id: None,
                 case: Some(id),
                 at,
                 actor: actor.clone(),

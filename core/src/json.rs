@@ -475,3 +475,114 @@ pub fn timeline_for_json(
     let actor: Actor = actor_json.parse()?;
     Ok(to_json(&engine.timeline_for(&actor, ledger, case)?))
 }
+
+/// Appends one event (JSON) to a ledger without asking who writes it (the unchecked
+/// append, for replaying a trusted log); the receipt
+/// `{"outcome": "appended" | "duplicate", "index", "hash"}`.
+///
+/// # Errors
+/// [`Error::Ledger`]: the event does not parse or is refused; the ledger is unchanged.
+pub fn ledger_append_json(ledger: &mut Ledger, event_json: &str) -> Result<String, Error> {
+    Ok(to_json(&ledger.append_json_str(event_json)?))
+}
+
+/// Appends a JSON array of events, all or none, unchecked as [`ledger_append_json`]; the
+/// receipts, in the order given.
+///
+/// # Errors
+/// [`Error::Ledger`]; the ledger is unchanged.
+pub fn ledger_append_all_json(ledger: &mut Ledger, events_json: &str) -> Result<String, Error> {
+    Ok(to_json(&ledger.append_all_json_str(events_json)?))
+}
+
+/// Recomputes a ledger's hash chain: `{"events": n, "head": "<64 hex digits>"}`.
+///
+/// # Errors
+/// [`Error::Ledger`] naming the first record that does not fit the chain.
+pub fn ledger_verify_json(ledger: &Ledger) -> Result<String, Error> {
+    #[derive(Serialize)]
+    struct Out {
+        events: usize,
+        head: String,
+    }
+    let head = ledger.verify()?;
+    Ok(to_json(&Out {
+        events: ledger.len(),
+        head: crate::case::ledger::hex(&head),
+    }))
+}
+
+/// The authorized write ([`Engine::record`]): `actor` (`{"id", "role", "unit"?}`) records
+/// `event` (an event record); the receipt as [`ledger_append_json`].
+///
+/// ```
+/// let engine = gridgov::Engine::fushan();
+/// let mut ledger = gridgov::case::ledger::Ledger::new();
+/// gridgov::json::record_intake_json(&engine, &mut ledger, r#"{"id": "system", "role": "system"}"#,
+///     r#"{"id": "c1", "channel": "hotline", "category": "livelihood",
+///         "location": "fs-c01-g01-m1", "reported_at": "2026-03-02T09:00:00+08:00"}"#)?;
+/// let err = gridgov::json::record_json(&engine, &mut ledger,
+///     r#"{"id": "anyone", "role": "resident"}"#,
+///     r#"{"case": "c1", "at": "2026-03-03T09:00:00+08:00", "actor": "anyone",
+///         "event": {"type": "evaluated", "satisfaction": 5}}"#).unwrap_err();
+/// assert_eq!(err.code(), "unknown_actor");
+/// assert_eq!(ledger.len(), 2);
+/// # Ok::<(), gridgov::error::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::Json`] for a bad actor or event, [`Error::Access`] when the actor may not
+/// write it, [`Error::Ledger`] when the ledger refuses it; nothing is appended.
+pub fn record_json(
+    engine: &Engine,
+    ledger: &mut Ledger,
+    actor_json: &str,
+    event_json: &str,
+) -> Result<String, Error> {
+    let actor: Actor = actor_json.parse()?;
+    let event: crate::case::event::EventRecord = from_json("event", event_json)?;
+    Ok(to_json(&engine.record(ledger, &actor, event)?))
+}
+
+/// The authorized intake ([`Engine::record_intake`]): `actor` reports `case` (JSON); the
+/// receipts of the events appended.
+///
+/// # Errors
+/// [`Error::Json`], [`Error::Access`], [`Error::Case`] or [`Error::Route`] for a case that
+/// is invalid or cannot be routed, [`Error::Ledger`]; nothing is appended.
+pub fn record_intake_json(
+    engine: &Engine,
+    ledger: &mut Ledger,
+    actor_json: &str,
+    case_json: &str,
+) -> Result<String, Error> {
+    let actor: Actor = actor_json.parse()?;
+    let case = Case::from_json_str(case_json)?;
+    Ok(to_json(&engine.record_intake(ledger, &actor, case)?))
+}
+
+/// Opens the ledger kept in the SQLite file at `path` (feature `sqlite`), with
+/// `durability` `"full"` (the default: synced at every commit) or `"process"` (survives a
+/// process crash; a power loss may take the last commits).
+///
+/// # Errors
+/// [`Error::Input`] for another durability; [`Error::Ledger`] as
+/// [`Ledger::open`](crate::case::ledger::Ledger::open).
+#[cfg(feature = "sqlite")]
+pub fn open_ledger(path: &str, durability: Option<&str>) -> Result<Ledger, Error> {
+    use crate::case::ledger::Durability;
+    let durability = match durability {
+        None | Some("full") => Durability::Full,
+        Some("process") => Durability::Process,
+        Some(other) => {
+            return Err(Error::input(
+                "durability",
+                format!(
+                    "`{}` is not a durability; use `full` or `process`",
+                    crate::text::truncate_for_message(other)
+                ),
+            ));
+        }
+    };
+    Ok(Ledger::open_with(path, durability)?)
+}

@@ -637,6 +637,39 @@ impl PyEngine {
         gridgov::json::rules_json(self.inner.rules())
     }
 
+    /// The authorized write: ``actor`` (JSON text) records ``event`` (JSON text) in
+    /// ``ledger``; the receipt as the core's JSON text. Raises ``AccessError`` when the
+    /// actor may not write it, ``LedgerError`` when the ledger refuses it.
+    fn record_json(
+        &self,
+        py: Python<'_>,
+        ledger: &Bound<'_, PyAny>,
+        actor: &Bound<'_, PyAny>,
+        event: &Bound<'_, PyAny>,
+    ) -> PyResult<String> {
+        let l = self::ledger(ledger)?;
+        let actor = text(actor, "actor")?;
+        let event = text(event, "event")?;
+        py.detach(|| gridgov::json::record_json(&self.inner, &mut l.lock(), &actor, &event))
+            .map_err(err)
+    }
+
+    /// The authorized intake: ``actor`` (JSON text) reports ``case`` (JSON text); the
+    /// receipts of the events appended, as JSON text.
+    fn record_intake_json(
+        &self,
+        py: Python<'_>,
+        ledger: &Bound<'_, PyAny>,
+        actor: &Bound<'_, PyAny>,
+        case: &Bound<'_, PyAny>,
+    ) -> PyResult<String> {
+        let l = self::ledger(ledger)?;
+        let actor = text(actor, "actor")?;
+        let case = text(case, "case")?;
+        py.detach(|| gridgov::json::record_intake_json(&self.inner, &mut l.lock(), &actor, &case))
+            .map_err(err)
+    }
+
     /// May an actor take an action on a case of ``ledger``? The request is JSON
     /// ``{"actor", "action", "case"}``; the answer ``{"allowed": bool}``, the core's JSON.
     fn can_json(
@@ -746,17 +779,57 @@ impl PyLedger {
         Ok(Self::of(ledger))
     }
 
-    /// Appends one event (JSON text), checking it against the case's state; raises
-    /// ``LedgerError`` and leaves the ledger unchanged when it does not fit.
-    fn append_json(&self, event: &Bound<'_, PyAny>) -> PyResult<()> {
-        let event = text(event, "event")?;
-        self.lock().append_json_str(&event).map_err(err)
+    /// Opens (or creates) the ledger kept in the SQLite file at ``path``;
+    /// ``durability`` is ``"full"`` (synced at every commit) or ``"process"``.
+    #[staticmethod]
+    #[pyo3(signature = (path, durability = None))]
+    fn open(
+        py: Python<'_>,
+        path: &Bound<'_, PyAny>,
+        durability: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let path = text(path, "path")?;
+        let durability = opt_text(durability, "durability")?;
+        py.detach(|| gridgov::json::open_ledger(&path, durability.as_deref()))
+            .map(Self::of)
+            .map_err(err)
     }
 
-    /// Appends a JSON array of events, all or none.
-    fn append_all_json(&self, events: &Bound<'_, PyAny>) -> PyResult<()> {
+    /// Appends one event (JSON text), checking it against the case's state; raises
+    /// ``LedgerError`` and leaves the ledger unchanged when it does not fit. The receipt
+    /// as the core's JSON text.
+    fn append_json(&self, py: Python<'_>, event: &Bound<'_, PyAny>) -> PyResult<String> {
+        let event = text(event, "event")?;
+        py.detach(|| gridgov::json::ledger_append_json(&mut self.lock(), &event))
+            .map_err(err)
+    }
+
+    /// Appends a JSON array of events, all or none; the receipts as JSON text.
+    fn append_all_json(&self, py: Python<'_>, events: &Bound<'_, PyAny>) -> PyResult<String> {
         let events = text(events, "events")?;
-        self.lock().append_all_json_str(&events).map_err(err)
+        py.detach(|| gridgov::json::ledger_append_all_json(&mut self.lock(), &events))
+            .map_err(err)
+    }
+
+    /// Recomputes the hash chain; ``{"events", "head"}`` as JSON text.
+    fn verify_json(&self, py: Python<'_>) -> PyResult<String> {
+        py.detach(|| gridgov::json::ledger_verify_json(&self.lock()))
+            .map_err(err)
+    }
+
+    /// The chain hash of the last event, 64 hex digits.
+    fn head(&self) -> String {
+        gridgov::case::ledger::hex(&self.lock().head())
+    }
+
+    /// Folds in what other processes appended to the ledger's file; how many events.
+    fn refresh(&self, py: Python<'_>) -> PyResult<usize> {
+        py.detach(|| self.lock().refresh()).map_err(err)
+    }
+
+    /// The file the ledger is kept in, if any.
+    fn file(&self) -> Option<String> {
+        self.lock().file()
     }
 
     /// The folded state (a snapshot), as the core's JSON text.

@@ -41,6 +41,7 @@ fn ledger(engine: &Engine, cases: usize, seed: u64, residents: u64) -> Ledger {
             id_number: Some(format!("r{}", rng.below(residents.max(1)))),
         });
         let record = EventRecord {
+            event_id: None,
             case: Some(case.id.clone()),
             at: case.reported_at,
             actor: gridgov::PersonId::new("system").unwrap(),

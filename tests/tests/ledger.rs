@@ -73,6 +73,7 @@ fn a_case_from_report_to_evaluation() {
     let mut l = Ledger::new();
     let c = case("c1", json!({}));
     l.append(EventRecord {
+        event_id: None,
         case: Some(c.id.clone()),
         at: c.reported_at,
         actor: actor("fs-gw051"),
@@ -96,6 +97,7 @@ fn a_case_from_report_to_evaluation() {
     assert_eq!(a.level, Level::Grid);
     assert_eq!(a.rule.as_deref(), Some("fushan-2026/routing/dispute-grid"));
     l.append(EventRecord {
+        event_id: None,
         case: Some(c.id.clone()),
         at: ts("2026-03-02T09:10:00+08:00"),
         actor: actor("fs-cm04-1"),
@@ -277,6 +279,7 @@ fn invalid_transitions_are_refused_and_change_nothing() {
         "unknown_case",
     );
     let dup = EventRecord {
+        event_id: None,
         case: Some(gridgov::CaseId::new("c1").unwrap()),
         at: ts("2026-03-02T10:00:00+08:00"),
         actor: actor("x"),
@@ -286,6 +289,7 @@ fn invalid_transitions_are_refused_and_change_nothing() {
     };
     refused(&mut l, dup, "duplicate_case");
     let mismatch = EventRecord {
+        event_id: None,
         case: Some(gridgov::CaseId::new("c9").unwrap()),
         at: ts("2026-03-02T10:00:00+08:00"),
         actor: actor("x"),
@@ -323,6 +327,7 @@ fn invalid_transitions_are_refused_and_change_nothing() {
     // Merging into itself or into an unknown case.
     let mut l2 = Ledger::new();
     l2.append(EventRecord {
+        event_id: None,
         case: Some(gridgov::CaseId::new("n1").unwrap()),
         at: ts("2026-03-02T09:00:00+08:00"),
         actor: actor("x"),

@@ -161,7 +161,7 @@ proptest! {
                     prop_assert_eq!(ledger.state(), &before, "a refused event changed the state");
                     prop_assert_eq!(ledger.len(), len);
                 }
-                Ok(()) => {
+                Ok(_) => {
                     if let Event::Escalated { to, .. } = &r.event {
                         let now = ledger.case(r.case.as_ref().unwrap().as_str()).unwrap().level();
                         prop_assert!(previous_level.is_some_and(|p| *to > p), "escalation did not move up");

@@ -597,8 +597,8 @@ state_vec("joint-consultation", "a joint consultation (联合会商): each offic
           JOINT + [ev("m1", "2026-03-02T14:00:00+08:00", "fs-comprehensive_governance_office-1", {"type": "consulted", "office": o, "opinion": "同意"})
                    for o in ["comprehensive_governance_office", "petitions_office", "judicial_office"]]
           + [ev("m1", "2026-03-02T16:00:00+08:00", "fs-comprehensive_governance_office-1", {"type": "resolved", "level": "subdistrict", "how": "会商解决"})])
-write("ledger/state/unsupported-format.json", "ledger_state: a ledger document of format 2 is refused.", "ledger_state",
-      {"ledger": {"format": 2, "events": []}})
+write("ledger/state/unsupported-format.json", "ledger_state: a ledger document of format 3 (from a newer library) is refused.", "ledger_state",
+      {"ledger": {"format": 3, "events": []}})
 write("ledger/state/parse-error.json", "ledger_state: text that is not a ledger document is a ledger_parse error with line and column (raw text input).",
       "ledger_state", {"ledger": '{"format": 1, "events": [{"at": "x"}]}'})
 write("ledger/state/refused-in-replay.json", "ledger_state: replaying a document whose third event evaluates an unresolved case is refused, naming event 2.",

@@ -57,6 +57,14 @@ pub(crate) fn wrong_type(value: &JsValue, what: &str, expected: &str) -> JsValue
     })
 }
 
+/// The error for a `Ledger` used after `free()`.
+pub(crate) fn freed() -> JsValue {
+    err(InputError::value(
+        "ledger",
+        "this Ledger was freed: make a new one",
+    ))
+}
+
 /// The text of a string argument, or the core's `InputError` naming it: a JS caller may
 /// pass anything, and a non-string must not reach the string conversion.
 pub(crate) fn text(value: &JsValue, what: &str) -> Result<String, JsValue> {
@@ -159,6 +167,20 @@ impl Drop for JsEngine {
 }
 
 /// The ledger a JS value names (a `Ledger` of this package), lent to `f`.
+/// Runs `f` on the ledger behind a JS `Ledger`, to change it.
+fn with_ledger_mut<R>(
+    value: &JsValue,
+    f: impl FnOnce(&mut gridgov::case::ledger::Ledger) -> R,
+) -> Result<R, JsValue> {
+    let slot = handle(value, "ledger", "a gridgov Ledger", handles::LEDGER_KEY)?;
+    LEDGERS.with(|l| {
+        l.borrow_mut()
+            .get_mut(slot)
+            .map(f)
+            .ok_or_else(|| wrong_type(value, "ledger", "a gridgov Ledger that was not freed"))
+    })
+}
+
 fn with_ledger<R>(
     value: &JsValue,
     f: impl FnOnce(&gridgov::case::ledger::Ledger) -> R,
@@ -647,6 +669,85 @@ impl JsEngine {
         self.inner.with_rules(rules).map(Self::of).map_err(err)
     }
 
+    /// The authorized write: `actor` (JSON text `{"id", "role", "unit"?}`) records `event`
+    /// (JSON text) in `ledger`; the receipt `{"outcome", "index", "hash"}` as the core's
+    /// JSON text.
+    ///
+    /// # Errors
+    /// A JS `Error` with a `code`: an access code (`out_of_scope`, `forbidden`,
+    /// `unknown_actor`, `actor_mismatch`, `system_only`…) when the actor may not write it,
+    /// a ledger code when the ledger refuses it; nothing is appended.
+    #[wasm_bindgen(js_name = recordJson)]
+    pub fn record_json(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Ledger")] ledger: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] actor: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] event: &JsValue,
+    ) -> Result<String, JsValue> {
+        let actor = text(actor, "actor")?;
+        let event = text(event, "event")?;
+        with_ledger_mut(ledger, |l| {
+            gridgov::json::record_json(&self.inner, l, &actor, &event)
+        })?
+        .map_err(err)
+    }
+
+    /// The authorized write: `actor` (`{id, role, unit?}`) records `event` in `ledger`;
+    /// the receipt. The write path for users; `Ledger.append` is for replaying a trusted
+    /// log.
+    ///
+    /// # Errors
+    /// As `recordJson`.
+    #[wasm_bindgen(unchecked_return_type = "Receipt")]
+    pub fn record(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Ledger")] ledger: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Actor")] actor: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "EventRecord")] event: &JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let actor = JsValue::from(stringify(actor, "actor")?);
+        let event = JsValue::from(stringify(event, "event")?);
+        self.record_json(ledger, &actor, &event).map(|s| parse(&s))
+    }
+
+    /// The authorized intake: `actor` (JSON text) reports `case` (JSON text); the report
+    /// and its routing are appended together. The receipts as the core's JSON text.
+    ///
+    /// # Errors
+    /// A JS `Error` with a `code`: an access code, a case or routing code, a ledger code.
+    #[wasm_bindgen(js_name = recordIntakeJson)]
+    pub fn record_intake_json(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Ledger")] ledger: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] actor: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] case: &JsValue,
+    ) -> Result<String, JsValue> {
+        let actor = text(actor, "actor")?;
+        let case = text(case, "case")?;
+        with_ledger_mut(ledger, |l| {
+            gridgov::json::record_intake_json(&self.inner, l, &actor, &case)
+        })?
+        .map_err(err)
+    }
+
+    /// The authorized intake: `actor` (`{id, role, unit?}`) reports `caseData`; the
+    /// receipts of the events appended.
+    ///
+    /// # Errors
+    /// As `recordIntakeJson`.
+    #[wasm_bindgen(js_name = recordIntake, unchecked_return_type = "Receipt[]")]
+    pub fn record_intake(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Ledger")] ledger: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Actor")] actor: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Case")] case_data: &JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let actor = JsValue::from(stringify(actor, "actor")?);
+        let case = JsValue::from(stringify(case_data, "case")?);
+        self.record_intake_json(ledger, &actor, &case)
+            .map(|s| parse(&s))
+    }
+
     /// `{"actor", "action", "case"}` (JSON text) → `{"allowed": bool}`, the core's bytes.
     ///
     /// # Errors
@@ -855,26 +956,29 @@ impl JsLedger {
     pub fn append_json(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] event: &JsValue,
-    ) -> Result<(), JsValue> {
+    ) -> Result<String, JsValue> {
         let event = text(event, "event")?;
-        self.with(|l| l.append_json_str(&event))
-            .unwrap_or(Ok(()))
+        self.with(|l| gridgov::json::ledger_append_json(l, &event))
+            .ok_or_else(|| freed())?
             .map_err(err)
     }
 
-    /// Appends one event (an object); throws and leaves the ledger unchanged when it does
-    /// not fit the case's state.
+    /// Appends one event (an object) without asking who writes it: for replaying a
+    /// trusted log (users' writes go through `Engine.record`). Throws and leaves the
+    /// ledger unchanged when it does not fit the case's state; the receipt.
     ///
     /// # Errors
     /// A JS `Error` with a `code`.
+    #[wasm_bindgen(unchecked_return_type = "Receipt")]
     pub fn append(
         &self,
         #[wasm_bindgen(unchecked_param_type = "EventRecord")] event: &JsValue,
-    ) -> Result<(), JsValue> {
+    ) -> Result<JsValue, JsValue> {
         self.append_json(&JsValue::from(stringify(event, "event")?))
+            .map(|s| parse(&s))
     }
 
-    /// Appends a JSON array of events, all or none.
+    /// Appends a JSON array of events, all or none; the receipts as JSON text.
     ///
     /// # Errors
     /// A JS `Error` with a `code` naming the event refused.
@@ -882,22 +986,53 @@ impl JsLedger {
     pub fn append_all_json(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] events: &JsValue,
-    ) -> Result<(), JsValue> {
+    ) -> Result<String, JsValue> {
         let events = text(events, "events")?;
-        self.with(|l| l.append_all_json_str(&events))
-            .unwrap_or(Ok(()))
+        self.with(|l| gridgov::json::ledger_append_all_json(l, &events))
+            .ok_or_else(|| freed())?
             .map_err(err)
     }
 
-    /// Appends several events (an array), all or none.
+    /// Appends several events (an array), all or none, unchecked as `append`; the
+    /// receipts.
     ///
     /// # Errors
     /// A JS `Error` with a `code` naming the event refused.
+    #[wasm_bindgen(unchecked_return_type = "Receipt[]")]
     pub fn extend(
         &self,
         #[wasm_bindgen(unchecked_param_type = "EventRecord[]")] events: &JsValue,
-    ) -> Result<(), JsValue> {
+    ) -> Result<JsValue, JsValue> {
         self.append_all_json(&JsValue::from(stringify(events, "events")?))
+            .map(|s| parse(&s))
+    }
+
+    /// Recomputes the hash chain: `{"events", "head"}` as the core's JSON text.
+    ///
+    /// # Errors
+    /// A JS `Error` with code `ledger_tampered` naming the first record that does not fit.
+    #[wasm_bindgen(js_name = verifyJson)]
+    pub fn verify_json(&self) -> Result<String, JsValue> {
+        self.with(|l| gridgov::json::ledger_verify_json(l))
+            .ok_or_else(|| freed())?
+            .map_err(err)
+    }
+
+    /// Recomputes the hash chain: `{events, head}`.
+    ///
+    /// # Errors
+    /// As `verifyJson`.
+    #[wasm_bindgen(unchecked_return_type = "{ events: number; head: string }")]
+    pub fn verify(&self) -> Result<JsValue, JsValue> {
+        self.verify_json().map(|s| parse(&s))
+    }
+
+    /// The chain hash of the last event (64 hex digits; zeros for an empty ledger).
+    #[wasm_bindgen(getter)]
+    #[must_use]
+    pub fn head(&self) -> String {
+        self.with(|l| gridgov::case::ledger::hex(&l.head()))
+            .unwrap_or_default()
     }
 
     /// The folded state (a snapshot), as the core's JSON text.

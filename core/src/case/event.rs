@@ -12,8 +12,17 @@ use crate::macros::named_enum;
 use crate::org::Level;
 use crate::time::Timestamp;
 
-/// The ledger format this version of the library reads.
+/// The format of snapshots ([`LedgerState`](super::ledger::LedgerState)), and of ledger
+/// documents written before the chain: events without hashes.
 pub const LEDGER_FORMAT: u32 = 1;
+
+/// The format of ledger documents this version writes: every record carries its SHA-256
+/// chain hash and the document its head (see [`Ledger::verify`](super::ledger::Ledger::verify)).
+/// Documents of format [`LEDGER_FORMAT`] are still read.
+pub const CHAINED_FORMAT: u32 = 2;
+
+/// The longest `event_id` accepted, in characters.
+pub const MAX_EVENT_ID: usize = 128;
 
 /// The actor of what the engine does by itself (automatic escalation, reminders) and of
 /// reports taken in when the caller names no one.
@@ -229,6 +238,12 @@ impl Event {
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct EventRecord {
+    /// An id the sending system chose for this event, to make re-sending it harmless: the
+    /// same id with the same content is taken once and reported as a duplicate after that;
+    /// the same id with other content is refused as a conflict. At most
+    /// [`MAX_EVENT_ID`] characters, no control characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_id: Option<String>,
     /// The case (absent for a visit).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub case: Option<CaseId>,

@@ -29,11 +29,13 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::event::{Event, EventRecord, LEDGER_FORMAT};
+use super::event::{CHAINED_FORMAT, Event, EventRecord, LEDGER_FORMAT};
 use crate::id::{CaseId, Category, PersonId, UnitId};
 use crate::time::Timestamp;
 
 pub use super::state::{CaseState, Status, Visit};
+#[cfg(feature = "sqlite")]
+pub use super::store::{Durability, STORE_FORMAT};
 pub use super::transition::TransitionError;
 
 /// A ledger document could not be read or replayed.
@@ -53,7 +55,7 @@ pub enum LedgerError {
         message: String,
     },
     /// The document names a format this library does not read.
-    #[error("unsupported ledger format {found}; this library reads format {expected}")]
+    #[error("unsupported ledger format {found}; this library reads formats up to {expected}")]
     Format {
         /// Given.
         found: u32,
@@ -68,6 +70,96 @@ pub enum LedgerError {
         /// Why.
         error: TransitionError,
     },
+    /// The one event given was refused.
+    #[error(transparent)]
+    Invalid(#[from] TransitionError),
+    /// An `event_id` was sent before with other content.
+    #[error(
+        "event {index}: event_id `{event_id}` is already taken by ledger event {taken_by} with other content; a re-sent event must be identical, a new event needs a new id"
+    )]
+    Conflict {
+        /// The event's position (0-based) in the list given.
+        index: usize,
+        /// The id.
+        event_id: String,
+        /// The position in the ledger of the event that holds the id.
+        taken_by: u64,
+    },
+    /// An `event_id` that cannot be used.
+    #[error("event {index}: event_id {reason}")]
+    BadEventId {
+        /// The event's position (0-based) in the list given.
+        index: usize,
+        /// What is wrong and what would do.
+        reason: String,
+    },
+    /// The hash chain does not hold: a record was changed, removed or moved.
+    #[error("record {index}{}: {reason}", event_label(.event_id.as_deref()))]
+    Tampered {
+        /// The position (0-based) of the first record that does not fit the chain.
+        index: u64,
+        /// Its `event_id`, if it has one.
+        event_id: Option<String>,
+        /// What does not match.
+        reason: String,
+    },
+    /// The ledger file could not be opened, read or written.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// ` (event_id `x`)`, or nothing.
+fn event_label(id: Option<&str>) -> String {
+    id.map(|id| format!(" (event_id `{id}`)"))
+        .unwrap_or_default()
+}
+
+/// A ledger file (the `sqlite` feature) could not be used. Defined with or without the
+/// feature, so that error handling does not depend on it.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The file could not be opened, read or written (missing folder, permissions, disk
+    /// full, locked longer than the wait allowed).
+    #[error("ledger file `{path}`: {message}")]
+    Io {
+        /// The file.
+        path: String,
+        /// What SQLite or the system said.
+        message: String,
+    },
+    /// The file is not a gridgov ledger, or is damaged; nothing of it was loaded.
+    #[error("ledger file `{path}` is not a readable gridgov ledger: {reason}; nothing was loaded")]
+    Corrupt {
+        /// The file.
+        path: String,
+        /// What is wrong, naming the record where one is at fault.
+        reason: String,
+    },
+    /// The file was written by a newer version of the library.
+    #[error(
+        "ledger file `{path}` has store format {found}; this library reads format {supported} or older: open it with a newer gridgov"
+    )]
+    Newer {
+        /// The file.
+        path: String,
+        /// The file's format.
+        found: i64,
+        /// The newest format this library reads.
+        supported: i64,
+    },
+}
+
+impl StoreError {
+    /// A stable snake_case code.
+    #[must_use]
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Self::Io { .. } => "store_io",
+            Self::Corrupt { .. } => "store_corrupt",
+            Self::Newer { .. } => "unsupported_format",
+        }
+    }
 }
 
 impl LedgerError {
@@ -77,7 +169,11 @@ impl LedgerError {
         match self {
             Self::Parse { .. } => "ledger_parse",
             Self::Format { .. } => "unsupported_format",
-            Self::Refused { error, .. } => error.code(),
+            Self::Refused { error, .. } | Self::Invalid(error) => error.code(),
+            Self::Conflict { .. } => "event_id_conflict",
+            Self::BadEventId { .. } => "bad_event_id",
+            Self::Tampered { .. } => "ledger_tampered",
+            Self::Store(e) => e.code(),
         }
     }
 
@@ -89,14 +185,6 @@ impl LedgerError {
             message: crate::text::strip_position(&e.to_string()),
         }
     }
-}
-
-/// The ledger document: `{"format": 1, "events": [...]}`.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct LedgerDoc {
-    format: u32,
-    events: Vec<EventRecord>,
 }
 
 /// The state of a whole ledger: every case's state and the visits, after some number of
@@ -240,11 +328,15 @@ impl LedgerState {
         self.step(r).map(|_| ())
     }
 
-    /// Folds events in, all or none; returns the positions of their cases.
-    fn apply_all(&mut self, records: &[EventRecord]) -> Result<Vec<u32>, LedgerError> {
-        let mut undos = Vec::with_capacity(records.len());
-        let mut positions = Vec::with_capacity(records.len());
-        for (index, r) in records.iter().enumerate() {
+    /// Folds events in, all or none; returns the positions of their cases and how to take
+    /// them back. `index` numbers the events in errors.
+    fn apply_all<'r>(
+        &mut self,
+        records: impl IntoIterator<Item = (usize, &'r EventRecord)>,
+    ) -> Result<(Vec<u32>, Vec<Undo>), LedgerError> {
+        let mut undos = Vec::new();
+        let mut positions = Vec::new();
+        for (index, r) in records {
             let undo = self.undo_for(r);
             match self.step(r) {
                 Ok(pos) => {
@@ -252,14 +344,19 @@ impl LedgerState {
                     positions.push(pos);
                 }
                 Err(error) => {
-                    while let Some(u) = undos.pop() {
-                        self.undo(u);
-                    }
+                    self.undo_all(undos);
                     return Err(LedgerError::Refused { index, error });
                 }
             }
         }
-        Ok(positions)
+        Ok((positions, undos))
+    }
+
+    /// Takes back events applied in a batch, newest first.
+    fn undo_all(&mut self, mut undos: Vec<Undo>) {
+        while let Some(u) = undos.pop() {
+            self.undo(u);
+        }
     }
 
     /// What it takes to undo an event: the states of the cases it may change.
@@ -322,6 +419,90 @@ impl LedgerState {
     }
 }
 
+/// A SHA-256 hash of the ledger's chain: each record's is the hash of the one before it
+/// followed by the record's canonical bytes (its compact JSON, as exported without the
+/// hash).
+pub type ChainHash = [u8; 32];
+
+/// The hash the chain starts from: 32 zero bytes.
+pub const GENESIS: ChainHash = [0; 32];
+
+/// The next link of the chain.
+#[must_use]
+pub fn chain(previous: &ChainHash, canonical: &[u8]) -> ChainHash {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    h.update(previous);
+    h.update(canonical);
+    h.finalize().into()
+}
+
+/// A hash as 64 lowercase hex digits.
+#[must_use]
+pub fn hex(hash: &ChainHash) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(64);
+    for b in hash {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
+}
+
+/// Reads 64 hex digits.
+fn parse_hex(s: &str) -> Option<ChainHash> {
+    let bytes = s.as_bytes();
+    if bytes.len() != 64 {
+        return None;
+    }
+    let mut out = GENESIS;
+    for (o, pair) in out.iter_mut().zip(bytes.chunks_exact(2)) {
+        let digit = |c: u8| (c as char).to_digit(16);
+        let (Some(hi), Some(lo)) = (
+            pair.first().copied().and_then(digit),
+            pair.get(1).copied().and_then(digit),
+        ) else {
+            return None;
+        };
+        *o = u8::try_from(hi * 16 + lo).ok()?;
+    }
+    Some(out)
+}
+
+/// What an append did: where the event is in the ledger, its chain hash, and whether it
+/// was a re-sent event already there (then nothing was added).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Receipt {
+    /// The event's position (0-based) in the ledger.
+    pub index: u64,
+    /// `true` when an event with the same `event_id` and the same content was already
+    /// there: nothing was added.
+    pub duplicate: bool,
+    /// The event's chain hash.
+    pub hash: ChainHash,
+}
+
+crate::tsdecl::ts_alias!(
+    Receipt = "{ outcome: \"appended\" | \"duplicate\"; index: number; hash: string }"
+);
+
+impl Serialize for Receipt {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("Receipt", 3)?;
+        s.serialize_field(
+            "outcome",
+            if self.duplicate {
+                "duplicate"
+            } else {
+                "appended"
+            },
+        )?;
+        s.serialize_field("index", &self.index)?;
+        s.serialize_field("hash", &hex(&self.hash))?;
+        s.end()
+    }
+}
+
 /// An event as the ledger keeps it: its case and actor by position, so that the text of
 /// ids is held once (a million cases with ten events each would otherwise hold twenty
 /// million copies).
@@ -331,19 +512,118 @@ struct Stored {
     actor: u32,
     at: Timestamp,
     event: Event,
+    event_id: Option<Box<str>>,
+    hash: ChainHash,
 }
 
-/// An event record as serialised, borrowing from the ledger.
+/// An event record as serialised, borrowing: its canonical bytes (no `hash`) or its form
+/// in a ledger document (with `hash`).
 #[derive(Serialize)]
 struct RecordView<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    event_id: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     case: Option<&'a CaseId>,
     at: Timestamp,
     actor: &'a PersonId,
     event: &'a Event,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hash: Option<String>,
 }
 
-/// The append-only ledger: every event, and the state they fold into.
+impl<'a> RecordView<'a> {
+    fn of(r: &'a EventRecord) -> Self {
+        Self {
+            event_id: r.event_id.as_deref(),
+            case: r.case.as_ref(),
+            at: r.at,
+            actor: &r.actor,
+            event: &r.event,
+            hash: None,
+        }
+    }
+
+    /// The canonical bytes the chain hashes.
+    fn canonical(&self) -> Vec<u8> {
+        serde_json::to_vec(self).unwrap_or_default()
+    }
+}
+
+/// The canonical bytes of a record: its compact JSON without a hash.
+#[must_use]
+pub fn canonical_bytes(record: &EventRecord) -> Vec<u8> {
+    RecordView::of(record).canonical()
+}
+
+/// A record of a ledger document: the event and, from format 2 on, its chain hash.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DocRecord {
+    #[serde(default)]
+    event_id: Option<String>,
+    #[serde(default)]
+    case: Option<CaseId>,
+    at: Timestamp,
+    actor: PersonId,
+    event: Event,
+    #[serde(default)]
+    hash: Option<String>,
+}
+
+impl DocRecord {
+    fn split(self) -> (EventRecord, Option<String>) {
+        (
+            EventRecord {
+                event_id: self.event_id,
+                case: self.case,
+                at: self.at,
+                actor: self.actor,
+                event: self.event,
+            },
+            self.hash,
+        )
+    }
+}
+
+/// The ledger document: `{"format": 2, "events": [...], "head": "…"}` (format 1 has no
+/// hashes and no head).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LedgerDoc {
+    format: u32,
+    events: Vec<DocRecord>,
+    #[serde(default)]
+    head: Option<String>,
+}
+
+/// Checks an `event_id`: 1 to [`MAX_EVENT_ID`](super::event::MAX_EVENT_ID) characters,
+/// none of them a control character.
+fn check_event_id(index: usize, id: Option<&str>) -> Result<(), LedgerError> {
+    let Some(id) = id else { return Ok(()) };
+    let n = id.chars().count();
+    let reason = if n == 0 {
+        "is empty".to_owned()
+    } else if n > super::event::MAX_EVENT_ID {
+        format!("has {n} characters")
+    } else if id.chars().any(char::is_control) {
+        format!("`{}` has a control character", id.escape_debug())
+    } else {
+        return Ok(());
+    };
+    Err(LedgerError::BadEventId {
+        index,
+        reason: format!(
+            "{reason}; an event_id is 1 to {} characters without control characters",
+            super::event::MAX_EVENT_ID
+        ),
+    })
+}
+
+/// The append-only ledger: every event, chained by SHA-256, and the state they fold into.
+///
+/// A ledger lives in memory ([`Ledger::new`], [`Ledger::from_json_str`]) or, with the
+/// `sqlite` feature, in a file ([`Ledger::open`]) that every append reaches before it
+/// returns. Clones of a file-backed ledger share the file.
 #[derive(Clone, Debug, Default)]
 pub struct Ledger {
     events: Vec<Stored>,
@@ -351,6 +631,13 @@ pub struct Ledger {
     /// Actor ids, each held once.
     actors: Vec<PersonId>,
     actor_index: crate::idmap::IdMap,
+    /// `event_id` → position of its event.
+    ids: rustc_hash::FxHashMap<Box<str>, u64>,
+    /// The chain hash of the last event.
+    head: ChainHash,
+    /// The file, when the ledger is kept in one.
+    #[cfg(feature = "sqlite")]
+    pub(super) store: Option<std::sync::Arc<std::sync::Mutex<super::store::Store>>>,
 }
 
 impl Ledger {
@@ -364,7 +651,7 @@ impl Ledger {
     }
 
     /// Stores an accepted event.
-    fn keep(&mut self, record: EventRecord, case: u32) {
+    fn keep(&mut self, record: EventRecord, case: u32, hash: ChainHash) {
         let actor = match self.actor_index.get(record.actor.as_str()) {
             Some(a) => a,
             None => {
@@ -374,28 +661,38 @@ impl Ledger {
                 a
             }
         };
+        let event_id = record.event_id.map(String::into_boxed_str);
+        if let Some(id) = &event_id {
+            self.ids.insert(id.clone(), self.events.len() as u64);
+        }
+        self.head = hash;
         self.events.push(Stored {
             case,
             actor,
             at: record.at,
             event: record.event,
+            event_id,
+            hash,
         });
     }
 
     fn view<'a>(&'a self, s: &'a Stored) -> Option<RecordView<'a>> {
         Some(RecordView {
+            event_id: s.event_id.as_deref(),
             case: (s.case != NO_CASE)
                 .then(|| self.state.cases.get(s.case as usize).map(|c| &c.case.id))
                 .flatten(),
             at: s.at,
             actor: self.actors.get(s.actor as usize)?,
             event: &s.event,
+            hash: None,
         })
     }
 
     fn record(&self, s: &Stored) -> Option<EventRecord> {
         let v = self.view(s)?;
         Some(EventRecord {
+            event_id: v.event_id.map(str::to_owned),
             case: v.case.cloned(),
             at: v.at,
             actor: v.actor.clone(),
@@ -403,29 +700,101 @@ impl Ledger {
         })
     }
 
-    /// Reads a ledger document and replays its events, checking each.
+    /// Reads a ledger document and replays its events, checking each and, for a chained
+    /// document (format 2), every record's hash and the head.
     ///
     /// # Errors
-    /// [`LedgerError::Parse`], or [`LedgerError::Refused`] naming the first event refused.
+    /// [`LedgerError::Parse`]; [`LedgerError::Tampered`] naming the first record that
+    /// does not fit the chain (a byte changed, a record removed or moved) or a head that
+    /// is not the last record's (records removed from the end);
+    /// [`LedgerError::Refused`] naming the first event refused.
     pub fn from_json_str(json: &str) -> Result<Self, LedgerError> {
         let doc: LedgerDoc =
             serde_json::from_str(json).map_err(|e| LedgerError::parse("ledger", &e))?;
-        if doc.format != LEDGER_FORMAT {
-            return Err(LedgerError::Format {
-                found: doc.format,
-                expected: LEDGER_FORMAT,
-            });
-        }
+        let chained = match doc.format {
+            LEDGER_FORMAT => false,
+            CHAINED_FORMAT => true,
+            found => {
+                return Err(LedgerError::Format {
+                    found,
+                    expected: CHAINED_FORMAT,
+                });
+            }
+        };
         let mut ledger = Self::new();
         for (index, r) in doc.events.into_iter().enumerate() {
-            ledger
-                .append(r)
+            let (record, hash) = r.split();
+            let at = index as u64;
+            let tampered = |reason: String| LedgerError::Tampered {
+                index: at,
+                event_id: record.event_id.clone(),
+                reason,
+            };
+            let expected = chain(&ledger.head, &canonical_bytes(&record));
+            match (chained, hash) {
+                (false, None) => {}
+                (false, Some(_)) => {
+                    return Err(tampered(format!(
+                        "a format {LEDGER_FORMAT} document has no hashes; a chained document is format {CHAINED_FORMAT}"
+                    )));
+                }
+                (true, None) => return Err(tampered("has no `hash`".to_owned())),
+                (true, Some(h)) => {
+                    if parse_hex(&h) != Some(expected) {
+                        return Err(tampered(format!(
+                            "its hash is `{}` but the chain gives `{}`: the record was changed, or one before it was removed or moved",
+                            crate::text::truncate_for_message(&h),
+                            hex(&expected)
+                        )));
+                    }
+                }
+            }
+            if let Some(id) = record.event_id.as_deref() {
+                check_event_id(index, Some(id))?;
+                if let Some(&first) = ledger.ids.get(id) {
+                    return Err(tampered(format!(
+                        "its event_id is already used by record {first}; a ledger holds each event_id once"
+                    )));
+                }
+            }
+            let case = ledger
+                .state
+                .step(&record)
                 .map_err(|error| LedgerError::Refused { index, error })?;
+            ledger.keep(record, case, expected);
+        }
+        if chained {
+            let last = (ledger.events.len() as u64).checked_sub(1);
+            match doc.head.as_deref().map(parse_hex) {
+                Some(Some(h)) if h == ledger.head => {}
+                Some(Some(h)) if h == GENESIS && last.is_none() => {}
+                Some(_) => {
+                    return Err(LedgerError::Tampered {
+                        index: last.unwrap_or(0),
+                        event_id: ledger
+                            .events
+                            .last()
+                            .and_then(|s| s.event_id.as_deref().map(str::to_owned)),
+                        reason: format!(
+                            "the document's head is not this record's hash `{}`: records after it were removed, or the head was changed",
+                            hex(&ledger.head)
+                        ),
+                    });
+                }
+                None => {
+                    return Err(LedgerError::Tampered {
+                        index: last.unwrap_or(0),
+                        event_id: None,
+                        reason: "a chained document needs `head`".to_owned(),
+                    });
+                }
+            }
         }
         Ok(ledger)
     }
 
-    /// Builds a ledger from a snapshot and the events after it.
+    /// Builds a ledger from a snapshot and the events after it. The chain starts at the
+    /// snapshot: the events before it are not in this ledger.
     ///
     /// # Errors
     /// [`LedgerError::Refused`] naming the first event refused.
@@ -438,69 +807,283 @@ impl Ledger {
             ..Self::default()
         };
         for (index, r) in later.into_iter().enumerate() {
-            ledger
-                .append(r)
-                .map_err(|error| LedgerError::Refused { index, error })?;
+            ledger.append_at(index, r)?;
         }
         Ok(ledger)
     }
 
-    /// The ledger document, `{"format": 1, "events": [...]}`.
+    /// The ledger document, `{"format": 2, "events": [...], "head": "…"}`: every event
+    /// with its chain hash, and the last hash as the head.
     #[must_use]
     pub fn to_json(&self) -> String {
         #[derive(Serialize)]
         struct Doc<'a> {
             format: u32,
             events: Vec<RecordView<'a>>,
+            head: String,
         }
         crate::text::to_json(&Doc {
-            format: LEDGER_FORMAT,
-            events: self.events.iter().filter_map(|s| self.view(s)).collect(),
+            format: CHAINED_FORMAT,
+            events: self
+                .events
+                .iter()
+                .filter_map(|s| {
+                    let mut v = self.view(s)?;
+                    v.hash = Some(hex(&s.hash));
+                    Some(v)
+                })
+                .collect(),
+            head: hex(&self.head),
         })
     }
 
-    /// Appends an event after checking it against the case's state.
+    /// The receipt of an event already in the ledger under `record`'s `event_id`, or a
+    /// conflict when that event's content differs.
+    fn duplicate(
+        &self,
+        index: usize,
+        record: &EventRecord,
+    ) -> Result<Option<Receipt>, LedgerError> {
+        let Some(id) = record.event_id.as_deref() else {
+            return Ok(None);
+        };
+        let Some(&taken_by) = self.ids.get(id) else {
+            return Ok(None);
+        };
+        let stored = usize::try_from(taken_by)
+            .ok()
+            .and_then(|i| self.events.get(i));
+        let same = stored
+            .and_then(|s| self.view(s))
+            .is_some_and(|v| v.canonical() == canonical_bytes(record));
+        match stored {
+            Some(s) if same => Ok(Some(Receipt {
+                index: taken_by,
+                duplicate: true,
+                hash: s.hash,
+            })),
+            _ => Err(LedgerError::Conflict {
+                index,
+                event_id: crate::text::truncate_for_message(id),
+                taken_by,
+            }),
+        }
+    }
+
+    /// Appends an event after checking it against the case's state. An event whose
+    /// `event_id` is already in the ledger with the same content is not added again: the
+    /// receipt says `duplicate`. For a file-backed ledger the event is committed to the
+    /// file before this returns.
+    ///
+    /// This is the unchecked write: it does not ask who may write. It is for replaying a
+    /// trusted log; users' writes go through `Engine::record`, which checks the actor.
     ///
     /// # Errors
-    /// [`TransitionError`]; the ledger is unchanged.
-    pub fn append(&mut self, record: EventRecord) -> Result<(), TransitionError> {
-        let case = self.state.step(&record)?;
-        self.keep(record, case);
-        Ok(())
+    /// [`LedgerError::Invalid`] (the transition), [`LedgerError::Conflict`],
+    /// [`LedgerError::BadEventId`], [`LedgerError::Store`]; the ledger is unchanged.
+    pub fn append(&mut self, record: EventRecord) -> Result<Receipt, LedgerError> {
+        self.append_at(0, record).map_err(|e| match e {
+            LedgerError::Refused { error, .. } => LedgerError::Invalid(error),
+            e => e,
+        })
+    }
+
+    /// [`append`](Self::append), naming the event `index` in errors.
+    fn append_at(&mut self, index: usize, record: EventRecord) -> Result<Receipt, LedgerError> {
+        check_event_id(index, record.event_id.as_deref())?;
+        #[cfg(feature = "sqlite")]
+        if let Some(store) = self.store.clone() {
+            let mut guard = super::store::lock(&store);
+            let receipts = guard.write(self, vec![(index, record)])?;
+            return receipts.into_iter().next().ok_or_else(|| {
+                LedgerError::Store(StoreError::Io {
+                    path: guard.path().to_owned(),
+                    message: "the write gave no receipt".to_owned(),
+                })
+            });
+        }
+        if let Some(receipt) = self.duplicate(index, &record)? {
+            return Ok(receipt);
+        }
+        let hash = chain(&self.head, &canonical_bytes(&record));
+        let case = self
+            .state
+            .step(&record)
+            .map_err(|error| LedgerError::Refused { index, error })?;
+        self.keep(record, case, hash);
+        Ok(Receipt {
+            index: self.events.len() as u64 - 1,
+            duplicate: false,
+            hash,
+        })
     }
 
     /// Appends an event given as JSON.
     ///
     /// # Errors
-    /// [`LedgerError::Parse`], or [`LedgerError::Refused`] (index 0); the ledger is unchanged.
-    pub fn append_json_str(&mut self, json: &str) -> Result<(), LedgerError> {
+    /// [`LedgerError::Parse`], or as [`append`](Self::append) with a refused transition
+    /// as [`LedgerError::Refused`] (index 0); the ledger is unchanged.
+    pub fn append_json_str(&mut self, json: &str) -> Result<Receipt, LedgerError> {
         let record: EventRecord =
             serde_json::from_str(json).map_err(|e| LedgerError::parse("event", &e))?;
-        self.append(record)
-            .map_err(|error| LedgerError::Refused { index: 0, error })
+        self.append_at(0, record)
     }
 
     /// Appends a JSON array of events, all or none.
     ///
     /// # Errors
-    /// [`LedgerError::Parse`], or [`LedgerError::Refused`] naming the event refused; the
-    /// ledger is unchanged.
-    pub fn append_all_json_str(&mut self, json: &str) -> Result<(), LedgerError> {
+    /// [`LedgerError::Parse`], or as [`append_all`](Self::append_all); the ledger is
+    /// unchanged.
+    pub fn append_all_json_str(&mut self, json: &str) -> Result<Vec<Receipt>, LedgerError> {
         let records: Vec<EventRecord> =
             serde_json::from_str(json).map_err(|e| LedgerError::parse("events", &e))?;
         self.append_all(records)
     }
 
     /// Appends several events, all or none: if one is refused, the ledger is as before.
+    /// Events already in the ledger (same `event_id`, same content), or repeated within
+    /// the list, are receipted as duplicates and not added again. A file-backed ledger
+    /// commits them in one transaction.
     ///
     /// # Errors
-    /// [`LedgerError::Refused`] naming the event refused.
-    pub fn append_all(&mut self, records: Vec<EventRecord>) -> Result<(), LedgerError> {
-        let positions = self.state.apply_all(&records)?;
-        for (r, case) in records.into_iter().zip(positions) {
-            self.keep(r, case);
+    /// [`LedgerError::Refused`] naming the event refused, [`LedgerError::Conflict`],
+    /// [`LedgerError::BadEventId`], [`LedgerError::Store`].
+    pub fn append_all(&mut self, records: Vec<EventRecord>) -> Result<Vec<Receipt>, LedgerError> {
+        for (index, r) in records.iter().enumerate() {
+            check_event_id(index, r.event_id.as_deref())?;
         }
-        Ok(())
+        let records: Vec<(usize, EventRecord)> = records.into_iter().enumerate().collect();
+        #[cfg(feature = "sqlite")]
+        if let Some(store) = self.store.clone() {
+            let mut guard = super::store::lock(&store);
+            return guard.write(self, records);
+        }
+        self.append_batch(records, |_, _| Ok(()))
+    }
+
+    /// Appends a batch, all or none, after `commit` accepted the new records (their
+    /// canonical bytes and hashes, in order); the receipts in the order given.
+    pub(super) fn append_batch(
+        &mut self,
+        records: Vec<(usize, EventRecord)>,
+        commit: impl FnOnce(&Self, &[(&EventRecord, Vec<u8>, ChainHash)]) -> Result<(), LedgerError>,
+    ) -> Result<Vec<Receipt>, LedgerError> {
+        // Sort the batch into duplicates (of the ledger, or of an earlier event of the
+        // batch) and new events.
+        let mut receipts: Vec<Option<Receipt>> = vec![None; records.len()];
+        let mut fresh: Vec<(usize, usize, EventRecord)> = Vec::with_capacity(records.len());
+        let mut batch_ids: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
+        let mut later: Vec<(usize, usize)> = Vec::new();
+        for (slot, (index, r)) in records.iter().enumerate() {
+            if let Some(receipt) = self.duplicate(*index, r)? {
+                if let Some(place) = receipts.get_mut(slot) {
+                    *place = Some(receipt);
+                }
+                continue;
+            }
+            if let Some(id) = r.event_id.as_deref() {
+                if let Some(&first) = batch_ids.get(id) {
+                    let same = records
+                        .get(first)
+                        .is_some_and(|(_, f)| canonical_bytes(f) == canonical_bytes(r));
+                    if !same {
+                        return Err(LedgerError::Conflict {
+                            index: *index,
+                            event_id: crate::text::truncate_for_message(id),
+                            taken_by: self.events.len() as u64
+                                + fresh.iter().take_while(|f| f.0 != first).count() as u64,
+                        });
+                    }
+                    later.push((slot, first));
+                    continue;
+                }
+                batch_ids.insert(id, slot);
+            }
+            fresh.push((slot, *index, r.clone()));
+        }
+        let (positions, undos) = self
+            .state
+            .apply_all(fresh.iter().map(|(_, index, r)| (*index, r)))?;
+        let mut head = self.head;
+        let linked: Vec<(&EventRecord, Vec<u8>, ChainHash)> = fresh
+            .iter()
+            .map(|(_, _, r)| {
+                let bytes = canonical_bytes(r);
+                head = chain(&head, &bytes);
+                (r, bytes, head)
+            })
+            .collect();
+        if let Err(e) = commit(self, &linked) {
+            self.state.undo_all(undos);
+            return Err(e);
+        }
+        let hashes: Vec<ChainHash> = linked.iter().map(|l| l.2).collect();
+        drop(linked);
+        for (((slot, _, r), case), hash) in fresh.into_iter().zip(positions).zip(hashes) {
+            self.keep(r, case, hash);
+            if let Some(place) = receipts.get_mut(slot) {
+                *place = Some(Receipt {
+                    index: self.events.len() as u64 - 1,
+                    duplicate: false,
+                    hash,
+                });
+            }
+        }
+        for (slot, first) in later {
+            let first = receipts.get(first).cloned().flatten();
+            if let (Some(place), Some(mut r)) = (receipts.get_mut(slot), first) {
+                r.duplicate = true;
+                *place = Some(r);
+            }
+        }
+        Ok(receipts.into_iter().flatten().collect())
+    }
+
+    /// Recomputes the chain over every event (and, for a file-backed ledger, over every
+    /// record of the file) and returns the head.
+    ///
+    /// # Errors
+    /// [`LedgerError::Tampered`] naming the first record whose hash does not follow from
+    /// the one before it and its content; [`LedgerError::Store`] when the file cannot be
+    /// read.
+    pub fn verify(&self) -> Result<ChainHash, LedgerError> {
+        let mut head = GENESIS;
+        for (i, s) in self.events.iter().enumerate() {
+            let expected = self
+                .view(s)
+                .map(|v| chain(&head, &v.canonical()))
+                .unwrap_or(GENESIS);
+            if expected != s.hash {
+                return Err(LedgerError::Tampered {
+                    index: i as u64,
+                    event_id: s.event_id.as_deref().map(str::to_owned),
+                    reason: "its content does not give its hash".to_owned(),
+                });
+            }
+            head = s.hash;
+        }
+        #[cfg(feature = "sqlite")]
+        if let Some(store) = &self.store {
+            super::store::lock(store).verify(self)?;
+        }
+        Ok(head)
+    }
+
+    /// The chain hash of the last event ([`GENESIS`] for an empty ledger): publish it,
+    /// and a later [`verify`](Self::verify) shows whether anything before it was
+    /// rewritten.
+    #[must_use]
+    pub fn head(&self) -> ChainHash {
+        self.head
+    }
+
+    /// The chain hash of the event at `index`.
+    #[must_use]
+    pub fn hash_at(&self, index: u64) -> Option<ChainHash> {
+        usize::try_from(index)
+            .ok()
+            .and_then(|i| self.events.get(i))
+            .map(|s| s.hash)
     }
 
     /// Every event, in order.
@@ -541,18 +1124,43 @@ impl Ledger {
             .filter_map(|s| self.record(s))
     }
 
-    /// The events about some cases (by their positions), in order.
-    pub(crate) fn events_of(&self, positions: &[u32]) -> impl Iterator<Item = EventRecord> + '_ {
+    /// The events about some cases (by their positions), in order, each with its position
+    /// in the ledger and its chain hash.
+    pub(crate) fn events_of(
+        &self,
+        positions: &[u32],
+    ) -> impl Iterator<Item = (u64, ChainHash, EventRecord)> + '_ {
         let mut sorted = positions.to_vec();
         sorted.sort_unstable();
         self.events
             .iter()
-            .filter(move |s| sorted.binary_search(&s.case).is_ok())
-            .filter_map(|s| self.record(s))
+            .zip(0u64..)
+            .filter(move |(s, _)| sorted.binary_search(&s.case).is_ok())
+            .filter_map(|(s, i)| Some((i, s.hash, self.record(s)?)))
     }
 
     /// The position of a case.
     pub(crate) fn position(&self, id: &str) -> Option<u32> {
         self.state.index.get(id)
+    }
+
+    /// Folds in a record read back from the file: it must follow the chain.
+    #[cfg(feature = "sqlite")]
+    pub(super) fn replay(&mut self, seq: u64, bytes: &[u8], hash: ChainHash) -> Result<(), String> {
+        let record: EventRecord = serde_json::from_slice(bytes)
+            .map_err(|e| format!("record {seq} does not parse: {e}"))?;
+        let expected = chain(&self.head, bytes);
+        if expected != hash {
+            return Err(format!(
+                "record {seq}{} does not follow the chain: it was changed, or one before it was removed or moved",
+                event_label(record.event_id.as_deref())
+            ));
+        }
+        let case = self
+            .state
+            .step(&record)
+            .map_err(|e| format!("record {seq} is refused on replay: {e}"))?;
+        self.keep(record, case, hash);
+        Ok(())
     }
 }

@@ -8,6 +8,8 @@
 pub mod event;
 pub mod ledger;
 mod state;
+#[cfg(feature = "sqlite")]
+pub mod store;
 pub mod timeline;
 mod transition;
 

@@ -29,6 +29,13 @@ pub struct TimelineEntry {
     pub label: &'static str,
     /// The event, redacted in public timelines.
     pub event: Event,
+    /// The event's position in the ledger.
+    pub index: u64,
+    /// The event's chain hash in the ledger (64 hex digits): it covers the event as
+    /// recorded, unredacted, and every event before it. A resident who keeps it can ask
+    /// later that the ledger still holds it at `index` and that `Ledger::verify` passes:
+    /// then nothing up to this step was rewritten.
+    pub hash: String,
 }
 
 /// The label of an event type.
@@ -199,25 +206,29 @@ pub fn timeline(
         .collect();
     let entries = ledger
         .events_of(&positions)
-        .map(|r: EventRecord| {
-            let actor = r.actor.as_str();
-            let known = actor == super::event::SYSTEM || org.person(actor).is_some();
-            TimelineEntry {
-                at: r.at,
-                actor: if public && !known {
-                    "resident".to_owned()
-                } else {
-                    actor.to_owned()
-                },
-                kind: r.event.kind(),
-                label: label(r.event.kind()),
-                event: if public {
-                    redact(&r.event, &names)
-                } else {
-                    r.event.clone()
-                },
-            }
-        })
+        .map(
+            |(index, hash, r): (u64, super::ledger::ChainHash, EventRecord)| {
+                let actor = r.actor.as_str();
+                let known = actor == super::event::SYSTEM || org.person(actor).is_some();
+                TimelineEntry {
+                    at: r.at,
+                    actor: if public && !known {
+                        "resident".to_owned()
+                    } else {
+                        actor.to_owned()
+                    },
+                    kind: r.event.kind(),
+                    label: label(r.event.kind()),
+                    event: if public {
+                        redact(&r.event, &names)
+                    } else {
+                        r.event.clone()
+                    },
+                    index,
+                    hash: super::ledger::hex(&hash),
+                }
+            },
+        )
         .collect();
     Some(entries)
 }

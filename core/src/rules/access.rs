@@ -14,6 +14,9 @@ named_enum! {
     Action, "action" {
         /// See the case and its timeline.
         View = "view",
+        /// Report a case (上报): take a new case in, where the role's scope reaches its
+        /// location (a resident: a case they report under their own id number).
+        Report = "report",
         /// Take it in, handle it, record what was done.
         Act = "act",
         /// Send it up a level.
@@ -24,6 +27,8 @@ named_enum! {
         Evaluate = "evaluate",
         /// Export it for analysis.
         Export = "export",
+        /// Give the resident's satisfaction evaluation of a resolved case (群众评价).
+        Rate = "rate",
     }
 }
 
@@ -72,23 +77,28 @@ pub struct AccessSpec {
 
 impl Default for AccessSpec {
     fn default() -> Self {
-        use Action::{Act, Escalate, Evaluate, Export, Resolve, View};
+        use Action::{Act, Escalate, Evaluate, Export, Rate, Report, Resolve, View};
         let role = |scope, actions: &[Action], personal_data| RoleAccess {
             scope,
             actions: actions.to_vec(),
             personal_data,
         };
-        let all = [View, Act, Escalate, Resolve, Evaluate, Export];
+        // Staff never rate a case: the satisfaction evaluation is the resident's own.
+        let all = [View, Report, Act, Escalate, Resolve, Evaluate, Export];
         let roles = [
             (
                 "grid_worker",
-                role(Scope::DutyGrids, &[View, Act, Escalate, Resolve], true),
+                role(
+                    Scope::DutyGrids,
+                    &[View, Report, Act, Escalate, Resolve],
+                    true,
+                ),
             ),
             (
                 "committee_member",
                 role(
                     Scope::LiaisonGrids,
-                    &[View, Act, Escalate, Resolve, Evaluate],
+                    &[View, Report, Act, Escalate, Resolve, Evaluate],
                     true,
                 ),
             ),
@@ -98,7 +108,10 @@ impl Default for AccessSpec {
                 "office",
                 role(Scope::Office, &[View, Act, Escalate, Resolve], true),
             ),
-            ("resident", role(Scope::OwnCases, &[View], false)),
+            (
+                "resident",
+                role(Scope::OwnCases, &[View, Report, Rate], false),
+            ),
             (
                 "analyst",
                 role(Scope::All, &[View, Evaluate, Export], false),

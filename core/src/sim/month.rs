@@ -158,6 +158,7 @@ pub fn simulate_month(
                 append(
                     &mut ledger,
                     vec![EventRecord {
+                        event_id: None,
                         case: Some(case.id.clone()),
                         at: case.reported_at,
                         actor: system.clone(),
@@ -187,12 +188,14 @@ pub fn simulate_month(
                     &mut ledger,
                     vec![
                         EventRecord {
+                            event_id: None,
                             case: Some(case.id.clone()),
                             at: now,
                             actor: handler.clone(),
                             event: Event::Accepted {},
                         },
                         EventRecord {
+                            event_id: None,
                             case: Some(case.id.clone()),
                             at: now,
                             actor: system.clone(),
@@ -235,6 +238,7 @@ pub fn simulate_month(
                 let mut events = Vec::new();
                 for office in state.consultation_missing() {
                     events.push(EventRecord {
+                        event_id: None,
                         case: Some(case.clone()),
                         at: now,
                         actor: actor.clone(),
@@ -245,6 +249,7 @@ pub fn simulate_month(
                     });
                 }
                 events.push(EventRecord {
+                    event_id: None,
                     case: Some(case.clone()),
                     at: now,
                     actor,
@@ -270,6 +275,7 @@ pub fn simulate_month(
                 append(
                     &mut ledger,
                     vec![EventRecord {
+                        event_id: None,
                         case: Some(case),
                         at: now,
                         actor: system.clone(),
@@ -303,6 +309,7 @@ pub fn simulate_month(
                 append(
                     &mut ledger,
                     vec![EventRecord {
+                        event_id: None,
                         case: Some(case),
                         at: now,
                         actor: owner,
@@ -321,6 +328,7 @@ pub fn simulate_month(
                 append(
                     &mut ledger,
                     vec![EventRecord {
+                        event_id: None,
                         case: Some(case.clone()),
                         at: now,
                         actor: system.clone(),
@@ -343,6 +351,7 @@ pub fn simulate_month(
                     append(
                         &mut ledger,
                         vec![EventRecord {
+                            event_id: None,
                             case: Some(case.clone()),
                             at: now,
                             actor: system.clone(),
@@ -369,6 +378,7 @@ pub fn simulate_month(
                     append(
                         &mut ledger,
                         vec![EventRecord {
+                            event_id: None,
                             case: Some(case),
                             at: now,
                             actor: PersonId::new("resident").unwrap_or_else(|_| system.clone()),
@@ -411,6 +421,7 @@ pub fn simulate_month(
                     append(
                         &mut ledger,
                         vec![EventRecord {
+                            event_id: None,
                             case: None,
                             at,
                             actor,
