@@ -54,7 +54,7 @@ pub enum AccessError {
         valid: String,
     },
     /// The role does not allow the action.
-    #[error("actor `{actor}` with role `{role}` may not {action}{}; the role may {allowed}", on_case(.case.as_deref()))]
+    #[error("actor `{actor}` with role `{role}` may not {}{}; the role may {allowed}", .action.as_str(), on_case(*.action, .case.as_deref()))]
     Forbidden {
         /// The actor id.
         actor: String,
@@ -69,7 +69,7 @@ pub enum AccessError {
     },
     /// The case lies outside what the actor's role reaches.
     #[error(
-        "actor `{actor}` with role `{role}` may not {action} case `{case}`: it is outside the role's scope `{scope}`"
+        "actor `{actor}` with role `{role}` may not {} case `{case}`: it is outside the role's scope `{scope}`", verb(*.action)
     )]
     OutOfScope {
         /// The actor id.
@@ -100,7 +100,7 @@ pub enum AccessError {
     },
     /// The event's `actor` field is not the actor writing it.
     #[error(
-        "actor `{actor}` may not {action} case `{case}` in the name of `{event_actor}`: an event's `actor` is the one who records it"
+        "actor `{actor}` may not {} case `{case}` in the name of `{event_actor}`: an event's `actor` is the one who records it", verb(*.action)
     )]
     ActorMismatch {
         /// The actor id.
@@ -161,9 +161,18 @@ impl AccessError {
     }
 }
 
-/// ` on case `c1``, or nothing.
-fn on_case(case: Option<&str>) -> String {
-    case.map(|c| format!(" on case `{c}`")).unwrap_or_default()
+/// ` case `c1`` (` on case `c1`` after `act`), or nothing.
+fn on_case(action: Action, case: Option<&str>) -> String {
+    let on = if action == Action::Act { " on" } else { "" };
+    case.map(|c| format!("{on} case `{c}`")).unwrap_or_default()
+}
+
+/// The action as a verb taking a case: `act on`, `resolve`, `rate`….
+const fn verb(action: Action) -> &'static str {
+    match action {
+        Action::Act => "act on",
+        other => other.as_str(),
+    }
 }
 
 /// An actor resolved against the engine: the role's access and the units it reaches.

@@ -390,6 +390,15 @@ pub fn run(
         "timeline_for" => {
             with_ledger(&|e, l| json::timeline_for_json(e, l, &text("actor"), &text("case")))
         }
+        "record" => engine(input).and_then(|e| {
+            ledger().and_then(|mut l| json::record_json(&e, &mut l, &text("actor"), &text("event")))
+        }),
+        "record_intake" => engine(input).and_then(|e| {
+            ledger().and_then(|mut l| {
+                json::record_intake_json(&e, &mut l, &text("actor"), &text("case"))
+            })
+        }),
+        "ledger_verify" => ledger().and_then(|l| json::ledger_verify_json(&l)),
         other => return Err(format!("the Rust runner has no call for entry `{other}`")),
     })
 }

@@ -293,7 +293,7 @@ fn an_analyst_may_not_act_and_is_told_which_case() {
     );
     assert_eq!(
         m,
-        "actor `fs-duty` with role `analyst` may not resolve on case `c1`; the role may view, evaluate, export"
+        "actor `fs-duty` with role `analyst` may not resolve case `c1`; the role may view, evaluate, export"
     );
 }
 

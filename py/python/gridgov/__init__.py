@@ -70,6 +70,7 @@ __all__ = [
     "OrgError",
     "Problem",
     "QueryError",
+    "Receipt",
     "RouteError",
     "RuleError",
     "RuleSet",
@@ -217,11 +218,41 @@ class Actor:
     role: str
     unit: Optional[str] = None
 
+    @classmethod
+    def system(cls) -> "Actor":
+        """The system actor (id and role ``system``): the engine itself, the only one who
+        records reminders and automatic escalations."""
+        return cls("system", "system")
+
     def _json(self) -> str:
         doc: dict[str, Any] = {"id": self.id, "role": self.role}
         if self.unit is not None:
             doc["unit"] = self.unit
         return _dumps(doc, "actor")
+
+
+@dataclasses.dataclass(frozen=True)
+class Receipt:
+    """What an append did: the event's position in the ledger (``index``), its chain
+    hash (64 hex digits) and ``outcome``: ``"appended"``, or ``"duplicate"`` when an
+    event with the same ``event_id`` and content was already there (nothing was added)."""
+
+    outcome: str
+    index: int
+    hash: str
+
+    @property
+    def duplicate(self) -> bool:
+        """Whether the event was already in the ledger."""
+        return self.outcome == "duplicate"
+
+    @classmethod
+    def _of(cls, d: Mapping[str, Any]) -> "Receipt":
+        return cls(outcome=d["outcome"], index=d["index"], hash=d["hash"])
+
+
+def _receipts(text: str) -> "list[Receipt]":
+    return [Receipt._of(r) for r in _json.loads(text)]
 
 
 def _actor(actor: Any) -> str:
@@ -332,9 +363,14 @@ class RuleSet:
 
 
 class Ledger:
-    """The append-only case ledger. ``Ledger()`` is empty; ``Ledger(source)`` and
-    ``Ledger.load(source)`` replay a ledger document ``{"format": 1, "events": [...]}``
-    (text, a dict or a path), checking every event.
+    """The append-only case ledger, its events chained by SHA-256. ``Ledger()`` is empty
+    and in memory; ``Ledger(source)`` and ``Ledger.load(source)`` replay a ledger document
+    ``{"format": 2, "events": [...], "head": ...}`` (text, a dict or a path), checking
+    every event and every hash; ``Ledger.open(path)`` keeps the ledger in a SQLite file
+    that every append reaches before it returns.
+
+    Users' writes go through ``Engine.record``, which checks who may write; ``append`` and
+    ``extend`` do not, and are for replaying a trusted log.
 
     >>> ledger = gridgov.Ledger()
     >>> len(ledger)
@@ -357,30 +393,72 @@ class Ledger:
         return cls(_path_text(path, "ledger"))
 
     @classmethod
+    def open(cls, path: "str | _os.PathLike[str]", durability: str = "full") -> "Ledger":
+        """The ledger kept in the SQLite file at ``path`` (created if missing). Every
+        append is committed before it returns: with ``durability="full"`` synced to the
+        disk (survives a power loss), with ``"process"`` written to the system (survives
+        the process being killed). Reopening replays to the same state; several processes
+        may append to one file. A damaged, tampered or newer file raises ``LedgerError``
+        and nothing of it is loaded."""
+        if not isinstance(path, (str, _os.PathLike)):
+            raise _wrong_type("path", "a path (a str or pathlib.Path)", path)
+        return cls._of(_native.Ledger.open(_os.fspath(path), durability))
+
+    @classmethod
     def _of(cls, native: Any) -> "Ledger":
         ledger = cls.__new__(cls)
         ledger._native = native
         return ledger
 
-    def append(self, event: Mapping[str, Any]) -> None:
-        """Appends one event; raises ``LedgerError`` (ledger unchanged) when it does not fit."""
-        self._native.append_json(_dumps(event, "event"))
+    def append(self, event: Mapping[str, Any]) -> Receipt:
+        """Appends one event without asking who writes it (for replaying a trusted log;
+        users' writes go through ``Engine.record``). Raises ``LedgerError`` (ledger
+        unchanged) when it does not fit; a re-sent event (same ``event_id``, same content)
+        is receipted as a duplicate."""
+        return Receipt._of(_json.loads(self._native.append_json(_dumps(event, "event"))))
 
-    def append_json(self, event: str) -> None:
-        """Appends one event given as JSON text."""
-        self._native.append_json(event)
+    def append_json(self, event: str) -> str:
+        """Appends one event given as JSON text; the receipt as JSON text."""
+        return self._native.append_json(event)
 
-    def extend(self, events: Iterable[Mapping[str, Any]]) -> None:
-        """Appends several events, all or none."""
+    def extend(self, events: Iterable[Mapping[str, Any]]) -> "list[Receipt]":
+        """Appends several events, all or none, unchecked as ``append``; their receipts."""
         try:
             items = list(events)
         except TypeError:
             raise _wrong_type("events", "a list of event dicts", events) from None
-        self._native.append_all_json(_dumps(items, "events"))
+        return _receipts(self._native.append_all_json(_dumps(items, "events")))
 
-    def append_all_json(self, events: str) -> None:
-        """Appends a JSON array of events, all or none."""
-        self._native.append_all_json(events)
+    def append_all_json(self, events: str) -> str:
+        """Appends a JSON array of events, all or none; the receipts as JSON text."""
+        return self._native.append_all_json(events)
+
+    def verify(self) -> dict[str, Any]:
+        """Recomputes the hash chain (and, for a file, every record of the file):
+        ``{"events": n, "head": ...}``; raises ``LedgerError`` (code ``ledger_tampered``)
+        naming the first record that does not fit."""
+        result: dict[str, Any] = _json.loads(self._native.verify_json())
+        return result
+
+    def verify_json(self) -> str:
+        """``verify`` as the core's JSON text."""
+        return self._native.verify_json()
+
+    @property
+    def head(self) -> str:
+        """The chain hash of the last event (64 hex digits): publish it, and a later
+        ``verify`` shows whether anything before it was rewritten."""
+        return self._native.head()
+
+    @property
+    def file(self) -> Optional[str]:
+        """The file the ledger is kept in (``Ledger.open``), or ``None``."""
+        return self._native.file()
+
+    def refresh(self) -> int:
+        """For a file-backed ledger, reads in what other processes appended since; how
+        many events."""
+        return self._native.refresh()
 
     def state(self) -> dict[str, Any]:
         """The folded state of every case (a snapshot), as a dict."""
@@ -610,11 +688,36 @@ class Engine:
         """``timeline`` as the core's JSON text."""
         return self._native.timeline_json(_ledger(ledger), case, public)
 
+    # -- writes -------------------------------------------------------------------------
+
+    def record(self, ledger: Ledger, actor: Any, event: Mapping[str, Any]) -> Receipt:
+        """The write path: ``actor`` (an ``Actor`` or a dict) records ``event`` in
+        ``ledger``. Raises ``AccessError`` (nothing appended) when the event's ``actor`` is
+        not the actor, the actor is unknown, the role does not allow the event's action,
+        the case is outside the role's scope, or the event is one only the system records;
+        ``LedgerError`` when the ledger refuses it. A re-sent event (same ``event_id``,
+        same content) is receipted as a duplicate."""
+        return Receipt._of(_json.loads(self.record_json(ledger, actor, _dumps(event, "event"))))
+
+    def record_json(self, ledger: Ledger, actor: Any, event: str) -> str:
+        """``record`` with JSON text in and out."""
+        return self._native.record_json(_ledger(ledger), _actor(actor), event)
+
+    def record_intake(self, ledger: Ledger, actor: Any, case: Mapping[str, Any]) -> "list[Receipt]":
+        """``actor`` reports ``case``: checked as ``record`` checks a report, then the
+        report and its routing (or its joining an earlier case) are appended together."""
+        return _receipts(self.record_intake_json(ledger, actor, _dumps(case, "case")))
+
+    def record_intake_json(self, ledger: Ledger, actor: Any, case: str) -> str:
+        """``record_intake`` with JSON text in and out."""
+        return self._native.record_intake_json(_ledger(ledger), _actor(actor), case)
+
     # -- access -------------------------------------------------------------------------
 
     def can(self, actor: Any, action: str, ledger: Ledger, case: str) -> bool:
-        """Whether ``actor`` (an ``Actor`` or a dict) may take ``action`` (``view``, ``act``,
-        ``escalate``, ``resolve``, ``evaluate``, ``export``) on a case of ``ledger``."""
+        """Whether ``actor`` (an ``Actor`` or a dict) may take ``action`` (``view``,
+        ``report``, ``act``, ``escalate``, ``resolve``, ``evaluate``, ``export``, ``rate``)
+        on a case of ``ledger``."""
         request = '{"actor": %s, "action": %s, "case": %s}' % (
             _actor(actor), _dumps(action, "action"), _dumps(case, "case"))
         answer: dict[str, Any] = _json.loads(self._native.can_json(_ledger(ledger), request))
