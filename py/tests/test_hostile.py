@@ -4,6 +4,8 @@ missing fields, huge numbers, deep or huge JSON, invalid UTF-8, NaN. Each gets a
 engine works afterwards."""
 
 import math
+import tempfile
+import pathlib
 
 import pytest
 
@@ -11,6 +13,10 @@ import gridgov
 
 engine = gridgov.Engine.fushan()
 ledger = gridgov.Ledger()
+TMP = pathlib.Path(tempfile.mkdtemp(prefix="gridgov-hostile-"))
+SUBDISTRICT = {"id": "fs-duty", "role": "subdistrict"}
+EVENT = {"case": "x", "at": "2026-03-02T09:00:00+08:00", "actor": "fs-duty",
+         "event": {"type": "accepted"}}
 
 DEEP = "[" * 100_000 + "]" * 100_000
 HUGE = '{"id": "' + "x" * 5_000_000 + '"}'
@@ -63,6 +69,14 @@ CALLS = {
     "can(ledger)": lambda v: engine.can({"id": "s", "role": "subdistrict"}, "view", v, "x"),
     "visible_cases(ledger)": lambda v: engine.visible_cases({"id": "s", "role": "subdistrict"}, v),
     "Ledger.timeline(engine)": lambda v: ledger.timeline("x", engine=v),
+    "record(ledger)": lambda v: engine.record(v, SUBDISTRICT, EVENT),
+    "record(actor)": lambda v: engine.record(ledger, v, EVENT),
+    "record(event)": lambda v: engine.record(ledger, SUBDISTRICT, v),
+    "record_json(event)": lambda v: engine.record_json(ledger, SUBDISTRICT, v),
+    "record_intake(actor)": lambda v: engine.record_intake(ledger, v, {"id": "x"}),
+    "record_intake(case)": lambda v: engine.record_intake(ledger, SUBDISTRICT, v),
+    "Ledger.open(path)": lambda v: gridgov.Ledger.open(TMP / v if isinstance(v, str) else v),
+    "Ledger.open(durability)": lambda v: gridgov.Ledger.open(TMP / "d.sqlite", v),
     "Ledger": lambda v: gridgov.Ledger(v),
     "Ledger.append": lambda v: gridgov.Ledger().append(v),
     "Ledger.append_json": lambda v: gridgov.Ledger().append_json(v),
@@ -84,6 +98,12 @@ def accepted(name, value):
         return True  # a JSON array of cases, some unreadable: they are counted as errors
     if name == "Ledger.timeline(engine)" and value is None:
         return False
+    if name == "Ledger.open(path)" and isinstance(value, str):
+        # A file of that name in a temporary folder: a new ledger, unless the name is
+        # empty (the folder itself), too long or not text.
+        return value not in ("", "\ud800") and len(value) < 200
+    if name == "Ledger.open(durability)" and value is None:
+        return True  # the default, "full"
     if name == "Ledger.extend" and isinstance(value, (dict, list, str, bytes)) and len(value) == 0:
         return True  # no events: nothing appended
     return name == "simulate_cases" and type(value) is int and value == 5

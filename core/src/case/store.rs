@@ -114,6 +114,12 @@ impl Store {
     /// reads.
     fn open(path: &Path, durability: Durability) -> Result<Self, LedgerError> {
         let shown = path.display().to_string();
+        if shown.is_empty() || shown == ":memory:" {
+            return Err(LedgerError::Store(StoreError::Io {
+                path: shown,
+                message: "this names no file (SQLite would keep the ledger in memory or in a temporary file): give the path of the ledger file".to_owned(),
+            }));
+        }
         let err = |e: rusqlite::Error| LedgerError::Store(sql_error(&shown, &e));
         let conn = Connection::open(path).map_err(err)?;
         conn.busy_timeout(std::time::Duration::from_millis(BUSY_WAIT_MS))
