@@ -144,3 +144,38 @@ test('access by jurisdiction: can, visibleCases, exportCases, timelineFor', () =
   assert.throws(() => engine.can(worker, 5, ledger, 'a1'), (e) => e.code === 'input_type');
   assert.throws(() => engine.visibleCases(undefined, ledger), (e) => e.code === 'input_type');
 });
+
+test('writes: record refuses the two writes of the issue with an access code and appends nothing', () => {
+  const ledger = new gridgov.Ledger();
+  const resident = '370883199001011234';
+  const intake = engine.recordIntake(ledger, { id: 'system', role: 'system' }, {
+    id: 'c1', channel: 'hotline', category: 'livelihood', location: 'fs-c01-g01-m1',
+    reported_at: '2026-03-02T09:00:00+08:00', reporter: { name: '王芳', id_number: resident } });
+  assert.deepEqual(intake.map((r) => r.outcome), ['appended', 'appended']);
+  const resolved = (who, eventId) => ({ case: 'c1', at: '2026-03-03T10:00:00+08:00', actor: who,
+    event: { type: 'resolved', level: 'micro_grid', how: '修好了' }, ...(eventId ? { event_id: eventId } : {}) });
+  const evaluated = (who) => ({ case: 'c1', at: '2026-03-04T10:00:00+08:00', actor: who,
+    event: { type: 'evaluated', satisfaction: 5 } });
+  const outsider = { id: 'fs-gw150', role: 'grid_worker' };
+  assert.equal(engine.can(outsider, 'resolve', ledger, 'c1'), false);
+  assert.throws(() => engine.record(ledger, outsider, resolved('fs-gw150')),
+    (e) => e instanceof Error && e.code === 'out_of_scope' && e.name === 'AccessError'
+      && e.message.includes('may not resolve case `c1`'));
+  assert.equal(ledger.length, 2);
+  const first = engine.record(ledger, { id: 'fs-gw001', role: 'grid_worker' }, resolved('fs-gw001', 'app-1'));
+  assert.equal(first.outcome, 'appended');
+  const again = engine.record(ledger, { id: 'fs-gw001', role: 'grid_worker' }, resolved('fs-gw001', 'app-1'));
+  assert.deepEqual(again, { ...first, outcome: 'duplicate' });
+  assert.throws(() => engine.record(ledger, { id: 'anyone', role: 'resident' }, evaluated('anyone')),
+    (e) => e.code === 'unknown_actor' && e.name === 'AccessError');
+  assert.equal(ledger.length, 3);
+  assert.equal(engine.record(ledger, { id: resident, role: 'resident' }, evaluated(resident)).index, 3);
+  assert.equal(ledger.verify().events, 4);
+  assert.equal(ledger.verify().head, ledger.head);
+  // The export keeps the chain; a changed one is refused naming the record.
+  const doc = JSON.parse(ledger.toJson());
+  assert.equal(doc.head, ledger.head);
+  doc.events[2].actor = 'fs-gw002';
+  assert.throws(() => new gridgov.Ledger(JSON.stringify(doc)),
+    (e) => e.code === 'ledger_tampered' && e.message.startsWith('record 2 (event_id `app-1`):'));
+});

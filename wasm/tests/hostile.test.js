@@ -15,6 +15,9 @@ const HOSTILE = [undefined, null, 5, 2.5, NaN, Infinity, -1e300, 10n ** 40n, tru
   Symbol('s'), '\ud800', '', '{', DEEP, HUGE, 'null', '{"a": NaN}', '1e999999', new Uint8Array([255, 254]),
   engine, ledger];
 
+const SUBDISTRICT = { id: 'fs-duty', role: 'subdistrict' };
+const EVENT = { case: 'x', at: '2026-03-02T09:00:00+08:00', actor: 'fs-duty', event: { type: 'accepted' } };
+
 const CALLS = {
   'new Engine(org)': (v) => new gridgov.Engine(v),
   'new Engine(rules)': (v) => new gridgov.Engine(undefined, v),
@@ -48,6 +51,13 @@ const CALLS = {
   exportCases: (v) => engine.exportCases(v, ledger),
   timelineFor: (v) => engine.timelineFor({ id: 's', role: 'subdistrict' }, ledger, v),
   canJson: (v) => engine.canJson(ledger, v),
+  'record(ledger)': (v) => engine.record(v, SUBDISTRICT, EVENT),
+  'record(actor)': (v) => engine.record(ledger, v, EVENT),
+  'record(event)': (v) => engine.record(ledger, SUBDISTRICT, v),
+  'recordJson(event)': (v) => engine.recordJson(ledger, JSON.stringify(SUBDISTRICT), v),
+  'recordIntake(actor)': (v) => engine.recordIntake(ledger, v, { id: 'x' }),
+  'recordIntake(case)': (v) => engine.recordIntake(ledger, SUBDISTRICT, v),
+  recordIntakeJson: (v) => engine.recordIntakeJson(ledger, JSON.stringify(SUBDISTRICT), v),
   'new Ledger': (v) => new gridgov.Ledger(v),
   'Ledger.append': (v) => new gridgov.Ledger().append(v),
   'Ledger.appendJson': (v) => new gridgov.Ledger().appendJson(v),
@@ -61,6 +71,7 @@ const CALLS = {
 /** Values that are valid for a call after all: no error is due. */
 function accepted(name, v) {
   if (v === ledger && ['overdue(ledger)', 'score(ledger)', 'can(ledger)'].includes(name)) return true;
+  // The right ledger with an event about a case it does not have: an error, as due.
   if (v === engine && name === 'Ledger.timeline') return false;
   if ((v === undefined || v === null) && ['new Engine(org)', 'new Engine(rules)', 'new Engine(calendar)',
     'new Ledger', 'orgSummaryJson'].includes(name)) return true;

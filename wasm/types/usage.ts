@@ -45,6 +45,16 @@ try {
   console.log(code);
 }
 console.log(level, why, holder?.id, tree.length, top, moved, check.errors.length, decisionsCsv.length);
+// The write path: an authorized record and its receipt.
+const worker: gridgov.Actor = { id: "fs-gw002", role: "grid_worker" };
+const receipts: gridgov.Receipt[] = engine.recordIntake(ledger, worker, { ...c, id: "w1" });
+const receipt: gridgov.Receipt = engine.record(ledger, worker, {
+  case: "w1", at: "2026-03-03T10:00:00+08:00", actor: "fs-gw002",
+  event: { type: "resolved", level: "grid", how: "调解达成协议" }, event_id: "app-1",
+});
+const duplicate: boolean = receipt.outcome === "duplicate";
+const chainHead: string = ledger.verify().head;
+console.log(receipts.length, duplicate, chainHead === ledger.head, steps[0]?.hash);
 
 // The declarations are real types, not `any`: each line below must be a type error.
 // @ts-expect-error: "fax" is not a Channel
@@ -57,4 +67,8 @@ engine.route(5);
 const wrongStatus: gridgov.Status = "lost";
 // @ts-expect-error: actions takes a Ledger, not its JSON
 engine.actions(ledger.toJson(), "2026-03-31T17:30:00+08:00");
-console.log(fax, n, wrongStatus);
+// @ts-expect-error: a receipt's outcome is "appended" or "duplicate"
+const lost: gridgov.Receipt = { outcome: "lost", index: 0, hash: "" };
+// @ts-expect-error: record takes an event record, not a case
+engine.record(ledger, worker, c);
+console.log(fax, n, wrongStatus, lost);
