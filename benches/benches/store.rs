@@ -35,6 +35,16 @@ fn scratch(name: &str) -> PathBuf {
     d
 }
 
+/// A new ledger file at `path`: whatever an earlier run left there is removed first.
+fn fresh_file(path: &std::path::Path, durability: Durability) -> Ledger {
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        let _ = std::fs::remove_file(PathBuf::from(p));
+    }
+    Ledger::open_with(path, durability).expect("a new file")
+}
+
 /// The actor who records an event: the system for what it alone records and for reports,
 /// otherwise the event's actor in the role their post gives.
 fn actor_for(engine: &Engine, e: &EventRecord) -> Actor {
@@ -122,12 +132,9 @@ fn bench_store(c: &mut Criterion) {
     ] {
         group.throughput(Throughput::Elements(n as u64));
         group.bench_function(name, |b| {
-            let mut run = 0;
             b.iter_batched(
                 || {
-                    run += 1;
-                    let path = dir.join(format!("{name}-{run}.sqlite"));
-                    let l = Ledger::open_with(&path, durability).expect("a new file");
+                    let l = fresh_file(&dir.join(format!("{name}.sqlite")), durability);
                     (l, records.iter().take(n).cloned().collect::<Vec<_>>())
                 },
                 |(mut l, events)| {
@@ -143,12 +150,9 @@ fn bench_store(c: &mut Criterion) {
     let n = 20_000.min(records.len());
     group.throughput(Throughput::Elements(n as u64));
     group.bench_function("batches_of_1000_full", |b| {
-        let mut run = 0;
         b.iter_batched(
             || {
-                run += 1;
-                let path = dir.join(format!("batched-{run}.sqlite"));
-                let l = Ledger::open(&path).expect("a new file");
+                let l = fresh_file(&dir.join("batched.sqlite"), Durability::Full);
                 (l, records.iter().take(n).cloned().collect::<Vec<_>>())
             },
             |(mut l, events)| {

@@ -304,14 +304,7 @@ impl Engine {
                 } else {
                     DutyKind::Liaison
                 };
-                let units = org
-                    .spec()
-                    .duties
-                    .iter()
-                    .filter(|d| d.duty == kind && d.person.as_str() == actor.id)
-                    .filter_map(|d| org.key(d.unit.as_str()))
-                    .collect();
-                (units, String::new())
+                (org.duty_units_of(&actor.id, kind), String::new())
             }
             Scope::Office => match actor.unit.as_deref() {
                 Some(office) if org.office(office).is_some() => (Vec::new(), office.to_owned()),
@@ -425,25 +418,31 @@ impl Engine {
             case: subject.clone(),
             reason: reason.to_owned(),
         };
-        if is_system(actor) {
-            // The engine itself: known by definition.
-        } else if resolved.scope() == Scope::OwnCases {
+        // A resident is known by a case reported under their id number: the one this event
+        // reaches or reports, or else (looked for only then) any case of the ledger.
+        let resident_unknown = |reached: bool| {
             let reports_now = matches!(&event.event, Event::Reported { case }
                 if case.reporter.as_ref().and_then(|r| r.id_number.as_deref()) == Some(actor.id.as_str()));
-            let has_case = ledger
-                .state()
-                .cases()
-                .iter()
-                .any(|c| reporter_id(c) == Some(actor.id.as_str()));
-            if !reports_now && !has_case {
-                return Err(unknown(
-                    "no case in the ledger was reported under this id number, and this event reports none",
-                ));
-            }
+            !reached
+                && !reports_now
+                && !ledger
+                    .state()
+                    .cases()
+                    .iter()
+                    .any(|c| reporter_id(c) == Some(actor.id.as_str()))
+        };
+        let resident = !is_system(actor) && resolved.scope() == Scope::OwnCases;
+        if is_system(actor) || resident {
+            // The engine itself is known by definition; a resident below, by their case.
         } else if self.org.person(&actor.id).is_none() {
             return Err(unknown("the actor is not a person of the organisation"));
         }
         if !resolved.allows(action) {
+            if resident && resident_unknown(false) {
+                return Err(unknown(
+                    "no case in the ledger was reported under this id number, and this event reports none",
+                ));
+            }
             let mut e = resolved.require(actor, action).err();
             if let Some(AccessError::Forbidden { case, .. }) = &mut e {
                 *case = Some(subject.clone());
@@ -474,6 +473,11 @@ impl Engine {
                 self.reaches(&resolved, state) && into.is_none_or(|t| self.reaches(&resolved, t))
             }
         };
+        if resident && resident_unknown(reached) {
+            return Err(unknown(
+                "no case in the ledger was reported under this id number, and this event reports none",
+            ));
+        }
         if reached { Ok(()) } else { Err(out_of_scope()) }
     }
 

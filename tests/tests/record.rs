@@ -1,6 +1,12 @@
 //! Authorized writes: `Engine::record` and `Engine::record_intake` refuse every write the
 //! actor may not make, with an access error naming the actor, the action and the case, and
 //! append nothing; and succeed exactly when `can` holds and the transition is valid.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails loudly on the first surprise"
+)]
 
 use std::sync::LazyLock;
 

@@ -2,6 +2,12 @@
 //! survives a SIGKILL, nothing is half-written, reopening replays to the same state, two
 //! processes appending to one file lose and double nothing, and a changed, removed or moved
 //! record is caught, naming it, at import, at open and by `verify`.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails loudly on the first surprise"
+)]
 
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader};

@@ -959,7 +959,7 @@ impl JsLedger {
     ) -> Result<String, JsValue> {
         let event = text(event, "event")?;
         self.with(|l| gridgov::json::ledger_append_json(l, &event))
-            .ok_or_else(|| freed())?
+            .ok_or_else(freed)?
             .map_err(err)
     }
 
@@ -989,7 +989,7 @@ impl JsLedger {
     ) -> Result<String, JsValue> {
         let events = text(events, "events")?;
         self.with(|l| gridgov::json::ledger_append_all_json(l, &events))
-            .ok_or_else(|| freed())?
+            .ok_or_else(freed)?
             .map_err(err)
     }
 
@@ -1014,7 +1014,7 @@ impl JsLedger {
     #[wasm_bindgen(js_name = verifyJson)]
     pub fn verify_json(&self) -> Result<String, JsValue> {
         self.with(|l| gridgov::json::ledger_verify_json(l))
-            .ok_or_else(|| freed())?
+            .ok_or_else(freed)?
             .map_err(err)
     }
 

@@ -601,6 +601,7 @@ impl Tables {
             gaps: gap_problems,
             spec,
             grid_index: std::sync::OnceLock::new(),
+            person_duties: std::sync::OnceLock::new(),
         }
     }
 }

@@ -124,9 +124,44 @@ pub struct OrgGraph {
     gaps: Vec<OrgProblem>,
     /// The grids laid out for scoring, built on first use and shared by clones.
     grid_index: std::sync::OnceLock<std::sync::Arc<GridIndex>>,
+    /// Each person's duties (positions in the spec's `duties`), built on first use and
+    /// shared by clones.
+    person_duties: std::sync::OnceLock<std::sync::Arc<Vec<Vec<u32>>>>,
 }
 
 impl OrgGraph {
+    /// The units a person holds a duty of kind `duty` for, in spec order: a grid worker's
+    /// posted grids, a committee member's liaison grids. Found through an index by person
+    /// (built once, on first use), not by reading every duty.
+    #[must_use]
+    pub fn duty_units_of(&self, person: &str, duty: DutyKind) -> Vec<UnitKey> {
+        let Some(p) = self.person_ids.get(person) else {
+            return Vec::new();
+        };
+        let index = self.person_duties.get_or_init(|| {
+            let mut by_person = vec![Vec::new(); self.spec.people.len()];
+            for (i, d) in self.spec.duties.iter().enumerate() {
+                if let Some(list) = self
+                    .person_ids
+                    .get(d.person.as_str())
+                    .and_then(|p| by_person.get_mut(p as usize))
+                {
+                    list.push(u32::try_from(i).unwrap_or(u32::MAX));
+                }
+            }
+            std::sync::Arc::new(by_person)
+        });
+        index
+            .get(p as usize)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|&i| self.spec.duties.get(i as usize))
+            .filter(|d| d.duty == duty)
+            .filter_map(|d| self.key(d.unit.as_str()))
+            .collect()
+    }
+
     /// The grids laid out for scoring (built once, on first use).
     pub(crate) fn grid_index(&self) -> &GridIndex {
         self.grid_index
