@@ -499,7 +499,7 @@ impl Engine {
     /// let resolved = |who: &str| -> gridgov::case::event::EventRecord {
     ///     serde_json::from_value(serde_json::json!({"case": "c1",
     ///         "at": "2026-03-03T10:00:00+08:00", "actor": who,
-    ///         "event": {"type": "resolved", "level": "grid", "how": "done"}})).unwrap()
+    ///         "event": {"type": "resolved", "level": "micro_grid", "how": "done"}})).unwrap()
     /// };
     /// // A grid worker of another community may not resolve it; nothing is appended.
     /// let outsider = Actor { id: "fs-gw150".into(), role: "grid_worker".into(), unit: None };

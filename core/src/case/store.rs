@@ -89,6 +89,11 @@ fn sql_error(path: &str, e: &rusqlite::Error) -> StoreError {
     }
 }
 
+/// A mapper of SQLite errors to ledger errors naming the file.
+fn sql(path: &str) -> impl Fn(rusqlite::Error) -> LedgerError + Copy + '_ {
+    move |e| LedgerError::Store(sql_error(path, &e))
+}
+
 /// A position as SQLite stores it.
 fn sql_int(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
@@ -120,7 +125,7 @@ impl Store {
                 message: "this names no file (SQLite would keep the ledger in memory or in a temporary file): give the path of the ledger file".to_owned(),
             }));
         }
-        let err = |e: rusqlite::Error| LedgerError::Store(sql_error(&shown, &e));
+        let err = sql(&shown);
         let conn = Connection::open(path).map_err(err)?;
         conn.busy_timeout(std::time::Duration::from_millis(BUSY_WAIT_MS))
             .map_err(err)?;
@@ -153,12 +158,8 @@ impl Store {
 
     /// Creates the tables of a new file, or checks the format of an existing one.
     fn init(&mut self) -> Result<(), LedgerError> {
-        let path = self.path.clone();
-        let err = |e: rusqlite::Error| LedgerError::Store(sql_error(&path, &e));
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(err)?;
+        let (path, tx) = self.begin(TransactionBehavior::Immediate)?;
+        let err = sql(&path);
         let app: i64 = tx
             .query_row("PRAGMA application_id", [], |r| r.get(0))
             .map_err(err)?;
@@ -195,6 +196,19 @@ impl Store {
         tx.commit().map_err(err)
     }
 
+    /// Begins a transaction; the file's path for errors, and the transaction.
+    fn begin(
+        &mut self,
+        how: TransactionBehavior,
+    ) -> Result<(String, rusqlite::Transaction<'_>), LedgerError> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(how)
+            .map_err(sql(&path))?;
+        Ok((path, tx))
+    }
+
     /// The file's path, as given.
     pub(super) fn path(&self) -> &str {
         &self.path
@@ -208,7 +222,7 @@ impl Store {
         ledger: &mut Ledger,
         check_head: bool,
     ) -> Result<usize, LedgerError> {
-        let err = |e: rusqlite::Error| LedgerError::Store(sql_error(path, &e));
+        let err = sql(path);
         let from = ledger.len() as u64;
         let mut stmt = conn
             .prepare_cached("SELECT seq, record, hash FROM events WHERE seq >= ?1 ORDER BY seq")
@@ -251,7 +265,7 @@ impl Store {
     /// Checks that the stored head and count are the ledger's: records removed from the
     /// end, or a head rewritten, show here.
     fn check_head(conn: &Connection, path: &str, ledger: &Ledger) -> Result<(), LedgerError> {
-        let err = |e: rusqlite::Error| LedgerError::Store(sql_error(path, &e));
+        let err = sql(path);
         let meta = |key: &str| -> Result<Option<String>, LedgerError> {
             conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
                 .optional()
@@ -278,18 +292,6 @@ impl Store {
         Ok(())
     }
 
-    /// Reads the whole file into `ledger` (empty), in one read transaction.
-    fn load(&mut self, ledger: &mut Ledger) -> Result<(), LedgerError> {
-        let path = self.path.clone();
-        let err = |e: rusqlite::Error| LedgerError::Store(sql_error(&path, &e));
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Deferred)
-            .map_err(err)?;
-        Self::catch_up(&tx, &path, ledger, true)?;
-        tx.commit().map_err(err)
-    }
-
     /// Appends records to the file and to `ledger`, all or none, under the write lock:
     /// first folds in what other writers added, then checks, writes, commits, and only
     /// then changes `ledger`.
@@ -298,12 +300,8 @@ impl Store {
         ledger: &mut Ledger,
         records: Vec<(usize, EventRecord)>,
     ) -> Result<Vec<Receipt>, LedgerError> {
-        let path = self.path.clone();
-        let err = |e: rusqlite::Error| LedgerError::Store(sql_error(&path, &e));
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(err)?;
+        let (path, tx) = self.begin(TransactionBehavior::Immediate)?;
+        let err = sql(&path);
         Self::catch_up(&tx, &path, ledger, false)?;
         ledger.append_batch(records, |ledger, linked| {
             let mut seq = ledger.len() as u64;
@@ -331,14 +329,11 @@ impl Store {
         })
     }
 
-    /// Folds in what other writers appended since; the number of events added.
+    /// Folds in what other writers appended since (for a new ledger: the whole file), in
+    /// one read transaction, checking the stored head; the number of events added.
     fn refresh(&mut self, ledger: &mut Ledger) -> Result<usize, LedgerError> {
-        let path = self.path.clone();
-        let err = |e: rusqlite::Error| LedgerError::Store(sql_error(&path, &e));
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Deferred)
-            .map_err(err)?;
+        let (path, tx) = self.begin(TransactionBehavior::Deferred)?;
+        let err = sql(&path);
         let n = Self::catch_up(&tx, &path, ledger, true)?;
         tx.commit().map_err(err)?;
         Ok(n)
@@ -347,12 +342,8 @@ impl Store {
     /// Recomputes the chain over every record of the file, and checks that the ledger's
     /// events are the file's first ones.
     pub(super) fn verify(&mut self, ledger: &Ledger) -> Result<(), LedgerError> {
-        let path = self.path.clone();
-        let err = |e: rusqlite::Error| LedgerError::Store(sql_error(&path, &e));
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Deferred)
-            .map_err(err)?;
+        let (path, tx) = self.begin(TransactionBehavior::Deferred)?;
+        let err = sql(&path);
         {
             let mut stmt = tx
                 .prepare("SELECT seq, event_id, record, hash FROM events ORDER BY seq")
@@ -442,7 +433,7 @@ impl Ledger {
     pub fn open_with(path: impl AsRef<Path>, durability: Durability) -> Result<Self, LedgerError> {
         let mut store = Store::open(path.as_ref(), durability)?;
         let mut ledger = Self::new();
-        store.load(&mut ledger)?;
+        store.refresh(&mut ledger)?;
         ledger.store = Some(Arc::new(Mutex::new(store)));
         Ok(ledger)
     }

@@ -38,6 +38,7 @@ __all__ = [
     "OrgError",
     "Problem",
     "QueryError",
+    "Receipt",
     "RouteError",
     "RuleError",
     "RuleSet",
