@@ -112,6 +112,21 @@ pub enum AccessError {
         /// The case.
         case: String,
     },
+    /// A person of the organisation claims a role their post does not hold (a grid worker
+    /// as the subdistrict, a cadre of one community for another).
+    #[error("actor `{actor}` with role `{role}` may not {} case `{case}`: {reason}", verb(*.action))]
+    RoleNotHeld {
+        /// The actor id.
+        actor: String,
+        /// The role claimed.
+        role: String,
+        /// The action asked.
+        action: Action,
+        /// The case.
+        case: String,
+        /// Why the post does not hold the role.
+        reason: String,
+    },
     /// An event only the engine records (a reminder, an automatic escalation) came from
     /// someone else.
     #[error(
@@ -156,6 +171,7 @@ impl AccessError {
             Self::UnknownActor { .. } => "unknown_actor",
             Self::ActorMismatch { .. } => "actor_mismatch",
             Self::SystemOnly { .. } => "system_only",
+            Self::RoleNotHeld { .. } => "role_not_held",
             Self::Lookup(e) => e.code(),
         }
     }
@@ -434,8 +450,19 @@ impl Engine {
         let resident = !is_system(actor) && resolved.scope() == Scope::OwnCases;
         if is_system(actor) || resident {
             // The engine itself is known by definition; a resident below, by their case.
-        } else if self.org.person(&actor.id).is_none() {
-            return Err(unknown("the actor is not a person of the organisation"));
+        } else {
+            let Some(person) = self.org.person(&actor.id) else {
+                return Err(unknown("the actor is not a person of the organisation"));
+            };
+            if let Some(reason) = self.post_misfit(&resolved, actor, person) {
+                return Err(AccessError::RoleNotHeld {
+                    actor: shown.clone(),
+                    role: crate::text::truncate_for_message(&actor.role),
+                    action,
+                    case: subject.clone(),
+                    reason,
+                });
+            }
         }
         if !resolved.allows(action) {
             if resident && resident_unknown(false) {
@@ -479,6 +506,56 @@ impl Engine {
             ));
         }
         if reached { Ok(()) } else { Err(out_of_scope()) }
+    }
+
+    /// Why a person may not write in the role they claim, if so: their post is not one of
+    /// the role's `holders`; or, for a role that reaches a unit or an office, the actor's
+    /// unit is not the person's own (or, for a unit, one within it); or, for a role that
+    /// reaches everything, the person belongs to an office rather than the territory.
+    fn post_misfit(
+        &self,
+        r: &Resolved<'_>,
+        actor: &Actor,
+        person: &crate::org::PersonSpec,
+    ) -> Option<String> {
+        let holders = &r.access.holders;
+        if !holders.is_empty() && !holders.contains(&person.role) {
+            return Some(format!(
+                "their post is `{}`; the role `{}` is held by {}",
+                person.role.as_str(),
+                crate::text::truncate_for_message(&actor.role),
+                holders
+                    .iter()
+                    .map(|h| h.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        let own = person.unit.as_str();
+        match r.access.scope {
+            Scope::Office => {
+                let claimed = actor.unit.as_deref().unwrap_or_default();
+                (claimed != own).then(|| {
+                    format!(
+                        "they belong to `{own}`, not to the office `{}`",
+                        crate::text::truncate_for_message(claimed)
+                    )
+                })
+            }
+            Scope::Unit => {
+                let claimed = actor.unit.as_deref().unwrap_or_default();
+                (self.org.contains(own, claimed) != Ok(true)).then(|| {
+                    format!(
+                        "they belong to `{own}`, and `{}` is not within it",
+                        crate::text::truncate_for_message(claimed)
+                    )
+                })
+            }
+            Scope::All if !holders.is_empty() => self.org.office(own).is_some().then(|| {
+                format!("they belong to the office `{own}`, not to the territory the role reaches")
+            }),
+            _ => None,
+        }
     }
 
     /// The authorized write: records `event` in `ledger` as done by `actor`, after
@@ -693,6 +770,7 @@ fn system_access() -> &'static RoleAccess {
         scope: Scope::All,
         actions: vec![Action::View, Action::Report, Action::Act, Action::Escalate],
         personal_data: true,
+        holders: Vec::new(),
     });
     &ACCESS
 }

@@ -210,6 +210,81 @@ fn unknown_staff_are_refused() {
 }
 
 #[test]
+fn a_role_is_only_taken_by_the_posts_that_hold_it() {
+    let mut l = ledger();
+    // A grid worker of another community claims the subdistrict's role.
+    let m = refused(
+        &mut l,
+        &actor("fs-gw150", "subdistrict"),
+        resolved("fs-gw150"),
+        "role_not_held",
+    );
+    assert_eq!(
+        m,
+        "actor `fs-gw150` with role `subdistrict` may not resolve case `c1`: their post is `grid_worker`; the role `subdistrict` is held by office_staff, area_secretary"
+    );
+    // Staff of an office are not the subdistrict either.
+    let m = refused(
+        &mut l,
+        &actor("fs-judicial_office-1", "subdistrict"),
+        resolved("fs-judicial_office-1"),
+        "role_not_held",
+    );
+    assert!(
+        m.contains("they belong to the office `judicial_office`"),
+        "{m}"
+    );
+    // A cadre of fs-c05 acting for fs-c01.
+    let m = refused(
+        &mut l,
+        &Actor {
+            id: "fs-cm05-1".into(),
+            role: "community_cadre".into(),
+            unit: Some("fs-c01".into()),
+        },
+        resolved("fs-cm05-1"),
+        "role_not_held",
+    );
+    assert!(
+        m.contains("they belong to `fs-c05`, and `fs-c01` is not within it"),
+        "{m}"
+    );
+    // An officer of the police work office acting for the judicial office.
+    refused(
+        &mut l,
+        &office("fs-police_work_office-1", "judicial_office"),
+        resolved("fs-police_work_office-1"),
+        "role_not_held",
+    );
+    // The subdistrict's own duty officer, and a cadre of fs-c01 for a grid within it.
+    ENGINE
+        .record(
+            &mut l,
+            &Actor {
+                id: "fs-cm01-1".into(),
+                role: "community_cadre".into(),
+                unit: Some("fs-c01-g01".into()),
+            },
+            resolved("fs-cm01-1"),
+        )
+        .unwrap();
+    let reminder = event(
+        "c1",
+        "2026-03-03T12:00:00+08:00",
+        "fs-duty",
+        json!({"type": "shelved", "explanation": "—"}),
+    );
+    assert_eq!(
+        ENGINE
+            .record(&mut l, &actor("fs-duty", "subdistrict"), reminder)
+            .unwrap_err()
+            .code(),
+        "invalid_transition",
+        "the duty officer passes the access checks; the ledger refuses shelving a resolved case"
+    );
+}
+
+#[test]
 fn system_only_events_come_from_the_system_actor() {
     let mut l = ledger();
     let reminder = |who: &str| {
@@ -427,7 +502,37 @@ fn actors() -> Vec<Actor> {
         actor("fs-duty", "analyst"),
         Actor::system(),
         actor("fs-gw001", "system"),
+        // People claiming roles their posts do not hold.
+        actor("fs-gw150", "subdistrict"),
+        actor("fs-judicial_office-1", "subdistrict"),
+        Actor {
+            id: "fs-cm01-1".into(),
+            role: "community_cadre".into(),
+            unit: Some("fs-c05".into()),
+        },
+        office("fs-police_work_office-1", "judicial_office"),
     ]
+}
+
+/// Whether a person's post holds the role they claim, as `record` defines it.
+fn holds(a: &Actor) -> bool {
+    let Some(person) = ENGINE.org().person(&a.id) else {
+        return true;
+    };
+    let Some(access) = ENGINE.access().roles.get(&a.role) else {
+        return true;
+    };
+    if !access.holders.is_empty() && !access.holders.contains(&person.role) {
+        return false;
+    }
+    let own = person.unit.as_str();
+    let claimed = a.unit.as_deref().unwrap_or_default();
+    match access.scope.as_str() {
+        "office" => claimed == own,
+        "unit" => ENGINE.org().contains(own, claimed) == Ok(true),
+        "all" if !access.holders.is_empty() => ENGINE.org().office(own).is_none(),
+        _ => true,
+    }
 }
 
 /// Events of every kind the property tries, on a case, by a given actor id.
@@ -466,12 +571,12 @@ fn known(l: &Ledger, a: &Actor) -> bool {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
-    /// `record` succeeds exactly when the event is the actor's own, the actor is known,
-    /// `can(actor, action of the event, case)` holds (for a system-only event: the actor
+    /// `record` succeeds exactly when the event is the actor's own, the actor is known
+    /// and their post holds the role, `can(actor, action of the event, case)` holds (for a system-only event: the actor
     /// is the system) and the transition is valid; a refusal appends nothing.
     #[test]
     fn record_succeeds_exactly_when_can_holds_and_the_transition_is_valid(
-        steps in proptest::collection::vec((0usize..17, 0u8..9, 0u8..2, 0u8..10), 1..40)
+        steps in proptest::collection::vec((0usize..21, 0u8..9, 0u8..2, 0u8..10), 1..40)
     ) {
         let actors = actors();
         let mut l = ledger();
@@ -489,6 +594,7 @@ proptest! {
                 Some(action) => {
                     named == a.id
                         && known(&l, a)
+                        && holds(a)
                         && ENGINE.can_in(a, action, &l, case) == Ok(true)
                 }
             };

@@ -106,6 +106,15 @@ record("office-own-case",
 record("analyst-forbidden",
        "An analyst may not resolve: forbidden, naming the case and what the role may do.",
        LEDGER, actor("fs-duty", "analyst"), resolved("fs-duty"))
+record("role-not-held-post",
+       "A grid worker claiming the subdistrict's role: their post does not hold it (role_not_held).",
+       LEDGER, actor("fs-gw150", "subdistrict"), resolved("fs-gw150"))
+record("role-not-held-unit",
+       "A cadre of community fs-c05 claiming to act for fs-c01: role_not_held.",
+       LEDGER, actor("fs-cm05-1", "community_cadre", "fs-c01"), resolved("fs-cm05-1"))
+record("cadre-within-own-community",
+       "A cadre of fs-c01 acting for a grid within it resolves c1.",
+       LEDGER, actor("fs-cm01-1", "community_cadre", "fs-c01-g01"), resolved("fs-cm01-1"))
 record("liaison-outside",
        "A committee member liaising with fs-c01-g02 may not resolve c1 in fs-c01-g01.",
        LEDGER, actor("fs-cm01-2", "committee_member"), resolved("fs-cm01-2"))

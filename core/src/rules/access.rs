@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::macros::named_enum;
+use crate::org::Role;
 
 named_enum! {
     /// What an actor does with a case.
@@ -64,6 +65,11 @@ pub struct RoleAccess {
     /// Whether it sees reporters' names, phones and id numbers.
     #[serde(default)]
     pub personal_data: bool,
+    /// The posts (the organisation's roles) whose holders may write in this role; empty:
+    /// any person of the organisation. Binds writes only (`Engine::record`): a grid worker
+    /// cannot record as the subdistrict by claiming its role.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub holders: Vec<Role>,
 }
 
 /// The `access` section of a rule set: role name → its access.
@@ -78,11 +84,19 @@ pub struct AccessSpec {
 impl Default for AccessSpec {
     fn default() -> Self {
         use Action::{Act, Escalate, Evaluate, Export, Rate, Report, Resolve, View};
-        let role = |scope, actions: &[Action], personal_data| RoleAccess {
+        let role = |scope, actions: &[Action], personal_data, holders: &[Role]| RoleAccess {
             scope,
             actions: actions.to_vec(),
             personal_data,
+            holders: holders.to_vec(),
         };
+        let cadres = [Role::CommitteeMember, Role::AreaSecretary];
+        let office_people = [
+            Role::OfficeStaff,
+            Role::Police,
+            Role::Lawyer,
+            Role::Counsellor,
+        ];
         // Staff never rate a case: the satisfaction evaluation is the resident's own.
         let all = [View, Report, Act, Escalate, Resolve, Evaluate, Export];
         let roles = [
@@ -92,6 +106,7 @@ impl Default for AccessSpec {
                     Scope::DutyGrids,
                     &[View, Report, Act, Escalate, Resolve],
                     true,
+                    &[Role::GridWorker],
                 ),
             ),
             (
@@ -100,21 +115,35 @@ impl Default for AccessSpec {
                     Scope::LiaisonGrids,
                     &[View, Report, Act, Escalate, Resolve, Evaluate],
                     true,
+                    &cadres,
                 ),
             ),
-            ("community_cadre", role(Scope::Unit, &all, true)),
-            ("subdistrict", role(Scope::All, &all, true)),
+            ("community_cadre", role(Scope::Unit, &all, true, &cadres)),
+            (
+                "subdistrict",
+                role(
+                    Scope::All,
+                    &all,
+                    true,
+                    &[Role::OfficeStaff, Role::AreaSecretary],
+                ),
+            ),
             (
                 "office",
-                role(Scope::Office, &[View, Act, Escalate, Resolve], true),
+                role(
+                    Scope::Office,
+                    &[View, Act, Escalate, Resolve],
+                    true,
+                    &office_people,
+                ),
             ),
             (
                 "resident",
-                role(Scope::OwnCases, &[View, Report, Rate], false),
+                role(Scope::OwnCases, &[View, Report, Rate], false, &[]),
             ),
             (
                 "analyst",
-                role(Scope::All, &[View, Evaluate, Export], false),
+                role(Scope::All, &[View, Evaluate, Export], false, &[]),
             ),
         ];
         Self {
