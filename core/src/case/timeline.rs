@@ -31,11 +31,14 @@ pub struct TimelineEntry {
     pub event: Event,
     /// The event's position in the ledger.
     pub index: u64,
-    /// The event's chain hash in the ledger (64 hex digits): it covers the event as
-    /// recorded, unredacted, and every event before it. A resident who keeps it can ask
-    /// later that the ledger still holds it at `index` and that `Ledger::verify` passes:
-    /// then nothing up to this step was rewritten.
-    pub hash: String,
+    /// The event's chain hash in the ledger (64 hex digits), covering the event as
+    /// recorded and every event before it. Staff timelines only: a public timeline leaves
+    /// it out, since the hash of a record whose personal data are masked to a few unknown
+    /// digits (`138****1234`) would let anyone try the 10,000 phone numbers until one
+    /// gives it. The public checks the ledger's head instead (`Ledger::head`), which
+    /// covers every case's records, most of which they cannot see.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hash: Option<String>,
 }
 
 /// The label of an event type.
@@ -225,7 +228,7 @@ pub fn timeline(
                         r.event.clone()
                     },
                     index,
-                    hash: super::ledger::hex(&hash),
+                    hash: (!public).then(|| super::ledger::hex(&hash)),
                 }
             },
         )
