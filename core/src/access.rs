@@ -85,19 +85,8 @@ pub enum AccessError {
     },
     /// A write names an actor that is neither a person of the organisation nor a resident
     /// with a case (nor the system actor).
-    #[error("actor `{actor}` with role `{role}` may not {action} case `{case}`: {reason}")]
-    UnknownActor {
-        /// The actor id.
-        actor: String,
-        /// The role.
-        role: String,
-        /// The action asked.
-        action: Action,
-        /// The case.
-        case: String,
-        /// Why the actor is not known.
-        reason: String,
-    },
+    #[error("{0}")]
+    UnknownActor(Refusal),
     /// The event's `actor` field is not the actor writing it.
     #[error(
         "actor `{actor}` may not {} case `{case}` in the name of `{event_actor}`: an event's `actor` is the one who records it", verb(*.action)
@@ -114,19 +103,8 @@ pub enum AccessError {
     },
     /// A person of the organisation claims a role their post does not hold (a grid worker
     /// as the subdistrict, a cadre of one community for another).
-    #[error("actor `{actor}` with role `{role}` may not {} case `{case}`: {reason}", verb(*.action))]
-    RoleNotHeld {
-        /// The actor id.
-        actor: String,
-        /// The role claimed.
-        role: String,
-        /// The action asked.
-        action: Action,
-        /// The case.
-        case: String,
-        /// Why the post does not hold the role.
-        reason: String,
-    },
+    #[error("{0}")]
+    RoleNotHeld(Refusal),
     /// An event only the engine records (a reminder, an automatic escalation) came from
     /// someone else.
     #[error(
@@ -168,12 +146,41 @@ impl AccessError {
             Self::BadUnit { .. } => "actor_unit",
             Self::Forbidden { .. } => "forbidden",
             Self::OutOfScope { .. } => "out_of_scope",
-            Self::UnknownActor { .. } => "unknown_actor",
+            Self::UnknownActor(_) => "unknown_actor",
             Self::ActorMismatch { .. } => "actor_mismatch",
             Self::SystemOnly { .. } => "system_only",
-            Self::RoleNotHeld { .. } => "role_not_held",
+            Self::RoleNotHeld(_) => "role_not_held",
             Self::Lookup(e) => e.code(),
         }
+    }
+}
+
+/// A refused write: who, in which role, asked to do what to which case, and why not.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refusal {
+    /// The actor id (a resident's masked).
+    pub actor: String,
+    /// The role claimed.
+    pub role: String,
+    /// The action asked.
+    pub action: Action,
+    /// The case (for a visit, the unit visited).
+    pub case: String,
+    /// Why not.
+    pub reason: String,
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "actor `{}` with role `{}` may not {} case `{}`: {}",
+            self.actor,
+            self.role,
+            verb(self.action),
+            self.case,
+            self.reason
+        )
     }
 }
 
@@ -427,13 +434,14 @@ impl Engine {
                 case: subject,
             });
         }
-        let unknown = |reason: &str| AccessError::UnknownActor {
+        let refusal = |reason: String| Refusal {
             actor: shown.clone(),
             role: crate::text::truncate_for_message(&actor.role),
             action,
             case: subject.clone(),
-            reason: reason.to_owned(),
+            reason,
         };
+        let unknown = |reason: &str| AccessError::UnknownActor(refusal(reason.to_owned()));
         // A resident is known by a case reported under their id number: the one this event
         // reaches or reports, or else (looked for only then) any case of the ledger.
         let resident_unknown = |reached: bool| {
@@ -455,13 +463,7 @@ impl Engine {
                 return Err(unknown("the actor is not a person of the organisation"));
             };
             if let Some(reason) = self.post_misfit(&resolved, actor, person) {
-                return Err(AccessError::RoleNotHeld {
-                    actor: shown.clone(),
-                    role: crate::text::truncate_for_message(&actor.role),
-                    action,
-                    case: subject.clone(),
-                    reason,
-                });
+                return Err(AccessError::RoleNotHeld(refusal(reason)));
             }
         }
         if !resolved.allows(action) {
@@ -618,12 +620,14 @@ impl Engine {
         actor: &Actor,
         case: crate::case::Case,
     ) -> Result<Vec<Receipt>, RecordError> {
-        let id = crate::id::PersonId::new(&actor.id).map_err(|e| AccessError::UnknownActor {
-            actor: crate::text::truncate_for_message(&actor.id),
-            role: crate::text::truncate_for_message(&actor.role),
-            action: Action::Report,
-            case: crate::text::truncate_for_message(case.id.as_str()),
-            reason: e.to_string(),
+        let id = crate::id::PersonId::new(&actor.id).map_err(|e| {
+            AccessError::UnknownActor(Refusal {
+                actor: crate::text::truncate_for_message(&actor.id),
+                role: crate::text::truncate_for_message(&actor.role),
+                action: Action::Report,
+                case: crate::text::truncate_for_message(case.id.as_str()),
+                reason: e.to_string(),
+            })
         })?;
         let report = EventRecord {
             event_id: None,
