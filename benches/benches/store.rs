@@ -1,7 +1,8 @@
 //! The write path and the SQLite store.
 //!
 //! `cargo bench -p gridgov-benches --bench store`:
-//! - `record` (authorized) against the unchecked `append`, per event, over the same
+//! - `record` (authorized) against the unchecked `append`, per event, and the chain's part
+//!   of an append (canonical bytes and a SHA-256 step), over the same
 //!   accepted events of a month of 20,000 cases on the Fushan default, each recorded by the
 //!   actor its role names (the system for reports and what only the engine records, the
 //!   handler in their role for the rest);
@@ -22,7 +23,7 @@ use std::time::Instant;
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use gridgov::access::{Actor, action_of};
 use gridgov::case::event::{Event, EventRecord};
-use gridgov::case::ledger::{Durability, Ledger};
+use gridgov::case::ledger::{Durability, Ledger, canonical_bytes, chain};
 use gridgov::org::Role;
 use gridgov::{Engine, sim};
 use gridgov_benches::ledger_workload;
@@ -107,6 +108,16 @@ fn bench_store(c: &mut Criterion) {
             },
             BatchSize::LargeInput,
         );
+    });
+    group.bench_function("chain_only", |b| {
+        // What the chain adds to each append: the canonical bytes and one SHA-256 step.
+        b.iter(|| {
+            let mut head = gridgov::case::ledger::GENESIS;
+            for e in &records {
+                head = chain(&head, &canonical_bytes(e));
+            }
+            black_box(head)
+        });
     });
     group.bench_function("record_authorized", |b| {
         b.iter_batched(
