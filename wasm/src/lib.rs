@@ -765,12 +765,12 @@ impl JsEngine {
         .map_err(err)
     }
 
-    /// Whether `actor` (`{id, role, unit?}`) may take `action` (`view`, `act`, `escalate`,
-    /// `resolve`, `evaluate`, `export`) on case `caseId` of `ledger`.
+    /// Whether `actor` (`{id, role, unit?}`) may take `action` (`view`, `report`, `act`,
+    /// `escalate`, `resolve`, `evaluate`, `export`, `rate`) on case `caseId` of `ledger`.
     ///
     /// # Errors
     /// A JS `Error` with a `code`: `unknown_role`, `actor_unit`, `unknown_case`, or
-    /// `input` for an action that is not one of the six.
+    /// `input` for an action that is not one of the eight.
     pub fn can(
         &self,
         #[wasm_bindgen(unchecked_param_type = "Actor")] actor: &JsValue,

@@ -212,6 +212,8 @@ class Actor:
     ``access`` section (default roles: ``grid_worker``, ``committee_member``,
     ``community_cadre``, ``subdistrict``, ``office``, ``resident``, ``analyst``), and the
     unit or office the role needs (``community_cadre``: a unit; ``office``: an office id).
+    ``Actor.system()`` is the engine itself, the only one who records reminders and
+    automatic escalations.
     """
 
     id: str
