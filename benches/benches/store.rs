@@ -23,7 +23,7 @@ use std::time::Instant;
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use gridgov::access::{Actor, action_of};
 use gridgov::case::event::{Event, EventRecord};
-use gridgov::case::ledger::{Durability, Ledger, canonical_bytes, chain};
+use gridgov::case::ledger::{Durability, Ledger, chain_record};
 use gridgov::org::Role;
 use gridgov::{Engine, sim};
 use gridgov_benches::ledger_workload;
@@ -114,7 +114,7 @@ fn bench_store(c: &mut Criterion) {
         b.iter(|| {
             let mut head = gridgov::case::ledger::GENESIS;
             for e in &records {
-                head = chain(&head, &canonical_bytes(e));
+                head = chain_record(&head, e);
             }
             black_box(head)
         });

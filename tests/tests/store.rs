@@ -428,3 +428,16 @@ fn any_byte_flipped_in_a_document_is_refused() {
     }
     assert!(refused > 1500, "only {refused} flips refused");
 }
+
+#[test]
+fn the_streamed_link_is_the_hash_of_the_canonical_bytes() {
+    use gridgov::case::ledger::{GENESIS, canonical_bytes, chain, chain_record};
+    let (l, _) = document();
+    let mut head = GENESIS;
+    for e in l.events() {
+        let streamed = chain_record(&head, &e);
+        assert_eq!(streamed, chain(&head, &canonical_bytes(&e)));
+        head = streamed;
+    }
+    assert_eq!(head, l.head());
+}

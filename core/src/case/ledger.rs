@@ -547,6 +547,37 @@ impl<'a> RecordView<'a> {
     fn canonical(&self) -> Vec<u8> {
         serde_json::to_vec(self).unwrap_or_default()
     }
+
+    /// [`chain`] over the canonical bytes, serialised straight into the hash.
+    fn link(&self, previous: &ChainHash) -> ChainHash {
+        use sha2::Digest;
+        let mut w = HashWriter(sha2::Sha256::new());
+        w.0.update(previous);
+        // Writing into a hash cannot fail, and these types always serialise.
+        let _ = serde_json::to_writer(&mut w, self);
+        w.0.finalize().into()
+    }
+}
+
+/// The next link of the chain for a record: [`chain`] over its canonical bytes, written
+/// straight into the hash (no copy of the bytes is made).
+#[must_use]
+pub fn chain_record(previous: &ChainHash, record: &EventRecord) -> ChainHash {
+    RecordView::of(record).link(previous)
+}
+
+/// A writer that feeds SHA-256.
+struct HashWriter(sha2::Sha256);
+
+impl std::io::Write for HashWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        sha2::Digest::update(&mut self.0, buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// The canonical bytes of a record: its compact JSON without a hash.
@@ -730,7 +761,7 @@ impl Ledger {
                 event_id: record.event_id.clone(),
                 reason,
             };
-            let expected = chain(&ledger.head, &canonical_bytes(&record));
+            let expected = chain_record(&ledger.head, &record);
             match (chained, hash) {
                 (false, None) => {}
                 (false, Some(_)) => {
@@ -905,7 +936,7 @@ impl Ledger {
         if let Some(receipt) = self.duplicate(index, &record)? {
             return Ok(receipt);
         }
-        let hash = chain(&self.head, &canonical_bytes(&record));
+        let hash = chain_record(&self.head, &record);
         let case = self
             .state
             .step(&record)
@@ -1049,10 +1080,7 @@ impl Ledger {
     pub fn verify(&self) -> Result<ChainHash, LedgerError> {
         let mut head = GENESIS;
         for (i, s) in self.events.iter().enumerate() {
-            let expected = self
-                .view(s)
-                .map(|v| chain(&head, &v.canonical()))
-                .unwrap_or(GENESIS);
+            let expected = self.view(s).map(|v| v.link(&head)).unwrap_or(GENESIS);
             if expected != s.hash {
                 return Err(LedgerError::Tampered {
                     index: i as u64,
