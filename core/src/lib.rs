@@ -54,11 +54,13 @@
 //!   the bindings), [`text`], [`csvio`] (CSV on the `csv` crate).
 //! - L1: [`calendar`] (working days and time limits), [`org`] (the organisation graph, its
 //!   spec, validation and queries).
-//! - L2: [`case`] (cases, events, the ledger and its fold).
+//! - L2: [`case`] (cases, events, the ledger with its SHA-256 chain and its fold, and with
+//!   the `sqlite` feature the ledger file).
 //! - L3: [`rules`] (rule sets: routing tables, time limits, escalation, and the scoring
 //!   and access sections).
 //! - L4: the [`Engine`].
-//! - L5: [`route`], [`escalate`], [`access`], [`score`].
+//! - L5: [`route`], [`escalate`], [`access`] (who may see what, and the authorized
+//!   writes), [`score`].
 //! - L6: [`batch`] (CSV batches and back-tests), `arrow` (feature), [`sim`] (seeded
 //!   synthetic months), [`html`], [`json`] (JSON-in, JSON-out entry points whose bytes
 //!   the Python and JS bindings return unchanged) and [`error`] (one enum wrapping the
@@ -71,6 +73,9 @@
 //!   `tsify` for the WebAssembly package.
 //! - `internals`: the stages of routing as functions, for the benchmarks; not a stable
 //!   API.
+//! - `sqlite`: a ledger kept in a SQLite file (bundled SQLite): every append committed
+//!   before it returns, reopening replays to the same state, several processes may append
+//!   to one file. The Python package uses it; the WebAssembly package leaves it out.
 //!
 //! With no features the crate is pure Rust with no unsafe code and builds for
 //! `wasm32-unknown-unknown` as it is. It never reads the clock or an unseeded random
