@@ -653,7 +653,7 @@ fn check_event_id(index: usize, id: Option<&str>) -> Result<(), LedgerError> {
 /// The append-only ledger: every event, chained by SHA-256, and the state they fold into.
 ///
 /// A ledger lives in memory ([`Ledger::new`], [`Ledger::from_json_str`]) or, with the
-/// `sqlite` feature, in a file ([`Ledger::open`]) that every append reaches before it
+/// `sqlite` feature, in a file (`Ledger::open`) that every append reaches before it
 /// returns. Clones of a file-backed ledger share the file.
 #[derive(Clone, Debug, Default)]
 pub struct Ledger {
