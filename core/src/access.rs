@@ -184,6 +184,10 @@ impl std::fmt::Display for Refusal {
     }
 }
 
+/// Why a resident is not known to a write.
+const NO_CASE_OF_RESIDENT: &str =
+    "no case in the ledger was reported under this id number, and this event reports none";
+
 /// ` case `c1`` (` on case `c1`` after `act`), or nothing.
 fn on_case(action: Action, case: Option<&str>) -> String {
     let on = if action == Action::Act { " on" } else { "" };
@@ -232,6 +236,16 @@ impl Resolved<'_> {
     /// # Errors
     /// [`AccessError::Forbidden`].
     pub fn require(&self, actor: &Actor, action: Action) -> Result<(), AccessError> {
+        self.require_on(actor, action, None)
+    }
+
+    /// [`require`](Self::require) for an action on a case, which the error names.
+    fn require_on(
+        &self,
+        actor: &Actor,
+        action: Action,
+        case: Option<&str>,
+    ) -> Result<(), AccessError> {
         if self.allows(action) {
             return Ok(());
         }
@@ -239,7 +253,7 @@ impl Resolved<'_> {
             actor: shown_id(actor, self.access.scope),
             role: actor.role.clone(),
             action,
-            case: None,
+            case: case.map(str::to_owned),
             allowed: self
                 .access
                 .actions
@@ -466,18 +480,10 @@ impl Engine {
                 return Err(AccessError::RoleNotHeld(refusal(reason)));
             }
         }
-        if !resolved.allows(action) {
-            if resident && resident_unknown(false) {
-                return Err(unknown(
-                    "no case in the ledger was reported under this id number, and this event reports none",
-                ));
-            }
-            let mut e = resolved.require(actor, action).err();
-            if let Some(AccessError::Forbidden { case, .. }) = &mut e {
-                *case = Some(subject.clone());
-            }
-            return Err(e.unwrap_or_else(|| unknown("the role does not allow it")));
+        if !resolved.allows(action) && resident && resident_unknown(false) {
+            return Err(unknown(NO_CASE_OF_RESIDENT));
         }
+        resolved.require_on(actor, action, Some(&subject))?;
         let out_of_scope = || AccessError::OutOfScope {
             actor: shown.clone(),
             role: crate::text::truncate_for_message(&actor.role),
@@ -503,9 +509,7 @@ impl Engine {
             }
         };
         if resident && resident_unknown(reached) {
-            return Err(unknown(
-                "no case in the ledger was reported under this id number, and this event reports none",
-            ));
+            return Err(unknown(NO_CASE_OF_RESIDENT));
         }
         if reached { Ok(()) } else { Err(out_of_scope()) }
     }

@@ -610,7 +610,7 @@ proptest! {
 }
 
 #[test]
-fn every_action_of_an_event_is_one_a_role_can_hold() {
+fn events_map_to_the_actions_a_role_grants() {
     // The system-only events are exactly reminders and the escalations and reopenings the
     // engine makes itself.
     let r = event_of(5, "c1", "2026-03-03T09:00:00+08:00", SYSTEM);

@@ -936,11 +936,12 @@ impl Ledger {
         if let Some(receipt) = self.duplicate(index, &record)? {
             return Ok(receipt);
         }
-        let hash = chain_record(&self.head, &record);
         let case = self
             .state
             .step(&record)
             .map_err(|error| LedgerError::Refused { index, error })?;
+        // Hashed once accepted: a refused event costs no serialisation.
+        let hash = chain_record(&self.head, &record);
         self.keep(record, case, hash);
         Ok(Receipt {
             index: self.events.len() as u64 - 1,
@@ -989,14 +990,16 @@ impl Ledger {
             let mut guard = super::store::lock(&store);
             return guard.write(self, records);
         }
-        self.append_batch(records, |_, _| Ok(()))
+        self.append_batch(records, false, |_, _| Ok(()))
     }
 
-    /// Appends a batch, all or none, after `commit` accepted the new records (their
-    /// canonical bytes and hashes, in order); the receipts in the order given.
+    /// Appends a batch, all or none, after `commit` accepted the new records (each with
+    /// its canonical bytes when `keep_bytes`, else none, and its hash, in order); the
+    /// receipts in the order given.
     pub(super) fn append_batch(
         &mut self,
         records: Vec<(usize, EventRecord)>,
+        keep_bytes: bool,
         commit: impl FnOnce(&Self, &[(&EventRecord, Vec<u8>, ChainHash)]) -> Result<(), LedgerError>,
     ) -> Result<Vec<Receipt>, LedgerError> {
         // Sort the batch into duplicates (of the ledger, or of an earlier event of the
@@ -1039,8 +1042,15 @@ impl Ledger {
         let linked: Vec<(&EventRecord, Vec<u8>, ChainHash)> = fresh
             .iter()
             .map(|(_, _, r)| {
-                let bytes = canonical_bytes(r);
-                head = chain(&head, &bytes);
+                // A file needs the bytes; memory only the hash, streamed without them.
+                let bytes = if keep_bytes {
+                    let bytes = canonical_bytes(r);
+                    head = chain(&head, &bytes);
+                    bytes
+                } else {
+                    head = chain_record(&head, r);
+                    Vec::new()
+                };
                 (r, bytes, head)
             })
             .collect();

@@ -303,7 +303,7 @@ impl Store {
         let (path, tx) = self.begin(TransactionBehavior::Immediate)?;
         let err = sql(&path);
         Self::catch_up(&tx, &path, ledger, false)?;
-        ledger.append_batch(records, |ledger, linked| {
+        ledger.append_batch(records, true, |ledger, linked| {
             let mut seq = ledger.len() as u64;
             {
                 let mut insert = tx
