@@ -46,11 +46,11 @@ fn bench_score(c: &mut Criterion) {
         .expect("the workload is valid");
     let once = engine.score(&table, &options).expect("scores");
     println!(
-        "score: {} rows over {grids} grids; {} grids ranked, top {} at {}, {} common demands, {} inactive",
+        "score: {} rows over {grids} grids; {} grids ranked, top {} at {:?}, {} common demands, {} inactive",
         table.len(),
-        once.grids.len(),
+        once.grids.iter().filter(|g| g.rank > 0).count(),
         once.grids[0].id,
-        once.grids[0].score,
+        once.grids[0].score.map(|s| s.to_string()),
         once.common_demands.len(),
         once.inactive.len(),
     );

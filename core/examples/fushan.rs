@@ -296,7 +296,8 @@ fn print_evaluation(engine: &Engine, sims: &[sim::Simulation], year: i32, month:
             .map_or("-".to_owned(), |r| r.to_string()),
         t.counts.evaluations
     );
-    println!("  subdistrict score {} of 100", t.score);
+    let score = |u: &UnitScore| u.score.map_or_else(|| "n/a".to_owned(), |s| s.to_string());
+    println!("  subdistrict score {} of 100", score(t));
     let line = |g: &UnitScore| {
         let change = match g.change {
             Some(c) if c > 0 => format!("+{c}"),
@@ -309,7 +310,7 @@ fn print_evaluation(engine: &Engine, sims: &[sim::Simulation], year: i32, month:
             g.id,
             pad(&g.name, 18),
             g.worker.as_ref().map_or("", |w| w.as_str()),
-            g.score,
+            score(g),
             change,
             rate(g.indicators.get(Indicator::OnTimeRate)),
             rate(g.indicators.get(Indicator::SatisfactionRate)),
@@ -317,9 +318,13 @@ fn print_evaluation(engine: &Engine, sims: &[sim::Simulation], year: i32, month:
     };
     println!("  top five 红榜 (rank, grid, worker, score, change since last month)");
     report.grids.iter().take(5).for_each(line);
-    println!("  bottom five 黑榜");
-    let n = report.grids.len();
-    report.grids.iter().skip(n.saturating_sub(5)).for_each(line);
+    println!("  bottom five 黑榜 (of the ranked grids; inactive ones are listed below)");
+    let ranked: Vec<&UnitScore> = report.grids.iter().filter(|g| g.rank > 0).collect();
+    let n = ranked.len();
+    ranked
+        .iter()
+        .skip(n.saturating_sub(5))
+        .for_each(|g| line(g));
     if let Some(f) = &report.first_place {
         println!(
             "  first place {} for {} month(s) in a row",

@@ -15,6 +15,11 @@ pub const DEFAULT_TITLE: &str = "Monthly evaluation";
 const IN_GRID_TARGET: u32 = 9_600;
 
 /// Escapes text for HTML.
+/// A unit's score as printed, or a dash when it was not evaluable.
+fn score_text(u: &UnitScore) -> String {
+    u.score.map_or_else(|| "—".to_owned(), |s| s.to_string())
+}
+
 fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -160,8 +165,12 @@ pub fn month_report_html(report: &MonthReport, title: &str) -> String {
         ),
         (
             "Subdistrict score 总分",
-            t.score.to_string(),
-            format!("{} grids ranked", report.grids.len()),
+            score_text(t),
+            format!(
+                "{} of {} grids ranked",
+                report.grids.iter().filter(|g| g.rank > 0).count(),
+                report.grids.len()
+            ),
         ),
     ];
     for (label, value, note) in &cards {
@@ -222,19 +231,21 @@ pub fn month_report_html(report: &MonthReport, title: &str) -> String {
     o.push_str("</section>");
 
     // The ranking.
-    let n = report.grids.len();
+    let ranked: Vec<&UnitScore> = report.grids.iter().filter(|g| g.rank > 0).collect();
+    let n = ranked.len();
     let step = n.div_ceil(400).max(1);
-    let shown: Vec<&UnitScore> = report.grids.iter().step_by(step).collect();
+    let shown: Vec<&UnitScore> = ranked.iter().copied().step_by(step).collect();
     let bar = if shown.is_empty() {
         1
     } else {
         (900 / shown.len()).clamp(1, 12)
     };
     let width = shown.len() * bar + 40;
-    let max = report.grids.first().map_or(1, |g| g.score.rounded().max(1));
+    let points = |g: &UnitScore| g.score.map_or(0, |s| s.rounded().max(0));
+    let max = ranked.first().map_or(1, |g| points(g).max(1));
     let _ = write!(
         o,
-        "<section><h2>Ranking of {n} grids 网格排名</h2><p class=sub>Bars are scores in rank order{}; red: the red list 红榜, dark: the black list 黑榜.</p>\
+        "<section><h2>Ranking of {n} grids 网格排名</h2><p class=sub>Bars are scores in rank order{}; red: the red list 红榜, dark: the black list 黑榜. Inactive grids and grids that could not be evaluated are not ranked.</p>\
          <svg viewBox=\"0 0 {width} 170\" width=\"{width}\" height=\"170\" role=\"img\">",
         if step > 1 {
             format!(" (every {step}th grid)")
@@ -243,14 +254,12 @@ pub fn month_report_html(report: &MonthReport, title: &str) -> String {
         }
     );
     for (i, g) in shown.iter().enumerate() {
-        let v = g.score.rounded().max(0);
+        let v = points(g);
         let h = i64::try_from(v * 140 / max).unwrap_or(0);
         let colour = if g.red_streak > 0 {
             "#c0392b"
         } else if g.black_streak > 0 {
             "#2c3e50"
-        } else if g.inactive {
-            "#bdc3c7"
         } else {
             "#95a5a6"
         };
@@ -263,7 +272,7 @@ pub fn month_report_html(report: &MonthReport, title: &str) -> String {
             g.rank,
             esc(&g.id),
             esc(&g.name),
-            g.score
+            score_text(g)
         );
     }
     o.push_str(
@@ -284,7 +293,7 @@ pub fn month_report_html(report: &MonthReport, title: &str) -> String {
                 esc(&g.name),
                 esc(&g.id),
                 g.worker.as_ref().map_or(String::new(), |w| esc(w.as_str())),
-                g.score,
+                score_text(g),
                 change(g),
                 pct(g.indicators.get(Indicator::OnTimeRate)),
                 pct(g.indicators.get(Indicator::SatisfactionRate)),
@@ -320,7 +329,7 @@ pub fn month_report_html(report: &MonthReport, title: &str) -> String {
             esc(&c.id),
             c.grids.len(),
             c.counts.cases,
-            c.score,
+            score_text(c),
             change(c),
             pct(c.indicators.get(Indicator::OnTimeRate)),
             pct(c.indicators.get(Indicator::SatisfactionRate)),

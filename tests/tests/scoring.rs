@@ -32,6 +32,13 @@ fn engine_with(edit: impl FnOnce(&mut Value)) -> Engine {
 }
 
 static ENGINE: LazyLock<Engine> = LazyLock::new(|| engine_with(|_| {}));
+/// Items without data score zero.
+static ZERO: LazyLock<Engine> =
+    LazyLock::new(|| engine_with(|s| s["scheme"]["when_missing"] = json!("zero")));
+/// A grid with no case due is not evaluable.
+static STRICT: LazyLock<Engine> = LazyLock::new(|| {
+    engine_with(|s| s["scheme"]["items"][0]["when_missing"] = json!("not_evaluable"))
+});
 
 fn t(day: u32, hm: &str) -> String {
     format!("2026-03-{day:02}T{hm}:00+08:00")
@@ -79,8 +86,20 @@ fn grid<'a>(r: &'a MonthReport, id: &str) -> &'a gridgov::score::UnitScore {
     r.grids.iter().find(|g| &*g.id == id).unwrap()
 }
 
+/// A unit's items as printed; `null` for an item without data.
 fn items(r: &MonthReport, id: &str) -> Vec<String> {
-    grid(r, id).items.iter().map(ToString::to_string).collect()
+    grid(r, id)
+        .items
+        .iter()
+        .map(|p| p.map_or_else(|| "null".to_owned(), |p| p.to_string()))
+        .collect()
+}
+
+/// A grid's score as printed; `null` when it is not evaluable.
+fn points(r: &MonthReport, id: &str) -> String {
+    grid(r, id)
+        .score
+        .map_or_else(|| "null".to_owned(), |p| p.to_string())
 }
 
 #[test]
@@ -113,7 +132,7 @@ fn linear_items_deduct_per_step_short_and_stop_at_zero() {
     );
     let r = score(&rows(Value::Array(v)), &[]);
     assert_eq!(items(&r, "g1")[0], "37.78");
-    assert_eq!(grid(&r, "g1").score.to_string(), "87.78");
+    assert_eq!(points(&r, "g1"), "87.78");
     // 1 of 2 on time: 40 − 80 stops at 0.
     let r = score(
         &rows(
@@ -163,32 +182,61 @@ fn penalties_stop_at_their_max_and_scores_at_the_floor() {
     );
     let r = score(&v, &visits(&[("m1", 50)]));
     assert_eq!(items(&r, "g1")[5], "-3.00");
-    assert_eq!(grid(&r, "g1").score.to_string(), "97.00");
+    assert_eq!(points(&r, "g1"), "97.00");
     let harsh = engine_with(|s| {
         s["scheme"]["items"][5] = json!({"penalty": "reopened", "points": 60});
     });
     let r = score_on(&harsh, &v, &visits(&[("m1", 50)]), None);
-    assert_eq!(grid(&r, "g1").score.to_string(), "0.00", "floor 0");
+    assert_eq!(points(&r, "g1"), "0.00", "floor 0");
     let no_floor = engine_with(|s| {
         s["scheme"]["items"][5] = json!({"penalty": "reopened", "points": 60});
         s["scheme"].as_object_mut().unwrap().remove("floor");
     });
     let r = score_on(&no_floor, &v, &visits(&[("m1", 50)]), None);
-    assert_eq!(grid(&r, "g1").score.to_string(), "-200.00");
+    assert_eq!(points(&r, "g1"), "-200.00");
 }
 
 #[test]
-fn empty_indicators_follow_when_empty() {
-    let v = rows(json!([ok("a", "m1", 2, 5)]));
+fn indicators_without_data_earn_no_free_points() {
+    // g1: one case resolved on time and satisfied, no visit (visit coverage 0 of 100
+    // households is data). g2: one case, open and not yet due.
+    let v = rows(json!([
+        ok("a", "m1", 2, 5),
+        {"id": "b", "location": "m2", "category": "dispute", "reported_at": t(30, "09:00")}
+    ]));
     let r = score(&v, &[]);
+    // g1: 40 + 20 + 20 + 10 + 0 of 100, nothing left out.
+    assert_eq!(points(&r, "g1"), "90.00");
+    // g2: on time, satisfaction left out (60 points); closure 0, repeats 10, visits 0:
+    // 10 of 40 measured → 25.00. Never the 90.00 the old `full` rule gave.
     assert_eq!(
-        grid(&r, "g2").score.to_string(),
-        "90.00",
-        "full: all but visits"
+        items(&r, "g2"),
+        ["null", "0.00", "null", "10.00", "0.00", "0.00"]
     );
-    let zero = engine_with(|s| s["scheme"]["when_empty"] = json!("zero"));
+    assert_eq!(points(&r, "g2"), "25.00");
+    assert!(grid(&r, "g1").rank < grid(&r, "g2").rank);
+    // g3, g4: no case and no visit: inactive, unranked, not evaluable (nothing measured
+    // but visits of 0 → 0 of 10 points; still inactive, so unranked).
+    for g in ["g3", "g4"] {
+        assert!(grid(&r, g).inactive);
+        assert_eq!(grid(&r, g).rank, 0);
+    }
+    // `zero`: the empty items count as 0 of their points.
+    let zero = engine_with(|s| s["scheme"]["when_missing"] = json!("zero"));
     let r = score_on(&zero, &v, &[], None);
-    assert_eq!(grid(&r, "g2").score.to_string(), "0.00");
+    assert_eq!(points(&r, "g2"), "10.00");
+    // `not_evaluable` on the on-time item: g2 has no case due, so it gets no score.
+    let strict = engine_with(|s| s["scheme"]["items"][0]["when_missing"] = json!("not_evaluable"));
+    let r = score_on(&strict, &v, &[], None);
+    assert_eq!(points(&r, "g2"), "null");
+    assert!(!grid(&r, "g2").evaluable);
+    assert_eq!(grid(&r, "g2").rank, 0);
+    assert_eq!(grid(&r, "g1").rank, 1);
+    assert_eq!(r.red_list, ["g1"]);
+    assert!(
+        r.black_list.is_empty(),
+        "g1 is on the red list; nobody else is ranked"
+    );
 }
 
 #[test]
@@ -200,7 +248,10 @@ fn scores_print_half_away_from_zero() {
     let one = engine_with(|s| s["scheme"]["places"] = json!(1));
     let r = score_on(&one, &rows(Value::Array(v)), &[], None);
     assert_eq!(items(&r, "g1")[2], "16.3");
-    assert_eq!(grid(&r, "g1").items[2].ratio().to_string(), "16.25");
+    assert_eq!(
+        grid(&r, "g1").items[2].unwrap().ratio().to_string(),
+        "16.25"
+    );
 }
 
 #[test]
@@ -242,32 +293,39 @@ fn ties_break_by_on_time_rate_then_cases_then_id() {
 }
 
 #[test]
-fn inactive_grids_rank_last_and_stay_off_the_red_list() {
+fn inactive_grids_are_not_ranked_listed_or_rewarded() {
     let v = rows(json!([
         ok("a", "m1", 2, 1),
         ok("b", "m2", 2, 5),
         ok("c", "m3", 2, 5)
     ]));
     let vis = visits(&[("m1", 50), ("m2", 25), ("m3", 100)]);
-    let r = score(&v, &vis);
+    let wide = engine_with(|s| {
+        s["ranking"]["red_list"] = json!(4);
+        s["ranking"]["black_list"] = json!(4);
+    });
+    let r = score_on(&wide, &v, &vis, Some(100_000));
     let g4 = grid(&r, "g4");
     assert!(g4.inactive);
-    assert_eq!(g4.rank, 4);
-    assert!(
-        grid(&r, "g1").score < g4.score,
-        "g4 scores more but ranks last"
+    assert_eq!(g4.rank, 0);
+    assert_eq!(
+        r.grids.last().map(|g| &*g.id),
+        Some("g4"),
+        "listed after the ranked"
     );
     assert_eq!(r.inactive.len(), 1);
     assert!(!r.inactive[0].zombie);
-    let mixed = engine_with(|s| {
-        s["ranking"]["inactive_last"] = json!(false);
-        s["ranking"]["red_list"] = json!(4);
-    });
-    let r = score_on(&mixed, &v, &vis, None);
-    assert_eq!(grid(&r, "g4").rank, 3);
-    assert!(!r.red_list.iter().any(|g| g == "g4"));
-    assert_eq!(r.red_list.len(), 3, "the active grids");
-    assert_eq!(r.black_list, ["g4"], "what the red list left");
+    // Three ranked grids for lists of four and four: shared, 2 red and 1 black.
+    assert_eq!((r.red_list.len(), r.black_list.len()), (2, 1));
+    assert!(!r.red_list.iter().chain(&r.black_list).any(|g| g == "g4"));
+    let rewards = r.rewards.unwrap();
+    assert_eq!(rewards.allocations.len(), 3);
+    assert!(rewards.allocations.iter().all(|a| a.grid != "g4"));
+    // `inactive_last` and `exclude_inactive` are gone: an inactive grid is never ranked.
+    let mut rules = gridgov_tests::score_rules();
+    rules["versions"][0]["scoring"]["ranking"]["inactive_last"] = json!(false);
+    let err = gridgov::rules::RuleSet::from_json_str(&rules.to_string()).unwrap_err();
+    assert!(err.to_string().contains("inactive_last"), "{err}");
 }
 
 #[test]
@@ -611,7 +669,7 @@ proptest! {
     }
 
     #[test]
-    fn any_table_gives_a_consistent_report(seed in any::<u64>(), n in 0usize..60, budget in 0u64..10_000_000) {
+    fn any_table_gives_a_consistent_report(seed in any::<u64>(), n in 0usize..60, budget in 0u64..10_000_000, variant in 0u8..3) {
         let mut rng = SplitMix64::new(seed);
         let locs = ["m1", "m2", "m3", "m4", "g1", "g3"];
         let cats = ["dispute", "hazard", "other"];
@@ -633,14 +691,47 @@ proptest! {
             v.push(r);
         }
         let rows: Vec<OutcomeRow> = serde_json::from_value(Value::Array(v)).unwrap();
-        let r = score_on(&ENGINE, &rows, &visits(&[("m1", 30)]), Some(budget));
-        let mut ranks: Vec<usize> = r.grids.iter().map(|g| g.rank).collect();
+        let engine = match variant % 3 {
+            0 => &*ENGINE,
+            1 => &*ZERO,
+            _ => &*STRICT,
+        };
+        let r = score_on(engine, &rows, &visits(&[("m1", 30)]), Some(budget));
+        // Ranks run 1..=k over the ranked grids, which are exactly the evaluable and
+        // active ones; the others have rank 0.
+        let mut ranks: Vec<usize> = r.grids.iter().map(|g| g.rank).filter(|r| *r > 0).collect();
         ranks.sort_unstable();
-        prop_assert_eq!(ranks, vec![1, 2, 3, 4]);
+        prop_assert_eq!(&ranks, &(1..=ranks.len()).collect::<Vec<_>>());
+        for g in &r.grids {
+            prop_assert_eq!(g.rank > 0, g.evaluable && !g.inactive, "{}", g.id);
+            prop_assert_eq!(g.evaluable, g.score.is_some());
+        }
+        // A better score never ranks lower.
+        for a in r.grids.iter().filter(|g| g.rank > 0) {
+            for b in r.grids.iter().filter(|g| g.rank > 0) {
+                if a.score > b.score {
+                    prop_assert!(a.rank < b.rank, "{} {:?} ranks below {} {:?}", a.id, a.score, b.id, b.score);
+                }
+            }
+        }
+        // Every listed or rewarded grid is ranked (so evaluable and active).
+        let ranked = |id: &str| r.grids.iter().any(|g| g.id.as_ref() == id && g.rank > 0);
+        prop_assert!(r.red_list.iter().chain(&r.black_list).all(|g| ranked(g.as_str())));
         prop_assert!(r.red_list.iter().all(|g| !r.black_list.contains(g)));
+        if let Some(f) = &r.first_place {
+            prop_assert!(ranked(f.grid.as_str()));
+        }
+        for a in &r.rewards.as_ref().unwrap().allocations {
+            prop_assert!(ranked(a.grid.as_str()));
+        }
+        for w in r.workers.iter().chain(&r.communities) {
+            prop_assert_eq!(w.rank > 0, w.evaluable && !w.inactive, "{}", w.id);
+        }
         let hundred = gridgov::score::Ratio::int(100);
         for g in &r.grids {
-            prop_assert!(g.score.ratio() >= gridgov::score::Ratio::ZERO && g.score.ratio() <= hundred);
+            if let Some(s) = g.score {
+                prop_assert!(s.ratio() >= gridgov::score::Ratio::ZERO && s.ratio() <= hundred);
+            }
         }
         // The subdistrict, the communities and the workers add up the grids.
         let mut sums: BTreeMap<&str, u32> = BTreeMap::new();

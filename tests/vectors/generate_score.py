@@ -117,9 +117,10 @@ PARTS = {
     "lists-longer-than-grids": ["grids", "red_list", "black_list", "first_place"],
     "worker-two-grids": ["workers"],
     "tie": ["grids", "red_list", "black_list"],
+    "in-grid": ["resolved_by_level", "grids"],
 }
-WHOLE = {"counters", "json-table", "csv-table", "csv-quoted-bom-crlf", "version-per-month",
-         "in-grid", "ledger-outcomes-scored"}
+WHOLE = {"json-table", "csv-table", "csv-quoted-bom-crlf", "version-per-month",
+         "ledger-outcomes-scored"}
 
 
 def parts(name):
@@ -148,17 +149,17 @@ def month(outcomes, m="2026-03", **kw):
 
 # ---------------------------------------------------------------- indicators and items
 
-vec("empty-month", "a month with no rows: every grid is inactive (no report, no visit) and ranked by id; empty indicators earn full points (when_empty full) but visit coverage is 0 of the households, so each grid scores 90.00; no red list (inactive grids are not on it), g4 on the black list.",
+vec("empty-month", "a month with no rows: every grid is inactive (no report, no visit), so none is ranked (rank 0, in the organisation's order) and no list names one. Items without data earn nothing: the only indicator measured is visit coverage (0 of the households), so each grid scores 0.00, never the 90.00 of free points the old `when_empty: full` gave.",
     month([]))
 vec("on-time-at-deadline", "resolved at exactly its deadline (17:30:00) is on time (resolved <= due): on_time_rate 1.0000 and 40 points; closure 1.0000.",
     month([row("a", rep=t(2), res=t(4, "17:30"), due=t(4, "17:30"), sat=5)], visits=visits(("m1", 50))))
 vec("one-second-late", "resolved one second after its deadline is overdue: on_time_rate 0.0000, 40 − 2 × 90 points short is below zero, so the item gives 0.00; the counts show due 1, on_time 0.",
     month([row("a", rep=t(2), res=t(4, "17:30", "01"), due=t(4, "17:30"), sat=5)], visits=visits(("m1", 50))))
-vec("due-next-month", "a case reported on 30 March and due on 1 April is not due in March: on_time_rate is empty (full 40 points); it is open at the month's end, so closure_rate 0.0000 and 0 of 20 points.",
+vec("due-next-month", "a case reported on 30 March and due on 1 April is not due in March: on_time_rate is empty, so its 40 points are left out (item null) and the other 60 scaled to 100; it is open at the month's end, so closure_rate 0.0000 and 0 of 20 points; repeats 10 of 10 and visits 0 of 10: 10 of 60 → 16.67.",
     month([row("a", rep=t(30), due=t("2026-04-01", "17:30"))]))
 vec("resolved-next-month", "a case due on 12 March and resolved on 1 April: due and overdue in March (on_time 0), not closed by March's end (closure 0), and not among March's resolutions (no satisfaction counted).",
     month([row("a", rep=t(10), due=t(12, "17:30"), res=t("2026-04-01", "09:00"), sat=5)]))
-vec("paused-left-out", "a paused case due in the month is left out of the on-time rate (paused 1, due 0; the rate is empty and earns the full 40).",
+vec("paused-left-out", "a paused case due in the month is left out of the on-time rate (paused 1, due 0; the rate is empty and its 40 points are left out, the others scaled up).",
     month([row("a", rep=t(2), due=t(4, "17:30"), paused=True), ok("b")]))
 vec("closure-at-threshold", "4 of 5 cases closed is exactly 80%: `at_least` holds at equality, 20 points.",
     month([ok(f"a{i}") for i in range(4)] + [row("a9", rep=t(20))]))
@@ -189,8 +190,16 @@ vec("floor-zero", "penalties of 30 per failed inspection push the score below ze
 vec("no-floor", "the same without a floor: the score is negative (-60.00 for g1).",
     {**month([row("a", rep=t(20))]), "inspections": [{"grid": "g1", "month": "2026-03", "failed": 5}]},
     rules=scoring(scheme={k: v for k, v in scheme(items=items({"penalty": "failed_inspections", "points": 30})).items() if k != "floor"}))
-vec("when-empty-zero", "with when_empty zero, an indicator with nothing to measure earns nothing: g2 to g4, with no case, score 0.00 (visit coverage is also 0).",
-    month([ok("a1")]), rules=scoring(scheme=scheme(when_empty="zero")))
+vec("missing-zero", "with the scheme's when_missing zero, an indicator with nothing to measure earns 0 and keeps its weight: g1's case is open and not due (on time and satisfaction empty: 0.00 each), closure 0, repeats 10, visits 5 of 10: 15.00 of 100. g2 to g4 have no case and no visit: inactive, unranked.",
+    month([row("a1", rep=t(30), due=t("2026-04-01", "17:30"))], visits=visits(("m1", 25))), rules=scoring(scheme=scheme(when_missing="zero")))
+vec("missing-left-out", "the same month with when_missing left_out: on time (40) and satisfaction (20) are left out (items null) and the 40 points measured are scaled to 100: 15 of 40 → 37.50.",
+    month([row("a1", rep=t(30), due=t("2026-04-01", "17:30"))], visits=visits(("m1", 25))))
+vec("missing-not-evaluable", "the same month with the on-time item set to not_evaluable (the others left out): g1 has no case due, so it is not evaluable: score null, rank 0, on no list; the other items are still shown as earned.",
+    month([row("a1", rep=t(30), due=t("2026-04-01", "17:30"))], visits=visits(("m1", 25))),
+    rules=scoring(scheme=scheme(items=[{**i, "when_missing": "not_evaluable"} if i.get("indicator") == "on_time_rate" else i for i in RULES["versions"][0]["scoring"]["scheme"]["items"]])))
+vec("missing-item-overrides-scheme", "the scheme says zero but the satisfaction item says left_out: g1 (open, not due) scores on time 0 of 40, satisfaction left out, closure 0, repeats 10, visits 5: 15 of 80 → 18.75.",
+    month([row("a1", rep=t(30), due=t("2026-04-01", "17:30"))], visits=visits(("m1", 25))),
+    rules=scoring(scheme=scheme(when_missing="zero", items=[{**i, "when_missing": "left_out"} if i.get("indicator") == "satisfaction_rate" else i for i in RULES["versions"][0]["scoring"]["scheme"]["items"]])))
 vec("satisfaction-threshold", "satisfied means 4 or more: evaluations 4 and 3 give a satisfaction rate of 0.5000 and a mean of 3.5000.",
     month([ok("a1", sat=4), ok("a2", sat=3)]))
 vec("satisfied-at-least-5", "with satisfied_at_least 5, a 4 no longer counts: the rate is 0.5000 for evaluations 5 and 4.",
@@ -223,6 +232,24 @@ vec("lower-better-linear", "repeat_rate full at 10% or less, minus 1 point per 1
     month([ok(f"a{i}") for i in range(9)] + [row("r1", rep=t(3), repeat_of="a0"), row("r2", rep=t(3), repeat_of="a1")]),
     rules=scoring(scheme=scheme(items=items({"indicator": "repeat_rate", "points": 10, "full_at": "10%", "minus": 1}, drop=("repeat_rate",)))))
 
+# ---------------------------------------------------------------- the embedded default
+
+FUSHAN_TWO = {
+    "month": "2026-03",
+    "include": ["ranking", "red_list", "black_list", "first_place"],
+    "outcomes": [
+        {"id": "fs-a", "location": "fs-c01-g01-m1", "category": "neighbour_dispute", "channel": "hotline",
+         "reported_at": "2026-03-02T09:00:00+08:00", "due": "2026-03-05T17:30:00+08:00",
+         "resolved_at": "2026-03-03T10:00:00+08:00", "resolved_level": "grid", "satisfaction": 5},
+        {"id": "fs-b", "location": "fs-c01-g02-m1", "category": "neighbour_dispute", "channel": "hotline",
+         "reported_at": "2026-03-02T09:00:00+08:00", "due": "2026-03-05T17:30:00+08:00"},
+    ],
+}
+write("score/fushan-two-active-grids.json",
+      "score: the embedded default, March 2026, two active grids: fs-c01-g01 resolved its one case in the grid on time and the resident was satisfied; fs-c01-g02's one case is still open past its deadline. Only these two are ranked: fs-c01-g01 first (on time 30 + closure 15 + in grid 15 + satisfaction 20 + visits 0 of 10 = 80 of the 90 points measured, timely acceptance left out: 88.89), fs-c01-g02 second (0.00: on time, closure and in grid 0, satisfaction and acceptance left out). The other 148 grids did nothing: inactive, unranked, on no list. With two ranked grids, the lists of five and five share them: fs-c01-g01 on the red list, fs-c01-g02 on the black list. Before this, the 148 idle grids scored 90.00 of free points and fs-c01-g02 (45.00) was ranked 2nd and commended on the red list.",
+      "score_outcomes", {"request": FUSHAN_TWO})
+
+
 # ---------------------------------------------------------------- ranking
 
 vec("tie-on-time-rate", "g1 (19 of 20 on time, 95%) and g2 (1 of 1) both earn the full 40 and tie on score; g2 ranks first on the higher on-time rate.",
@@ -235,12 +262,11 @@ vec("tie-id", "g1 and g2 identical in every respect: the id decides, g1 first.",
 vec("tie-break-id-only", "with tie_break [id], g1 ranks before g2 even though g2 has more cases.",
     month([ok("a1"), ok("b1", "m2"), ok("b2", "m2")], visits=visits(("m1", 50), ("m2", 25))),
     rules=scoring(ranking={"tie_break": ["id"]}))
-vec("inactive-last", "g4 has no report and no visit: inactive, so it ranks last although its score (90.00, all empty) beats g1's.",
+vec("inactive-last", "g4 has no report and no visit: inactive, so it is not ranked (rank 0, listed after the ranked grids) and on no list; its score is 0.00, visit coverage being the only indicator measured.",
     month([ok("a1", sat=1), ok("b1", "m2"), ok("c1", "m3")], visits=visits(("m1", 50), ("m2", 25), ("m3", 100))))
-vec("inactive-not-last", "with inactive_last false, the inactive g4 ranks by its score (90.00, third, above g1's 80.00) but stays off the red list of two.",
-    month([ok("a1", sat=1), ok("b1", "m2"), ok("c1", "m3")], visits=visits(("m1", 50), ("m2", 25), ("m3", 100))),
-    rules=scoring(ranking={"inactive_last": False, "red_list": 2}))
-vec("lists-longer-than-grids", "a red list of 3 and a black list of 3 with 4 grids: the red list takes the top 3, the black list only what is left (g4).",
+vec("inactive-last-is-gone", "`ranking.inactive_last` is no longer a setting (an inactive grid is never ranked): the rule set is refused, naming the field.",
+    month([ok("a1")]), rules=scoring(ranking={"inactive_last": False, "red_list": 2}), raw=True)
+vec("lists-longer-than-grids", "a red list of 3 and a black list of 3 with 4 ranked grids: fewer than both lists together, so they share the ranked grids in proportion, 2 red (rounded up) and 2 black; they never meet.",
     month(ACTIVE, visits=FULL_VISITS), rules=scoring(ranking={"red_list": 3, "black_list": 3}))
 
 
@@ -323,12 +349,11 @@ vec("budget-below-floor", "a budget of 30,000 fen cannot pay a floor of 10,000 t
 vec("rewards-tiers", "tiers: rank 1 weight 3, ranks 2-3 weight 1, rank 4 outside every tier weight 0: 1000 fen → 600, 200, 200, 0.",
     month(ACTIVE[:1] + [ok("b1", "m2", sat=4), ok("c1", "m3", sat=3), ok("d1", "m4", sat=1)], visits=FULL_VISITS, budget_fen=1000),
     rules=scoring(rewards={"method": "tiers", "tiers": [{"top": 1, "weight": 3}, {"top": 3, "weight": 1}]}))
-vec("rewards-zero-scores", "every score 0.00 (when_empty zero, nothing to measure, no visits but each grid has a report): the budget is split equally, 250 each of 1000.",
+vec("rewards-zero-scores", "every score 0.00 (when_missing zero, nothing to measure, no visits but each grid has a report): the budget is split equally, 250 each of 1000.",
     month([row("a", "m1", rep=t(30)), row("b", "m2", rep=t(30)), row("c", "m3", rep=t(30)), row("d", "m4", rep=t(30))], budget_fen=1000),
-    rules=scoring(scheme=scheme(when_empty="zero", items=[{"indicator": "on_time_rate", "points": 100}])))
-vec("rewards-include-inactive", "with exclude_inactive false, the inactive g4 shares the budget too.",
-    month([ok("a1"), ok("b1", "m2"), ok("c1", "m3")], visits=visits(("m1", 50), ("m2", 25), ("m3", 100)), budget_fen=1000),
-    rules=scoring(rewards={"exclude_inactive": False}))
+    rules=scoring(scheme=scheme(when_missing="zero", items=[{"indicator": "on_time_rate", "points": 100}])))
+vec("rewards-never-inactive", "the inactive g4 takes no share of the budget (there is no setting that gives it one): 1000 fen among g1 to g3 only.",
+    month([ok("a1"), ok("b1", "m2"), ok("c1", "m3")], visits=visits(("m1", 50), ("m2", 25), ("m3", 100)), budget_fen=1000))
 vec("rewards-no-eligible", "every grid inactive: nothing is allocated (allocated_fen 0, no allocations).",
     month([], budget_fen=1000))
 vec("rewards-zero-budget", "a budget of 0 fen gives every eligible grid 0.",

@@ -145,7 +145,8 @@ named_enum! {
 }
 
 /// The scored units of a month's report as one Arrow table: identity, rank, the score and
-/// each scheme item (decimals with the scheme's places), every indicator (decimals with
+/// each scheme item (decimals with the scheme's places, null when not evaluable or left
+/// out), every indicator (decimals with
 /// four places, null when nothing was measured), every count, and the lists' streaks. The
 /// schema's metadata holds the month, version, scheme and the red and black lists.
 pub fn units_table(
@@ -157,7 +158,13 @@ pub fn units_table(
         UnitLevel::Worker => &report.workers,
         UnitLevel::Community => &report.communities,
     };
-    let places = units.first().map_or(2, |u| u.score.places()).min(38);
+    // The scheme's places, read off any printed value (every unit prints with them).
+    let places = units
+        .iter()
+        .chain(std::iter::once(&report.total))
+        .find_map(|u| u.score.or_else(|| u.items.iter().find_map(|p| *p)))
+        .map_or(2, |p| p.places())
+        .min(38);
     let scale = i8::try_from(places).unwrap_or(2);
     let dec = |p: u32| {
         Decimal128Builder::new().with_precision_and_scale(38, i8::try_from(p).unwrap_or(2))
@@ -187,6 +194,7 @@ pub fn units_table(
         };
     let mut counts: Vec<UInt32Builder> = count_names.iter().map(|_| UInt32Builder::new()).collect();
     let mut inactive = BooleanBuilder::new();
+    let mut evaluable = BooleanBuilder::new();
     let mut red = UInt32Builder::new();
     let mut black = UInt32Builder::new();
     let u32_of = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
@@ -202,9 +210,9 @@ pub fn units_table(
         rank.append_value(u32_of(u.rank));
         previous_rank.append_option(u.previous_rank.map(u32_of));
         change.append_option(u.change);
-        score.append_value(u.score.rounded());
+        score.append_option(u.score.map(|p| p.rounded()));
         for (b, p) in items.iter_mut().zip(u.items.iter()) {
-            b.append_value(p.rounded());
+            b.append_option(p.map(|p| p.rounded()));
         }
         for (b, i) in ind.iter_mut().zip(indicators) {
             b.append_option(
@@ -219,6 +227,7 @@ pub fn units_table(
             }
         }
         inactive.append_value(u.inactive);
+        evaluable.append_value(u.evaluable);
         red.append_value(u.red_streak);
         black.append_value(u.black_streak);
     }
@@ -235,7 +244,7 @@ pub fn units_table(
         Field::new("rank", DataType::UInt32, false),
         Field::new("previous_rank", DataType::UInt32, true),
         Field::new("change", DataType::Int64, true),
-        Field::new("score", DataType::Decimal128(38, scale), false),
+        Field::new("score", DataType::Decimal128(38, scale), true),
     ];
     let mut cols: Vec<ArrayRef> = vec![
         finish(unit),
@@ -264,6 +273,8 @@ pub fn units_table(
         fields.push(Field::new(n.as_str(), DataType::UInt32, true));
         cols.push(finish(b));
     }
+    fields.push(Field::new("evaluable", DataType::Boolean, false));
+    cols.push(finish(evaluable));
     fields.push(Field::new("inactive", DataType::Boolean, false));
     cols.push(finish(inactive));
     fields.push(Field::new("red_streak", DataType::UInt32, false));

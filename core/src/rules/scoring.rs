@@ -106,15 +106,27 @@ pub struct ScoreItem {
     /// The most a penalty item deducts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<Ratio>,
+    /// What an indicator item does when its indicator has no data for a unit and month
+    /// (no case due, no evaluation…); the scheme's `when_missing` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when_missing: Option<Missing>,
+    /// Why the item is as it is, for whoever reads the rule set (not read by scoring).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 named_enum! {
-    /// What an indicator with nothing to measure (no case due, no evaluation) earns.
-    WhenEmpty, "empty rule" {
-        /// Full points: nothing went wrong.
-        Full = "full",
-        /// No points.
+    /// What an indicator item does when its indicator has nothing to measure for a unit
+    /// and month (no case due, no evaluation, no household): the indicator is then "not
+    /// evaluable", and never earns points it was not measured on.
+    Missing, "missing-data rule" {
+        /// The item is left out and the other indicator items' points are scaled up so
+        /// that they carry the whole of the scheme's indicator points (renormalised).
+        LeftOut = "left_out",
+        /// The item earns no points (and keeps its weight).
         Zero = "zero",
+        /// The unit is not evaluable this month: no score, no rank, on no list.
+        NotEvaluable = "not_evaluable",
     }
 }
 
@@ -133,9 +145,9 @@ pub struct SchemeSpec {
     /// Decimal places scores are printed with.
     #[serde(default = "two")]
     pub places: u32,
-    /// What an empty indicator earns.
-    #[serde(default = "full")]
-    pub when_empty: WhenEmpty,
+    /// What an indicator item without data does, unless the item says otherwise.
+    #[serde(default = "left_out")]
+    pub when_missing: Missing,
     /// The lowest score (penalties stop here).
     #[serde(default)]
     pub floor: Option<Ratio>,
@@ -155,7 +167,9 @@ named_enum! {
     }
 }
 
-/// Ranking and the red and black lists (红榜, 黑榜).
+/// Ranking and the red and black lists (红榜, 黑榜). Only evaluable and active units are
+/// ranked; inactive grids and grids that cannot be evaluated have no rank, are on no list
+/// and take no reward.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
@@ -163,16 +177,14 @@ pub struct RankingSpec {
     /// Ties are broken by these, in order; the unit id always ends the list.
     #[serde(default = "default_tie_break")]
     pub tie_break: Vec<TieBreak>,
-    /// How many grids the red list names (the top).
+    /// How many grids the red list names (the top). Only ranked grids, evaluable and
+    /// active, are ever listed; when fewer are ranked than the two lists together, they
+    /// are shared between the lists in proportion (the red list's share rounded up).
     #[serde(default = "five")]
     pub red_list: usize,
     /// How many grids the black list names (the bottom).
     #[serde(default = "five")]
     pub black_list: usize,
-    /// Inactive grids rank below every active grid, whatever their score (a grid with no
-    /// case has nothing to lose points on).
-    #[serde(default = "yes")]
-    pub inactive_last: bool,
 }
 
 /// Inactive and zombie grids (不活跃网格、僵尸网格).
@@ -252,9 +264,6 @@ pub struct RewardSpec {
     /// Tiers, for the `tiers` method, from the top.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tiers: Vec<Tier>,
-    /// Inactive grids get nothing.
-    #[serde(default = "yes")]
-    pub exclude_inactive: bool,
 }
 
 /// The talent pool (后备人才库): grid workers in the top N for M of the last K months.
@@ -328,11 +337,8 @@ fn six() -> usize {
 fn four() -> u8 {
     4
 }
-fn yes() -> bool {
-    true
-}
-fn full() -> WhenEmpty {
-    WhenEmpty::Full
+fn left_out() -> Missing {
+    Missing::LeftOut
 }
 fn share() -> RewardMethod {
     RewardMethod::Share
@@ -354,7 +360,6 @@ fn default_ranking() -> RankingSpec {
         tie_break: default_tie_break(),
         red_list: 5,
         black_list: 5,
-        inactive_last: true,
     }
 }
 fn default_inactive() -> InactiveSpec {
@@ -376,7 +381,6 @@ fn default_rewards() -> RewardSpec {
         method: RewardMethod::Share,
         floor_fen: 0,
         tiers: Vec::new(),
-        exclude_inactive: true,
     }
 }
 fn default_talent() -> TalentSpec {
@@ -398,36 +402,67 @@ fn item(indicator: Indicator, points: i64) -> ScoreItem {
         minus: None,
         per: None,
         max: None,
+        when_missing: None,
+        note: None,
     }
 }
 
 /// The default scheme, a 100-point monthly evaluation of the kind Chinese cities publish.
+/// What each item does without data follows common practice (each item's `note` says why;
+/// `core/data/rules/default.json` carries the same scheme).
 fn default_scheme() -> SchemeSpec {
     let pct = |n: i64| Ratio::new(i128::from(n), 100);
+    let note = |s: &str| Some(s.to_owned());
     SchemeSpec {
         name: "monthly-100".to_owned(),
         items: vec![
             ScoreItem {
                 full_at: Some(pct(90)),
                 minus: Some(Ratio::ONE),
+                when_missing: Some(Missing::LeftOut),
+                note: note(
+                    "按期结案率: no case fell due this month, so the item is left out and the other items carry its weight",
+                ),
                 ..item(Indicator::OnTimeRate, 30)
             },
             ScoreItem {
                 at_least: Some(pct(90)),
+                when_missing: Some(Missing::NotEvaluable),
+                note: note(
+                    "结案率: a grid with no case reported this month has no case work to score, so it is not evaluable (listed as inactive when it also made no visit)",
+                ),
                 ..item(Indicator::ClosureRate, 15)
             },
             ScoreItem {
                 full_at: Some(pct(96)),
                 minus: Some(Ratio::ONE),
+                when_missing: Some(Missing::Zero),
+                note: note(
+                    "网格内化解率: nothing resolved this month earns no resolution points; an unresolved case never earns them",
+                ),
                 ..item(Indicator::InGridRate, 15)
             },
-            item(Indicator::SatisfactionRate, 20),
+            ScoreItem {
+                when_missing: Some(Missing::LeftOut),
+                note: note(
+                    "群众满意率: residents need not evaluate; without an evaluation the item is left out",
+                ),
+                ..item(Indicator::SatisfactionRate, 20)
+            },
             ScoreItem {
                 full_at: Some(pct(30)),
                 minus: Some(Ratio::new(1, 2)),
+                when_missing: Some(Missing::LeftOut),
+                note: note(
+                    "入户走访覆盖率: left out only where the grid has no household on record; no visit to a known household is a rate of 0",
+                ),
                 ..item(Indicator::VisitCoverage, 10)
             },
-            item(Indicator::TimelyAcceptanceRate, 10),
+            ScoreItem {
+                when_missing: Some(Missing::LeftOut),
+                note: note("及时受理率: left out when no case has a known acceptance time"),
+                ..item(Indicator::TimelyAcceptanceRate, 10)
+            },
             ScoreItem {
                 indicator: None,
                 penalty: Some(Counter::Reopened),
@@ -444,7 +479,7 @@ fn default_scheme() -> SchemeSpec {
             },
         ],
         places: 2,
-        when_empty: WhenEmpty::Full,
+        when_missing: Missing::LeftOut,
         floor: Some(Ratio::ZERO),
     }
 }
@@ -618,6 +653,14 @@ fn check_item(
 ) {
     let points_ok =
         |r: Ratio| Ratio::in_ten_thousandths(r).is_some_and(|v| (0..=MAX_POINTS).contains(&v));
+    if let Some(n) = &it.note {
+        if n.chars().count() > 500 {
+            bad(
+                col("note"),
+                format!("{} characters; a note has at most 500", n.chars().count()),
+            );
+        }
+    }
     if !points_ok(it.points) {
         bad(
             col("points"),
@@ -636,6 +679,7 @@ fn check_item(
         }
         (None, Some(_)) => {
             for (name, given) in [
+                ("when_missing", it.when_missing.is_some()),
                 ("at_least", it.at_least.is_some()),
                 ("at_most", it.at_most.is_some()),
                 ("full_at", it.full_at.is_some()),

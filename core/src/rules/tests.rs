@@ -545,3 +545,24 @@ fn cases_are_checked_against_the_vocabularies() {
         "case `k1`: field `attributes.ok`: is a string but the attribute is a boolean"
     );
 }
+
+#[test]
+fn the_embedded_rule_set_spells_out_the_default_scheme() {
+    let r = RuleSet::fushan();
+    assert!(!r.versions.is_empty());
+    for v in &r.versions {
+        assert_eq!(v.scoring, scoring::ScoringSpec::default(), "{}", v.name);
+    }
+    // It is written out in the file, not left to the code's default.
+    let doc: Value = serde_json::from_str(DEFAULT_JSON).unwrap();
+    for v in doc["versions"].as_array().unwrap() {
+        let items = v["scoring"]["scheme"]["items"].as_array().unwrap();
+        assert!(items.iter().any(|i| i["when_missing"] == "not_evaluable"));
+        assert!(
+            items
+                .iter()
+                .filter(|i| i.get("indicator").is_some())
+                .all(|i| i["note"].is_string())
+        );
+    }
+}

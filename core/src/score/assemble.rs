@@ -21,7 +21,7 @@ use crate::time::Timestamp;
 pub(super) struct Scorer<'a> {
     pub(super) scheme: &'a Scheme,
     pub(super) places: u32,
-    pub(super) buf: Vec<i128>,
+    pub(super) buf: Vec<Option<i128>>,
 }
 
 impl Scorer<'_> {
@@ -40,11 +40,12 @@ impl Scorer<'_> {
             rank: 0,
             previous_rank: None,
             change: None,
-            score: Points::new(total, den, places),
+            evaluable: total.is_some(),
+            score: total.map(|t| Points::new(t, den, places)),
             items: self
                 .buf
                 .iter()
-                .map(|v| Points::new(*v, den, places))
+                .map(|v| v.map(|v| Points::new(v, den, places)))
                 .collect(),
             indicators: values,
             counts: c,
@@ -53,6 +54,16 @@ impl Scorer<'_> {
             black_streak: 0,
         }
     }
+}
+
+/// Unit indexes in display order: the ranked ones by rank, then the others in index order.
+pub(super) fn display_order(ranks: &[usize], n: usize) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by_key(|i| match ranks.get(*i).copied().unwrap_or(0) {
+        0 => (1, 0),
+        r => (0, r),
+    });
+    order
 }
 
 /// Units built in index order, placed in the given order.
@@ -116,8 +127,7 @@ impl Pass<'_> {
         // Grids, in rank order.
         let grid_now = now.map_or(empty, |r| r.grid_rank.as_slice());
         let grid_before = before.map(|r| r.grid_rank.as_slice());
-        let mut order: Vec<usize> = (0..index.ids.len()).collect();
-        order.sort_by_key(|g| grid_now.get(*g).copied().unwrap_or(0));
+        let order = display_order(grid_now, index.ids.len());
         // Built in index order (the shared ids are touched in the order they lie in
         // memory), then placed by rank.
         let mut grids = Vec::with_capacity(order.len());
@@ -141,6 +151,17 @@ impl Pass<'_> {
             grids.push(u);
         }
         let grids = by_rank(grids, &order);
+        let ranking: Vec<Placing> = grids
+            .iter()
+            .filter(|g| g.rank > 0)
+            .filter_map(|g| {
+                Some(Placing {
+                    rank: g.rank,
+                    grid: g.id.clone(),
+                    score: g.score?,
+                })
+            })
+            .collect();
         let listed = |flags: Option<&Vec<bool>>| -> Vec<UnitId> {
             order
                 .iter()
@@ -152,7 +173,7 @@ impl Pass<'_> {
         let black_list = listed(now.map(|r| &r.black));
         let first_place = now.and_then(|r| {
             let g = *order.first()?;
-            if r.grid_inactive.get(g).copied().unwrap_or(true) {
+            if r.grid_rank.get(g).copied() != Some(1) {
                 return None;
             }
             Some(FirstPlace {
@@ -182,8 +203,7 @@ impl Pass<'_> {
         // Grid workers, in rank order.
         let worker_now = now.map_or(empty, |r| r.worker_rank.as_slice());
         let worker_before = before.map(|r| r.worker_rank.as_slice());
-        let mut worder: Vec<usize> = (0..index.workers.len()).collect();
-        worder.sort_by_key(|w| worker_now.get(*w).copied().unwrap_or(0));
+        let worder = display_order(worker_now, index.workers.len());
         let mut workers = Vec::with_capacity(worder.len());
         for i in 0..index.workers.len() {
             let Some((_, name, members)) = index.workers.get(i) else {
@@ -229,8 +249,7 @@ impl Pass<'_> {
             .checked_sub(1)
             .filter(|p| self.covered.get(*p).copied().unwrap_or(false))
             .and_then(community_rank);
-        let mut corder: Vec<usize> = (0..index.communities.len()).collect();
-        corder.sort_by_key(|c| c_now.get(*c).copied().unwrap_or(0));
+        let corder = display_order(&c_now, index.communities.len());
         let mut communities = Vec::with_capacity(corder.len());
         for &i in &corder {
             let Some((_, name)) = index.communities.get(i) else {
@@ -318,6 +337,7 @@ impl Pass<'_> {
                     )
                 })
                 .collect(),
+            ranking,
             grids,
             red_list,
             black_list,

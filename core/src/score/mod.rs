@@ -45,8 +45,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 pub use crate::ratio::{Ratio, RatioError};
 pub use crate::rules::scoring::{
-    Counter, DemandArea, DemandSpec, InactiveSpec, Indicator, RankingSpec, RewardMethod,
-    RewardSpec, SchemeSpec, ScoreItem, ScoringSpec, TalentSpec, TieBreak, Tier, WhenEmpty,
+    Counter, DemandArea, DemandSpec, InactiveSpec, Indicator, Missing, RankingSpec, RewardMethod,
+    RewardSpec, SchemeSpec, ScoreItem, ScoringSpec, TalentSpec, TieBreak, Tier,
 };
 pub(crate) use outcome::read_csv;
 pub use outcome::{
@@ -55,7 +55,7 @@ pub use outcome::{
     outcome_from_typed_cells, outcomes_from_csv, outcomes_to_csv,
 };
 pub use report::{
-    Allocation, Counts, Demand, FirstPlace, InactiveGrid, Indicators, MonthReport, Points,
+    Allocation, Counts, Demand, FirstPlace, InactiveGrid, Indicators, MonthReport, Placing, Points,
     REPORT_PARTS, ReportParts, Rewards, Talent, UnitScore,
 };
 pub use rewards::split_budget;

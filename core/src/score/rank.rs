@@ -9,10 +9,11 @@ use super::scheme::{Rate, Scheme};
 use crate::org::GridIndex;
 use crate::rules::scoring::{ScoringSpec, TieBreak};
 
-/// One unit to rank: its score, whether inactive, what the tie-breaks read, and its id.
+/// One unit to rank: its score (`None`: not evaluable), whether inactive, what the
+/// tie-breaks read, and its id.
 pub(super) struct Entry<'a> {
     pub(super) index: u32,
-    pub(super) score: i128,
+    pub(super) score: Option<i128>,
     pub(super) inactive: bool,
     pub(super) on_time: Option<Rate>,
     pub(super) satisfaction: Option<Rate>,
@@ -41,14 +42,19 @@ impl<'a> Entry<'a> {
     }
 }
 
-/// Ranks entries; returns their indexes best first.
-pub(super) fn rank(entries: &mut [Entry<'_>], spec: &ScoringSpec) -> Vec<u32> {
-    let inactive_last = spec.ranking.inactive_last;
+impl Entry<'_> {
+    /// Whether the unit takes part in the ranking: evaluable and active.
+    pub(super) fn ranked(&self) -> bool {
+        self.score.is_some() && !self.inactive
+    }
+}
+
+/// Ranks the entries that take part (evaluable and active); returns their indexes best
+/// first. The others are left out: they have no rank.
+pub(super) fn rank(entries: &mut Vec<Entry<'_>>, spec: &ScoringSpec) -> Vec<u32> {
     let tie = &spec.ranking.tie_break;
+    entries.retain(Entry::ranked);
     entries.sort_unstable_by(|a, b| {
-        if inactive_last && a.inactive != b.inactive {
-            return a.inactive.cmp(&b.inactive);
-        }
         b.score.cmp(&a.score).then_with(|| {
             for t in tie {
                 let o = match t {
@@ -80,7 +86,7 @@ pub(super) fn positions(order: &[u32], len: usize) -> Vec<usize> {
 
 /// A month's ranking of grids and of workers.
 pub(super) struct Ranked {
-    /// Grid rank by grid index (0: not ranked).
+    /// Grid rank by grid index (0: not ranked, being inactive or not evaluable).
     pub(super) grid_rank: Vec<usize>,
     /// Whether each grid was inactive.
     pub(super) grid_inactive: Vec<bool>,
@@ -108,12 +114,7 @@ impl Pass<'_> {
             }
         }
         let order = rank(&mut entries, spec);
-        let (red, black) = lists(
-            &order,
-            &grid_inactive,
-            spec.ranking.red_list,
-            spec.ranking.black_list,
-        );
+        let (red, black) = lists(&order, n, spec.ranking.red_list, spec.ranking.black_list);
         let mut w: Vec<Entry<'_>> = index
             .workers
             .iter()
@@ -137,39 +138,34 @@ impl Pass<'_> {
     }
 }
 
-/// The red list (the first `red` active grids in rank order) and the black list (the last
-/// `black` grids not on the red list), as flags by grid index.
-pub(super) fn lists(
-    order: &[u32],
-    inactive: &[bool],
-    red: usize,
-    black: usize,
-) -> (Vec<bool>, Vec<bool>) {
-    let n = inactive.len();
+/// How many grids the red and black lists take of `ranked` grids: `red` and `black` when
+/// there are enough; when there are fewer than both together, the ranked grids are shared
+/// in proportion (the red list's share rounded up), so the two lists never meet and a
+/// short ranking still has a bottom.
+pub(super) fn list_sizes(ranked: usize, red: usize, black: usize) -> (usize, usize) {
+    let both = red.saturating_add(black);
+    if ranked >= both {
+        return (red, black);
+    }
+    let r = (ranked.saturating_mul(red)).div_ceil(both.max(1)).min(red);
+    (r, ranked.saturating_sub(r).min(black))
+}
+
+/// The red list (the top ranked grids) and the black list (the bottom ranked grids), sized
+/// by [`list_sizes`], as flags by grid index. `order` holds the ranked grids only
+/// (evaluable and active), best first.
+pub(super) fn lists(order: &[u32], n: usize, red: usize, black: usize) -> (Vec<bool>, Vec<bool>) {
+    let (red, black) = list_sizes(order.len(), red, black);
     let mut r = vec![false; n];
     let mut b = vec![false; n];
-    let mut taken = 0;
-    for g in order {
-        if taken == red {
-            break;
-        }
-        if !inactive.get(*g as usize).copied().unwrap_or(true) {
-            if let Some(x) = r.get_mut(*g as usize) {
-                *x = true;
-            }
-            taken += 1;
+    for g in order.iter().take(red) {
+        if let Some(x) = r.get_mut(*g as usize) {
+            *x = true;
         }
     }
-    let mut taken = 0;
-    for g in order.iter().rev() {
-        if taken == black {
-            break;
-        }
-        if !r.get(*g as usize).copied().unwrap_or(false) {
-            if let Some(x) = b.get_mut(*g as usize) {
-                *x = true;
-            }
-            taken += 1;
+    for g in order.iter().rev().take(black) {
+        if let Some(x) = b.get_mut(*g as usize) {
+            *x = true;
         }
     }
     (r, b)
@@ -185,4 +181,25 @@ pub(super) fn streak(ranked: &[Option<Ranked>], hit: impl Fn(&Ranked) -> bool) -
         }
     }
     n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::list_sizes;
+
+    #[test]
+    fn short_rankings_share_the_lists_in_proportion() {
+        assert_eq!(list_sizes(150, 5, 5), (5, 5));
+        assert_eq!(list_sizes(10, 5, 5), (5, 5), "exactly enough");
+        assert_eq!(list_sizes(9, 5, 5), (5, 4));
+        assert_eq!(list_sizes(2, 5, 5), (1, 1));
+        assert_eq!(list_sizes(1, 5, 5), (1, 0));
+        assert_eq!(list_sizes(3, 1, 1), (1, 1));
+        assert_eq!(list_sizes(1, 1, 1), (1, 0));
+        assert_eq!(list_sizes(4, 3, 1), (3, 1));
+        assert_eq!(list_sizes(2, 3, 1), (2, 0));
+        assert_eq!(list_sizes(2, 0, 5), (0, 2));
+        assert_eq!(list_sizes(0, 5, 5), (0, 0));
+        assert_eq!(list_sizes(7, 0, 0), (0, 0));
+    }
 }

@@ -230,21 +230,29 @@ pub struct UnitScore {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(feature = "ts", tsify(optional))]
     pub grids: Vec<UnitId>,
-    /// Position in the ranking, from 1 (0 for the subdistrict as a whole).
+    /// Position in the ranking, from 1; 0 when not ranked: the unit is not evaluable or
+    /// inactive this month, or it is the subdistrict as a whole.
     pub rank: usize,
     /// Position last month, when last month was ranked.
     pub previous_rank: Option<usize>,
     /// Places climbed since last month (negative: fell).
     pub change: Option<i64>,
-    /// The score.
-    pub score: Points,
-    /// The points of each item of the scheme, in its order.
-    pub items: Vec<Points>,
+    /// Whether the unit could be scored this month: `false` when an item whose indicator
+    /// had no data makes it not evaluable (see [`Missing`](crate::score::Missing)), or none
+    /// of its indicator items could be measured.
+    pub evaluable: bool,
+    /// The score; `None` (JSON `null`) when not evaluable. Items left out for want of data
+    /// give their weight to the items measured: the score is their points scaled up to the
+    /// scheme's indicator points, plus the penalties.
+    pub score: Option<Points>,
+    /// The points of each item of the scheme, in its order, as earned before any scaling;
+    /// `None` for an item without data that earns nothing (left out, or not evaluable).
+    pub items: Vec<Option<Points>>,
     /// The indicators.
     pub indicators: Indicators,
     /// The counts they come from.
     pub counts: Counts,
-    /// Inactive this month (ranked after the active units when the ranking says so).
+    /// Inactive this month: not ranked, on no list, and given no reward.
     #[serde(skip_serializing_if = "is_false")]
     #[cfg_attr(feature = "ts", tsify(optional))]
     pub inactive: bool,
@@ -256,6 +264,18 @@ pub struct UnitScore {
     #[serde(skip_serializing_if = "is_zero")]
     #[cfg_attr(feature = "ts", tsify(optional))]
     pub black_streak: u32,
+}
+
+/// A ranked grid in short: its rank, id and score.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+pub struct Placing {
+    /// Its rank, from 1.
+    pub rank: usize,
+    /// The grid.
+    pub grid: Arc<str>,
+    /// Its score.
+    pub score: Points,
 }
 
 /// The grid ranked first, and for how many months in a row.
@@ -448,13 +468,16 @@ pub struct MonthReport {
     #[serde(serialize_with = "ordered_map")]
     #[cfg_attr(feature = "ts", tsify(type = "Record<string, number>"))]
     pub resolved_by_level: Vec<(String, u32)>,
-    /// Every grid, in rank order.
+    /// The ranked grids (evaluable and active), best first, in short.
+    pub ranking: Vec<Placing>,
+    /// Every grid: the ranked ones in rank order, then the others in the organisation's
+    /// order.
     pub grids: Vec<UnitScore>,
-    /// The red list (红榜): the top grids, active ones only.
+    /// The red list (红榜): the top ranked grids (evaluable and active).
     pub red_list: Vec<UnitId>,
-    /// The black list (黑榜): the bottom grids, not on the red list.
+    /// The black list (黑榜): the bottom ranked grids, not on the red list.
     pub black_list: Vec<UnitId>,
-    /// The grid ranked first and its streak (none when it is inactive).
+    /// The grid ranked first and its streak (none when no grid is ranked).
     pub first_place: Option<FirstPlace>,
     /// Inactive and zombie grids, longest first.
     pub inactive: Vec<InactiveGrid>,
@@ -473,7 +496,7 @@ pub struct MonthReport {
 
 /// The parts of a [`MonthReport`], in the order its JSON gives them: what a score request's
 /// `include` may name.
-pub const REPORT_PARTS: [&str; 19] = [
+pub const REPORT_PARTS: [&str; 20] = [
     "month",
     "version",
     "scheme",
@@ -483,6 +506,7 @@ pub const REPORT_PARTS: [&str; 19] = [
     "by_channel",
     "by_category",
     "resolved_by_level",
+    "ranking",
     "grids",
     "red_list",
     "black_list",
@@ -540,6 +564,7 @@ impl Serialize for ReportParts<'_> {
                 "by_channel" => map.serialize_entry(part, &Counts(&r.by_channel))?,
                 "by_category" => map.serialize_entry(part, &Counts(&r.by_category))?,
                 "resolved_by_level" => map.serialize_entry(part, &Counts(&r.resolved_by_level))?,
+                "ranking" => map.serialize_entry(part, &r.ranking)?,
                 "grids" => map.serialize_entry(part, &r.grids)?,
                 "red_list" => map.serialize_entry(part, &r.red_list)?,
                 "black_list" => map.serialize_entry(part, &r.black_list)?,

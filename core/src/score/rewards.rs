@@ -9,7 +9,8 @@ use crate::org::GridIndex;
 use crate::ratio::Ratio;
 use crate::rules::scoring::{RewardMethod, ScoringSpec};
 
-/// Splits the budget among the eligible grids, in rank order (see [`split_budget`]).
+/// Splits the budget among the eligible grids, in rank order (see [`split_budget`]): the
+/// ranked ones, so never an inactive grid or one that is not evaluable.
 pub(super) fn allocate(
     budget: u64,
     spec: &ScoringSpec,
@@ -18,17 +19,17 @@ pub(super) fn allocate(
     index: &GridIndex,
 ) -> Result<Rewards, ScoreError> {
     let r = &spec.rewards;
-    let eligible: Vec<(usize, &UnitScore)> = order
+    let eligible: Vec<(usize, &UnitScore, Points)> = order
         .iter()
         .zip(grids)
-        .filter(|(_, s)| !(r.exclude_inactive && s.inactive))
-        .map(|(g, s)| (*g, s))
+        .filter_map(|(g, s)| Some((*g, s, s.score?)))
+        .filter(|(_, s, _)| s.rank > 0)
         .collect();
     // Weights as whole numbers: printed scores in 10^-places, tier weights in 10^-4.
     let weights: Vec<u64> = eligible
         .iter()
-        .map(|(_, s)| match r.method {
-            RewardMethod::Share => u64::try_from(s.score.rounded().max(0)).unwrap_or(u64::MAX),
+        .map(|(_, s, score)| match r.method {
+            RewardMethod::Share => u64::try_from(score.rounded().max(0)).unwrap_or(u64::MAX),
             RewardMethod::Tiers => r.tiers.iter().find(|t| s.rank <= t.top).map_or(0, |t| {
                 let w = t.weight * Ratio::int(10_000);
                 u64::try_from(w.numer() / w.denom()).unwrap_or(0)
@@ -48,12 +49,12 @@ pub(super) fn allocate(
         .iter()
         .zip(&fen)
         .zip(&weights)
-        .filter_map(|(((g, s), total), w)| {
+        .filter_map(|(((g, s, score), total), w)| {
             Some(Allocation {
                 grid: index.ids.get(*g)?.clone(),
                 rank: s.rank,
                 weight: match r.method {
-                    RewardMethod::Share => s.score,
+                    RewardMethod::Share => *score,
                     RewardMethod::Tiers => Points::new(i128::from(*w), 10_000, 4),
                 },
                 fen: *total,

@@ -7,7 +7,7 @@ use std::fmt;
 use serde::{Serialize, Serializer};
 
 use crate::ratio::{Ratio, lcm};
-use crate::rules::scoring::{Counter, Indicator, MAX_L, SchemeSpec, WhenEmpty};
+use crate::rules::scoring::{Counter, Indicator, MAX_L, Missing, SchemeSpec};
 
 /// A rate (0 to 1) or a mean (1 to 5) rounded to four decimal places, half up: the value
 /// reports print and schemes score. Held in ten-thousandths.
@@ -89,6 +89,7 @@ enum Item {
         indicator: Indicator,
         points: i128,
         rule: Rule,
+        missing: Missing,
     },
     Penalty {
         counter: Counter,
@@ -106,7 +107,9 @@ pub(crate) struct Scheme {
     /// `l`: the least common multiple of the `per` steps, proportional thresholds, and 5
     /// for a weighted mean.
     l: i128,
-    when_empty: WhenEmpty,
+    /// The indicator items' points added up, in ten-thousandths: what renormalisation
+    /// scales the evaluable items' points back up to.
+    indicator_points: i128,
     floor: Option<i128>,
     /// `l ÷ 5`, for a weighted mean (5 divides `l` then).
     l_fifth: i128,
@@ -172,6 +175,7 @@ impl Scheme {
                 indicator,
                 points,
                 rule,
+                missing: it.when_missing.unwrap_or(spec.when_missing),
             });
         }
         let l = l.clamp(1, MAX_L);
@@ -185,51 +189,88 @@ impl Scheme {
                 *step = 10_000 * l / (*step).max(1);
             }
         }
+        let indicator_points = items
+            .iter()
+            .map(|it| match it {
+                Item::Indicator { points, .. } => *points,
+                Item::Penalty { .. } => 0,
+            })
+            .sum();
         Self {
             l_fifth: l / 5,
             items,
             den: 100_000_000 * l,
             l,
-            when_empty: spec.when_empty,
+            indicator_points,
             floor: spec.floor.and_then(Ratio::in_ten_thousandths),
         }
     }
 
-    /// The value of each item and the total, in `1 / den` points.
+    /// The value of each item (`None`: left out, or not evaluable, for want of data) and
+    /// the total, in `1 / den` points; the total is `None` when the unit is not evaluable.
+    ///
+    /// When items are left out, the indicator items that were measured are scaled up to
+    /// the scheme's indicator points: `earned × all ÷ measured`, rounded half away from
+    /// zero to a whole `1 / den` of a point (10⁻⁸ points or finer, far below the printed
+    /// places). Penalties are not scaled. A unit none of whose indicator items could be
+    /// measured is not evaluable (there is nothing to scale).
     pub(crate) fn score_items(
         &self,
         values: &IndicatorValues,
         count: impl Fn(Counter) -> u64,
-        items: &mut Vec<i128>,
-    ) -> i128 {
+        items: &mut Vec<Option<i128>>,
+    ) -> Option<i128> {
         items.clear();
-        let mut total = 0i128;
+        let mut sum = Sum::default();
         for it in &self.items {
             let v = self.item(it, values, &count);
+            sum.add(it, v);
             items.push(v);
-            total += v;
         }
-        self.floored(total)
+        self.total(&sum)
     }
 
     /// The total alone.
-    pub(crate) fn score(&self, values: &IndicatorValues, count: impl Fn(Counter) -> u64) -> i128 {
-        let total = self
-            .items
-            .iter()
-            .map(|it| self.item(it, values, &count))
-            .sum();
-        self.floored(total)
+    pub(crate) fn score(
+        &self,
+        values: &IndicatorValues,
+        count: impl Fn(Counter) -> u64,
+    ) -> Option<i128> {
+        let mut sum = Sum::default();
+        for it in &self.items {
+            sum.add(it, self.item(it, values, &count));
+        }
+        self.total(&sum)
     }
 
-    fn floored(&self, total: i128) -> i128 {
-        match self.floor {
+    fn total(&self, sum: &Sum) -> Option<i128> {
+        if sum.not_evaluable || (self.indicator_points > 0 && sum.measured == 0) {
+            return None;
+        }
+        let earned = if sum.measured == self.indicator_points {
+            sum.earned
+        } else {
+            // Exact to 1 / den: the product fits (earned < 10⁴ points × den ≤ 10²¹ and the
+            // points < 10¹⁰).
+            rounded(
+                sum.earned.saturating_mul(self.indicator_points),
+                sum.measured,
+                0,
+            )
+        };
+        let total = earned + sum.penalties;
+        Some(match self.floor {
             Some(f) => total.max(f * 10_000 * self.l),
             None => total,
-        }
+        })
     }
 
-    fn item(&self, it: &Item, values: &IndicatorValues, count: &impl Fn(Counter) -> u64) -> i128 {
+    fn item(
+        &self,
+        it: &Item,
+        values: &IndicatorValues,
+        count: &impl Fn(Counter) -> u64,
+    ) -> Option<i128> {
         // One point is 10⁴ × 10⁴ × l units of 1 / den; `points` is in ten-thousandths.
         let unit = 10_000 * self.l;
         match *it {
@@ -243,23 +284,24 @@ impl Scheme {
                 if let Some(m) = max {
                     d = d.min(m);
                 }
-                -d * unit
+                Some(-d * unit)
             }
             Item::Indicator {
                 indicator,
                 points,
                 rule,
+                missing,
             } => {
                 let full = points * unit;
                 let Some(rate) = values.get(indicator as usize).copied().flatten() else {
-                    return match self.when_empty {
-                        WhenEmpty::Full => full,
-                        WhenEmpty::Zero => 0,
+                    return match missing {
+                        Missing::Zero => Some(0),
+                        Missing::LeftOut | Missing::NotEvaluable => None,
                     };
                 };
                 let r = i128::from(rate.ten_thousandths());
                 let lower = indicator.lower_is_better();
-                match rule {
+                Some(match rule {
                     Rule::Weighted => {
                         if indicator.is_mean() {
                             points * r * self.l_fifth
@@ -303,7 +345,7 @@ impl Scheme {
                             step * points * r
                         }
                     }
-                }
+                })
             }
         }
     }
@@ -311,6 +353,32 @@ impl Scheme {
     /// Number of items.
     pub(crate) fn len(&self) -> usize {
         self.items.len()
+    }
+}
+
+/// The items of one unit added up, as [`Scheme::total`] reads them.
+#[derive(Default)]
+struct Sum {
+    /// Points earned by the indicator items measured.
+    earned: i128,
+    /// Their points at stake, in ten-thousandths.
+    measured: i128,
+    penalties: i128,
+    not_evaluable: bool,
+}
+
+impl Sum {
+    fn add(&mut self, it: &Item, v: Option<i128>) {
+        match (it, v) {
+            (Item::Penalty { .. }, v) => self.penalties += v.unwrap_or(0),
+            (Item::Indicator { points, .. }, Some(v)) => {
+                self.earned += v;
+                self.measured += points;
+            }
+            (Item::Indicator { missing, .. }, None) => {
+                self.not_evaluable |= *missing == Missing::NotEvaluable;
+            }
+        }
     }
 }
 
@@ -351,6 +419,10 @@ mod tests {
         assert_eq!(Rate::of(0, 0), None);
     }
 
+    fn score_of(s: &Scheme, values: &IndicatorValues, n: u64) -> Option<String> {
+        s.score(values, |_| n).map(|v| fixed(v, s.den, 2))
+    }
+
     #[test]
     fn the_default_scheme_is_valid_and_scores_100_when_perfect() {
         let spec = ScoringSpec::default();
@@ -359,20 +431,74 @@ mod tests {
         assert!(errors.is_empty(), "{errors:?}");
         let s = Scheme::compile(&spec.scheme);
         let perfect = [Some(Rate::ONE); 9];
-        let v = s.score(&perfect, |_| 0);
-        assert_eq!(fixed(v, s.den, 2), "100.00");
-        let empty = [None; 9];
-        assert_eq!(fixed(s.score(&empty, |_| 0), s.den, 2), "100.00");
+        assert_eq!(score_of(&s, &perfect, 0).as_deref(), Some("100.00"));
+        // Nothing measured: not evaluable, never full marks.
+        assert_eq!(score_of(&s, &[None; 9], 0), None);
         // Three reopenings and one failed inspection: −6 − 5.
         let v = s.score(&perfect, |c| match c {
             Counter::Reopened => 3,
             Counter::FailedInspections => 1,
             _ => 0,
         });
-        assert_eq!(fixed(v, s.den, 2), "89.00");
+        assert_eq!(v.map(|v| fixed(v, s.den, 2)).as_deref(), Some("89.00"));
         // Penalties stop at their max and the score at its floor.
-        let v = s.score(&empty, |_| 1_000);
-        assert_eq!(fixed(v, s.den, 2), "70.00");
+        assert_eq!(score_of(&s, &perfect, 1_000).as_deref(), Some("70.00"));
+    }
+
+    /// The indicators of the default scheme, by name.
+    fn values(pairs: &[(Indicator, u32)]) -> IndicatorValues {
+        let mut v = [None; 9];
+        for (i, r) in pairs {
+            v[*i as usize] = Some(Rate::from_ten_thousandths(*r));
+        }
+        v
+    }
+
+    #[test]
+    fn missing_data_follows_each_items_choice() {
+        let s = Scheme::compile(&ScoringSpec::default().scheme);
+        // Closure rate missing (not evaluable): no score whatever else was measured.
+        let all_but_closure = values(&[
+            (Indicator::OnTimeRate, 10_000),
+            (Indicator::InGridRate, 10_000),
+            (Indicator::SatisfactionRate, 10_000),
+            (Indicator::VisitCoverage, 10_000),
+            (Indicator::TimelyAcceptanceRate, 10_000),
+        ]);
+        assert_eq!(score_of(&s, &all_but_closure, 0), None);
+        // On time and satisfaction left out (50 of 100 points): the other 50 points
+        // measured in full scale up to 100.
+        let half = values(&[
+            (Indicator::ClosureRate, 10_000),
+            (Indicator::InGridRate, 10_000),
+            (Indicator::VisitCoverage, 10_000),
+            (Indicator::TimelyAcceptanceRate, 10_000),
+        ]);
+        assert_eq!(score_of(&s, &half, 0).as_deref(), Some("100.00"));
+        // In-grid missing scores zero and keeps its weight: 85 of 100.
+        let no_in_grid = values(&[
+            (Indicator::OnTimeRate, 10_000),
+            (Indicator::ClosureRate, 10_000),
+            (Indicator::SatisfactionRate, 10_000),
+            (Indicator::VisitCoverage, 10_000),
+            (Indicator::TimelyAcceptanceRate, 10_000),
+        ]);
+        assert_eq!(score_of(&s, &no_in_grid, 0).as_deref(), Some("85.00"));
+        // Scaling is exact to 1/den and rounds only when printed: 15 + 15 + 10 + 0 + 10
+        // earned of 70 measured (on time left out) → 50 × 100 ÷ 70 = 71.428571…
+        let sevenths = values(&[
+            (Indicator::ClosureRate, 10_000),
+            (Indicator::InGridRate, 10_000),
+            (Indicator::VisitCoverage, 10_000),
+            (Indicator::TimelyAcceptanceRate, 0),
+            (Indicator::SatisfactionRate, 5_000),
+        ]);
+        let v = s.score(&sevenths, |_| 0).unwrap_or_default();
+        assert_eq!(fixed(v, s.den, 2), "71.43");
+        assert_eq!(v, rounded(50 * 100 * s.den, 70, 0));
+        // Penalties are not scaled: 100 − 2.
+        let v = s.score(&half, |c| u64::from(c == Counter::Reopened));
+        assert_eq!(v.map(|v| fixed(v, s.den, 2)).as_deref(), Some("98.00"));
     }
 
     #[test]
