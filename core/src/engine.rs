@@ -252,6 +252,7 @@ impl Engine {
                 }
             }
         }
+        no_first_handler(&org, &rules, &offices, &mut warnings);
         for o in &org.spec().offices {
             for c in &o.categories {
                 if rules.category_index(c.as_str()).is_none() {
@@ -343,5 +344,105 @@ impl Engine {
                     .is_none_or(|k| counts.units.get(&k).copied().unwrap_or(0) > 0)
             })
             .collect()
+    }
+}
+
+/// Warnings about decisions that would leave no one in charge (首办责任 needs a person): an
+/// office the rules name that has no lead, a unit at a level the rules route to without an
+/// office that has no duty holder, and a row that routes to department level without an
+/// office.
+fn no_first_handler(
+    org: &OrgGraph,
+    rules: &RuleSet,
+    offices: &[Vec<OfficeBinding>],
+    warnings: &mut Vec<RuleProblem>,
+) {
+    const SHOWN: usize = 10;
+    let mut leaderless: Vec<u32> = Vec::new();
+    for bound in offices {
+        for b in bound {
+            match b {
+                OfficeBinding::Office(i) if *i != u32::MAX => leaderless.push(*i),
+                OfficeBinding::Office(_) => {}
+                OfficeBinding::Kind(k) => leaderless.extend(
+                    org.spec()
+                        .offices
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, o)| o.kind == *k)
+                        .filter_map(|(i, _)| u32::try_from(i).ok()),
+                ),
+            }
+        }
+    }
+    leaderless.sort_unstable();
+    leaderless.dedup();
+    for i in leaderless {
+        if org.office_holder_index(i).is_some() {
+            continue;
+        }
+        if let Some(o) = org.office_at(i) {
+            warnings.push(RuleProblem::new(
+                "office_without_lead",
+                Location::default(),
+                format!(
+                    "office `{}` has no lead: a case the rules send to it has no first handler (首办责任); give it a `lead` duty or attach a person to it",
+                    o.id
+                ),
+            ));
+        }
+    }
+    let mut levels: Vec<Level> = Vec::new();
+    for v in &rules.versions {
+        for t in &v.tables {
+            for r in &t.rows {
+                let (Some(level), None) = (r.out.level, r.out.lead_office) else {
+                    continue;
+                };
+                if level == Level::Department {
+                    warnings.push(RuleProblem::new(
+                        "no_first_handler",
+                        Location {
+                            version: Some(v.name.clone()),
+                            table: Some(t.id.to_string()),
+                            row: Some(r.id.to_string()),
+                            column: Some("office".to_owned()),
+                            line: None,
+                        },
+                        "the row routes to department level without naming an office: its cases have no first handler; name the office that leads".to_owned(),
+                    ));
+                } else if !levels.contains(&level) {
+                    levels.push(level);
+                }
+            }
+        }
+    }
+    levels.sort_by_key(|l| l.rank());
+    for level in levels {
+        let units = org.units_without_holder(level);
+        if units.is_empty() {
+            continue;
+        }
+        let shown: Vec<&str> = units
+            .iter()
+            .take(SHOWN)
+            .filter_map(|k| org.unit_by_key(*k))
+            .map(|u| u.id.as_str())
+            .collect();
+        warnings.push(RuleProblem::new(
+            "no_duty_holder",
+            Location {
+                column: Some("level".to_owned()),
+                ..Location::default()
+            },
+            format!(
+                "{} unit{} at level `{level}` ha{} no duty holder, so a case the rules route there without an office has no first handler: {}{}",
+                units.len(),
+                if units.len() == 1 { "" } else { "s" },
+                if units.len() == 1 { "s" } else { "ve" },
+                shown.join(", "),
+                if units.len() > SHOWN { ", …" } else { "" }
+            ),
+        ));
     }
 }

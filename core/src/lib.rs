@@ -121,7 +121,7 @@ pub use error::{Error, IdError, LookupError, OrgError, OrgProblem};
 pub use fixed::Fixed2;
 pub use id::{CaseId, Category, Name, OfficeId, PersonId, RuleId, TeamId, UnitId};
 pub use org::{Level, OrgGraph, UnitKind};
-pub use route::{Decision, RouteError};
+pub use route::{Decision, DecisionWarning, RouteError};
 pub use rules::RuleSet;
 pub use time::Timestamp;
 

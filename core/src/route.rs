@@ -546,6 +546,35 @@ impl<'a> Decision<'a> {
         self.handler.and_then(|p| self.engine.org.person_at(p))
     }
 
+    /// What is wrong with the decision though it stands: today, that it leaves no one in
+    /// charge (no first handler; 首办责任 needs a person). Empty for a sound decision.
+    #[must_use]
+    pub fn warnings(&self) -> Vec<DecisionWarning> {
+        if self.handler.is_some() {
+            return Vec::new();
+        }
+        let message = match (self.office(), self.unit()) {
+            (Some(o), _) => format!(
+                "no first handler: office `{}` has no lead; assign the case to a person by hand and give the office a lead",
+                o.id
+            ),
+            (None, Some(u)) => format!(
+                "no first handler: {} `{}` at level `{}` has no duty holder; assign the case to a person by hand and post one there",
+                u.kind,
+                u.id,
+                self.level()
+            ),
+            (None, None) => format!(
+                "no first handler: the case goes to level `{}` with no office named; assign it to a person by hand",
+                self.level()
+            ),
+        };
+        vec![DecisionWarning {
+            code: "no_first_handler",
+            message,
+        }]
+    }
+
     /// The handler role the deciding row names.
     #[must_use]
     pub fn role(&self) -> Option<Role> {
@@ -710,8 +739,19 @@ impl<'a> Decision<'a> {
             flags: self.flags(),
             rule: self.rule(),
             trace: self.trace(),
+            warnings: self.warnings(),
         }
     }
+}
+
+/// Something wrong with a decision that still stands, with a stable code.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+pub struct DecisionWarning {
+    /// A stable snake_case code: `no_first_handler`.
+    pub code: &'static str,
+    /// What is wrong and what to do.
+    pub message: String,
 }
 
 /// The JSON shape of a decision.
@@ -748,6 +788,10 @@ pub struct DecisionView<'a> {
     pub rule: RuleRef<'a>,
     /// Explanation.
     pub trace: Vec<String>,
+    /// What is wrong with the decision though it stands (absent when nothing is).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub warnings: Vec<DecisionWarning>,
 }
 
 crate::tsdecl::ts_alias!(Decision = "DecisionView");

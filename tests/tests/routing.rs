@@ -97,6 +97,62 @@ fn first_handler_at_each_level() {
 }
 
 #[test]
+fn decisions_that_leave_no_one_in_charge_are_warned() {
+    // A sound decision carries no warnings.
+    assert!(decide(json!({})).get("warnings").is_none());
+    // Without the liaison of g1, community c1 has no duty holder (it has no lead).
+    let mut org = small_org();
+    org["duties"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|d| d["person"] != "cm1");
+    // And the police work office has no lead.
+    org["people"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|p| p["id"] != "pol");
+    let engine = Engine::from_json_strs(
+        Some(&org.to_string()),
+        Some(&small_rules().to_string()),
+        None,
+    )
+    .unwrap();
+    let warnings: Vec<String> = engine.warnings().iter().map(ToString::to_string).collect();
+    assert_eq!(
+        warnings,
+        [
+            "rule set: office `po` has no lead: a case the rules send to it has no first handler (首办责任); give it a `lead` duty or attach a person to it",
+            "column `level`: 1 unit at level `community` has no duty holder, so a case the rules route there without an office has no first handler: c1",
+        ]
+    );
+    let d = decide_on(
+        &engine,
+        json!({"category": "dispute", "people_involved": 5}),
+    );
+    assert_eq!(
+        (d["unit"].as_str(), d["handler"].as_str()),
+        (Some("c1"), None)
+    );
+    assert_eq!(d["warnings"][0]["code"], "no_first_handler");
+    assert_eq!(
+        d["warnings"][0]["message"],
+        "no first handler: community `c1` at level `community` has no duty holder; assign the case to a person by hand and post one there"
+    );
+    let d = decide_on(&engine, json!({"category": "theft"}));
+    assert_eq!(d["office"], "po");
+    assert_eq!(
+        d["warnings"][0]["message"],
+        "no first handler: office `po` has no lead; assign the case to a person by hand and give the office a lead"
+    );
+    // c2 keeps its lead: no warning there.
+    let d = decide_on(
+        &engine,
+        json!({"category": "dispute", "people_involved": 5, "location": "m3"}),
+    );
+    assert!(d.get("warnings").is_none());
+}
+
+#[test]
 fn the_highest_level_decides_and_ties_go_to_the_earliest_hit() {
     // routing/small says micro_grid; modifiers/fire says grid: grid wins, from `fire`.
     let d = decide(json!({"risk_flags": ["fire"]}));

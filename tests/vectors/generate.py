@@ -417,6 +417,17 @@ small("collect-highest-wins", f"{S} modifiers/mass (subdistrict) beats fire (gri
       risk_flags=["fire", "mass_incident"])
 small("fill-time-limit-from-collect", f"{S} routing/money-dispute has no time limit; in community c2 the collect row c2-all supplies 3 working days; office jo leads.",
       category="dispute", amount_yuan=5000, location="m3")
+NO_HANDLER_ORG = copy.deepcopy(SMALL_ORG)
+NO_HANDLER_ORG["duties"] = [d for d in NO_HANDLER_ORG["duties"] if d["person"] != "cm1"]
+NO_HANDLER_ORG["people"] = [p for p in NO_HANDLER_ORG["people"] if p["id"] != "pol"]
+NO_HANDLER = {"org": NO_HANDLER_ORG, "rules": SMALL_RULES}
+small("no-first-handler-community", f"{S} routing/big-dispute in c1 without g1's liaison: c1 has no lead either, so the decision stands with no handler and carries a no_first_handler warning naming c1.",
+      inputs=NO_HANDLER, category="dispute", people_involved=5)
+small("no-first-handler-office", f"{S} routing/theft with the police work office's only person gone: po has no lead, so no handler and a no_first_handler warning naming po.",
+      inputs=NO_HANDLER, category="theft")
+write("route/small/engine-warnings-no-first-handler.json",
+      f"engine_warnings: {S} without g1's liaison and po's person: the engine warns at build that po has no lead and that community c1 has no duty holder.",
+      "engine_warnings", copy.deepcopy(NO_HANDLER))
 small("no-decision", f"{S} routing/money-dispute in c1: no hit gives a time limit, so the case gets a no_decision error.",
       category="dispute", amount_yuan=5000)
 small("attr-number-below", f"{S} modifiers/big-hazard needs attr.size >= 100.5; 100.49 does not match.",

@@ -542,6 +542,26 @@ impl OrgGraph {
         }
     }
 
+    /// The units at `level` over some micro-grid (where cases lie) that have no duty holder
+    /// there for it (no grid worker, liaison or lead, as [`OrgGraph::duty_holder`] reads
+    /// them), in key order: a case routed there without an office has no first handler.
+    pub(crate) fn units_without_holder(&self, level: Level) -> Vec<UnitKey> {
+        let r = level.rank();
+        let mut out: Vec<u32> = self
+            .rows
+            .iter()
+            .filter(|row| row.levels.first().is_some_and(|m| *m != NONE))
+            .filter_map(|row| {
+                let unit = *row.levels.get(r)?;
+                (unit != NONE && row.holders.get(r).copied().unwrap_or(NONE) == NONE)
+                    .then_some(unit)
+            })
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out.into_iter().map(UnitKey).collect()
+    }
+
     /// A person by index in the spec's `people`.
     pub(crate) fn person_at(&self, i: u32) -> Option<&PersonSpec> {
         self.spec.people.get(i as usize)
