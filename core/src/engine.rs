@@ -21,7 +21,7 @@ use std::str::FromStr;
 use std::sync::{Arc, LazyLock};
 
 use crate::calendar::{Calendar, CalendarError};
-use crate::org::{Level, OfficeKind, OrgError, OrgGraph, UnitKind};
+use crate::org::{GapPolicy, Level, OfficeKind, OrgError, OrgGraph, UnitKind};
 use crate::rules::cell::Cond;
 use crate::rules::facts::Column;
 use crate::rules::{Location, RuleError, RuleProblem, RuleSet};
@@ -102,8 +102,49 @@ impl Engine {
         rules: Option<&str>,
         calendar: Option<&str>,
     ) -> Result<Self, EngineError> {
+        Self::from_json_strs_with(org, rules, calendar, GapPolicy::Reject)
+    }
+
+    /// [`Engine::from_json_strs`] with a validation policy for the organisation's coverage
+    /// gaps: under [`GapPolicy::Report`] they are accepted and listed in
+    /// [`Engine::warnings`] (code and unit of each) instead of refusing the organisation.
+    ///
+    /// ```
+    /// use gridgov::Engine;
+    /// use gridgov::org::GapPolicy;
+    ///
+    /// // A plain territorial tree: no people, so no grid has a grid worker.
+    /// let org = r#"{"format": 1, "name": "t", "units": [
+    ///   {"id": "sd", "kind": "subdistrict", "name": "街道"},
+    ///   {"id": "c1", "kind": "community", "name": "社区", "parent": "sd"},
+    ///   {"id": "x1", "kind": "compound", "name": "小区", "parent": "c1"},
+    ///   {"id": "g1", "kind": "grid", "name": "网格", "parent": "x1"},
+    ///   {"id": "m1", "kind": "micro_grid", "name": "微网格", "parent": "g1"}]}"#;
+    /// let rules = r#"{"format": 1, "name": "one-row", "categories": [{"id": "other"}],
+    ///   "grades": [], "risk_flags": [], "flags": [], "attributes": [],
+    ///   "versions": [{"name": "v1", "effective_from": "2026-01-01", "tables": [
+    ///     {"id": "routing", "hit_policy": "first", "inputs": ["category"],
+    ///      "outputs": ["level", "time_limit"],
+    ///      "rows": [{"id": "all", "when": ["-"], "then": ["grid", "3 working days"],
+    ///                "why": "everything starts in the grid"}]}]}]}"#;
+    /// let strict = Engine::from_json_strs(Some(org), Some(rules), None).unwrap_err();
+    /// assert_eq!(gridgov::error::Error::from(strict).problems()[0].code, "grid_without_worker");
+    /// let engine = Engine::from_json_strs_with(Some(org), Some(rules), None, GapPolicy::Report)?;
+    /// let w = engine.warnings().iter().find(|w| w.code == "grid_without_worker").unwrap();
+    /// assert_eq!(w.location.subject.as_deref(), Some("g1"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Engine::from_json_strs`].
+    pub fn from_json_strs_with(
+        org: Option<&str>,
+        rules: Option<&str>,
+        calendar: Option<&str>,
+        gaps: GapPolicy,
+    ) -> Result<Self, EngineError> {
         let org = match org {
-            Some(s) => OrgGraph::from_json_str(s)?,
+            Some(s) => OrgGraph::from_json_str_with(s, gaps)?,
             None => OrgGraph::fushan(),
         };
         let rules = match rules {
@@ -151,7 +192,8 @@ impl Engine {
         calendar: Arc<Calendar>,
     ) -> Result<Self, EngineError> {
         let mut problems = Vec::new();
-        let mut warnings = rules.warnings().to_vec();
+        let mut warnings: Vec<RuleProblem> = org.gaps().iter().map(RuleProblem::of_org).collect();
+        warnings.extend(rules.warnings().iter().cloned());
         let mut offices = Vec::new();
         let counts = org.counts();
         for v in &rules.versions {
@@ -197,6 +239,7 @@ impl Engine {
                                 row: used_by.map(|(_, r)| r),
                                 column: Some("office".to_owned()),
                                 line: None,
+                                subject: None,
                             },
                             format!(
                                 "office `{name}` is neither an office of the organisation nor a kind of office it has; valid: {}",
@@ -216,6 +259,7 @@ impl Engine {
                         row: Some(r.id.to_string()),
                         column: None,
                         line: None,
+                        subject: None,
                     };
                     if let Some(level) = r.out.level {
                         let has = level
@@ -326,7 +370,8 @@ impl Engine {
             .map_or(("", &*DEFAULT), |v| (v.name.as_str(), &v.scoring))
     }
 
-    /// The rule set's warnings and those about how it fits the organisation.
+    /// The organisation's accepted coverage gaps (under [`GapPolicy::Report`]), the rule
+    /// set's warnings and those about how it fits the organisation.
     #[must_use]
     pub fn warnings(&self) -> &[RuleProblem] {
         &self.warnings
@@ -408,6 +453,7 @@ fn no_first_handler(
                             row: Some(r.id.to_string()),
                             column: Some("office".to_owned()),
                             line: None,
+                            subject: None,
                         },
                         "the row routes to department level without naming an office: its cases have no first handler; name the office that leads".to_owned(),
                     ));

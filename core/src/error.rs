@@ -189,6 +189,31 @@ impl Error {
         }
     }
 
+    /// Every problem behind the error, as objects with a code, a location and a message:
+    /// all of them, where the message shows at most ten. Empty for an error that is one
+    /// problem (its [`code`](Error::code) and message say it all).
+    #[must_use]
+    pub fn problems(&self) -> Vec<crate::rules::RuleProblem> {
+        use crate::engine::EngineError as E;
+        use crate::rules::RuleProblem;
+        match self {
+            Self::Org(e) | Self::Engine(E::Org(e)) => {
+                e.problems().iter().map(RuleProblem::of_org).collect()
+            }
+            Self::Rules(e) | Self::Engine(E::Rules(e)) => e.problems().to_vec(),
+            Self::Engine(E::Mismatch(p)) => p.clone(),
+            Self::Row(r) => r.error.problems(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// [`Error::problems`] as JSON text: an array of `{"code", "location", "message"}`.
+    #[must_use]
+    pub fn problems_json(&self) -> String {
+        // Plain data with string keys: serialising it cannot fail.
+        serde_json::to_string(&self.problems()).unwrap_or_else(|_| "[]".to_owned())
+    }
+
     /// An input document that does not parse as JSON of the expected shape.
     #[must_use]
     pub fn json(what: &'static str, e: &serde_json::Error) -> Self {

@@ -105,10 +105,14 @@ fn to_py(err: &Error) -> PyErr {
         ErrorClass::Access => AccessError::new_err(msg),
         ErrorClass::Input => InputError::new_err(msg),
     };
+    let problems = err.problems_json();
     Python::attach(|py| {
         // Setting an attribute on a fresh exception object cannot fail in practice; if it
         // did, the exception is still raised without its code.
-        let _ = e.value(py).setattr("code", err.code());
+        let value = e.value(py);
+        let _ = value.setattr("code", err.code());
+        // Every problem behind the error; `problems` (in the package) reads them as objects.
+        let _ = value.setattr("_problems_json", problems);
     });
     e
 }
@@ -255,20 +259,30 @@ struct PyEngine {
 #[pymethods]
 impl PyEngine {
     #[new]
-    #[pyo3(signature = (org = None, rules = None, calendar = None))]
+    #[pyo3(signature = (org = None, rules = None, calendar = None, validation = None))]
     fn new(
         py: Python<'_>,
         org: Option<&Bound<'_, PyAny>>,
         rules: Option<&Bound<'_, PyAny>>,
         calendar: Option<&Bound<'_, PyAny>>,
+        validation: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let (org, rules, calendar) = (
             opt_text(org, "org")?,
             opt_text(rules, "rules")?,
             opt_text(calendar, "calendar")?,
         );
+        let gaps = match opt_text(validation, "validation")? {
+            None => gridgov::org::GapPolicy::default(),
+            Some(v) => v.parse().map_err(err)?,
+        };
         py.detach(|| {
-            gridgov::Engine::from_json_strs(org.as_deref(), rules.as_deref(), calendar.as_deref())
+            gridgov::Engine::from_json_strs_with(
+                org.as_deref(),
+                rules.as_deref(),
+                calendar.as_deref(),
+                gaps,
+            )
         })
         .map(|inner| Self { inner })
         .map_err(err)

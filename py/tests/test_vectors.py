@@ -13,10 +13,11 @@ ENTRIES = MANIFEST["entries"]
 
 
 @functools.lru_cache(maxsize=None)
-def engine(org, rules, calendar):
-    if org is None and rules is None and calendar is None:
+def engine(org, rules, calendar, validation=None):
+    if org is None and rules is None and calendar is None and validation is None:
         return gridgov.Engine.fushan()
-    return gridgov.Engine(org=org, rules=rules, calendar=calendar)
+    return gridgov.Engine(org=org, rules=rules, calendar=calendar,
+                          validation=validation or "strict")
 
 
 def opt(args, name):
@@ -54,7 +55,8 @@ def call(entry, args):
     elif spec["on"] == "ledger":
         target = gridgov.Ledger(arg_text(args["ledger"]))
     else:
-        target = engine(opt(args, "org"), opt(args, "rules"), opt(args, "calendar"))
+        target = engine(opt(args, "org"), opt(args, "rules"), opt(args, "calendar"),
+                        args.get("validation"))
         if spec.get("ledger"):
             positional.insert(0, gridgov.Ledger(arg_text(args["ledger"])))
     result = getattr(target, methods[0])(*positional, **keywords)

@@ -411,13 +411,19 @@ fn engine(input: &Map<String, Value>) -> Result<gridgov::Engine, gridgov::error:
         arg(input, "rules"),
         arg(input, "calendar"),
     );
-    if org.is_none() && rules.is_none() && calendar.is_none() {
+    let validation = input.get("validation").and_then(Value::as_str);
+    if org.is_none() && rules.is_none() && calendar.is_none() && validation.is_none() {
         return Ok(gridgov::Engine::fushan());
     }
-    Ok(gridgov::Engine::from_json_strs(
+    let gaps = match validation {
+        Some(v) => v.parse()?,
+        None => gridgov::org::GapPolicy::default(),
+    };
+    Ok(gridgov::Engine::from_json_strs_with(
         org.as_deref(),
         rules.as_deref(),
         calendar.as_deref(),
+        gaps,
     )?)
 }
 

@@ -322,3 +322,45 @@ fn deadlines_use_the_engine_calendar_and_decisions_repeat_exactly() {
     // 2 working days after 09-30: 10-08 and 10-09 (National Day holiday in between).
     assert_eq!(d["due"], "2026-10-09T17:30:00+08:00");
 }
+
+#[test]
+fn every_problem_is_on_the_error_and_gaps_can_be_warnings() {
+    // Twelve grids, none with a grid worker: the message shows ten, the error has all.
+    let mut units = vec![
+        json!({"id": "sd", "kind": "subdistrict", "name": "街道"}),
+        json!({"id": "c1", "kind": "community", "name": "社区", "parent": "sd"}),
+        json!({"id": "x1", "kind": "compound", "name": "小区", "parent": "c1"}),
+    ];
+    for i in 0..12 {
+        units.push(
+            json!({"id": format!("g{i:02}"), "kind": "grid", "name": "网格", "parent": "x1"}),
+        );
+        units.push(json!({"id": format!("m{i:02}"), "kind": "micro_grid", "name": "微网格", "parent": format!("g{i:02}")}));
+    }
+    let org = json!({"format": 1, "name": "tree", "units": units}).to_string();
+    let err: gridgov::error::Error = gridgov::OrgGraph::from_json_str(&org).unwrap_err().into();
+    assert!(err.to_string().contains("… and 2 more"), "{err}");
+    let problems = err.problems();
+    assert_eq!(problems.len(), 12);
+    assert!(problems.iter().all(|p| p.code == "grid_without_worker"));
+    assert_eq!(problems[11].location.subject.as_deref(), Some("g11"));
+    let json: Value = serde_json::from_str(&err.problems_json()).unwrap();
+    assert_eq!(json[0]["location"]["subject"], "g00");
+    // Under the warn policy the same tree loads and the gaps are warnings.
+    let graph =
+        gridgov::OrgGraph::from_json_str_with(&org, gridgov::org::GapPolicy::Report).unwrap();
+    assert_eq!(graph.gaps().len(), 12);
+    // A rule set's problems are on its error too.
+    let mut rules = small_rules();
+    rules["versions"][0]["tables"][0]["rows"][0]["then"][1] = json!("city");
+    rules["versions"][0]["tables"][0]["rows"][1]["then"][1] = json!("town");
+    let err: gridgov::error::Error = gridgov::rules::RuleSet::from_json_str(&rules.to_string())
+        .unwrap_err()
+        .into();
+    let problems = err.problems();
+    let rows: Vec<Option<&str>> = problems.iter().map(|p| p.location.row.as_deref()).collect();
+    assert_eq!(rows, [Some("theft"), Some("big-dispute")], "{err}");
+    // A single-problem error has none listed.
+    let one: gridgov::error::Error = gridgov::OrgGraph::from_json_str("{").unwrap_err().into();
+    assert!(one.problems().is_empty());
+}

@@ -428,6 +428,29 @@ small("no-first-handler-office", f"{S} routing/theft with the police work office
 write("route/small/engine-warnings-no-first-handler.json",
       f"engine_warnings: {S} without g1's liaison and po's person: the engine warns at build that po has no lead and that community c1 has no duty holder.",
       "engine_warnings", copy.deepcopy(NO_HANDLER))
+PLAIN_TREE = {"format": 1, "name": "plain tree", "units": [
+    {"id": "sd", "kind": "subdistrict", "name": "街道"},
+    {"id": "c1", "kind": "community", "name": "一社区", "parent": "sd"},
+    {"id": "x1", "kind": "compound", "name": "一小区", "parent": "c1"},
+    {"id": "x2", "kind": "compound", "name": "二小区", "parent": "c1"},
+    {"id": "g1", "kind": "grid", "name": "一网格", "parent": "x1"},
+    {"id": "g2", "kind": "grid", "name": "二网格", "parent": "x1"},
+    {"id": "m1", "kind": "micro_grid", "name": "一微网格", "parent": "g1"},
+    {"id": "m2", "kind": "micro_grid", "name": "二微网格", "parent": "g2"}]}
+ONE_ROW_RULES = {"format": 1, "name": "one-row", "categories": [{"id": "other"}], "grades": [],
+                 "risk_flags": [], "flags": [], "attributes": [],
+                 "versions": [{"name": "v1", "effective_from": "2026-01-01", "tables": [
+                     {"id": "routing", "hit_policy": "first", "inputs": ["category"], "outputs": ["level", "time_limit"],
+                      "rows": [{"id": "all", "when": ["-"], "then": ["grid", "3 working days"], "why": "everything starts in the grid"}]}]}]}
+write("org/validation-warn.json",
+      "engine_warnings: a plain territorial tree (no people: no grid has a grid worker; compound x2 has no grid) loaded with validation `warn`: the engine is built and its warnings list every gap as an object with its code and the unit as `subject`, then the warning that no grid has a duty holder for the rules' grid level.",
+      "engine_warnings", {"org": PLAIN_TREE, "rules": ONE_ROW_RULES, "validation": "warn"})
+write("org/validation-strict.json",
+      "engine_warnings: the same plain tree under the default strict validation is refused (org_invalid), naming every gap.",
+      "engine_warnings", {"org": PLAIN_TREE, "rules": ONE_ROW_RULES})
+write("org/validation-unknown.json",
+      "engine_warnings: a validation policy other than strict or warn is an input error naming the valid ones.",
+      "engine_warnings", {"org": PLAIN_TREE, "rules": ONE_ROW_RULES, "validation": "lenient"})
 small("no-decision", f"{S} routing/money-dispute in c1: no hit gives a time limit, so the case gets a no_decision error.",
       category="dispute", amount_yuan=5000)
 small("attr-number-below", f"{S} modifiers/big-hazard needs attr.size >= 100.5; 100.49 does not match.",

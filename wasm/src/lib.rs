@@ -20,6 +20,11 @@ pub(crate) fn to_js(err: &Error) -> JsValue {
     e.set_name(err.class().name());
     // Reflect::set only fails on frozen or non-object targets; a fresh Error is neither.
     let _ = js_sys::Reflect::set(&e, &"code".into(), &err.code().into());
+    // Every problem behind the error (all of them; the message shows at most ten), as
+    // `JSON.parse` of the core's JSON, like every object of this API.
+    if let Ok(problems) = js_sys::JSON::parse(&err.problems_json()) {
+        let _ = js_sys::Reflect::set(&e, &"problems".into(), &problems);
+    }
     e.into()
 }
 
@@ -197,21 +202,35 @@ fn with_ledger<R>(
 #[wasm_bindgen(js_class = Engine)]
 impl JsEngine {
     /// Builds an engine from JSON text; `undefined` or `null` takes the default.
+    /// `validation` is `"strict"` (the default: an organisation with coverage gaps, such as
+    /// a grid without a grid worker, is refused) or `"warn"` (the gaps are taken and listed
+    /// in `warnings()`).
     ///
     /// # Errors
-    /// A JS `Error` with a `code` when a document does not read or they do not fit.
+    /// A JS `Error` with a `code` when a document does not read or they do not fit; its
+    /// `problems` lists every problem found.
     #[wasm_bindgen(constructor)]
     pub fn new(
         org: Option<OptText>,
         rules: Option<OptText>,
         calendar: Option<OptText>,
+        validation: Option<OptText>,
     ) -> Result<JsEngine, JsValue> {
         let org = opt_text(org.map(JsValue::from).as_ref(), "org")?;
         let rules = opt_text(rules.map(JsValue::from).as_ref(), "rules")?;
         let calendar = opt_text(calendar.map(JsValue::from).as_ref(), "calendar")?;
-        gridgov::Engine::from_json_strs(org.as_deref(), rules.as_deref(), calendar.as_deref())
-            .map(Self::of)
-            .map_err(err)
+        let gaps = match opt_text(validation.map(JsValue::from).as_ref(), "validation")? {
+            None => gridgov::org::GapPolicy::default(),
+            Some(v) => v.parse().map_err(err)?,
+        };
+        gridgov::Engine::from_json_strs_with(
+            org.as_deref(),
+            rules.as_deref(),
+            calendar.as_deref(),
+            gaps,
+        )
+        .map(Self::of)
+        .map_err(err)
     }
 
     /// The embedded defaults: the Fushan organisation, the default rule set and the China
@@ -267,7 +286,8 @@ impl JsEngine {
         gridgov::json::deadline_json(&self.inner, &text(deadline, "deadline")?).map_err(err)
     }
 
-    /// The rule set's warnings and those about how it fits the organisation, as JSON text.
+    /// The organisation's accepted coverage gaps (under `"warn"`), the rule set's warnings and
+    /// those about how it fits the organisation, as JSON text.
     #[wasm_bindgen(js_name = warningsJson)]
     #[must_use]
     pub fn warnings_json(&self) -> String {

@@ -179,3 +179,41 @@ test('writes: record refuses the two writes of the issue with an access code and
   assert.throws(() => new gridgov.Ledger(JSON.stringify(doc)),
     (e) => e.code === 'ledger_tampered' && e.message.startsWith('record 2 (event_id `app-1`):'));
 });
+
+test('validation: strict refuses a plain tree with every problem; warn takes it', () => {
+  const units = [
+    { id: 'sd', kind: 'subdistrict', name: '街道' },
+    { id: 'c1', kind: 'community', name: '社区', parent: 'sd' },
+    { id: 'x1', kind: 'compound', name: '小区', parent: 'c1' },
+  ];
+  for (let i = 0; i < 12; i++) {
+    const g = `g${String(i).padStart(2, '0')}`;
+    units.push({ id: g, kind: 'grid', name: '网格', parent: 'x1' });
+    units.push({ id: `m${String(i).padStart(2, '0')}`, kind: 'micro_grid', name: '微网格', parent: g });
+  }
+  const org = JSON.stringify({ format: 1, name: 'tree', units });
+  const rules = JSON.stringify({
+    format: 1, name: 'one-row', categories: [{ id: 'other' }], grades: [], risk_flags: [], flags: [], attributes: [],
+    versions: [{ name: 'v1', effective_from: '2026-01-01', tables: [{
+      id: 'routing', hit_policy: 'first', inputs: ['category'], outputs: ['level', 'time_limit'],
+      rows: [{ id: 'all', when: ['-'], then: ['grid', '3 working days'], why: 'everything starts in the grid' }],
+    }] }],
+  });
+  assert.throws(() => new gridgov.Engine(org, rules), (e) => {
+    assert.ok(e instanceof Error);
+    assert.equal(e.code, 'org_invalid');
+    assert.match(e.message, /and 2 more/);
+    assert.equal(e.problems.length, 12);
+    assert.deepEqual(e.problems[11], {
+      code: 'grid_without_worker', location: { subject: 'g11' },
+      message: 'grid `g11` has no grid worker; post one with a `grid_worker` duty',
+    });
+    return true;
+  });
+  const engine = new gridgov.Engine(org, rules, undefined, 'warn');
+  const gaps = JSON.parse(engine.warningsJson()).filter((w) => w.code === 'grid_without_worker');
+  assert.equal(gaps.length, 12);
+  assert.throws(() => new gridgov.Engine(org, rules, undefined, 'lenient'),
+    (e) => e.code === 'input' && /valid: strict, warn/.test(e.message) && e.problems.length === 0);
+  engine.free();
+});

@@ -60,11 +60,12 @@ function engine(args) {
   const org = opt(args, 'org');
   const rules = opt(args, 'rules');
   const calendar = opt(args, 'calendar');
-  const key = JSON.stringify([org ?? null, rules ?? null, calendar ?? null]);
+  const validation = args.validation ?? undefined;
+  const key = JSON.stringify([org ?? null, rules ?? null, calendar ?? null, validation ?? null]);
   if (!engines.has(key)) {
-    engines.set(key, org === undefined && rules === undefined && calendar === undefined
+    engines.set(key, org === undefined && rules === undefined && calendar === undefined && validation === undefined
       ? gridgov.Engine.fushan()
-      : new gridgov.Engine(org, rules, calendar));
+      : new gridgov.Engine(org, rules, calendar, validation));
   }
   return engines.get(key);
 }

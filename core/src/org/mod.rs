@@ -72,16 +72,52 @@ pub(crate) enum Edge {
     AnchoredTo,
 }
 
-/// What to do with coverage gaps: a grid without a grid worker, a compound without a grid,
-/// a party unit anchored to nothing.
+/// The validation policy for coverage gaps (全域覆盖): a grid without a grid worker, a
+/// compound without a grid, a party unit anchored to nothing. Strict validation is the
+/// default, for deployments; an analyst loading a plain territorial tree (no people, no
+/// party units) asks for the gaps as warnings. Structural problems (an unknown parent, a
+/// cycle, a duplicate id…) are errors under either policy.
+///
+/// In JSON, Python and JS the policy is named `"strict"` or `"warn"`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum GapPolicy {
-    /// Gaps are validation problems and the spec is rejected (the default).
+    /// Gaps are validation problems and the spec is rejected (the default; `"strict"`).
     #[default]
     Reject,
-    /// Gaps are accepted and listed in [`OrgGraph::coverage`], so that partial data can be
-    /// loaded and its gaps shown to the people who must close them.
+    /// Gaps are accepted and listed in [`OrgGraph::gaps`], [`OrgGraph::coverage`] and an
+    /// engine's warnings, so that partial data can be loaded and its gaps shown to the
+    /// people who must close them (`"warn"`).
     Report,
+}
+
+impl GapPolicy {
+    /// The policy's name: `strict` or `warn`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Reject => "strict",
+            Self::Report => "warn",
+        }
+    }
+}
+
+impl std::str::FromStr for GapPolicy {
+    type Err = crate::input::InputError;
+
+    /// `strict` or `warn`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "strict" => Ok(Self::Reject),
+            "warn" => Ok(Self::Report),
+            other => Err(crate::input::InputError::value(
+                "validation",
+                format!(
+                    "`{}` is not a validation policy; valid: strict, warn",
+                    crate::text::truncate_for_message(other)
+                ),
+            )),
+        }
+    }
 }
 
 /// A compact handle to a unit of one graph, for the fast query paths

@@ -21,6 +21,7 @@ pub(crate) fn analyse(
         row: Some(row.to_owned()),
         column: None,
         line: None,
+        subject: None,
     };
     let mut dead = vec![false; table.rows.len()];
     for (i, row) in table.rows.iter().enumerate() {

@@ -88,6 +88,10 @@ pub struct Location {
     /// Line of a CSV table.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
+    /// For a problem of the organisation: the unit, person, office or team it is about.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub subject: Option<String>,
 }
 
 impl fmt::Display for Location {
@@ -107,6 +111,9 @@ impl fmt::Display for Location {
         }
         if let Some(c) = &self.column {
             parts.push(format!("column `{c}`"));
+        }
+        if let Some(u) = &self.subject {
+            parts.push(format!("organisation, `{u}`"));
         }
         if parts.is_empty() {
             f.write_str("rule set")
@@ -140,6 +147,20 @@ impl RuleProblem {
 
     fn at(code: &'static str, message: String) -> Self {
         Self::new(code, Location::default(), message)
+    }
+
+    /// A problem of the organisation, located at what it is about.
+    #[must_use]
+    pub fn of_org(p: &crate::org::OrgProblem) -> Self {
+        let subject = p.subject();
+        Self::new(
+            p.code(),
+            Location {
+                subject: (!subject.is_empty()).then(|| subject.to_owned()),
+                ..Location::default()
+            },
+            p.to_string(),
+        )
     }
 }
 

@@ -140,6 +140,7 @@ pub(crate) fn compile(
         row: row.map(str::to_owned),
         column: column.map(str::to_owned),
         line: None,
+        subject: None,
     };
     let before = problems.len();
     let mut columns = Vec::new();

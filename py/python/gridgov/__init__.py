@@ -280,6 +280,17 @@ class Problem:
                    location=dict(d.get("location") or {}))
 
 
+def _problems(self: BaseException) -> list[Problem]:
+    """Every problem behind the error (all of them; the message shows at most ten), each
+    with its ``code``, ``location`` (a rule's version, table, row and column, or the
+    organisation's unit, person or office as ``subject``) and ``message``. Empty when the
+    error is a single problem."""
+    return [Problem._of(p) for p in _json.loads(getattr(self, "_problems_json", "[]"))]
+
+
+GridgovError.problems = property(_problems)  # type: ignore[attr-defined]
+
+
 @dataclasses.dataclass(frozen=True)
 class Validation:
     """The result of validating a rule set: errors make it unusable, warnings do not."""
@@ -515,14 +526,20 @@ class Engine:
     give any of ``org``, ``rules`` and ``calendar`` (JSON text, a dict, a path or a
     ``RuleSet``) to replace it. Engines pickle (by their documents), so they travel to
     Dask, Spark or Ray workers.
+
+    ``validation="strict"`` (the default, for deployments) refuses an organisation with
+    coverage gaps (a grid without a grid worker, a compound without a grid, a party unit
+    anchored to nothing); ``validation="warn"`` takes it and lists the gaps in
+    ``warnings()``, for an analyst loading a plain territorial tree. A refused document
+    raises with every problem in the exception's ``problems``.
     """
 
     __slots__ = ("_native", "_sources")
 
     def __init__(self, org: Optional[Source] = None, rules: Optional[Source] = None,
-                 calendar: Optional[Source] = None) -> None:
+                 calendar: Optional[Source] = None, validation: str = "strict") -> None:
         sources = (_opt_text(org, "org"), _opt_text(rules, "rules"),
-                   _opt_text(calendar, "calendar"))
+                   _opt_text(calendar, "calendar"), validation)
         self._native = _native.Engine(*sources)
         self._sources = sources
 
@@ -534,7 +551,7 @@ class Engine:
         if _FUSHAN is None:
             engine = cls.__new__(cls)
             engine._native = _native.Engine.fushan()
-            engine._sources = (None, None, None)
+            engine._sources = (None, None, None, "strict")
             _FUSHAN = engine
         return _FUSHAN
 
@@ -640,7 +657,9 @@ class Engine:
         return RuleSet(self._native.rules_json())
 
     def warnings(self) -> list[Problem]:
-        """The rule set's warnings and those about how it fits the organisation."""
+        """The organisation's accepted coverage gaps (with ``validation="warn"``; their
+        ``location`` names the unit as ``subject``), the rule set's warnings and those
+        about how it fits the organisation."""
         return [Problem._of(p) for p in _json.loads(self._native.warnings_json())]
 
     def warnings_json(self) -> str:
@@ -863,7 +882,7 @@ class Engine:
         text = _text(rules, "rules")
         engine = Engine.__new__(Engine)
         engine._native = self._native.with_rules(text)
-        engine._sources = (self._sources[0], text, self._sources[2])
+        engine._sources = (self._sources[0], text, self._sources[2], self._sources[3])
         return engine
 
     def backtest(self, rules: Source, cases: Any, *, limit: Optional[int] = None) -> dict[str, Any]:

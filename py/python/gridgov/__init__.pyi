@@ -138,6 +138,7 @@ class Engine:
         org: Optional[Source] = None,
         rules: Optional[Source] = None,
         calendar: Optional[Source] = None,
+        validation: str = "strict",
     ) -> None: ...
     @classmethod
     def fushan(cls) -> Engine: ...

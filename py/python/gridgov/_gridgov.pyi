@@ -1,6 +1,7 @@
 """Type stubs of the native module (the conversions around the Rust core)."""
 
 from typing import Any, Optional, final
+from gridgov import Problem
 
 __all__ = [
     "AccessError",
@@ -32,6 +33,8 @@ __version__: str
 
 class GridgovError(ValueError):
     code: str
+    @property
+    def problems(self) -> list[Problem]: ...
 
 class OrgError(GridgovError): ...
 class RuleError(GridgovError): ...
@@ -78,6 +81,7 @@ class Engine:
         org: Optional[str] = None,
         rules: Optional[str] = None,
         calendar: Optional[str] = None,
+        validation: Optional[str] = None,
     ) -> Engine: ...
     @staticmethod
     def fushan() -> Engine: ...
