@@ -500,6 +500,7 @@ pub fn outcome_workload(
             escalated: u32::from(!repeat && level as u8 >= 2),
             shelved: !repeat && !resolved && r % 7 == 1,
             repeat_of: repeat.then(|| CaseId::new("o0000000").expect("a valid id")),
+            office: None,
         });
     }
     let mut visits = Vec::new();

@@ -250,6 +250,33 @@ write("score/fushan-two-active-grids.json",
       "score_outcomes", {"request": FUSHAN_TWO})
 
 
+def fs_row(cid, office, rep, due, res=None, sat=None, **kw):
+    r = {"id": cid, "location": "fs-c01-g01-m1", "category": "neighbour_dispute", "channel": "hotline",
+         "reported_at": rep, "due": due, "office": office}
+    if res:
+        r["resolved_at"] = res
+        r["resolved_level"] = "department"
+    if sat is not None:
+        r["satisfaction"] = sat
+    r.update(kw)
+    return r
+
+
+OFFICE_ROWS = [
+    fs_row("p1", "police_work_office", "2026-03-02T09:00:00+08:00", "2026-03-03T17:30:00+08:00", "2026-03-03T10:00:00+08:00", 5),
+    fs_row("p2", "police_work_office", "2026-03-04T09:00:00+08:00", "2026-03-05T17:30:00+08:00", "2026-03-05T10:00:00+08:00", 4),
+    fs_row("j1", "judicial_office", "2026-03-02T09:00:00+08:00", "2026-03-05T17:30:00+08:00"),
+    fs_row("j2", "judicial_office", "2026-03-02T09:00:00+08:00", "2026-03-05T17:30:00+08:00", "2026-03-10T10:00:00+08:00", 2, reopened=1),
+    fs_row("q1", "petitions_office", "2026-03-30T09:00:00+08:00", "2026-04-20T17:30:00+08:00"),
+]
+write("score/fushan-offices.json",
+      "score: offices are scored on the cases they led, under the default office scheme (on time 50 from 90% minus 1 per point short, closure 20 at 90%, satisfaction 30, 2 per reopening up to 10). police_work_office: 2 of 2 on time, closed and satisfied: 100.00, rank 1. judicial_office: 0 of 2 on time (0), 1 of 2 closed (0), 0 of 1 satisfied (0), one reopening: 0 − 2, floored at 0.00, rank 2. petitions_office: its one case is open and not yet due: on time and satisfaction left out, closure 0 of 20: 0.00 scaled, rank 3 (fewer cases than judicial_office). comprehensive_governance_office and duty_lawyer_desk led nothing: inactive, not evaluable, unranked.",
+      "score_outcomes", {"request": {"month": "2026-03", "include": ["office_scheme_items", "offices"], "outcomes": OFFICE_ROWS}})
+write("score/unknown-office.json",
+      "score: an outcome row naming an office the organisation does not have is refused, naming the row, the column and the valid offices.",
+      "score_outcomes", {"request": {"month": "2026-03", "outcomes": [fs_row("x1", "city_hall", "2026-03-02T09:00:00+08:00", "2026-03-03T17:30:00+08:00")]}})
+
+
 # ---------------------------------------------------------------- ranking
 
 vec("tie-on-time-rate", "g1 (19 of 20 on time, 95%) and g2 (1 of 1) both earn the full 40 and tie on score; g2 ranks first on the higher on-time rate.",

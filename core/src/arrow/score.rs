@@ -57,7 +57,7 @@ pub fn outcome_rows(batches: &[RecordBatch], local: Offset) -> Result<Vec<Outcom
                     error: Box::new(Error::Score(e.into())),
                 })
             };
-            let mut cells: [Option<Cell<'_>>; 17] = [None; 17];
+            let mut cells: [Option<Cell<'_>>; 18] = [None; 18];
             for ((cell, col), name) in cells.iter_mut().zip(&cols).zip(CSV_COLUMNS) {
                 *cell = col.cell(row, name, local).map_err(|e| {
                     row_error(OutcomeError {

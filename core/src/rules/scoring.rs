@@ -282,6 +282,20 @@ pub struct TalentSpec {
     pub of_last: usize,
 }
 
+/// How the offices (departments) are scored and ranked on the cases they led: their own
+/// scheme, over the indicators that fit an office (on time, closure, satisfaction,
+/// timely acceptance, returns, repeats) and penalties (a reopened case is one that failed
+/// verification, 核查不通过). In-grid resolution and household visits are the grids' work
+/// and cannot be scored for an office.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+pub struct OfficeScoringSpec {
+    /// The offices' score scheme.
+    #[serde(default = "default_office_scheme")]
+    pub scheme: SchemeSpec,
+}
+
 /// The scoring part of a rule-set version.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -311,6 +325,9 @@ pub struct ScoringSpec {
     /// The talent pool.
     #[serde(default = "default_talent")]
     pub talent: TalentSpec,
+    /// The offices' scoring.
+    #[serde(default = "default_offices")]
+    pub offices: OfficeScoringSpec,
 }
 
 fn two() -> u32 {
@@ -484,6 +501,47 @@ fn default_scheme() -> SchemeSpec {
     }
 }
 
+fn default_offices() -> OfficeScoringSpec {
+    OfficeScoringSpec {
+        scheme: default_office_scheme(),
+    }
+}
+
+/// The default office scheme: 100 points on the cases an office led in the month.
+fn default_office_scheme() -> SchemeSpec {
+    let pct = |n: i64| Ratio::new(i128::from(n), 100);
+    SchemeSpec {
+        name: "office-monthly-100".to_owned(),
+        items: vec![
+            ScoreItem {
+                full_at: Some(pct(90)),
+                minus: Some(Ratio::ONE),
+                when_missing: Some(Missing::LeftOut),
+                ..item(Indicator::OnTimeRate, 50)
+            },
+            ScoreItem {
+                at_least: Some(pct(90)),
+                when_missing: Some(Missing::NotEvaluable),
+                ..item(Indicator::ClosureRate, 20)
+            },
+            ScoreItem {
+                when_missing: Some(Missing::LeftOut),
+                ..item(Indicator::SatisfactionRate, 30)
+            },
+            ScoreItem {
+                indicator: None,
+                penalty: Some(Counter::Reopened),
+                points: Ratio::int(2),
+                max: Some(Ratio::int(10)),
+                ..item(Indicator::OnTimeRate, 0)
+            },
+        ],
+        places: 2,
+        when_missing: Missing::LeftOut,
+        floor: Some(Ratio::ZERO),
+    }
+}
+
 impl ScoringSpec {
     /// Whether this is the default (left out when a version is written).
     #[must_use]
@@ -503,6 +561,7 @@ impl Default for ScoringSpec {
             common_demands: default_demands(),
             rewards: default_rewards(),
             talent: default_talent(),
+            offices: default_offices(),
         }
     }
 }
@@ -556,6 +615,41 @@ pub(crate) fn check(spec: &ScoringSpec, vloc: &Location, errors: &mut Vec<RulePr
         bad(
             "scheme.items".to_owned(),
             "the `per` steps and proportional thresholds together need too fine a common denominator; use round steps such as \"1%\" or \"0.5%\"".to_owned(),
+        );
+    }
+    let office = &spec.offices.scheme;
+    if office.items.is_empty() || office.items.len() > 100 {
+        bad(
+            "offices.scheme.items".to_owned(),
+            format!(
+                "{} items; an office scheme has 1 to 100",
+                office.items.len()
+            ),
+        );
+    }
+    if office.places > 6 {
+        bad(
+            "offices.scheme.places".to_owned(),
+            format!("{} places; scores print with 0 to 6", office.places),
+        );
+    }
+    let mut office_l = 1i128;
+    for (i, it) in office.items.iter().enumerate() {
+        let col = |field: &str| format!("offices.scheme.items[{i}].{field}");
+        check_item(it, &col, &mut bad, &mut office_l);
+        if let Some(ind @ (Indicator::InGridRate | Indicator::VisitCoverage)) = it.indicator {
+            bad(
+                col("indicator"),
+                format!(
+                    "`{ind}` is the grids' work; an office is scored on on_time_rate, closure_rate, satisfaction_rate, satisfaction_mean, repeat_rate, return_rate or timely_acceptance_rate"
+                ),
+            );
+        }
+    }
+    if office_l > MAX_L {
+        bad(
+            "offices.scheme.items".to_owned(),
+            "the `per` steps and proportional thresholds together need too fine a common denominator; use round steps such as \"1%\"".to_owned(),
         );
     }
     if !(1..=5).contains(&spec.satisfied_at_least) {

@@ -66,6 +66,19 @@ pub(super) fn display_order(ranks: &[usize], n: usize) -> Vec<usize> {
     order
 }
 
+/// A scheme's items as `indicator:<name>` or `penalty:<counter>`, in its order.
+fn item_names(scheme: &crate::rules::scoring::SchemeSpec) -> Vec<String> {
+    scheme
+        .items
+        .iter()
+        .map(|it| match (it.indicator, it.penalty) {
+            (Some(i), _) => format!("indicator:{i}"),
+            (None, Some(c)) => format!("penalty:{c}"),
+            (None, None) => String::new(),
+        })
+        .collect()
+}
+
 /// Units built in index order, placed in the given order.
 pub(super) fn by_rank(units: Vec<UnitScore>, order: &[usize]) -> Vec<UnitScore> {
     let mut slots: Vec<Option<UnitScore>> = units.into_iter().map(Some).collect();
@@ -272,6 +285,35 @@ impl Pass<'_> {
             communities.push(u);
         }
 
+        // Offices, under their own scheme, on the cases they led this month.
+        let office_scheme = Scheme::compile(&spec.offices.scheme);
+        let org_offices = &engine.org.spec().offices;
+        let office_rank = {
+            let mut entries: Vec<Entry<'_>> = org_offices
+                .iter()
+                .enumerate()
+                .map(|(i, o)| {
+                    let c = self.office_acc.get(i).copied().unwrap_or_default();
+                    Entry::new(i, o.id.as_str(), &c, &office_scheme, spec)
+                })
+                .collect();
+            positions(&rank(&mut entries, spec), org_offices.len())
+        };
+        let mut office_scorer = Scorer {
+            scheme: &office_scheme,
+            places: spec.offices.scheme.places,
+            buf: Vec::with_capacity(office_scheme.len()),
+        };
+        let mut offices = Vec::with_capacity(org_offices.len());
+        for (i, o) in org_offices.iter().enumerate() {
+            let c = self.office_acc.get(i).copied().unwrap_or_default();
+            let mut u = office_scorer.unit(Arc::from(o.id.as_str()), Arc::from(o.name.as_str()), c);
+            u.rank = office_rank.get(i).copied().unwrap_or(0);
+            u.inactive = c.inactive(spec.inactive.min_cases, spec.inactive.min_visits);
+            offices.push(u);
+        }
+        let offices = by_rank(offices, &display_order(&office_rank, org_offices.len()));
+
         // The subdistrict as a whole.
         let mut total_counts = Counts::default();
         for g in 0..index.ids.len() {
@@ -291,16 +333,8 @@ impl Pass<'_> {
             month: options.month,
             version: (*version).to_owned(),
             scheme: spec.scheme.name.clone(),
-            scheme_items: spec
-                .scheme
-                .items
-                .iter()
-                .map(|it| match (it.indicator, it.penalty) {
-                    (Some(i), _) => format!("indicator:{i}"),
-                    (None, Some(c)) => format!("penalty:{c}"),
-                    (None, None) => String::new(),
-                })
-                .collect(),
+            scheme_items: item_names(&spec.scheme),
+            office_scheme_items: item_names(&spec.offices.scheme),
             months_read: self
                 .window
                 .months
@@ -345,6 +379,7 @@ impl Pass<'_> {
             inactive,
             workers,
             communities,
+            offices,
             common_demands,
             rewards,
             talent_pool,

@@ -7,7 +7,7 @@ use crate::calendar::TimeLimit;
 use crate::case::Channel;
 use crate::case::ledger::{Ledger, Status};
 use crate::engine::Engine;
-use crate::id::{CaseId, Category, UnitId};
+use crate::id::{CaseId, Category, OfficeId, UnitId};
 use crate::org::Level;
 use crate::text::truncate_for_message;
 use crate::time::Timestamp;
@@ -64,6 +64,10 @@ pub struct OutcomeRow {
     /// The case this report repeats (a repeat report joined to it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repeat_of: Option<CaseId>,
+    /// The office that led the case, when a department resolved it or took it on: the
+    /// month's report scores and ranks the offices on their own cases.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub office: Option<OfficeId>,
 }
 
 #[expect(
@@ -179,6 +183,7 @@ pub const CSV_COLUMNS: &[&str] = &[
     "escalated",
     "shelved",
     "repeat_of",
+    "office",
 ];
 
 /// Reads an outcome table from CSV: a header naming columns of [`CSV_COLUMNS`] (`id`,
@@ -279,7 +284,7 @@ pub(crate) fn read_csv(text: &str) -> Result<(Vec<OutcomeRow>, Vec<usize>), Outc
 
 /// Reads one CSV record (the error's row and line are filled in by the caller).
 fn csv_row(cols: &[usize], rec: &[String]) -> Result<OutcomeRow, OutcomeError> {
-    let mut cells: [Option<&str>; 17] = [None; 17];
+    let mut cells: [Option<&str>; 18] = [None; 18];
     for (&c, value) in cols.iter().zip(rec) {
         let v = value.trim();
         if let Some(slot) = cells.get_mut(c) {
@@ -295,7 +300,7 @@ fn csv_row(cols: &[usize], rec: &[String]) -> Result<OutcomeRow, OutcomeError> {
 ///
 /// # Errors
 /// [`OutcomeError`] naming the column; its `row` is 0, for the caller to fill in.
-pub fn outcome_from_cells(cells: &[Option<&str>; 17]) -> Result<OutcomeRow, OutcomeError> {
+pub fn outcome_from_cells(cells: &[Option<&str>; 18]) -> Result<OutcomeRow, OutcomeError> {
     outcome_from_typed_cells(&cells.map(|c| c.map(Cell::Text)), None)
 }
 
@@ -330,7 +335,7 @@ impl Cell<'_> {
 /// # Errors
 /// [`OutcomeError`] naming the column; its `row` is 0, for the caller to fill in.
 pub fn outcome_from_typed_cells(
-    cells: &[Option<Cell<'_>>; 17],
+    cells: &[Option<Cell<'_>>; 18],
     mut cache: Option<&mut crate::id::IdCache>,
 ) -> Result<OutcomeRow, OutcomeError> {
     let name = |c: usize| CSV_COLUMNS.get(c).copied().unwrap_or("?");
@@ -485,6 +490,9 @@ pub fn outcome_from_typed_cells(
         repeat_of: opt_text_parse(16)?
             .map(|v| parse(&v, 16, &bad))
             .transpose()?,
+        office: opt_text_parse(17)?
+            .map(|v| parse(&v, 17, &bad))
+            .transpose()?,
     })
 }
 
@@ -540,6 +548,7 @@ pub fn outcomes_to_csv(rows: &[OutcomeRow]) -> String {
         );
         out.field(if r.shelved { "true" } else { "" });
         out.field(r.repeat_of.as_ref().map_or("", CaseId::as_str));
+        out.field(r.office.as_ref().map_or("", OfficeId::as_str));
         out.end();
     }
     out.finish()
@@ -575,6 +584,7 @@ pub(crate) struct Compiled {
 pub(crate) const NO_TIME: i64 = i64::MIN;
 pub(crate) const NO_LEVEL: u8 = u8::MAX;
 pub(crate) const NO_CHANNEL: u8 = u8::MAX;
+pub(crate) const NO_OFFICE: u32 = u32::MAX;
 pub(crate) const PAUSED: u8 = 1;
 pub(crate) const REPEAT: u8 = 2;
 pub(crate) const SHELVED: u8 = 4;
@@ -635,6 +645,9 @@ pub struct OutcomeTable {
     pub(crate) visits: Vec<(u32, i64, u32)>,
     /// (grid position, month ordinal, failed).
     pub(crate) inspections: Vec<(u32, i64, u32)>,
+    /// Each row's office (position in the organisation's offices, [`NO_OFFICE`] when
+    /// none), in the order of `rows`; empty when no row names an office.
+    pub(crate) offices: Vec<u32>,
     /// Grids and categories of the engine that compiled it.
     pub(crate) grid_count: usize,
     pub(crate) category_count: usize,
@@ -696,6 +709,7 @@ impl Engine {
                     escalated: u32::try_from(c.escalations.len()).unwrap_or(u32::MAX),
                     shelved: c.status == Status::Shelved,
                     repeat_of: c.merged_into.clone(),
+                    office: c.assignment.as_ref().and_then(|a| a.office.clone()),
                 }
             })
             .collect()
@@ -727,11 +741,21 @@ impl Engine {
         // that does not fit.
         let mut repeated = repeated_id(rows);
         let mut compiled = Vec::with_capacity(rows.len());
+        let mut row_offices: Vec<u32> = Vec::new();
         for (i, r) in rows.iter().enumerate() {
             if let Some(e) = repeated.take_if(|e| e.row == i + 1) {
                 return Err(e);
             }
             compiled.push((self.compile_row(r, i + 1, index)?, &r.id));
+            if let Some(o) = &r.office {
+                let at = self.office_of(o, i + 1)?;
+                if row_offices.is_empty() {
+                    row_offices = vec![NO_OFFICE; rows.len()];
+                }
+                if let Some(slot) = row_offices.get_mut(i) {
+                    *slot = at;
+                }
+            }
         }
         // The time order of the rows (by report, then id), for listing cases oldest first:
         // sorted on packed keys, then each run of equal report times by id.
@@ -782,11 +806,19 @@ impl Engine {
         let mut out = Vec::with_capacity(order.len());
         let mut ids = Vec::with_capacity(order.len());
         let mut time_rank = Vec::with_capacity(order.len());
+        let mut offices = Vec::with_capacity(if row_offices.is_empty() {
+            0
+        } else {
+            order.len()
+        });
         for i in order {
             if let Some((c, id)) = compiled.get(i as usize) {
                 out.push(*c);
                 ids.push((*id).clone());
                 time_rank.push(rank.get(i as usize).copied().unwrap_or(u32::MAX));
+                if !row_offices.is_empty() {
+                    offices.push(row_offices.get(i as usize).copied().unwrap_or(NO_OFFICE));
+                }
             }
         }
         let mut vs = Vec::with_capacity(visits.len());
@@ -807,8 +839,36 @@ impl Engine {
             time_rank,
             visits: vs,
             inspections: ins,
+            offices,
             grid_count: index.ids.len(),
             category_count: self.rules.categories().len(),
+        })
+    }
+
+    /// The position of an outcome row's office among the organisation's offices.
+    fn office_of(&self, office: &OfficeId, row: usize) -> Result<u32, OutcomeError> {
+        self.org.office_index(office.as_str()).ok_or_else(|| {
+            let valid: Vec<&str> = self
+                .org
+                .spec()
+                .offices
+                .iter()
+                .map(|o| o.id.as_str())
+                .collect();
+            OutcomeError::new(
+                "outcomes",
+                row,
+                Some("office"),
+                format!(
+                    "unknown office `{}`; valid offices: {}",
+                    truncate_for_message(office.as_str()),
+                    if valid.is_empty() {
+                        "none (the organisation has no offices)".to_owned()
+                    } else {
+                        valid.join(", ")
+                    }
+                ),
+            )
         })
     }
 

@@ -3,7 +3,9 @@
 //! row is filed under the month it was reported in, the month it was resolved in and the
 //! month it fell due in. Everything else is computed from those counts.
 
-use super::outcome::{ACCEPTED, NO_TIME, OutcomeTable, PAUSED, REPEAT, SHELVED, TIMELY};
+use super::outcome::{
+    ACCEPTED, Compiled, NO_OFFICE, NO_TIME, OutcomeTable, PAUSED, REPEAT, SHELVED, TIMELY,
+};
 use super::report::*;
 use super::scheme::Scheme;
 use super::{MAX_HISTORY, Month, ScoreError, ScoreOptions};
@@ -90,6 +92,8 @@ pub(super) struct Pass<'e> {
     pub(super) demand_cell: Vec<u32>,
     pub(super) demand_from: i64,
     pub(super) demand_to: i64,
+    /// The scored month's counts of each office, over the rows that name it.
+    pub(super) office_acc: Vec<Counts>,
 }
 
 impl<'e> Pass<'e> {
@@ -172,6 +176,7 @@ impl<'e> Pass<'e> {
             demand_cell: Vec::with_capacity(table.rows.len()),
             demand_from,
             demand_to,
+            office_acc: vec![Counts::default(); engine.org.spec().offices.len()],
             window,
         };
         pass.fold_rows(table, area_of, categories, &sat_min);
@@ -216,31 +221,27 @@ impl<'e> Pass<'e> {
     ) {
         let g_count = self.grid_count;
         let t = self.window.target();
-        for r in &table.rows {
+        for (i, r) in table.rows.iter().enumerate() {
             let g = r.grid as usize;
             let repeat = r.flags & REPEAT != 0;
+            let office = table.offices.get(i).copied().unwrap_or(NO_OFFICE);
+            let mut office_counts = if office == NO_OFFICE {
+                None
+            } else {
+                self.office_acc.get_mut(office as usize)
+            };
             if let Some(m) = self.window.month_of(r.reported) {
                 if let Some(c) = self.covered.get_mut(m) {
                     *c = true;
                 }
                 let end = self.window.bounds.get(m + 1).copied().unwrap_or(i64::MAX);
                 if let Some(a) = self.acc.get_mut(m * g_count + g) {
-                    a.reports += 1;
-                    if repeat {
-                        a.repeats += 1;
-                    } else {
-                        a.cases += 1;
-                        a.closed += u32::from(r.resolved != NO_TIME && r.resolved < end);
-                        a.accepted += u32::from(r.flags & ACCEPTED != 0);
-                        a.accepted_timely += u32::from(r.flags & TIMELY != 0);
-                        a.returned_cases += u32::from(r.returned > 0);
-                        a.returned += u32::from(r.returned);
-                        a.reopened += u32::from(r.reopened);
-                        a.escalated += u32::from(r.escalated);
-                        a.shelved += u32::from(r.flags & SHELVED != 0);
-                    }
+                    count_reported(a, r, repeat, end);
                 }
                 if m == t {
+                    if let Some(a) = office_counts.as_deref_mut() {
+                        count_reported(a, r, repeat, end);
+                    }
                     if let Some(c) = self.by_channel.get_mut(usize::from(r.channel.min(6))) {
                         *c += 1;
                     }
@@ -265,17 +266,14 @@ impl<'e> Pass<'e> {
                 continue;
             }
             if let Some(m) = self.window.month_of(r.resolved) {
+                let sat = sat_min.get(m).copied().unwrap_or(4);
                 if let Some(a) = self.acc.get_mut(m * g_count + g) {
-                    a.resolved += 1;
-                    a.in_grid += u32::from(r.level <= 1);
-                    if r.satisfaction > 0 {
-                        a.evaluations += 1;
-                        a.satisfaction_sum += u32::from(r.satisfaction);
-                        a.satisfied +=
-                            u32::from(r.satisfaction >= sat_min.get(m).copied().unwrap_or(4));
-                    }
+                    count_resolved(a, r, sat);
                 }
                 if m == t {
+                    if let Some(a) = office_counts.as_deref_mut() {
+                        count_resolved(a, r, sat);
+                    }
                     if let Some(c) = self.by_level.get_mut(usize::from(r.level)) {
                         *c += 1;
                     }
@@ -283,11 +281,11 @@ impl<'e> Pass<'e> {
             }
             if let Some(m) = self.window.month_of(r.due) {
                 if let Some(a) = self.acc.get_mut(m * g_count + g) {
-                    if r.flags & PAUSED != 0 {
-                        a.paused += 1;
-                    } else {
-                        a.due += 1;
-                        a.on_time += u32::from(r.resolved != NO_TIME && r.resolved <= r.due);
+                    count_due(a, r);
+                }
+                if m == t {
+                    if let Some(a) = office_counts {
+                        count_due(a, r);
                     }
                 }
             }
@@ -308,5 +306,47 @@ impl<'e> Pass<'e> {
             c.add(&self.counts(m, *g as usize));
         }
         c
+    }
+}
+
+/// Counts a row in the month it was reported in (`end`: the month's end).
+#[inline]
+fn count_reported(a: &mut Counts, r: &Compiled, repeat: bool, end: i64) {
+    a.reports += 1;
+    if repeat {
+        a.repeats += 1;
+    } else {
+        a.cases += 1;
+        a.closed += u32::from(r.resolved != NO_TIME && r.resolved < end);
+        a.accepted += u32::from(r.flags & ACCEPTED != 0);
+        a.accepted_timely += u32::from(r.flags & TIMELY != 0);
+        a.returned_cases += u32::from(r.returned > 0);
+        a.returned += u32::from(r.returned);
+        a.reopened += u32::from(r.reopened);
+        a.escalated += u32::from(r.escalated);
+        a.shelved += u32::from(r.flags & SHELVED != 0);
+    }
+}
+
+/// Counts a row in the month it was resolved in (`sat_min`: the satisfied level).
+#[inline]
+fn count_resolved(a: &mut Counts, r: &Compiled, sat_min: u8) {
+    a.resolved += 1;
+    a.in_grid += u32::from(r.level <= 1);
+    if r.satisfaction > 0 {
+        a.evaluations += 1;
+        a.satisfaction_sum += u32::from(r.satisfaction);
+        a.satisfied += u32::from(r.satisfaction >= sat_min);
+    }
+}
+
+/// Counts a row in the month it fell due in.
+#[inline]
+fn count_due(a: &mut Counts, r: &Compiled) {
+    if r.flags & PAUSED != 0 {
+        a.paused += 1;
+    } else {
+        a.due += 1;
+        a.on_time += u32::from(r.resolved != NO_TIME && r.resolved <= r.due);
     }
 }

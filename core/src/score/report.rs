@@ -485,6 +485,13 @@ pub struct MonthReport {
     pub workers: Vec<UnitScore>,
     /// Every community, in rank order.
     pub communities: Vec<UnitScore>,
+    /// The office scheme's items, in the order of every office's
+    /// [`UnitScore::items`].
+    pub office_scheme_items: Vec<String>,
+    /// Every office of the organisation, scored under the office scheme on the cases it
+    /// led (the outcome rows that name it): the ranked ones (evaluable, with a case this
+    /// month) in rank order, then the others.
+    pub offices: Vec<UnitScore>,
     /// Common demands recommended for a long-term mechanism, most reports first.
     pub common_demands: Vec<Demand>,
     /// The reward budget's split, when a budget was given.
@@ -496,7 +503,7 @@ pub struct MonthReport {
 
 /// The parts of a [`MonthReport`], in the order its JSON gives them: what a score request's
 /// `include` may name.
-pub const REPORT_PARTS: [&str; 20] = [
+pub const REPORT_PARTS: [&str; 22] = [
     "month",
     "version",
     "scheme",
@@ -514,6 +521,8 @@ pub const REPORT_PARTS: [&str; 20] = [
     "inactive",
     "workers",
     "communities",
+    "office_scheme_items",
+    "offices",
     "common_demands",
     "rewards",
     "talent_pool",
@@ -572,6 +581,8 @@ impl Serialize for ReportParts<'_> {
                 "inactive" => map.serialize_entry(part, &r.inactive)?,
                 "workers" => map.serialize_entry(part, &r.workers)?,
                 "communities" => map.serialize_entry(part, &r.communities)?,
+                "office_scheme_items" => map.serialize_entry(part, &r.office_scheme_items)?,
+                "offices" => map.serialize_entry(part, &r.offices)?,
                 "common_demands" => map.serialize_entry(part, &r.common_demands)?,
                 "rewards" => {
                     if let Some(rewards) = &r.rewards {
