@@ -424,6 +424,16 @@ fn item(indicator: Indicator, points: i64) -> ScoreItem {
     }
 }
 
+/// A penalty item: `points` per count, at most `max`.
+fn penalty(counter: Counter, points: i64, max: i64) -> ScoreItem {
+    ScoreItem {
+        indicator: None,
+        penalty: Some(counter),
+        max: Some(Ratio::int(max)),
+        ..item(Indicator::OnTimeRate, points)
+    }
+}
+
 /// The default scheme, a 100-point monthly evaluation of the kind Chinese cities publish.
 /// What each item does without data follows common practice (each item's `note` says why;
 /// `core/data/rules/default.json` carries the same scheme).
@@ -480,20 +490,8 @@ fn default_scheme() -> SchemeSpec {
                 note: note("及时受理率: left out when no case has a known acceptance time"),
                 ..item(Indicator::TimelyAcceptanceRate, 10)
             },
-            ScoreItem {
-                indicator: None,
-                penalty: Some(Counter::Reopened),
-                points: Ratio::int(2),
-                max: Some(Ratio::int(10)),
-                ..item(Indicator::OnTimeRate, 0)
-            },
-            ScoreItem {
-                indicator: None,
-                penalty: Some(Counter::FailedInspections),
-                points: Ratio::int(5),
-                max: Some(Ratio::int(20)),
-                ..item(Indicator::OnTimeRate, 0)
-            },
+            penalty(Counter::Reopened, 2, 10),
+            penalty(Counter::FailedInspections, 5, 20),
         ],
         places: 2,
         when_missing: Missing::LeftOut,
@@ -528,13 +526,7 @@ fn default_office_scheme() -> SchemeSpec {
                 when_missing: Some(Missing::LeftOut),
                 ..item(Indicator::SatisfactionRate, 30)
             },
-            ScoreItem {
-                indicator: None,
-                penalty: Some(Counter::Reopened),
-                points: Ratio::int(2),
-                max: Some(Ratio::int(10)),
-                ..item(Indicator::OnTimeRate, 0)
-            },
+            penalty(Counter::Reopened, 2, 10),
         ],
         places: 2,
         when_missing: Missing::LeftOut,

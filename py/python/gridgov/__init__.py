@@ -267,8 +267,9 @@ def _actor(actor: Any) -> str:
 
 @dataclasses.dataclass(frozen=True)
 class Problem:
-    """One problem the core found in a rule set: its stable ``code``, where it is
-    (``location``: version, table, row, column as far as they apply) and the message."""
+    """One problem the core found in a rule set or an organisation: its stable ``code``,
+    where it is (``location``: version, table, row, column as far as they apply, or for
+    the organisation the unit, person, office or team as ``subject``) and the message."""
 
     code: str
     message: str
