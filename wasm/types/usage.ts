@@ -21,7 +21,10 @@ const holder: gridgov.Person | null = engine.dutyHolder(c.location, "grid");
 const tree: gridgov.OrgNode[] = engine.orgTree();
 const ledger: gridgov.Ledger = engine.simulateMonth(2026, 3, 100, 1);
 const report: gridgov.MonthReport = engine.score(ledger, { month: "2026-03", budget_fen: 100_000 });
-const top: string = report.grids[0].score;
+// A grid with no data to score is not evaluable: its score is null and it has no rank.
+const top: string | null = report.grids[0].score;
+const best: string | undefined = report.ranking[0]?.score;
+const alerts: gridgov.DecisionWarning[] = d.warnings ?? [];
 const what: gridgov.BacktestReport = engine.backtest(engine.rulesJson(), [c]);
 const moved: number = what.moves.reduce((n, m) => n + m.cases, 0);
 const check: gridgov.Validation = gridgov.validateRules(engine.rulesJson());
