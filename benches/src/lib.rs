@@ -421,7 +421,7 @@ pub fn outcome_workload(
     use gridgov::{CaseId, Timestamp};
 
     let org = engine.org();
-    let offset = engine.calendar().offset();
+    let zone = engine.calendar().zone();
     let micro: Vec<(&UnitId, u64)> = org
         .units_of_kind(UnitKind::MicroGrid)
         .map(|u| (&u.id, u64::from(u.households.unwrap_or(100)).max(1)))
@@ -450,8 +450,8 @@ pub fn outcome_workload(
             first.ordinal() + i64::try_from(pick(u64::from(months.max(1)))).unwrap_or(0),
         )
         .unwrap_or(last);
-        let start = m.start(offset);
-        let days = (m.end(offset).unix() - start.unix()) / 86_400;
+        let start = m.start(zone);
+        let days = (m.end(zone).unix() - start.unix()) / 86_400;
         let day = i64::try_from(pick(u64::try_from(days).unwrap_or(28))).unwrap_or(0);
         let minute = 8 * 60 + 30 + i64::try_from(pick(9 * 60)).unwrap_or(0);
         let reported: Timestamp = start.plus_minutes(day * 1440 + minute);
@@ -507,7 +507,7 @@ pub fn outcome_workload(
     for (k, (id, households)) in micro.iter().enumerate() {
         for week in 0..(months.max(1) * 4) {
             let at = first
-                .start(offset)
+                .start(zone)
                 .plus_minutes(i64::from(week) * 7 * 1440 + 600 + (k as i64 % 300));
             visits.push(VisitRow {
                 unit: (*id).clone(),

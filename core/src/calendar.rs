@@ -42,7 +42,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::macros::named_enum;
 use crate::text::strip_position;
 use crate::text::truncate_for_message as truncate;
-use crate::time::{Date, Offset, Timestamp, format_clock, parse_clock};
+use crate::time::{Date, Offset, Timestamp, Zone, format_clock, parse_clock};
 
 /// The calendar format this version reads.
 pub const CALENDAR_FORMAT: u32 = 1;
@@ -86,8 +86,14 @@ pub struct CalendarSpec {
     /// Where the dates come from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
-    /// The local time zone as a fixed offset, e.g. `+08:00`.
-    pub utc_offset: Offset,
+    /// The local time zone as a fixed offset, e.g. `+08:00` (give this or `time_zone`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub utc_offset: Option<Offset>,
+    /// The local time zone as an IANA name (`Asia/Shanghai`, `America/New_York`), whose
+    /// offset may change with daylight saving; or a fixed offset (give this or
+    /// `utc_offset`). Working hours are local wall-clock times in it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<Zone>,
     /// Working periods of a working day, as `["HH:MM", "HH:MM"]` pairs in order.
     pub working_hours: Vec<[String; 2]>,
     /// The days of the week that are not working days unless made up.
@@ -141,6 +147,14 @@ pub enum CalendarProblem {
     /// No working periods.
     #[error("`working_hours` is empty; give at least one period such as [\"08:30\", \"12:00\"]")]
     NoWorkingHours,
+    /// Neither `utc_offset` nor `time_zone`, or both.
+    #[error(
+        "give the calendar's zone once: `utc_offset` (such as \"+08:00\") or `time_zone` (such as \"Asia/Shanghai\" or \"America/New_York\"), not {given}"
+    )]
+    Zone {
+        /// What was given: `neither` or `both`.
+        given: &'static str,
+    },
     /// A working period that is unreadable, empty, or out of order.
     #[error("working period {index} (`{from}`-`{to}`): {reason}")]
     BadPeriod {
@@ -206,6 +220,7 @@ impl CalendarProblem {
         match self {
             Self::UnsupportedFormat { .. } => "unsupported_format",
             Self::NoWorkingHours => "no_working_hours",
+            Self::Zone { .. } => "bad_zone",
             Self::BadPeriod { .. } => "bad_period",
             Self::BadYear { .. } => "bad_year",
             Self::HolidayBackwards { .. } => "holiday_backwards",
@@ -432,7 +447,7 @@ pub struct Pause {
 #[derive(Clone, Debug)]
 pub struct Calendar {
     spec: CalendarSpec,
-    offset: Offset,
+    zone: Zone,
     /// Working periods as [start, end) minutes of the day.
     periods: Vec<(u16, u16)>,
     /// Working minutes before each period starts.
@@ -492,6 +507,18 @@ impl Calendar {
         if spec.working_hours.is_empty() {
             problems.push(CalendarProblem::NoWorkingHours);
         }
+        let zone = match (spec.utc_offset, spec.time_zone) {
+            (Some(o), None) => Zone::Fixed(o),
+            (None, Some(z)) => z,
+            (None, None) => {
+                problems.push(CalendarProblem::Zone { given: "neither" });
+                Zone::Fixed(Offset::UTC)
+            }
+            (Some(o), Some(_)) => {
+                problems.push(CalendarProblem::Zone { given: "both" });
+                Zone::Fixed(o)
+            }
+        };
         let mut periods = Vec::new();
         let mut last_end = 0u16;
         for (i, [from, to]) in spec.working_hours.iter().enumerate() {
@@ -645,7 +672,7 @@ impl Calendar {
             acc += u32::from(b - a);
         }
         Ok(Self {
-            offset: spec.utc_offset,
+            zone,
             spec,
             periods,
             before,
@@ -664,10 +691,28 @@ impl Calendar {
         &self.spec
     }
 
-    /// The calendar's UTC offset; deadlines are shown in it.
+    /// The calendar's time zone; local times are read and deadlines shown in it.
     #[must_use]
-    pub fn offset(&self) -> Offset {
-        self.offset
+    pub fn zone(&self) -> Zone {
+        self.zone
+    }
+
+    /// The local date of an instant in the calendar's zone.
+    #[must_use]
+    pub fn date_of(&self, t: Timestamp) -> Date {
+        self.zone.date_of(t)
+    }
+
+    /// An instant given in Unix seconds, shown in the calendar's zone.
+    #[must_use]
+    pub fn timestamp(&self, unix: i64) -> Timestamp {
+        self.zone.timestamp(unix)
+    }
+
+    /// The instant of a local minute (minutes since 1970-01-01 00:00 local time).
+    #[must_use]
+    pub fn at_local_minute(&self, minute: i64) -> Timestamp {
+        self.zone.at_local_minute(minute)
     }
 
     /// Working minutes in a working day.
@@ -701,8 +746,7 @@ impl Calendar {
     fn out_of_range(&self, what: &'static str, minute: i64) -> CalendarError {
         CalendarError::OutOfRange {
             what,
-            at: Timestamp::from_local_minute(minute, self.offset)
-                .date_in(self.offset)
+            at: Date::from_days(i32::try_from(minute.div_euclid(1440)).unwrap_or(i32::MAX))
                 .to_string(),
         }
     }
@@ -710,7 +754,7 @@ impl Calendar {
     /// The local minute at which a deadline's clock starts: the first whole minute at or
     /// after `t`.
     fn start_minute(&self, t: Timestamp) -> i64 {
-        let secs = t.local_secs(self.offset);
+        let secs = self.zone.local_secs(t);
         secs.div_euclid(60) + i64::from(secs.rem_euclid(60) != 0)
     }
 
@@ -783,10 +827,16 @@ impl Calendar {
     /// [`CalendarError::OutOfRange`] when the start or the deadline lies outside 2000-2099.
     pub fn deadline(&self, start: Timestamp, limit: TimeLimit) -> Result<Timestamp, CalendarError> {
         let what = "deadline";
-        let t0 = self.start_minute(start);
         let n = i64::from(limit.amount);
+        if limit.unit == LimitUnit::Hours {
+            // Natural hours are elapsed time: across a daylight-saving change the wall clock
+            // moves by an hour more or less.
+            return self.elapsed(what, start, n * 60);
+        }
+        let t0 = self.start_minute(start);
         let minute = match limit.unit {
             LimitUnit::WorkingHours => self.add_working(what, t0, (n * 60) as u64)?,
+            // Handled above, as elapsed time.
             LimitUnit::Hours => t0 + n * 60,
             LimitUnit::WorkingDays => {
                 let day = t0.div_euclid(1440);
@@ -823,7 +873,30 @@ impl Calendar {
         if self.day_index(minute.div_euclid(1440)).is_none() {
             return Err(self.out_of_range(what, minute));
         }
-        Ok(Timestamp::from_local_minute(minute, self.offset))
+        Ok(self.zone.at_local_minute(minute))
+    }
+
+    /// The first whole Unix minute at or after `t`.
+    fn unix_minute(t: Timestamp) -> i64 {
+        let secs = t.unix();
+        secs.div_euclid(60) + i64::from(secs.rem_euclid(60) != 0)
+    }
+
+    /// The instant `minutes` of elapsed time after `t` (from its first whole minute),
+    /// shown in the calendar's zone.
+    fn elapsed(
+        &self,
+        what: &'static str,
+        t: Timestamp,
+        minutes: i64,
+    ) -> Result<Timestamp, CalendarError> {
+        let unix_minute = Self::unix_minute(t).saturating_add(minutes);
+        let at = self.zone.timestamp(unix_minute.saturating_mul(60));
+        let local = self.zone.local_secs(at).div_euclid(60);
+        if self.day_index(local.div_euclid(1440)).is_none() {
+            return Err(self.out_of_range(what, local));
+        }
+        Ok(at)
     }
 
     /// Minutes on `clock` between two instants (0 when `to` is not after `from`).
@@ -839,13 +912,13 @@ impl Calendar {
         if to <= from {
             return Ok(0);
         }
-        let a = self.start_minute(from);
-        let b = self.start_minute(to);
         Ok(match clock {
-            Clock::Wall => u64::try_from(b - a).unwrap_or(0),
+            Clock::Wall => {
+                u64::try_from(Self::unix_minute(to) - Self::unix_minute(from)).unwrap_or(0)
+            }
             Clock::Working => self
-                .position("clock", b)?
-                .saturating_sub(self.position("clock", a)?),
+                .position("clock", self.start_minute(to))?
+                .saturating_sub(self.position("clock", self.start_minute(from))?),
         })
     }
 
@@ -859,15 +932,19 @@ impl Calendar {
         t: Timestamp,
         minutes: u64,
     ) -> Result<Timestamp, CalendarError> {
+        if clock == Clock::Wall {
+            return self.elapsed(
+                "deadline",
+                t,
+                i64::try_from(minutes).unwrap_or(i64::MAX / 2),
+            );
+        }
         let t0 = self.start_minute(t);
-        let m = match clock {
-            Clock::Wall => t0.saturating_add(i64::try_from(minutes).unwrap_or(i64::MAX / 2)),
-            Clock::Working => self.add_working("deadline", t0, minutes)?,
-        };
+        let m = self.add_working("deadline", t0, minutes)?;
         if self.day_index(m.div_euclid(1440)).is_none() {
             return Err(self.out_of_range("deadline", m));
         }
-        Ok(Timestamp::from_local_minute(m, self.offset))
+        Ok(self.zone.at_local_minute(m))
     }
 
     /// The deadline of a time limit started at `start` with pauses (缓办): each closed pause

@@ -354,7 +354,7 @@ impl Engine {
         &self,
         at: crate::time::Timestamp,
     ) -> (&str, &crate::rules::scoring::ScoringSpec) {
-        self.scoring_spec_on(at.date_in(self.calendar.offset()))
+        self.scoring_spec_on(self.calendar.date_of(at))
     }
 
     /// The version name and scoring rules in force on a local date.

@@ -217,7 +217,7 @@ impl Engine {
 
     /// The escalation rules in force for a case (by its report date).
     fn escalation_spec(&self, case: &Case) -> &EscalationSpec {
-        let date = case.reported_at.date_in(self.calendar.offset());
+        let date = self.calendar.date_of(case.reported_at);
         self.rules
             .version_in_force_or_first(date)
             .map_or(&DEFAULT_ESCALATION, |v| &v.escalation)

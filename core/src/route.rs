@@ -232,7 +232,7 @@ impl Engine {
         if !problems.is_empty() {
             return Err(RouteError::Case(CaseError::Invalid(problems)));
         }
-        let date = case.reported_at.date_in(self.calendar.offset());
+        let date = self.calendar.date_of(case.reported_at);
         let Some(version) = self.rules.version_index_on(date) else {
             return Err(RouteError::NoVersion {
                 case: case.id.to_string(),
@@ -694,8 +694,8 @@ impl<'a> Decision<'a> {
                 "more than one row of a `unique` table matched; the first was used".to_owned(),
             );
         }
-        let year = self.due.date_in(engine.calendar.offset()).ymd().0;
-        let reported = case.reported_at.date_in(engine.calendar.offset()).ymd().0;
+        let year = engine.calendar.date_of(self.due).ymd().0;
+        let reported = engine.calendar.date_of(case.reported_at).ymd().0;
         for y in [reported, year] {
             if !engine.calendar.has_year(y)
                 && !lines

@@ -676,6 +676,144 @@ pub fn zone_offset(tz: &str) -> Result<Offset, TimeError> {
     })
 }
 
+/// A time zone: a fixed UTC offset (`+08:00`), or an IANA zone (`America/New_York`) whose
+/// offset changes with daylight saving. Local times are read and deadlines shown in it.
+///
+/// ```
+/// use gridgov::time::Zone;
+/// let ny: Zone = "America/New_York".parse()?;
+/// // 2026-03-08 06:59 UTC is 01:59 EST; a minute later it is 03:00 EDT.
+/// assert_eq!(ny.offset_at(1_772_953_140).to_string(), "-05:00");
+/// assert_eq!(ny.offset_at(1_772_953_200).to_string(), "-04:00");
+/// // `+08:00` and `Asia/Shanghai` give the same offset.
+/// assert_eq!("Asia/Shanghai".parse::<Zone>()?.offset_at(0).to_string(), "+08:00");
+/// # Ok::<(), gridgov::time::TimeError>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Zone {
+    /// The same offset all year.
+    Fixed(Offset),
+    /// An IANA zone of the tz database.
+    Named(chrono_tz::Tz),
+}
+
+impl Zone {
+    /// The offset in force at a Unix second.
+    #[must_use]
+    pub fn offset_at(self, unix: i64) -> Offset {
+        match self {
+            Self::Fixed(o) => o,
+            Self::Named(tz) => {
+                use chrono::TimeZone as _;
+                let utc = DateTime::from_timestamp(unix, 0)
+                    .unwrap_or_default()
+                    .naive_utc();
+                let secs = tz.offset_from_utc_datetime(&utc).fix().local_minus_utc();
+                Offset::from_minutes(secs.div_euclid(60)).unwrap_or(Offset::UTC)
+            }
+        }
+    }
+
+    /// The Unix second of a local wall-clock second (seconds since 1970-01-01 00:00 local).
+    /// A local time the clocks skip (spring forward) is read with the offset before the
+    /// change, so it lands after the gap; a local time that happens twice (fall back) is
+    /// the earlier one.
+    #[must_use]
+    pub fn unix_of_local(self, local: i64) -> i64 {
+        match self {
+            Self::Fixed(o) => local - i64::from(o.minutes()) * 60,
+            Self::Named(tz) => {
+                use chrono::TimeZone as _;
+                let naive = DateTime::from_timestamp(local, 0)
+                    .unwrap_or_default()
+                    .naive_utc();
+                match tz.from_local_datetime(&naive) {
+                    chrono::LocalResult::Single(t) | chrono::LocalResult::Ambiguous(t, _) => {
+                        t.timestamp()
+                    }
+                    chrono::LocalResult::None => {
+                        let before = self.offset_at(local - 36 * 3600);
+                        local - i64::from(before.minutes()) * 60
+                    }
+                }
+            }
+        }
+    }
+
+    /// A timestamp at a Unix second, shown in the zone's offset then.
+    #[must_use]
+    pub fn timestamp(self, unix: i64) -> Timestamp {
+        Timestamp::from_unix(unix, self.offset_at(unix))
+    }
+
+    /// The timestamp of a local minute (minutes since 1970-01-01 00:00 local).
+    #[must_use]
+    pub fn at_local_minute(self, minute: i64) -> Timestamp {
+        self.timestamp(self.unix_of_local(minute.saturating_mul(60)))
+    }
+
+    /// The local second of a timestamp (seconds since 1970-01-01 00:00 local).
+    #[must_use]
+    pub fn local_secs(self, t: Timestamp) -> i64 {
+        t.local_secs(self.offset_at(t.unix()))
+    }
+
+    /// The local date of a timestamp.
+    #[must_use]
+    pub fn date_of(self, t: Timestamp) -> Date {
+        t.date_in(self.offset_at(t.unix()))
+    }
+
+    /// Whether the offset is the same all year.
+    #[must_use]
+    pub const fn is_fixed(self) -> bool {
+        matches!(self, Self::Fixed(_))
+    }
+}
+
+impl fmt::Display for Zone {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Fixed(o) => o.fmt(f),
+            Self::Named(tz) => f.write_str(tz.name()),
+        }
+    }
+}
+
+impl FromStr for Zone {
+    type Err = TimeError;
+
+    /// A fixed offset (`+08:00`, `UTC+8` as [`zone_offset`] reads them) or an IANA zone
+    /// name (`Asia/Shanghai`, `America/New_York`).
+    fn from_str(s: &str) -> Result<Self, TimeError> {
+        let t = s.trim();
+        if let Ok(o) = Offset::from_str(t) {
+            return Ok(Self::Fixed(o));
+        }
+        if let Ok(tz) = t.parse::<chrono_tz::Tz>() {
+            return Ok(Self::Named(tz));
+        }
+        zone_offset(t).map(Self::Fixed).map_err(|_| TimeError {
+            what: "time zone",
+            value: truncate_for_message(s),
+            reason: "give a UTC offset such as `+08:00` or an IANA zone name such as `Asia/Shanghai` or `America/New_York`".to_owned(),
+        })
+    }
+}
+
+impl Serialize for Zone {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Zone {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = std::borrow::Cow::<'de, str>::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 /// Parses `HH:MM` into minutes since midnight; `24:00` is allowed as the end of a day.
 ///
 /// # Errors

@@ -151,6 +151,26 @@ deadline("custom-utc-offset", "2026-03-02T09:00:00+08:00", "2 working hours",
          "A calendar in UTC: 09:00+08:00 is 01:00Z, before opening; the clock starts 09:00Z and the deadline is shown in +00:00: 11:00.",
          calendar=utc_cal)
 
+new_york = {
+    "format": 1, "name": "New York office", "time_zone": "America/New_York",
+    "working_hours": [["09:00", "17:00"]], "years": {}
+}
+deadline("dst-working-days", "2026-03-06T10:00:00-05:00", "2 working days",
+         "A calendar in America/New_York, whose clocks go forward on Sunday 2026-03-08: Friday 10:00 EST + 2 working days closes Tuesday 17:00 local, shown in EDT (-04:00).",
+         calendar=new_york)
+deadline("dst-working-hours", "2026-03-06T16:00:00-05:00", "2 working hours",
+         "America/New_York: Friday 16:00 EST + 2 working hours is one hour on Friday and one on Monday from 09:00 EDT: 10:00-04:00.",
+         calendar=new_york)
+deadline("dst-natural-hours", "2026-03-07T12:00:00-05:00", "24 hours",
+         "America/New_York: natural hours are elapsed time: Saturday 12:00 EST + 24 hours is Sunday 13:00 EDT (the night lost an hour).",
+         calendar=new_york)
+deadline("dst-fall-back", "2026-10-31T12:00:00-04:00", "24 hours",
+         "America/New_York, clocks back on Sunday 2026-11-01: Saturday 12:00 EDT + 24 hours is Sunday 11:00 EST.",
+         calendar=new_york)
+deadline("zone-asia-shanghai", "2026-03-06T13:00:00+08:00", "8 working hours",
+         "custom-six-day-week's calendar with `time_zone: Asia/Shanghai` instead of `utc_offset: +08:00` gives the same deadline: Saturday 13:00+08:00.",
+         calendar={**{k: v for k, v in six_day.items() if k != "utc_offset"}, "time_zone": "Asia/Shanghai"})
+
 
 def deadline_error(name, raw, why, calendar=None):
     inputs = {"deadline": raw}
@@ -159,6 +179,12 @@ def deadline_error(name, raw, why, calendar=None):
     write(f"calendar/{name}.json", why, "deadline", inputs)
 
 
+deadline_error("error-zone-twice", {"start": "2026-03-02T09:00:00+08:00", "time_limit": "1 working day"},
+               "A calendar giving both `utc_offset` and `time_zone` is invalid (bad_zone): the zone is given once.",
+               calendar={**new_york, "utc_offset": "-05:00"})
+deadline_error("error-unknown-zone", '{"start": "2026-03-02T09:00:00+08:00", "time_limit": "1 working day"}',
+               "A `time_zone` that is neither an offset nor an IANA name does not parse, naming what would be valid.",
+               calendar=json.dumps({**new_york, "time_zone": "Mars/Olympus_Mons"}))
 deadline_error("error-bad-limit", '{"start": "2026-03-02T09:00:00+08:00", "time_limit": "3 fortnights"}',
                "deadline: an unknown time limit unit is a JSON error naming the value and the valid forms.")
 deadline_error("error-zero-limit", '{"start": "2026-03-02T09:00:00+08:00", "time_limit": "0 working days"}',

@@ -119,8 +119,7 @@ PARTS = {
     "tie": ["grids", "red_list", "black_list"],
     "in-grid": ["resolved_by_level", "grids"],
 }
-WHOLE = {"json-table", "csv-table", "csv-quoted-bom-crlf", "version-per-month",
-         "ledger-outcomes-scored"}
+WHOLE = {"csv-table", "version-per-month", "ledger-outcomes-scored"}
 
 
 def parts(name):

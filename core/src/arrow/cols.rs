@@ -18,7 +18,7 @@ use arrow_schema::{DataType, TimeUnit};
 use crate::batch::Reported;
 use crate::fixed::Fixed2;
 use crate::score::Cell;
-use crate::time::{Offset, Timestamp, zone_offset};
+use crate::time::Zone;
 
 /// One input column, typed once per batch.
 pub(crate) enum Col<'a> {
@@ -47,7 +47,7 @@ pub(crate) enum Col<'a> {
     /// Seconds per value as (multiplier, divisor), and the zone: `None` for local time.
     Time {
         values: TimeValues<'a>,
-        offset: Option<Offset>,
+        offset: Option<Zone>,
     },
     /// A type no column of gridgov reads.
     Other(&'a DataType),
@@ -105,7 +105,7 @@ impl<'a> Col<'a> {
             DataType::Timestamp(unit, tz) => {
                 let offset = match tz {
                     None => None,
-                    Some(tz) => Some(zone_offset(tz).map_err(|e| CellError {
+                    Some(tz) => Some(tz.parse::<Zone>().map_err(|e| CellError {
                         column: name,
                         reason: e.to_string(),
                     })?),
@@ -315,7 +315,7 @@ impl<'a> Col<'a> {
         &self,
         i: usize,
         name: &'static str,
-        local: Offset,
+        local: Zone,
     ) -> Result<Option<Reported<'a>>, CellError> {
         if self.is_null(i) {
             return Ok(None);
@@ -329,9 +329,9 @@ impl<'a> Col<'a> {
                     TimeValues::Ns(a) => a.value(i).div_euclid(1_000_000_000),
                 };
                 Ok(Some(Reported::At(match offset {
-                    Some(o) => Timestamp::from_unix(secs, *o),
-                    // Zone-less values are wall-clock readings in the calendar's offset.
-                    None => Timestamp::from_unix(secs - i64::from(local.minutes()) * 60, local),
+                    Some(z) => z.timestamp(secs),
+                    // Zone-less values are wall-clock readings in the calendar's zone.
+                    None => local.timestamp(local.unix_of_local(secs)),
                 })))
             }
             _ => Ok(self.str(i, name)?.map(Reported::Text)),
@@ -344,7 +344,7 @@ impl<'a> Col<'a> {
         &self,
         i: usize,
         name: &'static str,
-        local: Offset,
+        local: Zone,
     ) -> Result<Option<Cell<'a>>, CellError> {
         if self.is_null(i) {
             return Ok(None);

@@ -20,7 +20,7 @@ use crate::engine::Engine;
 use crate::error::{Error, RowError};
 use crate::id::IdCache;
 use crate::input::InputError;
-use crate::time::Offset;
+use crate::time::Zone;
 
 /// A table-level error (a missing column, a column of the wrong type).
 fn table_error(message: String) -> Error {
@@ -81,7 +81,7 @@ impl<'a> CaseCols<'a> {
         self.col(0).str(row, "id").ok().flatten()
     }
 
-    fn fields(&self, row: usize, local: Offset) -> Result<CaseFields<'a>, CellError> {
+    fn fields(&self, row: usize, local: Zone) -> Result<CaseFields<'a>, CellError> {
         let required = |c: usize| -> Result<&'a str, CellError> {
             let name = CASE_COLUMNS.get(c).copied().unwrap_or("?");
             self.col(c).str(row, name)?.ok_or_else(|| CellError {
@@ -111,7 +111,7 @@ impl<'a> CaseCols<'a> {
     }
 
     /// The case of a row, or the error naming the column.
-    fn case(&self, row: usize, local: Offset, cache: &mut IdCache) -> Result<crate::Case, Error> {
+    fn case(&self, row: usize, local: Zone, cache: &mut IdCache) -> Result<crate::Case, Error> {
         self.fields(row, local)
             .map_err(|e| cell_error(e, self.id(row)))
             .and_then(|f| f.to_case_cached(cache))
@@ -193,7 +193,7 @@ const KINDS: [Kind; 17] = [
 /// pandas and polars); `co_offices` and `flags` lists of text.
 #[must_use]
 pub fn route_schema(engine: &Engine) -> SchemaRef {
-    let offset: Arc<str> = Arc::from(engine.calendar().offset().to_string());
+    let offset: Arc<str> = Arc::from(engine.calendar().zone().to_string());
     let fields: Vec<Field> = DECISION_COLUMNS
         .iter()
         .zip(KINDS)
@@ -259,7 +259,7 @@ impl RouteOut {
             handler_role: Interned::new(rows),
             time_limit: Interned::new(rows),
             due: TimestampSecondBuilder::with_capacity(rows)
-                .with_timezone(engine.calendar().offset().to_string()),
+                .with_timezone(engine.calendar().zone().to_string()),
             flags: list(),
             rule_table: Interned::new(rows),
             rule_row: Interned::new(rows),
@@ -359,7 +359,7 @@ fn route_part(
     mode: ErrorMode,
     schema: &SchemaRef,
 ) -> Result<RecordBatch, Error> {
-    let local = engine.calendar().offset();
+    let local = engine.calendar().zone();
     let mut out = RouteOut::with_capacity(range.len(), engine);
     let mut cache = IdCache::default();
     for row in range {
@@ -478,7 +478,7 @@ pub fn backtest_batches(
     batches: &[RecordBatch],
     limit: Option<usize>,
 ) -> Result<BacktestReport, Error> {
-    let local = a.calendar().offset();
+    let local = a.calendar().zone();
     let mut test = Backtest::new(a, b, limit.unwrap_or(crate::batch::BACKTEST_LIMIT));
     for batch in batches {
         let cols = CaseCols::new(batch)?;

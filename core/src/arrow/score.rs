@@ -20,7 +20,7 @@ use crate::score::{
     CSV_COLUMNS, Cell, MonthReport, OutcomeError, OutcomeRow, REQUIRED_OUTCOME_COLUMNS,
     ScoreRequest, UnitScore, missing_outcome_column, outcome_from_typed_cells,
 };
-use crate::time::Offset;
+use crate::time::Zone;
 
 /// Reads a table of outcomes (columns of [`CSV_COLUMNS`], any order, others ignored) into
 /// the core's rows, with the rules of the CSV reader.
@@ -28,7 +28,7 @@ use crate::time::Offset;
 /// # Errors
 /// [`Error::Input`] (code `table`) for a table without its columns; [`Error::Row`] naming
 /// the row, its case and the column of a cell that does not read.
-pub fn outcome_rows(batches: &[RecordBatch], local: Offset) -> Result<Vec<OutcomeRow>, Error> {
+pub fn outcome_rows(batches: &[RecordBatch], local: Zone) -> Result<Vec<OutcomeRow>, Error> {
     let total: usize = batches.iter().map(RecordBatch::num_rows).sum();
     let mut rows = Vec::with_capacity(total);
     let mut base = 0;
@@ -108,7 +108,7 @@ pub fn score_outcomes_report(
     request_json: &str,
 ) -> Result<MonthReport, Error> {
     let request = ScoreRequest::from_json_str(request_json)?;
-    let rows = outcome_rows(batches, engine.calendar().offset())?;
+    let rows = outcome_rows(batches, engine.calendar().zone())?;
     Ok(engine.score_table_request(request, Some(rows))?)
 }
 

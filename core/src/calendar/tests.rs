@@ -468,3 +468,142 @@ fn a_calendar_with_one_period_and_a_six_day_week() {
         .unwrap();
     assert_eq!(d.to_string(), "2026-03-07T13:00:00+08:00");
 }
+
+/// A New York office: 09:00-17:00, Saturday and Sunday off, no holiday data. The clocks
+/// go forward on Sunday 2026-03-08 (02:00 EST → 03:00 EDT) and back on Sunday 2026-11-01
+/// (02:00 EDT → 01:00 EST).
+fn new_york() -> Calendar {
+    spec_json(|v| {
+        v.as_object_mut().unwrap().remove("utc_offset");
+        v["time_zone"] = "America/New_York".into();
+        v["working_hours"] = serde_json::json!([["09:00", "17:00"]]);
+        v["years"] = serde_json::json!({});
+    })
+    .unwrap()
+}
+
+fn ny_due(start: &str, limit: &str) -> String {
+    new_york()
+        .deadline(ts(start), limit.parse().unwrap())
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn working_time_follows_the_local_clock_across_daylight_saving() {
+    // Friday 10:00 EST + 2 working days: Tuesday's close, in EDT.
+    assert_eq!(
+        ny_due("2026-03-06T10:00:00-05:00", "2 working days"),
+        "2026-03-10T17:00:00-04:00"
+    );
+    // Friday 16:00 EST + 2 working hours: one hour on Friday, one on Monday from 09:00 EDT.
+    assert_eq!(
+        ny_due("2026-03-06T16:00:00-05:00", "2 working hours"),
+        "2026-03-09T10:00:00-04:00"
+    );
+    // The same instant given in UTC reads the same local clock.
+    assert_eq!(
+        ny_due("2026-03-06T21:00:00Z", "2 working hours"),
+        "2026-03-09T10:00:00-04:00"
+    );
+    // Back to EST in November: Friday 16:30 EDT + 1 working hour = Monday 09:30 EST.
+    assert_eq!(
+        ny_due("2026-10-30T16:30:00-04:00", "1 working hour"),
+        "2026-11-02T09:30:00-05:00"
+    );
+}
+
+#[test]
+fn natural_hours_are_elapsed_time_across_daylight_saving() {
+    // Saturday 12:00 EST + 24 hours = Sunday 13:00 EDT (the night was an hour short).
+    assert_eq!(
+        ny_due("2026-03-07T12:00:00-05:00", "24 hours"),
+        "2026-03-08T13:00:00-04:00"
+    );
+    // Saturday 12:00 EDT + 24 hours = Sunday 11:00 EST (an hour long).
+    assert_eq!(
+        ny_due("2026-10-31T12:00:00-04:00", "24 hours"),
+        "2026-11-01T11:00:00-05:00"
+    );
+    // Elapsed minutes on the wall clock are real minutes: 23 hours of local clock.
+    let cal = new_york();
+    let m = cal
+        .clock_minutes(
+            Clock::Wall,
+            ts("2026-03-07T12:00:00-05:00"),
+            ts("2026-03-08T12:00:00-04:00"),
+        )
+        .unwrap();
+    assert_eq!(m, 23 * 60);
+    // A natural-day limit ends at local midnight, in the offset of that day.
+    assert_eq!(
+        ny_due("2026-03-06T10:00:00-05:00", "3 days"),
+        "2026-03-10T00:00:00-04:00"
+    );
+}
+
+#[test]
+fn local_times_the_clocks_skip_or_repeat() {
+    let ny: Zone = "America/New_York".parse().unwrap();
+    let local = |s: &str| {
+        let t: Timestamp = format!("{s}+00:00").parse().unwrap();
+        t.unix()
+    };
+    // 02:30 on 2026-03-08 does not exist: read with EST, it is 03:30 EDT.
+    assert_eq!(
+        ny.timestamp(ny.unix_of_local(local("2026-03-08T02:30:00")))
+            .to_string(),
+        "2026-03-08T03:30:00-04:00"
+    );
+    // 01:30 on 2026-11-01 happens twice: the earlier, EDT.
+    assert_eq!(
+        ny.timestamp(ny.unix_of_local(local("2026-11-01T01:30:00")))
+            .to_string(),
+        "2026-11-01T01:30:00-04:00"
+    );
+}
+
+#[test]
+fn asia_shanghai_and_plus_eight_give_the_same_deadlines() {
+    let named = spec_json(|v| {
+        v.as_object_mut().unwrap().remove("utc_offset");
+        v["time_zone"] = "Asia/Shanghai".into();
+    })
+    .unwrap();
+    let fixed = Calendar::china();
+    for start in [
+        "2026-03-02T08:30:00+08:00",
+        "2026-02-13T17:00:00+08:00",
+        "2026-09-30T16:59:30+08:00",
+        "2025-12-31T23:59:59Z",
+    ] {
+        for limit in ["4 working hours", "3 working days", "48 hours", "30 days"] {
+            let (a, b) = (ts(start), limit.parse().unwrap());
+            assert_eq!(
+                named.deadline(a, b).unwrap().to_string(),
+                fixed.deadline(a, b).unwrap().to_string(),
+                "{start} + {limit}"
+            );
+        }
+    }
+    assert_eq!(named.zone().to_string(), "Asia/Shanghai");
+    assert_eq!(fixed.zone().to_string(), "+08:00");
+}
+
+#[test]
+fn the_zone_is_given_once() {
+    let both = spec_json(|v| v["time_zone"] = "Asia/Shanghai".into()).unwrap_err();
+    assert_eq!(problem_codes(Err(both)), ["bad_zone"]);
+    let neither = spec_json(|v| {
+        v.as_object_mut().unwrap().remove("utc_offset");
+    })
+    .unwrap_err();
+    assert!(neither.to_string().contains("not neither"), "{neither}");
+    let err = spec_json(|v| {
+        v.as_object_mut().unwrap().remove("utc_offset");
+        v["time_zone"] = "Mars/Olympus_Mons".into();
+    })
+    .unwrap_err();
+    assert_eq!(err.code(), "calendar_parse");
+    assert!(err.to_string().contains("IANA zone name"), "{err}");
+}

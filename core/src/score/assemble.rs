@@ -15,7 +15,6 @@ use crate::engine::Engine;
 use crate::id::UnitId;
 use crate::org::{GridIndex, Level};
 use crate::rules::scoring::{DemandArea, ScoringSpec};
-use crate::time::Timestamp;
 
 /// Builds the scored units of the scored month.
 pub(super) struct Scorer<'a> {
@@ -439,9 +438,8 @@ impl Pass<'_> {
                 list.push((*rank, u32::try_from(i).unwrap_or(NONE)));
             }
         }
-        let offset = engine.calendar.offset();
-        let from = Timestamp::from_unix(self.demand_from, offset);
-        let to = Timestamp::from_unix(self.demand_to, offset);
+        let from = engine.calendar.timestamp(self.demand_from);
+        let to = engine.calendar.timestamp(self.demand_to);
         let out: Vec<Demand> = found
             .iter()
             .zip(lists)

@@ -64,7 +64,7 @@ pub use scheme::Rate;
 use crate::case::ledger::Ledger;
 use crate::engine::Engine;
 use crate::text::truncate_for_message;
-use crate::time::{Date, Offset, Timestamp};
+use crate::time::{Date, Timestamp, Zone};
 
 /// A calendar month, written `YYYY-MM`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -134,22 +134,22 @@ impl Month {
         Date::from_ymd_any(self.year, self.month, 1).unwrap_or(Date::from_days(0))
     }
 
-    /// Its first moment (local midnight of its first day) at a UTC offset.
+    /// Its first moment (local midnight of its first day) in a time zone.
     #[must_use]
-    pub fn start(self, offset: Offset) -> Timestamp {
-        Timestamp::from_local_minute(i64::from(self.first_day().days()) * 1440, offset)
+    pub fn start(self, zone: Zone) -> Timestamp {
+        zone.at_local_minute(i64::from(self.first_day().days()) * 1440)
     }
 
-    /// The first moment after it at a UTC offset.
+    /// The first moment after it in a time zone.
     #[must_use]
-    pub fn end(self, offset: Offset) -> Timestamp {
+    pub fn end(self, zone: Zone) -> Timestamp {
         let (year, month) = if self.month == 12 {
             (self.year + 1, 1)
         } else {
             (self.year, self.month + 1)
         };
         let days = Date::from_ymd_any(year, month, 1).map_or(0, Date::days);
-        Timestamp::from_local_minute(i64::from(days) * 1440, offset)
+        zone.at_local_minute(i64::from(days) * 1440)
     }
 }
 
@@ -558,11 +558,17 @@ mod tests {
             assert!(Month::parse(bad).is_err(), "{bad}");
         }
         assert_eq!(Month::parse("9999-12").unwrap().next(), None);
-        let off = Offset::from_minutes(480).unwrap();
-        assert_eq!(m.start(off).to_string(), "2026-12-01T00:00:00+08:00");
+        let off = crate::time::Offset::from_minutes(480).unwrap();
+        let zone = Zone::Fixed(off);
+        assert_eq!(m.start(zone).to_string(), "2026-12-01T00:00:00+08:00");
         assert_eq!(
-            m.end(off).with_offset(off).to_string(),
+            m.end(zone).with_offset(off).to_string(),
             "2027-01-01T00:00:00+08:00"
         );
+        // Where the clocks change, a month still starts at local midnight.
+        let ny: Zone = "America/New_York".parse().unwrap();
+        let march = Month::parse("2026-03").unwrap();
+        assert_eq!(march.start(ny).to_string(), "2026-03-01T00:00:00-05:00");
+        assert_eq!(march.end(ny).to_string(), "2026-04-01T00:00:00-04:00");
     }
 }

@@ -103,7 +103,7 @@ impl<'e> Pass<'e> {
         index: &GridIndex,
         options: &ScoreOptions,
     ) -> Self {
-        let offset = engine.calendar.offset();
+        let offset = engine.calendar.zone();
         let target = options.month;
         let earliest = Month {
             year: 1970,

@@ -9,7 +9,7 @@ use crate::id::{CaseId, Category, Name, UnitId};
 use crate::org::UnitKind;
 use crate::rng::{SplitMix64, cumulative};
 use crate::rules::Datatype;
-use crate::time::{Date, Timestamp};
+use crate::time::Date;
 
 /// How often each default category is reported, per thousand cases (common practice in
 /// grid systems: livelihood, environment and disputes dominate). Categories not listed
@@ -79,7 +79,7 @@ pub fn month_cases(engine: &Engine, year: i32, month: u32, count: usize, seed: u
     let days = next
         .map_or(28, |n| i64::from(n.days() - first.days()))
         .max(1);
-    let offset = engine.calendar().offset();
+    let zone = engine.calendar().zone();
     let risk_flags = rules.risk_flags();
     let mut out = Vec::with_capacity(count);
     for i in 0..count {
@@ -138,7 +138,7 @@ pub fn month_cases(engine: &Engine, year: i32, month: u32, count: usize, seed: u
             rng.below(1440) as i64
         };
         let local = i64::from(day) * 1440 + minute;
-        let reported_at = Timestamp::from_local_minute(local, offset);
+        let reported_at = zone.at_local_minute(local);
         let mut attributes = BTreeMap::new();
         for a in &rules.spec().attributes {
             let applies =
@@ -160,7 +160,7 @@ pub fn month_cases(engine: &Engine, year: i32, month: u32, count: usize, seed: u
                 ))),
                 Datatype::Boolean => Some(AttrValue::Bool(rng.chance(500))),
                 Datatype::Datetime => Some(AttrValue::Text(
-                    Timestamp::from_local_minute(local - 1440 * (1 + rng.below(30) as i64), offset)
+                    zone.at_local_minute(local - 1440 * (1 + rng.below(30) as i64))
                         .to_string(),
                 )),
                 Datatype::String => Some(AttrValue::Text(format!("示例{}", rng.below(100)))),

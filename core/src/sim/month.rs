@@ -82,7 +82,7 @@ pub fn simulate_month(
     let mut cases = month_cases(engine, year, month, count, seed);
     cases.sort_by_key(|c| c.reported_at);
     let mut rng = SplitMix64::new(seed.rotate_left(17) ^ 0x5151);
-    let offset = engine.calendar().offset();
+    let zone = engine.calendar().zone();
     let first = Date::new(year, month, 1).map_or(0, Date::days);
     let next_month = if month == 12 {
         Date::new(year + 1, 1, 1)
@@ -90,7 +90,7 @@ pub fn simulate_month(
         Date::new(year, month + 1, 1)
     };
     let last = next_month.map_or(first + 30, Date::days);
-    let month_end = Timestamp::from_local_minute(i64::from(last) * 1440, offset);
+    let month_end = zone.at_local_minute(i64::from(last) * 1440);
     let horizon = month_end.plus_minutes(60 * 1440);
     let system = PersonId::new(crate::case::event::SYSTEM).unwrap_or_else(|_| fallback_actor());
     let mut ledger = Ledger::new();
@@ -110,14 +110,14 @@ pub fn simulate_month(
         for minute in [540, 1065] {
             push(
                 &mut queue,
-                Timestamp::from_local_minute(i64::from(day) * 1440 + minute, offset),
+                zone.at_local_minute(i64::from(day) * 1440 + minute),
                 Step::Sweep,
             );
         }
         if day < last && engine.calendar().is_working_day(date) {
             push(
                 &mut queue,
-                Timestamp::from_local_minute(i64::from(day) * 1440 + 600, offset),
+                zone.at_local_minute(i64::from(day) * 1440 + 600),
                 Step::Visits(day),
             );
         }
@@ -127,7 +127,7 @@ pub fn simulate_month(
     let silent: Vec<bool> = grids.iter().map(|_| rng.chance(25)).collect();
 
     while let Some(Reverse((t, _, step))) = queue.pop() {
-        let now = Timestamp::from_unix(t, offset);
+        let now = zone.timestamp(t);
         if now > horizon {
             break;
         }
@@ -414,9 +414,8 @@ pub fn simulate_month(
                         .ok()
                         .flatten()
                         .map_or_else(|| system.clone(), |p| p.id.clone());
-                    let at = Timestamp::from_local_minute(
+                    let at = zone.at_local_minute(
                         i64::from(day) * 1440 + 600 + i64::try_from(rng.below(360)).unwrap_or(0),
-                        offset,
                     );
                     append(
                         &mut ledger,
