@@ -482,9 +482,9 @@ pub fn outcome_workload(
             id: CaseId::new(format!("o{i:07}")).expect("a valid id"),
             location,
             category,
-            channel: gridgov::case::Channel::ALL
+            channel: gridgov::case::DEFAULT_CHANNELS
                 .get(usize::try_from(pick(6)).unwrap_or(0))
-                .copied(),
+                .and_then(|(id, _, _)| gridgov::case::Channel::new(id).ok()),
             reported_at: reported,
             accepted_at: (!repeat)
                 .then(|| reported.plus_minutes(if r % 10 == 1 { 200 } else { 10 })),

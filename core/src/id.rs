@@ -36,8 +36,38 @@ fn check_id(value: &str, what: &'static str) -> Result<(), IdError> {
     Ok(())
 }
 
+/// A term of a rule set's open vocabularies (a category, a channel): any stable text a
+/// system already uses (`neighbour_dispute`, `Noise - Residential`, `噪音扰民`), 1 to 128
+/// bytes, that a decision-table cell can name: no control characters, no leading or
+/// trailing space, no `,` (cells list values with it), not `-` (the any-value cell) and
+/// not starting with `!` or `not ` (a negated cell).
+fn check_term(value: &str, what: &'static str) -> Result<(), IdError> {
+    let bad = |reason| {
+        Err(IdError {
+            what,
+            value: truncate_for_message(value),
+            reason,
+        })
+    };
+    if value.is_empty() || value.len() > MAX_ID_LEN {
+        return bad("terms are 1 to 128 bytes long");
+    }
+    if value.chars().any(char::is_control) || value.trim() != value {
+        return bad("terms have no control characters and no leading or trailing space");
+    }
+    if value.contains(',') {
+        return bad("terms have no `,`: decision-table cells list values with it");
+    }
+    if value == "-" || value.starts_with('!') || value.starts_with("not ") {
+        return bad(
+            "a term is not `-` and does not start with `!` or `not `: decision-table cells read those as any value and as negation",
+        );
+    }
+    Ok(())
+}
+
 fn check_category(value: &str) -> Result<(), IdError> {
-    check_snake(value, "category")
+    check_term(value, "category")
 }
 
 fn check_snake(value: &str, what: &'static str) -> Result<(), IdError> {
@@ -192,10 +222,20 @@ id_type!(
     |v| check_id(v, "team id")
 );
 id_type!(
-    /// A case category (`neighbour_dispute`, `property_crime`…): snake_case ASCII.
+    /// A case category (`neighbour_dispute`, `property_crime`…): any stable text a rule
+    /// set declares (see the rules for vocabulary terms on [`Channel`]).
     Category,
     "category",
     check_category
+);
+id_type!(
+    /// How a case came in (`visit`, `hotline`, `app`…): one of the channels the rule set
+    /// declares (the six Fushan channels by default). Like a category, any stable text
+    /// of 1 to 128 bytes that a decision-table cell can name: no control characters, no
+    /// leading or trailing space, no `,`, not `-`, not starting with `!` or `not `.
+    Channel,
+    "channel",
+    |v| check_term(v, "channel")
 );
 id_type!(
     /// A snake_case name from a rule set's vocabulary: a risk flag, a decision flag, a
@@ -294,12 +334,37 @@ mod tests {
     }
 
     #[test]
-    fn categories_are_snake_case() {
-        assert!(Category::new("neighbour_dispute").is_ok());
-        assert!(Category::new("a1_b2").is_ok());
-        for bad in ["", "Neighbour", "1abc", "a-b", "a b", "_a"] {
-            assert!(Category::new(bad).is_err(), "{bad}");
+    fn categories_and_channels_are_any_stable_text_a_cell_can_name() {
+        for ok in [
+            "neighbour_dispute",
+            "a1_b2",
+            "Noise - Residential",
+            "噪音扰民",
+            "HEAT/HOT WATER",
+            "a-b",
+            "12345",
+        ] {
+            assert!(Category::new(ok).is_ok(), "{ok}");
+            assert!(Channel::new(ok).is_ok(), "{ok}");
         }
+        for bad in [
+            "",
+            " padded",
+            "padded ",
+            "a, b",
+            "-",
+            "!noise",
+            "not noise",
+            "tab\there",
+            &"x".repeat(129),
+        ] {
+            assert!(Category::new(bad).is_err(), "{bad:?}");
+            assert!(Channel::new(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(
+            Channel::new("a, b").unwrap_err().to_string(),
+            "`a, b` is not a valid channel: terms have no `,`: decision-table cells list values with it"
+        );
     }
 
     #[test]

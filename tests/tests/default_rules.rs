@@ -348,8 +348,11 @@ fn bad_cases_name_the_field() {
     let e = route(
         r#"{"id":"b","channel":"fax","category":"other","location":"fs-c04-g03-m2","reported_at":"2026-03-02T09:00:00+08:00"}"#,
     );
-    assert_eq!(e.code(), "case_parse");
-    assert!(e.to_string().contains("unknown variant `fax`"), "{e}");
+    assert_eq!(e.code(), "case_invalid");
+    assert_eq!(
+        e.to_string(),
+        "case `b`: field `channel`: unknown channel `fax`; valid channels: visit, app, hotline, petition, walk_in, lawyer_desk"
+    );
     let e = route(
         r#"{"id":"b","channel":"app","category":"other","location":"fs-c04-g03-m2","reported_at":"2026-03-02T09:00:00"}"#,
     );

@@ -521,6 +521,23 @@ rules_vector("default-clean", "validate_rules on the default rule set: no errors
              json.loads((ROOT.parent.parent / "core/data/rules/default.json").read_text(encoding="utf-8")))
 rules_vector("small-clean", "validate_rules on the small fixture rule set: clean.", SMALL_RULES)
 
+DECLARED_CHANNELS = [{"id": "12345 hotline", "name": "12345 热线"}, {"id": "微信"}, {"id": "walk-in"}]
+CHANNEL_RULES = {**SMALL_RULES, "channels": DECLARED_CHANNELS}
+rules_vector("channels-declared", "validate_rules: a rule set declaring its own channels (any stable text, with names) is clean.", CHANNEL_RULES)
+rules_vector("vocabulary-clashes",
+             "validate_rules: categories `Noise` and `noise` differ only in case, channels `ｗｅｂ` and `Web` only in width and case, and channel `web` is declared twice: each is named.",
+             {**SMALL_RULES, "categories": SMALL_RULES["categories"] + [{"id": "Noise"}, {"id": "noise"}],
+              "channels": [{"id": "Web"}, {"id": "ｗｅｂ"}, {"id": "web"}, {"id": "web"}]})
+rules_vector("channels-empty", "validate_rules: an empty `channels` list is an error (leave the field out for the six Fushan channels).",
+             {**SMALL_RULES, "channels": []})
+small("declared-channel", f"{S} with channels declared by the rule set: a case that came in by `微信` is routed as any other.",
+      inputs={"org": SMALL_ORG, "rules": CHANNEL_RULES}, channel="微信")
+small("undeclared-channel", f"{S} with channels declared by the rule set: `hotline` is not one of them, so the case is invalid, naming the declared channels.",
+      inputs={"org": SMALL_ORG, "rules": CHANNEL_RULES}, channel="hotline")
+small("category-any-text", f"{S} with a category named in free text (`Noise - Residential`) routed by the catch-all row.",
+      inputs={"org": SMALL_ORG, "rules": {**SMALL_RULES, "categories": SMALL_RULES["categories"] + [{"id": "Noise - Residential", "name": "噪音扰民"}]}},
+      category="Noise - Residential")
+
 
 def mutated(edit):
     r = copy.deepcopy(SMALL_RULES)

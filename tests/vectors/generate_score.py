@@ -276,6 +276,13 @@ write("score/unknown-office.json",
       "score_outcomes", {"request": {"month": "2026-03", "outcomes": [fs_row("x1", "city_hall", "2026-03-02T09:00:00+08:00", "2026-03-03T17:30:00+08:00")]}})
 
 
+vec("by-channel-declared", "a rule set declaring its own channels (`12345 hotline`, `微信`): the month's counts by channel list those, in the rule set's order, then the row without a channel as `unknown`.",
+    {**month([ok("a1", channel="微信"), ok("a2", channel="微信"), ok("b1", "m2", channel="12345 hotline"), ok("c1", "m3")]), "include": ["by_channel"]},
+    rules={**RULES, "channels": [{"id": "12345 hotline"}, {"id": "微信"}]})
+vec("unknown-channel-row", "an outcome row with a channel the rule set does not declare is refused, naming the row, the column and the valid channels.",
+    month([ok("a1", channel="fax")]))
+
+
 # ---------------------------------------------------------------- ranking
 
 vec("tie-on-time-rate", "g1 (19 of 20 on time, 95%) and g2 (1 of 1) both earn the full 40 and tie on score; g2 ranks first on the higher on-time rate.",

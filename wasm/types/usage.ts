@@ -60,8 +60,8 @@ const chainHead: string = ledger.verify().head;
 console.log(receipts.length, duplicate, chainHead === ledger.head, steps[0]?.hash);
 
 // The declarations are real types, not `any`: each line below must be a type error.
-// @ts-expect-error: "fax" is not a Channel
-const fax: gridgov.Case = { ...c, channel: "fax" };
+// @ts-expect-error: a channel is one of the rule set's channel ids, text, not a number
+const fax: gridgov.Case = { ...c, channel: 5 };
 // @ts-expect-error: a decision's level is a Level, not a number
 const n: number = d.level;
 // @ts-expect-error: route takes a case, not a number

@@ -20,34 +20,40 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::fixed::Fixed2;
 use crate::id::{CaseId, Category, Name, UnitId};
-use crate::macros::named_enum;
 use crate::time::Timestamp;
 
-named_enum! {
-    /// How a case came in.
-    Channel, "channel" {
-        /// 常态化入户走访: a grid worker's routine household visit.
-        Visit = "visit",
-        /// 城市大数据综合治理平台 APP: reported in the city governance app.
-        App = "app",
-        /// 12345 政务服务热线: the government-service hotline.
-        Hotline = "hotline",
-        /// 信访: a petition by letter or visit.
-        Petition = "petition",
-        /// 一站式服务窗口: a walk-in at the one-stop service desk.
-        WalkIn = "walk_in",
-        /// 周四律师坐班: the Thursday duty lawyer desk.
-        LawyerDesk = "lawyer_desk",
-    }
-}
+pub use crate::id::Channel;
 
-impl Channel {
-    /// Position in [`Channel::ALL`].
-    #[must_use]
-    pub const fn index(self) -> usize {
-        self as usize
-    }
-}
+/// The channels a rule set has when it declares none: the six of the Fushan model, as
+/// (id, Chinese name, English name).
+pub const DEFAULT_CHANNELS: [(&str, &str, &str); 6] = [
+    (
+        "visit",
+        "常态化入户走访",
+        "a grid worker's routine household visit",
+    ),
+    (
+        "app",
+        "城市大数据综合治理平台 APP",
+        "reported in the city governance app",
+    ),
+    (
+        "hotline",
+        "12345 政务服务热线",
+        "the government-service hotline",
+    ),
+    ("petition", "信访", "a petition by letter or visit"),
+    (
+        "walk_in",
+        "一站式服务窗口",
+        "a walk-in at the one-stop service desk",
+    ),
+    (
+        "lawyer_desk",
+        "周四律师坐班",
+        "the Thursday duty lawyer desk",
+    ),
+];
 
 /// The longest free text accepted (summary, comments), in characters.
 pub const MAX_TEXT: usize = 4000;

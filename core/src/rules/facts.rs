@@ -3,7 +3,7 @@
 use super::Vocab;
 use super::cell::{self, ColumnKind, Fact};
 use super::spec::Datatype;
-use crate::case::{AttrValue, Case, Channel};
+use crate::case::{AttrValue, Case};
 use crate::fixed::Fixed2;
 use crate::time::Timestamp;
 
@@ -78,9 +78,7 @@ impl Column {
     pub(crate) fn kind(self, vocab: &Vocab) -> ColumnKind {
         match self {
             Column::Category => ColumnKind::Choice(vocab.categories.clone()),
-            Column::Channel => {
-                ColumnKind::Choice(Channel::ALL.iter().map(|c| c.as_str().to_owned()).collect())
-            }
+            Column::Channel => ColumnKind::Choice(vocab.channels.clone()),
             Column::PeopleInvolved | Column::RepeatCount => ColumnKind::Number { scale: 1, min: 0 },
             Column::AmountYuan => ColumnKind::Number { scale: 100, min: 0 },
             Column::RiskFlags => ColumnKind::Set(vocab.risk_flags.clone()),
@@ -144,7 +142,10 @@ impl<'a> Facts<'a> {
     ) -> Self {
         let mut vals = [0i64; VALUES];
         vals[0] = i64::try_from(category).unwrap_or(i64::MAX);
-        vals[1] = i64::try_from(case.channel.index()).unwrap_or(i64::MAX);
+        vals[1] = vocab
+            .channel_index(case.channel.as_str())
+            .and_then(|i| i64::try_from(i).ok())
+            .unwrap_or(i64::MAX);
         vals[2] = i64::from(case.people_involved);
         vals[3] = case.amount_yuan.hundredths();
         vals[4] = i64::from(case.repeat_count);

@@ -217,6 +217,9 @@ pub struct ValidationReport {
 #[derive(Clone, Debug)]
 pub(crate) struct Vocab {
     pub(crate) categories: Vec<String>,
+    /// The channels, in order, and each one's position by id.
+    pub(crate) channels: Vec<String>,
+    channel_ix: FxHashMap<Box<str>, u32>,
     category_ix: FxHashMap<Box<str>, u32>,
     /// The categories as ids (those that are valid ones), and each one's place in id order.
     category_ids: Vec<crate::id::Category>,
@@ -225,6 +228,14 @@ pub(crate) struct Vocab {
     pub(crate) risk_flags: Vec<String>,
     pub(crate) flags: Vec<String>,
     pub(crate) attributes: Vec<AttributeSpec>,
+}
+
+impl Vocab {
+    /// The position of a channel.
+    #[inline]
+    pub(crate) fn channel_index(&self, channel: &str) -> Option<usize> {
+        self.channel_ix.get(channel).map(|&i| i as usize)
+    }
 }
 
 /// A compiled version.
@@ -350,6 +361,18 @@ impl RuleSet {
         self.vocab.category_ix.get(category).map(|&i| i as usize)
     }
 
+    /// The channel ids cases may come in by, in order.
+    #[must_use]
+    pub fn channels(&self) -> &[String] {
+        &self.vocab.channels
+    }
+
+    /// The position of a channel in [`channels`](Self::channels).
+    #[must_use]
+    pub fn channel_index(&self, channel: &str) -> Option<usize> {
+        self.vocab.channel_index(channel)
+    }
+
     /// The grade ids, least serious first.
     #[must_use]
     pub fn grades(&self) -> &[String] {
@@ -426,6 +449,16 @@ impl RuleSet {
                 format!(
                     "unknown category `{category}`; valid categories: {}",
                     self.vocab.categories.join(", ")
+                ),
+            );
+        }
+        let channel = case.channel.as_str();
+        if self.channel_index(channel).is_none() {
+            push(
+                "channel",
+                format!(
+                    "unknown channel `{channel}`; valid channels: {}",
+                    self.vocab.channels.join(", ")
                 ),
             );
         }
@@ -599,6 +632,39 @@ fn check_escalation(e: &EscalationSpec, vloc: &Location, errors: &mut Vec<RulePr
     }
 }
 
+/// The most channels a rule set may declare.
+pub const MAX_CHANNELS: usize = 64;
+
+/// Terms of one vocabulary that differ only in letter case or in surrounding width
+/// (`Noise` and `noise`, `ｎｏｉｓｅ` and `noise`): another system that folds case would
+/// take them for one, so they are refused, naming both.
+fn clashes(what: &str, terms: &[String], errors: &mut Vec<RuleProblem>) {
+    let fold = |t: &str| -> String {
+        t.chars()
+            .map(|c| match c {
+                // Full-width ASCII to ASCII.
+                '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
+                c => c,
+            })
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let mut seen: Vec<(String, &str)> = Vec::new();
+    for t in terms {
+        let key = fold(t);
+        match seen.iter().find(|(k, _)| *k == key) {
+            Some((_, first)) if *first != t.as_str() => errors.push(RuleProblem::at(
+                "clash",
+                format!(
+                    "{what} `{t}` and {what} `{first}` differ only in letter case or width; systems that fold case would take them for one: rename one"
+                ),
+            )),
+            Some(_) => {}
+            None => seen.push((key, t.as_str())),
+        }
+    }
+}
+
 /// Compiles a document; returns the rule set (when it could be built) and the report.
 fn compile(spec: RuleSetSpec) -> (Option<RuleSet>, ValidationReport) {
     let mut errors = Vec::new();
@@ -637,6 +703,29 @@ fn compile(spec: RuleSetSpec) -> (Option<RuleSet>, ValidationReport) {
             "no_categories",
             "`categories` is empty; declare the case categories (网格事项)".to_owned(),
         ));
+    }
+    let channels = dup(
+        "channel",
+        &mut spec.channels.iter().map(|t| t.id.to_string()),
+        &mut errors,
+    );
+    if channels.is_empty() {
+        errors.push(RuleProblem::at(
+            "no_channels",
+            "`channels` is empty; declare the channels cases come in by, or leave the field out for the six Fushan channels".to_owned(),
+        ));
+    }
+    if channels.len() > MAX_CHANNELS {
+        errors.push(RuleProblem::at(
+            "too_many",
+            format!(
+                "a rule set may declare at most {MAX_CHANNELS} channels; it has {}",
+                channels.len()
+            ),
+        ));
+    }
+    for (what, terms) in [("category", &categories), ("channel", &channels)] {
+        clashes(what, terms, &mut errors);
     }
     let grades = dup(
         "grade",
@@ -731,7 +820,14 @@ fn compile(spec: RuleSetSpec) -> (Option<RuleSet>, ValidationReport) {
         .iter()
         .filter_map(|c| crate::id::Category::new(c).ok())
         .collect();
+    let channel_ix = channels
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (Box::from(c.as_str()), u32::try_from(i).unwrap_or(u32::MAX)))
+        .collect();
     let vocab = Vocab {
+        channels,
+        channel_ix,
         category_order: crate::id::sorted_places(&category_ids),
         category_ids,
         categories,

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::access::AccessSpec;
 use super::scoring::ScoringSpec;
-use crate::id::{Category, Name, RuleId};
+use crate::id::{Category, Channel, Name, RuleId};
 use crate::macros::named_enum;
 use crate::time::Date;
 
@@ -26,6 +26,13 @@ pub struct RuleSetSpec {
     pub description: Option<String>,
     /// Case categories (网格事项), in order.
     pub categories: Vec<Term<Category>>,
+    /// The channels cases come in by (受理渠道), in order; the six Fushan channels
+    /// ([`DEFAULT_CHANNELS`](crate::case::DEFAULT_CHANNELS)) when left out.
+    #[serde(
+        default = "default_channels",
+        skip_serializing_if = "is_default_channels"
+    )]
+    pub channels: Vec<Term<Channel>>,
     /// Grades (分级), from the least to the most serious.
     pub grades: Vec<Term<Name>>,
     /// Risk flags a case may carry (风险隐患).
@@ -44,6 +51,25 @@ pub struct RuleSetSpec {
     /// [`AccessSpec::default`]).
     #[serde(default, skip_serializing_if = "AccessSpec::is_default")]
     pub access: AccessSpec,
+}
+
+/// The six Fushan channels.
+#[must_use]
+pub fn default_channels() -> Vec<Term<Channel>> {
+    crate::case::DEFAULT_CHANNELS
+        .iter()
+        .filter_map(|(id, zh, en)| {
+            Some(Term {
+                id: Channel::new(id).ok()?,
+                name: Some((*zh).to_owned()),
+                name_en: Some((*en).to_owned()),
+            })
+        })
+        .collect()
+}
+
+fn is_default_channels(c: &[Term<Channel>]) -> bool {
+    *c == default_channels()
 }
 
 /// A term of a vocabulary: an id with a Chinese and an English name.

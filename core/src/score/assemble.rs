@@ -10,7 +10,6 @@ use super::report::*;
 use super::rewards::*;
 use super::scheme::Scheme;
 use super::{ScoreError, ScoreOptions};
-use crate::case::Channel;
 use crate::engine::Engine;
 use crate::id::UnitId;
 use crate::org::{GridIndex, Level};
@@ -326,7 +325,8 @@ impl Pass<'_> {
         };
         let talent_pool = talent(&ranked, &self.window, spec, index, now);
         let common_demands = self.demands(engine, table, index, spec);
-        let by_channel_unknown = self.by_channel.get(6).copied().unwrap_or(0);
+        let channels = engine.rules.channels();
+        let by_channel_unknown = self.by_channel.get(channels.len()).copied().unwrap_or(0);
 
         Ok(MonthReport {
             month: options.month,
@@ -343,15 +343,10 @@ impl Pass<'_> {
                 .map(|(m, _)| *m)
                 .collect(),
             total,
-            by_channel: Channel::ALL
+            by_channel: channels
                 .iter()
                 .enumerate()
-                .map(|(i, c)| {
-                    (
-                        c.as_str().to_owned(),
-                        self.by_channel.get(i).copied().unwrap_or(0),
-                    )
-                })
+                .map(|(i, c)| (c.clone(), self.by_channel.get(i).copied().unwrap_or(0)))
                 .chain((by_channel_unknown > 0).then(|| ("unknown".to_owned(), by_channel_unknown)))
                 .collect(),
             by_category: engine

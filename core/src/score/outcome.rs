@@ -510,7 +510,7 @@ pub fn outcomes_to_csv(rows: &[OutcomeRow]) -> String {
         out.field(r.id.as_str());
         out.field(r.location.as_str());
         out.field(r.category.as_str());
-        out.field(r.channel.map_or("", Channel::as_str));
+        out.field(r.channel.as_ref().map_or("", Channel::as_str));
         out.display(r.reported_at);
         opt(
             &mut out,
@@ -575,7 +575,7 @@ pub(crate) struct Compiled {
     pub(crate) level: u8,
     /// 0 when not evaluated.
     pub(crate) satisfaction: u8,
-    /// Position in [`Channel::ALL`]; [`NO_CHANNEL`] when not known.
+    /// Position in the rule set's channels; [`NO_CHANNEL`] when not known.
     pub(crate) channel: u8,
     /// [`PAUSED`], [`REPEAT`], [`SHELVED`], [`ACCEPTED`], [`TIMELY`].
     pub(crate) flags: u8,
@@ -695,7 +695,7 @@ impl Engine {
                     id: c.case.id.clone(),
                     location: c.location.clone(),
                     category: c.category.clone(),
-                    channel: Some(c.case.channel),
+                    channel: Some(c.case.channel.clone()),
                     reported_at: c.case.reported_at,
                     accepted_at: c.accepted_at,
                     resolved_at: c.resolved_at,
@@ -957,6 +957,23 @@ impl Engine {
         if r.shelved {
             flags |= SHELVED;
         }
+        let channel = match &r.channel {
+            None => NO_CHANNEL,
+            Some(c) => self
+                .rules
+                .channel_index(c.as_str())
+                .and_then(|i| u8::try_from(i).ok())
+                .ok_or_else(|| {
+                    bad(
+                        "channel",
+                        format!(
+                            "unknown channel `{}`; valid channels: {}",
+                            truncate_for_message(c.as_str()),
+                            self.rules.channels().join(", ")
+                        ),
+                    )
+                })?,
+        };
         let small = |n: u32| u16::try_from(n).unwrap_or(u16::MAX);
         Ok(Compiled {
             reported: r.reported_at.unix(),
@@ -971,9 +988,7 @@ impl Engine {
                 .resolved_level
                 .map_or(NO_LEVEL, |l| u8::try_from(l.rank()).unwrap_or(NO_LEVEL)),
             satisfaction: r.satisfaction.unwrap_or(0),
-            channel: r.channel.map_or(NO_CHANNEL, |c| {
-                u8::try_from(c.index()).unwrap_or(NO_CHANNEL)
-            }),
+            channel,
             flags,
         })
     }

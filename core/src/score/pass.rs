@@ -83,7 +83,8 @@ pub(super) struct Pass<'e> {
     pub(super) acc: Vec<Counts>,
     pub(super) grid_count: usize,
     pub(super) covered: Vec<bool>,
-    pub(super) by_channel: [u32; 7],
+    /// Per rule-set channel, then one for rows without a known channel.
+    pub(super) by_channel: Vec<u32>,
     pub(super) by_category: Vec<u32>,
     pub(super) by_level: [u32; 5],
     /// Per area and category, reports in the demand window.
@@ -169,7 +170,7 @@ impl<'e> Pass<'e> {
             acc,
             grid_count: g_count,
             covered: vec![false; n],
-            by_channel: [0; 7],
+            by_channel: vec![0; engine.rules.channels().len() + 1],
             by_category: vec![0; categories],
             by_level: [0; 5],
             demand: vec![0; area_count * categories],
@@ -242,7 +243,9 @@ impl<'e> Pass<'e> {
                     if let Some(a) = office_counts.as_deref_mut() {
                         count_reported(a, r, repeat, end);
                     }
-                    if let Some(c) = self.by_channel.get_mut(usize::from(r.channel.min(6))) {
+                    let unknown = self.by_channel.len().saturating_sub(1);
+                    let at = usize::from(r.channel).min(unknown);
+                    if let Some(c) = self.by_channel.get_mut(at) {
                         *c += 1;
                     }
                     if let Some(c) = self.by_category.get_mut(usize::from(r.category)) {

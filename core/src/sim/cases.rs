@@ -33,14 +33,14 @@ const CATEGORY_WEIGHTS: &[(&str, u64)] = &[
     ("other", 50),
 ];
 
-/// Channels and their weights.
-const CHANNEL_WEIGHTS: &[(Channel, u64)] = &[
-    (Channel::Visit, 420),
-    (Channel::App, 300),
-    (Channel::Hotline, 180),
-    (Channel::WalkIn, 60),
-    (Channel::Petition, 25),
-    (Channel::LawyerDesk, 15),
+/// The Fushan channels and their weights; a rule set's other channels weigh 20.
+const CHANNEL_WEIGHTS: &[(&str, u64)] = &[
+    ("visit", 420),
+    ("app", 300),
+    ("hotline", 180),
+    ("walk_in", 60),
+    ("petition", 25),
+    ("lawyer_desk", 15),
 ];
 
 /// `count` seeded cases reported during `year`-`month` in the engine's calendar offset,
@@ -67,7 +67,22 @@ pub fn month_cases(engine: &Engine, year: i32, month: u32, count: usize, seed: u
                 .map_or(20, |(_, w)| *w)
         })
         .collect();
-    let chan_weights: Vec<u64> = CHANNEL_WEIGHTS.iter().map(|(_, w)| *w).collect();
+    // The declared channels: those of the weight table first, in its order, then the
+    // others (so the Fushan default draws exactly as it always has).
+    let declared = rules.channels();
+    let mut channels: Vec<(Channel, u64)> = CHANNEL_WEIGHTS
+        .iter()
+        .filter(|(n, _)| declared.iter().any(|d| d == n))
+        .filter_map(|(n, w)| Some((Channel::new(n).ok()?, *w)))
+        .collect();
+    for d in declared {
+        if !CHANNEL_WEIGHTS.iter().any(|(n, _)| n == d) {
+            if let Ok(c) = Channel::new(d) {
+                channels.push((c, 20));
+            }
+        }
+    }
+    let chan_weights: Vec<u64> = channels.iter().map(|(_, w)| *w).collect();
     let Ok(first) = Date::new(year, month, 1) else {
         return Vec::new();
     };
@@ -90,9 +105,12 @@ pub fn month_cases(engine: &Engine, year: i32, month: u32, count: usize, seed: u
             .get(rng.weighted(&cat_weights))
             .cloned()
             .unwrap_or_default();
-        let channel = CHANNEL_WEIGHTS
+        let Some(channel) = channels
             .get(rng.weighted(&chan_weights))
-            .map_or(Channel::Visit, |(c, _)| *c);
+            .map(|(c, _)| c.clone())
+        else {
+            break;
+        };
         // Most matters involve one or two people; a few many.
         let people_involved = match rng.below(1000) {
             0..=799 => 1,
