@@ -97,6 +97,9 @@ def one_row(**columns):
     pa.array([dt.datetime(2026, 3, 2, 1, 15)], pa.timestamp("ms", tz="UTC")),
     pa.array([dt.datetime(2026, 3, 2, 1, 15)], pa.timestamp("us", tz="UTC")),
     pa.array([dt.datetime(2026, 3, 2, 9, 15)], pa.timestamp("ns", tz="Asia/Shanghai")),
+    # Any IANA zone: 20:15 EST on 1 March is the same instant.
+    pa.array([dt.datetime(2026, 3, 2, 1, 15, tzinfo=dt.timezone.utc)],
+             pa.timestamp("s", tz="America/New_York")),
     pa.array([dt.datetime(2026, 3, 2, 9, 15)], pa.timestamp("ns")),
     pa.array(["2026-03-02T09:15:00+08:00"], pa.large_string()),
     pa.array(["2026-03-02T09:15:00+08:00"], pa.string_view()),

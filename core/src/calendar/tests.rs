@@ -607,3 +607,28 @@ fn the_zone_is_given_once() {
     assert_eq!(err.code(), "calendar_parse");
     assert!(err.to_string().contains("IANA zone name"), "{err}");
 }
+
+proptest::proptest! {
+    /// A calendar in `Asia/Shanghai` gives every deadline the `+08:00` one gives.
+    #[test]
+    fn a_named_zone_without_changes_is_its_fixed_offset(
+        secs in 1_735_660_800i64..1_798_732_800,
+        amount in 1u32..200,
+        unit in 0usize..4,
+    ) {
+        static NAMED: std::sync::LazyLock<Calendar> = std::sync::LazyLock::new(|| {
+            spec_json(|v| {
+                v.as_object_mut().unwrap().remove("utc_offset");
+                v["time_zone"] = "Asia/Shanghai".into();
+            })
+            .unwrap()
+        });
+        let fixed = Calendar::china();
+        let unit = [LimitUnit::WorkingHours, LimitUnit::Hours, LimitUnit::WorkingDays, LimitUnit::Days][unit];
+        let limit = TimeLimit::known(amount, unit);
+        let start = Timestamp::from_unix(secs, Offset::UTC);
+        let a = NAMED.deadline(start, limit).map(|t| t.to_string());
+        let b = fixed.deadline(start, limit).map(|t| t.to_string());
+        proptest::prop_assert_eq!(a, b);
+    }
+}
