@@ -264,6 +264,8 @@ id_type!(
 pub struct IdCache {
     units: rustc_hash::FxHashMap<Box<str>, UnitId>,
     categories: rustc_hash::FxHashMap<Box<str>, Category>,
+    /// A table has a handful of channels: a short list beats hashing.
+    channels: Vec<(Box<str>, Channel)>,
 }
 
 impl IdCache {
@@ -276,6 +278,19 @@ impl IdCache {
 
     pub(crate) fn category(&self, text: &str) -> Option<Category> {
         self.categories.get(text).cloned()
+    }
+
+    pub(crate) fn channel(&self, text: &str) -> Option<Channel> {
+        self.channels
+            .iter()
+            .find(|(t, _)| &**t == text)
+            .map(|(_, c)| c.clone())
+    }
+
+    pub(crate) fn keep_channel(&mut self, text: &str, id: &Channel) {
+        if self.channels.len() < 64 {
+            self.channels.push((Box::from(text), id.clone()));
+        }
     }
 
     pub(crate) fn keep_unit(&mut self, text: &str, id: &UnitId) {

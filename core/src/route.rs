@@ -221,12 +221,10 @@ impl Engine {
     /// [`RouteError::NoVersion`].
     pub(crate) fn prepare<'a>(&'a self, case: &'a Case) -> Result<Prepared<'a>, RouteError> {
         let mut problems = Vec::new();
-        self.rules.case_problems(case, &mut problems);
+        let (category, channel) = self.rules.case_problems(case, &mut problems);
         case.check_text(&mut problems);
         let location = self.check_location(case, &mut problems);
-        let (Some(location), Some(category)) =
-            (location, self.rules.category_index(case.category.as_str()))
-        else {
+        let (Some(location), Some(category), Some(channel)) = (location, category, channel) else {
             return Err(RouteError::Case(CaseError::Invalid(problems)));
         };
         if !problems.is_empty() {
@@ -246,7 +244,7 @@ impl Engine {
             });
         };
         Ok(Prepared {
-            facts: self.facts(case, category, location, version),
+            facts: self.facts(case, (category, channel), location, version),
             location,
             version: u16::try_from(version).unwrap_or(u16::MAX),
         })
@@ -256,7 +254,7 @@ impl Engine {
     fn facts<'a>(
         &'a self,
         case: &'a Case,
-        category: usize,
+        (category, channel): (usize, usize),
         location: UnitKey,
         version: usize,
     ) -> Facts<'a> {
@@ -272,7 +270,7 @@ impl Engine {
             .map_or(&[][..], |v| v.attrs.as_slice());
         Facts::new(
             case,
-            category,
+            (category, channel),
             community,
             self.rules.risk_mask(case),
             &self.rules.vocab,
@@ -664,10 +662,16 @@ impl<'a> Decision<'a> {
         let case = self.case;
         let facts = engine.facts(
             case,
-            engine
-                .rules
-                .category_index(case.category.as_str())
-                .unwrap_or(0),
+            (
+                engine
+                    .rules
+                    .category_index(case.category.as_str())
+                    .unwrap_or(0),
+                engine
+                    .rules
+                    .channel_index(case.channel.as_str())
+                    .unwrap_or(usize::MAX),
+            ),
             self.location,
             self.verdict.version,
         );

@@ -700,6 +700,7 @@ pub enum Zone {
 impl Zone {
     /// The offset in force at a Unix second.
     #[must_use]
+    #[inline]
     pub fn offset_at(self, unix: i64) -> Offset {
         match self {
             Self::Fixed(o) => o,
@@ -719,6 +720,7 @@ impl Zone {
     /// change, so it lands after the gap; a local time that happens twice (fall back) is
     /// the earlier one.
     #[must_use]
+    #[inline]
     pub fn unix_of_local(self, local: i64) -> i64 {
         match self {
             Self::Fixed(o) => local - i64::from(o.minutes()) * 60,
@@ -742,26 +744,42 @@ impl Zone {
 
     /// A timestamp at a Unix second, shown in the zone's offset then.
     #[must_use]
+    #[inline]
     pub fn timestamp(self, unix: i64) -> Timestamp {
-        Timestamp::from_unix(unix, self.offset_at(unix))
+        match self {
+            Self::Fixed(o) => Timestamp::from_unix(unix, o),
+            Self::Named(_) => Timestamp::from_unix(unix, self.offset_at(unix)),
+        }
     }
 
     /// The timestamp of a local minute (minutes since 1970-01-01 00:00 local).
     #[must_use]
+    #[inline]
     pub fn at_local_minute(self, minute: i64) -> Timestamp {
-        self.timestamp(self.unix_of_local(minute.saturating_mul(60)))
+        match self {
+            Self::Fixed(o) => Timestamp::from_local_minute(minute, o),
+            Self::Named(_) => self.timestamp(self.unix_of_local(minute.saturating_mul(60))),
+        }
     }
 
     /// The local second of a timestamp (seconds since 1970-01-01 00:00 local).
     #[must_use]
+    #[inline]
     pub fn local_secs(self, t: Timestamp) -> i64 {
-        t.local_secs(self.offset_at(t.unix()))
+        match self {
+            Self::Fixed(o) => t.local_secs(o),
+            Self::Named(_) => t.local_secs(self.offset_at(t.unix())),
+        }
     }
 
     /// The local date of a timestamp.
     #[must_use]
+    #[inline]
     pub fn date_of(self, t: Timestamp) -> Date {
-        t.date_in(self.offset_at(t.unix()))
+        match self {
+            Self::Fixed(o) => t.date_in(o),
+            Self::Named(_) => t.date_in(self.offset_at(t.unix())),
+        }
     }
 
     /// Whether the offset is the same all year.

@@ -156,9 +156,17 @@ impl<'a> CaseFields<'a> {
         let id = CaseId::new(self.id)
             .map_err(|e| bad("id", e.to_string()))
             .ok();
-        let channel = Channel::from_str(self.channel)
-            .map_err(|e| bad("channel", e.to_string()))
-            .ok();
+        let channel = match cache.as_mut().and_then(|c| c.channel(self.channel)) {
+            Some(c) => Some(c),
+            None => Channel::from_str(self.channel)
+                .map_err(|e| bad("channel", e.to_string()))
+                .ok()
+                .inspect(|c| {
+                    if let Some(cache) = cache.as_mut() {
+                        cache.keep_channel(self.channel, c);
+                    }
+                }),
+        };
         let category = match cache.as_mut().and_then(|c| c.category(self.category)) {
             Some(c) => Some(c),
             None => Category::new(self.category)

@@ -130,11 +130,12 @@ pub(crate) const PRELOADED_ATTRS: usize = 2;
 pub(super) const VALUES: usize = 5 + PRELOADED_ATTRS;
 
 impl<'a> Facts<'a> {
-    /// The facts of a case; `attrs` are the attribute indices to read ahead.
+    /// The facts of a case, with the positions of its category and channel in the rule
+    /// set's vocabularies; `attrs` are the attribute indices to read ahead.
     #[inline]
     pub(crate) fn new(
         case: &'a Case,
-        category: usize,
+        (category, channel): (usize, usize),
         community: &'a str,
         risk: u64,
         vocab: &'a Vocab,
@@ -142,10 +143,7 @@ impl<'a> Facts<'a> {
     ) -> Self {
         let mut vals = [0i64; VALUES];
         vals[0] = i64::try_from(category).unwrap_or(i64::MAX);
-        vals[1] = vocab
-            .channel_index(case.channel.as_str())
-            .and_then(|i| i64::try_from(i).ok())
-            .unwrap_or(i64::MAX);
+        vals[1] = i64::try_from(channel).unwrap_or(i64::MAX);
         vals[2] = i64::from(case.people_involved);
         vals[3] = case.amount_yuan.hundredths();
         vals[4] = i64::from(case.repeat_count);

@@ -230,10 +230,24 @@ pub(crate) struct Vocab {
     pub(crate) attributes: Vec<AttributeSpec>,
 }
 
+/// Up to this many channels, a channel is found by comparing the few ids in turn: cheaper
+/// than hashing the text (callgrind, `benches/examples/instructions.rs route`), and equal
+/// to the map by a property test.
+const SCAN_CHANNELS: usize = 16;
+
 impl Vocab {
     /// The position of a channel.
     #[inline]
     pub(crate) fn channel_index(&self, channel: &str) -> Option<usize> {
+        if self.channels.len() <= SCAN_CHANNELS {
+            return self.channels.iter().position(|c| c == channel);
+        }
+        self.channel_ix.get(channel).map(|&i| i as usize)
+    }
+
+    /// The position of a channel through the map alone.
+    #[cfg(test)]
+    pub(crate) fn channel_index_by_map(&self, channel: &str) -> Option<usize> {
         self.channel_ix.get(channel).map(|&i| i as usize)
     }
 }
@@ -426,7 +440,7 @@ impl RuleSet {
     /// [`CaseError::Invalid`] listing every problem with its field.
     pub fn check_case(&self, case: &Case) -> Result<(), CaseError> {
         let mut problems = Vec::new();
-        self.case_problems(case, &mut problems);
+        let _ = self.case_problems(case, &mut problems);
         if problems.is_empty() {
             Ok(())
         } else {
@@ -434,7 +448,13 @@ impl RuleSet {
         }
     }
 
-    pub(crate) fn case_problems(&self, case: &Case, problems: &mut Vec<CaseProblem>) {
+    /// Adds a case's problems against the rule set; returns the positions of its category
+    /// and channel when they are known (so that routing looks them up once).
+    pub(crate) fn case_problems(
+        &self,
+        case: &Case,
+        problems: &mut Vec<CaseProblem>,
+    ) -> (Option<usize>, Option<usize>) {
         let mut push = |field: &str, reason: String| {
             problems.push(CaseProblem {
                 case: case.id.to_string(),
@@ -443,7 +463,8 @@ impl RuleSet {
             });
         };
         let category = case.category.as_str();
-        if self.category_index(category).is_none() {
+        let category_at = self.category_index(category);
+        if category_at.is_none() {
             push(
                 "category",
                 format!(
@@ -453,7 +474,8 @@ impl RuleSet {
             );
         }
         let channel = case.channel.as_str();
-        if self.channel_index(channel).is_none() {
+        let channel_at = self.channel_index(channel);
+        if channel_at.is_none() {
             push(
                 "channel",
                 format!(
@@ -531,6 +553,7 @@ impl RuleSet {
                 );
             }
         }
+        (category_at, channel_at)
     }
 }
 

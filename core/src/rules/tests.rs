@@ -566,3 +566,27 @@ fn the_embedded_rule_set_spells_out_the_default_scheme() {
         );
     }
 }
+
+proptest::proptest! {
+    /// The scan over a few channels finds what the map finds, for declared ids, their
+    /// prefixes and extensions, and other text.
+    #[test]
+    fn the_channel_scan_equals_the_map(
+        ids in proptest::collection::vec("[a-z0-9 _-]{1,6}", 1..20),
+        probe in "[a-z0-9 _-]{0,7}",
+    ) {
+        let mut ids: Vec<String> = ids.into_iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty() && s != "-").collect();
+        ids.sort();
+        ids.dedup();
+        proptest::prop_assume!(!ids.is_empty());
+        let mut doc: Value = serde_json::from_str(DEFAULT_JSON).unwrap();
+        doc["channels"] = Value::Array(ids.iter().map(|i| json!({"id": i})).collect());
+        let Ok(rules) = RuleSet::from_json_str(&doc.to_string()) else {
+            // Ids that clash by case are refused; not what this test is about.
+            return Ok(());
+        };
+        for p in ids.iter().map(String::as_str).chain([probe.as_str()]) {
+            proptest::prop_assert_eq!(rules.vocab.channel_index(p), rules.vocab.channel_index_by_map(p));
+        }
+    }
+}
