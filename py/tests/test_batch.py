@@ -302,3 +302,25 @@ def test_route_csv_agrees_with_route_batch(engine):
     with pytest.raises(gridgov.InputError) as info:
         engine.route_csv("id,channel\nc1,app\n")
     assert info.value.code == "input" and "`category`" in str(info.value)
+
+
+def test_offices_score_as_a_table_under_their_own_scheme(engine):
+    def row(cid, office, due, resolved=None, satisfaction=None):
+        return {"id": cid, "location": "fs-c01-g01-m1", "category": "neighbour_dispute",
+                "channel": "hotline", "reported_at": "2026-03-02T09:00:00+08:00", "due": due,
+                "resolved_at": resolved, "resolved_level": "department" if resolved else None,
+                "satisfaction": satisfaction, "office": office}
+    rows = [row("p1", "police_work_office", "2026-03-03T17:30:00+08:00",
+                "2026-03-03T10:00:00+08:00", 5),
+            row("j1", "judicial_office", "2026-03-05T17:30:00+08:00")]
+    table = pa.Table.from_pylist(rows)
+    offices = engine.score_outcomes(table, "2026-03", level="office")
+    report = engine.score_outcomes_report(table, "2026-03")
+    assert offices.column("unit").to_pylist() == [o["id"] for o in report["offices"]]
+    got = [(r["unit"], r["rank"], None if r["score"] is None else str(r["score"]), r["evaluable"])
+           for r in offices.to_pylist()]
+    assert got[:2] == [("police_work_office", 1, "100.00", True), ("judicial_office", 2, "0.00", True)]
+    assert all(rank == 0 and not ok for _, rank, _, ok in got[2:])
+    meta = {k.decode(): v.decode() for k, v in offices.schema.metadata.items()}
+    assert json.loads(meta["gridgov.scheme_items"]) == report["office_scheme_items"]
+    assert "points_penalty:reopened" in offices.column_names

@@ -141,6 +141,8 @@ named_enum! {
         Worker = "worker",
         /// Every community.
         Community = "community",
+        /// Every office, scored under the office scheme on the cases it led.
+        Office = "office",
     }
 }
 
@@ -153,10 +155,11 @@ pub fn units_table(
     report: &MonthReport,
     level: UnitLevel,
 ) -> Result<(SchemaRef, RecordBatch), String> {
-    let units: &[UnitScore] = match level {
-        UnitLevel::Grid => &report.grids,
-        UnitLevel::Worker => &report.workers,
-        UnitLevel::Community => &report.communities,
+    let (units, scheme_items): (&[UnitScore], &[String]) = match level {
+        UnitLevel::Grid => (&report.grids, &report.scheme_items),
+        UnitLevel::Worker => (&report.workers, &report.scheme_items),
+        UnitLevel::Community => (&report.communities, &report.scheme_items),
+        UnitLevel::Office => (&report.offices, &report.office_scheme_items),
     };
     // The scheme's places, read off any printed value (every unit prints with them).
     let places = units
@@ -179,7 +182,7 @@ pub fn units_table(
     let mut change = Int64Builder::new();
     let mut score = dec(places).map_err(|e| e.to_string())?;
     let mut items: Vec<Decimal128Builder> = Vec::new();
-    for _ in &report.scheme_items {
+    for _ in scheme_items {
         items.push(dec(places).map_err(|e| e.to_string())?);
     }
     let indicators = crate::score::Indicator::ALL;
@@ -257,7 +260,7 @@ pub fn units_table(
         finish(change),
         finish(score),
     ];
-    for (item, b) in report.scheme_items.iter().zip(items) {
+    for (item, b) in scheme_items.iter().zip(items) {
         fields.push(Field::new(
             format!("points_{item}"),
             DataType::Decimal128(38, scale),
@@ -286,7 +289,7 @@ pub fn units_table(
         ("gridgov.month", report.month.to_string()),
         ("gridgov.version", report.version.clone()),
         ("gridgov.scheme", report.scheme.clone()),
-        ("gridgov.scheme_items", json(&report.scheme_items)),
+        ("gridgov.scheme_items", json(&scheme_items)),
         ("gridgov.red_list", json(&report.red_list)),
         ("gridgov.black_list", json(&report.black_list)),
         ("gridgov.inactive", json(&report.inactive)),

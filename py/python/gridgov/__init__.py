@@ -815,9 +815,10 @@ class Engine:
                        level: Optional[str] = None) -> Any:
         """Scores ``month`` of an outcome table (any Arrow table; the columns of
         ``outcomes_csv``, with timestamps as text or typed) and returns the scored units at
-        ``level`` (``grid``, ``worker``, ``community``) as a pyarrow Table: rank, score and
-        scheme points (exact decimals), every indicator (four places), every count, the
-        list streaks. The schema's metadata holds the month, version, scheme, red and black
+        ``level`` (``grid``, ``worker``, ``community``, or ``office`` under the office
+        scheme) as a pyarrow Table: rank, score and scheme points (exact decimals, null
+        when not evaluable), every indicator (four places), every count, the list streaks.
+        The schema's metadata holds the month, version, scheme and its items, red and black
         lists and inactive grids (JSON)."""
         request = _score_request(month, budget_fen, history, inspections, visits)
         return _arrow_out(self._native.score_outcomes_arrow(_arrow_in(table), request, level))
