@@ -821,7 +821,7 @@ impl Calendar {
         day * 1440 + i64::from(close)
     }
 
-    /// The deadline of a time limit started at `start`, shown in the calendar's offset.
+    /// The deadline of a time limit started at `start`, shown in the offset the calendar's zone has then.
     ///
     /// # Errors
     /// [`CalendarError::OutOfRange`] when the start or the deadline lies outside 2000-2099.

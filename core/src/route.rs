@@ -585,7 +585,7 @@ impl<'a> Decision<'a> {
         self.verdict.time_limit
     }
 
-    /// The deadline, in the calendar's offset.
+    /// The deadline, in the calendar's zone (the offset in force then).
     #[must_use]
     pub fn due(&self) -> Timestamp {
         self.due

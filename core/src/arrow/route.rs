@@ -189,7 +189,7 @@ const KINDS: [Kind; 17] = [
 ];
 
 /// The schema of a routed table: the columns of [`DECISION_COLUMNS`]; `due` an instant
-/// in the calendar's offset; the repetitive columns dictionary-encoded (categoricals in
+/// in the calendar's zone; the repetitive columns dictionary-encoded (categoricals in
 /// pandas and polars); `co_offices` and `flags` lists of text.
 #[must_use]
 pub fn route_schema(engine: &Engine) -> SchemaRef {

@@ -135,7 +135,7 @@ pub struct AttributeSpec {
 pub struct VersionSpec {
     /// Version name, e.g. `fushan-2026`.
     pub name: RuleId,
-    /// The first local date (in the calendar's offset) the version applies to.
+    /// The first local date (in the calendar's zone) the version applies to.
     pub effective_from: Date,
     /// What changed.
     #[serde(default, skip_serializing_if = "Option::is_none")]

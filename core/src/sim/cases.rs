@@ -43,7 +43,7 @@ const CHANNEL_WEIGHTS: &[(&str, u64)] = &[
     ("lawyer_desk", 15),
 ];
 
-/// `count` seeded cases reported during `year`-`month` in the engine's calendar offset,
+/// `count` seeded cases reported during `year`-`month` in the engine's calendar zone,
 /// spread over the organisation's micro-grids by households, with categories, channels,
 /// sizes, amounts, repeats, risk flags and required attributes drawn from fixed
 /// distributions. Every case is valid for the engine's rule set.
