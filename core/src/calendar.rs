@@ -828,16 +828,12 @@ impl Calendar {
     pub fn deadline(&self, start: Timestamp, limit: TimeLimit) -> Result<Timestamp, CalendarError> {
         let what = "deadline";
         let n = i64::from(limit.amount);
-        if limit.unit == LimitUnit::Hours {
-            // Natural hours are elapsed time: across a daylight-saving change the wall clock
-            // moves by an hour more or less.
-            return self.elapsed(what, start, n * 60);
-        }
         let t0 = self.start_minute(start);
         let minute = match limit.unit {
             LimitUnit::WorkingHours => self.add_working(what, t0, (n * 60) as u64)?,
-            // Handled above, as elapsed time.
-            LimitUnit::Hours => t0 + n * 60,
+            // Natural hours are elapsed time: across a daylight-saving change the wall clock
+            // moves by an hour more or less.
+            LimitUnit::Hours => return self.elapsed(what, start, n * 60),
             LimitUnit::WorkingDays => {
                 let day = t0.div_euclid(1440);
                 let i = self

@@ -156,39 +156,33 @@ impl<'a> CaseFields<'a> {
         let id = CaseId::new(self.id)
             .map_err(|e| bad("id", e.to_string()))
             .ok();
-        let channel = match cache.as_mut().and_then(|c| c.channel(self.channel)) {
-            Some(c) => Some(c),
-            None => Channel::from_str(self.channel)
-                .map_err(|e| bad("channel", e.to_string()))
-                .ok()
-                .inspect(|c| {
-                    if let Some(cache) = cache.as_mut() {
-                        cache.keep_channel(self.channel, c);
-                    }
-                }),
-        };
-        let category = match cache.as_mut().and_then(|c| c.category(self.category)) {
-            Some(c) => Some(c),
-            None => Category::new(self.category)
-                .map_err(|e| bad("category", e.to_string()))
-                .ok()
-                .inspect(|c| {
-                    if let Some(cache) = cache.as_mut() {
-                        cache.keep_category(self.category, c);
-                    }
-                }),
-        };
-        let location = match cache.as_mut().and_then(|c| c.unit(self.location)) {
-            Some(u) => Some(u),
-            None => UnitId::new(self.location)
-                .map_err(|e| bad("location", e.to_string()))
-                .ok()
-                .inspect(|u| {
-                    if let Some(cache) = cache.as_mut() {
-                        cache.keep_unit(self.location, u);
-                    }
-                }),
-        };
+        let channel = cached(
+            &mut cache,
+            self.channel,
+            IdCache::channel,
+            IdCache::keep_channel,
+            |t| Channel::new(t),
+        )
+        .map_err(|e| bad("channel", e.to_string()))
+        .ok();
+        let category = cached(
+            &mut cache,
+            self.category,
+            IdCache::category,
+            IdCache::keep_category,
+            |t| Category::new(t),
+        )
+        .map_err(|e| bad("category", e.to_string()))
+        .ok();
+        let location = cached(
+            &mut cache,
+            self.location,
+            IdCache::unit,
+            IdCache::keep_unit,
+            |t| UnitId::new(t),
+        )
+        .map_err(|e| bad("location", e.to_string()))
+        .ok();
         let reported_at = match self.reported_at {
             Reported::At(t) => Some(t),
             Reported::Text(s) => Timestamp::from_str(s)
@@ -311,4 +305,23 @@ impl<'a> CaseFields<'a> {
             summary: cells[10],
         })
     }
+}
+
+/// An id read from a table's text: from the cache when the same text was read before,
+/// else checked and kept there.
+fn cached<T>(
+    cache: &mut Option<&mut IdCache>,
+    text: &str,
+    get: fn(&IdCache, &str) -> Option<T>,
+    keep: fn(&mut IdCache, &str, &T),
+    new: fn(&str) -> Result<T, crate::id::IdError>,
+) -> Result<T, crate::id::IdError> {
+    if let Some(v) = cache.as_deref().and_then(|c| get(c, text)) {
+        return Ok(v);
+    }
+    let v = new(text)?;
+    if let Some(c) = cache.as_deref_mut() {
+        keep(c, text, &v);
+    }
+    Ok(v)
 }

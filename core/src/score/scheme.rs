@@ -221,13 +221,7 @@ impl Scheme {
         items: &mut Vec<Option<i128>>,
     ) -> Option<i128> {
         items.clear();
-        let mut sum = Sum::default();
-        for it in &self.items {
-            let v = self.item(it, values, &count);
-            sum.add(it, v);
-            items.push(v);
-        }
-        self.total(&sum)
+        self.scored(values, count, |v| items.push(v))
     }
 
     /// The total alone.
@@ -236,9 +230,22 @@ impl Scheme {
         values: &IndicatorValues,
         count: impl Fn(Counter) -> u64,
     ) -> Option<i128> {
+        self.scored(values, count, |_| {})
+    }
+
+    /// Scores every item, handing each value to `each`, and gives the total.
+    #[inline]
+    fn scored(
+        &self,
+        values: &IndicatorValues,
+        count: impl Fn(Counter) -> u64,
+        mut each: impl FnMut(Option<i128>),
+    ) -> Option<i128> {
         let mut sum = Sum::default();
         for it in &self.items {
-            sum.add(it, self.item(it, values, &count));
+            let v = self.item(it, values, &count);
+            sum.add(it, v);
+            each(v);
         }
         self.total(&sum)
     }
