@@ -244,10 +244,57 @@ def main():
         "duties": duties,
         "offices": office_specs,
         "volunteer_teams": teams,
+        "map": fushan_map(communities),
     }
     out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fushan.json")
     with open(out, "w", encoding="utf-8") as f:
         f.write(dump(spec))
+
+
+def fushan_map(communities):
+    """Synthetic areas in GCJ-02 (the coordinates of Chinese web maps) around Zoucheng's
+    centre: the 12 communities as a 4 x 3 block of rectangles, each community's grids in
+    rows inside it, each grid's micro-grids as strips side by side. Corners are whole
+    micro-degrees, so neighbours share their edges exactly and nothing is left blank."""
+    lon0, lat0 = 116_950_000, 35_385_000      # micro-degrees
+    width, height = 10_000, 9_000             # one community: about 900 m x 1000 m
+    features = []
+
+    def feature(uid, x0, y0, x1, y1):
+        ring = [[x / 1e6, y / 1e6] for x, y in ((x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0))]
+        features.append({"type": "Feature", "properties": {"unit": uid},
+                         "geometry": {"type": "Polygon", "coordinates": [ring]}})
+
+    for i, (cid, _cname, grids, micros) in enumerate(communities):
+        cx0 = lon0 + (i % 4) * width
+        cy0 = lat0 + (i // 4) * height
+        feature(cid, cx0, cy0, cx0 + width, cy0 + height)
+        n = len(grids)
+        cols = 1
+        while cols * cols < n:
+            cols += 1
+        rows = -(-n // cols)
+        per_row = spread(n, rows)
+        g = 0
+        for r, k in enumerate(per_row):
+            y0 = cy0 + r * height // rows
+            y1 = cy0 + (r + 1) * height // rows
+            for j in range(k):
+                x0 = cx0 + j * width // k
+                x1 = cx0 + (j + 1) * width // k
+                gid = grids[g]
+                g += 1
+                feature(gid, x0, y0, x1, y1)
+                ms = micros[gid]
+                for m, mid in enumerate(ms):
+                    feature(mid, x0 + m * (x1 - x0) // len(ms), y0, x0 + (m + 1) * (x1 - x0) // len(ms), y1)
+    return {
+        "crs": "gcj02",
+        "synthetic": True,
+        "source": "Invented for the example by core/data/generate_fushan.py: rectangles near "
+                  "Zoucheng's centre, not surveyed boundaries.",
+        "areas": {"type": "FeatureCollection", "features": features},
+    }
 
 
 def dump(spec):
@@ -257,7 +304,16 @@ def dump(spec):
     for i, key in enumerate(keys):
         value = spec[key]
         comma = "," if i + 1 < len(keys) else ""
-        if isinstance(value, list):
+        if key == "map":
+            head = {k: v for k, v in value.items() if k != "areas"}
+            lines.append(f" {json.dumps(key)}: " + json.dumps(head, ensure_ascii=False)[:-1]
+                         + ', "areas": {"type": "FeatureCollection", "features": [')
+            features = value["areas"]["features"]
+            for j, item in enumerate(features):
+                item_comma = "," if j + 1 < len(features) else ""
+                lines.append("  " + json.dumps(item, ensure_ascii=False) + item_comma)
+            lines.append(f" ]}}}}{comma}")
+        elif isinstance(value, list):
             lines.append(f" {json.dumps(key)}: [")
             for j, item in enumerate(value):
                 item_comma = "," if j + 1 < len(value) else ""

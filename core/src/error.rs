@@ -6,7 +6,7 @@
 
 pub use crate::id::{IdError, UnknownNameError};
 pub use crate::input::{InputError, InputKind, JsonError};
-pub use crate::org::{LookupError, OrgError, OrgProblem};
+pub use crate::org::{LocateError, LookupError, OrgError, OrgProblem};
 
 /// Any error a JSON entry point can return. Bindings map each variant to a typed exception
 /// (Python) or an `Error` with a `code` (JS).
@@ -19,6 +19,9 @@ pub enum Error {
     /// A query named something the graph does not have.
     #[error(transparent)]
     Lookup(#[from] LookupError),
+    /// A point could not be placed on the organisation's map.
+    #[error(transparent)]
+    Locate(#[from] LocateError),
     /// An access question named an unknown role or a unit its scope cannot use.
     #[error(transparent)]
     Access(#[from] crate::access::AccessError),
@@ -149,6 +152,7 @@ impl Error {
         match self {
             Self::Org(e) => e.code(),
             Self::Lookup(e) => e.code(),
+            Self::Locate(e) => e.code(),
             Self::Access(e) => e.code(),
             Self::Rules(e) => e.code(),
             Self::Calendar(e) => e.code(),
@@ -177,7 +181,9 @@ impl Error {
             Self::Case(_) | Self::Route(R::Case(_)) => ErrorClass::Case,
             Self::Route(R::NoVersion { .. } | R::NoDecision { .. }) => ErrorClass::Route,
             Self::Ledger(_) => ErrorClass::Ledger,
-            Self::Lookup(_) | Self::Access(crate::access::AccessError::Lookup(_)) => {
+            Self::Lookup(_)
+            | Self::Locate(_)
+            | Self::Access(crate::access::AccessError::Lookup(_)) => {
                 ErrorClass::Query
             }
             Self::Access(_) => ErrorClass::Access,

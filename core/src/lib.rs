@@ -110,6 +110,7 @@ pub mod route;
 pub mod rules;
 pub mod score;
 pub mod sim;
+pub mod spatial;
 pub mod text;
 pub mod time;
 mod tsdecl;

@@ -29,6 +29,7 @@ pub const LAYERS: &[(&str, u8)] = &[
     ("ratio", 0),
     ("rng", 0),
     ("text", 0),
+    ("spatial", 0),
     ("time", 0),
     ("tsdecl", 0),
     ("calendar", 1),

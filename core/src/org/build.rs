@@ -77,6 +77,7 @@ struct Tables {
     order: Vec<u32>,
     duties: Duties,
     gap_problems: Vec<OrgProblem>,
+    map: Option<std::sync::Arc<super::OrgMap>>,
 }
 
 impl<'s> Check<'s> {
@@ -148,6 +149,11 @@ impl<'s> Check<'s> {
         let duties = self.duties();
         self.grids_without_worker(&duties);
         self.offices_and_teams();
+        let map = if forest.has_cycle {
+            None
+        } else {
+            self.map(&forest.parent)
+        };
         let Self {
             mut problems,
             mut gap_problems,
@@ -167,7 +173,22 @@ impl<'s> Check<'s> {
             order,
             duties,
             gap_problems,
+            map,
         })
+    }
+
+    /// Phase 8: the map's areas, when the spec has them.
+    fn map(&mut self, parent: &[u32]) -> Option<std::sync::Arc<super::OrgMap>> {
+        let spec = self.spec.map.as_ref()?;
+        let found = super::map::MapCheck {
+            units: &self.spec.units,
+            index: &self.unit_index,
+            parent,
+        }
+        .run(spec);
+        self.problems.extend(found.problems);
+        self.gap_problems.extend(found.gaps);
+        found.map
     }
 
     fn duplicate(&mut self, what: &'static str, id: String) {
@@ -548,6 +569,7 @@ impl Tables {
             order,
             mut duties,
             gap_problems,
+            map,
         } = self;
         let levels = level_units(&spec, &parent);
         let holders = level_holders(&levels, &duties);
@@ -601,6 +623,7 @@ impl Tables {
             gaps: gap_problems,
             spec,
             grid_index: std::sync::OnceLock::new(),
+            map,
             person_duties: std::sync::OnceLock::new(),
         }
     }

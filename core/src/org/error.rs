@@ -271,6 +271,65 @@ pub enum OrgProblem {
         /// The team.
         id: String,
     },
+    /// A feature of the map's `areas` that cannot be a unit's area.
+    #[error("map area {feature} (unit `{unit}`) {reason}")]
+    BadArea {
+        /// Its position in `map.areas.features`.
+        feature: usize,
+        /// The unit it names (empty when it names none).
+        unit: String,
+        /// What is wrong and what would be valid.
+        reason: String,
+    },
+    /// An area that is not a valid polygon (a ring crossing itself, a hole outside its
+    /// shell…).
+    #[error("the area of `{id}` is not a valid polygon: {reason}; rings must not cross themselves or each other")]
+    InvalidArea {
+        /// The unit.
+        id: String,
+        /// What `geo`'s validation found.
+        reason: String,
+    },
+    /// Two areas under the same parent overlap: one place claimed by two units.
+    #[error("the areas of `{id}` and `{other}` overlap by about {square_metres} m² around ({at}); every place belongs to one unit")]
+    AreaOverlap {
+        /// The first unit (in spec order).
+        id: String,
+        /// The second.
+        other: String,
+        /// The overlap, rounded to a square metre.
+        square_metres: u64,
+        /// A point inside the overlap, `lon, lat`.
+        at: String,
+    },
+    /// An area reaching outside the nearest enclosing unit that has one.
+    #[error("the area of `{id}` reaches about {square_metres} m² outside its parent `{parent}` around ({at}); a unit's area must lie inside its parent's")]
+    AreaOutsideParent {
+        /// The unit.
+        id: String,
+        /// The enclosing unit.
+        parent: String,
+        /// The part outside, rounded to a square metre.
+        square_metres: u64,
+        /// A point inside that part, `lon, lat`.
+        at: String,
+    },
+    /// Blank ground inside a unit that none of its units' areas covers.
+    #[error("about {square_metres} m² inside `{id}` around ({at}) is in none of its units' areas; leave no blank (不留空白)")]
+    AreaGap {
+        /// The enclosing unit.
+        id: String,
+        /// The blank, rounded to a square metre.
+        square_metres: u64,
+        /// A point inside it, `lon, lat`.
+        at: String,
+    },
+    /// A micro-grid with no area on a map that has areas.
+    #[error("micro-grid `{id}` has no area on the map; the map must cover every micro_grid")]
+    MissingArea {
+        /// The micro-grid.
+        id: String,
+    },
 }
 
 impl OrgProblem {
@@ -301,6 +360,12 @@ impl OrgProblem {
             Self::OfficeUnitInvalid { .. } => "office_unit_invalid",
             Self::TeamGridInvalid { .. } => "team_grid_invalid",
             Self::TeamWithoutGrid { .. } => "team_without_grid",
+            Self::BadArea { .. } => "bad_area",
+            Self::InvalidArea { .. } => "invalid_area",
+            Self::AreaOverlap { .. } => "area_overlap",
+            Self::AreaOutsideParent { .. } => "area_outside_parent",
+            Self::AreaGap { .. } => "area_gap",
+            Self::MissingArea { .. } => "missing_area",
         }
     }
 
@@ -331,6 +396,12 @@ impl OrgProblem {
             Self::OfficeUnitInvalid { id, .. }
             | Self::TeamGridInvalid { id, .. }
             | Self::TeamWithoutGrid { id } => id,
+            Self::BadArea { unit, .. } => unit,
+            Self::InvalidArea { id, .. }
+            | Self::AreaOverlap { id, .. }
+            | Self::AreaOutsideParent { id, .. }
+            | Self::AreaGap { id, .. }
+            | Self::MissingArea { id } => id,
         }
     }
 }
@@ -430,6 +501,43 @@ pub enum LookupError {
         /// The kinds the query takes.
         expected: Vec<UnitKind>,
     },
+}
+
+/// A point could not be placed on the organisation's map.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum LocateError {
+    /// The organisation has no map.
+    #[error("the organisation has no map; add a `map` section with an area per micro-grid to locate points")]
+    NoMap,
+    /// Not a longitude/latitude pair.
+    #[error("point [{point}] is not a place; longitude must be a finite number in [-180, 180] and latitude in [-90, 90]")]
+    BadPoint {
+        /// The point as given, `lon, lat`.
+        point: String,
+    },
+    /// Inside no micro-grid.
+    #[error("point [{point}] ({crs}) is in no micro-grid{}", .nearest.as_ref().map(|(u, m)| format!("; the nearest is `{u}`, about {m} m away")).unwrap_or_default())]
+    Outside {
+        /// The point as given, `lon, lat`.
+        point: String,
+        /// Its coordinate system.
+        crs: crate::spatial::Crs,
+        /// The nearest micro-grid and its distance in metres.
+        nearest: Option<(String, u64)>,
+    },
+}
+
+impl LocateError {
+    /// A stable snake_case code.
+    #[must_use]
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Self::NoMap => "no_map",
+            Self::BadPoint { .. } => "bad_point",
+            Self::Outside { .. } => "outside_map",
+        }
+    }
 }
 
 impl LookupError {

@@ -23,6 +23,7 @@ mod build;
 mod error;
 mod grids;
 mod kind;
+mod map;
 mod spec;
 
 use std::collections::BTreeMap;
@@ -33,9 +34,10 @@ use petgraph::visit::EdgeRef;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-pub use error::{LookupError, OrgError, OrgProblem};
+pub use error::{LocateError, LookupError, OrgError, OrgProblem};
 pub(crate) use grids::GridIndex;
 pub use kind::{DutyKind, Hierarchy, Level, OfficeKind, Role, UnitKind};
+pub use map::{MapSpec, OrgMap};
 pub use spec::{
     Brand, DutySpec, ORG_FORMAT, OfficeSpec, OrgSpec, PersonSpec, UnitSpec, VolunteerTeamSpec,
 };
@@ -136,6 +138,19 @@ impl UnitKey {
     }
 }
 
+/// Where a point is: its micro-grid, grid and community.
+#[derive(Clone, Copy, Debug)]
+pub struct Located<'g> {
+    /// The micro-grid's key.
+    pub micro_grid_key: UnitKey,
+    /// The micro-grid.
+    pub micro_grid: Option<&'g UnitSpec>,
+    /// Its grid.
+    pub grid: Option<&'g UnitSpec>,
+    /// Its community.
+    pub community: Option<&'g UnitSpec>,
+}
+
 /// A validated organisation with its indexes.
 #[derive(Clone, Debug)]
 pub struct OrgGraph {
@@ -158,6 +173,8 @@ pub struct OrgGraph {
     /// The office of each kind serving each subdistrict (`NONE` for city-level offices).
     office_by_kind: FxHashMap<(u32, OfficeKind), u32>,
     gaps: Vec<OrgProblem>,
+    /// The checked map, when the spec has one.
+    map: Option<std::sync::Arc<OrgMap>>,
     /// The grids laid out for scoring, built on first use and shared by clones.
     grid_index: std::sync::OnceLock<std::sync::Arc<GridIndex>>,
     /// Each person's duties (positions in the spec's `duties`), built on first use and
@@ -276,6 +293,78 @@ impl OrgGraph {
     #[must_use]
     pub fn gaps(&self) -> &[OrgProblem] {
         &self.gaps
+    }
+
+    /// The organisation's map, when its spec has one.
+    #[must_use]
+    pub fn map(&self) -> Option<&OrgMap> {
+        self.map.as_deref()
+    }
+
+    /// The micro-grid containing a point (longitude, latitude in `crs`), with its grid and
+    /// community. A point on an edge or corner that micro-grids share goes to the one
+    /// first in the spec, every time.
+    ///
+    /// ```
+    /// use gridgov::{OrgGraph, spatial::Crs};
+    /// let org = OrgGraph::fushan();
+    /// let m = org.spec().map.as_ref().unwrap();
+    /// # let _ = m;
+    /// let at = org.locate(116.9705, 35.4015, Crs::Gcj02)?;
+    /// assert_eq!(at.grid.map(|g| g.id.as_str()), Some(org.unit_by_key(at.micro_grid_key).unwrap().parent.as_ref().unwrap().as_str()));
+    /// # Ok::<(), gridgov::org::LocateError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`LocateError::NoMap`] without a map, [`LocateError::BadPoint`] for a point that is
+    /// not a longitude/latitude pair, [`LocateError::Outside`] (naming the nearest
+    /// micro-grid) for one in no micro-grid.
+    pub fn locate(&self, lon: f64, lat: f64, crs: crate::spatial::Crs) -> Result<Located<'_>, LocateError> {
+        let key = self.locate_key(lon, lat, crs)?;
+        Ok(self.located(key))
+    }
+
+    /// [`locate`](Self::locate) giving only the micro-grid's key: the fast path for
+    /// columns of points.
+    ///
+    /// # Errors
+    /// As [`locate`](Self::locate).
+    pub fn locate_key(&self, lon: f64, lat: f64, crs: crate::spatial::Crs) -> Result<UnitKey, LocateError> {
+        let map = self.map.as_deref().ok_or(LocateError::NoMap)?;
+        match map.micro_grids().locate(lon, lat, crs) {
+            Ok(i) => Ok(UnitKey(i)),
+            Err(crate::spatial::LocateError::BadPoint { .. }) => Err(LocateError::BadPoint {
+                point: format!("{lon}, {lat}"),
+            }),
+            Err(crate::spatial::LocateError::Outside { nearest }) => Err(LocateError::Outside {
+                point: format!("{lon}, {lat}"),
+                crs,
+                nearest: nearest.and_then(|(k, m)| {
+                    #[expect(
+                        clippy::cast_possible_truncation,
+                        clippy::cast_sign_loss,
+                        reason = "a rounded, non-negative distance on Earth"
+                    )]
+                    let metres = m.round().max(0.0) as u64;
+                    Some((self.at(k)?.id.to_string(), metres))
+                }),
+            }),
+        }
+    }
+
+    /// A located micro-grid with its grid and community.
+    #[must_use]
+    pub fn located(&self, micro_grid: UnitKey) -> Located<'_> {
+        let unit = |level| {
+            self.unit_at_level_key(micro_grid, level)
+                .and_then(|k| self.unit_by_key(k))
+        };
+        Located {
+            micro_grid_key: micro_grid,
+            micro_grid: self.unit_by_key(micro_grid),
+            grid: unit(Level::Grid),
+            community: unit(Level::Community),
+        }
     }
 
     /// The handle of a unit, for the fast query paths.

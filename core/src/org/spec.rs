@@ -11,7 +11,7 @@ use crate::id::{Category, OfficeId, PersonId, TeamId, UnitId};
 pub const ORG_FORMAT: u32 = 1;
 
 /// A whole organisation: territory, party units, people, duties, offices and teams.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OrgSpec {
     /// Spec format version; must be [`ORG_FORMAT`].
@@ -38,6 +38,10 @@ pub struct OrgSpec {
     /// Volunteer service teams attached to grids.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub volunteer_teams: Vec<VolunteerTeamSpec>,
+    /// The territory on the map: an area (GeoJSON polygon) per micro-grid, grid or other
+    /// territorial unit, in one declared coordinate system.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub map: Option<super::map::MapSpec>,
 }
 
 /// One territorial or party unit.

@@ -712,3 +712,168 @@ fn fushan_coverage_is_complete() {
     let org = OrgGraph::fushan();
     assert_eq!(org.coverage(), CoverageReport::default());
 }
+
+mod map {
+    use super::*;
+    use crate::spatial::Crs;
+
+    fn rect(unit: &str, x0: f64, y0: f64, x1: f64, y1: f64) -> Value {
+        json!({"type": "Feature", "properties": {"unit": unit}, "geometry": {"type": "Polygon",
+            "coordinates": [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]}})
+    }
+
+    /// The base org with g1 = [117.00, 117.02] × [35.00, 35.01] split into m1 and m2.
+    fn mapped(features: Vec<Value>) -> Value {
+        let mut v = base();
+        v["map"] = json!({"crs": "wgs84", "areas": {"type": "FeatureCollection", "features": features}});
+        v
+    }
+
+    fn good() -> Vec<Value> {
+        vec![
+            rect("g1", 117.00, 35.00, 117.02, 35.01),
+            rect("m1", 117.00, 35.00, 117.01, 35.01),
+            rect("m2", 117.01, 35.00, 117.02, 35.01),
+        ]
+    }
+
+    fn problems(v: &Value) -> Vec<(String, String, String)> {
+        match build(v) {
+            Ok(_) => Vec::new(),
+            Err(e) => e
+                .problems()
+                .iter()
+                .map(|p| (p.code().to_owned(), p.subject().to_owned(), p.to_string()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_clean_tiling_builds_and_locates() {
+        let org = build(&mapped(good())).unwrap();
+        let at = org.locate(117.005, 35.005, Crs::Wgs84).unwrap();
+        assert_eq!(at.micro_grid.unwrap().id, "m1");
+        assert_eq!(at.grid.unwrap().id, "g1");
+        assert_eq!(at.community.unwrap().id, "c1");
+        // On the shared edge: the first in the spec, every time.
+        assert_eq!(org.locate(117.01, 35.005, Crs::Wgs84).unwrap().micro_grid.unwrap().id, "m1");
+        // The same place given in GCJ-02 lands in the same micro-grid.
+        let (gx, gy) = Crs::Wgs84.convert(Crs::Gcj02, 117.015, 35.005);
+        assert_eq!(org.locate(gx, gy, Crs::Gcj02).unwrap().micro_grid.unwrap().id, "m2");
+        let err = org.locate(117.03, 35.005, Crs::Wgs84).unwrap_err();
+        assert_eq!(err.code(), "outside_map");
+        assert!(err.to_string().contains("the nearest is `m2`, about 9"), "{err}");
+        assert_eq!(org.locate(200.0, 35.0, Crs::Wgs84).unwrap_err().code(), "bad_point");
+        assert_eq!(build(&base()).unwrap().locate(117.0, 35.0, Crs::Wgs84).unwrap_err().code(), "no_map");
+    }
+
+    #[test]
+    fn overlap_is_refused_naming_both() {
+        let mut f = good();
+        f[2] = rect("m2", 117.008, 35.00, 117.02, 35.01);
+        let p = problems(&mapped(f));
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!((p[0].0.as_str(), p[0].1.as_str()), ("area_overlap", "m1"));
+        assert!(p[0].2.contains("`m1` and `m2` overlap by about 20"), "{}", p[0].2);
+    }
+
+    #[test]
+    fn outside_its_parent_is_refused() {
+        let mut f = good();
+        f[2] = rect("m2", 117.01, 35.00, 117.03, 35.01);
+        let p = problems(&mapped(f));
+        assert_eq!(p[0].0, "area_outside_parent", "{p:?}");
+        assert!(p[0].2.contains("`m2` reaches about 101") && p[0].2.contains("outside its parent `g1`"), "{}", p[0].2);
+    }
+
+    #[test]
+    fn blank_ground_and_a_missing_micro_grid_are_gaps() {
+        let mut f = good();
+        f[2] = rect("m2", 117.01, 35.00, 117.015, 35.01);
+        let p = problems(&mapped(f.clone()));
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!((p[0].0.as_str(), p[0].1.as_str()), ("area_gap", "g1"));
+        assert!(p[0].2.contains("inside `g1`") && p[0].2.contains("不留空白"), "{}", p[0].2);
+        // Under the reporting policy the gap is accepted and listed.
+        let org = OrgGraph::from_json_str_with(&mapped(f).to_string(), GapPolicy::Report).unwrap();
+        assert_eq!(org.gaps()[0].code(), "area_gap");
+
+        let p = problems(&mapped(vec![good()[0].clone(), good()[1].clone()]));
+        let codes: Vec<&str> = p.iter().map(|p| p.0.as_str()).collect();
+        assert_eq!(codes, ["area_gap", "missing_area"], "{p:?}");
+        assert_eq!(p[1].1, "m2");
+    }
+
+    #[test]
+    fn a_hole_between_micro_grids_of_a_grid_without_an_area_is_a_gap() {
+        let ring = json!({"type": "Feature", "properties": {"unit": "m1"}, "geometry": {"type": "Polygon",
+            "coordinates": [[[117.0, 35.0], [117.03, 35.0], [117.03, 35.03], [117.0, 35.03], [117.0, 35.0]],
+                            [[117.01, 35.01], [117.01, 35.02], [117.02, 35.02], [117.02, 35.01], [117.01, 35.01]]]}});
+        let p = problems(&mapped(vec![ring.clone(), rect("m2", 117.012, 35.012, 117.018, 35.018)]));
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!((p[0].0.as_str(), p[0].1.as_str()), ("area_gap", "g1"));
+        // Filled exactly, there is no gap.
+        assert!(problems(&mapped(vec![ring, rect("m2", 117.01, 35.01, 117.02, 35.02)])).is_empty());
+    }
+
+    #[test]
+    fn bad_areas_are_named() {
+        let cases = [
+            (json!({"type": "Feature", "properties": {}, "geometry": null}), "", "has no `properties.unit`"),
+            (rect("nowhere", 117.0, 35.0, 117.01, 35.01), "nowhere", "not in the spec"),
+            (rect("pb", 117.0, 35.0, 117.01, 35.01), "pb", "is for a grid_party_branch"),
+            (rect("b1", 117.0, 35.0, 117.01, 35.01), "b1", "is for a building"),
+            (json!({"type": "Feature", "properties": {"unit": "m1"}, "geometry": {"type": "Point", "coordinates": [117.0, 35.0]}}), "m1", "is a Point"),
+            (rect("m1", 117.0, 35.0, 117.01, 95.0), "m1", "latitude in [-90, 90]"),
+        ];
+        for (feature, unit, reason) in cases {
+            let mut f = good();
+            f.push(feature);
+            let p = problems(&mapped(f));
+            assert_eq!(p[0].0, "bad_area", "{p:?}");
+            assert_eq!(p[0].1, unit);
+            assert!(p[0].2.contains(reason), "{} lacks {reason}", p[0].2);
+        }
+        let mut f = good();
+        f.push(rect("m1", 117.0, 35.0, 117.01, 35.01));
+        assert!(problems(&mapped(f))[0].2.contains("repeats a unit"));
+    }
+
+    #[test]
+    fn a_self_crossing_ring_is_refused() {
+        let mut f = good();
+        f[1] = json!({"type": "Feature", "properties": {"unit": "m1"}, "geometry": {"type": "Polygon",
+            "coordinates": [[[117.0, 35.0], [117.01, 35.01], [117.01, 35.0], [117.0, 35.01], [117.0, 35.0]]]}});
+        let p = problems(&mapped(f));
+        assert_eq!((p[0].0.as_str(), p[0].1.as_str()), ("invalid_area", "m1"), "{p:?}");
+    }
+
+    #[test]
+    fn an_unknown_crs_is_a_parse_error() {
+        let mut v = mapped(good());
+        v["map"]["crs"] = json!("utm50");
+        let err = build(&v).unwrap_err();
+        assert_eq!(err.code(), "org_parse");
+        assert!(err.to_string().contains("wgs84"), "{err}");
+    }
+
+    #[test]
+    fn fushan_is_on_the_map_without_a_gap() {
+        let t = std::time::Instant::now();
+        let org = OrgGraph::fushan();
+        eprintln!("fushan built in {:?}", t.elapsed());
+        let map = org.map().unwrap();
+        assert_eq!(map.crs(), Crs::Gcj02);
+        assert!(map.synthetic());
+        assert_eq!(map.micro_grids().len(), 382);
+        assert_eq!(map.areas().count(), 382 + 150 + 12);
+        assert!(org.gaps().is_empty());
+        // The centre of every micro-grid's rectangle locates to it.
+        for (k, shape) in map.micro_grids().shapes() {
+            let r = geo::BoundingRect::bounding_rect(shape).unwrap();
+            let c = r.center();
+            let at = org.locate(c.x, c.y, Crs::Gcj02).unwrap();
+            assert_eq!(at.micro_grid_key.index(), k as usize);
+        }
+    }
+}
