@@ -392,6 +392,58 @@ impl Engine {
     }
 }
 
+/// A reported case could not be read: it does not parse or fit, or its point is not on
+/// the organisation's map.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReadCaseError {
+    /// The case does not parse, or gives neither a location nor a point.
+    #[error(transparent)]
+    Case(#[from] crate::case::CaseError),
+    /// Its point could not be placed.
+    #[error(transparent)]
+    Locate(#[from] crate::org::LocateError),
+}
+
+impl Engine {
+    /// Reads a case as a reporting system sends it: with a micro-grid id in `location`,
+    /// or with only a map `point`, which is located on the organisation's map (the
+    /// micro-grid containing it becomes the location, and the point is kept).
+    ///
+    /// ```
+    /// let engine = gridgov::Engine::fushan();
+    /// let case = engine.read_case(r#"{"id": "p1", "channel": "app", "category": "environment_sanitation",
+    ///     "point": {"lon": 116.9505, "lat": 35.3855, "crs": "gcj02"},
+    ///     "reported_at": "2026-03-02T09:00:00+08:00"}"#)?;
+    /// assert_eq!(case.location, "fs-c01-g01-m1");
+    /// # Ok::<(), gridgov::engine::ReadCaseError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`ReadCaseError::Case`] for a case that does not parse or gives neither a location
+    /// nor a point; [`ReadCaseError::Locate`] for a point that is not on the map.
+    pub fn read_case(&self, json: &str) -> Result<crate::case::Case, ReadCaseError> {
+        self.place_case(crate::case::CaseInput::from_json_str(json)?)
+    }
+
+    /// [`read_case`](Self::read_case) from an already parsed input.
+    ///
+    /// # Errors
+    /// As [`read_case`](Self::read_case).
+    pub fn place_case(
+        &self,
+        input: crate::case::CaseInput,
+    ) -> Result<crate::case::Case, ReadCaseError> {
+        input.into_case(|p| {
+            let key = self.org.locate_key(p.lon, p.lat, p.crs)?;
+            self.org
+                .unit_by_key(key)
+                .map(|u| u.id.clone())
+                .ok_or(ReadCaseError::Locate(crate::org::LocateError::NoMap))
+        })
+    }
+}
+
 /// Warnings about decisions that would leave no one in charge (首办责任 needs a person): an
 /// office the rules name that has no lead, a unit at a level the rules route to without an
 /// office that has no duty holder, and a row that routes to department level without an

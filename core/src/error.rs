@@ -68,6 +68,15 @@ impl From<crate::access::RecordError> for Error {
     }
 }
 
+impl From<crate::engine::ReadCaseError> for Error {
+    fn from(e: crate::engine::ReadCaseError) -> Self {
+        match e {
+            crate::engine::ReadCaseError::Case(e) => Self::Case(e),
+            crate::engine::ReadCaseError::Locate(e) => Self::Locate(e),
+        }
+    }
+}
+
 /// A row of a table that could not be taken: its position in the whole table (0-based),
 /// its case id as given, and the error, whose code and class it keeps.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

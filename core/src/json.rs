@@ -11,7 +11,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::access::{Action, Actor};
 use crate::calendar::{Clock, Pause, TimeLimit};
-use crate::case::Case;
 use crate::case::ledger::Ledger;
 use crate::engine::Engine;
 use crate::error::Error;
@@ -149,7 +148,7 @@ pub fn warnings_json(engine: &Engine) -> String {
 /// # Errors
 /// [`Error::Case`] when the case does not parse, [`Error::Route`] when it cannot be routed.
 pub fn route_json(engine: &Engine, case_json: &str) -> Result<String, Error> {
-    let case = Case::from_json_str(case_json)?;
+    let case = engine.read_case(case_json)?;
     let decision = engine.route(&case)?;
     Ok(decision.to_json())
 }
@@ -261,7 +260,7 @@ pub fn intake_json(
     case_json: &str,
     actor: Option<&str>,
 ) -> Result<String, Error> {
-    let case = Case::from_json_str(case_json)?;
+    let case = engine.read_case(case_json)?;
     let actor = crate::id::PersonId::new(actor.unwrap_or(crate::case::event::SYSTEM))
         .map_err(|e| Error::input("actor", e.to_string()))?;
     Ok(to_json(&engine.intake(ledger, case, &actor)?))
@@ -371,9 +370,9 @@ pub fn backtest_json(
     let cases: Vec<&serde_json::value::RawValue> = from_json("backtest cases", cases_json)?;
     let mut test = crate::batch::Backtest::new(a, b, limit.unwrap_or(crate::batch::BACKTEST_LIMIT));
     for raw in cases {
-        match Case::from_json_str(raw.get()) {
+        match a.read_case(raw.get()) {
             Ok(case) => test.add(&case),
-            Err(e) => test.add_unreadable("", &Error::Case(e)),
+            Err(e) => test.add_unreadable("", &Error::from(e)),
         }
     }
     Ok(test.finish().to_json())
@@ -557,7 +556,7 @@ pub fn record_intake_json(
     case_json: &str,
 ) -> Result<String, Error> {
     let actor: Actor = actor_json.parse()?;
-    let case = Case::from_json_str(case_json)?;
+    let case = engine.read_case(case_json)?;
     Ok(to_json(&engine.record_intake(ledger, &actor, case)?))
 }
 
@@ -585,4 +584,101 @@ pub fn open_ledger(path: &str, durability: Option<&str>) -> Result<Ledger, Error
         }
     };
     Ok(Ledger::open_with(path, durability)?)
+}
+
+/// The output of [`locate_json`].
+#[derive(Serialize)]
+struct LocatedOut<'a> {
+    micro_grid: &'a str,
+    grid: Option<&'a str>,
+    community: Option<&'a str>,
+}
+
+/// Locates a point on the organisation's map: `{"lon", "lat", "crs"?}` (`crs` one of
+/// `wgs84`, the default, `gcj02`, `bd09`) → `{"micro_grid", "grid", "community"}`.
+///
+/// ```
+/// let engine = gridgov::Engine::fushan();
+/// let out = gridgov::json::locate_json(&engine, r#"{"lon": 116.9505, "lat": 35.3855, "crs": "gcj02"}"#)?;
+/// assert_eq!(out, r#"{"micro_grid":"fs-c01-g01-m1","grid":"fs-c01-g01","community":"fs-c01"}"#);
+/// # Ok::<(), gridgov::error::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::Json`] for an input that is not a point, [`Error::Locate`] for a point in no
+/// micro-grid (naming the nearest) or an organisation without a map.
+pub fn locate_json(engine: &Engine, point_json: &str) -> Result<String, Error> {
+    let p: crate::spatial::GeoPoint = from_json("point", point_json)?;
+    let at = engine.org().locate(p.lon, p.lat, p.crs)?;
+    Ok(to_json(&LocatedOut {
+        micro_grid: at.micro_grid.map(|u| u.id.as_str()).unwrap_or_default(),
+        grid: at.grid.map(|u| u.id.as_str()),
+        community: at.community.map(|u| u.id.as_str()),
+    }))
+}
+
+/// The organisation's map as a GeoJSON `FeatureCollection`: one feature per unit with an
+/// area, in spec order, with `properties` `unit`, `kind`, `name`, `name_en` (when it has
+/// one) and `parent`, and the coordinates in `crs` (the map's own when `None`). The
+/// collection carries `crs` and `synthetic` as foreign members. For drawing the territory
+/// (the demo page's SVG map) and for GIS tools.
+///
+/// # Errors
+/// [`Error::Locate`] (`no_map`) for an organisation without a map; [`Error::Input`] for an
+/// unknown `crs`.
+pub fn map_json(org: &OrgGraph, crs: Option<&str>) -> Result<String, Error> {
+    let map = org.map().ok_or(crate::org::LocateError::NoMap)?;
+    let to = match crs {
+        Some(c) => c
+            .parse::<crate::spatial::Crs>()
+            .map_err(|e| Error::input("crs", e))?,
+        None => map.crs(),
+    };
+    let mut features = Vec::new();
+    for (i, shape) in map.areas() {
+        let Some(u) = org.unit_by_key_index(i) else {
+            continue;
+        };
+        let rings = |ring: &geo::LineString<f64>| -> Vec<[f64; 2]> {
+            ring.coords()
+                .map(|c| {
+                    let (x, y) = map.crs().convert(to, c.x, c.y);
+                    [x, y]
+                })
+                .collect()
+        };
+        let polygons: Vec<Vec<Vec<[f64; 2]>>> = shape
+            .iter()
+            .map(|p| {
+                std::iter::once(p.exterior())
+                    .chain(p.interiors())
+                    .map(rings)
+                    .collect()
+            })
+            .collect();
+        let geometry = if polygons.len() == 1 {
+            serde_json::json!({"type": "Polygon", "coordinates": polygons.first()})
+        } else {
+            serde_json::json!({"type": "MultiPolygon", "coordinates": polygons})
+        };
+        let mut properties = serde_json::Map::new();
+        properties.insert("unit".into(), u.id.as_str().into());
+        properties.insert("kind".into(), u.kind.as_str().into());
+        properties.insert("name".into(), u.name.as_str().into());
+        if let Some(en) = &u.name_en {
+            properties.insert("name_en".into(), en.as_str().into());
+        }
+        if let Some(p) = &u.parent {
+            properties.insert("parent".into(), p.as_str().into());
+        }
+        features.push(serde_json::json!({
+            "type": "Feature", "properties": properties, "geometry": geometry,
+        }));
+    }
+    Ok(to_json(&serde_json::json!({
+        "type": "FeatureCollection",
+        "crs": to.as_str(),
+        "synthetic": map.synthetic(),
+        "features": features,
+    })))
 }

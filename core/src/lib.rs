@@ -90,7 +90,7 @@ pub mod batch;
 pub mod calendar;
 pub mod case;
 pub mod csvio;
-mod engine;
+pub mod engine;
 pub mod error;
 pub mod escalate;
 pub mod fixed;

@@ -39,6 +39,7 @@ fn ledger(engine: &Engine, cases: usize, seed: u64, residents: u64) -> Ledger {
             name: Some("王芳".to_owned()),
             phone: Some("13800001234".to_owned()),
             id_number: Some(format!("r{}", rng.below(residents.max(1)))),
+            email: None,
         });
         let record = EventRecord {
             event_id: None,

@@ -147,6 +147,7 @@ fn random_valid_spec(seed: u64) -> OrgSpec {
         duties,
         offices: vec![],
         volunteer_teams: vec![],
+        map: None,
     }
 }
 

@@ -232,6 +232,7 @@ impl<'a> CaseFields<'a> {
                     channel,
                     category,
                     location,
+                    point: None,
                     people_involved,
                     amount_yuan: self.amount_yuan.unwrap_or_default(),
                     repeat_count: self.repeat_count.unwrap_or(0),

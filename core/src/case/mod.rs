@@ -72,6 +72,9 @@ pub struct Reporter {
     /// Resident ID number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_number: Option<String>,
+    /// E-mail address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
 }
 
 /// The value of a per-category attribute, as given in the case.
@@ -174,8 +177,15 @@ pub struct Case {
     pub channel: Channel,
     /// Its category, from the rule set's list.
     pub category: Category,
-    /// Where: a micro-grid (or a building in one).
+    /// Where: a micro-grid (or a building in one). A reporting system that has only a
+    /// map point gives `point` instead, and the engine locates it
+    /// ([`Engine::read_case`](crate::Engine::read_case)).
+    #[cfg_attr(feature = "ts", tsify(optional))]
     pub location: UnitId,
+    /// Where on the map, when the report came with a point (a phone's position, an
+    /// Open311 request's `lat`/`long`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub point: Option<crate::spatial::GeoPoint>,
     /// How many people are involved (default 1).
     #[serde(default = "one")]
     pub people_involved: u32,
@@ -200,6 +210,101 @@ pub struct Case {
     /// What it is about, in the reporter's words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
+}
+
+/// A case as a reporting system sends it: a [`Case`] whose `location` may be left out
+/// when it gives a `point`, to be located on the organisation's map
+/// ([`Engine::read_case`](crate::Engine::read_case)).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseInput {
+    /// As [`Case::id`].
+    pub id: CaseId,
+    /// As [`Case::channel`].
+    pub channel: Channel,
+    /// As [`Case::category`].
+    pub category: Category,
+    /// A micro-grid (or a building in one); may be left out when `point` is given.
+    #[serde(default)]
+    pub location: Option<UnitId>,
+    /// A point on the map.
+    #[serde(default)]
+    pub point: Option<crate::spatial::GeoPoint>,
+    /// As [`Case::people_involved`].
+    #[serde(default = "one")]
+    pub people_involved: u32,
+    /// As [`Case::amount_yuan`].
+    #[serde(default)]
+    pub amount_yuan: Fixed2,
+    /// As [`Case::repeat_count`].
+    #[serde(default)]
+    pub repeat_count: u32,
+    /// As [`Case::risk_flags`].
+    #[serde(default)]
+    pub risk_flags: Vec<Name>,
+    /// As [`Case::attributes`].
+    #[serde(default)]
+    pub attributes: BTreeMap<String, AttrValue>,
+    /// As [`Case::reported_at`].
+    pub reported_at: Timestamp,
+    /// As [`Case::reporter`].
+    #[serde(default)]
+    pub reporter: Option<Reporter>,
+    /// As [`Case::summary`].
+    #[serde(default)]
+    pub summary: Option<String>,
+}
+
+impl CaseInput {
+    /// Reads a case from JSON.
+    ///
+    /// # Errors
+    /// [`CaseError::Parse`] with line and column.
+    pub fn from_json_str(json: &str) -> Result<Self, CaseError> {
+        serde_json::from_str(json).map_err(|e| CaseError::Parse {
+            line: e.line(),
+            column: e.column(),
+            message: crate::text::strip_position(&e.to_string()),
+        })
+    }
+
+    /// The case, its location given or found from its point by `locate`.
+    ///
+    /// # Errors
+    /// [`CaseError::Invalid`] when it gives neither a location nor a point; what `locate`
+    /// returns when the point cannot be placed.
+    pub fn into_case<E: From<CaseError>>(
+        self,
+        locate: impl FnOnce(&crate::spatial::GeoPoint) -> Result<UnitId, E>,
+    ) -> Result<Case, E> {
+        let location = match (self.location, &self.point) {
+            (Some(l), _) => l,
+            (None, Some(p)) => locate(p)?,
+            (None, None) => {
+                return Err(CaseError::Invalid(vec![CaseProblem {
+                    case: self.id.to_string(),
+                    field: "location".to_owned(),
+                    reason: "is missing; give a micro-grid id in `location` or a map `point` {\"lon\", \"lat\", \"crs\"}".to_owned(),
+                }])
+                .into());
+            }
+        };
+        Ok(Case {
+            id: self.id,
+            channel: self.channel,
+            category: self.category,
+            location,
+            point: self.point,
+            people_involved: self.people_involved,
+            amount_yuan: self.amount_yuan,
+            repeat_count: self.repeat_count,
+            risk_flags: self.risk_flags,
+            attributes: self.attributes,
+            reported_at: self.reported_at,
+            reporter: self.reporter,
+            summary: self.summary,
+        })
+    }
 }
 
 /// One thing wrong with a case.
@@ -286,6 +391,7 @@ impl Case {
             long("reporter.name", &r.name, 200);
             long("reporter.phone", &r.phone, 200);
             long("reporter.id_number", &r.id_number, 200);
+            long("reporter.email", &r.email, 320);
         }
     }
 }

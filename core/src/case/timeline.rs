@@ -96,6 +96,19 @@ pub fn mask_number(number: &str) -> String {
         .collect()
 }
 
+/// Masks an e-mail address: the first character of the local part and the domain stay
+/// (`z***@example.com`); text without an `@` is masked whole.
+#[must_use]
+pub fn mask_email(email: &str) -> String {
+    match email.rsplit_once('@') {
+        Some((local, domain)) => {
+            let first: String = local.chars().take(1).collect();
+            format!("{first}***@{domain}")
+        }
+        None => "*".repeat(email.chars().count().min(8)),
+    }
+}
+
 /// Masks personal data in free text: the given names, and runs of 7 or more digits (an ID
 /// number's final `X` included).
 #[must_use]
@@ -140,7 +153,10 @@ pub(crate) fn redact_case(case: &Case) -> Case {
         name: r.name.as_deref().map(mask_name),
         phone: r.phone.as_deref().map(mask_number),
         id_number: r.id_number.as_deref().map(mask_number),
+        email: r.email.as_deref().map(mask_email),
     });
+    // A point may be the reporter's door: public views show it to about 100 m.
+    c.point = case.point.map(crate::spatial::GeoPoint::coarse);
     c.summary = case.summary.as_deref().map(|s| mask_text(s, &names));
     c
 }

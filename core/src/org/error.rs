@@ -516,6 +516,14 @@ pub enum LocateError {
         /// The point as given, `lon, lat`.
         point: String,
     },
+    /// Columns of longitudes and latitudes of different lengths.
+    #[error("{lons} longitudes but {lats} latitudes; give one of each per point")]
+    Lengths {
+        /// Longitudes given.
+        lons: usize,
+        /// Latitudes given.
+        lats: usize,
+    },
     /// Inside no micro-grid.
     #[error("point [{point}] ({crs}) is in no micro-grid{}", .nearest.as_ref().map(|(u, m)| format!("; the nearest is `{u}`, about {m} m away")).unwrap_or_default())]
     Outside {
@@ -535,6 +543,7 @@ impl LocateError {
         match self {
             Self::NoMap => "no_map",
             Self::BadPoint { .. } => "bad_point",
+            Self::Lengths { .. } => "lengths_differ",
             Self::Outside { .. } => "outside_map",
         }
     }

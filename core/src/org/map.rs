@@ -52,6 +52,8 @@ pub struct OrgMap {
     /// Every unit with an area, by unit index.
     areas: Vec<(u32, Shape)>,
     micro_grids: AreaIndex,
+    /// Each unit's position among the micro-grids in spec order (-1 for other units).
+    ordinals: Vec<i32>,
 }
 
 impl OrgMap {
@@ -71,6 +73,12 @@ impl OrgMap {
     #[must_use]
     pub const fn micro_grids(&self) -> &AreaIndex {
         &self.micro_grids
+    }
+
+    /// A micro-grid's position among the micro-grids in spec order (-1 for another unit).
+    #[must_use]
+    pub fn ordinal(&self, unit: u32) -> i32 {
+        self.ordinals.get(unit as usize).copied().unwrap_or(-1)
     }
 
     /// Every unit with an area (unit index, area), by unit index.
@@ -335,7 +343,21 @@ impl MapCheck<'_> {
                 .filter(|(i, _)| self.kind(*i) == Some(UnitKind::MicroGrid))
                 .cloned()
                 .collect();
+            let mut next = 0_i32;
+            let ordinals = self
+                .units
+                .iter()
+                .map(|u| {
+                    if u.kind == UnitKind::MicroGrid {
+                        next += 1;
+                        next - 1
+                    } else {
+                        -1
+                    }
+                })
+                .collect();
             Arc::new(OrgMap {
+                ordinals,
                 crs: spec.crs,
                 synthetic: spec.synthetic,
                 micro_grids: AreaIndex::new(spec.crs, micro),

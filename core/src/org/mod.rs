@@ -352,6 +352,35 @@ impl OrgGraph {
         }
     }
 
+    /// The micro-grids of each point of two columns (longitudes and latitudes in `crs`):
+    /// for each point the position of its micro-grid among
+    /// [`units_of_kind(MicroGrid)`](Self::units_of_kind) (spec order), or -1 for a point
+    /// that is in none or is not a place. The batch path for analysts' coordinate columns.
+    ///
+    /// # Errors
+    /// [`LocateError::NoMap`] without a map; [`LocateError::Lengths`] when the columns
+    /// differ in length.
+    pub fn locate_all(
+        &self,
+        lons: &[f64],
+        lats: &[f64],
+        crs: crate::spatial::Crs,
+    ) -> Result<Vec<i32>, LocateError> {
+        let map = self.map.as_deref().ok_or(LocateError::NoMap)?;
+        if lons.len() != lats.len() {
+            return Err(LocateError::Lengths {
+                lons: lons.len(),
+                lats: lats.len(),
+            });
+        }
+        Ok(map
+            .micro_grids()
+            .locate_many(lons, lats, crs)
+            .into_iter()
+            .map(|k| k.map_or(-1, |k| map.ordinal(k)))
+            .collect())
+    }
+
     /// A located micro-grid with its grid and community.
     #[must_use]
     pub fn located(&self, micro_grid: UnitKey) -> Located<'_> {
@@ -413,6 +442,12 @@ impl OrgGraph {
     #[must_use]
     pub fn unit_by_key(&self, key: UnitKey) -> Option<&UnitSpec> {
         self.at(key.0)
+    }
+
+    /// A unit by its position in the spec's `units`.
+    #[must_use]
+    pub fn unit_by_key_index(&self, index: u32) -> Option<&UnitSpec> {
+        self.at(index)
     }
 
     /// All units, in spec order.

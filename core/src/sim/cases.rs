@@ -218,6 +218,7 @@ pub fn month_cases(engine: &Engine, year: i32, month: u32, count: usize, seed: u
             channel,
             category,
             location: location.clone(),
+            point: None,
             people_involved,
             amount_yuan,
             repeat_count,
@@ -228,6 +229,7 @@ pub fn month_cases(engine: &Engine, year: i32, month: u32, count: usize, seed: u
                 name: Some(format!("居民{:05}", rng.below(100_000))),
                 phone: Some(format!("138{:08}", rng.below(100_000_000))),
                 id_number: None,
+                email: None,
             }),
             summary: None,
         });

@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 /// A coordinate reference system for longitude/latitude points.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub enum Crs {
     /// WGS-84 (GPS).
     Wgs84,

@@ -8,6 +8,7 @@
 //! distances and areas) and the `rstar` R-tree, not a kernel of our own; coordinates are
 //! longitude/latitude degrees in one [`Crs`].
 
+mod cells;
 mod crs;
 
 use geo::{
@@ -18,6 +19,57 @@ use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, Envelope as _, RTree};
 
 pub use crs::Crs;
+
+/// A point on the map as a reporting system gives it: longitude and latitude in degrees,
+/// and the coordinate system they are in (WGS-84, the GPS and GeoJSON default, when not
+/// given).
+#[derive(Clone, Copy, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+pub struct GeoPoint {
+    /// Longitude, degrees east.
+    pub lon: f64,
+    /// Latitude, degrees north.
+    pub lat: f64,
+    /// The coordinate system.
+    #[serde(default = "wgs84")]
+    pub crs: Crs,
+}
+
+fn wgs84() -> Crs {
+    Crs::Wgs84
+}
+
+/// Points are equal when their numbers are the same bits (so a point equals itself even
+/// when a coordinate is NaN, which validation refuses anyway).
+impl PartialEq for GeoPoint {
+    fn eq(&self, other: &Self) -> bool {
+        self.lon.to_bits() == other.lon.to_bits()
+            && self.lat.to_bits() == other.lat.to_bits()
+            && self.crs == other.crs
+    }
+}
+
+impl Eq for GeoPoint {}
+
+impl GeoPoint {
+    /// The point rounded to 0.001° (about 100 m): where a public view shows it.
+    #[must_use]
+    pub fn coarse(self) -> Self {
+        Self {
+            lon: (self.lon * 1e3).round() / 1e3,
+            lat: (self.lat * 1e3).round() / 1e3,
+            crs: self.crs,
+        }
+    }
+
+    /// The point in another coordinate system.
+    #[must_use]
+    pub fn to_crs(self, crs: Crs) -> Self {
+        let (lon, lat) = self.crs.convert(crs, self.lon, self.lat);
+        Self { lon, lat, crs }
+    }
+}
 
 /// Areas smaller than this (in square metres) are rounding noise, not an overlap or a gap.
 pub const TOLERANCE_M2: f64 = 1.0;
@@ -209,7 +261,9 @@ pub enum LocateError {
     },
 }
 
-/// An R-tree over areas, for finding the area that contains a point.
+/// An index over areas, for finding the area that contains a point: an R-tree (`rstar`)
+/// and, for the lookups themselves, a uniform grid of cells listing the areas that reach
+/// each (see `cells.rs` for why, and the property test holding the two equal).
 ///
 /// A point inside one area gets that area. A point on an edge or corner that several
 /// areas share gets the one with the smallest key among them, so a point on a shared edge
@@ -219,6 +273,7 @@ pub struct AreaIndex {
     crs: Crs,
     shapes: Vec<(u32, Shape)>,
     tree: RTree<GeomWithData<Rectangle<[f64; 2]>, u32>>,
+    cells: cells::Cells,
 }
 
 impl AreaIndex {
@@ -226,6 +281,15 @@ impl AreaIndex {
     #[must_use]
     pub fn new(crs: Crs, mut shapes: Vec<(u32, Shape)>) -> Self {
         shapes.sort_by_key(|(k, _)| *k);
+        // An area without extent (no coordinates) gets a box no point can be in.
+        let boxes: Vec<[f64; 4]> = shapes
+            .iter()
+            .map(|(_, s)| {
+                s.bounding_rect().map_or([f64::NAN; 4], |r| {
+                    [r.min().x, r.min().y, r.max().x, r.max().y]
+                })
+            })
+            .collect();
         let entries = shapes
             .iter()
             .enumerate()
@@ -242,6 +306,7 @@ impl AreaIndex {
             crs,
             shapes,
             tree: RTree::bulk_load(entries),
+            cells: cells::Cells::new(&boxes),
         }
     }
 
@@ -290,17 +355,107 @@ impl AreaIndex {
         }
     }
 
+    /// [`locate`](Self::locate) for columns of points: the key of each point's area, or
+    /// `None` for a point that is in none or is not a place. The points are visited in
+    /// Z-order (near points one after another), so the tree's nodes and the areas they
+    /// lead to are still in cache for the next point; the answers are the same as
+    /// point by point, in the input's order.
+    #[must_use]
+    pub fn locate_many(&self, lons: &[f64], lats: &[f64], crs: Crs) -> Vec<Option<u32>> {
+        let n = lons.len().min(lats.len());
+        let mut points: Vec<(f64, f64)> = Vec::with_capacity(n);
+        for (&lon, &lat) in lons.iter().zip(lats) {
+            let ok = lon.is_finite()
+                && lat.is_finite()
+                && (-180.0..=180.0).contains(&lon)
+                && (-90.0..=90.0).contains(&lat);
+            points.push(if ok {
+                crs.convert(self.crs, lon, lat)
+            } else {
+                (f64::NAN, f64::NAN)
+            });
+        }
+        let Some([x0, y0, x1, y1]) = bounds(self.shapes.iter().map(|(_, s)| s)) else {
+            return vec![None; n];
+        };
+        let cell = |v: f64, lo: f64, hi: f64| -> u32 {
+            let t = if hi > lo { (v - lo) / (hi - lo) } else { 0.0 };
+            // Clamped into [0, 65535]; NaN (a refused point) goes to 0.
+            #[expect(
+                clippy::cast_possible_truncation,
+                clippy::cast_sign_loss,
+                reason = "clamped to 0..=65535 first"
+            )]
+            let q = (t.clamp(0.0, 1.0) * 65535.0) as u32;
+            q
+        };
+        let mut order: Vec<(u32, u32)> = points
+            .iter()
+            .enumerate()
+            .map(|(i, &(x, y))| {
+                let z = interleave(cell(x, x0, x1)) | (interleave(cell(y, y0, y1)) << 1);
+                (z, u32::try_from(i).unwrap_or(u32::MAX))
+            })
+            .collect();
+        order.sort_unstable();
+        let mut out = vec![None; n];
+        for (_, i) in order {
+            let Some(&(x, y)) = points.get(i as usize) else {
+                continue;
+            };
+            if x.is_nan() {
+                continue;
+            }
+            if let Some(slot) = out.get_mut(i as usize) {
+                *slot = self.hit(x, y);
+            }
+        }
+        out
+    }
+
     /// The smallest key among the areas that contain or touch a point in the index's
     /// own coordinates.
     fn hit(&self, x: f64, y: f64) -> Option<u32> {
-        let p = Point::new(x, y);
+        let c = geo::Coord { x, y };
+        for &i in self.cells.candidates(x, y) {
+            if self
+                .shapes
+                .get(i as usize)
+                .is_some_and(|(_, s)| s.iter().any(|p| p.intersects(&c)))
+            {
+                return self.shapes.get(i as usize).map(|(k, _)| *k);
+            }
+        }
+        None
+    }
+
+    /// [`locate`](Self::locate) through the R-tree alone: the reference the cells are
+    /// held equal to (by a property test) and compared with (by a benchmark).
+    #[doc(hidden)]
+    #[must_use]
+    pub fn locate_by_tree(&self, lon: f64, lat: f64, crs: Crs) -> Option<u32> {
+        if !lon.is_finite() || !lat.is_finite() {
+            return None;
+        }
+        let (x, y) = crs.convert(self.crs, lon, lat);
+        self.hit_tree(x, y)
+    }
+
+    fn hit_tree(&self, x: f64, y: f64) -> Option<u32> {
+        let c = geo::Coord { x, y };
         let mut best: Option<usize> = None;
         for e in self.tree.locate_all_at_point(&[x, y]) {
             let i = e.data as usize;
             if best.is_some_and(|b| b <= i) {
                 continue;
             }
-            if self.shapes.get(i).is_some_and(|(_, s)| s.intersects(&p)) {
+            // Polygon by polygon: what `MultiPolygon::intersects` does after a bounding-box
+            // test that the R-tree has already made.
+            if self
+                .shapes
+                .get(i)
+                .is_some_and(|(_, s)| s.iter().any(|p| p.intersects(&c)))
+            {
                 best = Some(i);
             }
         }
@@ -329,6 +484,16 @@ impl AreaIndex {
         let metres = closest_metres(&p, shape);
         Some((*key, metres))
     }
+}
+
+/// The bits of a 16-bit number spread to the even positions of a 32-bit one (for a
+/// Morton, or Z-order, code).
+fn interleave(v: u32) -> u32 {
+    let mut x = v & 0xFFFF;
+    x = (x | (x << 8)) & 0x00FF_00FF;
+    x = (x | (x << 4)) & 0x0F0F_0F0F;
+    x = (x | (x << 2)) & 0x3333_3333;
+    (x | (x << 1)) & 0x5555_5555
 }
 
 /// The great-circle distance in metres from a point to the closest point of a shape.
