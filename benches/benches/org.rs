@@ -141,13 +141,18 @@ fn bench_locate(c: &mut Criterion) {
         b.iter(|| {
             let mut n = 0_usize;
             for (&x, &y) in lons.iter().zip(&lats) {
-                n += index.locate_by_tree(x, y, Crs::Gcj02).map_or(0, |k| k as usize);
+                n += index
+                    .locate_by_tree(x, y, Crs::Gcj02)
+                    .map_or(0, |k| k as usize);
             }
             n
         });
     });
     group.bench_function("locate_all_gcj02", |b| {
-        b.iter(|| org.locate_all(black_box(&lons), black_box(&lats), Crs::Gcj02).map(|v| v.len()));
+        b.iter(|| {
+            org.locate_all(black_box(&lons), black_box(&lats), Crs::Gcj02)
+                .map(|v| v.len())
+        });
     });
     group.bench_function("locate_key_wgs84", |b| {
         b.iter(|| {

@@ -268,8 +268,11 @@ pub fn city_map(spec: &OrgSpec) -> (gridgov::org::MapSpec, Vec<(String, [f64; 4]
         .iter()
         .filter(|u| u.kind == UnitKind::Grid)
         .collect();
-    let side = (1..).find(|s: &i64| s * s >= grids.len() as i64).unwrap_or(1);
-    let mut micros_of: std::collections::HashMap<&str, Vec<&UnitSpec>> = std::collections::HashMap::new();
+    let side = (1..)
+        .find(|s: &i64| s * s >= grids.len() as i64)
+        .unwrap_or(1);
+    let mut micros_of: std::collections::HashMap<&str, Vec<&UnitSpec>> =
+        std::collections::HashMap::new();
     for u in spec.units.iter().filter(|u| u.kind == UnitKind::MicroGrid) {
         if let Some(p) = &u.parent {
             micros_of.entry(p.as_str()).or_default().push(u);
@@ -279,13 +282,21 @@ pub fn city_map(spec: &OrgSpec) -> (gridgov::org::MapSpec, Vec<(String, [f64; 4]
     let mut rects = Vec::new();
     for (g, grid) in grids.iter().enumerate() {
         let g = g as i64;
-        let (x0, y0) = (116_000_000 + (g % side) * CELL, 35_000_000 + (g / side) * CELL);
+        let (x0, y0) = (
+            116_000_000 + (g % side) * CELL,
+            35_000_000 + (g / side) * CELL,
+        );
         let micros: &[&UnitSpec] = micros_of.get(grid.id.as_str()).map_or(&[], Vec::as_slice);
         let n = micros.len().max(1) as i64;
         for (m, micro) in micros.iter().enumerate() {
             let m = m as i64;
             let (a, b) = (x0 + m * CELL / n, x0 + (m + 1) * CELL / n);
-            let r = [a as f64 / 1e6, y0 as f64 / 1e6, b as f64 / 1e6, (y0 + CELL) as f64 / 1e6];
+            let r = [
+                a as f64 / 1e6,
+                y0 as f64 / 1e6,
+                b as f64 / 1e6,
+                (y0 + CELL) as f64 / 1e6,
+            ];
             rects.push((micro.id.to_string(), r));
             features.push(serde_json::json!({"type": "Feature", "properties": {"unit": micro.id.as_str()},
                 "geometry": {"type": "Polygon", "coordinates": [[[r[0], r[1]], [r[2], r[1]], [r[2], r[3]], [r[0], r[3]], [r[0], r[1]]]]}}));

@@ -412,7 +412,7 @@ impl Engine {
     ///
     /// ```
     /// let engine = gridgov::Engine::fushan();
-    /// let case = engine.read_case(r#"{"id": "p1", "channel": "app", "category": "environment_sanitation",
+    /// let case = engine.read_case(r#"{"id": "p1", "channel": "app", "category": "environment",
     ///     "point": {"lon": 116.9505, "lat": 35.3855, "crs": "gcj02"},
     ///     "reported_at": "2026-03-02T09:00:00+08:00"}"#)?;
     /// assert_eq!(case.location, "fs-c01-g01-m1");

@@ -192,9 +192,7 @@ impl Error {
             Self::Ledger(_) => ErrorClass::Ledger,
             Self::Lookup(_)
             | Self::Locate(_)
-            | Self::Access(crate::access::AccessError::Lookup(_)) => {
-                ErrorClass::Query
-            }
+            | Self::Access(crate::access::AccessError::Lookup(_)) => ErrorClass::Query,
             Self::Access(_) => ErrorClass::Access,
             Self::Score(crate::score::ScoreError::Input(_)) => ErrorClass::Input,
             Self::Score(_) => ErrorClass::Score,

@@ -468,6 +468,46 @@ impl PyEngine {
         Ok(arrow::ArrowStream::new(schema, out))
     }
 
+    /// Locates a point on the organisation's map: JSON text ``{"lon", "lat", "crs"?}``
+    /// in, the core's JSON text ``{"micro_grid", "grid", "community"}`` out.
+    fn locate_json(&self, py: Python<'_>, point: &Bound<'_, PyAny>) -> PyResult<String> {
+        call_text(py, point, "point", |p| {
+            gridgov::json::locate_json(&self.inner, p)
+        })
+    }
+
+    /// The organisation's map as GeoJSON text, coordinates in ``crs`` (the map's own
+    /// when ``None``).
+    #[pyo3(signature = (crs = None))]
+    fn map_json(&self, crs: Option<&Bound<'_, PyAny>>) -> PyResult<String> {
+        let crs = opt_text(crs, "crs")?;
+        gridgov::json::map_json(self.inner.org(), crs.as_deref()).map_err(err)
+    }
+
+    /// Locates the points of a table's longitude and latitude columns; returns a table of
+    /// ``micro_grid``, ``grid`` and ``community`` (dictionary columns, null for a point
+    /// in no micro-grid), one row per point in order.
+    #[pyo3(signature = (table, lon, lat, crs))]
+    fn locate_batch(
+        &self,
+        py: Python<'_>,
+        table: &Bound<'_, PyAny>,
+        lon: &Bound<'_, PyAny>,
+        lat: &Bound<'_, PyAny>,
+        crs: &Bound<'_, PyAny>,
+    ) -> PyResult<arrow::ArrowStream> {
+        let lon = text(lon, "lon")?;
+        let lat = text(lat, "lat")?;
+        let crs: gridgov::spatial::Crs = text(crs, "crs")?
+            .parse()
+            .map_err(|e: String| err(Error::input("crs", e)))?;
+        let (_, batches) = arrow::import(table, "table")?;
+        let (schema, out) = py
+            .detach(|| gridgov::arrow::locate_batches(self.inner.org(), &batches, &lon, &lat, crs))
+            .map_err(|e| to_py(&e))?;
+        Ok(arrow::ArrowStream::new(schema, out))
+    }
+
     /// Routes every case of a cases CSV (text) and returns the decisions as CSV text, one
     /// row per case in order; rows that cannot be routed carry ``error_code`` and
     /// ``error``. The core's bytes, unchanged.

@@ -360,6 +360,8 @@ pub fn run(
         }),
         "route" => with_engine(&|e| json::route_json(e, &text("case"))),
         "deadline" => with_engine(&|e| json::deadline_json(e, &text("deadline"))),
+        "locate" => with_engine(&|e| json::locate_json(e, &text("point"))),
+        "map" => with_engine(&|e| json::map_json(e.org(), arg(input, "crs").as_deref())),
         "engine_warnings" => with_engine(&|e| Ok(json::warnings_json(e))),
         "route_csv" => with_engine(&|e| gridgov::batch::route_csv(e, &text("cases_csv"))),
         "backtest" => with_engine(&|e| {

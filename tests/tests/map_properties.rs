@@ -86,7 +86,10 @@ fn rows() -> impl Strategy<Value = Vec<(i64, Vec<(i64, Vec<(i64, i64)>)>)>> {
                 .enumerate()
                 .map(|(i, &(b, t))| {
                     let base = slot * (i as i64 + 1);
-                    (base + (b % (slot / 5 + 1)) - slot / 10, base + (t % (slot / 5 + 1)) - slot / 10)
+                    (
+                        base + (b % (slot / 5 + 1)) - slot / 10,
+                        base + (t % (slot / 5 + 1)) - slot / 10,
+                    )
                 })
                 .collect::<Vec<_>>();
             (w, cuts)
@@ -171,12 +174,27 @@ fn shared_edges_and_corners_go_to_the_first_in_the_spec() {
     ];
     let city = city(&rows);
     let org = build(&city.spec);
-    let id = |lon: f64, lat: f64| org.locate(lon, lat, Crs::Gcj02).unwrap().micro_grid.unwrap().id.to_string();
-    assert_eq!(id(116.001, 35.0005), "g0-0-m0", "edge between g0-0 and g0-1");
+    let id = |lon: f64, lat: f64| {
+        org.locate(lon, lat, Crs::Gcj02)
+            .unwrap()
+            .micro_grid
+            .unwrap()
+            .id
+            .to_string()
+    };
+    assert_eq!(
+        id(116.001, 35.0005),
+        "g0-0-m0",
+        "edge between g0-0 and g0-1"
+    );
     assert_eq!(id(116.001, 35.001), "g0-0-m0", "corner of all four");
     assert_eq!(id(116.0015, 35.001), "g0-1-m0", "edge between the rows");
     assert_eq!(id(116.002, 35.002), "g1-1-m0", "the outer corner");
     let err = org.locate(116.0025, 35.001, Crs::Gcj02).unwrap_err();
     assert_eq!(err.code(), "outside_map");
-    assert!(err.to_string().contains("nearest is `g0-1-m0`") || err.to_string().contains("nearest is `g1-1-m0`"), "{err}");
+    assert!(
+        err.to_string().contains("nearest is `g0-1-m0`")
+            || err.to_string().contains("nearest is `g1-1-m0`"),
+        "{err}"
+    );
 }

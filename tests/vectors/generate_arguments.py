@@ -63,7 +63,7 @@ vector("seed-negative", "A seed is a whole number from 0 to 2^53 - 1 (the larges
 vector("year-is-text", "A year given as text is a wrong type, not read as a number.",
        "simulate_cases_csv", ["2026", 3, 1, 0], "input_type", "`year` must be a whole number, not text")
 vector("backtest-limit-negative", "The limit on listed differences is a whole number from 0 to 4294967295.",
-       "backtest_json", [DEFAULT_RULES, "[]", -1], "input",
+       "backtest_json", ["{}", "[]", -1], "input",
        "`limit`: -1 is not a whole number from 0 to 4294967295")
 vector("intake-ledger-is-number", "An engine method that takes a ledger refuses anything else, with the core's "
        "error (not the binding's own).", "intake_json", [5, "{}", None], "input_type",

@@ -5,10 +5,12 @@
 
 mod cases;
 mod cols;
+mod locate;
 mod route;
 mod score;
 
 pub use cases::{cases_schema, cases_table};
+pub use locate::{LOCATE_COLUMNS, locate_batches, locate_schema};
 pub use route::{
     MAX_THREADS, backtest_batches, default_threads, require_case_columns, route_batches,
     route_schema, threads_arg,

@@ -283,7 +283,9 @@ pub enum OrgProblem {
     },
     /// An area that is not a valid polygon (a ring crossing itself, a hole outside its
     /// shell…).
-    #[error("the area of `{id}` is not a valid polygon: {reason}; rings must not cross themselves or each other")]
+    #[error(
+        "the area of `{id}` is not a valid polygon: {reason}; rings must not cross themselves or each other"
+    )]
     InvalidArea {
         /// The unit.
         id: String,
@@ -291,7 +293,9 @@ pub enum OrgProblem {
         reason: String,
     },
     /// Two areas under the same parent overlap: one place claimed by two units.
-    #[error("the areas of `{id}` and `{other}` overlap by about {square_metres} m² around ({at}); every place belongs to one unit")]
+    #[error(
+        "the areas of `{id}` and `{other}` overlap by about {square_metres} m² around ({at}); every place belongs to one unit"
+    )]
     AreaOverlap {
         /// The first unit (in spec order).
         id: String,
@@ -303,7 +307,9 @@ pub enum OrgProblem {
         at: String,
     },
     /// An area reaching outside the nearest enclosing unit that has one.
-    #[error("the area of `{id}` reaches about {square_metres} m² outside its parent `{parent}` around ({at}); a unit's area must lie inside its parent's")]
+    #[error(
+        "the area of `{id}` reaches about {square_metres} m² outside its parent `{parent}` around ({at}); a unit's area must lie inside its parent's"
+    )]
     AreaOutsideParent {
         /// The unit.
         id: String,
@@ -315,7 +321,9 @@ pub enum OrgProblem {
         at: String,
     },
     /// Blank ground inside a unit that none of its units' areas covers.
-    #[error("about {square_metres} m² inside `{id}` around ({at}) is in none of its units' areas; leave no blank (不留空白)")]
+    #[error(
+        "about {square_metres} m² inside `{id}` around ({at}) is in none of its units' areas; leave no blank (不留空白)"
+    )]
     AreaGap {
         /// The enclosing unit.
         id: String,
@@ -508,10 +516,14 @@ pub enum LookupError {
 #[non_exhaustive]
 pub enum LocateError {
     /// The organisation has no map.
-    #[error("the organisation has no map; add a `map` section with an area per micro-grid to locate points")]
+    #[error(
+        "the organisation has no map; add a `map` section with an area per micro-grid to locate points"
+    )]
     NoMap,
     /// Not a longitude/latitude pair.
-    #[error("point [{point}] is not a place; longitude must be a finite number in [-180, 180] and latitude in [-90, 90]")]
+    #[error(
+        "point [{point}] is not a place; longitude must be a finite number in [-180, 180] and latitude in [-90, 90]"
+    )]
     BadPoint {
         /// The point as given, `lon, lat`.
         point: String,

@@ -156,7 +156,8 @@ impl MapCheck<'_> {
                 continue;
             };
             let kind = self.kind(i);
-            if !kind.is_some_and(|k| k.hierarchy() == Hierarchy::Territory && k != UnitKind::Building)
+            if !kind
+                .is_some_and(|k| k.hierarchy() == Hierarchy::Territory && k != UnitKind::Building)
             {
                 problems.push(bad(
                     unit,
@@ -168,7 +169,10 @@ impl MapCheck<'_> {
                 continue;
             }
             let Some(geometry) = &feature.geometry else {
-                problems.push(bad(unit, "has no geometry; give a Polygon or a MultiPolygon".to_owned()));
+                problems.push(bad(
+                    unit,
+                    "has no geometry; give a Polygon or a MultiPolygon".to_owned(),
+                ));
                 continue;
             };
             let shape = match spatial::shape_of(geometry) {
@@ -328,7 +332,9 @@ impl MapCheck<'_> {
         // Every micro-grid on the map.
         for (i, u) in self.units.iter().enumerate() {
             if u.kind == UnitKind::MicroGrid && shape_of.get(i).is_some_and(Option::is_none) {
-                gaps.push(OrgProblem::MissingArea { id: u.id.to_string() });
+                gaps.push(OrgProblem::MissingArea {
+                    id: u.id.to_string(),
+                });
             }
         }
 

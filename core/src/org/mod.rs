@@ -319,7 +319,12 @@ impl OrgGraph {
     /// [`LocateError::NoMap`] without a map, [`LocateError::BadPoint`] for a point that is
     /// not a longitude/latitude pair, [`LocateError::Outside`] (naming the nearest
     /// micro-grid) for one in no micro-grid.
-    pub fn locate(&self, lon: f64, lat: f64, crs: crate::spatial::Crs) -> Result<Located<'_>, LocateError> {
+    pub fn locate(
+        &self,
+        lon: f64,
+        lat: f64,
+        crs: crate::spatial::Crs,
+    ) -> Result<Located<'_>, LocateError> {
         let key = self.locate_key(lon, lat, crs)?;
         Ok(self.located(key))
     }
@@ -329,7 +334,12 @@ impl OrgGraph {
     ///
     /// # Errors
     /// As [`locate`](Self::locate).
-    pub fn locate_key(&self, lon: f64, lat: f64, crs: crate::spatial::Crs) -> Result<UnitKey, LocateError> {
+    pub fn locate_key(
+        &self,
+        lon: f64,
+        lat: f64,
+        crs: crate::spatial::Crs,
+    ) -> Result<UnitKey, LocateError> {
         let map = self.map.as_deref().ok_or(LocateError::NoMap)?;
         match map.micro_grids().locate(lon, lat, crs) {
             Ok(i) => Ok(UnitKey(i)),

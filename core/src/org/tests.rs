@@ -725,7 +725,8 @@ mod map {
     /// The base org with g1 = [117.00, 117.02] × [35.00, 35.01] split into m1 and m2.
     fn mapped(features: Vec<Value>) -> Value {
         let mut v = base();
-        v["map"] = json!({"crs": "wgs84", "areas": {"type": "FeatureCollection", "features": features}});
+        v["map"] =
+            json!({"crs": "wgs84", "areas": {"type": "FeatureCollection", "features": features}});
         v
     }
 
@@ -756,15 +757,42 @@ mod map {
         assert_eq!(at.grid.unwrap().id, "g1");
         assert_eq!(at.community.unwrap().id, "c1");
         // On the shared edge: the first in the spec, every time.
-        assert_eq!(org.locate(117.01, 35.005, Crs::Wgs84).unwrap().micro_grid.unwrap().id, "m1");
+        assert_eq!(
+            org.locate(117.01, 35.005, Crs::Wgs84)
+                .unwrap()
+                .micro_grid
+                .unwrap()
+                .id,
+            "m1"
+        );
         // The same place given in GCJ-02 lands in the same micro-grid.
         let (gx, gy) = Crs::Wgs84.convert(Crs::Gcj02, 117.015, 35.005);
-        assert_eq!(org.locate(gx, gy, Crs::Gcj02).unwrap().micro_grid.unwrap().id, "m2");
+        assert_eq!(
+            org.locate(gx, gy, Crs::Gcj02)
+                .unwrap()
+                .micro_grid
+                .unwrap()
+                .id,
+            "m2"
+        );
         let err = org.locate(117.03, 35.005, Crs::Wgs84).unwrap_err();
         assert_eq!(err.code(), "outside_map");
-        assert!(err.to_string().contains("the nearest is `m2`, about 9"), "{err}");
-        assert_eq!(org.locate(200.0, 35.0, Crs::Wgs84).unwrap_err().code(), "bad_point");
-        assert_eq!(build(&base()).unwrap().locate(117.0, 35.0, Crs::Wgs84).unwrap_err().code(), "no_map");
+        assert!(
+            err.to_string().contains("the nearest is `m2`, about 9"),
+            "{err}"
+        );
+        assert_eq!(
+            org.locate(200.0, 35.0, Crs::Wgs84).unwrap_err().code(),
+            "bad_point"
+        );
+        assert_eq!(
+            build(&base())
+                .unwrap()
+                .locate(117.0, 35.0, Crs::Wgs84)
+                .unwrap_err()
+                .code(),
+            "no_map"
+        );
     }
 
     #[test]
@@ -774,7 +802,11 @@ mod map {
         let p = problems(&mapped(f));
         assert_eq!(p.len(), 1, "{p:?}");
         assert_eq!((p[0].0.as_str(), p[0].1.as_str()), ("area_overlap", "m1"));
-        assert!(p[0].2.contains("`m1` and `m2` overlap by about 20"), "{}", p[0].2);
+        assert!(
+            p[0].2.contains("`m1` and `m2` overlap by about 20"),
+            "{}",
+            p[0].2
+        );
     }
 
     #[test]
@@ -783,7 +815,11 @@ mod map {
         f[2] = rect("m2", 117.01, 35.00, 117.03, 35.01);
         let p = problems(&mapped(f));
         assert_eq!(p[0].0, "area_outside_parent", "{p:?}");
-        assert!(p[0].2.contains("`m2` reaches about 101") && p[0].2.contains("outside its parent `g1`"), "{}", p[0].2);
+        assert!(
+            p[0].2.contains("`m2` reaches about 101") && p[0].2.contains("outside its parent `g1`"),
+            "{}",
+            p[0].2
+        );
     }
 
     #[test]
@@ -793,7 +829,11 @@ mod map {
         let p = problems(&mapped(f.clone()));
         assert_eq!(p.len(), 1, "{p:?}");
         assert_eq!((p[0].0.as_str(), p[0].1.as_str()), ("area_gap", "g1"));
-        assert!(p[0].2.contains("inside `g1`") && p[0].2.contains("不留空白"), "{}", p[0].2);
+        assert!(
+            p[0].2.contains("inside `g1`") && p[0].2.contains("不留空白"),
+            "{}",
+            p[0].2
+        );
         // Under the reporting policy the gap is accepted and listed.
         let org = OrgGraph::from_json_str_with(&mapped(f).to_string(), GapPolicy::Report).unwrap();
         assert_eq!(org.gaps()[0].code(), "area_gap");
@@ -809,22 +849,55 @@ mod map {
         let ring = json!({"type": "Feature", "properties": {"unit": "m1"}, "geometry": {"type": "Polygon",
             "coordinates": [[[117.0, 35.0], [117.03, 35.0], [117.03, 35.03], [117.0, 35.03], [117.0, 35.0]],
                             [[117.01, 35.01], [117.01, 35.02], [117.02, 35.02], [117.02, 35.01], [117.01, 35.01]]]}});
-        let p = problems(&mapped(vec![ring.clone(), rect("m2", 117.012, 35.012, 117.018, 35.018)]));
+        let p = problems(&mapped(vec![
+            ring.clone(),
+            rect("m2", 117.012, 35.012, 117.018, 35.018),
+        ]));
         assert_eq!(p.len(), 1, "{p:?}");
         assert_eq!((p[0].0.as_str(), p[0].1.as_str()), ("area_gap", "g1"));
         // Filled exactly, there is no gap.
-        assert!(problems(&mapped(vec![ring, rect("m2", 117.01, 35.01, 117.02, 35.02)])).is_empty());
+        assert!(
+            problems(&mapped(vec![
+                ring,
+                rect("m2", 117.01, 35.01, 117.02, 35.02)
+            ]))
+            .is_empty()
+        );
     }
 
     #[test]
     fn bad_areas_are_named() {
         let cases = [
-            (json!({"type": "Feature", "properties": {}, "geometry": null}), "", "has no `properties.unit`"),
-            (rect("nowhere", 117.0, 35.0, 117.01, 35.01), "nowhere", "not in the spec"),
-            (rect("pb", 117.0, 35.0, 117.01, 35.01), "pb", "is for a grid_party_branch"),
-            (rect("b1", 117.0, 35.0, 117.01, 35.01), "b1", "is for a building"),
-            (json!({"type": "Feature", "properties": {"unit": "m1"}, "geometry": {"type": "Point", "coordinates": [117.0, 35.0]}}), "m1", "is a Point"),
-            (rect("m1", 117.0, 35.0, 117.01, 95.0), "m1", "latitude in [-90, 90]"),
+            (
+                json!({"type": "Feature", "properties": {}, "geometry": null}),
+                "",
+                "has no `properties.unit`",
+            ),
+            (
+                rect("nowhere", 117.0, 35.0, 117.01, 35.01),
+                "nowhere",
+                "not in the spec",
+            ),
+            (
+                rect("pb", 117.0, 35.0, 117.01, 35.01),
+                "pb",
+                "is for a grid_party_branch",
+            ),
+            (
+                rect("b1", 117.0, 35.0, 117.01, 35.01),
+                "b1",
+                "is for a building",
+            ),
+            (
+                json!({"type": "Feature", "properties": {"unit": "m1"}, "geometry": {"type": "Point", "coordinates": [117.0, 35.0]}}),
+                "m1",
+                "is a Point",
+            ),
+            (
+                rect("m1", 117.0, 35.0, 117.01, 95.0),
+                "m1",
+                "latitude in [-90, 90]",
+            ),
         ];
         for (feature, unit, reason) in cases {
             let mut f = good();
@@ -845,7 +918,11 @@ mod map {
         f[1] = json!({"type": "Feature", "properties": {"unit": "m1"}, "geometry": {"type": "Polygon",
             "coordinates": [[[117.0, 35.0], [117.01, 35.01], [117.01, 35.0], [117.0, 35.01], [117.0, 35.0]]]}});
         let p = problems(&mapped(f));
-        assert_eq!((p[0].0.as_str(), p[0].1.as_str()), ("invalid_area", "m1"), "{p:?}");
+        assert_eq!(
+            (p[0].0.as_str(), p[0].1.as_str()),
+            ("invalid_area", "m1"),
+            "{p:?}"
+        );
     }
 
     #[test]

@@ -41,12 +41,20 @@ impl Cells {
             items: Vec::new(),
         };
         let Some(bounds) = boxes.iter().copied().reduce(|a, b| {
-            [a[0].min(b[0]), a[1].min(b[1]), a[2].max(b[2]), a[3].max(b[3])]
+            [
+                a[0].min(b[0]),
+                a[1].min(b[1]),
+                a[2].max(b[2]),
+                a[3].max(b[3]),
+            ]
         }) else {
             return empty;
         };
         let [x0, y0, x1, y1] = bounds;
-        let (w, h) = ((x1 - x0).max(f64::MIN_POSITIVE), (y1 - y0).max(f64::MIN_POSITIVE));
+        let (w, h) = (
+            (x1 - x0).max(f64::MIN_POSITIVE),
+            (y1 - y0).max(f64::MIN_POSITIVE),
+        );
         // About one cell per area, square-ish in degrees, at most 2²⁰ cells.
         let n = boxes.len().clamp(1, 1 << 20) as f64;
         let side = (w * h / n).sqrt();
@@ -108,7 +116,10 @@ impl Cells {
             let c = t.clamp(0.0, (n.max(1) - 1) as f64) as usize;
             c
         };
-        (at(x, self.x0, self.dx, self.nx), at(y, self.y0, self.dy, self.ny))
+        (
+            at(x, self.x0, self.dx, self.nx),
+            at(y, self.y0, self.dy, self.ny),
+        )
     }
 
     /// The areas (positions, ascending) whose boxes may hold a point; empty outside the

@@ -81,7 +81,12 @@ impl std::str::FromStr for Crs {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().replace(['-', '_'], "").as_str() {
+        match s
+            .trim()
+            .to_ascii_lowercase()
+            .replace(['-', '_'], "")
+            .as_str()
+        {
             "wgs84" | "epsg4326" => Ok(Self::Wgs84),
             "gcj02" => Ok(Self::Gcj02),
             "bd09" | "bd09ll" => Ok(Self::Bd09),
@@ -178,7 +183,10 @@ fn bd09_to_gcj02(lon: f64, lat: f64) -> (f64, f64) {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::float_cmp, reason = "exact pairs are compared within a tolerance")]
+    #![allow(
+        clippy::float_cmp,
+        reason = "exact pairs are compared within a tolerance"
+    )]
     use super::Crs;
 
     fn near(a: (f64, f64), b: (f64, f64), tol: f64) -> bool {
@@ -191,13 +199,31 @@ mod tests {
     fn published_pairs() {
         let cases = [
             // wandergis/coordtransform, the same input through each conversion.
-            (Crs::Wgs84, Crs::Gcj02, (116.404, 39.915), (116.410_244_499_169_38, 39.916_404_281_501_64)),
-            (Crs::Gcj02, Crs::Bd09, (116.404, 39.915), (116.410_369_493_710_29, 39.921_336_993_510_21)),
-            (Crs::Bd09, Crs::Gcj02, (116.404, 39.915), (116.397_627_291_193_15, 39.908_656_739_576_31)),
+            (
+                Crs::Wgs84,
+                Crs::Gcj02,
+                (116.404, 39.915),
+                (116.410_244_499_169_38, 39.916_404_281_501_64),
+            ),
+            (
+                Crs::Gcj02,
+                Crs::Bd09,
+                (116.404, 39.915),
+                (116.410_369_493_710_29, 39.921_336_993_510_21),
+            ),
+            (
+                Crs::Bd09,
+                Crs::Gcj02,
+                (116.404, 39.915),
+                (116.397_627_291_193_15, 39.908_656_739_576_31),
+            ),
         ];
         for (from, to, p, want) in cases {
             let got = from.convert(to, p.0, p.1);
-            assert!(near(got, want, 1e-9), "{from}→{to} {p:?}: got {got:?}, want {want:?}");
+            assert!(
+                near(got, want, 1e-9),
+                "{from}→{to} {p:?}: got {got:?}, want {want:?}"
+            );
         }
     }
 
@@ -206,7 +232,10 @@ mod tests {
     #[test]
     fn gcj02_to_wgs84_is_the_exact_inverse() {
         let wgs = Crs::Gcj02.convert(Crs::Wgs84, 116.404, 39.915);
-        assert!(near(wgs, (116.397_755_500_830_61, 39.913_595_718_498_36), 1e-5), "{wgs:?}");
+        assert!(
+            near(wgs, (116.397_755_500_830_61, 39.913_595_718_498_36), 1e-5),
+            "{wgs:?}"
+        );
         let back = Crs::Wgs84.convert(Crs::Gcj02, wgs.0, wgs.1);
         assert!(near(back, (116.404, 39.915), 1e-12), "{back:?}");
     }
@@ -215,13 +244,24 @@ mod tests {
     /// (0.1 m), because the published BD-09 → GCJ-02 formula is itself an approximation.
     #[test]
     fn round_trips() {
-        for &(lon, lat) in &[(116.97, 35.40), (121.527_210_6, 31.177_427_6), (113.912_316, 22.543_847)] {
+        for &(lon, lat) in &[
+            (116.97, 35.40),
+            (121.527_210_6, 31.177_427_6),
+            (113.912_316, 22.543_847),
+        ] {
             for from in Crs::ALL {
                 for to in Crs::ALL {
                     let there = from.convert(to, lon, lat);
                     let back = to.convert(from, there.0, there.1);
-                    let tol = if from == Crs::Bd09 || to == Crs::Bd09 { 1e-6 } else { 1e-9 };
-                    assert!(near(back, (lon, lat), tol), "{from}→{to}→{from} {lon},{lat}: {back:?}");
+                    let tol = if from == Crs::Bd09 || to == Crs::Bd09 {
+                        1e-6
+                    } else {
+                        1e-9
+                    };
+                    assert!(
+                        near(back, (lon, lat), tol),
+                        "{from}→{to}→{from} {lon},{lat}: {back:?}"
+                    );
                 }
             }
         }
@@ -237,7 +277,10 @@ mod tests {
     fn eviltransform_pairs() {
         // googollee/eviltransform's tests: (wgs lat, wgs lng, gcj lat, gcj lng).
         let got = Crs::Wgs84.convert(Crs::Gcj02, 116.377_817, 39.911_954);
-        assert!(near(got, (116.384_047_224_556_57, 39.913_345_455_360_69), 1e-6), "{got:?}");
+        assert!(
+            near(got, (116.384_047_224_556_57, 39.913_345_455_360_69), 1e-6),
+            "{got:?}"
+        );
     }
 
     #[test]
@@ -245,6 +288,11 @@ mod tests {
         assert_eq!("GCJ-02".parse::<Crs>(), Ok(Crs::Gcj02));
         assert_eq!("bd09".parse::<Crs>(), Ok(Crs::Bd09));
         assert_eq!("WGS84".parse::<Crs>(), Ok(Crs::Wgs84));
-        assert!("utm".parse::<Crs>().unwrap_err().contains("valid: wgs84, gcj02, bd09"));
+        assert!(
+            "utm"
+                .parse::<Crs>()
+                .unwrap_err()
+                .contains("valid: wgs84, gcj02, bd09")
+        );
     }
 }

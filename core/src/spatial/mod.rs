@@ -12,8 +12,8 @@ mod cells;
 mod crs;
 
 use geo::{
-    Area as _, BooleanOps, BoundingRect, ChamberlainDuquetteArea, Distance, Euclidean,
-    Haversine, InteriorPoint, Intersects, MultiPolygon, Point, Polygon, Validation,
+    Area as _, BooleanOps, BoundingRect, ChamberlainDuquetteArea, Distance, Euclidean, Haversine,
+    InteriorPoint, Intersects, MultiPolygon, Point, Polygon, Validation,
 };
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, Envelope as _, RTree};
@@ -126,7 +126,8 @@ pub fn shape_of(geometry: &geojson::Geometry) -> Result<Shape, ShapeError> {
                 )));
             }
             for (i, pos) in ring.iter().enumerate() {
-                let (Some(&lon), Some(&lat)) = (pos.as_slice().first(), pos.as_slice().get(1)) else {
+                let (Some(&lon), Some(&lat)) = (pos.as_slice().first(), pos.as_slice().get(1))
+                else {
                     return Err(ShapeError(format!(
                         "polygon {p} ring {r} position {i} has fewer than two numbers; give [longitude, latitude]"
                     )));
@@ -146,9 +147,7 @@ pub fn shape_of(geometry: &geojson::Geometry) -> Result<Shape, ShapeError> {
     match geo::Geometry::<f64>::try_from(geometry) {
         Ok(geo::Geometry::Polygon(p)) => Ok(MultiPolygon::new(vec![p])),
         Ok(geo::Geometry::MultiPolygon(m)) => Ok(m),
-        Ok(_) => Err(ShapeError(
-            "is not a Polygon or a MultiPolygon".to_owned(),
-        )),
+        Ok(_) => Err(ShapeError("is not a Polygon or a MultiPolygon".to_owned())),
         Err(e) => Err(ShapeError(e.to_string())),
     }
 }
@@ -157,10 +156,7 @@ pub fn shape_of(geometry: &geojson::Geometry) -> Result<Shape, ShapeError> {
 /// shell…), in `geo`'s words; `None` when it is valid.
 #[must_use]
 pub fn invalidity(shape: &Shape) -> Option<String> {
-    shape
-        .validation_errors()
-        .first()
-        .map(|e| e.to_string())
+    shape.validation_errors().first().map(|e| e.to_string())
 }
 
 /// The area of a shape in square metres (on the sphere, Chamberlain–Duquette).
@@ -536,16 +532,33 @@ mod tests {
 
     #[test]
     fn shapes_read_and_refuse() {
-        let ok = geometry(r#"{"type":"Polygon","coordinates":[[[117,35],[117.01,35],[117.01,35.01],[117,35]]]}"#);
+        let ok = geometry(
+            r#"{"type":"Polygon","coordinates":[[[117,35],[117.01,35],[117.01,35.01],[117,35]]]}"#,
+        );
         assert_eq!(shape_of(&ok).unwrap().0.len(), 1);
         let point = geometry(r#"{"type":"Point","coordinates":[117,35]}"#);
-        assert!(shape_of(&point).unwrap_err().0.contains("is a Point; an area must be a Polygon"));
-        let open = geometry(r#"{"type":"Polygon","coordinates":[[[117,35],[117.01,35],[117.01,35.01],[117,35.02]]]}"#);
+        assert!(
+            shape_of(&point)
+                .unwrap_err()
+                .0
+                .contains("is a Point; an area must be a Polygon")
+        );
+        let open = geometry(
+            r#"{"type":"Polygon","coordinates":[[[117,35],[117.01,35],[117.01,35.01],[117,35.02]]]}"#,
+        );
         assert!(shape_of(&open).unwrap_err().0.contains("not closed"));
-        let short = geometry(r#"{"type":"Polygon","coordinates":[[[117,35],[117.01,35],[117,35]]]}"#);
+        let short =
+            geometry(r#"{"type":"Polygon","coordinates":[[[117,35],[117.01,35],[117,35]]]}"#);
         assert!(shape_of(&short).unwrap_err().0.contains("has 3 positions"));
-        let far = geometry(r#"{"type":"Polygon","coordinates":[[[117,95],[117.01,35],[117.01,35.01],[117,95]]]}"#);
-        assert!(shape_of(&far).unwrap_err().0.contains("latitude in [-90, 90]"));
+        let far = geometry(
+            r#"{"type":"Polygon","coordinates":[[[117,95],[117.01,35],[117.01,35.01],[117,95]]]}"#,
+        );
+        assert!(
+            shape_of(&far)
+                .unwrap_err()
+                .0
+                .contains("latitude in [-90, 90]")
+        );
     }
 
     #[test]
@@ -579,14 +592,26 @@ mod tests {
     fn shared_edges_go_to_the_smaller_key_and_misses_name_the_nearest() {
         let index = AreaIndex::new(
             Crs::Gcj02,
-            vec![(7, square(117.01, 35.0, 117.02, 35.01)), (3, square(117.0, 35.0, 117.01, 35.01))],
+            vec![
+                (7, square(117.01, 35.0, 117.02, 35.01)),
+                (3, square(117.0, 35.0, 117.01, 35.01)),
+            ],
         );
         assert_eq!(index.locate(117.005, 35.005, Crs::Gcj02), Ok(3));
         assert_eq!(index.locate(117.015, 35.005, Crs::Gcj02), Ok(7));
-        assert_eq!(index.locate(117.01, 35.005, Crs::Gcj02), Ok(3), "on the shared edge");
-        assert_eq!(index.locate(117.02, 35.01, Crs::Gcj02), Ok(7), "on the outer corner");
-        let Err(LocateError::Outside { nearest: Some((key, m)) }) =
-            index.locate(117.025, 35.005, Crs::Gcj02)
+        assert_eq!(
+            index.locate(117.01, 35.005, Crs::Gcj02),
+            Ok(3),
+            "on the shared edge"
+        );
+        assert_eq!(
+            index.locate(117.02, 35.01, Crs::Gcj02),
+            Ok(7),
+            "on the outer corner"
+        );
+        let Err(LocateError::Outside {
+            nearest: Some((key, m)),
+        }) = index.locate(117.025, 35.005, Crs::Gcj02)
         else {
             panic!("outside");
         };

@@ -606,6 +606,43 @@ class Engine:
         """
         return _arrow_out(self._native.route_batch(_arrow_in(table), errors, threads))
 
+    # -- the map ---------------------------------------------------------------------------
+
+    def locate(self, lon: float, lat: float, crs: str = "wgs84") -> dict[str, Any]:
+        """The micro-grid containing a point, with its grid and community:
+        ``{"micro_grid", "grid", "community"}``. ``crs`` is ``wgs84`` (GPS), ``gcj02``
+        (Chinese web maps) or ``bd09`` (Baidu). A point on an edge micro-grids share goes to
+        the first of them in the organisation, every time; a point in none raises
+        ``QueryError`` (code ``outside_map``) naming the nearest."""
+        point = {"lon": lon, "lat": lat, "crs": crs}
+        result: dict[str, Any] = _json.loads(self._native.locate_json(_dumps(point, "point")))
+        return result
+
+    def locate_json(self, point: str) -> str:
+        """``locate`` with JSON text ``{"lon", "lat", "crs"?}`` in and the core's JSON text
+        out."""
+        return self._native.locate_json(point)
+
+    def locate_batch(self, table: Any, *, lon: str = "lon", lat: str = "lat",
+                     crs: str = "wgs84") -> Any:
+        """Locates every point of a table's coordinate columns (float degrees; a pyarrow
+        Table, a pandas or polars DataFrame, or any object with ``__arrow_c_stream__``,
+        e.g. ``pa.table({"lon": xs, "lat": ys})`` over numpy arrays). Returns a pyarrow
+        Table, one row per point in order: ``micro_grid``, ``grid``, ``community`` as
+        dictionary columns of the organisation's ids, null for a point in no micro-grid."""
+        return _arrow_out(self._native.locate_batch(_arrow_in(table), lon, lat, crs))
+
+    def map_geojson(self, crs: Optional[str] = None) -> dict[str, Any]:
+        """The organisation's map as a GeoJSON FeatureCollection (a dict): one feature per
+        unit with an area, ``properties`` ``unit``, ``kind``, ``name``, ``parent``;
+        coordinates in ``crs`` (the map's own when ``None``)."""
+        result: dict[str, Any] = _json.loads(self._native.map_json(crs))
+        return result
+
+    def map_json(self, crs: Optional[str] = None) -> str:
+        """``map_geojson`` as the core's JSON text."""
+        return self._native.map_json(crs)
+
     def route_csv(self, cases: Union[str, "_os.PathLike[str]"]) -> str:
         """Routes a cases CSV (text, or a ``pathlib.Path`` to the file; columns as for
         ``route_batch``, unknown columns refused) and returns the decisions as CSV text, one row per case in
