@@ -682,3 +682,175 @@ pub fn map_json(org: &OrgGraph, crs: Option<&str>) -> Result<String, Error> {
         "features": features,
     })))
 }
+
+/// The format of an Open311 call: `xml` (the default, the spec's required format) or
+/// `json`.
+fn open311_format(format: Option<&str>) -> Result<crate::open311::Format, Error> {
+    format
+        .map_or(Ok(crate::open311::Format::Xml), str::parse)
+        .map_err(|e| Error::input("format", e))
+}
+
+/// The input of [`open311_json`].
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Open311Call {
+    call: String,
+    #[serde(default)]
+    format: Option<String>,
+    #[serde(default)]
+    service_code: Option<String>,
+    #[serde(default)]
+    form: Option<String>,
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
+    received_at: Option<Timestamp>,
+    #[serde(default)]
+    channel: Option<String>,
+    #[serde(default)]
+    query: Option<String>,
+    #[serde(default)]
+    now: Option<Timestamp>,
+}
+
+/// Answers an Open311 GeoReport v2 call (see [`crate::open311`]) as an integrator's HTTP
+/// handler would: `{"status", "body"}` (and `"case"` for a request taken in), the body in
+/// XML (the default) or JSON. The call:
+/// - `{"call": "services"}`: `GET services`;
+/// - `{"call": "service_definition", "service_code"}`: `GET services/{code}`;
+/// - `{"call": "post_request", "form", "id", "received_at", "channel"?}`: `POST
+///   requests` with the form as sent (`application/x-www-form-urlencoded`), the id the
+///   new case gets, when it was received, and its channel (`app` when left out);
+/// - `{"call": "requests", "query"?, "now"}` on a ledger: `GET requests` with the query
+///   string as sent.
+///
+/// Each takes `"format": "xml" | "json"`.
+///
+/// ```
+/// let engine = gridgov::Engine::fushan();
+/// let out = gridgov::json::open311_json(&engine, None,
+///     r#"{"call": "service_definition", "service_code": "safety_hazard", "format": "json"}"#)?;
+/// assert!(out.starts_with(r#"{"status":200,"body":"{\"service_code\":\"safety_hazard\",\"attributes\":[{\"variable\":true,\"code\":\"hazard_type\""#));
+/// # Ok::<(), gridgov::error::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::Json`] for a call that does not parse or lacks what it needs, [`Error::Input`]
+/// for an unknown call or format or a `requests` call without a ledger. Problems with
+/// the Open311 request itself are not errors: they are the answer (status 400 or 404).
+pub fn open311_json(
+    engine: &Engine,
+    ledger: Option<&Ledger>,
+    call_json: &str,
+) -> Result<String, Error> {
+    use crate::open311;
+    let call: Open311Call = from_json("open311 call", call_json)?;
+    let format = open311_format(call.format.as_deref())?;
+    let need = |what: &'static str, v: Option<String>| {
+        v.ok_or_else(|| Error::input(what, format!("the `{}` call needs `{what}`", call.call)))
+    };
+    let answer = match call.call.as_str() {
+        "services" => open311::services_answer(engine, format),
+        "service_definition" => {
+            let code = need("service_code", call.service_code.clone())?;
+            open311::service_definition_answer(engine, &code, format)
+        }
+        "post_request" => {
+            let form = need("form", call.form.clone())?;
+            let id = need("id", call.id.clone())?;
+            let received_at = call.received_at.ok_or_else(|| {
+                Error::input("received_at", "the `post_request` call needs `received_at`")
+            })?;
+            let channel = call.channel.clone().unwrap_or_else(|| "app".to_owned());
+            open311::post_request(
+                engine,
+                open311::PostRequest {
+                    form: &form,
+                    id: &id,
+                    received_at,
+                    channel: &channel,
+                },
+                format,
+            )
+        }
+        "requests" => {
+            let ledger = ledger.ok_or_else(|| {
+                Error::input("ledger", "the `requests` call reads a ledger; give one")
+            })?;
+            let now = call.now.ok_or_else(|| {
+                Error::input(
+                    "now",
+                    "the `requests` call needs `now` (for the default range of 90 days)",
+                )
+            })?;
+            let query = call.query.clone().unwrap_or_default();
+            open311::get_requests(
+                engine,
+                ledger,
+                open311::GetRequests { query: &query, now },
+                format,
+            )
+        }
+        other => {
+            return Err(Error::input(
+                "call",
+                format!(
+                    "unknown Open311 call `{}`; valid: services, service_definition, post_request, requests",
+                    crate::text::truncate_for_message(other)
+                ),
+            ));
+        }
+    };
+    Ok(to_json(&answer))
+}
+
+/// The input of [`open311_convert_json`].
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Open311Convert {
+    text: String,
+    from: String,
+    #[serde(default)]
+    kind: Option<String>,
+}
+
+/// The output of [`open311_convert_json`].
+#[derive(Serialize)]
+struct Converted {
+    kind: &'static str,
+    xml: String,
+    json: String,
+}
+
+/// Reads an Open311 GeoReport v2 document written by another system and writes it in
+/// both formats: `{"text", "from": "xml" | "json", "kind"?}` (`kind`, one of `services`,
+/// `service_definition`, `service_requests`, `errors`, is needed for JSON, which has no
+/// root name) → `{"kind", "xml", "json"}`.
+///
+/// # Errors
+/// [`Error::Json`] for a bad input, [`Error::Input`] for a document that does not read.
+pub fn open311_convert_json(input_json: &str) -> Result<String, Error> {
+    use crate::open311::{self, Document};
+    let input: Open311Convert = from_json("open311 document", input_json)?;
+    let doc = match input.from.as_str() {
+        "xml" => open311::xml::read(&input.text),
+        "json" => open311::read_json(input.kind.as_deref().unwrap_or(""), &input.text),
+        other => Err(format!(
+            "`from` is `{}`; valid: xml, json",
+            crate::text::truncate_for_message(other)
+        )),
+    }
+    .map_err(|e| Error::input("text", format!("the document {e}")))?;
+    let kind = match &doc {
+        Document::Services(_) => "services",
+        Document::ServiceDefinition(_) => "service_definition",
+        Document::Requests(_) => "service_requests",
+        Document::Errors(_) => "errors",
+    };
+    Ok(to_json(&Converted {
+        kind,
+        xml: open311::render(&doc, open311::Format::Xml),
+        json: open311::render(&doc, open311::Format::Json),
+    }))
+}

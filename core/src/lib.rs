@@ -103,6 +103,7 @@ pub mod input;
 pub mod internals;
 pub mod json;
 mod macros;
+pub mod open311;
 pub mod org;
 pub mod ratio;
 mod rng;

@@ -47,6 +47,7 @@ pub const LAYERS: &[(&str, u8)] = &[
     ("html", 6),
     ("internals", 6),
     ("json", 6),
+    ("open311", 6),
     ("sim", 6),
 ];
 

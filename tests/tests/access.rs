@@ -40,6 +40,8 @@ fn ledger(engine: &Engine, cases: usize, seed: u64, residents: u64) -> Ledger {
             phone: Some("13800001234".to_owned()),
             id_number: Some(format!("r{}", rng.below(residents.max(1)))),
             email: None,
+            account_id: None,
+            device_id: None,
         });
         let record = EventRecord {
             event_id: None,

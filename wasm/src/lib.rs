@@ -273,6 +273,82 @@ impl JsEngine {
             .map_err(err)
     }
 
+    /// Locates a point on the organisation's map: JSON text `{"lon", "lat", "crs"?}` in
+    /// (`crs` one of `wgs84`, the default, `gcj02`, `bd09`), the core's JSON text
+    /// `{"micro_grid", "grid", "community"}` out.
+    ///
+    /// # Errors
+    /// A JS `Error` with code `outside_map` (naming the nearest micro-grid), `bad_point`
+    /// or `no_map`.
+    #[wasm_bindgen(js_name = locateJson)]
+    pub fn locate_json(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] point: &JsValue,
+    ) -> Result<String, JsValue> {
+        gridgov::json::locate_json(&self.inner, &text(point, "point")?).map_err(err)
+    }
+
+    /// [`locateJson`](Self::locate_json) with an object in and out.
+    ///
+    /// # Errors
+    /// As `locateJson`.
+    #[wasm_bindgen(
+        unchecked_return_type = "{ micro_grid: string; grid: string | null; community: string | null }"
+    )]
+    pub fn locate(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "GeoPoint")] point: &JsValue,
+    ) -> Result<JsValue, JsValue> {
+        gridgov::json::locate_json(&self.inner, &stringify(point, "point")?)
+            .map(|s| parse(&s))
+            .map_err(err)
+    }
+
+    /// Locates columns of points: for each (longitude, latitude) in `crs` (`wgs84` when
+    /// left out) the position of its micro-grid in `microGrids()`, or -1 for a point in
+    /// no micro-grid.
+    ///
+    /// # Errors
+    /// A JS `Error` with code `no_map`, `lengths_differ`, or a bad `crs`.
+    #[wasm_bindgen(js_name = locateBatch)]
+    pub fn locate_batch(
+        &self,
+        lons: &[f64],
+        lats: &[f64],
+        crs: Option<OptText>,
+    ) -> Result<Vec<i32>, JsValue> {
+        let crs = match opt_text(crs.map(JsValue::from).as_ref(), "crs")? {
+            None => gridgov::spatial::Crs::Wgs84,
+            Some(c) => c
+                .parse()
+                .map_err(|e: String| err(gridgov::Error::input("crs", e)))?,
+        };
+        self.inner.org().locate_all(lons, lats, crs).map_err(err)
+    }
+
+    /// The micro-grids' ids in the organisation's order: what `locateBatch`'s positions
+    /// index.
+    #[wasm_bindgen(js_name = microGrids)]
+    #[must_use]
+    pub fn micro_grids(&self) -> Vec<String> {
+        self.inner
+            .org()
+            .units_of_kind(gridgov::UnitKind::MicroGrid)
+            .map(|u| u.id.to_string())
+            .collect()
+    }
+
+    /// The organisation's map as GeoJSON text, coordinates in `crs` (the map's own when
+    /// left out): one feature per unit with an area, for drawing the territory.
+    ///
+    /// # Errors
+    /// A JS `Error` with code `no_map`, or for a bad `crs`.
+    #[wasm_bindgen(js_name = mapJson)]
+    pub fn map_json(&self, crs: Option<OptText>) -> Result<String, JsValue> {
+        let crs = opt_text(crs.map(JsValue::from).as_ref(), "crs")?;
+        gridgov::json::map_json(self.inner.org(), crs.as_deref()).map_err(err)
+    }
+
     /// Counts a deadline on the engine's calendar: JSON text `{"start", "time_limit",
     /// "pauses"?}` in, the core's JSON text out.
     ///

@@ -233,6 +233,7 @@ impl<'a> CaseFields<'a> {
                     category,
                     location,
                     point: None,
+                    media_url: None,
                     people_involved,
                     amount_yuan: self.amount_yuan.unwrap_or_default(),
                     repeat_count: self.repeat_count.unwrap_or(0),

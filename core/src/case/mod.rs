@@ -75,6 +75,12 @@ pub struct Reporter {
     /// E-mail address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// The reporting system's account of the resident (Open311 `account_id`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<String>,
+    /// The device the report came from (Open311 `device_id`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<String>,
 }
 
 /// The value of a per-category attribute, as given in the case.
@@ -186,6 +192,9 @@ pub struct Case {
     /// Open311 request's `lat`/`long`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub point: Option<crate::spatial::GeoPoint>,
+    /// A photo or other media of the report (Open311 `media_url`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media_url: Option<String>,
     /// How many people are involved (default 1).
     #[serde(default = "one")]
     pub people_involved: u32,
@@ -230,6 +239,9 @@ pub struct CaseInput {
     /// A point on the map.
     #[serde(default)]
     pub point: Option<crate::spatial::GeoPoint>,
+    /// As [`Case::media_url`].
+    #[serde(default)]
+    pub media_url: Option<String>,
     /// As [`Case::people_involved`].
     #[serde(default = "one")]
     pub people_involved: u32,
@@ -295,6 +307,7 @@ impl CaseInput {
             category: self.category,
             location,
             point: self.point,
+            media_url: self.media_url,
             people_involved: self.people_involved,
             amount_yuan: self.amount_yuan,
             repeat_count: self.repeat_count,
@@ -387,11 +400,14 @@ impl Case {
             }
         };
         long("summary", &self.summary, MAX_TEXT);
+        long("media_url", &self.media_url, 2000);
         if let Some(r) = &self.reporter {
             long("reporter.name", &r.name, 200);
             long("reporter.phone", &r.phone, 200);
             long("reporter.id_number", &r.id_number, 200);
             long("reporter.email", &r.email, 320);
+            long("reporter.account_id", &r.account_id, 200);
+            long("reporter.device_id", &r.device_id, 200);
         }
     }
 }

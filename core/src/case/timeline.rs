@@ -154,6 +154,8 @@ pub(crate) fn redact_case(case: &Case) -> Case {
         phone: r.phone.as_deref().map(mask_number),
         id_number: r.id_number.as_deref().map(mask_number),
         email: r.email.as_deref().map(mask_email),
+        account_id: r.account_id.as_deref().map(mask_number),
+        device_id: r.device_id.as_deref().map(mask_number),
     });
     // A point may be the reporter's door: public views show it to about 100 m.
     c.point = case.point.map(crate::spatial::GeoPoint::coarse);

@@ -63,6 +63,7 @@ pub fn default_channels() -> Vec<Term<Channel>> {
                 id: Channel::new(id).ok()?,
                 name: Some((*zh).to_owned()),
                 name_en: Some((*en).to_owned()),
+                group: None,
             })
         })
         .collect()
@@ -85,6 +86,10 @@ pub struct Term<T> {
     /// English name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name_en: Option<String>,
+    /// A group of related terms, e.g. `disputes` for the dispute categories (Open311's
+    /// service `group`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
 }
 
 named_enum! {

@@ -219,6 +219,7 @@ pub fn month_cases(engine: &Engine, year: i32, month: u32, count: usize, seed: u
             category,
             location: location.clone(),
             point: None,
+            media_url: None,
             people_involved,
             amount_yuan,
             repeat_count,
@@ -230,6 +231,8 @@ pub fn month_cases(engine: &Engine, year: i32, month: u32, count: usize, seed: u
                 phone: Some(format!("138{:08}", rng.below(100_000_000))),
                 id_number: None,
                 email: None,
+                account_id: None,
+                device_id: None,
             }),
             summary: None,
         });
