@@ -468,6 +468,28 @@ impl PyEngine {
         Ok(arrow::ArrowStream::new(schema, out))
     }
 
+    /// Answers an Open311 GeoReport v2 call (JSON text: ``services``,
+    /// ``service_definition`` or ``post_request``) as the core's JSON text
+    /// ``{"status", "body", "case"?}``.
+    fn open311_json(&self, py: Python<'_>, call: &Bound<'_, PyAny>) -> PyResult<String> {
+        call_text(py, call, "call", |c| {
+            gridgov::json::open311_json(&self.inner, None, c)
+        })
+    }
+
+    /// Answers an Open311 ``requests`` call on a ledger, as the core's JSON text.
+    fn open311_requests_json(
+        &self,
+        py: Python<'_>,
+        ledger: &Bound<'_, PyAny>,
+        call: &Bound<'_, PyAny>,
+    ) -> PyResult<String> {
+        let l = self::ledger(ledger)?;
+        call_text(py, call, "call", |c| {
+            gridgov::json::open311_json(&self.inner, Some(&l.lock()), c)
+        })
+    }
+
     /// Locates a point on the organisation's map: JSON text ``{"lon", "lat", "crs"?}``
     /// in, the core's JSON text ``{"micro_grid", "grid", "community"}`` out.
     fn locate_json(&self, py: Python<'_>, point: &Bound<'_, PyAny>) -> PyResult<String> {
@@ -909,6 +931,18 @@ fn validate_rules_json(rules: &Bound<'_, PyAny>) -> PyResult<String> {
     Ok(gridgov::json::validate_rules_json(&rules))
 }
 
+/// Reads an Open311 GeoReport v2 document of another system (JSON text ``{"text",
+/// "from", "kind"?}``) and returns it in both formats as the core's JSON text.
+#[pyfunction]
+fn open311_convert_json(py: Python<'_>, document: &Bound<'_, PyAny>) -> PyResult<String> {
+    call_text(
+        py,
+        document,
+        "document",
+        gridgov::json::open311_convert_json,
+    )
+}
+
 /// Reads a rule set (JSON text) and returns it as the core writes it (defaults filled
 /// in); raises ``RuleError`` when it does not parse or is invalid.
 #[pyfunction]
@@ -1001,6 +1035,7 @@ fn _gridgov(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<arrow::ArrowStream>()?;
     m.add_function(wrap_pyfunction!(org_summary_json, m)?)?;
     m.add_function(wrap_pyfunction!(validate_rules_json, m)?)?;
+    m.add_function(wrap_pyfunction!(open311_convert_json, m)?)?;
     m.add_function(wrap_pyfunction!(load_rules_json, m)?)?;
     m.add_function(wrap_pyfunction!(default_rules_json, m)?)?;
     m.add_function(wrap_pyfunction!(read_text, m)?)?;

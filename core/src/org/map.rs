@@ -81,6 +81,16 @@ impl OrgMap {
         self.ordinals.get(unit as usize).copied().unwrap_or(-1)
     }
 
+    /// The area of a unit (by its index), if it has one.
+    #[must_use]
+    pub fn area_of(&self, unit: u32) -> Option<&Shape> {
+        self.areas
+            .binary_search_by_key(&unit, |(k, _)| *k)
+            .ok()
+            .and_then(|i| self.areas.get(i))
+            .map(|(_, s)| s)
+    }
+
     /// Every unit with an area (unit index, area), by unit index.
     pub fn areas(&self) -> impl Iterator<Item = (u32, &Shape)> {
         self.areas.iter().map(|(k, s)| (*k, s))

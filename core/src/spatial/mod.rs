@@ -63,6 +63,16 @@ impl GeoPoint {
         }
     }
 
+    /// The point rounded to 6 decimals (about 0.1 m).
+    #[must_use]
+    pub fn rounded6(self) -> Self {
+        Self {
+            lon: round6(self.lon),
+            lat: round6(self.lat),
+            crs: self.crs,
+        }
+    }
+
     /// The point in another coordinate system.
     #[must_use]
     pub fn to_crs(self, crs: Crs) -> Self {
@@ -217,6 +227,13 @@ pub fn holes(shape: &Shape) -> Vec<(f64, (f64, f64))> {
         .collect();
     out.sort_by(|a, b| b.0.total_cmp(&a.0));
     out
+}
+
+/// A point inside a shape (in its largest polygon), rounded to 6 decimals (about 0.1 m):
+/// where to put a pin for the area.
+#[must_use]
+pub fn representative_point(shape: &Shape) -> (f64, f64) {
+    largest_point(shape)
 }
 
 /// A point inside the largest polygon of a shape, rounded to 6 decimals (about 0.1 m).

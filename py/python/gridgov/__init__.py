@@ -51,6 +51,7 @@ from gridgov._gridgov import (
     RuleError,
     ScoreError,
     __version__,
+    open311_convert_json,
     org_summary_json,
     validate_rules_json,
 )
@@ -78,6 +79,8 @@ __all__ = [
     "Validation",
     "__version__",
     "backtest",
+    "open311_convert",
+    "open311_convert_json",
     "org_summary_json",
     "validate_rules",
     "validate_rules_json",
@@ -309,6 +312,18 @@ class Validation:
         d = _json.loads(text)
         return cls(errors=[Problem._of(p) for p in d.get("errors", [])],
                    warnings=[Problem._of(p) for p in d.get("warnings", [])])
+
+
+def open311_convert(text: str, source: str = "xml", kind: Optional[str] = None) -> dict[str, Any]:
+    """Reads an Open311 GeoReport v2 document written by another system (``source`` is
+    ``xml`` or ``json``; ``kind``, one of ``services``, ``service_definition``,
+    ``service_requests``, ``errors``, is needed for JSON) and returns ``{"kind", "xml",
+    "json"}``: the document in both formats."""
+    doc: dict[str, Any] = {"text": text, "from": source}
+    if kind is not None:
+        doc["kind"] = kind
+    result: dict[str, Any] = _json.loads(open311_convert_json(_dumps(doc, "document")))
+    return result
 
 
 def validate_rules(rules: Source) -> Validation:
@@ -605,6 +620,33 @@ class Engine:
         ``threads`` defaults to the machine's cores.
         """
         return _arrow_out(self._native.route_batch(_arrow_in(table), errors, threads))
+
+    # -- Open311 GeoReport v2 ------------------------------------------------------------
+
+    def open311(self, call: Union[str, Mapping[str, Any]], ledger: Optional[Ledger] = None) -> dict[str, Any]:
+        """Answers an Open311 GeoReport v2 call as an HTTP handler would: a dict with
+        ``status`` (200, 400 or 404) and ``body`` (XML, the default, or JSON with
+        ``"format": "json"``), and for a request taken in the ``case`` to record. Calls:
+        ``{"call": "services"}``; ``{"call": "service_definition", "service_code": ...}``;
+        ``{"call": "post_request", "form": <the urlencoded body as sent>, "id": ...,
+        "received_at": ..., "channel"?: "app"}``; ``{"call": "requests", "query": <the
+        query string>, "now": ...}`` with a ``ledger``. Problems with the request are the
+        answer (in Open311's error form), not exceptions."""
+        text = call if isinstance(call, str) else _dumps(call, "call")
+        if ledger is not None:
+            raw = self._native.open311_requests_json(_ledger(ledger), text)
+        else:
+            raw = self._native.open311_json(text)
+        result: dict[str, Any] = _json.loads(raw)
+        return result
+
+    def open311_json(self, call: str) -> str:
+        """``open311`` (without a ledger) with JSON text in and the core's JSON text out."""
+        return self._native.open311_json(call)
+
+    def open311_requests_json(self, ledger: Ledger, call: str) -> str:
+        """``open311`` with a ledger (the ``requests`` call), JSON text in and out."""
+        return self._native.open311_requests_json(_ledger(ledger), call)
 
     # -- the map ---------------------------------------------------------------------------
 

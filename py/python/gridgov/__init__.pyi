@@ -19,6 +19,7 @@ from gridgov._gridgov import (
     RuleError as RuleError,
     ScoreError as ScoreError,
     __version__ as __version__,
+    open311_convert_json as open311_convert_json,
     org_summary_json as org_summary_json,
     validate_rules_json as validate_rules_json,
 )
@@ -46,6 +47,8 @@ __all__ = [
     "Validation",
     "__version__",
     "backtest",
+    "open311_convert",
+    "open311_convert_json",
     "org_summary_json",
     "validate_rules",
     "validate_rules_json",
@@ -86,6 +89,9 @@ class Validation:
     @property
     def ok(self) -> bool: ...
 
+def open311_convert(
+    text: str, source: str = "xml", kind: Optional[str] = None
+) -> dict[str, Any]: ...
 def validate_rules(rules: Source) -> Validation: ...
 
 class RuleSet:
@@ -155,6 +161,11 @@ class Engine:
     def route_batch(
         self, table: Any, *, errors: Optional[str] = None, threads: Optional[int] = None
     ) -> ArrowTable: ...
+    def open311(
+        self, call: Union[str, Mapping[str, Any]], ledger: Optional[Ledger] = None
+    ) -> dict[str, Any]: ...
+    def open311_json(self, call: str) -> str: ...
+    def open311_requests_json(self, ledger: Ledger, call: str) -> str: ...
     def locate(self, lon: float, lat: float, crs: str = "wgs84") -> dict[str, Any]: ...
     def locate_json(self, point: str) -> str: ...
     def locate_batch(
