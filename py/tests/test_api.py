@@ -68,7 +68,8 @@ def test_values_json_cannot_hold_are_input_errors(engine, value):
 @pytest.mark.parametrize("bad,exc,code", [
     (dict(CASE, people_involved=10**30), gridgov.CaseError, "case_parse"),
     (dict(CASE, reported_at="2026-02-30T09:00:00+08:00"), gridgov.CaseError, "case_parse"),
-    ({k: v for k, v in CASE.items() if k != "location"}, gridgov.CaseError, "case_parse"),
+    # Neither a location nor a map point: the case reads, but cannot be placed.
+    ({k: v for k, v in CASE.items() if k != "location"}, gridgov.CaseError, "case_invalid"),
     (dict(CASE, channel=5), gridgov.CaseError, "case_parse"),
     (dict(CASE, location="fs-c01"), gridgov.CaseError, "case_invalid"),
     (dict(CASE, reported_at="1850-03-02T09:15:00+08:00"), gridgov.CaseError, "case_parse"),

@@ -217,3 +217,39 @@ test('validation: strict refuses a plain tree with every problem; warn takes it'
     (e) => e.code === 'input' && /valid: strict, warn/.test(e.message) && e.problems.length === 0);
   engine.free();
 });
+
+test('locate, locateBatch and microGrids place points as the core does', () => {
+  const at = engine.locate({ lon: 116.950333, lat: 35.386125, crs: 'gcj02' });
+  assert.deepEqual(at, { micro_grid: 'fs-c01-g01-m1', grid: 'fs-c01-g01', community: 'fs-c01' });
+  const ids = engine.microGrids();
+  assert.equal(ids.length, 382);
+  const lons = new Float64Array([116.950333, 116.950666, 116.939, Number.NaN]);
+  const lats = new Float64Array([35.386125, 35.386, 35.386, 35.386]);
+  const where = engine.locateBatch(lons, lats, 'gcj02');
+  assert.ok(where instanceof Int32Array);
+  assert.deepEqual([...where].map((i) => (i < 0 ? null : ids[i])), ['fs-c01-g01-m1', 'fs-c01-g01-m1', null, null]);
+  assert.throws(() => engine.locate({ lon: 116.939, lat: 35.386, crs: 'gcj02' }),
+    (e) => e instanceof Error && e.code === 'outside_map' && e.message.includes('nearest is `fs-c01-g01-m1`'));
+  assert.throws(() => engine.locateBatch(new Float64Array([1]), new Float64Array([]), 'gcj02'),
+    (e) => e.code === 'lengths_differ');
+  assert.throws(() => engine.locateBatch(lons, lats, 'utm'), (e) => e.code === 'input');
+  const d = engine.route({ ...CASE, location: undefined, point: { lon: 116.950333, lat: 35.386125, crs: 'gcj02' } });
+  assert.equal(d.unit, 'fs-c01-g01');
+});
+
+test('open311Json answers as an HTTP handler, problems in the body', () => {
+  const ok = JSON.parse(engine.open311Json(JSON.stringify({
+    call: 'post_request', form: 'service_code=environment&address_id=fs-c01-g01-m1',
+    id: 'o1', received_at: '2026-03-02T09:00:00+08:00', format: 'json',
+  })));
+  assert.equal(ok.status, 200);
+  assert.equal(ok.case.location, 'fs-c01-g01-m1');
+  const bad = JSON.parse(engine.open311Json(JSON.stringify({
+    call: 'post_request', form: 'service_code=moon', id: 'o2', received_at: '2026-03-02T09:00:00+08:00',
+  })));
+  assert.equal(bad.status, 404);
+  assert.match(bad.body, /<code>404<\/code>/);
+  assert.throws(() => engine.open311Json('{"call": "tokens"}'), (e) => e.code === 'input');
+  const conv = JSON.parse(gridgov.open311ConvertJson(JSON.stringify({ text: '<errors><error><code>400</code><description>x</description></error></errors>', from: 'xml' })));
+  assert.equal(conv.json, '[{"code":400,"description":"x"}]');
+});

@@ -119,6 +119,26 @@ test('the demo page routes, re-decides on a rule edit, and charts the ranking', 
     assert.equal(await page.locator('#ranking rect.bar.red').count(), report.red_list.length);
     assert.equal(await page.locator('#ranking rect.bar.black').count(), report.black_list.length);
 
+    // The map: one path per micro-grid, from the core's GeoJSON.
+    assert.equal(await page.locator('#map path.mg').count(), 382);
+    assert.equal(await page.getAttribute('#map', 'data-micro-grids'), '382');
+    // Clicking inside fs-c01-g01-m1 picks it for the form, through the core's locate.
+    await page.locator('#map path.mg[data-unit="fs-c01-g01-m1"]').click();
+    await page.waitForFunction(() => document.getElementById('f-location').value === 'fs-c01-g01-m1');
+    assert.equal(await page.getAttribute('#map-picked', 'data-micro-grid'), 'fs-c01-g01-m1');
+    assert.equal(await page.getAttribute('#map path.mg.picked', 'data-unit'), 'fs-c01-g01-m1');
+    assert.match(await page.textContent('#d-unit'), /fs-c01-g01/);
+    // The month's cases shade the micro-grids: each carries its count, as the ledger has them.
+    const month = gridgov.Engine.fushan().simulateMonth(2026, 3, 3000, 2026);
+    const perUnit = new Map();
+    for (const c of month.state().cases) perUnit.set(c.location, (perUnit.get(c.location) ?? 0) + 1);
+    const shaded = await page.$$eval('#map path.mg', (ps) => ps.map((p) => [p.dataset.unit, Number(p.dataset.cases)]));
+    assert.equal(shaded.reduce((n, [, k]) => n + k, 0), 3000);
+    for (const [unit, n] of shaded) assert.equal(n, perUnit.get(unit) ?? 0, unit);
+    const busiest = [...perUnit.entries()].sort((a, b) => b[1] - a[1])[0][0];
+    const fill = await page.getAttribute(`#map path.mg[data-unit="${busiest}"]`, 'fill');
+    assert.equal(fill, 'rgb(180, 60, 50)', 'the busiest micro-grid is the darkest');
+
     // The README's ten-line example runs as written.
     const logged = [];
     page.on('console', (m) => logged.push(m.text()));

@@ -17,7 +17,17 @@ const c: gridgov.Case = {
 const d: gridgov.Decision = engine.route(c);
 const level: gridgov.Level = d.level;
 const why: string = d.rule.why;
-const holder: gridgov.Person | null = engine.dutyHolder(c.location, "grid");
+const holder: gridgov.Person | null = engine.dutyHolder("fs-c01-g02-m1", "grid");
+// A case from a phone may give a map point instead of a micro-grid.
+const byPoint: gridgov.Case = { ...c, location: undefined, point: { lon: 116.950333, lat: 35.386125, crs: "gcj02" } };
+const placed: { micro_grid: string; grid: string | null; community: string | null } =
+  engine.locate({ lon: 116.950333, lat: 35.386125, crs: "gcj02" });
+const where: Int32Array = engine.locateBatch(new Float64Array([116.95]), new Float64Array([35.386]), "gcj02");
+const microGrids: string[] = engine.microGrids();
+const geojson: string = engine.mapJson("wgs84");
+const answer: string = engine.open311Json(JSON.stringify({ call: "services" }));
+const converted: string = gridgov.open311ConvertJson(JSON.stringify({ text: "<errors/>", from: "xml" }));
+console.log(byPoint, placed, where, microGrids, geojson, answer, converted);
 const tree: gridgov.OrgNode[] = engine.orgTree();
 const ledger: gridgov.Ledger = engine.simulateMonth(2026, 3, 100, 1);
 const report: gridgov.MonthReport = engine.score(ledger, { month: "2026-03", budget_fen: 100_000 });
@@ -74,4 +84,6 @@ engine.actions(ledger.toJson(), "2026-03-31T17:30:00+08:00");
 const lost: gridgov.Receipt = { outcome: "lost", index: 0, hash: "" };
 // @ts-expect-error: record takes an event record, not a case
 engine.record(ledger, worker, c);
-console.log(fax, n, wrongStatus, lost);
+// @ts-expect-error: a point's coordinate system is one of wgs84, gcj02, bd09
+const utm: gridgov.GeoPoint = { lon: 1, lat: 2, crs: "utm" };
+console.log(fax, n, wrongStatus, lost, utm);

@@ -193,6 +193,107 @@ function decide() {
   }
 }
 
+// -- the map -------------------------------------------------------------------------
+
+const SVG = 'http://www.w3.org/2000/svg';
+let projection; // lon/lat (the map's own system) <-> SVG coordinates
+let mapCrs;
+
+function svgEl(tag, attrs = {}, text) {
+  const n = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, String(v));
+  if (text !== undefined) n.textContent = text;
+  return n;
+}
+
+/** Draws the organisation's areas (GeoJSON from the core) as SVG paths: an equirectangular
+ * projection scaled by the cosine of the middle latitude, so a metre is a metre both ways. */
+function drawMap() {
+  const fc = JSON.parse(base.mapJson());
+  mapCrs = fc.crs;
+  const rings = (g) => (g.type === 'Polygon' ? [g.coordinates] : g.coordinates);
+  let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const f of fc.features) {
+    for (const poly of rings(f.geometry)) for (const [x, y] of poly[0]) {
+      x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
+    }
+  }
+  const k = Math.cos(((y0 + y1) / 2) * Math.PI / 180);
+  const width = 900;
+  const scale = width / ((x1 - x0) * k);
+  const height = (y1 - y0) * scale;
+  projection = {
+    to: ([x, y]) => [(x - x0) * k * scale, (y1 - y) * scale],
+    from: (px, py) => [x0 + px / (k * scale), y1 - py / scale],
+  };
+  const svg = $('map');
+  svg.setAttribute('viewBox', `0 0 ${width} ${height.toFixed(1)}`);
+  svg.setAttribute('width', String(width));
+  svg.setAttribute('height', height.toFixed(0));
+  const d = (g) => rings(g).map((poly) => poly.map((ring) => `M${ring.map((p) => projection.to(p).map((v) => v.toFixed(1)).join(',')).join('L')}Z`).join('')).join('');
+  const layers = { micro_grid: [], grid: [], community: [] };
+  const labels = [];
+  for (const f of fc.features) {
+    const { unit, kind, name } = f.properties;
+    if (!layers[kind]) continue;
+    const cls = kind === 'micro_grid' ? 'mg' : kind;
+    const path = svgEl('path', { d: d(f.geometry), class: cls, 'data-unit': unit, fill: '#dfe7ee' });
+    if (kind === 'micro_grid') path.append(svgEl('title', {}, `${name} (${unit})`));
+    layers[kind].push(path);
+    if (kind === 'community') {
+      const [[cx, cy]] = [projection.to(f.geometry.coordinates[0][3])];
+      labels.push(svgEl('text', { x: cx + 4, y: cy + 14, class: 'label' }, name));
+    }
+  }
+  svg.replaceChildren(...layers.micro_grid, ...layers.grid, ...layers.community, ...labels);
+  svg.dataset.microGrids = String(layers.micro_grid.length);
+  svg.addEventListener('click', pickOnMap);
+}
+
+/** A click on the map: the point in the map's system, located by the core. */
+function pickOnMap(event) {
+  const svg = $('map');
+  const pt = svg.createSVGPoint();
+  pt.x = event.clientX;
+  pt.y = event.clientY;
+  const { x, y } = pt.matrixTransform(svg.getScreenCTM().inverse());
+  const [lon, lat] = projection.from(x, y);
+  const out = $('map-picked');
+  try {
+    const at = engine.locate({ lon, lat, crs: mapCrs });
+    $('f-location').value = at.micro_grid;
+    markPicked();
+    out.textContent = `${at.micro_grid} · ${at.grid} · ${at.community}  (${lon.toFixed(6)}, ${lat.toFixed(6)} ${mapCrs})`;
+    out.dataset.microGrid = at.micro_grid;
+    decide();
+  } catch (e) {
+    out.textContent = `${e.code}: ${e.message}`;
+    out.dataset.microGrid = '';
+  }
+}
+
+function markPicked() {
+  const id = $('f-location').value;
+  for (const p of document.querySelectorAll('#map path.mg.picked')) p.classList.remove('picked');
+  const p = document.querySelector(`#map path.mg[data-unit="${CSS.escape(id)}"]`);
+  if (p) {
+    p.classList.add('picked');
+    p.parentNode.insertBefore(p, p.parentNode.querySelector('path.grid'));
+  }
+}
+
+/** Shades each micro-grid by its number of cases in a month's ledger. */
+function shadeMap(counts) {
+  const max = Math.max(1, ...counts.values());
+  for (const p of document.querySelectorAll('#map path.mg')) {
+    const n = counts.get(p.dataset.unit) ?? 0;
+    p.dataset.cases = String(n);
+    const t = n / max;
+    p.setAttribute('fill', `rgb(${Math.round(240 - 60 * t)}, ${Math.round(235 - 175 * t)}, ${Math.round(230 - 180 * t)})`);
+    p.querySelector('title').textContent = `${p.querySelector('title').textContent.split(' · ')[0]} · ${n} 件 cases`;
+  }
+}
+
 // -- the rule editor -----------------------------------------------------------------
 
 function editedVersion() {
@@ -248,7 +349,10 @@ function runMonth() {
   const seed = Math.max(0, Number($('m-seed').value || '0'));
   const ledger = engine.simulateMonth(2026, 3, count, seed);
   const report = engine.score(ledger, { month: '2026-03' });
+  const counts = new Map();
+  for (const c of JSON.parse(ledger.stateJson()).cases) counts.set(c.location, (counts.get(c.location) ?? 0) + 1);
   ledger.free();
+  shadeMap(counts);
   drawRanking(report);
   const { total } = report;
   $('m-summary').textContent = `2026-03 · ${report.grids.length} 个网格 grids · ${total.counts.reports} 件 reports · `
@@ -308,6 +412,9 @@ async function main() {
   rules = JSON.parse(base.rulesJson());
   renderOrg();
   fillForm();
+  drawMap();
+  markPicked();
+  $('f-location').addEventListener('change', markPicked);
   renderRules();
   $('case-form').addEventListener('input', decide);
   $('case-form').addEventListener('change', decide);

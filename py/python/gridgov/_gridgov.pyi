@@ -23,6 +23,7 @@ __all__ = [
     "decode_text",
     "default_rules_json",
     "load_rules_json",
+    "open311_convert_json",
     "org_summary_json",
     "read_text",
     "validate_rules_json",
