@@ -509,7 +509,7 @@ impl PyEngine {
     /// Locates the points of a table's longitude and latitude columns; returns a table of
     /// ``micro_grid``, ``grid`` and ``community`` (dictionary columns, null for a point
     /// in no micro-grid), one row per point in order.
-    #[pyo3(signature = (table, lon, lat, crs))]
+    #[pyo3(signature = (table, lon, lat, crs, threads = None))]
     fn locate_batch(
         &self,
         py: Python<'_>,
@@ -517,7 +517,11 @@ impl PyEngine {
         lon: &Bound<'_, PyAny>,
         lat: &Bound<'_, PyAny>,
         crs: &Bound<'_, PyAny>,
+        threads: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<arrow::ArrowStream> {
+        let threads = opt_int(threads, "threads")?
+            .map(|t| gridgov::arrow::threads_arg(t).map_err(err))
+            .transpose()?;
         let lon = text(lon, "lon")?;
         let lat = text(lat, "lat")?;
         let crs: gridgov::spatial::Crs = text(crs, "crs")?
@@ -525,7 +529,9 @@ impl PyEngine {
             .map_err(|e: String| err(Error::input("crs", e)))?;
         let (_, batches) = arrow::import(table, "table")?;
         let (schema, out) = py
-            .detach(|| gridgov::arrow::locate_batches(self.inner.org(), &batches, &lon, &lat, crs))
+            .detach(|| {
+                gridgov::arrow::locate_batches(self.inner.org(), &batches, &lon, &lat, crs, threads)
+            })
             .map_err(|e| to_py(&e))?;
         Ok(arrow::ArrowStream::new(schema, out))
     }

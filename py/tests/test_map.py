@@ -55,6 +55,13 @@ def test_locate_batch_agrees_with_one_by_one(engine):
         except gridgov.QueryError:
             assert m is None
     assert any(m is None for m in got), "some points fall outside the map"
+    # On one thread or several, the same answers in the same order.
+    big = pa.table({"lon": np.tile(lon, 20), "lat": np.tile(lat, 20)})
+    one = engine.locate_batch(big, crs="gcj02", threads=1).column("micro_grid").to_pylist()
+    assert one == engine.locate_batch(big, crs="gcj02", threads=2).column("micro_grid").to_pylist()
+    assert one[:2000] == got
+    with pytest.raises(gridgov.InputError):
+        engine.locate_batch(big, crs="gcj02", threads=0)
     assert sum(m is not None for m in got) > 1000
 
 

@@ -78,10 +78,49 @@ fn coords(batch: &RecordBatch, name: &str) -> Result<Vec<f64>, Error> {
     Ok(values)
 }
 
+/// [`OrgGraph::locate_all`] over parts of the columns on several threads (one below
+/// 16,384 points), the parts' answers in order.
+fn locate_parts(
+    org: &OrgGraph,
+    xs: &[f64],
+    ys: &[f64],
+    crs: Crs,
+    threads: usize,
+) -> Result<Vec<i32>, Error> {
+    let n = xs.len();
+    let parts = if n < 16_384 { 1 } else { threads };
+    if parts <= 1 {
+        return Ok(org.locate_all(xs, ys, crs)?);
+    }
+    let chunk = n.div_ceil(parts).max(1);
+    let results: Vec<Result<Vec<i32>, crate::org::LocateError>> = std::thread::scope(|s| {
+        let handles: Vec<_> = xs
+            .chunks(chunk)
+            .zip(ys.chunks(chunk))
+            .map(|(x, y)| s.spawn(move || org.locate_all(x, y, crs)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join().unwrap_or(Err(crate::org::LocateError::Lengths {
+                    lons: 0,
+                    lats: usize::MAX,
+                }))
+            })
+            .collect()
+    });
+    let mut out = Vec::with_capacity(n);
+    for r in results {
+        out.extend(r?);
+    }
+    Ok(out)
+}
+
 /// Locates every point of a table's `lon` and `lat` columns (degrees in `crs`) on the
-/// organisation's map: a table of the same rows with `micro_grid`, `grid` and
-/// `community` as dictionary columns of the organisation's ids, null for a point in no
-/// micro-grid (or a null coordinate).
+/// organisation's map, on `threads` threads (none: [`default_threads`](super::default_threads)):
+/// a table of the same rows with `micro_grid`, `grid` and `community` as dictionary
+/// columns of the organisation's ids, null for a point in no micro-grid (or a null
+/// coordinate).
 ///
 /// # Errors
 /// [`Error::Locate`] (`no_map`) for an organisation without a map; [`Error::Input`] for
@@ -92,7 +131,11 @@ pub fn locate_batches(
     lon: &str,
     lat: &str,
     crs: Crs,
+    threads: Option<usize>,
 ) -> Result<(SchemaRef, Vec<RecordBatch>), Error> {
+    let threads = threads
+        .unwrap_or_else(super::default_threads)
+        .clamp(1, super::MAX_THREADS);
     org.map().ok_or(crate::org::LocateError::NoMap)?;
     // The dictionaries: micro-grids in spec order; grids and communities in spec order,
     // with each micro-grid's position among them.
@@ -132,7 +175,7 @@ pub fn locate_batches(
     for batch in batches {
         let xs = coords(batch, lon)?;
         let ys = coords(batch, lat)?;
-        let found = org.locate_all(&xs, &ys, crs)?;
+        let found = locate_parts(org, &xs, &ys, crs, threads)?;
         let at = |table: &[Option<i32>], m: i32| -> Option<i32> {
             usize::try_from(m)
                 .ok()

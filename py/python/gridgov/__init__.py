@@ -666,13 +666,14 @@ class Engine:
         return self._native.locate_json(point)
 
     def locate_batch(self, table: Any, *, lon: str = "lon", lat: str = "lat",
-                     crs: str = "wgs84") -> Any:
+                     crs: str = "wgs84", threads: Optional[int] = None) -> Any:
         """Locates every point of a table's coordinate columns (float degrees; a pyarrow
         Table, a pandas or polars DataFrame, or any object with ``__arrow_c_stream__``,
         e.g. ``pa.table({"lon": xs, "lat": ys})`` over numpy arrays). Returns a pyarrow
         Table, one row per point in order: ``micro_grid``, ``grid``, ``community`` as
-        dictionary columns of the organisation's ids, null for a point in no micro-grid."""
-        return _arrow_out(self._native.locate_batch(_arrow_in(table), lon, lat, crs))
+        dictionary columns of the organisation's ids, null for a point in no micro-grid.
+        ``threads`` defaults to the machine's cores."""
+        return _arrow_out(self._native.locate_batch(_arrow_in(table), lon, lat, crs, threads))
 
     def map_geojson(self, crs: Optional[str] = None) -> dict[str, Any]:
         """The organisation's map as a GeoJSON FeatureCollection (a dict): one feature per
