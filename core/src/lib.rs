@@ -51,7 +51,8 @@
 //! keeps it so), and each owns its error type.
 //! - L0: [`id`] (validated identifiers), [`fixed`] and [`ratio`] (exact numbers),
 //!   [`time`] (instants and dates on `chrono`), [`input`] (bad-argument errors shared by
-//!   the bindings), [`text`], [`csvio`] (CSV on the `csv` crate).
+//!   the bindings), [`text`], [`csvio`] (CSV on the `csv` crate), [`spatial`] (areas,
+//!   coordinate systems and the point-in-area index, on `geo` and `rstar`).
 //! - L1: [`calendar`] (working days and time limits), [`org`] (the organisation graph, its
 //!   spec, validation and queries).
 //! - L2: [`case`] (cases, events, the ledger with its SHA-256 chain and its fold, and with
@@ -62,7 +63,8 @@
 //! - L5: [`route`], [`escalate`], [`access`] (who may see what, and the authorized
 //!   writes), [`score`].
 //! - L6: [`batch`] (CSV batches and back-tests), `arrow` (feature), [`sim`] (seeded
-//!   synthetic months), [`html`], [`json`] (JSON-in, JSON-out entry points whose bytes
+//!   synthetic months), [`html`], [`open311`] (Open311 GeoReport v2 in and out),
+//!   [`json`] (JSON-in, JSON-out entry points whose bytes
 //!   the Python and JS bindings return unchanged) and [`error`] (one enum wrapping the
 //!   others, with stable codes and classes).
 //!

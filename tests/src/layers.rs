@@ -2,13 +2,14 @@
 //! own layer or below, and no two modules import each other, directly or round a loop.
 //!
 //! Lowest first:
-//! - L0: ids, fixed-point numbers, ratios, time, input errors, text helpers, macros;
+//! - L0: ids, fixed-point numbers, ratios, time, input errors, text helpers, macros,
+//!   geometry (areas, coordinate systems, the point index);
 //! - L1: the calendar and the organisation;
 //! - L2: cases, their events and the ledger fold (with the system actor);
 //! - L3: rule sets, with their scoring and access sections as data;
 //! - L4: the engine (organisation, rules and calendar together);
 //! - L5: routing, the case workflow (escalation), access and scoring;
-//! - L6: adapters: batch and columnar paths, simulation, HTML, JSON entry points and the
+//! - L6: adapters: batch and columnar paths, simulation, HTML, Open311, JSON entry points and the
 //!   top-level error that only wraps.
 //!
 //! The check reads the `crate::…` paths of every source file, doc comments included

@@ -17,6 +17,11 @@ use gridgov::spatial::Crs;
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
+/// A grid: its width and the cuts between its micro-grids (bottom and top offsets).
+type Grid = (i64, Vec<(i64, i64)>);
+/// A row of grids: its height and its grids.
+type Row = (i64, Vec<Grid>);
+
 /// A generated city: per micro-grid its id and its quadrilateral (bottom-left,
 /// bottom-right, top-right, top-left) in micro-degrees.
 struct City {
@@ -26,7 +31,7 @@ struct City {
 
 /// Rows of grids; each grid a column of the row, split into micro-grids by boundaries
 /// whose bottom and top ends differ (slanted).
-fn city(rows: &[(i64, Vec<(i64, Vec<(i64, i64)>)>)]) -> City {
+fn city(rows: &[Row]) -> City {
     let mut units = vec![
         json!({"id": "sd", "kind": "subdistrict", "name": "SD"}),
         json!({"id": "c1", "kind": "community", "parent": "sd", "name": "C"}),
@@ -75,7 +80,7 @@ fn build(spec: &Value) -> OrgGraph {
 
 /// A row: its height and its grids, each a width and the cuts of its micro-grids (bottom
 /// and top offsets, increasing and inside the grid).
-fn rows() -> impl Strategy<Value = Vec<(i64, Vec<(i64, Vec<(i64, i64)>)>)>> {
+fn rows() -> impl Strategy<Value = Vec<Row>> {
     let grid = (400_i64..3_000, 0_usize..4).prop_flat_map(|(width, n)| {
         let cut = (1_i64..1_000, 1_i64..1_000);
         (Just(width), prop::collection::vec(cut, n)).prop_map(move |(w, raw)| {

@@ -339,12 +339,18 @@ fn read_post(
                 crate::text::truncate_for_message(&key),
                 POST_FIELDS.join(", ")
             )));
-        } else if fields.contains_key(&key) {
-            problems.push(bad(format!(
-                "`{key}` was given more than once; give it once"
-            )));
         } else {
-            fields.insert(key, value);
+            match fields.entry(key) {
+                std::collections::btree_map::Entry::Occupied(e) => {
+                    problems.push(bad(format!(
+                        "`{}` was given more than once; give it once",
+                        e.key()
+                    )));
+                }
+                std::collections::btree_map::Entry::Vacant(e) => {
+                    e.insert(value);
+                }
+            }
         }
     }
     let field = |k: &str| fields.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
