@@ -26,6 +26,7 @@ import polars as pl
 import pyarrow as pa
 
 import gridgov
+from bench import best  # the same best-of-n timer as the other Python benchmarks
 
 CELL = 2_000  # micro-degrees: one grid is about 200 m square
 
@@ -76,15 +77,6 @@ def city() -> tuple[dict, list[tuple[float, float, float, float]]]:
            "map": {"crs": "gcj02", "synthetic": True,
                    "areas": {"type": "FeatureCollection", "features": features}}}
     return org, rects
-
-
-def best(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:

@@ -273,11 +273,7 @@ impl CaseInput {
     /// # Errors
     /// [`CaseError::Parse`] with line and column.
     pub fn from_json_str(json: &str) -> Result<Self, CaseError> {
-        serde_json::from_str(json).map_err(|e| CaseError::Parse {
-            line: e.line(),
-            column: e.column(),
-            message: crate::text::strip_position(&e.to_string()),
-        })
+        serde_json::from_str(json).map_err(|e| CaseError::parse(&e))
     }
 
     /// The case, its location given or found from its point by `locate`.
@@ -361,6 +357,15 @@ impl CaseError {
         }
     }
 
+    /// A JSON parse error, with its line and column.
+    fn parse(e: &serde_json::Error) -> Self {
+        Self::Parse {
+            line: e.line(),
+            column: e.column(),
+            message: crate::text::strip_position(&e.to_string()),
+        }
+    }
+
     /// The problems (empty for a parse error).
     #[must_use]
     pub fn problems(&self) -> &[CaseProblem] {
@@ -377,11 +382,16 @@ impl Case {
     /// # Errors
     /// [`CaseError::Parse`] with the line and column.
     pub fn from_json_str(json: &str) -> Result<Self, CaseError> {
-        serde_json::from_str(json).map_err(|e| CaseError::Parse {
-            line: e.line(),
-            column: e.column(),
-            message: crate::text::strip_position(&e.to_string()),
-        })
+        serde_json::from_str(json).map_err(|e| CaseError::parse(&e))
+    }
+
+    /// The reporter's name, as a list of the names to mask in free text (empty without one).
+    pub(crate) fn reporter_names(&self) -> Vec<&str> {
+        self.reporter
+            .as_ref()
+            .and_then(|r| r.name.as_deref())
+            .into_iter()
+            .collect()
     }
 
     /// Problems with the case that need no rule set: text lengths.

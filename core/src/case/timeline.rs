@@ -142,12 +142,7 @@ pub fn mask_text(text: &str, names: &[&str]) -> String {
 }
 
 pub(crate) fn redact_case(case: &Case) -> Case {
-    let names: Vec<&str> = case
-        .reporter
-        .as_ref()
-        .and_then(|r| r.name.as_deref())
-        .into_iter()
-        .collect();
+    let names = case.reporter_names();
     let mut c = case.clone();
     c.reporter = case.reporter.as_ref().map(|r| Reporter {
         name: r.name.as_deref().map(mask_name),
@@ -214,13 +209,7 @@ pub fn timeline(
     public: bool,
 ) -> Option<Vec<TimelineEntry>> {
     let state = ledger.case(case)?;
-    let names: Vec<&str> = state
-        .case
-        .reporter
-        .as_ref()
-        .and_then(|r| r.name.as_deref())
-        .into_iter()
-        .collect();
+    let names = state.case.reporter_names();
     let positions: Vec<u32> = std::iter::once(case)
         .chain(state.merged_from.iter().map(crate::id::CaseId::as_str))
         .filter_map(|id| ledger.position(id))

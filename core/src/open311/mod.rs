@@ -758,13 +758,7 @@ fn request_of(
             .as_ref()
             .map(|m| format!("duplicate of request {m}")),
         Status::Shelved => s.shelved.as_ref().map(|e| {
-            let names: Vec<&str> = s
-                .case
-                .reporter
-                .as_ref()
-                .and_then(|r| r.name.as_deref())
-                .into_iter()
-                .collect();
+            let names = s.case.reporter_names();
             format!("shelved: {}", crate::case::timeline::mask_text(e, &names))
         }),
         other => Some(other.as_str().to_owned()),

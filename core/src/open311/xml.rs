@@ -247,6 +247,18 @@ fn number(v: f64) -> String {
     serde_json::to_string(&v).unwrap_or_default()
 }
 
+/// An element holding a list: `outer`, with one element per item written by `each`.
+fn list<T>(
+    w: &mut W,
+    outer: &str,
+    items: &[T],
+    each: impl Fn(&mut W, &T) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    w.create_element(outer)
+        .write_inner_content(|w| items.iter().try_for_each(|item| each(w, item)))?;
+    Ok(())
+}
+
 fn write_service(w: &mut W, s: &Service) -> std::io::Result<()> {
     w.create_element("service").write_inner_content(|w| {
         leaf(w, "service_code", Some(&s.service_code))?;
@@ -270,13 +282,11 @@ fn write_attribute(w: &mut W, a: &Attribute) -> std::io::Result<()> {
         leaf(w, "order", Some(&a.order.to_string()))?;
         leaf(w, "description", a.description.as_deref())?;
         if !a.values.is_empty() {
-            w.create_element("values").write_inner_content(|w| {
-                for v in &a.values {
-                    w.create_element("value").write_inner_content(|w| {
-                        leaf(w, "key", Some(&v.key))?;
-                        leaf(w, "name", Some(&v.name))
-                    })?;
-                }
+            list(w, "values", &a.values, |w, v| {
+                w.create_element("value").write_inner_content(|w| {
+                    leaf(w, "key", Some(&v.key))?;
+                    leaf(w, "name", Some(&v.name))
+                })?;
                 Ok(())
             })?;
         }
@@ -307,14 +317,12 @@ fn write_request(w: &mut W, r: &ServiceRequest) -> std::io::Result<()> {
         leaf(w, "media_url", r.media_url.as_deref())?;
         leaf(w, "account_id", r.account_id.as_deref())?;
         if !r.notes.is_empty() {
-            w.create_element("notes").write_inner_content(|w| {
-                for n in &r.notes {
-                    w.create_element("note").write_inner_content(|w| {
-                        leaf(w, "datetime", n.datetime.as_deref())?;
-                        leaf(w, "description", n.description.as_deref())?;
-                        leaf(w, "type", n.kind.as_deref())
-                    })?;
-                }
+            list(w, "notes", &r.notes, |w, n| {
+                w.create_element("note").write_inner_content(|w| {
+                    leaf(w, "datetime", n.datetime.as_deref())?;
+                    leaf(w, "description", n.description.as_deref())?;
+                    leaf(w, "type", n.kind.as_deref())
+                })?;
                 Ok(())
             })?;
         }
@@ -326,35 +334,22 @@ fn write_request(w: &mut W, r: &ServiceRequest) -> std::io::Result<()> {
 fn write_doc(w: &mut W, doc: &Document) -> std::io::Result<()> {
     w.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))?;
     match doc {
-        Document::Services(list) => {
-            w.create_element("services")
-                .write_inner_content(|w| list.iter().try_for_each(|s| write_service(w, s)))?;
-        }
+        Document::Services(items) => list(w, "services", items, write_service)?,
         Document::ServiceDefinition(d) => {
             w.create_element("service_definition")
                 .write_inner_content(|w| {
                     leaf(w, "service_code", Some(&d.service_code))?;
-                    w.create_element("attributes").write_inner_content(|w| {
-                        d.attributes.iter().try_for_each(|a| write_attribute(w, a))
-                    })?;
-                    Ok(())
+                    list(w, "attributes", &d.attributes, write_attribute)
                 })?;
         }
-        Document::Requests(list) => {
-            w.create_element("service_requests")
-                .write_inner_content(|w| list.iter().try_for_each(|r| write_request(w, r)))?;
-        }
-        Document::Errors(list) => {
-            w.create_element("errors").write_inner_content(|w| {
-                for e in list {
-                    w.create_element("error").write_inner_content(|w| {
-                        leaf(w, "code", Some(&e.code.to_string()))?;
-                        leaf(w, "description", Some(&e.description))
-                    })?;
-                }
-                Ok(())
+        Document::Requests(items) => list(w, "service_requests", items, write_request)?,
+        Document::Errors(items) => list(w, "errors", items, |w, e| {
+            w.create_element("error").write_inner_content(|w| {
+                leaf(w, "code", Some(&e.code.to_string()))?;
+                leaf(w, "description", Some(&e.description))
             })?;
-        }
+            Ok(())
+        })?,
     }
     Ok(())
 }

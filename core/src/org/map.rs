@@ -243,8 +243,8 @@ impl MapCheck<'_> {
             if let (Some(s), Some(ps)) = (shape(i), shape(p)) {
                 if let Some((area, point)) = spatial::leftover(s, ps) {
                     problems.push(OrgProblem::AreaOutsideParent {
-                        id: self.unit_id(i),
-                        parent: self.unit_id(p),
+                        id: self.id(i),
+                        parent: self.id(p),
                         square_metres: m2(area),
                         at: at(point),
                     });
@@ -281,8 +281,8 @@ impl MapCheck<'_> {
             for j in others {
                 if let Some((area, point)) = shape(j).and_then(|o| spatial::overlap(s, o)) {
                     problems.push(OrgProblem::AreaOverlap {
-                        id: self.unit_id(i),
-                        other: self.unit_id(j),
+                        id: self.id(i),
+                        other: self.id(j),
                         square_metres: m2(area),
                         at: at(point),
                     });
@@ -308,7 +308,7 @@ impl MapCheck<'_> {
             if let Some(ps) = shape(p) {
                 if let Some((area, point)) = spatial::leftover(ps, &union) {
                     gaps.push(OrgProblem::AreaGap {
-                        id: self.unit_id(p),
+                        id: self.id(p),
                         square_metres: m2(area),
                         at: at(point),
                     });
@@ -332,7 +332,7 @@ impl MapCheck<'_> {
             let union = spatial::union_of(kids.iter().filter_map(|&k| shape(k)));
             if let Some((area, point)) = spatial::holes(&union).first() {
                 gaps.push(OrgProblem::AreaGap {
-                    id: self.unit_id(g),
+                    id: self.id(g),
                     square_metres: m2(*area),
                     at: at(*point),
                 });
@@ -385,9 +385,5 @@ impl MapCheck<'_> {
             gaps,
             map,
         }
-    }
-
-    fn unit_id(&self, i: u32) -> String {
-        self.id(i)
     }
 }

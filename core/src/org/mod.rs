@@ -308,10 +308,14 @@ impl OrgGraph {
     /// ```
     /// use gridgov::{OrgGraph, spatial::Crs};
     /// let org = OrgGraph::fushan();
-    /// let m = org.spec().map.as_ref().unwrap();
-    /// # let _ = m;
-    /// let at = org.locate(116.9705, 35.4015, Crs::Gcj02)?;
-    /// assert_eq!(at.grid.map(|g| g.id.as_str()), Some(org.unit_by_key(at.micro_grid_key).unwrap().parent.as_ref().unwrap().as_str()));
+    /// // The middle of micro-grid 1 of grid 01, community 01, on Fushan's (synthetic) map.
+    /// let at = org.locate(116.950333, 35.386125, Crs::Gcj02)?;
+    /// assert_eq!(at.micro_grid.map(|u| u.id.as_str()), Some("fs-c01-g01-m1"));
+    /// assert_eq!(at.grid.map(|u| u.id.as_str()), Some("fs-c01-g01"));
+    /// assert_eq!(at.community.map(|u| u.id.as_str()), Some("fs-c01"));
+    /// // The same place as a phone's GPS gives it.
+    /// let (lon, lat) = Crs::Gcj02.convert(Crs::Wgs84, 116.950333, 35.386125);
+    /// assert_eq!(org.locate(lon, lat, Crs::Wgs84)?.micro_grid_key, at.micro_grid_key);
     /// # Ok::<(), gridgov::org::LocateError>(())
     /// ```
     ///
@@ -343,10 +347,10 @@ impl OrgGraph {
         let map = self.map.as_deref().ok_or(LocateError::NoMap)?;
         match map.micro_grids().locate(lon, lat, crs) {
             Ok(i) => Ok(UnitKey(i)),
-            Err(crate::spatial::LocateError::BadPoint { .. }) => Err(LocateError::BadPoint {
+            Err(crate::spatial::MissError::BadPoint { .. }) => Err(LocateError::BadPoint {
                 point: format!("{lon}, {lat}"),
             }),
-            Err(crate::spatial::LocateError::Outside { nearest }) => Err(LocateError::Outside {
+            Err(crate::spatial::MissError::Outside { nearest }) => Err(LocateError::Outside {
                 point: format!("{lon}, {lat}"),
                 crs,
                 nearest: nearest.and_then(|(k, m)| {

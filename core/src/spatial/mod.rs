@@ -20,6 +20,15 @@ use rstar::{AABB, Envelope as _, RTree};
 
 pub use crs::Crs;
 
+/// Whether a longitude and a latitude are a place: finite, in [-180, 180] and [-90, 90].
+#[must_use]
+pub fn is_place(lon: f64, lat: f64) -> bool {
+    lon.is_finite()
+        && lat.is_finite()
+        && (-180.0..=180.0).contains(&lon)
+        && (-90.0..=90.0).contains(&lat)
+}
+
 /// A point on the map as a reporting system gives it: longitude and latitude in degrees,
 /// and the coordinate system they are in (WGS-84, the GPS and GeoJSON default, when not
 /// given).
@@ -142,11 +151,7 @@ pub fn shape_of(geometry: &geojson::Geometry) -> Result<Shape, ShapeError> {
                         "polygon {p} ring {r} position {i} has fewer than two numbers; give [longitude, latitude]"
                     )));
                 };
-                if !lon.is_finite()
-                    || !lat.is_finite()
-                    || !(-180.0..=180.0).contains(&lon)
-                    || !(-90.0..=90.0).contains(&lat)
-                {
+                if !is_place(lon, lat) {
                     return Err(ShapeError(format!(
                         "polygon {p} ring {r} position {i} is [{lon}, {lat}]; longitude must be in [-180, 180] and latitude in [-90, 90]"
                     )));
@@ -251,10 +256,11 @@ fn round6(v: f64) -> f64 {
     (v * 1e6).round() / 1e6
 }
 
-/// A point could not be placed.
+/// A point the index could not place (the organisation names the area in its own
+/// `LocateError`).
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[non_exhaustive]
-pub enum LocateError {
+pub enum MissError {
     /// Not a longitude/latitude pair.
     #[error(
         "point [{lon}, {lat}] is not a place; longitude must be a finite number in [-180, 180] and latitude in [-90, 90]"
@@ -349,20 +355,16 @@ impl AreaIndex {
     /// The key of the area containing a point given in `crs`.
     ///
     /// # Errors
-    /// [`LocateError::BadPoint`] for a point that is not a longitude/latitude pair,
-    /// [`LocateError::Outside`] (naming the nearest area) for one inside none.
-    pub fn locate(&self, lon: f64, lat: f64, crs: Crs) -> Result<u32, LocateError> {
-        if !lon.is_finite()
-            || !lat.is_finite()
-            || !(-180.0..=180.0).contains(&lon)
-            || !(-90.0..=90.0).contains(&lat)
-        {
-            return Err(LocateError::BadPoint { lon, lat });
+    /// [`MissError::BadPoint`] for a point that is not a longitude/latitude pair,
+    /// [`MissError::Outside`] (naming the nearest area) for one inside none.
+    pub fn locate(&self, lon: f64, lat: f64, crs: Crs) -> Result<u32, MissError> {
+        if !is_place(lon, lat) {
+            return Err(MissError::BadPoint { lon, lat });
         }
         let (x, y) = crs.convert(self.crs, lon, lat);
         match self.hit(x, y) {
             Some(key) => Ok(key),
-            None => Err(LocateError::Outside {
+            None => Err(MissError::Outside {
                 nearest: self.nearest(x, y),
             }),
         }
@@ -378,11 +380,7 @@ impl AreaIndex {
         let n = lons.len().min(lats.len());
         let mut points: Vec<(f64, f64)> = Vec::with_capacity(n);
         for (&lon, &lat) in lons.iter().zip(lats) {
-            let ok = lon.is_finite()
-                && lat.is_finite()
-                && (-180.0..=180.0).contains(&lon)
-                && (-90.0..=90.0).contains(&lat);
-            points.push(if ok {
+            points.push(if is_place(lon, lat) {
                 crs.convert(self.crs, lon, lat)
             } else {
                 (f64::NAN, f64::NAN)
@@ -626,7 +624,7 @@ mod tests {
             Ok(7),
             "on the outer corner"
         );
-        let Err(LocateError::Outside {
+        let Err(MissError::Outside {
             nearest: Some((key, m)),
         }) = index.locate(117.025, 35.005, Crs::Gcj02)
         else {
@@ -636,7 +634,7 @@ mod tests {
         assert!((m - 455.0).abs() < 5.0, "{m}");
         assert!(matches!(
             index.locate(f64::NAN, 35.0, Crs::Gcj02),
-            Err(LocateError::BadPoint { .. })
+            Err(MissError::BadPoint { .. })
         ));
     }
 }
