@@ -178,6 +178,7 @@ pub fn service_definition(engine: &Engine, code: &str) -> Result<ServiceDefiniti
         .map(|(a, order)| {
             let (datatype, how, values): (&str, &str, Vec<String>) = match a.datatype {
                 Datatype::String => ("string", "text without line breaks", Vec::new()),
+                Datatype::Text => ("text", "text; line breaks allowed", Vec::new()),
                 Datatype::Number => (
                     "number",
                     "a number with at most two decimal places",

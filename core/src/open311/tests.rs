@@ -393,3 +393,38 @@ fn requests_filter_as_the_spec_says() {
     );
     let _ = ServiceRequest::default();
 }
+
+#[test]
+fn a_text_attribute_is_an_open311_text_and_takes_line_breaks() {
+    let mut rules: serde_json::Value = serde_json::from_str(crate::rules::DEFAULT_JSON).unwrap();
+    rules["attributes"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({
+            "code": "what_was_seen", "categories": ["environment"], "datatype": "text",
+            "description": "What the resident saw, in their words."
+        }));
+    let engine = Engine::from_json_strs(None, Some(&rules.to_string()), None).unwrap();
+    let d = service_definition(&engine, "environment").unwrap();
+    let seen = d
+        .attributes
+        .iter()
+        .find(|a| a.code == "what_was_seen")
+        .unwrap();
+    assert_eq!((seen.datatype.as_str(), seen.required), ("text", false));
+    let a = post_request(
+        &engine,
+        PostRequest {
+            form: "service_code=environment&address_id=fs-c01-g01-m1&attribute%5Bwhat_was_seen%5D=bags%0Aand+boxes",
+            id: "t1",
+            received_at: "2026-03-02T09:00:00+08:00".parse().unwrap(),
+            channel: "app",
+        },
+        Format::Json,
+    );
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_eq!(
+        a.case.unwrap().attributes.get("what_was_seen"),
+        Some(&AttrValue::Text("bags\nand boxes".to_owned()))
+    );
+}

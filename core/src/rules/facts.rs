@@ -85,7 +85,7 @@ impl Column {
             Column::Community => ColumnKind::Text,
             Column::Attr(i) => match vocab.attributes.get(i) {
                 Some(a) => match a.datatype {
-                    Datatype::String => ColumnKind::Text,
+                    Datatype::String | Datatype::Text => ColumnKind::Text,
                     Datatype::Number => ColumnKind::Number {
                         scale: 100,
                         min: i64::MIN,
@@ -234,7 +234,7 @@ impl<'a> Facts<'a> {
             return Fact::Missing;
         };
         match (spec.datatype, value) {
-            (Datatype::String, AttrValue::Text(t)) => Fact::Text(t),
+            (Datatype::String | Datatype::Text, AttrValue::Text(t)) => Fact::Text(t),
             (Datatype::Number, AttrValue::Number(n)) => Fact::Int(n.hundredths()),
             (Datatype::Number, AttrValue::Text(t)) => t
                 .parse::<Fixed2>()

@@ -566,7 +566,7 @@ fn check_attr(spec: &AttributeSpec, value: &AttrValue) -> Result<(), String> {
             .join(", ")
     };
     match (spec.datatype, value) {
-        (Datatype::String, AttrValue::Text(t)) => {
+        (Datatype::String | Datatype::Text, AttrValue::Text(t)) => {
             if t.chars().count() > crate::case::MAX_TEXT {
                 return Err(format!(
                     "is longer than {} characters",
@@ -613,7 +613,10 @@ fn check_attr(spec: &AttributeSpec, value: &AttrValue) -> Result<(), String> {
             v.type_name(),
             match dt {
                 Datatype::Multivaluelist => " (a list of strings)",
-                Datatype::Singlevaluelist | Datatype::String | Datatype::Datetime => " (a string)",
+                Datatype::Singlevaluelist
+                | Datatype::String
+                | Datatype::Text
+                | Datatype::Datetime => " (a string)",
                 _ => "",
             }
         )),

@@ -95,8 +95,10 @@ pub struct Term<T> {
 named_enum! {
     /// The type of an attribute's values (after Open311's service definitions).
     Datatype, "datatype" {
-        /// Free text.
+        /// Free text on one line (an Open311 `string`).
         String = "string",
+        /// Free text that may run over several lines (an Open311 `text`).
+        Text = "text",
         /// A number with up to two decimal places.
         Number = "number",
         /// An RFC 3339 timestamp with an offset.

@@ -181,7 +181,9 @@ pub fn month_cases(engine: &Engine, year: i32, month: u32, count: usize, seed: u
                     zone.at_local_minute(local - 1440 * (1 + rng.below(30) as i64))
                         .to_string(),
                 )),
-                Datatype::String => Some(AttrValue::Text(format!("示例{}", rng.below(100)))),
+                Datatype::String | Datatype::Text => {
+                    Some(AttrValue::Text(format!("示例{}", rng.below(100))))
+                }
             };
             if let Some(v) = value {
                 attributes.insert(a.code.to_string(), v);
