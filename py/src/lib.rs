@@ -197,6 +197,16 @@ fn int(arg: &Bound<'_, PyAny>, what: &'static str) -> PyResult<Number> {
     })))
 }
 
+/// A number of degrees: anything Python reads as a float (an int, a float, a numpy
+/// number), but not a bool or text.
+fn degrees(arg: &Bound<'_, PyAny>, what: &str) -> PyResult<f64> {
+    if arg.is_instance_of::<PyBool>() || arg.is_instance_of::<PyString>() {
+        return Err(wrong_type(arg, what, "a number of degrees"));
+    }
+    arg.extract::<f64>()
+        .map_err(|_| wrong_type(arg, what, "a number of degrees"))
+}
+
 fn opt_int(arg: Option<&Bound<'_, PyAny>>, what: &'static str) -> PyResult<Option<Number>> {
     match arg {
         None => Ok(None),
@@ -488,6 +498,27 @@ impl PyEngine {
         call_text(py, call, "call", |c| {
             gridgov::json::open311_json(&self.inner, Some(&l.lock()), c)
         })
+    }
+
+    /// Locates one point (``lon``, ``lat`` in ``crs``) without JSON on the way: the
+    /// micro-grid, grid and community ids, or the core's error.
+    fn locate_point(
+        &self,
+        lon: &Bound<'_, PyAny>,
+        lat: &Bound<'_, PyAny>,
+        crs: &Bound<'_, PyAny>,
+    ) -> PyResult<(String, Option<String>, Option<String>)> {
+        let (lon, lat) = (degrees(lon, "lon")?, degrees(lat, "lat")?);
+        let crs: gridgov::spatial::Crs = text(crs, "crs")?
+            .parse()
+            .map_err(|e: String| err(Error::input("crs", e)))?;
+        let at = self.inner.org().locate(lon, lat, crs).map_err(err)?;
+        let id = |u: Option<&gridgov::org::UnitSpec>| u.map(|u| u.id.to_string());
+        Ok((
+            id(at.micro_grid).unwrap_or_default(),
+            id(at.grid),
+            id(at.community),
+        ))
     }
 
     /// Locates a point on the organisation's map: JSON text ``{"lon", "lat", "crs"?}``

@@ -27,6 +27,8 @@ def test_locate_one_point_in_each_system(engine):
     assert json.loads(engine.locate_json(json.dumps({"lon": M1[0], "lat": M1[1], "crs": "gcj02"}))) == want
     # A point on the edge m1 and m2 share goes to the first of them, every time.
     assert engine.locate(116.950666, 35.386, crs="gcj02")["micro_grid"] == "fs-c01-g01-m1"
+    # numpy numbers read as degrees too.
+    assert engine.locate(np.float32(116.9503), np.float64(35.3861), crs="gcj02") == want
 
 
 def test_outside_and_bad_points_raise_query_errors_naming_the_nearest(engine):
@@ -37,8 +39,14 @@ def test_outside_and_bad_points_raise_query_errors_naming_the_nearest(engine):
     with pytest.raises(gridgov.QueryError) as info:
         engine.locate(116.95, 95.0, crs="gcj02")
     assert info.value.code == "bad_point"
-    with pytest.raises(gridgov.JsonError):
+    with pytest.raises(gridgov.InputError) as info:
         engine.locate(116.95, 35.4, crs="utm50")
+    assert "valid: wgs84, gcj02, bd09" in str(info.value)
+    with pytest.raises(gridgov.InputError) as info:
+        engine.locate("116.95", 35.4)
+    assert info.value.code == "input_type" and "`lon`" in str(info.value)
+    with pytest.raises(gridgov.InputError):
+        engine.locate(True, 35.4)
 
 
 def test_locate_batch_agrees_with_one_by_one(engine):
@@ -75,6 +83,17 @@ def test_locate_batch_takes_polars_and_names_columns(engine):
     with pytest.raises(gridgov.InputError) as info:
         engine.locate_batch(pa.table({"long": [116.9], "lat": [35.4]}))
     assert "has no column `lon`" in str(info.value)
+
+
+def test_a_table_of_cases_with_coordinates_is_located_then_routed(engine):
+    cases = pa.table({
+        "id": ["k1", "k2"], "channel": ["app", "app"], "category": ["environment", "housing"],
+        "lon": [M1[0], 116.9525], "lat": [M1[1], 35.3860],
+        "reported_at": ["2026-03-02T09:00:00+08:00"] * 2,
+    })
+    placed = engine.locate_batch(cases, crs="gcj02")
+    routed = engine.route_batch(cases.append_column("location", placed.column("micro_grid").cast(pa.string())))
+    assert routed.column("unit").to_pylist() == ["fs-c01-g01-m1", "fs-c01-g02"]
 
 
 def test_a_case_may_give_a_point_instead_of_a_location(engine):

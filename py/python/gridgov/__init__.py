@@ -656,9 +656,8 @@ class Engine:
         (Chinese web maps) or ``bd09`` (Baidu). A point on an edge micro-grids share goes to
         the first of them in the organisation, every time; a point in none raises
         ``QueryError`` (code ``outside_map``) naming the nearest."""
-        point = {"lon": lon, "lat": lat, "crs": crs}
-        result: dict[str, Any] = _json.loads(self._native.locate_json(_dumps(point, "point")))
-        return result
+        micro_grid, grid, community = self._native.locate_point(lon, lat, crs)
+        return {"micro_grid": micro_grid, "grid": grid, "community": community}
 
     def locate_json(self, point: str) -> str:
         """``locate`` with JSON text ``{"lon", "lat", "crs"?}`` in and the core's JSON text
