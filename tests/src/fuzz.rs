@@ -15,13 +15,16 @@ static FUSHAN: LazyLock<Engine> = LazyLock::new(Engine::fushan);
 pub type Target = fn(&[u8]);
 
 /// The fuzz targets by name, for the regression test.
-pub const TARGETS: [(&str, Target); 6] = [
+pub const TARGETS: [(&str, Target); 9] = [
     ("org_spec", org_spec),
     ("rule_set", rule_set),
     ("calendar", calendar),
     ("case", case),
     ("ledger_events", ledger_events),
     ("csv_table", csv_table),
+    ("open311_form", open311_form),
+    ("open311_document", open311_document),
+    ("locate", locate),
 ];
 
 fn text(data: &[u8]) -> Option<&str> {
@@ -159,4 +162,124 @@ fn sample_cases() -> Vec<Case> {
     .iter()
     .filter_map(|s| Case::from_json_str(s).ok())
     .collect()
+}
+
+/// An Open311 `POST requests` form, as a reporting system might send it: the answer is
+/// always 200, 400 or 404 with a body that reads back in its format, and a request taken
+/// in carries a case that routes.
+pub fn open311_form(data: &[u8]) {
+    use gridgov::open311::{self, Document, Format, PostRequest};
+    let Some(form) = text(data) else { return };
+    let received_at: Timestamp = "2026-03-02T09:00:00+08:00"
+        .parse()
+        .unwrap_or_else(|_| unreachable!());
+    for format in [Format::Json, Format::Xml] {
+        let answer = open311::post_request(
+            &FUSHAN,
+            PostRequest {
+                form,
+                id: "f1",
+                received_at,
+                channel: "app",
+            },
+            format,
+        );
+        assert!(
+            [200, 400, 404].contains(&answer.status),
+            "status {}",
+            answer.status
+        );
+        let doc = match format {
+            Format::Json => open311::read_json(
+                if answer.status == 200 {
+                    "service_requests"
+                } else {
+                    "errors"
+                },
+                &answer.body,
+            ),
+            Format::Xml => open311::xml::read(&answer.body),
+        };
+        match doc {
+            Ok(Document::Requests(r)) => {
+                assert_eq!(answer.status, 200);
+                assert_eq!(r.len(), 1);
+                let case = answer
+                    .case
+                    .as_ref()
+                    .unwrap_or_else(|| unreachable!("a 200 has its case"));
+                assert!(FUSHAN.route(case).is_ok(), "a case taken in routes");
+            }
+            Ok(Document::Errors(e)) => assert!(!e.is_empty() && answer.status != 200),
+            other => unreachable!("the answer reads back: {other:?}"),
+        }
+    }
+}
+
+/// A GeoReport v2 document of another system, XML or JSON: whatever reads writes out and
+/// reads back the same.
+pub fn open311_document(data: &[u8]) {
+    use gridgov::open311::{self, Format};
+    let Some(s) = text(data) else { return };
+    if let Ok(doc) = open311::xml::read(s) {
+        let again = open311::xml::read(&open311::render(&doc, Format::Xml));
+        assert_eq!(again.as_ref().ok(), Some(&doc), "XML round trip");
+    }
+    for kind in [
+        "services",
+        "service_definition",
+        "service_requests",
+        "errors",
+    ] {
+        if let Ok(doc) = open311::read_json(kind, s) {
+            let again = open311::read_json(kind, &open311::render(&doc, Format::Json));
+            assert_eq!(again.as_ref().ok(), Some(&doc), "JSON round trip");
+        }
+    }
+}
+
+/// Points as pairs of 8-byte floats (any bits, NaN and infinities included), in each
+/// coordinate system: one by one and as columns, the same micro-grids, never a panic.
+pub fn locate(data: &[u8]) {
+    use gridgov::spatial::Crs;
+    let org = FUSHAN.org();
+    let mut lons = Vec::new();
+    let mut lats = Vec::new();
+    for chunk in data.chunks_exact(16) {
+        let (a, b) = chunk.split_at(8);
+        let (Ok(a), Ok(b)) = (<[u8; 8]>::try_from(a), <[u8; 8]>::try_from(b)) else {
+            continue;
+        };
+        // Half the points near Fushan, so that most land somewhere.
+        let (x, y) = (f64::from_le_bytes(a), f64::from_le_bytes(b));
+        let near = |v: f64, base: f64| {
+            if v.is_finite() {
+                base + v.fract() * 0.05
+            } else {
+                v
+            }
+        };
+        if lons.len() % 2 == 0 {
+            lons.push(near(x, 116.95));
+            lats.push(near(y, 35.38));
+        } else {
+            lons.push(x);
+            lats.push(y);
+        }
+    }
+    for crs in Crs::ALL {
+        let all = org.locate_all(&lons, &lats, crs).unwrap_or_default();
+        assert_eq!(all.len(), lons.len());
+        for ((&x, &y), &m) in lons.iter().zip(&lats).zip(&all) {
+            let one = org.locate_key(x, y, crs).ok().map(|k| k.index());
+            let micro = usize::try_from(m)
+                .ok()
+                .and_then(|m| org.units_of_kind(gridgov::UnitKind::MicroGrid).nth(m));
+            assert_eq!(
+                one.and_then(|k| org.unit_by_key_index(u32::try_from(k).unwrap_or(u32::MAX)))
+                    .map(|u| &u.id),
+                micro.map(|u| &u.id)
+            );
+        }
+    }
 }

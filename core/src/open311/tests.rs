@@ -173,6 +173,14 @@ fn bad_xml_is_named() {
         panic!()
     };
     assert_eq!(e[0].description, "Fish & chips 中");
+    // Found by the fuzzer: `inf` is no coordinate (and JSON could not hold it).
+    let Document::Requests(r) = xml::read(
+        "<service_requests><request><lat>NaN</lat><long>-inf</long></request></service_requests>",
+    )
+    .unwrap() else {
+        panic!()
+    };
+    assert_eq!((r[0].lat, r[0].long), (None, None));
 }
 
 fn post(form: &str) -> Answer {

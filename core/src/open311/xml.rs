@@ -154,7 +154,13 @@ fn attribute(n: &Node) -> Attribute {
 
 fn request(n: &Node) -> ServiceRequest {
     let t = |name: &str| n.text_of(name);
-    let f = |name: &str| n.text_of(name).and_then(|v| v.parse::<f64>().ok());
+    // A coordinate is a finite number; `inf` or `NaN` (which Rust's parser would take)
+    // are no place, and read as absent, as JSON cannot hold them either.
+    let f = |name: &str| {
+        n.text_of(name)
+            .and_then(|v| v.parse::<f64>().ok())
+            .filter(|v| v.is_finite())
+    };
     ServiceRequest {
         service_request_id: t("service_request_id"),
         token: t("token"),
