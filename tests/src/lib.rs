@@ -714,6 +714,10 @@ pub fn run_arguments(call: &str, args: &[Value]) -> Result<gridgov::Error, Strin
             let _ = gridgov::json::validate_rules_json(&text(0));
             Ok(())
         }
+        "locate_json" => gridgov::json::locate_json(&engine, &text(0)).map(drop),
+        "map_json" => gridgov::json::map_json(engine.org(), opt(0).as_deref()).map(drop),
+        "open311_json" => gridgov::json::open311_json(&engine, None, &text(0)).map(drop),
+        "open311_convert_json" => gridgov::json::open311_convert_json(&text(0)).map(drop),
         "org_summary_json" => match opt(0) {
             None => Ok(()),
             Some(s) => gridgov::OrgGraph::from_json_str(&s)

@@ -33,6 +33,16 @@ for kind, value, shown in [("number", 5, "a number"), ("null", None, "null"), ("
     vector(f"case-is-{kind}", f"A case given as {shown} where JSON text belongs: a wrong type, named by its JSON kind.",
            "route_json", [value], "input_type", f"`case` {TEXT}{shown}")
 
+vector("point-is-number", "A point to locate is JSON text; a number is a wrong type.",
+       "locate_json", [5], "input_type", f"`point` {TEXT}a number")
+vector("map-crs-is-number", "A coordinate system is named by text (an EPSG number is not taken).",
+       "map_json", [4326], "input_type", f"`crs` {TEXT}a number")
+vector("map-crs-unknown", "An unknown coordinate system is refused, naming the three.",
+       "map_json", ["utm50"], "input", "`crs`: unknown coordinate system `utm50`; valid: wgs84, gcj02, bd09")
+vector("open311-call-is-object", "An Open311 call is JSON text; an object is a wrong type.",
+       "open311_json", [{}], "input_type", f"`call` {TEXT}an object")
+vector("open311-document-is-list", "A document to convert is JSON text; a list is a wrong type.",
+       "open311_convert_json", [[]], "input_type", f"`document` {TEXT}a list")
 vector("deadline-is-number", "The deadline input is JSON text; a number is a wrong type.",
        "deadline_json", [7], "input_type", f"`deadline` {TEXT}a number")
 vector("score-request-is-boolean", "A score request is JSON text; `true` is a wrong type.",
