@@ -629,9 +629,7 @@ pub fn locate_json(engine: &Engine, point_json: &str) -> Result<String, Error> {
 pub fn map_json(org: &OrgGraph, crs: Option<&str>) -> Result<String, Error> {
     let map = org.map().ok_or(crate::org::LocateError::NoMap)?;
     let to = match crs {
-        Some(c) => c
-            .parse::<crate::spatial::Crs>()
-            .map_err(|e| Error::input("crs", e))?,
+        Some(c) => crate::spatial::Crs::arg(c)?,
         None => map.crs(),
     };
     let mut features = Vec::new();

@@ -509,9 +509,7 @@ impl PyEngine {
         crs: &Bound<'_, PyAny>,
     ) -> PyResult<(String, Option<String>, Option<String>)> {
         let (lon, lat) = (degrees(lon, "lon")?, degrees(lat, "lat")?);
-        let crs: gridgov::spatial::Crs = text(crs, "crs")?
-            .parse()
-            .map_err(|e: String| err(Error::input("crs", e)))?;
+        let crs = gridgov::spatial::Crs::arg(&text(crs, "crs")?).map_err(err)?;
         let at = self.inner.org().locate(lon, lat, crs).map_err(err)?;
         let id = |u: Option<&gridgov::org::UnitSpec>| u.map(|u| u.id.to_string());
         Ok((
@@ -555,9 +553,7 @@ impl PyEngine {
             .transpose()?;
         let lon = text(lon, "lon")?;
         let lat = text(lat, "lat")?;
-        let crs: gridgov::spatial::Crs = text(crs, "crs")?
-            .parse()
-            .map_err(|e: String| err(Error::input("crs", e)))?;
+        let crs = gridgov::spatial::Crs::arg(&text(crs, "crs")?).map_err(err)?;
         let (_, batches) = arrow::import(table, "table")?;
         let (schema, out) = py
             .detach(|| {

@@ -351,9 +351,7 @@ impl JsEngine {
     ) -> Result<Vec<i32>, JsValue> {
         let crs = match opt_text(crs.map(JsValue::from).as_ref(), "crs")? {
             None => gridgov::spatial::Crs::Wgs84,
-            Some(c) => c
-                .parse()
-                .map_err(|e: String| err(gridgov::Error::input("crs", e)))?,
+            Some(c) => gridgov::spatial::Crs::arg(&c).map_err(err)?,
         };
         self.inner.org().locate_all(lons, lats, crs).map_err(err)
     }

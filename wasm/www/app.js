@@ -241,7 +241,7 @@ function drawMap() {
     if (kind === 'micro_grid') path.append(svgEl('title', {}, `${name} (${unit})`));
     layers[kind].push(path);
     if (kind === 'community') {
-      const [[cx, cy]] = [projection.to(f.geometry.coordinates[0][3])];
+      const [cx, cy] = projection.to(f.geometry.coordinates[0][3]); // the top-left corner
       labels.push(svgEl('text', { x: cx + 4, y: cy + 14, class: 'label' }, name));
     }
   }

@@ -7,17 +7,13 @@ use arrow_array::types::{Float32Type, Float64Type, Int32Type};
 use arrow_array::{Array, ArrayRef, DictionaryArray, Int32Array, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 
+use super::route::table_error;
 use crate::error::Error;
-use crate::input::InputError;
 use crate::org::{Level, OrgGraph, UnitKind};
 use crate::spatial::Crs;
 
 /// The columns of [`locate_batches`]' output, in order.
 pub const LOCATE_COLUMNS: [&str; 3] = ["micro_grid", "grid", "community"];
-
-fn table_error(message: String) -> Error {
-    Error::Input(InputError::table("table", message))
-}
 
 /// The output schema: each column a dictionary of the organisation's ids, null where a
 /// point is in no micro-grid.

@@ -23,7 +23,7 @@ use crate::input::InputError;
 use crate::time::Zone;
 
 /// A table-level error (a missing column, a column of the wrong type).
-fn table_error(message: String) -> Error {
+pub(super) fn table_error(message: String) -> Error {
     Error::Input(InputError::table("table", message))
 }
 

@@ -138,9 +138,7 @@ pub fn services(engine: &Engine) -> Vec<Service> {
                 service_code: code.to_owned(),
                 service_name: Some(c.name.clone().unwrap_or_else(|| code.to_owned())),
                 description: c.name_en.clone(),
-                metadata: spec.attributes.iter().any(|a| {
-                    a.categories.is_empty() || a.categories.iter().any(|x| x.as_str() == code)
-                }),
+                metadata: spec.attributes.iter().any(|a| a.applies_to(code)),
                 kind: "realtime".to_owned(),
                 keywords: Some(keywords.join(", ")),
                 group: c.group.clone(),
@@ -173,7 +171,7 @@ pub fn service_definition(engine: &Engine, code: &str) -> Result<ServiceDefiniti
         .spec()
         .attributes
         .iter()
-        .filter(|a| a.categories.is_empty() || a.categories.iter().any(|x| x.as_str() == code))
+        .filter(|a| a.applies_to(code))
         .zip(1_u32..)
         .map(|(a, order)| {
             let (datatype, how, values): (&str, &str, Vec<String>) = match a.datatype {
@@ -417,9 +415,7 @@ fn read_post(
             .spec()
             .attributes
             .iter()
-            .filter(|a| {
-                a.categories.is_empty() || a.categories.iter().any(|c| c.as_str() == category)
-            })
+            .filter(|a| a.applies_to(category))
             .collect();
         for (code, value, list) in attributes {
             let Some(spec) = declared.iter().find(|a| a.code.as_str() == code) else {
@@ -764,15 +760,13 @@ fn request_of(
         }),
         other => Some(other.as_str().to_owned()),
     };
-    let address = {
-        let mut names = Vec::new();
-        let mut at = org.unit(s.location.as_str());
-        while let Some(u) = at {
-            names.push(u.name.clone());
-            at = u.parent.as_ref().and_then(|p| org.unit(p.as_str()));
-        }
-        (!names.is_empty()).then(|| names.join(", "))
-    };
+    let address = org.unit(s.location.as_str()).map(|u| {
+        std::iter::once(u)
+            .chain(org.ancestors(s.location.as_str()).unwrap_or_default())
+            .map(|u| u.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    });
     // The reported point (to about 100 m in public), else a point inside the location's
     // area on the map, both in WGS-84 as the spec wants.
     let point = public

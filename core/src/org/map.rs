@@ -20,7 +20,7 @@
 use std::sync::Arc;
 
 use rstar::primitives::{GeomWithData, Rectangle};
-use rstar::{AABB, RTree};
+use rstar::{RTree, RTreeObject as _};
 use serde::{Deserialize, Serialize};
 
 use super::{Hierarchy, NONE, OrgProblem, UnitKind};
@@ -95,17 +95,6 @@ impl OrgMap {
     pub fn areas(&self) -> impl Iterator<Item = (u32, &Shape)> {
         self.areas.iter().map(|(k, s)| (*k, s))
     }
-}
-
-fn m2(v: f64) -> u64 {
-    // Areas here are at most a few hundred km², far inside u64.
-    #[expect(
-        clippy::cast_possible_truncation,
-        clippy::cast_sign_loss,
-        reason = "a rounded, non-negative area well inside u64"
-    )]
-    let out = v.round().max(0.0) as u64;
-    out
 }
 
 fn at(p: (f64, f64)) -> String {
@@ -245,7 +234,7 @@ impl MapCheck<'_> {
                     problems.push(OrgProblem::AreaOutsideParent {
                         id: self.id(i),
                         parent: self.id(p),
-                        square_metres: m2(area),
+                        square_metres: spatial::whole(area),
                         at: at(point),
                     });
                 }
@@ -254,24 +243,21 @@ impl MapCheck<'_> {
 
         // Overlaps between areas under the same enclosing area (or none): through an
         // R-tree, so a map of tens of thousands of micro-grids is not checked pair by pair.
-        let tree: RTree<GeomWithData<Rectangle<[f64; 2]>, u32>> = RTree::bulk_load(
-            with_area
-                .iter()
-                .filter_map(|&i| {
-                    let r = geo::BoundingRect::bounding_rect(shape(i)?)?;
-                    Some(GeomWithData::new(
-                        Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
-                        i,
-                    ))
-                })
-                .collect(),
-        );
-        for &i in &with_area {
+        let entries: Vec<GeomWithData<Rectangle<[f64; 2]>, u32>> = with_area
+            .iter()
+            .filter_map(|&i| {
+                let r = geo::BoundingRect::bounding_rect(shape(i)?)?;
+                Some(GeomWithData::new(
+                    Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
+                    i,
+                ))
+            })
+            .collect();
+        let tree = RTree::bulk_load(entries.clone());
+        for entry in &entries {
+            let i = entry.data;
             let Some(s) = shape(i) else { continue };
-            let Some(r) = geo::BoundingRect::bounding_rect(s) else {
-                continue;
-            };
-            let env = AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]);
+            let env = entry.envelope();
             let mut others: Vec<u32> = tree
                 .locate_in_envelope_intersecting(&env)
                 .map(|e| e.data)
@@ -283,7 +269,7 @@ impl MapCheck<'_> {
                     problems.push(OrgProblem::AreaOverlap {
                         id: self.id(i),
                         other: self.id(j),
-                        square_metres: m2(area),
+                        square_metres: spatial::whole(area),
                         at: at(point),
                     });
                 }
@@ -309,7 +295,7 @@ impl MapCheck<'_> {
                 if let Some((area, point)) = spatial::leftover(ps, &union) {
                     gaps.push(OrgProblem::AreaGap {
                         id: self.id(p),
-                        square_metres: m2(area),
+                        square_metres: spatial::whole(area),
                         at: at(point),
                     });
                 }
@@ -333,7 +319,7 @@ impl MapCheck<'_> {
             if let Some((area, point)) = spatial::holes(&union).first() {
                 gaps.push(OrgProblem::AreaGap {
                     id: self.id(g),
-                    square_metres: m2(*area),
+                    square_metres: spatial::whole(*area),
                     at: at(*point),
                 });
             }

@@ -354,13 +354,7 @@ impl OrgGraph {
                 point: format!("{lon}, {lat}"),
                 crs,
                 nearest: nearest.and_then(|(k, m)| {
-                    #[expect(
-                        clippy::cast_possible_truncation,
-                        clippy::cast_sign_loss,
-                        reason = "a rounded, non-negative distance on Earth"
-                    )]
-                    let metres = m.round().max(0.0) as u64;
-                    Some((self.at(k)?.id.to_string(), metres))
+                    Some((self.at(k)?.id.to_string(), crate::spatial::whole(m)))
                 }),
             }),
         }

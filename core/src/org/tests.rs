@@ -936,9 +936,7 @@ mod map {
 
     #[test]
     fn fushan_is_on_the_map_without_a_gap() {
-        let t = std::time::Instant::now();
         let org = OrgGraph::fushan();
-        eprintln!("fushan built in {:?}", t.elapsed());
         let map = org.map().unwrap();
         assert_eq!(map.crs(), Crs::Gcj02);
         assert!(map.synthetic());

@@ -504,9 +504,7 @@ impl RuleSet {
                 );
             }
         }
-        let applies = |a: &AttributeSpec| {
-            a.categories.is_empty() || a.categories.iter().any(|c| c.as_str() == category)
-        };
+        let applies = |a: &AttributeSpec| a.applies_to(category);
         for (code, value) in &case.attributes {
             let field = format!("attributes.{}", truncate_for_message(code));
             let Some(spec) = self

@@ -135,6 +135,15 @@ pub struct AttributeSpec {
     pub description: Option<String>,
 }
 
+impl AttributeSpec {
+    /// Whether cases of `category` carry the attribute (an attribute naming no category
+    /// applies to all).
+    #[must_use]
+    pub fn applies_to(&self, category: &str) -> bool {
+        self.categories.is_empty() || self.categories.iter().any(|c| c.as_str() == category)
+    }
+}
+
 /// A version of the rules, in force from `effective_from` until the next version.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

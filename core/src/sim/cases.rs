@@ -159,9 +159,7 @@ pub fn month_cases(engine: &Engine, year: i32, month: u32, count: usize, seed: u
         let reported_at = zone.at_local_minute(local);
         let mut attributes = BTreeMap::new();
         for a in &rules.spec().attributes {
-            let applies =
-                a.categories.is_empty() || a.categories.iter().any(|c| c.as_str() == category);
-            if !applies || !(a.required || rng.chance(300)) {
+            if !a.applies_to(&category) || !(a.required || rng.chance(300)) {
                 continue;
             }
             let value = match a.datatype {

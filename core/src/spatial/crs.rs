@@ -71,6 +71,18 @@ impl Crs {
     }
 }
 
+impl Crs {
+    /// A coordinate system named by an argument (`crs`), as the bindings and JSON entry
+    /// points take it.
+    ///
+    /// # Errors
+    /// An [`InputError`](crate::input::InputError) on `crs` naming the three systems.
+    pub fn arg(name: &str) -> Result<Self, crate::input::InputError> {
+        name.parse()
+            .map_err(|e: String| crate::input::InputError::value("crs", e))
+    }
+}
+
 impl std::fmt::Display for Crs {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -252,6 +252,19 @@ fn largest_point(shape: &Shape) -> (f64, f64) {
     (round6(p.0), round6(p.1))
 }
 
+/// A distance or area rounded to a whole number of metres (or square metres), as messages
+/// give them; negative and NaN values are 0.
+#[must_use]
+pub fn whole(v: f64) -> u64 {
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "rounded and clamped to be non-negative; sizes on Earth are far inside u64"
+    )]
+    let out = v.round().max(0.0) as u64;
+    out
+}
+
 fn round6(v: f64) -> f64 {
     (v * 1e6).round() / 1e6
 }
@@ -293,6 +306,8 @@ pub struct AreaIndex {
     shapes: Vec<(u32, Shape)>,
     tree: RTree<GeomWithData<Rectangle<[f64; 2]>, u32>>,
     cells: cells::Cells,
+    /// The box around every area, `[min_lon, min_lat, max_lon, max_lat]`.
+    bounds: Option<[f64; 4]>,
 }
 
 impl AreaIndex {
@@ -309,23 +324,24 @@ impl AreaIndex {
                 })
             })
             .collect();
-        let entries = shapes
+        let entries = boxes
             .iter()
             .enumerate()
-            .filter_map(|(i, (_, s))| {
-                let r = s.bounding_rect()?;
+            .filter(|(_, b)| b.iter().all(|v| v.is_finite()))
+            .filter_map(|(i, b)| {
                 let at = u32::try_from(i).ok()?;
                 Some(GeomWithData::new(
-                    Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
+                    Rectangle::from_corners([b[0], b[1]], [b[2], b[3]]),
                     at,
                 ))
             })
             .collect();
         Self {
             crs,
+            bounds: bounds(shapes.iter().map(|(_, s)| s)),
+            cells: cells::Cells::new(&boxes),
             shapes,
             tree: RTree::bulk_load(entries),
-            cells: cells::Cells::new(&boxes),
         }
     }
 
@@ -386,7 +402,7 @@ impl AreaIndex {
                 (f64::NAN, f64::NAN)
             });
         }
-        let Some([x0, y0, x1, y1]) = bounds(self.shapes.iter().map(|(_, s)| s)) else {
+        let Some([x0, y0, x1, y1]) = self.bounds else {
             return vec![None; n];
         };
         let cell = |v: f64, lo: f64, hi: f64| -> u32 {
