@@ -590,3 +590,52 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn the_default_rule_set_writes_out_its_whole_scoring() {
+    // Every part of each version's scoring is spelled out in default.json, where an office
+    // can read and change it, and says what the code defaults say (moving it there
+    // changed no score).
+    let raw: Value = serde_json::from_str(DEFAULT_JSON).unwrap_or(Value::Null);
+    let rules = RuleSet::from_json_str(DEFAULT_JSON).unwrap_or_else(|e| panic!("{e}"));
+    let defaults = serde_json::to_value(scoring::ScoringSpec::default()).unwrap_or(Value::Null);
+    let Some(keys) = defaults.as_object() else {
+        panic!("the scoring defaults are an object")
+    };
+    let versions = raw["versions"].as_array().cloned().unwrap_or_default();
+    assert_eq!(versions.len(), rules.versions.len());
+    for (v, parsed) in versions.iter().zip(&rules.versions) {
+        let written = v["scoring"].as_object().cloned().unwrap_or_default();
+        for key in keys.keys() {
+            assert!(
+                written.contains_key(key),
+                "{}: scoring.{key} is not written out",
+                parsed.name
+            );
+        }
+        let s = &parsed.scoring;
+        let d = scoring::ScoringSpec::default();
+        assert_eq!(
+            (
+                &s.ranking,
+                &s.inactive,
+                &s.common_demands,
+                &s.rewards,
+                &s.talent
+            ),
+            (
+                &d.ranking,
+                &d.inactive,
+                &d.common_demands,
+                &d.rewards,
+                &d.talent
+            ),
+            "{}",
+            parsed.name
+        );
+        assert_eq!(
+            (s.acceptance_limit, s.satisfied_at_least),
+            (d.acceptance_limit, d.satisfied_at_least)
+        );
+    }
+}
