@@ -281,6 +281,8 @@ named_enum! {
         Hours = "hours",
         /// Calendar days (自然日): the start day not counted; ends at 24:00.
         Days = "days",
+        /// Wall-clock minutes (分钟), for what must happen at once.
+        Minutes = "minutes",
     }
 }
 
@@ -299,7 +301,7 @@ impl LimitUnit {
     pub const fn clock(self) -> Clock {
         match self {
             Self::WorkingHours | Self::WorkingDays => Clock::Working,
-            Self::Hours | Self::Days => Clock::Wall,
+            Self::Hours | Self::Days | Self::Minutes => Clock::Wall,
         }
     }
 }
@@ -377,6 +379,7 @@ impl fmt::Display for TimeLimit {
             LimitUnit::WorkingDays => write!(f, "{n} working day{plural}"),
             LimitUnit::Hours => write!(f, "{n} hour{plural}"),
             LimitUnit::Days => write!(f, "{n} day{plural}"),
+            LimitUnit::Minutes => write!(f, "{n} minute{plural}"),
         }
     }
 }
@@ -384,7 +387,7 @@ impl fmt::Display for TimeLimit {
 impl FromStr for TimeLimit {
     type Err = TimeLimitError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        const SHAPE: &str = "expected an amount and a unit: `4 working hours`, `1 working day`, `48 hours`, `30 days` (or 4个工作小时, 15个工作日, 48小时, 30日)";
+        const SHAPE: &str = "expected an amount and a unit: `4 working hours`, `1 working day`, `48 hours`, `30 days`, `30 minutes` (or 4个工作小时, 15个工作日, 48小时, 30日, 30分钟)";
         let bad = |reason| TimeLimitError {
             value: truncate(s),
             reason,
@@ -408,6 +411,7 @@ impl FromStr for TimeLimit {
             }
             "working day" | "working days" | "工作日" | "工作天" => LimitUnit::WorkingDays,
             "hour" | "hours" | "小时" => LimitUnit::Hours,
+            "minute" | "minutes" | "分钟" | "分" => LimitUnit::Minutes,
             "day" | "days" | "calendar day" | "calendar days" | "日" | "天" | "自然日" => {
                 LimitUnit::Days
             }
@@ -834,6 +838,7 @@ impl Calendar {
             // Natural hours are elapsed time: across a daylight-saving change the wall clock
             // moves by an hour more or less.
             LimitUnit::Hours => return self.elapsed(what, start, n * 60),
+            LimitUnit::Minutes => return self.elapsed(what, start, n),
             LimitUnit::WorkingDays => {
                 let day = t0.div_euclid(1440);
                 let i = self

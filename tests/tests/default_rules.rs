@@ -69,8 +69,9 @@ fn mass_matters_go_to_the_subdistrict_for_joint_consultation() {
     assert_eq!(co_offices(&d), ["petitions_office", "judicial_office"]);
     assert_eq!(d["handler"], "fs-comprehensive_governance_office-1");
     assert_eq!(flags(&d), ["joint_consultation"]);
-    assert_eq!(d["time_limit"], "1 working day");
-    assert_eq!(d["due"], "2026-03-03T17:30:00+08:00");
+    // The most serious grade counts natural time: 24 hours, weekends included.
+    assert_eq!(d["time_limit"], "24 hours");
+    assert_eq!(d["due"], "2026-03-03T09:00:00+08:00");
     // One fewer person is a community matter.
     let d = decide(json!({"people_involved": 29}));
     assert_eq!(row(&d), "dispute-community-people");
@@ -261,7 +262,7 @@ fn risk_flags_raise_the_level() {
     assert_eq!(row(&d), "mass-risk");
     assert_eq!(level(&d), "subdistrict");
     assert_eq!(d["grade"], "critical");
-    assert_eq!(d["time_limit"], "4 working hours");
+    assert_eq!(d["time_limit"], "30 minutes");
     assert_eq!(flags(&d), ["joint_consultation", "early_intervention"]);
     let d = decide(json!({"risk_flags": ["extreme_behaviour"]}));
     assert_eq!(row(&d), "mass-risk");

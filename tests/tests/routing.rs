@@ -171,7 +171,7 @@ fn the_highest_level_decides_and_ties_go_to_the_earliest_hit() {
     assert_eq!(d["office"], Value::Null);
     assert_eq!(list(&d["co_offices"]), ["po"]);
     assert_eq!(list(&d["flags"]), ["joint_consultation", "urgent"]);
-    assert_eq!(d["time_limit"], "4 working hours");
+    assert_eq!(d["time_limit"], "4 hours");
 }
 
 #[test]

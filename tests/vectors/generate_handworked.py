@@ -132,11 +132,11 @@ route("dispute-twenty-nine", "hotline", "neighbour_dispute", 29, "0",
       f"fushan-2026,general,community,{COMMUNITY},,,fs-cm01-2,committee_member,5 working days,2026-03-09T17:30:00+08:00,,routing,dispute-community-people,,",
       "29 people is inside [5..30): still a community matter, not yet the mass row.")
 route("mass-thirty", "hotline", "neighbour_dispute", 30, "0",
-      "fushan-2026,critical,subdistrict,fs,凫山街道,comprehensive_governance_office,petitions_office;judicial_office,fs-comprehensive_governance_office-1,office_staff,1 working day,2026-03-03T17:30:00+08:00,joint_consultation,routing,mass,,",
+      "fushan-2026,critical,subdistrict,fs,凫山街道,comprehensive_governance_office,petitions_office;judicial_office,fs-comprehensive_governance_office-1,office_staff,24 hours,2026-03-03T09:00:00+08:00,joint_consultation,routing,mass,,",
       "30 people meets the first row, mass (>= 30): critical, subdistrict, led by the first office it "
       "names (the comprehensive governance office, whose lead is fs-comprehensive_governance_office-1) "
-      "with the petitions and judicial offices deciding together, flag joint_consultation, 1 working day: "
-      "close of Tuesday 03-03.")
+      "with the petitions and judicial offices deciding together, flag joint_consultation, 24 hours "
+      "(natural time, as the most serious grade must count): Tuesday 03-03 09:00.")
 route("property-crime", "app", "property_crime", 1, "0",
       "fushan-2026,general,department,,,police_work_office,,fs-police_work_office-1,police,1 working day,2026-03-03T17:30:00+08:00,,routing,property-crime,,",
       "Property crime goes to the police work office (department level: no unit), whose lead is "
@@ -175,10 +175,10 @@ route("third-report", "hotline", "environment", 1, "0",
       "highest level decides, so that row's limit and role; the grade is the most serious (general).",
       repeat=2)
 route("gas-hazard", "app", "safety_hazard", 1, "0",
-      f"fushan-2026,major,community,{COMMUNITY},,,fs-cm01-2,committee_member,4 working hours,2026-03-02T15:00:00+08:00,early_intervention,modifiers,gas-or-fire,,",
-      "Routing row hazard (grid, 4 working hours) and modifier gas-or-fire (community, major, 4 working "
-      "hours, early_intervention): the community decides. 4 working hours from Monday 09:00: 3 h to noon, "
-      "1 h from 14:00: 15:00.", attributes='"{""hazard_type"":""gas""}"')
+      f"fushan-2026,major,community,{COMMUNITY},,,fs-cm01-2,committee_member,4 hours,2026-03-02T13:00:00+08:00,early_intervention,modifiers,gas-or-fire,,",
+      "Routing row hazard (grid, 4 working hours) and modifier gas-or-fire (community, major, 4 hours of "
+      "natural time, early_intervention): the community decides, and its row's limit applies. 4 hours "
+      "from Monday 09:00, the lunch break counted: 13:00.", attributes='"{""hazard_type"":""gas""}"')
 route("shijiazhuang-property", "hotline", "property_management", 1, "0",
       "fushan-2026,general,community,fs-c02,石家庄社区,,,fs-cm02-1,committee_member,3 working days,2026-03-05T17:30:00+08:00,,modifiers,shijiazhuang-property,,",
       "In Shijiazhuang community (fs-c02) the red property-management alliance row takes property matters "

@@ -178,6 +178,16 @@ fn plain_hours_run_on_the_wall_clock() {
         due("2026-09-30T16:00:00+08:00", "24小时"),
         "2026-10-01T16:00:00+08:00"
     );
+    // Minutes too: a Friday evening emergency is due the same evening, and one at 23:50
+    // on a holiday eve is due after midnight on the holiday.
+    assert_eq!(
+        due("2026-03-06T18:30:00+08:00", "30 minutes"),
+        "2026-03-06T19:00:00+08:00"
+    );
+    assert_eq!(
+        due("2026-09-30T23:50:00+08:00", "30 minutes"),
+        "2026-10-01T00:20:00+08:00"
+    );
 }
 
 #[test]
@@ -349,6 +359,9 @@ fn time_limits_parse_and_print() {
         ("48小时", "48 hours"),
         ("30日", "30 days"),
         ("60天", "60 days"),
+        ("30 minutes", "30 minutes"),
+        ("1 minute", "1 minute"),
+        ("30分钟", "30 minutes"),
         (" 2 working days ", "2 working days"),
     ] {
         assert_eq!(

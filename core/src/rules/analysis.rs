@@ -119,3 +119,64 @@ pub(crate) fn analyse(
         }
     }
 }
+
+/// The flag that marks an urgent decision (早介入、早稳控).
+pub const URGENT_FLAG: &str = "early_intervention";
+
+/// Warns about rows that decide something urgent on working time: a row of the most
+/// serious grade (the last declared) or carrying [`URGENT_FLAG`] whose time limit counts
+/// working hours or days would let an emergency reported on a Friday evening wait out the
+/// weekend. Such rows should count natural time (`4 hours`, `30 minutes`).
+pub(crate) fn urgent_clocks(
+    table: &Table,
+    version: &str,
+    vocab: &Vocab,
+    warnings: &mut Vec<RuleProblem>,
+) {
+    let most_serious = vocab.grades.len().checked_sub(1);
+    let flag = vocab.flags.iter().position(|f| f == URGENT_FLAG);
+    for row in &table.rows {
+        let Some(limit) = row.out.time_limit else {
+            continue;
+        };
+        if limit.unit().clock() != crate::calendar::Clock::Working {
+            continue;
+        }
+        let grave = most_serious.is_some_and(|g| row.out.grade.map(usize::from) == Some(g));
+        let flagged = flag.is_some_and(|f| {
+            u32::try_from(f).is_ok_and(|f| row.out.flags & 1u64.checked_shl(f).unwrap_or(0) != 0)
+        });
+        if !(grave || flagged) {
+            continue;
+        }
+        let hours = match limit.unit() {
+            crate::calendar::LimitUnit::WorkingDays => limit.amount().saturating_mul(24),
+            _ => limit.amount(),
+        };
+        let why = if grave {
+            format!(
+                "its grade `{}` is the most serious",
+                most_serious
+                    .and_then(|g| vocab.grades.get(g))
+                    .map_or("", String::as_str)
+            )
+        } else {
+            format!("it carries `{URGENT_FLAG}`")
+        };
+        warnings.push(RuleProblem::new(
+            "urgent_on_working_time",
+            Location {
+                version: Some(version.to_owned()),
+                table: Some(table.id.to_string()),
+                row: Some(row.id.to_string()),
+                column: Some("time_limit".to_owned()),
+                line: None,
+                subject: None,
+            },
+            format!(
+                "row `{}` is urgent ({why}) but its time limit `{limit}` counts working time, so a matter reported on a Friday evening waits out the weekend; give it natural time, such as `{hours} hours` or `30 minutes`",
+                row.id,
+            ),
+        ));
+    }
+}

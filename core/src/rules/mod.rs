@@ -972,6 +972,7 @@ fn compile(spec: RuleSetSpec) -> (Option<RuleSet>, ValidationReport) {
                 table::compile(tspec, vname, &vocab, &attrs, &mut offices, &mut errors)
             {
                 analysis::analyse(&table, vname, &vocab, &mut warnings);
+                analysis::urgent_clocks(&table, vname, &vocab, &mut warnings);
                 tables.push(table);
             }
         }

@@ -10,7 +10,7 @@ fn base() -> Value {
         "format": 1,
         "name": "t",
         "categories": [{"id": "a"}, {"id": "b"}, {"id": "c"}],
-        "grades": [{"id": "low"}, {"id": "high"}],
+        "grades": [{"id": "low"}, {"id": "high"}, {"id": "grave"}],
         "risk_flags": [{"id": "x"}, {"id": "y"}],
         "flags": [{"id": "urgent"}],
         "attributes": [
@@ -638,4 +638,74 @@ fn the_default_rule_set_writes_out_its_whole_scoring() {
             (d.acceptance_limit, d.satisfied_at_least)
         );
     }
+}
+
+#[test]
+fn urgent_rows_on_working_time_are_warned() {
+    // The most serious grade on working time.
+    let mut v = base();
+    rows(&mut v)[0]["then"] = json!([
+        "grave",
+        "community",
+        "committee_member",
+        "",
+        "1 working day",
+        ""
+    ]);
+    let w = warnings(&v);
+    assert_eq!(w.len(), 1, "{w:#?}");
+    assert_eq!(w[0].code, "urgent_on_working_time");
+    assert_eq!(w[0].location.row.as_deref(), Some("big"));
+    assert_eq!(w[0].location.column.as_deref(), Some("time_limit"));
+    assert_eq!(
+        w[0].message,
+        "row `big` is urgent (its grade `grave` is the most serious) but its time limit `1 working day` counts working time, so a matter reported on a Friday evening waits out the weekend; give it natural time, such as `24 hours` or `30 minutes`"
+    );
+    // The same on natural time: no warning.
+    rows(&mut v)[0]["then"] = json!(["grave", "community", "committee_member", "", "24 hours", ""]);
+    assert_eq!(warnings(&v), vec![]);
+    // A grade below the most serious on working time: no warning.
+    rows(&mut v)[0]["then"] = json!([
+        "high",
+        "community",
+        "committee_member",
+        "",
+        "4 working hours",
+        ""
+    ]);
+    assert_eq!(warnings(&v), vec![]);
+    // The early-intervention flag on working hours.
+    v["flags"] = json!([{"id": "early_intervention"}]);
+    rows(&mut v)[0]["then"] = json!([
+        "high",
+        "community",
+        "committee_member",
+        "",
+        "4 working hours",
+        "early_intervention"
+    ]);
+    let w = warnings(&v);
+    assert_eq!(w.len(), 1, "{w:#?}");
+    assert!(
+        w[0].message.contains("it carries `early_intervention`"),
+        "{}",
+        w[0].message
+    );
+    assert!(w[0].message.contains("`4 hours`"), "{}", w[0].message);
+    // …and on minutes: none.
+    rows(&mut v)[0]["then"] = json!([
+        "high",
+        "community",
+        "committee_member",
+        "",
+        "30 minutes",
+        "early_intervention"
+    ]);
+    assert_eq!(warnings(&v), vec![]);
+}
+
+#[test]
+fn the_default_rule_set_has_no_warning() {
+    let rules = RuleSet::from_json_str(DEFAULT_JSON).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(rules.warnings(), &[][..]);
 }

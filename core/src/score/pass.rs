@@ -151,6 +151,7 @@ impl<'e> Pass<'e> {
             let minutes = match d.window.unit() {
                 LimitUnit::Hours | LimitUnit::WorkingHours => i64::from(d.window.amount()) * 60,
                 LimitUnit::Days | LimitUnit::WorkingDays => i64::from(d.window.amount()) * 1440,
+                LimitUnit::Minutes => i64::from(d.window.amount()),
             };
             demand_to - minutes * 60
         });
