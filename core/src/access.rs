@@ -607,6 +607,7 @@ impl Engine {
         event: EventRecord,
     ) -> Result<Receipt, RecordError> {
         self.authorize(ledger, actor, &event)?;
+        self.check_loop(ledger, &event)?;
         Ok(ledger.append(event)?)
     }
 
@@ -800,10 +801,12 @@ impl Actor {
     }
 }
 
-/// The action an event takes on its case, for [`Engine::authorize`]: a report is
-/// [`Action::Report`], a resolution [`Action::Resolve`], the resident's evaluation
-/// [`Action::Rate`], an escalation by staff (manual, mediation failed)
-/// [`Action::Escalate`], every other step of handling [`Action::Act`]. `None` for the
+/// The action an event takes on its case, for [`Engine::authorize`]: a report, or a
+/// petitioner's request for review, is [`Action::Report`], a resolution
+/// [`Action::Resolve`], the resident's evaluation [`Action::Rate`], an escalation by
+/// staff (manual, mediation failed), a supervision order or a sign-off
+/// [`Action::Escalate`], every other step of handling (the call-back and verification
+/// included) [`Action::Act`]. `None` for the
 /// events only the engine records: reminders, escalations for an overdue case or a
 /// repeat report, and reopenings for a repeat report.
 #[must_use]
@@ -823,7 +826,15 @@ pub fn action_of(event: &Event) -> Option<Action> {
             reason: ReopenReason::RepeatReport,
             ..
         } => return None,
-        Event::Accepted {}
+        Event::ReviewRequested { .. } => Action::Report,
+        Event::Supervised { .. } | Event::SignedOff { .. } => Action::Escalate,
+        Event::PetitionAccepted { .. }
+        | Event::Extended { .. }
+        | Event::ThirdPartyJoined { .. }
+        | Event::SupervisionAnswered { .. }
+        | Event::Verified { .. }
+        | Event::CalledBack { .. }
+        | Event::Accepted {}
         | Event::Assigned { .. }
         | Event::Returned { .. }
         | Event::Paused { .. }
@@ -850,6 +861,11 @@ pub enum RecordError {
     /// The reported case is invalid or cannot be routed.
     #[error(transparent)]
     Route(#[from] crate::route::RouteError),
+    /// The rule set's closed loop does not allow the step (an extension beyond its bound,
+    /// a review asked too late, closing an unverified case, supervision or sign-off from
+    /// below).
+    #[error(transparent)]
+    Loop(#[from] crate::closed_loop::LoopError),
 }
 
 impl RecordError {
@@ -860,6 +876,7 @@ impl RecordError {
             Self::Access(e) => e.code(),
             Self::Ledger(e) => e.code(),
             Self::Route(e) => e.code(),
+            Self::Loop(e) => e.code(),
         }
     }
 }

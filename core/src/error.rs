@@ -43,6 +43,10 @@ pub enum Error {
     /// A ledger could not be read, or an event was refused.
     #[error(transparent)]
     Ledger(#[from] crate::case::ledger::LedgerError),
+    /// A step of the closed loop was refused by the rule set (an event refused, like the
+    /// ledger's refusals).
+    #[error(transparent)]
+    Loop(#[from] crate::closed_loop::LoopError),
     /// Scoring could not be done.
     #[error(transparent)]
     Score(#[from] crate::score::ScoreError),
@@ -64,6 +68,7 @@ impl From<crate::access::RecordError> for Error {
             crate::access::RecordError::Access(e) => Self::Access(e),
             crate::access::RecordError::Ledger(e) => Self::Ledger(e),
             crate::access::RecordError::Route(e) => Self::Route(e),
+            crate::access::RecordError::Loop(e) => Self::Loop(e),
         }
     }
 }
@@ -169,6 +174,7 @@ impl Error {
             Self::Case(e) => e.code(),
             Self::Route(e) => e.code(),
             Self::Ledger(e) => e.code(),
+            Self::Loop(e) => e.code(),
             Self::Score(e) => e.code(),
             Self::Json(e) => e.code(),
             Self::Input(e) => e.code(),
@@ -189,7 +195,7 @@ impl Error {
             }
             Self::Case(_) | Self::Route(R::Case(_)) => ErrorClass::Case,
             Self::Route(R::NoVersion { .. } | R::NoDecision { .. }) => ErrorClass::Route,
-            Self::Ledger(_) => ErrorClass::Ledger,
+            Self::Ledger(_) | Self::Loop(_) => ErrorClass::Ledger,
             Self::Lookup(_)
             | Self::Locate(_)
             | Self::Access(crate::access::AccessError::Lookup(_)) => ErrorClass::Query,

@@ -147,6 +147,19 @@ pub struct Actions {
     /// Cases the engine could not act on, and why (for example a corrected category the
     /// rule set does not know).
     pub problems: Vec<ActionProblem>,
+    /// Petitions whose review was asked (请求复查): reopened at the level above with the
+    /// review limit counted from the request.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub reviews: Vec<Reassignment>,
+    /// Call-backs (回访) due or late.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub call_backs: Vec<crate::closed_loop::CallBack>,
+    /// Shelved cases (挂账) awaiting sign-off by the level above (销号), with their age.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub shelved: Vec<crate::closed_loop::ShelvedCase>,
 }
 
 /// A case the engine could not act on.
@@ -163,7 +176,7 @@ pub struct ActionProblem {
 
 impl Actions {
     /// All proposals as events, in a fixed order: escalations, reminders, reopenings,
-    /// reroutes.
+    /// reroutes, reviews. Call-backs and sign-offs are people's work, listed only.
     #[must_use]
     pub fn events(&self, at: Timestamp, actor: &ActorId) -> Vec<EventRecord> {
         let mut out = Vec::new();
@@ -185,6 +198,16 @@ impl Actions {
             at,
             actor: actor.clone(),
             event: Event::Assigned {
+                assignment: Arc::clone(&r.assignment),
+            },
+        }));
+        out.extend(self.reviews.iter().map(|r| EventRecord {
+            event_id: None,
+            case: Some(r.case.clone()),
+            at,
+            actor: actor.clone(),
+            event: Event::Reopened {
+                reason: ReopenReason::ReviewRequested,
                 assignment: Arc::clone(&r.assignment),
             },
         }));
@@ -212,6 +235,7 @@ impl Engine {
                 .filter_map(|f| Name::new(f).ok())
                 .collect(),
             rule: Some(crate::case::event::rule_path(r.version, r.table, r.row)),
+            sitting: d.sitting(),
         }
     }
 
@@ -413,35 +437,19 @@ impl Engine {
         best
     }
 
-    /// A case's deadline now: its decision's, moved on by its pauses (缓办); `None` while
-    /// paused or when it has no decision.
+    /// A case's deadline now: its clock's ([`Engine::case_clock`]: its decision's, or a
+    /// petition's handling limit), moved on by its pauses (缓办); `None` while paused or
+    /// when it has no decision.
     #[must_use]
     pub fn effective_due(&self, state: &CaseState) -> Option<Timestamp> {
-        let a = state.assignment.as_ref()?;
-        let start = state.assigned_at?;
-        self.calendar
-            .extend(start, a.due, a.time_limit.unit().clock(), &state.pauses)
-            .ok()
-            .flatten()
+        self.clock_due(self.case_clock(state)?, &state.pauses)
     }
 
     /// Whether a resolved case was resolved by its deadline (pauses counted).
     #[must_use]
     pub fn resolved_on_time(&self, state: &CaseState) -> Option<bool> {
         let resolved = state.resolved_at?;
-        let a = state.resolved_assignment.as_ref()?;
-        let start = state.assigned_at?;
-        let due = self
-            .calendar
-            .extend(
-                start,
-                a.due,
-                a.time_limit.unit().clock(),
-                &state.resolved_pauses,
-            )
-            .ok()
-            .flatten()?;
-        Some(resolved <= due)
+        Some(resolved <= self.resolved_due(state)?)
     }
 
     /// A decision for a case at `level`: the unit there and its duty holder (at department
@@ -494,6 +502,7 @@ impl Engine {
             grade: previous.and_then(|a| a.grade.clone()),
             flags: previous.map(|a| a.flags.clone()).unwrap_or_default(),
             rule: rule.map(str::to_owned),
+            sitting: None,
         }
     }
 
@@ -543,6 +552,7 @@ impl Engine {
                         EscalationReason::MediationFailed => "mediation failed",
                         EscalationReason::RepeatReport => "reported again",
                         EscalationReason::Manual => "escalation asked",
+                        EscalationReason::SupervisionIgnored => "supervision order unanswered",
                     },
                     state.category
                 ),
@@ -586,12 +596,12 @@ impl Engine {
             .filter(|c| c.status == Status::Assigned)
             .filter_map(|c| {
                 let a = c.assignment.as_ref()?;
-                let start = c.assigned_at?;
-                let due = self.effective_due(c)?;
+                let running = self.case_clock(c)?;
+                let (start, clock) = (running.start, running.clock);
+                let due = self.clock_due(running, &c.pauses)?;
                 if now >= due {
                     return None;
                 }
-                let clock = a.time_limit.unit().clock();
                 let total = self.calendar.clock_minutes(clock, start, due).ok()?;
                 let paused: u64 = c
                     .pauses
@@ -632,10 +642,32 @@ impl Engine {
         let mut out = Actions {
             escalations: self.overdue(ledger, now),
             reminders: self.reminders(ledger, now),
+            call_backs: self.call_backs(ledger, now),
+            shelved: self.shelved_cases(ledger, now),
             ..Actions::default()
         };
         for c in ledger.state().cases() {
             let spec = self.escalation_spec(&c.case);
+            if c.status == Status::Assigned {
+                let ignored = c
+                    .closed_loop
+                    .open_supervisions()
+                    .filter_map(|o| self.supervision_due(c, o))
+                    .min()
+                    .filter(|due| *due < now);
+                if let Some(due) = ignored {
+                    if !out.escalations.iter().any(|e| e.case == c.case.id) {
+                        if let Some(e) =
+                            self.escalation(c, EscalationReason::SupervisionIgnored, now, Some(due))
+                        {
+                            out.escalations.push(e);
+                        }
+                    }
+                }
+            }
+            if let Some(r) = self.review_of(c) {
+                out.reviews.push(r);
+            }
             match c.status {
                 Status::Assigned if c.mediation_failed && spec.escalate_failed_mediation => {
                     let overdue = out.escalations.iter().any(|e| e.case == c.case.id);
@@ -687,6 +719,30 @@ impl Engine {
             }
         }
         out
+    }
+}
+
+impl Engine {
+    /// The reopening a requested review (复查) gets: at the level above the one that
+    /// replied, with the review limit counted from the request.
+    fn review_of(&self, c: &CaseState) -> Option<Reassignment> {
+        let p = c.closed_loop.petition.as_ref()?;
+        if p.step != crate::case::ledger::PetitionStep::ReviewRequested
+            || !matches!(c.status, Status::Resolved | Status::Closed)
+        {
+            return None;
+        }
+        let requested = p.review_requested_at?;
+        let limit = self.loop_spec(&c.case).petition.as_ref()?.review;
+        let replied = c.resolved_level.or(c.level()).unwrap_or(Level::MicroGrid);
+        let level = self.next_level(c, replied).unwrap_or(replied);
+        let mut a = self.at_level(c, level, requested, Some("review/requested"));
+        a.time_limit = limit;
+        a.due = self.calendar.deadline(requested, limit).ok()?;
+        Some(Reassignment {
+            case: c.case.id.clone(),
+            assignment: Arc::new(a),
+        })
     }
 }
 

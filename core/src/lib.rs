@@ -91,6 +91,7 @@ pub mod arrow;
 pub mod batch;
 pub mod calendar;
 pub mod case;
+pub mod closed_loop;
 pub mod csvio;
 pub mod engine;
 pub mod error;

@@ -196,6 +196,8 @@ pub struct Decision<'a> {
     office: Option<u32>,
     handler: Option<u32>,
     due: Timestamp,
+    /// The sitting booked (its position in the version's sittings) and when it opens.
+    sitting: Option<(u16, Timestamp)>,
 }
 
 impl Engine {
@@ -396,11 +398,17 @@ impl Engine {
             .get(dt as usize)
             .and_then(|t| t.rows.get(dr as usize))
             .ok_or_else(no_decision)?;
-        let time_limit = drow
+        let mut time_limit = drow
             .out
             .time_limit
             .or(first_limit)
             .ok_or_else(no_decision)?;
+        // A petition's first deadline is the decision on acceptance, counted from receipt.
+        if let (Some(bit), Some(p)) = (self.rules.petition_flag, &version.closed_loop.petition) {
+            if flags & 1u64.checked_shl(bit).unwrap_or(0) != 0 {
+                time_limit = p.acceptance;
+            }
+        }
         let lead = drow.out.lead_office;
         if let Some(s) = lead {
             office_slots &= !(1u64.checked_shl(u32::from(s)).unwrap_or(0));
@@ -441,9 +449,19 @@ impl Engine {
             Some(o) => self.org.office_holder_index(o),
             None => self.org.duty_holder_index(location, verdict.level),
         };
-        let due = self
-            .calendar
-            .deadline(prepared.case().reported_at, verdict.time_limit)?;
+        let reported = prepared.case().reported_at;
+        let sitting = office.and_then(|o| self.sitting_for(verdict.version, o, reported));
+        // The deadline counts from the sitting, except a petition's acceptance, which the
+        // law counts from receipt.
+        let petition = self
+            .rules
+            .petition_flag
+            .is_some_and(|b| verdict.flags & 1u64.checked_shl(b).unwrap_or(0) != 0);
+        let start = match sitting {
+            Some((_, at)) if !petition => at,
+            _ => reported,
+        };
+        let due = self.calendar.deadline(start, verdict.time_limit)?;
         Ok(Decision {
             engine: self,
             case: prepared.case(),
@@ -453,7 +471,31 @@ impl Engine {
             office,
             handler,
             due,
+            sitting,
         })
+    }
+
+    /// The next sitting that takes matters led by office `office` (an index of the
+    /// organisation's offices), opening at or after `from`.
+    pub(crate) fn sitting_for(
+        &self,
+        version: usize,
+        office: u32,
+        from: Timestamp,
+    ) -> Option<(u16, Timestamp)> {
+        let v = self.rules.versions.get(version)?;
+        if v.closed_loop.sittings.is_empty() {
+            return None;
+        }
+        let id = self.org.office_at(office)?.id.as_str();
+        let (i, s) = v
+            .closed_loop
+            .sittings
+            .iter()
+            .enumerate()
+            .find(|(_, s)| s.offices.iter().any(|o| o.as_str() == id))?;
+        let at = s.next_after(&self.calendar, from)?;
+        Some((u16::try_from(i).ok()?, at))
     }
 
     fn resolve_office(&self, version: usize, slot: u8, location: UnitKey) -> Option<u32> {
@@ -605,6 +647,23 @@ impl<'a> Decision<'a> {
             .collect()
     }
 
+    /// The sitting the matter is booked into (the Thursday duty lawyer, a joint reception
+    /// day), whose opening its deadline counts from.
+    #[must_use]
+    pub fn sitting(&self) -> Option<crate::case::event::Booking> {
+        let (i, at) = self.sitting?;
+        let s = self
+            .version_rules()?
+            .closed_loop
+            .sittings
+            .get(usize::from(i))?;
+        Some(crate::case::event::Booking {
+            sitting: s.id.clone(),
+            name: s.name.clone(),
+            at,
+        })
+    }
+
     /// Whether the decision carries a flag.
     #[must_use]
     pub fn has_flag(&self, flag: &str) -> bool {
@@ -698,6 +757,30 @@ impl<'a> Decision<'a> {
                 "more than one row of a `unique` table matched; the first was used".to_owned(),
             );
         }
+        if let (true, Some(p)) = (
+            self.has_flag(crate::case::event::PETITION_PROCEDURE),
+            &v.closed_loop.petition,
+        ) {
+            lines.push(format!(
+                "petition procedure ({}): acceptance decided within {} of receipt; handling and reply within {} of acceptance, extendable {} time(s) by at most {} with approval; a review may be asked within {} of the reply, answered within {} by the level above",
+                p.source, p.acceptance, p.handling, p.extensions, p.extension, p.review_request, p.review
+            ));
+        }
+        if let Some(b) = self.sitting() {
+            lines.push(format!(
+                "booked into the sitting {} opening {}; the time limit counts from then{}",
+                b.name.as_deref().map_or_else(
+                    || format!("`{}`", b.sitting),
+                    |n| format!("{n} (`{}`)", b.sitting)
+                ),
+                b.at,
+                if self.has_flag(crate::case::event::PETITION_PROCEDURE) {
+                    ", except the petition's acceptance, counted from receipt"
+                } else {
+                    ""
+                }
+            ));
+        }
         let year = engine.calendar.date_of(self.due).ymd().0;
         let reported = engine.calendar.date_of(case.reported_at).ymd().0;
         for y in [reported, year] {
@@ -742,6 +825,7 @@ impl<'a> Decision<'a> {
             due: self.due,
             flags: self.flags(),
             rule: self.rule(),
+            sitting: self.sitting(),
             trace: self.trace(),
             warnings: self.warnings(),
         }
@@ -790,6 +874,10 @@ pub struct DecisionView<'a> {
     pub flags: Vec<&'a str>,
     /// Deciding row.
     pub rule: RuleRef<'a>,
+    /// The sitting the matter is booked into (absent when none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub sitting: Option<crate::case::event::Booking>,
     /// Explanation.
     pub trace: Vec<String>,
     /// What is wrong with the decision though it stands (absent when nothing is).

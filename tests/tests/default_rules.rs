@@ -133,10 +133,12 @@ fn petitions() {
     assert_eq!(row(&d), "petition");
     assert_eq!(level(&d), "community");
     assert_eq!(d["handler_role"], "committee_member");
-    assert_eq!(d["time_limit"], "60 days");
-    // 60 calendar days from Monday 2026-03-02: Friday 2026-05-01 is a holiday, so the
-    // period ends with the first working day after the May Day holiday (Wednesday 05-06).
-    assert_eq!(d["due"], "2026-05-07T00:00:00+08:00");
+    // A petition follows the petition procedure: its first deadline is the decision on
+    // acceptance, 15 calendar days from receipt (the routing row's 60 days is the
+    // handling limit, counted from acceptance).
+    assert_eq!(flags(&d), ["petition_procedure"]);
+    assert_eq!(d["time_limit"], "15 days");
+    assert_eq!(d["due"], "2026-03-18T00:00:00+08:00");
     let d = decide(json!({"category": "petition", "channel": "petition", "people_involved": 5}));
     assert_eq!(row(&d), "petition-prominent");
     assert_eq!(d["office"], "petitions_office");
@@ -144,7 +146,11 @@ fn petitions() {
         co_offices(&d),
         ["comprehensive_governance_office", "judicial_office"]
     );
-    assert_eq!(flags(&d), ["joint_consultation"]);
+    assert_eq!(flags(&d), ["joint_consultation", "petition_procedure"]);
+    // Five people petitioning about housing: prominent too, whatever the category.
+    let d = decide(json!({"category": "housing", "channel": "petition", "people_involved": 5}));
+    assert_eq!(row(&d), "petition-prominent-channel");
+    assert_eq!(d["office"], "petitions_office");
 }
 
 #[test]
@@ -249,11 +255,18 @@ fn a_third_report_goes_to_the_community_with_a_long_term_mechanism() {
     let d = decide(json!({"category": "property_crime", "repeat_count": 3}));
     assert_eq!(row(&d), "property-crime");
     assert_eq!(flags(&d), ["long_term_mechanism"]);
-    // A petition already at community level keeps its own row (the earlier hit wins a tie).
+    // A repeated petition is a prominent petition problem: joint consultation at the
+    // subdistrict, not the community's long-term mechanism alone.
+    let d = decide(json!({"category": "petition", "repeat_count": 1}));
+    assert_eq!(row(&d), "petition-repeat");
+    assert_eq!(level(&d), "subdistrict");
+    assert_eq!(flags(&d), ["joint_consultation", "petition_procedure"]);
     let d = decide(json!({"category": "petition", "repeat_count": 2}));
-    assert_eq!(row(&d), "petition");
-    assert_eq!(d["time_limit"], "60 days");
-    assert_eq!(flags(&d), ["long_term_mechanism"]);
+    assert_eq!(row(&d), "petition-repeat");
+    assert_eq!(
+        flags(&d),
+        ["joint_consultation", "long_term_mechanism", "petition_procedure"]
+    );
 }
 
 #[test]

@@ -781,7 +781,7 @@ PAUSED_DAY = BASE + [ev("c1", "2026-03-02T10:00:00+08:00", "fs-gw051", {"type": 
                      ev("c1", "2026-03-03T10:00:00+08:00", "fs-gw051", {"type": "resumed"})]
 actions_vec("pause-extends-not-yet", "paused one working day: the deadline moves to Friday 17:30; not overdue at Thursday 17:31.", PAUSED_DAY, "2026-03-05T17:31:00+08:00", "overdue")
 actions_vec("pause-extends-overdue", "paused one working day: overdue one minute after Friday 17:30.", PAUSED_DAY, "2026-03-06T17:31:00+08:00", "overdue")
-actions_vec("resolved-nothing", "a resolved case gets no escalation, reminder or reopening.", RESOLVED, "2026-03-20T10:00:00+08:00")
+actions_vec("resolved-nothing", "a resolved case gets no escalation, reminder or reopening; its call-back (回访, within 3 working days of the resolution) is listed as late.", RESOLVED, "2026-03-20T10:00:00+08:00")
 actions_vec("mediation-failed", "a failed mediation escalates at once, before the deadline (reason mediation_failed).",
             BASE + [ev("c1", "2026-03-02T15:00:00+08:00", "fs-gw051", {"type": "mediation_failed", "note": "未达成一致"})], "2026-03-02T15:05:00+08:00")
 actions_vec("dissatisfied-reopens", "satisfaction 2 (<= 2) reopens the case one level up, at community.",

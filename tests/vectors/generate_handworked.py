@@ -142,10 +142,12 @@ route("property-crime", "app", "property_crime", 1, "0",
       "Property crime goes to the police work office (department level: no unit), whose lead is "
       "fs-police_work_office-1; 1 working day.")
 route("debt-lawyer", "walk_in", "debt_dispute", 1, "10000",
-      f"fushan-2026,general,community,{COMMUNITY},duty_lawyer_desk,,fs-duty_lawyer_desk-1,lawyer,5 working days,2026-03-09T17:30:00+08:00,litigation_guidance,routing,legal-lawyer,,",
+      f"fushan-2026,general,community,{COMMUNITY},duty_lawyer_desk,,fs-duty_lawyer_desk-1,lawyer,5 working days,2026-03-12T17:30:00+08:00,litigation_guidance,routing,legal-lawyer,,",
       "A debt of 10,000 yuan (one person) misses dispute-grid (< 10000) and meets legal-lawyer "
       "([10000..500000)): community level with the duty lawyer desk leading (its lead fs-duty_lawyer_desk-1), "
-      "role lawyer, flag litigation_guidance, 5 working days.")
+      "role lawyer, flag litigation_guidance, 5 working days. The desk sits on Thursdays (周四律师坐班): "
+      "reported Monday 03-02, the matter is booked into Thursday 03-05 09:00 and its 5 working days count "
+      "from there: 03-06 (1), 09..12 (5), close of Thursday 03-12.")
 route("debt-major", "walk_in", "debt_dispute", 1, "500000",
       "fushan-2026,major,subdistrict,fs,凫山街道,judicial_office,duty_lawyer_desk,fs-judicial_office-1,office_staff,10 working days,2026-03-16T17:30:00+08:00,litigation_guidance,routing,legal-major,,",
       "500,000 yuan leaves legal-lawyer's half-open range and meets legal-major (>= 500000): subdistrict, "
@@ -159,15 +161,18 @@ route("livelihood-five", "app", "livelihood", 5, "0",
       f"fushan-2026,general,grid,{GRID},,,fs-gw002,grid_worker,3 working days,2026-03-05T17:30:00+08:00,,routing,livelihood-grid-people,,",
       "5 people leaves livelihood-micro (< 5) for livelihood-grid-people ([5..30)): the grid, 3 working days.")
 route("petition-four", "petition", "petition", 4, "0",
-      f"fushan-2026,general,community,{COMMUNITY},,,fs-cm01-2,committee_member,60 days,2026-05-07T00:00:00+08:00,,routing,petition,,",
-      "Under 5 petitioners: the community within 60 calendar days. 60 days after 03-02 is 05-01 (29 days "
-      "to 03-31, 30 more to 04-30, one more), a Labour Day holiday (05-01..05): the period ends on the "
-      "first working day after it, Wednesday 05-06, at 24:00.")
+      f"fushan-2026,general,community,{COMMUNITY},,,fs-cm01-2,committee_member,15 days,2026-03-18T00:00:00+08:00,petition_procedure,routing,petition,,",
+      "Under 5 petitioners: the community's liaison committee member. A petition follows the petition "
+      "procedure (modifier petition-category, flag petition_procedure): its first deadline is the decision "
+      "on acceptance, 15 calendar days from receipt (信访工作条例): 03-02 + 15 = Tuesday 03-17, a working "
+      "day, ending at 24:00.")
 route("petition-five", "petition", "petition", 5, "0",
-      "fushan-2026,major,subdistrict,fs,凫山街道,petitions_office,comprehensive_governance_office;judicial_office,fs-petitions_office-1,office_staff,15 working days,2026-03-23T17:30:00+08:00,joint_consultation,routing,petition-prominent,,",
+      "fushan-2026,major,subdistrict,fs,凫山街道,petitions_office,comprehensive_governance_office;judicial_office,fs-petitions_office-1,office_staff,15 days,2026-03-18T00:00:00+08:00,joint_consultation;petition_procedure,routing,petition-prominent,,",
       "5 petitioners is a prominent petition problem ([5..30)): joint consultation at the subdistrict "
-      "led by the petitions office with the comprehensive governance and judicial offices; 15 working "
-      "days: 03-03..06 (4), 09..13 (9), 16..20 (14), Monday 03-23 (15).")
+      "led by the petitions office with the comprehensive governance and judicial offices. It follows the "
+      "petition procedure (flag petition_procedure), so its first deadline is the acceptance, 15 calendar "
+      "days from receipt: the end of Tuesday 03-17. The petitions office's matters are booked into the "
+      "joint reception day, but the law counts acceptance from receipt, not from the sitting.")
 route("third-report", "hotline", "environment", 1, "0",
       f"fushan-2026,general,community,{COMMUNITY},,,fs-cm01-2,committee_member,5 working days,2026-03-09T17:30:00+08:00,long_term_mechanism,modifiers,third-report,,",
       "The routing table gives livelihood-micro (micro-grid, minor); the modifiers table adds third-report "

@@ -66,6 +66,24 @@ pub struct Assignment {
     /// The rule that decided: `version/table/row`, or why (`escalation`, `reopen`…).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule: Option<String>,
+    /// The sitting the matter is booked into (the Thursday duty lawyer, a joint reception
+    /// day); its deadline counts from the sitting.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sitting: Option<Booking>,
+}
+
+/// A matter booked into a sitting.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+pub struct Booking {
+    /// The sitting's id in the rule set.
+    pub sitting: Name,
+    /// Its name, e.g. 周四律师坐班.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// When the sitting opens.
+    pub at: Timestamp,
 }
 
 impl Assignment {
@@ -87,6 +105,8 @@ named_enum! {
         RepeatReport = "repeat_report",
         /// Decided by staff.
         Manual = "manual",
+        /// A supervision order (督办) was not answered within its limit.
+        SupervisionIgnored = "supervision_ignored",
     }
 }
 
@@ -99,8 +119,26 @@ named_enum! {
         RepeatReport = "repeat_report",
         /// Decided by staff.
         Manual = "manual",
+        /// The petitioner asked for a review (复查) of the reply: the level above answers.
+        ReviewRequested = "review_requested",
     }
 }
+
+named_enum! {
+    /// Someone outside the organisation who takes part in a case (第三方力量).
+    ThirdParty, "third party" {
+        /// A lawyer (律师), e.g. the Thursday duty lawyer.
+        Lawyer = "lawyer",
+        /// A psychological counsellor (心理咨询师).
+        Counsellor = "counsellor",
+        /// A mediator (人民调解员).
+        Mediator = "mediator",
+    }
+}
+
+/// The flag of a decision that follows the petition procedure (信访工作条例, 2022): the
+/// first deadline is the decision on acceptance, and each later step has its own.
+pub const PETITION_PROCEDURE: &str = "petition_procedure";
 
 /// What happened.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -198,6 +236,71 @@ pub enum Event {
         /// The case it joined.
         into: CaseId,
     },
+    /// 受理告知: a decision to accept a petition (信访事项受理). The petition procedure's
+    /// handling limit counts from here.
+    PetitionAccepted {
+        /// What the petitioner was told.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
+    /// 延期: the petition's handling limit is extended, with a recorded approval. The rule
+    /// set bounds how often and by how much.
+    Extended {
+        /// Calendar days added.
+        days: u32,
+        /// Who approved it and how (经批准).
+        approval: String,
+    },
+    /// 请求复查: the petitioner asks for a review of the reply; the level above answers.
+    ReviewRequested {
+        /// Why.
+        reason: String,
+    },
+    /// A lawyer, counsellor or mediator took part (第三方力量参与).
+    ThirdPartyJoined {
+        /// Who they are.
+        party: ThirdParty,
+        /// Their name.
+        name: String,
+        /// What they did.
+        part: String,
+    },
+    /// 督办: a higher level orders the case handled, within a limit (the rule set's when
+    /// none is given).
+    Supervised {
+        /// The order.
+        order: String,
+        /// The time to answer it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        within: Option<TimeLimit>,
+    },
+    /// The handler answers the open supervision orders.
+    SupervisionAnswered {
+        /// The answer.
+        answer: String,
+    },
+    /// 核查: someone other than the handler checks a resolution; a failed check sends the
+    /// case back to its handler.
+    Verified {
+        /// Whether the resolution holds.
+        passed: bool,
+        /// What was found.
+        note: String,
+    },
+    /// 回访: the reporter is called back after the resolution and their satisfaction
+    /// recorded; it closes the case like an evaluation.
+    CalledBack {
+        /// Satisfaction from 1 (very dissatisfied) to 5 (very satisfied).
+        satisfaction: u8,
+        /// What they said.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        comment: Option<String>,
+    },
+    /// 销号: the level above signs off a shelved case.
+    SignedOff {
+        /// Why it may be struck off.
+        note: String,
+    },
     /// 入户走访: a grid worker's household visit (not about one case; the record has no
     /// `case`).
     Visited {
@@ -228,6 +331,15 @@ impl Event {
             Self::Reopened { .. } => "reopened",
             Self::Shelved { .. } => "shelved",
             Self::Merged { .. } => "merged",
+            Self::PetitionAccepted { .. } => "petition_accepted",
+            Self::Extended { .. } => "extended",
+            Self::ReviewRequested { .. } => "review_requested",
+            Self::ThirdPartyJoined { .. } => "third_party_joined",
+            Self::Supervised { .. } => "supervised",
+            Self::SupervisionAnswered { .. } => "supervision_answered",
+            Self::Verified { .. } => "verified",
+            Self::CalledBack { .. } => "called_back",
+            Self::SignedOff { .. } => "signed_off",
             Self::Visited { .. } => "visited",
         }
     }

@@ -33,7 +33,9 @@ use super::event::{CHAINED_FORMAT, Event, EventRecord, LEDGER_FORMAT};
 use crate::id::{CaseId, Category, PersonId, UnitId};
 use crate::time::Timestamp;
 
-pub use super::state::{CaseState, Status, Visit};
+pub use super::state::{
+    CaseState, LoopState, PetitionState, PetitionStep, Status, Supervision, ThirdPartyPart, Visit,
+};
 #[cfg(feature = "sqlite")]
 pub use super::store::{Durability, STORE_FORMAT};
 pub use super::transition::TransitionError;

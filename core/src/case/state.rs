@@ -139,6 +139,154 @@ pub struct CaseState {
     pub last_at: Timestamp,
     /// Events about it.
     pub events: u32,
+    /// The closed loop (闭环): the petition procedure, third parties, supervision orders,
+    /// verification, the call-back and the sign-off of a shelved case. Absent while empty.
+    #[serde(default, skip_serializing_if = "LoopState::is_empty")]
+    pub closed_loop: LoopState,
+}
+
+named_enum! {
+    /// Where a petition is in its procedure (信访工作条例, 2022).
+    PetitionStep, "petition step" {
+        /// Awaiting the decision on acceptance (受理), within the acceptance limit of receipt.
+        Acceptance = "acceptance",
+        /// Accepted: to be handled and replied to within the handling limit (办理).
+        Handling = "handling",
+        /// Replied to (答复): the petitioner may ask for a review within the review window.
+        Replied = "replied",
+        /// A review was asked for (请求复查): the level above is to take it up.
+        ReviewRequested = "review_requested",
+        /// Under review by the level above (复查), within the review limit.
+        Review = "review",
+        /// The review was answered (复查意见): the procedure is over.
+        Reviewed = "reviewed",
+    }
+}
+
+/// A petition's procedure.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+pub struct PetitionState {
+    /// The step reached.
+    pub step: PetitionStep,
+    /// When the petition was received.
+    pub received_at: Timestamp,
+    /// When it was accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accepted_at: Option<Timestamp>,
+    /// Calendar days added to the handling limit by approved extensions.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub extended_days: u32,
+    /// How many extensions were approved.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub extensions: u32,
+    /// When it was replied to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replied_at: Option<Timestamp>,
+    /// When a review was asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_requested_at: Option<Timestamp>,
+}
+
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's skip_serializing_if passes a reference"
+)]
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+/// A supervision order (督办) on a case.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+pub struct Supervision {
+    /// When it was given.
+    pub at: Timestamp,
+    /// Who gave it.
+    pub by: ActorId,
+    /// The order.
+    pub order: String,
+    /// The limit it gave (the rule set's when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub within: Option<crate::calendar::TimeLimit>,
+    /// When it was answered (an answer, or the case's resolution).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answered_at: Option<Timestamp>,
+    /// Whether it was escalated for want of an answer.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub escalated: bool,
+}
+
+impl Supervision {
+    /// Whether it still awaits an answer.
+    #[must_use]
+    pub const fn is_open(&self) -> bool {
+        self.answered_at.is_none() && !self.escalated
+    }
+}
+
+/// A third party's part in a case.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+pub struct ThirdPartyPart {
+    /// Who they are.
+    pub party: super::event::ThirdParty,
+    /// Their name.
+    pub name: String,
+    /// What they did.
+    pub part: String,
+    /// When.
+    pub at: Timestamp,
+}
+
+/// The closed loop of a case (闭环): everything after routing that checks and follows it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+pub struct LoopState {
+    /// The petition procedure, when the case follows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub petition: Option<PetitionState>,
+    /// Lawyers, counsellors and mediators who took part.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub third_parties: Vec<ThirdPartyPart>,
+    /// Supervision orders, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub supervisions: Vec<Supervision>,
+    /// When the current resolution passed verification (核查).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verified_at: Option<Timestamp>,
+    /// Verifications recorded.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub verifications: u32,
+    /// Of those, the ones that passed.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub verifications_passed: u32,
+    /// When the reporter was called back (回访).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub called_back_at: Option<Timestamp>,
+    /// When it was shelved (挂账).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shelved_at: Option<Timestamp>,
+    /// When and by whom a shelved case was signed off (销号).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_off: Option<(Timestamp, ActorId)>,
+}
+
+impl LoopState {
+    /// Whether nothing of the loop has happened.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+
+    /// The open supervision orders.
+    pub fn open_supervisions(&self) -> impl Iterator<Item = &Supervision> {
+        self.supervisions.iter().filter(|s| s.is_open())
+    }
 }
 
 impl CaseState {

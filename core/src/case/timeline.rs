@@ -61,6 +61,15 @@ pub const fn label(kind: &str) -> &'static str {
         b"shelved" => "挂账 Shelved",
         b"merged" => "合并 Merged",
         b"visited" => "入户走访 Visited",
+        b"petition_accepted" => "信访受理 Petition accepted",
+        b"extended" => "延期办理 Extended",
+        b"review_requested" => "请求复查 Review requested",
+        b"third_party_joined" => "第三方参与 Third party joined",
+        b"supervised" => "督办 Supervised",
+        b"supervision_answered" => "督办回复 Supervision answered",
+        b"verified" => "核查 Verified",
+        b"called_back" => "回访 Called back",
+        b"signed_off" => "销号 Signed off",
         _ => "",
     }
 }
@@ -194,6 +203,36 @@ fn redact(event: &Event, names: &[&str]) -> Event {
         Event::Shelved { explanation } => Event::Shelved {
             explanation: t(explanation),
         },
+        Event::PetitionAccepted { note } => Event::PetitionAccepted {
+            note: note.as_deref().map(t),
+        },
+        Event::Extended { days, approval } => Event::Extended {
+            days: *days,
+            approval: t(approval),
+        },
+        Event::ReviewRequested { reason } => Event::ReviewRequested { reason: t(reason) },
+        Event::ThirdPartyJoined { party, name, part } => Event::ThirdPartyJoined {
+            party: *party,
+            name: name.clone(),
+            part: t(part),
+        },
+        Event::Supervised { order, within } => Event::Supervised {
+            order: t(order),
+            within: *within,
+        },
+        Event::SupervisionAnswered { answer } => Event::SupervisionAnswered { answer: t(answer) },
+        Event::Verified { passed, note } => Event::Verified {
+            passed: *passed,
+            note: t(note),
+        },
+        Event::CalledBack {
+            satisfaction,
+            comment,
+        } => Event::CalledBack {
+            satisfaction: *satisfaction,
+            comment: comment.as_deref().map(t),
+        },
+        Event::SignedOff { note } => Event::SignedOff { note: t(note) },
         other => other.clone(),
     }
 }

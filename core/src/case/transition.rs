@@ -4,9 +4,13 @@
 use std::sync::Arc;
 
 use super::Case;
-use super::event::{Assignment, Event, EventRecord};
+use super::event::{
+    Assignment, EscalationReason, Event, EventRecord, PETITION_PROCEDURE, ReopenReason,
+};
 use super::ledger::{LedgerState, NO_CASE};
-use super::state::{CaseState, Status, Visit};
+use super::state::{
+    CaseState, LoopState, PetitionState, PetitionStep, Status, Supervision, ThirdPartyPart, Visit,
+};
 use crate::calendar::Pause;
 use crate::id::{CaseId, OfficeId};
 use crate::org::Level;
@@ -166,6 +170,48 @@ pub enum TransitionError {
         /// The offices of the consultation.
         expected: Vec<OfficeId>,
     },
+    /// A step of the petition procedure out of turn, or on a case that does not follow it.
+    #[error("{} {event} on case `{case}` needs the petition procedure at step `{expected}`; {}", capital_article(event), match .step { Some(s) => format!("it is at `{s}`"), None => "the case does not follow the petition procedure (its routing has no `petition_procedure` flag)".to_owned() })]
+    PetitionStep {
+        /// The case.
+        case: String,
+        /// The event type.
+        event: &'static str,
+        /// The step it is at, if it follows the procedure.
+        step: Option<PetitionStep>,
+        /// The step the event needs.
+        expected: PetitionStep,
+    },
+    /// An extension of no days.
+    #[error("case `{case}`: an extension adds 1 or more days; it gives 0")]
+    NoDays {
+        /// The case.
+        case: String,
+    },
+    /// The resolver verifying their own resolution.
+    #[error(
+        "case `{case}` was resolved by `{actor}`, who may not verify their own resolution (核查 is by someone other than the handler)"
+    )]
+    SelfVerification {
+        /// The case.
+        case: String,
+        /// The actor.
+        actor: String,
+    },
+    /// An answer to supervision when no order is open.
+    #[error("case `{case}` has no open supervision order (督办) to answer")]
+    NoSupervision {
+        /// The case.
+        case: String,
+    },
+    /// A second sign-off.
+    #[error("case `{case}` was already signed off (销号) at {at}")]
+    SignedOff {
+        /// The case.
+        case: String,
+        /// When.
+        at: Timestamp,
+    },
     /// A reminder stage not after the last one.
     #[error("case `{case}`: reminder stage {stage}% does not follow the last one sent ({last}%)")]
     ReminderStage {
@@ -231,6 +277,11 @@ impl TransitionError {
             Self::ConsultationIncomplete { .. } => "consultation_incomplete",
             Self::NotConsulting { .. } => "not_consulting",
             Self::ReminderStage { .. } => "reminder_stage",
+            Self::PetitionStep { .. } => "petition_step",
+            Self::NoDays { .. } => "no_days",
+            Self::SelfVerification { .. } => "self_verification",
+            Self::NoSupervision { .. } => "no_supervision",
+            Self::SignedOff { .. } => "signed_off",
         }
     }
 }
@@ -324,6 +375,19 @@ impl LedgerState {
             }
         };
         let current_level = cur.level().unwrap_or(Level::MicroGrid);
+        let petition_at = |expected: PetitionStep| {
+            let step = cur.closed_loop.petition.as_ref().map(|p| p.step);
+            if step == Some(expected) {
+                Ok(())
+            } else {
+                Err(TransitionError::PetitionStep {
+                    case: cid(),
+                    event,
+                    step,
+                    expected,
+                })
+            }
+        };
         match &r.event {
             Event::Reported { .. } | Event::Visited { .. } => {}
             Event::Accepted {} => need(&[Status::Reported])?,
@@ -431,8 +495,11 @@ impl LedgerState {
                     });
                 }
             }
-            Event::Reopened { assignment, .. } => {
+            Event::Reopened { assignment, reason } => {
                 need(&[Status::Resolved, Status::Closed, Status::Shelved])?;
+                if *reason == ReopenReason::ReviewRequested {
+                    petition_at(PetitionStep::ReviewRequested)?;
+                }
                 let previous = cur
                     .resolved_level
                     .or(cur.level())
@@ -448,6 +515,73 @@ impl LedgerState {
             Event::Shelved { explanation } => {
                 need(&[Status::Assigned])?;
                 non_empty(explanation, "explanation")?;
+            }
+            Event::PetitionAccepted { .. } => {
+                need(&[Status::Assigned, Status::Paused])?;
+                petition_at(PetitionStep::Acceptance)?;
+            }
+            Event::Extended { days, approval } => {
+                need(&[Status::Assigned, Status::Paused])?;
+                petition_at(PetitionStep::Handling)?;
+                if *days == 0 {
+                    return Err(TransitionError::NoDays { case: cid() });
+                }
+                non_empty(approval, "approval")?;
+            }
+            Event::ReviewRequested { reason } => {
+                need(&[Status::Resolved, Status::Closed])?;
+                petition_at(PetitionStep::Replied)?;
+                non_empty(reason, "reason")?;
+            }
+            Event::ThirdPartyJoined { name, part, .. } => {
+                need(&[
+                    Status::Accepted,
+                    Status::Assigned,
+                    Status::Paused,
+                    Status::Resolved,
+                ])?;
+                non_empty(name, "name")?;
+                non_empty(part, "part")?;
+            }
+            Event::Supervised { order, .. } => {
+                need(&[Status::Assigned, Status::Paused])?;
+                non_empty(order, "order")?;
+            }
+            Event::SupervisionAnswered { answer } => {
+                need(&[Status::Assigned, Status::Paused, Status::Resolved])?;
+                non_empty(answer, "answer")?;
+                if cur.closed_loop.open_supervisions().next().is_none() {
+                    return Err(TransitionError::NoSupervision { case: cid() });
+                }
+            }
+            Event::Verified { note, .. } => {
+                need(&[Status::Resolved])?;
+                non_empty(note, "note")?;
+                if cur.resolved_by.as_ref() == Some(&r.actor) {
+                    return Err(TransitionError::SelfVerification {
+                        case: cid(),
+                        actor: r.actor.to_string(),
+                    });
+                }
+            }
+            Event::CalledBack { satisfaction, .. } => {
+                need(&[Status::Resolved])?;
+                if !(1..=5).contains(satisfaction) {
+                    return Err(TransitionError::Satisfaction {
+                        case: cid(),
+                        given: *satisfaction,
+                    });
+                }
+            }
+            Event::SignedOff { note } => {
+                need(&[Status::Shelved])?;
+                non_empty(note, "note")?;
+                if let Some((at, _)) = &cur.closed_loop.signed_off {
+                    return Err(TransitionError::SignedOff {
+                        case: cid(),
+                        at: *at,
+                    });
+                }
             }
             Event::Merged { into } => {
                 need(&[Status::Reported, Status::Accepted])?;
@@ -540,6 +674,17 @@ impl LedgerState {
                 st.dispatcher = Some(r.actor.clone());
                 take_assignment(st, assignment, r);
                 st.status = Status::Assigned;
+                if assignment.has_flag(PETITION_PROCEDURE) && st.closed_loop.petition.is_none() {
+                    st.closed_loop.petition = Some(PetitionState {
+                        step: PetitionStep::Acceptance,
+                        received_at: st.case.reported_at,
+                        accepted_at: None,
+                        extended_days: 0,
+                        extensions: 0,
+                        replied_at: None,
+                        review_requested_at: None,
+                    });
+                }
             }
             Event::Escalated {
                 from,
@@ -549,6 +694,13 @@ impl LedgerState {
             } => {
                 st.escalations.push((*from, *to, *reason));
                 st.mediation_failed = false;
+                if *reason == EscalationReason::SupervisionIgnored {
+                    for o in &mut st.closed_loop.supervisions {
+                        if o.is_open() {
+                            o.escalated = true;
+                        }
+                    }
+                }
                 take_assignment(st, assignment, r);
             }
             Event::Returned {
@@ -595,22 +747,121 @@ impl LedgerState {
                 st.resolved_assignment.clone_from(&st.assignment);
                 st.resolved_pauses.clone_from(&st.pauses);
                 st.mediation_failed = false;
+                let lp = &mut st.closed_loop;
+                lp.verified_at = None;
+                for o in &mut lp.supervisions {
+                    if o.is_open() {
+                        o.answered_at = Some(r.at);
+                    }
+                }
+                if let Some(p) = &mut lp.petition {
+                    match p.step {
+                        PetitionStep::Acceptance | PetitionStep::Handling => {
+                            p.step = PetitionStep::Replied;
+                            p.replied_at = Some(r.at);
+                        }
+                        PetitionStep::Review => p.step = PetitionStep::Reviewed,
+                        _ => {}
+                    }
+                }
             }
             Event::Evaluated { satisfaction, .. } => {
                 st.status = Status::Closed;
                 st.satisfaction = Some(*satisfaction);
                 st.evaluated_at = Some(r.at);
             }
-            Event::Reopened { assignment, .. } => {
+            Event::CalledBack { satisfaction, .. } => {
+                st.status = Status::Closed;
+                st.satisfaction = Some(*satisfaction);
+                st.evaluated_at = Some(r.at);
+                st.closed_loop.called_back_at = Some(r.at);
+            }
+            Event::Reopened { assignment, reason } => {
                 st.reopens = st.reopens.saturating_add(1);
                 st.status = Status::Assigned;
                 st.shelved = None;
                 st.consulted.clear();
+                st.closed_loop.shelved_at = None;
+                st.closed_loop.signed_off = None;
+                if let Some(p) = &mut st.closed_loop.petition {
+                    if *reason == ReopenReason::ReviewRequested {
+                        p.step = PetitionStep::Review;
+                    }
+                }
                 take_assignment(st, assignment, r);
             }
             Event::Shelved { explanation } => {
                 st.status = Status::Shelved;
                 st.shelved = Some(explanation.clone());
+                st.closed_loop.shelved_at = Some(r.at);
+            }
+            Event::PetitionAccepted { .. } => {
+                if let Some(p) = &mut st.closed_loop.petition {
+                    p.step = PetitionStep::Handling;
+                    p.accepted_at = Some(r.at);
+                }
+            }
+            Event::Extended { days, .. } => {
+                if let Some(p) = &mut st.closed_loop.petition {
+                    p.extended_days = p.extended_days.saturating_add(*days);
+                    p.extensions = p.extensions.saturating_add(1);
+                }
+            }
+            Event::ReviewRequested { .. } => {
+                if let Some(p) = &mut st.closed_loop.petition {
+                    p.step = PetitionStep::ReviewRequested;
+                    p.review_requested_at = Some(r.at);
+                }
+            }
+            Event::ThirdPartyJoined { party, name, part } => {
+                st.closed_loop.third_parties.push(ThirdPartyPart {
+                    party: *party,
+                    name: name.clone(),
+                    part: part.clone(),
+                    at: r.at,
+                });
+            }
+            Event::Supervised { order, within } => st.closed_loop.supervisions.push(Supervision {
+                at: r.at,
+                by: r.actor.clone(),
+                order: order.clone(),
+                within: *within,
+                answered_at: None,
+                escalated: false,
+            }),
+            Event::SupervisionAnswered { .. } => {
+                for o in &mut st.closed_loop.supervisions {
+                    if o.is_open() {
+                        o.answered_at = Some(r.at);
+                    }
+                }
+            }
+            Event::Verified { passed, .. } => {
+                let lp = &mut st.closed_loop;
+                lp.verifications = lp.verifications.saturating_add(1);
+                if *passed {
+                    lp.verifications_passed = lp.verifications_passed.saturating_add(1);
+                    lp.verified_at = Some(r.at);
+                } else {
+                    // Sent back to the handler: the resolution no longer stands.
+                    st.status = Status::Assigned;
+                    st.resolved_at = None;
+                    st.resolved_level = None;
+                    st.resolved_by = None;
+                    st.resolved_assignment = None;
+                    st.resolved_pauses.clear();
+                    if let Some(p) = &mut lp.petition {
+                        if p.step == PetitionStep::Replied {
+                            p.step = PetitionStep::Handling;
+                            p.replied_at = None;
+                        } else if p.step == PetitionStep::Reviewed {
+                            p.step = PetitionStep::Review;
+                        }
+                    }
+                }
+            }
+            Event::SignedOff { .. } => {
+                st.closed_loop.signed_off = Some((r.at, r.actor.clone()));
             }
             Event::Merged { into } => {
                 st.status = Status::Merged;
@@ -664,6 +915,7 @@ impl LedgerState {
             shelved: None,
             last_at: r.at,
             events: 1,
+            closed_loop: LoopState::default(),
         });
     }
 }

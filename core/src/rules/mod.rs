@@ -39,6 +39,7 @@ pub(crate) mod cell;
 mod csv;
 pub(crate) mod facts;
 pub(crate) mod index;
+pub mod procedure;
 pub mod scoring;
 
 pub mod spec;
@@ -266,6 +267,8 @@ pub(crate) struct Version {
     pub(crate) escalation: EscalationSpec,
     /// Monthly scoring.
     pub(crate) scoring: scoring::ScoringSpec,
+    /// The closed loop.
+    pub(crate) closed_loop: procedure::LoopSpec,
 }
 
 /// A validated, compiled rule set.
@@ -275,6 +278,8 @@ pub struct RuleSet {
     pub(crate) vocab: Vocab,
     pub(crate) versions: Vec<Version>,
     warnings: Vec<RuleProblem>,
+    /// The bit of the `petition_procedure` flag, when declared.
+    pub(crate) petition_flag: Option<u32>,
 }
 
 impl RuleSet {
@@ -995,6 +1000,7 @@ fn compile(spec: RuleSetSpec) -> (Option<RuleSet>, ValidationReport) {
             }
         }
         check_escalation(&v.escalation, &vloc, &mut errors);
+        procedure::check(&v.closed_loop, &offices, &vocab.flags, &vloc, &mut errors);
         scoring::check(&v.scoring, &vloc, &mut errors);
         versions.push(Version {
             name: vname.to_owned(),
@@ -1004,6 +1010,7 @@ fn compile(spec: RuleSetSpec) -> (Option<RuleSet>, ValidationReport) {
             attrs,
             escalation: v.escalation.clone(),
             scoring: v.scoring.clone(),
+            closed_loop: v.closed_loop.clone(),
         });
     }
     let report = ValidationReport { errors, warnings };
@@ -1012,6 +1019,11 @@ fn compile(spec: RuleSetSpec) -> (Option<RuleSet>, ValidationReport) {
     }
     (
         Some(RuleSet {
+            petition_flag: vocab
+                .flags
+                .iter()
+                .position(|f| f == crate::case::event::PETITION_PROCEDURE)
+                .and_then(|i| u32::try_from(i).ok()),
             spec,
             vocab,
             versions,

@@ -1,6 +1,7 @@
 //! The rule-set document (JSON): vocabularies, attributes, and dated versions of decision
 //! tables. Unknown fields are rejected everywhere.
 
+use super::procedure::LoopSpec;
 use serde::{Deserialize, Serialize};
 
 use super::access::AccessSpec;
@@ -165,6 +166,10 @@ pub struct VersionSpec {
     /// 100-point scheme (see [`ScoringSpec`]).
     #[serde(default, skip_serializing_if = "ScoringSpec::is_default")]
     pub scoring: ScoringSpec,
+    /// The closed loop (闭环): the petition procedure, sittings, supervision,
+    /// verification and call-backs (see [`LoopSpec`]). Empty by default.
+    #[serde(default, skip_serializing_if = "LoopSpec::is_empty")]
+    pub closed_loop: LoopSpec,
 }
 
 named_enum! {
