@@ -556,6 +556,13 @@ pub fn outcome_workload(
             shelved: !repeat && !resolved && r % 7 == 1,
             repeat_of: repeat.then(|| CaseId::new("o0000000").expect("a valid id")),
             office: None,
+            petition: false,
+            petition_accepted_at: None,
+            supervisions: 0,
+            supervisions_on_time: 0,
+            verifications: 0,
+            verifications_passed: 0,
+            called_back_at: None,
         });
     }
     let mut visits = Vec::new();

@@ -296,6 +296,22 @@ fn print_evaluation(engine: &Engine, sims: &[sim::Simulation], year: i32, month:
             .map_or("-".to_owned(), |r| r.to_string()),
         t.counts.evaluations
     );
+    let c = &t.counts;
+    println!(
+        "  closed loop 闭环: petitions accepted in time 信访及时受理 {} ({} of {}); supervision answered in time 督办 {} ({} of {}); verification passed 核查 {} ({} of {}); called back 回访 {} ({} of {} resolved)",
+        rate(t.indicators.get(Indicator::PetitionAcceptanceRate)),
+        c.petitions_accepted_timely,
+        c.petitions,
+        rate(t.indicators.get(Indicator::SupervisionRate)),
+        c.supervisions_on_time,
+        c.supervisions,
+        rate(t.indicators.get(Indicator::VerificationPassRate)),
+        c.verifications_passed,
+        c.verifications,
+        rate(t.indicators.get(Indicator::CallBackRate)),
+        c.called_back,
+        c.resolved
+    );
     let score = |u: &UnitScore| u.score.map_or_else(|| "n/a".to_owned(), |s| s.to_string());
     println!("  subdistrict score {} of 100", score(t));
     let line = |g: &UnitScore| {

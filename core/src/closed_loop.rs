@@ -136,7 +136,7 @@ pub struct CaseClock {
 pub struct CallBack {
     /// The case.
     pub case: CaseId,
-    /// When it was resolved (or its resolution verified).
+    /// When it was resolved.
     pub from: Timestamp,
     /// When the call-back is due.
     pub due: Timestamp,
@@ -163,7 +163,13 @@ impl Engine {
     /// The closed loop of the version in force for a case (by its report date).
     #[must_use]
     pub fn loop_spec(&self, case: &crate::case::Case) -> &LoopSpec {
-        let date = self.calendar.date_of(case.reported_at);
+        self.loop_spec_on(case.reported_at)
+    }
+
+    /// The closed loop of the version in force for a case reported at `at`.
+    #[must_use]
+    pub fn loop_spec_on(&self, at: Timestamp) -> &LoopSpec {
+        let date = self.calendar.date_of(at);
         self.rules
             .version_in_force_or_first(date)
             .map_or(&EMPTY, |v| &v.closed_loop)
@@ -382,8 +388,9 @@ impl Engine {
         Ok(())
     }
 
-    /// Call-backs (回访) due at `now`: resolved cases (verified, where the rule set
-    /// requires it) not yet closed, when the rule set gives a call-back limit.
+    /// Call-backs (回访) due at `now`: resolved cases not yet closed, when the rule set
+    /// gives a call-back limit, counted from the resolution (the limit the call-back rate
+    /// is scored on).
     pub(crate) fn call_backs(&self, ledger: &Ledger, now: Timestamp) -> Vec<CallBack> {
         ledger
             .state()
@@ -393,11 +400,7 @@ impl Engine {
             .filter_map(|c| {
                 let spec = self.loop_spec(&c.case);
                 let within = spec.call_back_within?;
-                let from = if spec.verification_required {
-                    c.closed_loop.verified_at?
-                } else {
-                    c.resolved_at?
-                };
+                let from = c.resolved_at?;
                 let due = self.calendar.deadline(from, within).ok()?;
                 Some(CallBack {
                     case: c.case.id.clone(),

@@ -184,6 +184,45 @@ pub fn month_report_html(report: &MonthReport, title: &str) -> String {
     }
     o.push_str("</section>");
 
+    // The closed loop: petitions, supervision, verification, call-backs.
+    let c = &t.counts;
+    let loop_cards = [
+        (
+            "Petitions accepted in time 信访及时受理",
+            Indicator::PetitionAcceptanceRate,
+            format!(
+                "{} of {} petitions",
+                c.petitions_accepted_timely, c.petitions
+            ),
+        ),
+        (
+            "Supervision answered in time 督办按时办复",
+            Indicator::SupervisionRate,
+            format!("{} of {} orders", c.supervisions_on_time, c.supervisions),
+        ),
+        (
+            "Verification passed 核查通过",
+            Indicator::VerificationPassRate,
+            format!("{} of {} checks", c.verifications_passed, c.verifications),
+        ),
+        (
+            "Called back 回访",
+            Indicator::CallBackRate,
+            format!("{} of {} resolved", c.called_back, c.resolved),
+        ),
+    ];
+    o.push_str("<section><h2>Closed loop 闭环</h2><div class=cards>");
+    for (label, indicator, note) in &loop_cards {
+        let _ = write!(
+            o,
+            "<div class=card><div class=k>{}</div><div class=v>{}</div><div class=n>{}</div></div>",
+            esc(label),
+            esc(&pct(t.indicators.get(*indicator))),
+            esc(note)
+        );
+    }
+    o.push_str("</div></section>");
+
     // In-grid share against the target.
     let share = in_grid.map_or(0, Rate::ten_thousandths).min(10_000);
     let fill = share * 500 / 10_000;

@@ -8,7 +8,7 @@
 //! - L2: cases, their events and the ledger fold (with the system actor);
 //! - L3: rule sets, with their scoring and access sections as data;
 //! - L4: the engine (organisation, rules and calendar together);
-//! - L5: routing, the case workflow (escalation), access and scoring;
+//! - L5: routing, the case workflow (escalation, the closed loop), access and scoring;
 //! - L6: adapters: batch and columnar paths, simulation, HTML, Open311, JSON entry points and the
 //!   top-level error that only wraps.
 //!
@@ -40,6 +40,7 @@ pub const LAYERS: &[(&str, u8)] = &[
     ("engine", 4),
     ("access", 5),
     ("escalate", 5),
+    ("closed_loop", 5),
     ("route", 5),
     ("score", 5),
     ("arrow", 6),

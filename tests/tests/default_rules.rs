@@ -265,7 +265,11 @@ fn a_third_report_goes_to_the_community_with_a_long_term_mechanism() {
     assert_eq!(row(&d), "petition-repeat");
     assert_eq!(
         flags(&d),
-        ["joint_consultation", "long_term_mechanism", "petition_procedure"]
+        [
+            "joint_consultation",
+            "long_term_mechanism",
+            "petition_procedure"
+        ]
     );
 }
 

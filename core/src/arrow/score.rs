@@ -57,7 +57,8 @@ pub fn outcome_rows(batches: &[RecordBatch], local: Zone) -> Result<Vec<OutcomeR
                     error: Box::new(Error::Score(e.into())),
                 })
             };
-            let mut cells: [Option<Cell<'_>>; 18] = [None; 18];
+            let mut cells: [Option<Cell<'_>>; crate::score::OUTCOME_COLUMNS] =
+                [None; crate::score::OUTCOME_COLUMNS];
             for ((cell, col), name) in cells.iter_mut().zip(&cols).zip(CSV_COLUMNS) {
                 *cell = col.cell(row, name, local).map_err(|e| {
                     row_error(OutcomeError {

@@ -288,7 +288,8 @@ pub enum Event {
         note: String,
     },
     /// 回访: the reporter is called back after the resolution and their satisfaction
-    /// recorded; it closes the case like an evaluation.
+    /// recorded; it closes the case like an evaluation. On a case the resident already
+    /// evaluated it is recorded, and their own evaluation stands.
     CalledBack {
         /// Satisfaction from 1 (very dissatisfied) to 5 (very satisfied).
         satisfaction: u8,

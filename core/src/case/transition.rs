@@ -565,7 +565,7 @@ impl LedgerState {
                 }
             }
             Event::CalledBack { satisfaction, .. } => {
-                need(&[Status::Resolved])?;
+                need(&[Status::Resolved, Status::Closed])?;
                 if !(1..=5).contains(satisfaction) {
                     return Err(TransitionError::Satisfaction {
                         case: cid(),
@@ -771,9 +771,13 @@ impl LedgerState {
                 st.evaluated_at = Some(r.at);
             }
             Event::CalledBack { satisfaction, .. } => {
-                st.status = Status::Closed;
-                st.satisfaction = Some(*satisfaction);
-                st.evaluated_at = Some(r.at);
+                // On a case the resident already evaluated, the call-back is recorded and
+                // their own evaluation stands.
+                if st.status == Status::Resolved {
+                    st.status = Status::Closed;
+                    st.satisfaction = Some(*satisfaction);
+                    st.evaluated_at = Some(r.at);
+                }
                 st.closed_loop.called_back_at = Some(r.at);
             }
             Event::Reopened { assignment, reason } => {

@@ -34,6 +34,16 @@ named_enum! {
         ReturnRate = "return_rate",
         /// Taken in within the acceptance limit ÷ handled cases (及时受理率).
         TimelyAcceptanceRate = "timely_acceptance_rate",
+        /// Petitions accepted within the procedure's acceptance limit ÷ petitions
+        /// (信访事项及时受理率).
+        PetitionAcceptanceRate = "petition_acceptance_rate",
+        /// Supervision orders answered within their limit ÷ orders (督办按时办复率).
+        SupervisionRate = "supervision_rate",
+        /// Verifications passed ÷ verifications (核查通过率).
+        VerificationPassRate = "verification_pass_rate",
+        /// Resolved cases whose reporter was called back within the limit ÷ resolved
+        /// cases (回访率).
+        CallBackRate = "call_back_rate",
     }
 }
 
@@ -633,7 +643,7 @@ pub(crate) fn check(spec: &ScoringSpec, vloc: &Location, errors: &mut Vec<RulePr
             bad(
                 col("indicator"),
                 format!(
-                    "`{ind}` is the grids' work; an office is scored on on_time_rate, closure_rate, satisfaction_rate, satisfaction_mean, repeat_rate, return_rate or timely_acceptance_rate"
+                    "`{ind}` is the grids' work; an office is scored on on_time_rate, closure_rate, satisfaction_rate, satisfaction_mean, repeat_rate, return_rate, timely_acceptance_rate, petition_acceptance_rate, supervision_rate, verification_pass_rate or call_back_rate"
                 ),
             );
         }

@@ -50,7 +50,7 @@ pub use crate::rules::scoring::{
 };
 pub(crate) use outcome::read_csv;
 pub use outcome::{
-    CSV_COLUMNS, Cell, InspectionRow, OutcomeError, OutcomeRow, OutcomeTable,
+    CSV_COLUMNS, Cell, InspectionRow, OUTCOME_COLUMNS, OutcomeError, OutcomeRow, OutcomeTable,
     REQUIRED_OUTCOME_COLUMNS, VisitRow, missing_outcome_column, outcome_from_cells,
     outcome_from_typed_cells, outcomes_from_csv, outcomes_to_csv,
 };

@@ -68,6 +68,29 @@ pub struct OutcomeRow {
     /// month's report scores and ranks the offices on their own cases.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub office: Option<OfficeId>,
+    /// It followed the petition procedure (信访).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub petition: bool,
+    /// When the petition was accepted (受理); timely when within the procedure's
+    /// acceptance limit of the report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub petition_accepted_at: Option<Timestamp>,
+    /// Supervision orders (督办) given on it.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub supervisions: u32,
+    /// Of those, the ones answered within their limit.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub supervisions_on_time: u32,
+    /// Verifications (核查) of its resolutions.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub verifications: u32,
+    /// Of those, the ones that passed.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub verifications_passed: u32,
+    /// When the reporter was called back (回访); timely when within the call-back limit
+    /// of the resolution.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub called_back_at: Option<Timestamp>,
 }
 
 #[expect(
@@ -184,7 +207,19 @@ pub const CSV_COLUMNS: &[&str] = &[
     "shelved",
     "repeat_of",
     "office",
+    "petition",
+    "petition_accepted_at",
+    "supervisions",
+    "supervisions_on_time",
+    "verifications",
+    "verifications_passed",
+    "called_back_at",
 ];
+
+/// How many columns an outcome table may have ([`CSV_COLUMNS`]).
+pub const OUTCOME_COLUMNS: usize = 25;
+
+const _: () = assert!(CSV_COLUMNS.len() == OUTCOME_COLUMNS);
 
 /// Reads an outcome table from CSV: a header naming columns of [`CSV_COLUMNS`] (`id`,
 /// `location`, `category` and `reported_at` required, the rest optional, in any order),
@@ -284,7 +319,7 @@ pub(crate) fn read_csv(text: &str) -> Result<(Vec<OutcomeRow>, Vec<usize>), Outc
 
 /// Reads one CSV record (the error's row and line are filled in by the caller).
 fn csv_row(cols: &[usize], rec: &[String]) -> Result<OutcomeRow, OutcomeError> {
-    let mut cells: [Option<&str>; 18] = [None; 18];
+    let mut cells: [Option<&str>; OUTCOME_COLUMNS] = [None; OUTCOME_COLUMNS];
     for (&c, value) in cols.iter().zip(rec) {
         let v = value.trim();
         if let Some(slot) = cells.get_mut(c) {
@@ -300,7 +335,9 @@ fn csv_row(cols: &[usize], rec: &[String]) -> Result<OutcomeRow, OutcomeError> {
 ///
 /// # Errors
 /// [`OutcomeError`] naming the column; its `row` is 0, for the caller to fill in.
-pub fn outcome_from_cells(cells: &[Option<&str>; 18]) -> Result<OutcomeRow, OutcomeError> {
+pub fn outcome_from_cells(
+    cells: &[Option<&str>; OUTCOME_COLUMNS],
+) -> Result<OutcomeRow, OutcomeError> {
     outcome_from_typed_cells(&cells.map(|c| c.map(Cell::Text)), None)
 }
 
@@ -335,7 +372,7 @@ impl Cell<'_> {
 /// # Errors
 /// [`OutcomeError`] naming the column; its `row` is 0, for the caller to fill in.
 pub fn outcome_from_typed_cells(
-    cells: &[Option<Cell<'_>>; 18],
+    cells: &[Option<Cell<'_>>; OUTCOME_COLUMNS],
     mut cache: Option<&mut crate::id::IdCache>,
 ) -> Result<OutcomeRow, OutcomeError> {
     let name = |c: usize| CSV_COLUMNS.get(c).copied().unwrap_or("?");
@@ -493,6 +530,13 @@ pub fn outcome_from_typed_cells(
         office: opt_text_parse(17)?
             .map(|v| parse(&v, 17, &bad))
             .transpose()?,
+        petition: flag(18)?,
+        petition_accepted_at: time(19)?,
+        supervisions: count(20)?,
+        supervisions_on_time: count(21)?,
+        verifications: count(22)?,
+        verifications_passed: count(23)?,
+        called_back_at: time(24)?,
     })
 }
 
@@ -549,12 +593,37 @@ pub fn outcomes_to_csv(rows: &[OutcomeRow]) -> String {
         out.field(if r.shelved { "true" } else { "" });
         out.field(r.repeat_of.as_ref().map_or("", CaseId::as_str));
         out.field(r.office.as_ref().map_or("", OfficeId::as_str));
+        out.field(if r.petition { "true" } else { "" });
+        opt(
+            &mut out,
+            r.petition_accepted_at
+                .as_ref()
+                .map(|t| t as &dyn std::fmt::Display),
+        );
+        for n in [
+            r.supervisions,
+            r.supervisions_on_time,
+            r.verifications,
+            r.verifications_passed,
+        ] {
+            if n > 0 {
+                out.display(n);
+            } else {
+                out.field("");
+            }
+        }
+        opt(
+            &mut out,
+            r.called_back_at
+                .as_ref()
+                .map(|t| t as &dyn std::fmt::Display),
+        );
         out.end();
     }
     out.finish()
 }
 
-/// A row resolved against the organisation and the calendar, for the scoring pass: 40
+/// A row resolved against the organisation and the calendar, for the scoring pass: 48
 /// bytes, read in order.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Compiled {
@@ -577,8 +646,13 @@ pub(crate) struct Compiled {
     pub(crate) satisfaction: u8,
     /// Position in the rule set's channels; [`NO_CHANNEL`] when not known.
     pub(crate) channel: u8,
-    /// [`PAUSED`], [`REPEAT`], [`SHELVED`], [`ACCEPTED`], [`TIMELY`].
+    /// [`PAUSED`], [`REPEAT`], [`SHELVED`], [`ACCEPTED`], [`TIMELY`], [`PETITION`],
+    /// [`PETITION_TIMELY`], [`CALLED_BACK`].
     pub(crate) flags: u8,
+    /// Supervision orders, and those answered on time (each at most 255).
+    pub(crate) supervisions: [u8; 2],
+    /// Verifications, and those passed (each at most 255).
+    pub(crate) verifications: [u8; 2],
 }
 
 pub(crate) const NO_TIME: i64 = i64::MIN;
@@ -590,6 +664,10 @@ pub(crate) const REPEAT: u8 = 2;
 pub(crate) const SHELVED: u8 = 4;
 pub(crate) const ACCEPTED: u8 = 8;
 pub(crate) const TIMELY: u8 = 16;
+pub(crate) const PETITION: u8 = 32;
+pub(crate) const PETITION_TIMELY: u8 = 64;
+/// Called back within the call-back limit of the resolution.
+pub(crate) const CALLED_BACK: u8 = 128;
 
 /// The error for the first row (in row order) whose case an earlier row already gave, if
 /// any, naming both rows. Sorts hashes of the ids rather than inserting every id into a
@@ -676,21 +754,21 @@ impl Engine {
             .iter()
             .map(|c| {
                 let due = if c.resolved_at.is_some() {
-                    c.resolved_assignment.as_ref().and_then(|a| {
-                        let start = c.assigned_at?;
-                        self.calendar
-                            .extend(
-                                start,
-                                a.due,
-                                a.time_limit.unit().clock(),
-                                &c.resolved_pauses,
-                            )
-                            .ok()
-                            .flatten()
-                    })
+                    self.resolved_due(c)
                 } else {
                     self.effective_due(c)
                 };
+                let lp = &c.closed_loop;
+                let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+                let on_time = lp
+                    .supervisions
+                    .iter()
+                    .filter(|o| {
+                        o.answered_at
+                            .zip(self.supervision_due(c, o))
+                            .is_some_and(|(at, due)| at <= due)
+                    })
+                    .count();
                 OutcomeRow {
                     id: c.case.id.clone(),
                     location: c.location.clone(),
@@ -710,6 +788,13 @@ impl Engine {
                     shelved: c.status == Status::Shelved,
                     repeat_of: c.merged_into.clone(),
                     office: c.assignment.as_ref().and_then(|a| a.office.clone()),
+                    petition: lp.petition.is_some(),
+                    petition_accepted_at: lp.petition.as_ref().and_then(|p| p.accepted_at),
+                    supervisions: count(lp.supervisions.len()),
+                    supervisions_on_time: count(on_time),
+                    verifications: lp.verifications,
+                    verifications_passed: lp.verifications_passed,
+                    called_back_at: lp.called_back_at,
                 }
             })
             .collect()
@@ -957,6 +1042,59 @@ impl Engine {
         if r.shelved {
             flags |= SHELVED;
         }
+        for (column, a, b) in [
+            (
+                "supervisions_on_time",
+                r.supervisions_on_time,
+                r.supervisions,
+            ),
+            (
+                "verifications_passed",
+                r.verifications_passed,
+                r.verifications,
+            ),
+        ] {
+            if a > b {
+                return Err(bad(
+                    column,
+                    format!("{a} is more than the {b} they are counted among"),
+                ));
+            }
+        }
+        let loop_spec = self.loop_spec_on(r.reported_at);
+        if r.petition {
+            flags |= PETITION;
+            if let (Some(t), Some(p)) = (r.petition_accepted_at, &loop_spec.petition) {
+                let by = self
+                    .calendar
+                    .deadline(r.reported_at, p.acceptance)
+                    .map_err(|e| bad("petition_accepted_at", e.to_string()))?;
+                if t <= by {
+                    flags |= PETITION_TIMELY;
+                }
+            }
+        } else if r.petition_accepted_at.is_some() {
+            return Err(bad(
+                "petition_accepted_at",
+                "only a petition is accepted under the procedure; set `petition`".to_owned(),
+            ));
+        }
+        if let Some(t) = r.called_back_at {
+            let Some(resolved) = r.resolved_at else {
+                return Err(bad(
+                    "called_back_at",
+                    "a call-back follows a resolution; give `resolved_at`".to_owned(),
+                ));
+            };
+            let within = loop_spec
+                .call_back_within
+                .map(|limit| self.calendar.deadline(resolved, limit))
+                .transpose()
+                .map_err(|e| bad("called_back_at", e.to_string()))?;
+            if t >= resolved && within.is_none_or(|by| t <= by) {
+                flags |= CALLED_BACK;
+            }
+        }
         let channel = match &r.channel {
             None => NO_CHANNEL,
             Some(c) => self
@@ -975,6 +1113,7 @@ impl Engine {
                 })?,
         };
         let small = |n: u32| u16::try_from(n).unwrap_or(u16::MAX);
+        let tiny = |n: u32| u8::try_from(n).unwrap_or(u8::MAX);
         Ok(Compiled {
             reported: r.reported_at.unix(),
             resolved: r.resolved_at.map_or(NO_TIME, Timestamp::unix),
@@ -990,6 +1129,8 @@ impl Engine {
             satisfaction: r.satisfaction.unwrap_or(0),
             channel,
             flags,
+            supervisions: [tiny(r.supervisions), tiny(r.supervisions_on_time)],
+            verifications: [tiny(r.verifications), tiny(r.verifications_passed)],
         })
     }
 

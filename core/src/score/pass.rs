@@ -4,7 +4,8 @@
 //! month it fell due in. Everything else is computed from those counts.
 
 use super::outcome::{
-    ACCEPTED, Compiled, NO_OFFICE, NO_TIME, OutcomeTable, PAUSED, REPEAT, SHELVED, TIMELY,
+    ACCEPTED, CALLED_BACK, Compiled, NO_OFFICE, NO_TIME, OutcomeTable, PAUSED, PETITION,
+    PETITION_TIMELY, REPEAT, SHELVED, TIMELY,
 };
 use super::report::*;
 use super::scheme::Scheme;
@@ -329,6 +330,14 @@ fn count_reported(a: &mut Counts, r: &Compiled, repeat: bool, end: i64) {
         a.reopened += u32::from(r.reopened);
         a.escalated += u32::from(r.escalated);
         a.shelved += u32::from(r.flags & SHELVED != 0);
+        a.petitions += u32::from(r.flags & PETITION != 0);
+        a.petitions_accepted_timely += u32::from(r.flags & PETITION_TIMELY != 0);
+        let [orders, answered] = r.supervisions;
+        a.supervisions += u32::from(orders);
+        a.supervisions_on_time += u32::from(answered);
+        let [checks, passed] = r.verifications;
+        a.verifications += u32::from(checks);
+        a.verifications_passed += u32::from(passed);
     }
 }
 
@@ -337,6 +346,7 @@ fn count_reported(a: &mut Counts, r: &Compiled, repeat: bool, end: i64) {
 fn count_resolved(a: &mut Counts, r: &Compiled, sat_min: u8) {
     a.resolved += 1;
     a.in_grid += u32::from(r.level <= 1);
+    a.called_back += u32::from(r.flags & CALLED_BACK != 0);
     if r.satisfaction > 0 {
         a.evaluations += 1;
         a.satisfaction_sum += u32::from(r.satisfaction);

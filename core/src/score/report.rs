@@ -83,6 +83,20 @@ counts! {
     households,
     /// Inspections failed in the month.
     failed_inspections,
+    /// Of `cases`, those that followed the petition procedure (信访).
+    petitions,
+    /// Of `petitions`, those accepted within the procedure's acceptance limit.
+    petitions_accepted_timely,
+    /// Supervision orders (督办) on `cases`.
+    supervisions,
+    /// Of `supervisions`, those answered within their limit.
+    supervisions_on_time,
+    /// Verifications (核查) of the resolutions of `cases`.
+    verifications,
+    /// Of `verifications`, those that passed.
+    verifications_passed,
+    /// Of `resolved`, those whose reporter was called back (回访) within the limit.
+    called_back,
 }
 
 impl Counts {
@@ -123,6 +137,10 @@ impl Counts {
             r(self.repeats, self.reports),
             r(self.returned_cases, self.cases),
             r(self.accepted_timely, self.accepted),
+            r(self.petitions_accepted_timely, self.petitions),
+            r(self.supervisions_on_time, self.supervisions),
+            r(self.verifications_passed, self.verifications),
+            r(self.called_back, self.resolved),
         ])
     }
 

@@ -60,6 +60,20 @@ enum Step {
     Evaluate {
         case: CaseId,
     },
+    /// The closed loop (闭环): a petition's acceptance, a verification of the resolution,
+    /// a call-back to the reporter, an answer to a supervision order.
+    PetitionAccept {
+        case: CaseId,
+    },
+    Verify {
+        case: CaseId,
+    },
+    CallBack {
+        case: CaseId,
+    },
+    AnswerSupervision {
+        case: CaseId,
+    },
     /// Grid workers' visits on a day (day number).
     Visits(i32),
 }
@@ -71,6 +85,10 @@ enum Step {
 /// day, escalate them), some fail mediation, some are sent back as misrouted, some paused;
 /// repeat reports merge; residents evaluate most resolved cases and the dissatisfied ones
 /// are reopened; grid workers visit households each working day (a few grids never do).
+/// The closed loop runs on its own random stream (so the rest of the month is the same
+/// with or without it): petitions are accepted, mostly within the limit; resolutions at
+/// community level or above, and one in five below, are verified by the community's lead
+/// (one in twenty fails and goes back); nine reporters in ten are called back; a third of the cases reminded at 80% get a supervision order, mostly answered.
 #[must_use]
 pub fn simulate_month(
     engine: &Engine,
@@ -82,6 +100,7 @@ pub fn simulate_month(
     let mut cases = month_cases(engine, year, month, count, seed);
     cases.sort_by_key(|c| c.reported_at);
     let mut rng = SplitMix64::new(seed.rotate_left(17) ^ 0x5151);
+    let mut lp = SplitMix64::new(seed.rotate_left(29) ^ 0x100B);
     let zone = engine.calendar().zone();
     let first = Date::new(year, month, 1).map_or(0, Date::days);
     let next_month = if month == 12 {
@@ -205,6 +224,24 @@ pub fn simulate_month(
                         },
                     ],
                 );
+                if ledger
+                    .case(case.id.as_str())
+                    .is_some_and(|s| s.closed_loop.petition.is_some())
+                {
+                    // Accepted within a few days, or (one in ten) after the 15-day limit.
+                    let days = if lp.chance(900) {
+                        lp.below(4)
+                    } else {
+                        16 + lp.below(5)
+                    };
+                    push(
+                        &mut queue,
+                        now.plus_minutes(30 + i64::try_from(days * 1440).unwrap_or(0)),
+                        Step::PetitionAccept {
+                            case: case.id.clone(),
+                        },
+                    );
+                }
                 plan(engine, &ledger, &case.id, &mut rng, &mut |t, s| {
                     push(&mut queue, t, s)
                 });
@@ -220,6 +257,49 @@ pub fn simulate_month(
                     .collect();
                 for e in actions.events(now, &system) {
                     append(&mut ledger, vec![e]);
+                }
+                for r in actions.reminders.iter().filter(|r| r.stage >= 80) {
+                    if !lp.chance(333) {
+                        continue;
+                    }
+                    let Some(state) = ledger.case(r.case.as_str()) else {
+                        continue;
+                    };
+                    let level = state.level().unwrap_or(Level::MicroGrid);
+                    let by = if level <= Level::Grid {
+                        engine
+                            .org()
+                            .duty_holder(state.location.as_str(), Level::Community)
+                            .ok()
+                            .flatten()
+                            .map(|p| p.id.clone())
+                    } else {
+                        PersonId::new("fs-duty").ok()
+                    };
+                    let Some(by) = by else { continue };
+                    append(
+                        &mut ledger,
+                        vec![EventRecord {
+                            event_id: None,
+                            case: Some(r.case.clone()),
+                            at: now,
+                            actor: by,
+                            event: Event::Supervised {
+                                order: "请加快办理并按时反馈 speed it up and report back"
+                                    .to_owned(),
+                                within: None,
+                            },
+                        }],
+                    );
+                    if lp.chance(800) {
+                        push(
+                            &mut queue,
+                            now.plus_minutes(60 + i64::try_from(lp.below(600)).unwrap_or(0)),
+                            Step::AnswerSupervision {
+                                case: r.case.clone(),
+                            },
+                        );
+                    }
                 }
                 for id in touched {
                     plan(engine, &ledger, &id, &mut rng, &mut |t, s| {
@@ -259,6 +339,21 @@ pub fn simulate_month(
                     },
                 });
                 append(&mut ledger, events);
+                if a.level >= Level::Community || lp.chance(200) {
+                    push(
+                        &mut queue,
+                        now.plus_minutes(20 + i64::try_from(lp.below(30)).unwrap_or(0)),
+                        Step::Verify { case: case.clone() },
+                    );
+                }
+                // Nine reporters in ten are called back, within four days.
+                if lp.chance(900) {
+                    push(
+                        &mut queue,
+                        now.plus_minutes(90 + i64::try_from(lp.below(4 * 1440)).unwrap_or(0)),
+                        Step::CallBack { case: case.clone() },
+                    );
+                }
                 // Eight residents in ten evaluate, within three days.
                 if rng.chance(800) {
                     push(
@@ -389,6 +484,117 @@ pub fn simulate_month(
                         }],
                     );
                 }
+            }
+            Step::PetitionAccept { case } => {
+                let waiting = ledger.case(case.as_str()).and_then(|s| {
+                    let step = s.closed_loop.petition.as_ref()?.step;
+                    (matches!(s.status, Status::Assigned | Status::Paused)
+                        && step == crate::case::ledger::PetitionStep::Acceptance)
+                        .then(|| s.owner.clone())
+                });
+                if let Some(owner) = waiting {
+                    append(
+                        &mut ledger,
+                        vec![EventRecord {
+                            event_id: None,
+                            case: Some(case),
+                            at: now,
+                            actor: owner,
+                            event: Event::PetitionAccepted {
+                                note: Some("已书面告知受理 told in writing".to_owned()),
+                            },
+                        }],
+                    );
+                }
+            }
+            Step::Verify { case } => {
+                let Some(state) = ledger.case(case.as_str()) else {
+                    continue;
+                };
+                if state.status != Status::Resolved {
+                    continue;
+                }
+                let verifier = engine
+                    .org()
+                    .duty_holder(state.location.as_str(), Level::Community)
+                    .ok()
+                    .flatten()
+                    .map(|p| p.id.clone())
+                    .filter(|v| Some(v) != state.resolved_by.as_ref());
+                let Some(verifier) = verifier else { continue };
+                let passed = lp.chance(950);
+                append(
+                    &mut ledger,
+                    vec![EventRecord {
+                        event_id: None,
+                        case: Some(case.clone()),
+                        at: now,
+                        actor: verifier,
+                        event: Event::Verified {
+                            passed,
+                            note: if passed {
+                                "现场核查属实 checked on site".to_owned()
+                            } else {
+                                "问题仍在，退回重办 still there, sent back".to_owned()
+                            },
+                        },
+                    }],
+                );
+                if !passed {
+                    plan(engine, &ledger, &case, &mut lp, &mut |t, s| {
+                        push(&mut queue, t, s)
+                    });
+                }
+            }
+            Step::CallBack { case } => {
+                let Some(state) = ledger.case(case.as_str()) else {
+                    continue;
+                };
+                if !matches!(state.status, Status::Resolved | Status::Closed)
+                    || state.closed_loop.called_back_at.is_some()
+                {
+                    continue;
+                }
+                let caller = state.resolved_by.clone().unwrap_or_else(|| system.clone());
+                let satisfaction = if lp.chance(900) { 5 } else { 3 };
+                append(
+                    &mut ledger,
+                    vec![EventRecord {
+                        event_id: None,
+                        case: Some(case),
+                        at: now,
+                        actor: caller,
+                        event: Event::CalledBack {
+                            satisfaction,
+                            comment: Some("电话回访 called back".to_owned()),
+                        },
+                    }],
+                );
+            }
+            Step::AnswerSupervision { case } => {
+                let Some(state) = ledger.case(case.as_str()) else {
+                    continue;
+                };
+                if !matches!(
+                    state.status,
+                    Status::Assigned | Status::Paused | Status::Resolved
+                ) || state.closed_loop.open_supervisions().next().is_none()
+                {
+                    continue;
+                }
+                let owner = state.owner.clone();
+                append(
+                    &mut ledger,
+                    vec![EventRecord {
+                        event_id: None,
+                        case: Some(case),
+                        at: now,
+                        actor: owner,
+                        event: Event::SupervisionAnswered {
+                            answer: "已按要求推进并反馈 done as ordered".to_owned(),
+                        },
+                    }],
+                );
             }
             Step::Visits(day) => {
                 for (g, grid) in grids.iter().enumerate() {
