@@ -85,9 +85,9 @@ pub enum LoopError {
         /// The closing event.
         event: &'static str,
     },
-    /// Supervision or sign-off by someone not above the case's level.
+    /// Supervision or sign-off by someone not above the level the case is handled at.
     #[error(
-        "case `{case}` is at {level} level; {what} comes from the level above (or the subdistrict, the top of the organisation), and `{actor}` is {actor_level}"
+        "case `{case}` is handled at {level} level; {what} comes from the level above (or the subdistrict, the top of the organisation), and `{actor}` is {actor_level}"
     )]
     NotAbove {
         /// The case.

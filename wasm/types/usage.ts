@@ -68,6 +68,17 @@ const receipt: gridgov.Receipt = engine.record(ledger, worker, {
 const duplicate: boolean = receipt.outcome === "duplicate";
 const chainHead: string = ledger.verify().head;
 console.log(receipts.length, duplicate, chainHead === ledger.head, steps[0]?.hash);
+// The closed loop: a booking into a sitting, the loop's state, what actions lists.
+const booked: gridgov.Booking | undefined = d.sitting;
+const loop: gridgov.LoopState | undefined = ledger.state().cases[0]?.closed_loop;
+const step: gridgov.PetitionStep | undefined = loop?.petition?.step;
+const later: gridgov.Actions = engine.actions(ledger, "2026-03-31T17:30:00+08:00");
+const late: boolean = (later.call_backs ?? []).some((cb) => cb.late);
+const supervise: gridgov.EventRecord = {
+  case: "w1", at: "2026-03-04T09:00:00+08:00", actor: "fs-cm01-1",
+  event: { type: "supervised", order: "请加快办理", within: "1 working day" },
+};
+console.log(booked?.at, step, late, (later.shelved ?? []).length, supervise.event.type);
 
 // The declarations are real types, not `any`: each line below must be a type error.
 // @ts-expect-error: a channel is one of the rule set's channel ids, text, not a number
@@ -86,4 +97,6 @@ const lost: gridgov.Receipt = { outcome: "lost", index: 0, hash: "" };
 engine.record(ledger, worker, c);
 // @ts-expect-error: a point's coordinate system is one of wgs84, gcj02, bd09
 const utm: gridgov.GeoPoint = { lon: 1, lat: 2, crs: "utm" };
-console.log(fax, n, wrongStatus, lost, utm);
+// @ts-expect-error: an extension gives its days as a number
+const ext: gridgov.Event = { type: "extended", days: "30", approval: "批准" };
+console.log(fax, n, wrongStatus, lost, utm, ext);

@@ -171,7 +171,7 @@ pub enum TransitionError {
         expected: Vec<OfficeId>,
     },
     /// A step of the petition procedure out of turn, or on a case that does not follow it.
-    #[error("{} {event} on case `{case}` needs the petition procedure at step `{expected}`; {}", capital_article(event), match .step { Some(s) => format!("it is at `{s}`"), None => "the case does not follow the petition procedure (its routing has no `petition_procedure` flag)".to_owned() })]
+    #[error("case `{case}`: {} `{event}` event needs the petition procedure at step `{expected}`; {}", article(event), match .step { Some(s) => format!("it is at `{s}`"), None => "the case does not follow the petition procedure (its routing has no `petition_procedure` flag)".to_owned() })]
     PetitionStep {
         /// The case.
         case: String,

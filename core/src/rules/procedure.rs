@@ -9,9 +9,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Location, RuleProblem};
-use crate::calendar::{LimitUnit, TimeLimit};
+use crate::calendar::{LimitUnit, TimeLimit, Weekday};
 use crate::id::{Name, OfficeId};
-use crate::macros::named_enum;
 use crate::time::{Date, Timestamp};
 
 /// The petition procedure: a case whose decision carries the
@@ -41,26 +40,6 @@ pub struct PetitionSpec {
 
 const fn one() -> u32 {
     1
-}
-
-named_enum! {
-    /// A day of the week.
-    Weekday, "weekday" {
-        /// Monday.
-        Monday = "monday",
-        /// Tuesday.
-        Tuesday = "tuesday",
-        /// Wednesday.
-        Wednesday = "wednesday",
-        /// Thursday.
-        Thursday = "thursday",
-        /// Friday.
-        Friday = "friday",
-        /// Saturday.
-        Saturday = "saturday",
-        /// Sunday.
-        Sunday = "sunday",
-    }
 }
 
 /// A regular sitting (坐班, 接访日): a matter whose lead office is one of the sitting's is
