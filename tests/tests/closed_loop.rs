@@ -643,3 +643,39 @@ fn a_shelved_case_is_listed_until_the_level_above_signs_it_off() {
         .unwrap_err();
     assert_eq!(again.code(), "signed_off");
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+    /// A lawyer-desk matter is booked into the first Thursday sitting (09:00 on a working
+    /// Thursday) at or after its report: never earlier, never on a holiday, and no
+    /// qualifying sitting is skipped; its deadline counts from the sitting.
+    #[test]
+    fn a_booking_is_the_first_sitting_at_or_after_the_report(minutes in 0i64..(365 * 1440)) {
+        let engine = Engine::fushan();
+        let calendar = engine.calendar();
+        let start = ts("2026-01-01T00:00:00+08:00");
+        let at = start.plus_minutes(minutes);
+        let c = case(json!({"id": "debt", "channel": "walk_in", "category": "debt_dispute",
+            "location": "fs-c01-g01-m1", "reported_at": at.to_string(), "amount_yuan": "50000"}));
+        let d = engine.route(&c).unwrap();
+        let booking = d.sitting().unwrap();
+        proptest::prop_assert!(booking.at >= at);
+        let day = calendar.date_of(booking.at);
+        proptest::prop_assert_eq!(day.weekday(), 3);
+        proptest::prop_assert!(calendar.is_working_day(day));
+        proptest::prop_assert!(booking.at.to_string().contains("T09:00:00"));
+        // No working Thursday sitting lies between the report and the booking.
+        let mut t = calendar.date_of(at);
+        while t < day {
+            let opens = calendar.at_local_minute(i64::from(t.days()) * 1440 + 540);
+            proptest::prop_assert!(
+                !(t.weekday() == 3 && calendar.is_working_day(t) && opens >= at),
+                "skipped the sitting of {}", t
+            );
+            t = t.succ();
+        }
+        let limit = d.time_limit();
+        proptest::prop_assert_eq!(d.due(), calendar.deadline(booking.at, limit).unwrap());
+    }
+}
