@@ -40,6 +40,18 @@ fn ev(case: &str, at: &str, who: &str, event: Value) -> EventRecord {
     serde_json::from_value(json!({"case": case, "at": at, "actor": who, "event": event})).unwrap()
 }
 
+/// `who` records `event` on `case` at `at` through the write path.
+fn act(
+    engine: &Engine,
+    ledger: &mut Ledger,
+    who: &Actor,
+    case: &str,
+    at: &str,
+    event: Value,
+) -> Result<gridgov::case::ledger::Receipt, gridgov::access::RecordError> {
+    engine.record(ledger, who, ev(case, at, &who.id, event))
+}
+
 /// A ledger with one case taken in by the system.
 fn taken_in(engine: &Engine, c: Value) -> Ledger {
     let mut ledger = Ledger::new();
@@ -211,18 +223,15 @@ fn the_petition_procedure_step_by_step() {
         engine.record(&mut ledger, &gw, early).unwrap_err().code(),
         "petition_step"
     );
-    engine
-        .record(
-            &mut ledger,
-            &gw,
-            ev(
-                "p1",
-                "2026-03-03T09:00:00+08:00",
-                "fs-gw001",
-                json!({"type": "petition_accepted", "note": "已告知受理"}),
-            ),
-        )
-        .unwrap();
+    act(
+        &engine,
+        &mut ledger,
+        &gw,
+        "p1",
+        "2026-03-03T09:00:00+08:00",
+        json!({"type": "petition_accepted", "note": "已告知受理"}),
+    )
+    .unwrap();
     // 60 days from 03-03: the end of 05-02, a holiday (Labour Day, 05-01..05-05), so
     // the next working day, 05-06.
     let st = ledger.case("p1").unwrap();
@@ -257,18 +266,15 @@ fn the_petition_procedure_step_by_step() {
         "empty"
     );
     // 30 days with approval: 90 days from acceptance.
-    engine
-        .record(
-            &mut ledger,
-            &gw,
-            ev(
-                "p1",
-                "2026-04-20T09:00:00+08:00",
-                "fs-gw001",
-                json!({"type": "extended", "days": 30, "approval": "街道分管领导批准"}),
-            ),
-        )
-        .unwrap();
+    act(
+        &engine,
+        &mut ledger,
+        &gw,
+        "p1",
+        "2026-04-20T09:00:00+08:00",
+        json!({"type": "extended", "days": 30, "approval": "街道分管领导批准"}),
+    )
+    .unwrap();
     let st = ledger.case("p1").unwrap();
     assert_eq!(
         engine.effective_due(st),
@@ -286,18 +292,15 @@ fn the_petition_procedure_step_by_step() {
         "too_many_extensions"
     );
     // The reply.
-    engine
-        .record(
-            &mut ledger,
-            &gw,
-            ev(
-                "p1",
-                "2026-05-10T09:00:00+08:00",
-                "fs-gw001",
-                json!({"type": "resolved", "level": "grid", "how": "已书面答复"}),
-            ),
-        )
-        .unwrap();
+    act(
+        &engine,
+        &mut ledger,
+        &gw,
+        "p1",
+        "2026-05-10T09:00:00+08:00",
+        json!({"type": "resolved", "level": "grid", "how": "已书面答复"}),
+    )
+    .unwrap();
     let st = ledger.case("p1").unwrap();
     assert_eq!(
         st.closed_loop.petition.as_ref().unwrap().step,
@@ -319,18 +322,15 @@ fn the_petition_procedure_step_by_step() {
             .code(),
         "review_too_late"
     );
-    engine
-        .record(
-            &mut ledger,
-            &petitioner,
-            ev(
-                "p1",
-                "2026-05-20T09:00:00+08:00",
-                "370883199001011234",
-                json!({"type": "review_requested", "reason": "对答复不服"}),
-            ),
-        )
-        .unwrap();
+    act(
+        &engine,
+        &mut ledger,
+        &petitioner,
+        "p1",
+        "2026-05-20T09:00:00+08:00",
+        json!({"type": "review_requested", "reason": "对答复不服"}),
+    )
+    .unwrap();
     // The engine proposes the review at the level above, due 30 days after the request.
     let actions = engine.actions(&ledger, ts("2026-05-20T10:00:00+08:00"));
     assert_eq!(actions.reviews.len(), 1);
@@ -378,18 +378,15 @@ fn a_case_closed_without_verification_is_refused_when_the_rules_require_it() {
     let mut ledger = taken_in(&engine, livelihood());
     let gw = actor("fs-gw001", "grid_worker");
     let resident = actor("370883199001011234", "resident");
-    engine
-        .record(
-            &mut ledger,
-            &gw,
-            ev(
-                "c1",
-                "2026-03-03T09:00:00+08:00",
-                "fs-gw001",
-                json!({"type": "resolved", "level": "micro_grid", "how": "修好了"}),
-            ),
-        )
-        .unwrap();
+    act(
+        &engine,
+        &mut ledger,
+        &gw,
+        "c1",
+        "2026-03-03T09:00:00+08:00",
+        json!({"type": "resolved", "level": "micro_grid", "how": "修好了"}),
+    )
+    .unwrap();
     let rate = |at: &str| {
         ev(
             "c1",
@@ -415,43 +412,34 @@ fn a_case_closed_without_verification_is_refused_when_the_rules_require_it() {
     );
     // A failed verification sends it back.
     let liaison = actor("fs-cm01-1", "committee_member");
-    engine
-        .record(
-            &mut ledger,
-            &liaison,
-            ev(
-                "c1",
-                "2026-03-03T11:00:00+08:00",
-                "fs-cm01-1",
-                json!({"type": "verified", "passed": false, "note": "路灯仍不亮"}),
-            ),
-        )
-        .unwrap();
+    act(
+        &engine,
+        &mut ledger,
+        &liaison,
+        "c1",
+        "2026-03-03T11:00:00+08:00",
+        json!({"type": "verified", "passed": false, "note": "路灯仍不亮"}),
+    )
+    .unwrap();
     assert_eq!(ledger.case("c1").unwrap().status, Status::Assigned);
-    engine
-        .record(
-            &mut ledger,
-            &gw,
-            ev(
-                "c1",
-                "2026-03-03T15:00:00+08:00",
-                "fs-gw001",
-                json!({"type": "resolved", "level": "micro_grid", "how": "更换灯泡"}),
-            ),
-        )
-        .unwrap();
-    engine
-        .record(
-            &mut ledger,
-            &liaison,
-            ev(
-                "c1",
-                "2026-03-03T16:00:00+08:00",
-                "fs-cm01-1",
-                json!({"type": "verified", "passed": true, "note": "已亮"}),
-            ),
-        )
-        .unwrap();
+    act(
+        &engine,
+        &mut ledger,
+        &gw,
+        "c1",
+        "2026-03-03T15:00:00+08:00",
+        json!({"type": "resolved", "level": "micro_grid", "how": "更换灯泡"}),
+    )
+    .unwrap();
+    act(
+        &engine,
+        &mut ledger,
+        &liaison,
+        "c1",
+        "2026-03-03T16:00:00+08:00",
+        json!({"type": "verified", "passed": true, "note": "已亮"}),
+    )
+    .unwrap();
     // Verified: the call-back closes it.
     let st = ledger.case("c1").unwrap();
     assert_eq!(st.closed_loop.verifications, 2);
@@ -462,18 +450,15 @@ fn a_case_closed_without_verification_is_refused_when_the_rules_require_it() {
     // Monday.
     assert_eq!(actions.call_backs[0].due, ts("2026-03-06T17:30:00+08:00"));
     assert!(actions.call_backs[0].late);
-    engine
-        .record(
-            &mut ledger,
-            &gw,
-            ev(
-                "c1",
-                "2026-03-04T09:00:00+08:00",
-                "fs-gw001",
-                json!({"type": "called_back", "satisfaction": 5, "comment": "满意"}),
-            ),
-        )
-        .unwrap();
+    act(
+        &engine,
+        &mut ledger,
+        &gw,
+        "c1",
+        "2026-03-04T09:00:00+08:00",
+        json!({"type": "called_back", "satisfaction": 5, "comment": "满意"}),
+    )
+    .unwrap();
     let st = ledger.case("c1").unwrap();
     assert_eq!(st.status, Status::Closed);
     assert_eq!(
@@ -487,18 +472,15 @@ fn without_the_requirement_a_resident_closes_an_unverified_case() {
     let engine = Engine::fushan();
     let mut ledger = taken_in(&engine, livelihood());
     let gw = actor("fs-gw001", "grid_worker");
-    engine
-        .record(
-            &mut ledger,
-            &gw,
-            ev(
-                "c1",
-                "2026-03-03T09:00:00+08:00",
-                "fs-gw001",
-                json!({"type": "resolved", "level": "micro_grid", "how": "修好了"}),
-            ),
-        )
-        .unwrap();
+    act(
+        &engine,
+        &mut ledger,
+        &gw,
+        "c1",
+        "2026-03-03T09:00:00+08:00",
+        json!({"type": "resolved", "level": "micro_grid", "how": "修好了"}),
+    )
+    .unwrap();
     engine
         .record(
             &mut ledger,
@@ -596,18 +578,15 @@ fn a_shelved_case_is_listed_until_the_level_above_signs_it_off() {
     let engine = Engine::fushan();
     let mut ledger = taken_in(&engine, livelihood());
     let gw = actor("fs-gw001", "grid_worker");
-    engine
-        .record(
-            &mut ledger,
-            &gw,
-            ev(
-                "c1",
-                "2026-03-03T09:00:00+08:00",
-                "fs-gw001",
-                json!({"type": "shelved", "explanation": "需改造管网，列入年度计划"}),
-            ),
-        )
-        .unwrap();
+    act(
+        &engine,
+        &mut ledger,
+        &gw,
+        "c1",
+        "2026-03-03T09:00:00+08:00",
+        json!({"type": "shelved", "explanation": "需改造管网，列入年度计划"}),
+    )
+    .unwrap();
     let actions = engine.actions(&ledger, ts("2026-03-13T09:00:00+08:00"));
     assert_eq!(actions.shelved.len(), 1);
     assert_eq!(actions.shelved[0].days, 10);

@@ -550,8 +550,56 @@ fn cases_are_checked_against_the_vocabularies() {
 fn the_embedded_rule_set_spells_out_the_default_scheme() {
     let r = RuleSet::fushan();
     assert!(!r.versions.is_empty());
+    let d = scoring::ScoringSpec::default();
+    let four_fifths = crate::ratio::Ratio::new(4, 5);
     for v in &r.versions {
-        assert_eq!(v.scoring, scoring::ScoringSpec::default(), "{}", v.name);
+        if v.name != "fushan-2026" {
+            assert_eq!(v.scoring, d, "{}", v.name);
+            continue;
+        }
+        // 2026 scores the closed loop: its scheme is the default's with every earlier item
+        // at four fifths of its points (deductions too) and four loop items of 5 points, so
+        // a unit with no loop facts scores as under the default (80 points measured scale
+        // to 100 as 100 did). Everything else is the default.
+        assert_eq!(
+            scoring::ScoringSpec {
+                scheme: d.scheme.clone(),
+                ..v.scoring.clone()
+            },
+            d
+        );
+        let loop_items = [
+            scoring::Indicator::PetitionAcceptanceRate,
+            scoring::Indicator::SupervisionRate,
+            scoring::Indicator::VerificationPassRate,
+            scoring::Indicator::CallBackRate,
+        ];
+        let (earlier, added): (Vec<_>, Vec<_>) = v
+            .scoring
+            .scheme
+            .items
+            .iter()
+            .partition(|i| i.indicator.is_none_or(|x| !loop_items.contains(&x)));
+        assert_eq!(added.len(), 4);
+        assert!(
+            added
+                .iter()
+                .all(|i| i.points == crate::ratio::Ratio::new(5, 1))
+        );
+        assert_eq!(earlier.len(), d.scheme.items.len());
+        for (new, old) in earlier.iter().zip(&d.scheme.items) {
+            if old.penalty.is_some() {
+                assert_eq!(*new, old);
+                continue;
+            }
+            assert_eq!(new.indicator, old.indicator);
+            assert_eq!(new.points, old.points * four_fifths, "{:?}", old.indicator);
+            assert_eq!(new.minus, old.minus.map(|m| m * four_fifths));
+            assert_eq!(
+                (new.full_at, new.at_least, new.when_missing),
+                (old.full_at, old.at_least, old.when_missing)
+            );
+        }
     }
     // It is written out in the file, not left to the code's default.
     let doc: Value = serde_json::from_str(DEFAULT_JSON).unwrap();

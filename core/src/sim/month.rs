@@ -176,15 +176,14 @@ pub fn simulate_month(
                 }
                 append(
                     &mut ledger,
-                    vec![EventRecord {
-                        event_id: None,
-                        case: Some(case.id.clone()),
-                        at: case.reported_at,
-                        actor: system.clone(),
-                        event: Event::Reported {
+                    one(
+                        case.id.clone(),
+                        case.reported_at,
+                        system.clone(),
+                        Event::Reported {
                             case: Arc::new(case.clone()),
                         },
-                    }],
+                    ),
                 );
                 // Taken in within the hour, mostly; one in twelve waits longer.
                 let delay = if rng.chance(920) {
@@ -279,17 +278,16 @@ pub fn simulate_month(
                     let Some(by) = by else { continue };
                     append(
                         &mut ledger,
-                        vec![EventRecord {
-                            event_id: None,
-                            case: Some(r.case.clone()),
-                            at: now,
-                            actor: by,
-                            event: Event::Supervised {
+                        one(
+                            r.case.clone(),
+                            now,
+                            by,
+                            Event::Supervised {
                                 order: "请加快办理并按时反馈 speed it up and report back"
                                     .to_owned(),
                                 within: None,
                             },
-                        }],
+                        ),
                     );
                     if lp.chance(800) {
                         push(
@@ -369,15 +367,14 @@ pub fn simulate_month(
                 }
                 append(
                     &mut ledger,
-                    vec![EventRecord {
-                        event_id: None,
-                        case: Some(case),
-                        at: now,
-                        actor: system.clone(),
-                        event: Event::MediationFailed {
+                    one(
+                        case,
+                        now,
+                        system.clone(),
+                        Event::MediationFailed {
                             note: "双方未达成一致 no agreement".to_owned(),
                         },
-                    }],
+                    ),
                 );
             }
             Step::Return { case, assigned_at } => {
@@ -403,17 +400,16 @@ pub fn simulate_month(
                 let owner = state.owner.clone();
                 append(
                     &mut ledger,
-                    vec![EventRecord {
-                        event_id: None,
-                        case: Some(case),
-                        at: now,
-                        actor: owner,
-                        event: Event::Returned {
+                    one(
+                        case,
+                        now,
+                        owner,
+                        Event::Returned {
                             reason: "分类有误，退回重派 misclassified".to_owned(),
                             category: corrected,
                             location: None,
                         },
-                    }],
+                    ),
                 );
             }
             Step::Pause { case, assigned_at } => {
@@ -422,15 +418,14 @@ pub fn simulate_month(
                 }
                 append(
                     &mut ledger,
-                    vec![EventRecord {
-                        event_id: None,
-                        case: Some(case.clone()),
-                        at: now,
-                        actor: system.clone(),
-                        event: Event::Paused {
+                    one(
+                        case.clone(),
+                        now,
+                        system.clone(),
+                        Event::Paused {
                             reason: "等待当事人 waiting for a party".to_owned(),
                         },
-                    }],
+                    ),
                 );
                 let back = engine
                     .calendar()
@@ -445,13 +440,7 @@ pub fn simulate_month(
                 {
                     append(
                         &mut ledger,
-                        vec![EventRecord {
-                            event_id: None,
-                            case: Some(case.clone()),
-                            at: now,
-                            actor: system.clone(),
-                            event: Event::Resumed {},
-                        }],
+                        one(case.clone(), now, system.clone(), Event::Resumed {}),
                     );
                     plan(engine, &ledger, &case, &mut rng, &mut |t, s| {
                         push(&mut queue, t, s)
@@ -472,16 +461,15 @@ pub fn simulate_month(
                     };
                     append(
                         &mut ledger,
-                        vec![EventRecord {
-                            event_id: None,
-                            case: Some(case),
-                            at: now,
-                            actor: PersonId::new("resident").unwrap_or_else(|_| system.clone()),
-                            event: Event::Evaluated {
+                        one(
+                            case,
+                            now,
+                            PersonId::new("resident").unwrap_or_else(|_| system.clone()),
+                            Event::Evaluated {
                                 satisfaction,
                                 comment: None,
                             },
-                        }],
+                        ),
                     );
                 }
             }
@@ -495,15 +483,14 @@ pub fn simulate_month(
                 if let Some(owner) = waiting {
                     append(
                         &mut ledger,
-                        vec![EventRecord {
-                            event_id: None,
-                            case: Some(case),
-                            at: now,
-                            actor: owner,
-                            event: Event::PetitionAccepted {
+                        one(
+                            case,
+                            now,
+                            owner,
+                            Event::PetitionAccepted {
                                 note: Some("已书面告知受理 told in writing".to_owned()),
                             },
-                        }],
+                        ),
                     );
                 }
             }
@@ -525,12 +512,11 @@ pub fn simulate_month(
                 let passed = lp.chance(950);
                 append(
                     &mut ledger,
-                    vec![EventRecord {
-                        event_id: None,
-                        case: Some(case.clone()),
-                        at: now,
-                        actor: verifier,
-                        event: Event::Verified {
+                    one(
+                        case.clone(),
+                        now,
+                        verifier,
+                        Event::Verified {
                             passed,
                             note: if passed {
                                 "现场核查属实 checked on site".to_owned()
@@ -538,7 +524,7 @@ pub fn simulate_month(
                                 "问题仍在，退回重办 still there, sent back".to_owned()
                             },
                         },
-                    }],
+                    ),
                 );
                 if !passed {
                     plan(engine, &ledger, &case, &mut lp, &mut |t, s| {
@@ -559,16 +545,15 @@ pub fn simulate_month(
                 let satisfaction = if lp.chance(900) { 5 } else { 3 };
                 append(
                     &mut ledger,
-                    vec![EventRecord {
-                        event_id: None,
-                        case: Some(case),
-                        at: now,
-                        actor: caller,
-                        event: Event::CalledBack {
+                    one(
+                        case,
+                        now,
+                        caller,
+                        Event::CalledBack {
                             satisfaction,
                             comment: Some("电话回访 called back".to_owned()),
                         },
-                    }],
+                    ),
                 );
             }
             Step::AnswerSupervision { case } => {
@@ -585,15 +570,14 @@ pub fn simulate_month(
                 let owner = state.owner.clone();
                 append(
                     &mut ledger,
-                    vec![EventRecord {
-                        event_id: None,
-                        case: Some(case),
-                        at: now,
-                        actor: owner,
-                        event: Event::SupervisionAnswered {
+                    one(
+                        case,
+                        now,
+                        owner,
+                        Event::SupervisionAnswered {
                             answer: "已按要求推进并反馈 done as ordered".to_owned(),
                         },
-                    }],
+                    ),
                 );
             }
             Step::Visits(day) => {
@@ -653,6 +637,17 @@ pub fn simulate_month(
 )]
 fn fallback_actor() -> PersonId {
     PersonId::new("sim").expect("a valid id")
+}
+
+/// One event about a case, to append.
+fn one(case: CaseId, at: Timestamp, actor: PersonId, event: Event) -> Vec<EventRecord> {
+    vec![EventRecord {
+        event_id: None,
+        case: Some(case),
+        at,
+        actor,
+        event,
+    }]
 }
 
 /// The case's state, if it is still running on the decision made at `assigned_at`.
