@@ -700,8 +700,22 @@ impl Engine {
                 }
                 Status::Returned => match self.reroute(c) {
                     Ok(mut a) => {
-                        // Count the new deadline from now, not from the original report.
-                        if let Ok(due) = self.calendar.deadline(now, a.time_limit) {
+                        // Count the new deadline from now, not from the original report
+                        // (or from the next sitting after now, for a booked matter).
+                        let mut start = now;
+                        if let Some(b) = a.sitting.as_mut() {
+                            let next = self
+                                .loop_spec(&c.case)
+                                .sittings
+                                .iter()
+                                .find(|s| s.id == b.sitting)
+                                .and_then(|s| s.next_after(&self.calendar, now));
+                            if let Some(at) = next {
+                                b.at = at;
+                                start = at;
+                            }
+                        }
+                        if let Ok(due) = self.calendar.deadline(start, a.time_limit) {
                             a.due = due;
                         }
                         out.reroutes.push(Reassignment {

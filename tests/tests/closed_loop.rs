@@ -658,3 +658,36 @@ proptest::proptest! {
         proptest::prop_assert_eq!(d.due(), calendar.deadline(booking.at, limit).unwrap());
     }
 }
+
+#[test]
+fn a_returned_lawyer_desk_matter_is_booked_again_from_now() {
+    let engine = Engine::fushan();
+    // A debt first misfiled as livelihood, sent back with its category corrected.
+    let mut ledger = taken_in(
+        &engine,
+        json!({"id": "m1", "channel": "walk_in", "category": "livelihood",
+               "location": "fs-c01-g01-m1", "reported_at": "2026-03-02T09:00:00+08:00",
+               "amount_yuan": "50000"}),
+    );
+    act(
+        &engine,
+        &mut ledger,
+        &actor("fs-gw001", "grid_worker"),
+        "m1",
+        "2026-03-06T10:00:00+08:00",
+        json!({"type": "returned", "reason": "实为欠款纠纷", "category": "debt_dispute"}),
+    )
+    .unwrap();
+    let actions = engine.actions(&ledger, ts("2026-03-06T11:00:00+08:00"));
+    let a = &actions.reroutes[0].assignment;
+    assert_eq!(
+        a.office.as_ref().map(|o| o.as_str()),
+        Some("duty_lawyer_desk")
+    );
+    // Booked into the Thursday after the return (03-12), not the one after the report.
+    assert_eq!(
+        a.sitting.as_ref().unwrap().at,
+        ts("2026-03-12T09:00:00+08:00")
+    );
+    assert_eq!(a.due, ts("2026-03-19T17:30:00+08:00"));
+}
