@@ -801,8 +801,8 @@ impl Actor {
     }
 }
 
-/// The action an event takes on its case, for [`Engine::authorize`]: a report, or a
-/// petitioner's request for review, is [`Action::Report`], a resolution
+/// The action an event takes on its case, for [`Engine::authorize`]: a report, facts added
+/// to one, or a petitioner's request for review, is [`Action::Report`], a resolution
 /// [`Action::Resolve`], the resident's evaluation [`Action::Rate`], an escalation by
 /// staff (manual, mediation failed), a supervision order or a sign-off
 /// [`Action::Escalate`], every other step of handling (the call-back and verification
@@ -826,7 +826,7 @@ pub fn action_of(event: &Event) -> Option<Action> {
             reason: ReopenReason::RepeatReport,
             ..
         } => return None,
-        Event::ReviewRequested { .. } => Action::Report,
+        Event::ReviewRequested { .. } | Event::Amended { .. } => Action::Report,
         Event::Supervised { .. } | Event::SignedOff { .. } => Action::Escalate,
         Event::PetitionAccepted { .. }
         | Event::Extended { .. }

@@ -142,7 +142,8 @@ pub struct Actions {
     pub reminders: Vec<Reminder>,
     /// Dissatisfied evaluations: reopened at the same or the next level.
     pub reopenings: Vec<Reassignment>,
-    /// Returned (misrouted) cases: routed again with their corrected facts.
+    /// Returned (misrouted) cases, and amended reports: routed again with their corrected
+    /// facts.
     pub reroutes: Vec<Reassignment>,
     /// Cases the engine could not act on, and why (for example a corrected category the
     /// rule set does not know).
@@ -160,6 +161,10 @@ pub struct Actions {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(feature = "ts", tsify(optional))]
     pub shelved: Vec<crate::closed_loop::ShelvedCase>,
+    /// Reports taken in incomplete and not yet amended, with what they lack.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub incomplete: Vec<crate::incomplete::IncompleteCase>,
 }
 
 /// A case the engine could not act on.
@@ -236,6 +241,7 @@ impl Engine {
                 .collect(),
             rule: Some(crate::case::event::rule_path(r.version, r.table, r.row)),
             sitting: d.sitting(),
+            incomplete: Vec::new(),
         }
     }
 
@@ -247,28 +253,31 @@ impl Engine {
             .map_or(&DEFAULT_ESCALATION, |v| &v.escalation)
     }
 
-    /// Routes a case as its state now stands: its current category and location, and its
-    /// repeat count including the reports joined to it.
+    /// Routes a case as its state now stands: its facts as amended, its current category
+    /// and location, and its repeat count including the reports joined to it; on the safe
+    /// side while facts are still missing ([`Engine::route_or_take_in`]).
     ///
     /// # Errors
     /// [`RouteError`] when it cannot be routed.
     pub fn reroute(&self, state: &CaseState) -> Result<Assignment, RouteError> {
-        let mut case = (*state.case).clone();
+        let mut case = (**state.facts()).clone();
         case.category = state.category.clone();
         case.location = state.location.clone();
         case.repeat_count = state.repeat_count();
-        let d = self.route(&case)?;
-        Ok(self.assignment(&d))
+        self.route_or_take_in(&case)
     }
 
-    /// Takes a new report in: routes it, or, when it repeats a matter already in the ledger
+    /// Takes a new report in: routes it (on the safe side when facts are missing or wrong,
+    /// flagged incomplete: [`Engine::route_or_take_in`]), or, when it repeats a matter
+    /// already in the ledger
     /// (the same category in the same unit, the case open or closed within the window the
     /// rule set gives), joins it to that case, which then counts one more report and is
     /// escalated or reopened if its new count routes it higher (一个事多次反映 → 长效机制).
     /// Returns the events to append.
     ///
     /// # Errors
-    /// [`RouteError`] when the case is invalid or cannot be routed.
+    /// [`RouteError`] when the case cannot be placed (its location or category) or cannot
+    /// be routed.
     pub fn intake(
         &self,
         ledger: &Ledger,
@@ -276,7 +285,9 @@ impl Engine {
         actor: &ActorId,
     ) -> Result<Vec<EventRecord>, RouteError> {
         let at = case.reported_at;
-        let prepared = self.prepare(&case)?;
+        // A report with facts missing or wrong is taken in and routed on the safe side;
+        // only one that cannot be placed (no micro-grid, no known category) is refused.
+        let assignment = self.route_or_take_in(&case)?;
         let id = case.id.clone();
         if let Some(target) = self.repeat_of(ledger, &case) {
             let target_id = target.case.id.clone();
@@ -354,9 +365,6 @@ impl Engine {
             }
             return Ok(events);
         }
-        let verdict = self.evaluate(&prepared)?;
-        let decision = self.resolve(&prepared, verdict)?;
-        let assignment = self.assignment(&decision);
         Ok(vec![
             EventRecord {
                 event_id: None,
@@ -503,6 +511,7 @@ impl Engine {
             flags: previous.map(|a| a.flags.clone()).unwrap_or_default(),
             rule: rule.map(str::to_owned),
             sitting: None,
+            incomplete: previous.map(|a| a.incomplete.clone()).unwrap_or_default(),
         }
     }
 
@@ -667,6 +676,26 @@ impl Engine {
             }
             if let Some(r) = self.review_of(c) {
                 out.reviews.push(r);
+            }
+            if c.status.is_open() && !c.missing().is_empty() && !c.amendment_pending {
+                out.incomplete.push(crate::incomplete::IncompleteCase {
+                    case: c.case.id.clone(),
+                    missing: c.missing().to_vec(),
+                    since: c.case.reported_at,
+                });
+            }
+            if c.amendment_pending {
+                match self.reroute(c) {
+                    Ok(a) => out.reroutes.push(Reassignment {
+                        case: c.case.id.clone(),
+                        assignment: Arc::new(a),
+                    }),
+                    Err(e) => out.problems.push(ActionProblem {
+                        case: c.case.id.clone(),
+                        code: e.code(),
+                        message: e.to_string(),
+                    }),
+                }
             }
             match c.status {
                 Status::Assigned if c.mediation_failed && spec.escalate_failed_mediation => {

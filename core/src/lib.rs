@@ -100,6 +100,7 @@ pub mod fixed;
 pub mod html;
 pub mod id;
 mod idmap;
+pub mod incomplete;
 pub mod input;
 #[cfg(feature = "internals")]
 #[doc(hidden)]

@@ -222,8 +222,20 @@ impl Engine {
     /// [`RouteError::Case`] listing every problem with its field, or
     /// [`RouteError::NoVersion`].
     pub(crate) fn prepare<'a>(&'a self, case: &'a Case) -> Result<Prepared<'a>, RouteError> {
+        self.prepare_with(case, true)
+    }
+
+    /// [`prepare`](Self::prepare), leaving out missing required attributes when
+    /// `check_required` is false.
+    pub(crate) fn prepare_with<'a>(
+        &'a self,
+        case: &'a Case,
+        check_required: bool,
+    ) -> Result<Prepared<'a>, RouteError> {
         let mut problems = Vec::new();
-        let (category, channel) = self.rules.case_problems(case, &mut problems);
+        let (category, channel) =
+            self.rules
+                .case_problems_with(case, &mut problems, check_required);
         case.check_text(&mut problems);
         let location = self.check_location(case, &mut problems);
         let (Some(location), Some(category), Some(channel)) = (location, category, channel) else {

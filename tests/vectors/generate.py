@@ -790,7 +790,7 @@ actions_vec("satisfied-stays-closed", "satisfaction 3 (> 2) does not reopen.",
             RESOLVED + [ev("c1", "2026-03-05T10:00:00+08:00", "r", {"type": "evaluated", "satisfaction": 3})], "2026-03-05T11:00:00+08:00")
 actions_vec("returned-reroutes", "a case returned as property crime is routed again: the police work office, due 1 working day from now.",
             BASE + [ev("c1", "2026-03-02T11:00:00+08:00", "fs-gw051", {"type": "returned", "reason": "实为盗窃", "category": "property_crime"})], "2026-03-02T11:05:00+08:00")
-actions_vec("returned-bad-category", "a case returned with a category that needs an attribute it lacks cannot be routed: reported under problems.",
+actions_vec("returned-bad-category", "a case returned with a category that needs an attribute it lacks is not lost: it is routed again on the safe side (as if gas or fire: the community within 4 hours of now) and flagged incomplete, naming the missing hazard_type.",
             BASE + [ev("c1", "2026-03-02T11:00:00+08:00", "fs-gw051", {"type": "returned", "reason": "是隐患", "category": "safety_hazard"})], "2026-03-02T11:05:00+08:00")
 actions_vec("reminder-half", "assigned Monday 09:10, due Thursday 17:30: 1640 working minutes; half (820) has passed at Wednesday 08:50: a 50% reminder to fs-gw051.",
             BASE, "2026-03-04T08:50:00+08:00")

@@ -71,7 +71,8 @@ call("post-bad-attributes-xml", "POST requests whose attributes do not fit the s
                "&attribute%5Bhazard_type%5D=gas"),
       "id": "o311-4", "received_at": "2026-03-02T09:00:00+08:00"})
 call("post-required-attribute-missing-json", "POST requests for a hazard without its required "
-     "hazard_type: the rule set's check, named by the Open311 field attribute[hazard_type].",
+     "hazard_type is not lost: taken in on the safe side (as if gas or fire: the community within 4 "
+     "hours), the notice naming attribute[hazard_type] as to be completed.",
      {"call": "post_request", "form": "service_code=safety_hazard&address_id=fs-c01-g01-m1",
       "id": "o311-5", "received_at": "2026-03-02T09:00:00+08:00", "format": "json"})
 call("post-outside-the-map-json", "POST requests with a point 20 km from Fushan: 400, naming the "

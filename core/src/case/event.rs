@@ -1,6 +1,7 @@
 //! Events: every step of a case's life, each with its actor and time (inputs, never read
 //! from a clock). A ledger is a list of them; a case's state is their fold.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -70,6 +71,22 @@ pub struct Assignment {
     /// day); its deadline counts from the sitting.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sitting: Option<Booking>,
+    /// What the report lacks or gives wrongly, when it was taken in incomplete and routed
+    /// on the safe side (the most urgent decision the known facts allow); empty once the
+    /// facts are complete.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub incomplete: Vec<MissingFact>,
+}
+
+/// A fact a report lacks or gives wrongly.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+pub struct MissingFact {
+    /// The field, e.g. `attributes.hazard_type`.
+    pub field: String,
+    /// What is wrong and what would be valid.
+    pub reason: String,
 }
 
 /// A matter booked into a sitting.
@@ -302,6 +319,28 @@ pub enum Event {
         /// Why it may be struck off.
         note: String,
     },
+    /// 补充: facts added to or corrected in a report (an incomplete one, typically); the
+    /// engine routes the case again on the facts as amended (`actions`' reroutes).
+    Amended {
+        /// Attributes given or corrected (replacing those of the same code).
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        attributes: BTreeMap<String, super::AttrValue>,
+        /// The risk flags, replacing those reported.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        risk_flags: Option<Vec<Name>>,
+        /// The channel, corrected.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        channel: Option<crate::id::Channel>,
+        /// People involved, corrected.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        people_involved: Option<u32>,
+        /// The amount, corrected.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        amount_yuan: Option<crate::fixed::Fixed2>,
+        /// Where the facts came from.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
     /// 入户走访: a grid worker's household visit (not about one case; the record has no
     /// `case`).
     Visited {
@@ -341,6 +380,7 @@ impl Event {
             Self::Verified { .. } => "verified",
             Self::CalledBack { .. } => "called_back",
             Self::SignedOff { .. } => "signed_off",
+            Self::Amended { .. } => "amended",
             Self::Visited { .. } => "visited",
         }
     }

@@ -143,6 +143,12 @@ pub struct CaseState {
     /// verification, the call-back and the sign-off of a shelved case. Absent while empty.
     #[serde(default, skip_serializing_if = "LoopState::is_empty")]
     pub closed_loop: LoopState,
+    /// The case with the facts added or corrected since its report (`amended` events).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amended: Option<Arc<Case>>,
+    /// An amendment not yet answered by routing the case again.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub amendment_pending: bool,
 }
 
 named_enum! {
@@ -297,6 +303,21 @@ impl CaseState {
         self.case
             .repeat_count
             .saturating_add(u32::try_from(self.merged_from.len()).unwrap_or(u32::MAX))
+    }
+
+    /// The facts as they stand: the case as amended, or as reported.
+    #[must_use]
+    pub fn facts(&self) -> &Arc<Case> {
+        self.amended.as_ref().unwrap_or(&self.case)
+    }
+
+    /// What the report still lacks or gives wrongly (taken in incomplete and not yet
+    /// amended and routed again); empty when complete.
+    #[must_use]
+    pub fn missing(&self) -> &[super::event::MissingFact] {
+        self.assignment
+            .as_ref()
+            .map_or(&[][..], |a| a.incomplete.as_slice())
     }
 
     /// The level it is handled at now.

@@ -70,6 +70,7 @@ pub const fn label(kind: &str) -> &'static str {
         b"verified" => "核查 Verified",
         b"called_back" => "回访 Called back",
         b"signed_off" => "销号 Signed off",
+        b"amended" => "补充 Amended",
         _ => "",
     }
 }
@@ -233,6 +234,30 @@ fn redact(event: &Event, names: &[&str]) -> Event {
             comment: comment.as_deref().map(t),
         },
         Event::SignedOff { note } => Event::SignedOff { note: t(note) },
+        Event::Amended {
+            attributes,
+            risk_flags,
+            channel,
+            people_involved,
+            amount_yuan,
+            note,
+        } => Event::Amended {
+            attributes: attributes
+                .iter()
+                .map(|(k, v)| {
+                    let v = match v {
+                        super::AttrValue::Text(x) => super::AttrValue::Text(t(x)),
+                        other => other.clone(),
+                    };
+                    (k.clone(), v)
+                })
+                .collect(),
+            risk_flags: risk_flags.clone(),
+            channel: channel.clone(),
+            people_involved: *people_involved,
+            amount_yuan: *amount_yuan,
+            note: note.as_deref().map(t),
+        },
         other => other.clone(),
     }
 }

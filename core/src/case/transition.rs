@@ -392,7 +392,39 @@ impl LedgerState {
             Event::Reported { .. } | Event::Visited { .. } => {}
             Event::Accepted {} => need(&[Status::Reported])?,
             Event::Assigned { .. } => {
-                need(&[Status::Reported, Status::Accepted, Status::Returned])?;
+                if cur.amendment_pending {
+                    need(&[Status::Assigned, Status::Paused])?;
+                } else {
+                    need(&[Status::Reported, Status::Accepted, Status::Returned])?;
+                }
+            }
+            Event::Amended {
+                attributes,
+                risk_flags,
+                channel,
+                people_involved,
+                amount_yuan,
+                ..
+            } => {
+                need(&[
+                    Status::Reported,
+                    Status::Accepted,
+                    Status::Assigned,
+                    Status::Paused,
+                    Status::Returned,
+                ])?;
+                if attributes.is_empty()
+                    && risk_flags.is_none()
+                    && channel.is_none()
+                    && people_involved.is_none()
+                    && amount_yuan.is_none()
+                {
+                    return Err(TransitionError::Empty {
+                        case: cid(),
+                        event,
+                        field: "attributes",
+                    });
+                }
             }
             Event::Escalated {
                 from,
@@ -674,6 +706,7 @@ impl LedgerState {
                 st.dispatcher = Some(r.actor.clone());
                 take_assignment(st, assignment, r);
                 st.status = Status::Assigned;
+                st.amendment_pending = false;
                 if assignment.has_flag(PETITION_PROCEDURE) && st.closed_loop.petition.is_none() {
                     st.closed_loop.petition = Some(PetitionState {
                         step: PetitionStep::Acceptance,
@@ -867,6 +900,33 @@ impl LedgerState {
             Event::SignedOff { .. } => {
                 st.closed_loop.signed_off = Some((r.at, r.actor.clone()));
             }
+            Event::Amended {
+                attributes,
+                risk_flags,
+                channel,
+                people_involved,
+                amount_yuan,
+                ..
+            } => {
+                let mut facts = (**st.facts()).clone();
+                for (code, value) in attributes {
+                    facts.attributes.insert(code.clone(), value.clone());
+                }
+                if let Some(f) = risk_flags {
+                    facts.risk_flags.clone_from(f);
+                }
+                if let Some(c) = channel {
+                    facts.channel = c.clone();
+                }
+                if let Some(n) = people_involved {
+                    facts.people_involved = *n;
+                }
+                if let Some(a) = amount_yuan {
+                    facts.amount_yuan = *a;
+                }
+                st.amended = Some(Arc::new(facts));
+                st.amendment_pending = matches!(st.status, Status::Assigned | Status::Paused);
+            }
             Event::Merged { into } => {
                 st.status = Status::Merged;
                 st.merged_into = Some(into.clone());
@@ -920,6 +980,8 @@ impl LedgerState {
             last_at: r.at,
             events: 1,
             closed_loop: LoopState::default(),
+            amended: None,
+            amendment_pending: false,
         });
     }
 }

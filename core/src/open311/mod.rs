@@ -534,21 +534,42 @@ fn read_post(
         ReadCaseError::Locate(l) => vec![bad(format!("lat/long: {l}"))],
         ReadCaseError::Case(c) => case_errors(&c),
     })?;
-    let decision = engine.route(&case).map_err(|e| match e {
+    // A request with attributes missing or wrong is taken in on the safe side, and the
+    // notice says what is to be completed; one that cannot be placed is refused.
+    let decision = engine.route_or_take_in(&case).map_err(|e| match e {
         crate::route::RouteError::Case(c) => case_errors(&c),
         other => vec![bad(other.to_string())],
     })?;
     let unit = decision
-        .unit()
+        .unit
+        .as_ref()
+        .and_then(|u| engine.org().unit(u.as_str()))
         .map(|u| u.name.clone())
-        .or_else(|| decision.office().map(|o| o.name.clone()))
+        .or_else(|| {
+            decision
+                .office
+                .as_ref()
+                .and_then(|o| engine.org().office(o.as_str()))
+                .map(|o| o.name.clone())
+        })
         .unwrap_or_default();
-    let notice = format!(
+    let mut notice = format!(
         "{unit} ({}) handles it within {}; expected by {}",
-        decision.level().as_str(),
-        decision.time_limit(),
-        decision.due()
+        decision.level.as_str(),
+        decision.time_limit,
+        decision.due
     );
+    if !decision.incomplete.is_empty() {
+        let missing: Vec<String> = decision
+            .incomplete
+            .iter()
+            .map(|m| format!("{} {}", open311_field(&m.field), m.reason))
+            .collect();
+        notice.push_str(&format!(
+            "; taken in incomplete and handled on the safe side until completed: {}",
+            missing.join("; ")
+        ));
+    }
     let account = case.reporter.as_ref().and_then(|r| r.account_id.clone());
     Ok((case, notice, account))
 }
@@ -560,19 +581,21 @@ fn case_errors(e: &crate::case::CaseError) -> Vec<ErrorItem> {
     }
     e.problems()
         .iter()
-        .map(|p| {
-            let field = match p.field.as_str() {
-                "category" => "service_code".to_owned(),
-                "location" => "address_id".to_owned(),
-                "summary" => "description".to_owned(),
-                f => match f.strip_prefix("attributes.") {
-                    Some(code) => format!("attribute[{code}]"),
-                    None => f.replace("reporter.", ""),
-                },
-            };
-            bad(format!("{field}: {}", p.reason))
-        })
+        .map(|p| bad(format!("{}: {}", open311_field(&p.field), p.reason)))
         .collect()
+}
+
+/// The Open311 name of a case's field.
+fn open311_field(field: &str) -> String {
+    match field {
+        "category" => "service_code".to_owned(),
+        "location" => "address_id".to_owned(),
+        "summary" => "description".to_owned(),
+        f => match f.strip_prefix("attributes.") {
+            Some(code) => format!("attribute[{code}]"),
+            None => f.replace("reporter.", ""),
+        },
+    }
 }
 
 /// What `GET requests` is asked: the query string as sent (`service_request_id`,

@@ -460,6 +460,18 @@ impl RuleSet {
         case: &Case,
         problems: &mut Vec<CaseProblem>,
     ) -> (Option<usize>, Option<usize>) {
+        self.case_problems_with(case, problems, true)
+    }
+
+    /// [`case_problems`](Self::case_problems), leaving out missing required attributes
+    /// when `check_required` is false (routing a report taken in incomplete on the safe
+    /// side).
+    pub(crate) fn case_problems_with(
+        &self,
+        case: &Case,
+        problems: &mut Vec<CaseProblem>,
+        check_required: bool,
+    ) -> (Option<usize>, Option<usize>) {
         let mut push = |field: &str, reason: String| {
             problems.push(CaseProblem {
                 case: case.id.to_string(),
@@ -547,7 +559,7 @@ impl RuleSet {
             .vocab
             .attributes
             .iter()
-            .filter(|a| a.required && applies(a))
+            .filter(|a| check_required && a.required && applies(a))
         {
             if !case.attributes.contains_key(a.code.as_str()) {
                 push(
