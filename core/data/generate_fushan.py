@@ -222,6 +222,18 @@ def main():
     for k in range(1, 3):
         person(f"fs-counsellor-{k}", f"心理咨询师{k}（示例）", "counsellor", "comprehensive_governance_office")
 
+    # Micro-grid leaders (微网格长): the head of the first party-member lead household
+    # (党员中心户) anchored in each micro-grid, a party member belonging to that household.
+    first_household = {}
+    for u in units:
+        if u["kind"] == "lead_household":
+            for m in u.get("anchored_to", []):
+                first_household.setdefault(m, u["id"])
+    micro_grids = [u["id"] for u in units if u["kind"] == "micro_grid"]
+    for n, m in enumerate(micro_grids, 1):
+        person(f"fs-mgl{n:03d}", f"微网格长{n:03d}（党员中心户户主，示例）", "party_member",
+               first_household[m], "micro_grid_leader", m)
+
     all_grids = [g for _, _, grids, _ in communities for g in grids]
     teams = []
     gi = 0

@@ -335,14 +335,17 @@ impl Engine {
                     }
                 }
             }
-            Scope::DutyGrids | Scope::LiaisonGrids => {
-                let kind = if access.scope == Scope::DutyGrids {
-                    DutyKind::GridWorker
-                } else {
-                    DutyKind::Liaison
-                };
-                (org.duty_units_of(&actor.id, kind), String::new())
+            Scope::DutyGrids => {
+                // The grids and micro-grids the actor is posted to: as grid worker or as
+                // micro-grid leader (微网格长).
+                let mut units = org.duty_units_of(&actor.id, DutyKind::GridWorker);
+                units.extend(org.duty_units_of(&actor.id, DutyKind::MicroGridLeader));
+                (units, String::new())
             }
+            Scope::LiaisonGrids => (
+                org.duty_units_of(&actor.id, DutyKind::Liaison),
+                String::new(),
+            ),
             Scope::Office => match actor.unit.as_deref() {
                 Some(office) if org.office(office).is_some() => (Vec::new(), office.to_owned()),
                 Some(office) => {

@@ -231,6 +231,7 @@ impl Engine {
             office: d.office().map(|o| o.id.clone()),
             co_offices: d.co_offices().into_iter().map(|o| o.id.clone()).collect(),
             handler: d.handler().map(|p| p.id.clone()),
+            following: d.following().map(|p| p.id.clone()),
             time_limit: d.time_limit(),
             due: d.due(),
             grade: d.grade().and_then(|g| Name::new(g).ok()),
@@ -505,6 +506,7 @@ impl Engine {
             handler: handler
                 .and_then(|p| self.org.person_at(p))
                 .map(|p| p.id.clone()),
+            following: None,
             time_limit,
             due,
             grade: previous.and_then(|a| a.grade.clone()),

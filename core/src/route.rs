@@ -603,7 +603,24 @@ impl<'a> Decision<'a> {
     #[must_use]
     pub fn warnings(&self) -> Vec<DecisionWarning> {
         if self.handler.is_some() {
-            return Vec::new();
+            let org = &self.engine.org;
+            let micro = (self.verdict.level == Level::MicroGrid && self.office.is_none())
+                .then(|| org.unit_at_level_key(self.location, Level::MicroGrid))
+                .flatten();
+            return match micro {
+                Some(m)
+                    if org.has_micro_grid_leaders() && org.micro_grid_leader_index(m).is_none() =>
+                {
+                    vec![DecisionWarning {
+                        code: "no_micro_grid_leader",
+                        message: format!(
+                            "micro-grid `{}` has no micro-grid leader (微网格长) posted; its grid worker handles the case; post a lead household or a volunteer there",
+                            org.unit_by_key(m).map_or("", |u| u.id.as_str())
+                        ),
+                    }]
+                }
+                _ => Vec::new(),
+            };
         }
         let message = match (self.office(), self.unit()) {
             (Some(o), _) => format!(
@@ -657,6 +674,23 @@ impl<'a> Decision<'a> {
             .filter(|(i, _)| self.verdict.flags & (1u64 << i) != 0)
             .map(|(_, f)| f.as_str())
             .collect()
+    }
+
+    /// Who follows the first handler (全程跟踪): the grid worker, when a micro-grid leader
+    /// (微网格长) handles a micro-grid matter.
+    #[must_use]
+    pub fn following(&self) -> Option<&'a PersonSpec> {
+        if self.verdict.level != Level::MicroGrid || self.office.is_some() {
+            return None;
+        }
+        let org = &self.engine.org;
+        let micro = org.unit_at_level_key(self.location, Level::MicroGrid)?;
+        let leader = org.micro_grid_leader_index(micro)?;
+        if self.handler != Some(leader) {
+            return None;
+        }
+        let grid_worker = org.duty_holder_index(self.location, Level::Grid)?;
+        (grid_worker != leader).then(|| org.person_at(grid_worker))?
     }
 
     /// The sitting the matter is booked into (the Thursday duty lawyer, a joint reception
@@ -837,6 +871,7 @@ impl<'a> Decision<'a> {
             due: self.due,
             flags: self.flags(),
             rule: self.rule(),
+            following: self.following().map(|p| p.id.as_str()),
             sitting: self.sitting(),
             trace: self.trace(),
             warnings: self.warnings(),
@@ -886,6 +921,11 @@ pub struct DecisionView<'a> {
     pub flags: Vec<&'a str>,
     /// Deciding row.
     pub rule: RuleRef<'a>,
+    /// Who follows the first handler: the grid worker behind a micro-grid leader (absent
+    /// otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub following: Option<&'a str>,
     /// The sitting the matter is booked into (absent when none).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", tsify(optional))]

@@ -576,7 +576,12 @@ fn an_ignored_supervision_order_is_escalated() {
 #[test]
 fn a_shelved_case_is_listed_until_the_level_above_signs_it_off() {
     let engine = Engine::fushan();
-    let mut ledger = taken_in(&engine, livelihood());
+    // A grid matter, handled by the grid worker.
+    let mut ledger = taken_in(
+        &engine,
+        json!({"id": "c1", "channel": "hotline", "category": "neighbour_dispute",
+               "location": "fs-c01-g01-m1", "reported_at": "2026-03-02T09:00:00+08:00"}),
+    );
     let gw = actor("fs-gw001", "grid_worker");
     act(
         &engine,

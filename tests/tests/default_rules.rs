@@ -214,7 +214,11 @@ fn livelihood_and_environment() {
     assert_eq!(row(&d), "livelihood-micro");
     assert_eq!(level(&d), "micro_grid");
     assert_eq!(d["unit"], "fs-c04-g03-m2");
-    assert_eq!(d["handler_role"], "grid_worker");
+    // The micro-grid leader (微网格长, a party-member lead household) handles it first,
+    // with the grid worker following.
+    assert_eq!(d["handler_role"], "party_member");
+    assert_eq!(d["following"], "fs-gw051");
+    assert!(d.get("warnings").is_none());
     let d = decide(json!({"category": "environment", "people_involved": 5}));
     assert_eq!(row(&d), "livelihood-grid-people");
     assert_eq!(level(&d), "grid");

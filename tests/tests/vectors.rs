@@ -140,7 +140,8 @@ fn at_least_forty_vectors_are_worked_out_by_hand() {
 /// until the map and Open311 vectors, 48,856 bytes of small documents, joined them; it
 /// grew to 1.2 MB when every unit of the 64 scoring vectors gained the closed loop's
 /// seven counts and four indicators, about 33,000 bytes, and the closed-loop vectors
-/// joined.)
+/// joined; and to 1.25 MB when the vectors of the grid's own work (reports never lost,
+/// micro-grid leaders) joined, 35 small documents.)
 #[test]
 fn the_shared_vectors_are_under_a_megabyte() {
     // The vectors with the fixture documents they name.
@@ -152,7 +153,7 @@ fn the_shared_vectors_are_under_a_megabyte() {
         .map(|p| std::fs::metadata(p).map_or(0, |m| m.len()))
         .sum();
     assert!(
-        bytes < 1_200_000,
+        bytes < 1_250_000,
         "the vectors and fixtures take {bytes} bytes"
     );
 }

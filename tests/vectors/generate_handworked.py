@@ -154,9 +154,11 @@ route("debt-major", "walk_in", "debt_dispute", 1, "500000",
       "judicial office leading with the duty lawyer, 10 working days: 03-03..06 (4), 09..13 (9), Monday "
       "03-16 (10).")
 route("livelihood-four", "app", "livelihood", 4, "0",
-      "fushan-2026,minor,micro_grid,fs-c01-g02-m1,铁西社区网格02微网格1,,,fs-gw002,grid_worker,2 working days,2026-03-04T17:30:00+08:00,,routing,livelihood-micro,,",
-      "livelihood-micro (under 5 people and 10,000 yuan): settled on the spot in the micro-grid; the "
-      "micro-grid has no worker of its own, so its grid's worker fs-gw002; 2 working days: Wednesday 03-04.")
+      "fushan-2026,minor,micro_grid,fs-c01-g02-m1,铁西社区网格02微网格1,,,fs-mgl004,party_member,2 working days,2026-03-04T17:30:00+08:00,,routing,livelihood-micro,,",
+      "livelihood-micro (under 5 people and 10,000 yuan): settled on the spot in the micro-grid by its "
+      "micro-grid leader (微网格长), fs-mgl004, the party member heading the micro-grid's first lead "
+      "household (the fourth micro-grid in the organisation's order), with the grid worker fs-gw002 "
+      "following; 2 working days: Wednesday 03-04.")
 route("livelihood-five", "app", "livelihood", 5, "0",
       f"fushan-2026,general,grid,{GRID},,,fs-gw002,grid_worker,3 working days,2026-03-05T17:30:00+08:00,,routing,livelihood-grid-people,,",
       "5 people leaves livelihood-micro (< 5) for livelihood-grid-people ([5..30)): the grid, 3 working days.")

@@ -222,7 +222,8 @@ write("loop/call-back-closes.json",
       "record", {"ledger": PLAIN_RESOLVED, "actor": GW,
                  "event": ev("c1", "2026-03-04T09:00:00+08:00", "fs-gw001",
                              {"type": "called_back", "satisfaction": 5, "comment": "满意"})})
-SHELVED = ledger_of([LIVELIHOOD], [(GW, ev("c1", "2026-03-03T09:00:00+08:00", "fs-gw001",
+GRID_MATTER = case("c1", "neighbour_dispute", "2026-03-02T09:00:00+08:00")
+SHELVED = ledger_of([GRID_MATTER], [(GW, ev("c1", "2026-03-03T09:00:00+08:00", "fs-gw001",
                                            {"type": "shelved",
                                             "explanation": "需改造管网，列入年度计划"}))])
 write("loop/shelved-awaiting-sign-off.json",
@@ -230,7 +231,7 @@ write("loop/shelved-awaiting-sign-off.json",
       "actions", {"ledger": SHELVED, "now": "2026-03-13T09:00:00+08:00"})
 SIGN = {"type": "signed_off", "note": "纳入城建计划，销号"}
 write("loop/sign-off-from-below-refused.json",
-      "The grid worker who handled the shelved case may not sign it off: not_above.",
+      "The grid worker who handled the shelved grid matter may not sign it off: not_above.",
       "record", {"ledger": SHELVED, "actor": GW,
                  "event": ev("c1", "2026-03-13T10:00:00+08:00", "fs-gw001", SIGN)})
 write("loop/sign-off-by-the-subdistrict.json",

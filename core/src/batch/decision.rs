@@ -53,7 +53,7 @@ pub struct DecisionRow<'a> {
     pub co_offices: Vec<&'a str>,
     /// The first handler.
     pub handler: Option<&'a str>,
-    /// The role the deciding row names.
+    /// The first handler's role (as the JSON decision gives it).
     pub handler_role: Option<&'static str>,
     /// The time limit.
     pub time_limit: TimeLimit,
@@ -80,7 +80,7 @@ impl<'a> From<&Decision<'a>> for DecisionRow<'a> {
             office: d.office().map(|o| o.id.as_str()),
             co_offices: d.co_offices().into_iter().map(|o| o.id.as_str()).collect(),
             handler: d.handler().map(|p| p.id.as_str()),
-            handler_role: d.role().map(|r| r.as_str()),
+            handler_role: d.handler().map(|p| p.role.as_str()),
             time_limit: d.time_limit(),
             due: d.due(),
             flags: d.flags(),

@@ -54,6 +54,10 @@ pub struct Assignment {
     /// The person who owns the case now.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub handler: Option<PersonId>,
+    /// Who follows the handler from the start (the grid worker behind a micro-grid
+    /// leader).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub following: Option<PersonId>,
     /// The time limit.
     pub time_limit: TimeLimit,
     /// The deadline, before any pause.

@@ -996,6 +996,11 @@ fn take_assignment(next: &mut CaseState, assignment: &Arc<Assignment>, r: &Event
     if next.first_handler.is_none() {
         next.first_handler.clone_from(&assignment.handler);
     }
+    if let Some(f) = &assignment.following {
+        if Some(f) != assignment.handler.as_ref() && !next.followers.contains(f) {
+            next.followers.push(f.clone());
+        }
+    }
     next.owner = assignment
         .handler
         .clone()

@@ -54,6 +54,7 @@ struct Check<'s> {
 /// The first holder of each duty, per unit (or per office for `office_lead`).
 struct Duties {
     grid_worker: Vec<u32>,
+    micro_leader: Vec<u32>,
     liaison: Vec<u32>,
     lead: Vec<u32>,
     office_lead: Vec<u32>,
@@ -443,6 +444,7 @@ impl<'s> Check<'s> {
         let n = spec.units.len();
         let mut duties = Duties {
             grid_worker: vec![NONE; n],
+            micro_leader: vec![NONE; n],
             liaison: vec![NONE; n],
             lead: vec![NONE; n],
             office_lead: vec![NONE; spec.offices.len()],
@@ -498,6 +500,7 @@ impl<'s> Check<'s> {
                             DutyKind::GridWorker => &mut duties.grid_worker,
                             DutyKind::Liaison => &mut duties.liaison,
                             DutyKind::Lead => &mut duties.lead,
+                            DutyKind::MicroGridLeader => &mut duties.micro_leader,
                         };
                         set_first(table, ui, pi);
                     }
@@ -618,6 +621,8 @@ impl Tables {
                 })
                 .collect(),
             liaison: duties.liaison,
+            micro_leaders_posted: duties.micro_leader.iter().any(|p| *p != NONE),
+            micro_leader: duties.micro_leader,
             office_lead: duties.office_lead,
             office_by_kind,
             gaps: gap_problems,
@@ -659,9 +664,9 @@ fn level_units(spec: &OrgSpec, parent: &[u32]) -> Vec<[u32; 4]> {
     levels
 }
 
-/// The duty holder at each level of each unit's row: a micro-grid's own grid worker or
-/// else its grid's; the grid's liaison or else the community's lead; the subdistrict's
-/// lead.
+/// The duty holder at each level of each unit's row: a micro-grid's leader (微网格长), or
+/// else its own grid worker, or else its grid's; the grid's liaison or else the
+/// community's lead; the subdistrict's lead.
 fn level_holders(levels: &[[u32; 4]], duties: &Duties) -> Vec<[u32; 4]> {
     levels
         .iter()
@@ -670,9 +675,12 @@ fn level_holders(levels: &[[u32; 4]], duties: &Duties) -> Vec<[u32; 4]> {
             let micro_holder = if micro == NONE {
                 NONE
             } else {
-                match at(&duties.grid_worker, micro, NONE) {
-                    NONE => grid_holder,
-                    p => p,
+                match (
+                    at(&duties.micro_leader, micro, NONE),
+                    at(&duties.grid_worker, micro, NONE),
+                ) {
+                    (NONE, NONE) => grid_holder,
+                    (NONE, p) | (p, _) => p,
                 }
             };
             let community_holder = match at(&duties.liaison, grid, NONE) {

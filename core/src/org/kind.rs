@@ -218,6 +218,9 @@ named_enum! {
         Deputy = "deputy",
         /// 志愿者: a volunteer.
         Volunteer = "volunteer",
+        /// 党员: a party member, such as the head of a party-member lead household
+        /// (党员中心户).
+        PartyMember = "party_member",
         /// 律师: a lawyer (the Thursday duty lawyer).
         Lawyer = "lawyer",
         /// 心理咨询师: a psychological counsellor.
@@ -238,6 +241,9 @@ named_enum! {
         Liaison = "liaison",
         /// The person who answers for a community, a subdistrict or an office.
         Lead = "lead",
+        /// 微网格长: the micro-grid leader, a party-member lead household or a volunteer,
+        /// the first handler of the micro-grid's matters with the grid worker following.
+        MicroGridLeader = "micro_grid_leader",
     }
 }
 
@@ -250,6 +256,7 @@ impl DutyKind {
             Self::GridWorker => &[UnitKind::Grid, UnitKind::MicroGrid],
             Self::Liaison => &[UnitKind::Grid],
             Self::Lead => &[UnitKind::Community, UnitKind::Subdistrict],
+            Self::MicroGridLeader => &[UnitKind::MicroGrid],
         }
     }
 
@@ -272,6 +279,7 @@ impl DutyKind {
                 Role::Police,
                 Role::Lawyer,
             ],
+            Self::MicroGridLeader => &[Role::PartyMember, Role::Volunteer],
         }
     }
 }

@@ -169,6 +169,10 @@ pub struct OrgGraph {
     /// routing reads one cache line.
     rows: Vec<UnitRow>,
     liaison: Vec<u32>,
+    /// Per unit: the micro-grid leader posted there (`NONE` if none).
+    micro_leader: Vec<u32>,
+    /// Whether any micro-grid leader is posted (the organisation uses them).
+    micro_leaders_posted: bool,
     office_lead: Vec<u32>,
     /// The office of each kind serving each subdistrict (`NONE` for city-level offices).
     office_by_kind: FxHashMap<(u32, OfficeKind), u32>,
@@ -698,6 +702,20 @@ impl OrgGraph {
         Ok(self
             .duty_holder_index(UnitKey(i), level)
             .and_then(|p| self.spec.people.get(p as usize)))
+    }
+
+    /// Whether the organisation posts micro-grid leaders (微网格长) at all.
+    #[must_use]
+    pub fn has_micro_grid_leaders(&self) -> bool {
+        self.micro_leaders_posted
+    }
+
+    /// The micro-grid leader posted to a micro-grid, if any.
+    pub(crate) fn micro_grid_leader_index(&self, micro_grid: UnitKey) -> Option<u32> {
+        self.micro_leader
+            .get(micro_grid.0 as usize)
+            .copied()
+            .filter(|p| *p != NONE)
     }
 
     /// The index (in the spec's `people`) of the duty holder, in O(1).

@@ -40,7 +40,8 @@ named_enum! {
         All = "all",
         /// Cases located in the actor's unit (a community, a grid…).
         Unit = "unit",
-        /// Cases in the grids or micro-grids the actor is posted to as grid worker.
+        /// Cases in the grids or micro-grids the actor is posted to, as grid worker or as
+        /// micro-grid leader (微网格长).
         DutyGrids = "duty_grids",
         /// Cases in the grids the actor liaises with.
         LiaisonGrids = "liaison_grids",
@@ -107,6 +108,15 @@ impl Default for AccessSpec {
                     &[View, Report, Act, Escalate, Resolve],
                     true,
                     &[Role::GridWorker],
+                ),
+            ),
+            (
+                "micro_grid_leader",
+                role(
+                    Scope::DutyGrids,
+                    &[View, Report, Act, Resolve],
+                    false,
+                    &[Role::PartyMember, Role::Volunteer],
                 ),
             ),
             (
