@@ -179,6 +179,17 @@ pub struct ActionProblem {
     pub message: String,
 }
 
+impl ActionProblem {
+    /// The problem of a case that could not be routed.
+    fn of(case: &CaseId, e: &RouteError) -> Self {
+        Self {
+            case: case.clone(),
+            code: e.code(),
+            message: e.to_string(),
+        }
+    }
+}
+
 impl Actions {
     /// All proposals as events, in a fixed order: escalations, reminders, reopenings,
     /// reroutes, reviews. Call-backs and sign-offs are people's work, listed only.
@@ -692,11 +703,7 @@ impl Engine {
                         case: c.case.id.clone(),
                         assignment: Arc::new(a),
                     }),
-                    Err(e) => out.problems.push(ActionProblem {
-                        case: c.case.id.clone(),
-                        code: e.code(),
-                        message: e.to_string(),
-                    }),
+                    Err(e) => out.problems.push(ActionProblem::of(&c.case.id, &e)),
                 }
             }
             match c.status {
@@ -754,11 +761,7 @@ impl Engine {
                             assignment: Arc::new(a),
                         });
                     }
-                    Err(e) => out.problems.push(ActionProblem {
-                        case: c.case.id.clone(),
-                        code: e.code(),
-                        message: e.to_string(),
-                    }),
+                    Err(e) => out.problems.push(ActionProblem::of(&c.case.id, &e)),
                 },
                 _ => {}
             }
