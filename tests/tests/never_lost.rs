@@ -61,7 +61,7 @@ fn a_hotline_gas_smell_without_hazard_type_is_taken_in_and_routed_on_the_safe_si
     };
     let amended: EventRecord = serde_json::from_value(json!({"case": "h1",
         "at": "2026-03-06T19:10:00+08:00", "actor": "fs-cm01-1",
-        "event": {"type": "amended", "attributes": {"hazard_type": "other"},
+        "event": {"type": "amended", "facts": {"attributes": {"hazard_type": "other"}},
                   "note": "现场核实为水管渗漏"}}))
     .unwrap();
     engine.record(&mut ledger, &cm, amended).unwrap();
@@ -148,7 +148,7 @@ fn an_empty_amendment_is_refused() {
         .unwrap();
     let empty: EventRecord = serde_json::from_value(json!({"case": "h1",
         "at": "2026-03-06T19:10:00+08:00", "actor": "system",
-        "event": {"type": "amended", "note": "nothing"}}))
+        "event": {"type": "amended", "facts": {}, "note": "nothing"}}))
     .unwrap();
     assert_eq!(
         engine

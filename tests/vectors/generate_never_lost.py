@@ -40,7 +40,7 @@ write("never_lost/incomplete-listed-in-actions.json",
       "actions", {"ledger": TAKEN, "now": "2026-03-06T19:00:00+08:00"})
 
 AMEND = {"case": "h1", "at": "2026-03-06T19:10:00+08:00", "actor": "fs-cm01-1",
-         "event": {"type": "amended", "attributes": {"hazard_type": "other"},
+         "event": {"type": "amended", "facts": {"attributes": {"hazard_type": "other"}},
                    "note": "现场核实为水管渗漏"}}
 CM = {"id": "fs-cm01-1", "role": "committee_member"}
 write("never_lost/amended-by-the-liaison.json",

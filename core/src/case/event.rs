@@ -82,6 +82,55 @@ pub struct Assignment {
     pub incomplete: Vec<MissingFact>,
 }
 
+/// Facts added to or corrected in a report by an `amended` event.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+pub struct Amendment {
+    /// Attributes given or corrected (replacing those of the same code).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, super::AttrValue>,
+    /// The risk flags, replacing those reported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub risk_flags: Option<Vec<Name>>,
+    /// The channel, corrected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<crate::id::Channel>,
+    /// People involved, corrected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub people_involved: Option<u32>,
+    /// The amount, corrected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount_yuan: Option<crate::fixed::Fixed2>,
+}
+
+impl Amendment {
+    /// Whether it gives no fact.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+
+    /// Applies the facts to a case.
+    pub fn apply_to(&self, case: &mut Case) {
+        for (code, value) in &self.attributes {
+            case.attributes.insert(code.clone(), value.clone());
+        }
+        if let Some(f) = &self.risk_flags {
+            case.risk_flags.clone_from(f);
+        }
+        if let Some(c) = &self.channel {
+            case.channel = c.clone();
+        }
+        if let Some(n) = self.people_involved {
+            case.people_involved = n;
+        }
+        if let Some(a) = self.amount_yuan {
+            case.amount_yuan = a;
+        }
+    }
+}
+
 /// A fact a report lacks or gives wrongly.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -326,21 +375,8 @@ pub enum Event {
     /// 补充: facts added to or corrected in a report (an incomplete one, typically); the
     /// engine routes the case again on the facts as amended (`actions`' reroutes).
     Amended {
-        /// Attributes given or corrected (replacing those of the same code).
-        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-        attributes: BTreeMap<String, super::AttrValue>,
-        /// The risk flags, replacing those reported.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        risk_flags: Option<Vec<Name>>,
-        /// The channel, corrected.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        channel: Option<crate::id::Channel>,
-        /// People involved, corrected.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        people_involved: Option<u32>,
-        /// The amount, corrected.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        amount_yuan: Option<crate::fixed::Fixed2>,
+        /// The facts given or corrected.
+        facts: Amendment,
         /// Where the facts came from.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         note: Option<String>,

@@ -168,7 +168,7 @@ fn one() -> u32 {
     1
 }
 
-fn is_zero_u32(v: &u32) -> bool {
+pub(super) fn is_zero_u32(v: &u32) -> bool {
     *v == 0
 }
 

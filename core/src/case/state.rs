@@ -182,10 +182,10 @@ pub struct PetitionState {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accepted_at: Option<Timestamp>,
     /// Calendar days added to the handling limit by approved extensions.
-    #[serde(default, skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "super::is_zero_u32")]
     pub extended_days: u32,
     /// How many extensions were approved.
-    #[serde(default, skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "super::is_zero_u32")]
     pub extensions: u32,
     /// When it was replied to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -193,14 +193,6 @@ pub struct PetitionState {
     /// When a review was asked for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review_requested_at: Option<Timestamp>,
-}
-
-#[expect(
-    clippy::trivially_copy_pass_by_ref,
-    reason = "serde's skip_serializing_if passes a reference"
-)]
-fn is_zero(n: &u32) -> bool {
-    *n == 0
 }
 
 /// A supervision order (督办) on a case.
@@ -266,10 +258,10 @@ pub struct LoopState {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at: Option<Timestamp>,
     /// Verifications recorded.
-    #[serde(default, skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "super::is_zero_u32")]
     pub verifications: u32,
     /// Of those, the ones that passed.
-    #[serde(default, skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "super::is_zero_u32")]
     pub verifications_passed: u32,
     /// When the reporter was called back (回访).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -234,28 +234,21 @@ fn redact(event: &Event, names: &[&str]) -> Event {
             comment: comment.as_deref().map(t),
         },
         Event::SignedOff { note } => Event::SignedOff { note: t(note) },
-        Event::Amended {
-            attributes,
-            risk_flags,
-            channel,
-            people_involved,
-            amount_yuan,
-            note,
-        } => Event::Amended {
-            attributes: attributes
-                .iter()
-                .map(|(k, v)| {
-                    let v = match v {
-                        super::AttrValue::Text(x) => super::AttrValue::Text(t(x)),
-                        other => other.clone(),
-                    };
-                    (k.clone(), v)
-                })
-                .collect(),
-            risk_flags: risk_flags.clone(),
-            channel: channel.clone(),
-            people_involved: *people_involved,
-            amount_yuan: *amount_yuan,
+        Event::Amended { facts, note } => Event::Amended {
+            facts: super::event::Amendment {
+                attributes: facts
+                    .attributes
+                    .iter()
+                    .map(|(k, v)| {
+                        let v = match v {
+                            super::AttrValue::Text(x) => super::AttrValue::Text(t(x)),
+                            other => other.clone(),
+                        };
+                        (k.clone(), v)
+                    })
+                    .collect(),
+                ..facts.clone()
+            },
             note: note.as_deref().map(t),
         },
         other => other.clone(),

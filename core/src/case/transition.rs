@@ -398,14 +398,7 @@ impl LedgerState {
                     need(&[Status::Reported, Status::Accepted, Status::Returned])?;
                 }
             }
-            Event::Amended {
-                attributes,
-                risk_flags,
-                channel,
-                people_involved,
-                amount_yuan,
-                ..
-            } => {
+            Event::Amended { facts, .. } => {
                 need(&[
                     Status::Reported,
                     Status::Accepted,
@@ -413,16 +406,11 @@ impl LedgerState {
                     Status::Paused,
                     Status::Returned,
                 ])?;
-                if attributes.is_empty()
-                    && risk_flags.is_none()
-                    && channel.is_none()
-                    && people_involved.is_none()
-                    && amount_yuan.is_none()
-                {
+                if facts.is_empty() {
                     return Err(TransitionError::Empty {
                         case: cid(),
                         event,
-                        field: "attributes",
+                        field: "facts",
                     });
                 }
             }
@@ -901,29 +889,10 @@ impl LedgerState {
                 st.closed_loop.signed_off = Some((r.at, r.actor.clone()));
             }
             Event::Amended {
-                attributes,
-                risk_flags,
-                channel,
-                people_involved,
-                amount_yuan,
-                ..
+                facts: amendment, ..
             } => {
                 let mut facts = (**st.facts()).clone();
-                for (code, value) in attributes {
-                    facts.attributes.insert(code.clone(), value.clone());
-                }
-                if let Some(f) = risk_flags {
-                    facts.risk_flags.clone_from(f);
-                }
-                if let Some(c) = channel {
-                    facts.channel = c.clone();
-                }
-                if let Some(n) = people_involved {
-                    facts.people_involved = *n;
-                }
-                if let Some(a) = amount_yuan {
-                    facts.amount_yuan = *a;
-                }
+                amendment.apply_to(&mut facts);
                 st.amended = Some(Arc::new(facts));
                 st.amendment_pending = matches!(st.status, Status::Assigned | Status::Paused);
             }
