@@ -96,6 +96,7 @@ pub fn synthetic_city(scale: usize, seed: u64) -> OrgSpec {
             person: duty,
             duty: DutyKind::Lead,
             unit: uid(sd.clone()),
+            lists: Vec::new(),
         });
         let mut compound_i = 0;
         let mut grid_i = 0;
@@ -124,6 +125,7 @@ pub fn synthetic_city(scale: usize, seed: u64) -> OrgSpec {
                     person: first.clone(),
                     duty: DutyKind::Lead,
                     unit: uid(cid.clone()),
+                    lists: Vec::new(),
                 });
             }
             let mut grids = Vec::new();
@@ -139,6 +141,7 @@ pub fn synthetic_city(scale: usize, seed: u64) -> OrgSpec {
                         person: gw,
                         duty: DutyKind::GridWorker,
                         unit: uid(gid.clone()),
+                        lists: Vec::new(),
                     });
                     if !members.is_empty() {
                         let m = members.get(grids.len() % members.len()).cloned();
@@ -147,6 +150,7 @@ pub fn synthetic_city(scale: usize, seed: u64) -> OrgSpec {
                                 person: m,
                                 duty: DutyKind::Liaison,
                                 unit: uid(gid.clone()),
+                                lists: Vec::new(),
                             });
                         }
                     }
@@ -237,6 +241,7 @@ pub fn synthetic_city(scale: usize, seed: u64) -> OrgSpec {
                 person: staff,
                 duty: DutyKind::Lead,
                 unit: uid(oid),
+                lists: Vec::new(),
             });
         }
     }
@@ -252,6 +257,7 @@ pub fn synthetic_city(scale: usize, seed: u64) -> OrgSpec {
         duties,
         offices,
         volunteer_teams: Vec::new(),
+        duty_lists: None,
         map: None,
     }
 }

@@ -46,6 +46,74 @@ REAL = {
 CN_DIGITS = "〇一二三四五六七八九十"
 
 
+# 网格员职责清单: the source counts 8 classes of common and individual duty lists and 16
+# key works taken into grid matters (党的建设、综合治理、民生事项等16项), naming only those
+# three works. The other names below are assumed from common practice and marked so.
+CLASSES = [
+    ("party_leadership", "党建引领"), ("information_collection", "基础信息采集"),
+    ("dispute_screening", "矛盾纠纷排查化解"), ("hazard_patrol", "安全隐患巡查"),
+    ("public_order", "社会治安防控"), ("livelihood_services", "民生服务代办"),
+    ("policy_outreach", "政策宣传"), ("environment_upkeep", "环境卫生整治"),
+]
+WORK_AREAS = [
+    ("party_building", "党的建设", ["party_building"], False),
+    ("comprehensive_governance", "综合治理", ["comprehensive_governance"], False),
+    ("livelihood", "民生事项", ["livelihood"], False),
+    ("dispute_resolution", "矛盾纠纷化解", ["neighbour_dispute", "debt_dispute"], True),
+    ("public_security", "社会治安", ["public_security", "property_crime"], True),
+    ("safety_production", "安全生产", ["safety_hazard"], True),
+    ("fire_safety", "消防安全", ["safety_hazard"], True),
+    ("environment", "环境卫生", ["environment"], True),
+    ("property_services", "物业服务", ["property_management"], True),
+    ("health", "医疗卫生", ["health_care"], True),
+    ("social_security", "社会保障", ["medical_insurance"], True),
+    ("housing", "住房保障", ["housing"], True),
+    ("labour", "劳动就业", ["labour_wage"], True),
+    ("petitions", "信访稳定", ["petition"], True),
+    ("civil_affairs", "民政服务", ["other"], True),
+    ("population", "人口信息", ["other"], True),
+]
+COMMON_ITEMS = {
+    "party_leadership": [("联系服务党员中心户和楼栋党小组", ["party_building"])],
+    "information_collection": [("采集更新人口、房屋、单位基础信息", ["population", "civil_affairs"])],
+    "dispute_screening": [("排查登记矛盾纠纷，分级分类化解或上报", ["dispute_resolution", "petitions"]),
+                          ("劝导信访群众依法逐级反映诉求", ["petitions"])],
+    "hazard_patrol": [("巡查安全生产和消防隐患，及时上报", ["safety_production", "fire_safety"])],
+    "public_order": [("协助社会治安防控，报告治安和侵财线索", ["public_security", "comprehensive_governance"])],
+    "livelihood_services": [("代办民生事项，反映就医、医保、住房、就业诉求",
+                             ["livelihood", "health", "social_security", "housing", "labour"])],
+    "policy_outreach": [("入户宣传政策法规", ["comprehensive_governance", "party_building"])],
+    "environment_upkeep": [("巡查环境卫生和物业服务问题", ["environment", "property_services"])],
+}
+COMMON_LISTS = [f"common_{c}" for c, _ in CLASSES]
+INDIVIDUAL = [
+    ("individual_market", "集贸市场网格个性清单", "hazard_patrol",
+     [("市场消防和食品安全巡查", ["fire_safety", "safety_production"])]),
+    ("individual_old_compound", "老旧小区网格个性清单", "livelihood_services",
+     [("老旧小区物业缺位事项代办", ["property_services", "housing"])]),
+]
+DUTY_LISTS = {
+    "source": ("The 8 classes and the 16 work areas are counted in the source (共性、个性职责清单8类; "
+               "16项重点工作); it names only 党的建设、综合治理、民生事项. Every other class, area, list "
+               "and item name is assumed from common practice (marked assumed) and invented for this example."),
+    "classes": [{"id": c, "name": n, "assumed": True} for c, n in CLASSES],
+    "work_areas": [dict({"id": a, "name": n, "categories": cats}, **({"assumed": True} if assumed else {}))
+                   for a, n, cats, assumed in WORK_AREAS],
+    "lists": [{"id": f"common_{c}", "name": f"{n}共性清单", "class": c, "scope": "common",
+               "items": [{"name": i, "areas": a} for i, a in COMMON_ITEMS[c]]} for c, n in CLASSES]
+             + [{"id": i, "name": n, "class": c, "scope": "individual",
+                 "items": [{"name": t, "areas": a} for t, a in items]} for i, n, c, items in INDIVIDUAL],
+}
+# What each volunteer team can do (its work areas), in turn.
+TEAM_AREAS = [["livelihood", "health", "civil_affairs"], ["dispute_resolution", "petitions"],
+              ["environment", "property_services"], ["safety_production", "fire_safety", "public_security"]]
+
+
+def individual_lists(gw):
+    """Every fifth grid has a market, every seventh an old compound without a property company."""
+    return (["individual_market"] if gw % 5 == 0 else []) + (["individual_old_compound"] if gw % 7 == 0 else [])
+
+
 def spread(total, buckets):
     """Splits `total` into `buckets` near-equal integers, larger ones first."""
     base, extra = divmod(total, buckets)
@@ -192,6 +260,7 @@ def main():
         for j, g in enumerate(grids):
             gw += 1
             person(f"fs-gw{gw:03d}", f"网格员{gw:03d}（示例）", "grid_worker", g, "grid_worker")
+            duties[-1]["lists"] = COMMON_LISTS + individual_lists(gw)
             duties.append({"person": members[j % len(members)], "duty": "liaison", "unit": g})
         for k in range(DEPUTIES_PER_COMMUNITY):
             deputy += 1
@@ -239,7 +308,8 @@ def main():
     gi = 0
     for t, size in enumerate(spread(len(all_grids), TEAMS), 1):
         teams.append({"id": f"fs-vt{t:02d}", "name": f"网格志愿服务团队{t:02d}（示例）",
-                      "grids": all_grids[gi:gi + size], "members": 12 + next(rnd) % 19, "synthetic": True})
+                      "grids": all_grids[gi:gi + size], "areas": TEAM_AREAS[(t - 1) % len(TEAM_AREAS)],
+                      "members": 12 + next(rnd) % 19, "synthetic": True})
         gi += size
 
     spec = {
@@ -256,6 +326,7 @@ def main():
         "duties": duties,
         "offices": office_specs,
         "volunteer_teams": teams,
+        "duty_lists": DUTY_LISTS,
         "map": fushan_map(communities),
     }
     out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fushan.json")
@@ -325,6 +396,20 @@ def dump(spec):
                 item_comma = "," if j + 1 < len(features) else ""
                 lines.append("  " + json.dumps(item, ensure_ascii=False) + item_comma)
             lines.append(f" ]}}}}{comma}")
+        elif key == "duty_lists":
+            lines.append(f" {json.dumps(key)}: {{")
+            sub_keys = list(value)
+            for k, sk in enumerate(sub_keys):
+                sub_comma = "," if k + 1 < len(sub_keys) else ""
+                if isinstance(value[sk], list):
+                    lines.append(f"  {json.dumps(sk)}: [")
+                    for j, item in enumerate(value[sk]):
+                        item_comma = "," if j + 1 < len(value[sk]) else ""
+                        lines.append("   " + json.dumps(item, ensure_ascii=False) + item_comma)
+                    lines.append(f"  ]{sub_comma}")
+                else:
+                    lines.append(f"  {json.dumps(sk)}: {json.dumps(value[sk], ensure_ascii=False)}{sub_comma}")
+            lines.append(f" }}{comma}")
         elif isinstance(value, list):
             lines.append(f" {json.dumps(key)}: [")
             for j, item in enumerate(value):

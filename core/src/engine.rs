@@ -311,6 +311,7 @@ impl Engine {
                 }
             }
         }
+        duty_list_warnings(&org, &rules, &mut warnings);
         if !problems.is_empty() {
             return Err(EngineError::Mismatch(problems));
         }
@@ -540,6 +541,58 @@ fn no_first_handler(
                 if units.len() == 1 { "s" } else { "ve" },
                 shown.join(", "),
                 if units.len() > SHOWN { ", …" } else { "" }
+            ),
+        ));
+    }
+}
+
+/// The duty lists against the rule set and the people: a work area naming a category the
+/// rule set does not declare, a category no duty item covers, a grid worker without the
+/// common lists. Nothing when the organisation declares no duty lists.
+fn duty_list_warnings(org: &OrgGraph, rules: &RuleSet, warnings: &mut Vec<RuleProblem>) {
+    let Some(lists) = org.duty_lists() else {
+        return;
+    };
+    let at = |subject: &str| Location {
+        subject: Some(subject.to_owned()),
+        ..Location::default()
+    };
+    for a in &lists.work_areas {
+        for c in &a.categories {
+            if rules.category_index(c.as_str()).is_none() {
+                warnings.push(RuleProblem::new(
+                    "unknown_work_area_category",
+                    at(a.id.as_str()),
+                    format!(
+                        "work area `{}` takes category `{c}`, which the rule set does not declare; no case falls in it",
+                        a.id
+                    ),
+                ));
+            }
+        }
+    }
+    let covered = org.covered_categories();
+    for c in rules.categories() {
+        if !covered.contains(c.as_str()) {
+            warnings.push(RuleProblem::new(
+                "category_without_duty",
+                at(c.as_str()),
+                format!(
+                    "no item of any duty list covers category `{c}` (through the work areas): nobody's 职责清单 names its cases; add the category to a work area an item covers"
+                ),
+            ));
+        }
+    }
+    for m in org.missing_common_lists() {
+        warnings.push(RuleProblem::new(
+            "missing_common_duty_list",
+            at(m.person.as_str()),
+            format!(
+                "grid worker `{}` does not hold the common duty list{} {}; every grid worker holds each common list (共性清单): add {} to the `lists` of their grid_worker duty",
+                m.person,
+                if m.lists.len() == 1 { "" } else { "s" },
+                m.lists.iter().map(|l| format!("`{l}`")).collect::<Vec<_>>().join(", "),
+                if m.lists.len() == 1 { "it" } else { "them" },
             ),
         ));
     }

@@ -602,25 +602,37 @@ impl<'a> Decision<'a> {
     /// charge (no first handler; 首办责任 needs a person). Empty for a sound decision.
     #[must_use]
     pub fn warnings(&self) -> Vec<DecisionWarning> {
-        if self.handler.is_some() {
+        if let Some(handler) = self.handler {
             let org = &self.engine.org;
+            let mut out = Vec::new();
             let micro = (self.verdict.level == Level::MicroGrid && self.office.is_none())
                 .then(|| org.unit_at_level_key(self.location, Level::MicroGrid))
                 .flatten();
-            return match micro {
-                Some(m)
-                    if org.has_micro_grid_leaders() && org.micro_grid_leader_index(m).is_none() =>
-                {
-                    vec![DecisionWarning {
+            if let Some(m) = micro {
+                if org.has_micro_grid_leaders() && org.micro_grid_leader_index(m).is_none() {
+                    out.push(DecisionWarning {
                         code: "no_micro_grid_leader",
                         message: format!(
                             "micro-grid `{}` has no micro-grid leader (微网格长) posted; its grid worker handles the case; post a lead household or a volunteer there",
                             org.unit_by_key(m).map_or("", |u| u.id.as_str())
                         ),
-                    }]
+                    });
                 }
-                _ => Vec::new(),
-            };
+            }
+            if org.lists_cover(handler, self.case.category.as_str()) == Some(false) {
+                out.push(DecisionWarning {
+                    code: "outside_duty_list",
+                    message: format!(
+                        "the first handler `{}` holds duty lists ({}) that do not cover category `{}`; confirm the assignment or add the category's work area to their lists",
+                        org.person_at(handler).map_or("", |p| p.id.as_str()),
+                        org.person_at(handler)
+                            .map(|p| org.held_lists(p.id.as_str()).iter().map(|l| l.as_str()).collect::<Vec<_>>().join(", "))
+                            .unwrap_or_default(),
+                        self.case.category
+                    ),
+                });
+            }
+            return out;
         }
         let message = match (self.office(), self.unit()) {
             (Some(o), _) => format!(

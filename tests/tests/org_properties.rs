@@ -83,6 +83,7 @@ fn random_valid_spec(seed: u64) -> OrgSpec {
                     person: PersonId::new(pid).unwrap(),
                     duty: DutyKind::GridWorker,
                     unit: uid(&gid),
+                    lists: Vec::new(),
                 });
                 // Each grid gets a branch with probability 2/3; groups on micro-grids and
                 // buildings of that grid.
@@ -147,6 +148,7 @@ fn random_valid_spec(seed: u64) -> OrgSpec {
         duties,
         offices: vec![],
         volunteer_teams: vec![],
+        duty_lists: None,
         map: None,
     }
 }

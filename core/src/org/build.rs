@@ -150,6 +150,7 @@ impl<'s> Check<'s> {
         let duties = self.duties();
         self.grids_without_worker(&duties);
         self.offices_and_teams();
+        self.problems.extend(super::duty_lists::check(self.spec));
         let map = if forest.has_cycle {
             None
         } else {
@@ -630,6 +631,7 @@ impl Tables {
             grid_index: std::sync::OnceLock::new(),
             map,
             person_duties: std::sync::OnceLock::new(),
+            duty_cover: std::sync::OnceLock::new(),
         }
     }
 }

@@ -271,6 +271,14 @@ pub enum OrgProblem {
         /// The team.
         id: String,
     },
+    /// The duty lists, or the lists a duty holds, are not valid.
+    #[error("duty lists: {message}")]
+    BadDutyList {
+        /// The class, area, list or person it is about.
+        subject: String,
+        /// What is wrong and what would be valid.
+        message: String,
+    },
     /// A feature of the map's `areas` that cannot be a unit's area.
     #[error("map area {feature} (unit `{unit}`) {reason}")]
     BadArea {
@@ -368,6 +376,7 @@ impl OrgProblem {
             Self::OfficeUnitInvalid { .. } => "office_unit_invalid",
             Self::TeamGridInvalid { .. } => "team_grid_invalid",
             Self::TeamWithoutGrid { .. } => "team_without_grid",
+            Self::BadDutyList { .. } => "bad_duty_list",
             Self::BadArea { .. } => "bad_area",
             Self::InvalidArea { .. } => "invalid_area",
             Self::AreaOverlap { .. } => "area_overlap",
@@ -405,6 +414,7 @@ impl OrgProblem {
             | Self::TeamGridInvalid { id, .. }
             | Self::TeamWithoutGrid { id } => id,
             Self::BadArea { unit, .. } => unit,
+            Self::BadDutyList { subject, .. } => subject,
             Self::InvalidArea { id, .. }
             | Self::AreaOverlap { id, .. }
             | Self::AreaOutsideParent { id, .. }

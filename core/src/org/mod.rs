@@ -20,6 +20,7 @@
 //! ```
 
 mod build;
+mod duty_lists;
 mod error;
 mod grids;
 mod kind;
@@ -34,6 +35,10 @@ use petgraph::visit::EdgeRef;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
+pub use duty_lists::{
+    DutyClassSpec, DutyItemSpec, DutyListSpec, DutyListsSpec, DutyScope, MissingCommonLists,
+    WorkAreaSpec,
+};
 pub use error::{LocateError, LookupError, OrgError, OrgProblem};
 pub(crate) use grids::GridIndex;
 pub use kind::{DutyKind, Hierarchy, Level, OfficeKind, Role, UnitKind};
@@ -184,6 +189,8 @@ pub struct OrgGraph {
     /// Each person's duties (positions in the spec's `duties`), built on first use and
     /// shared by clones.
     person_duties: std::sync::OnceLock<std::sync::Arc<Vec<Vec<u32>>>>,
+    /// What each person's duty lists cover (built once, on first use).
+    duty_cover: std::sync::OnceLock<duty_lists::Cover>,
 }
 
 impl OrgGraph {

@@ -38,6 +38,9 @@ pub struct OrgSpec {
     /// Volunteer service teams attached to grids.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub volunteer_teams: Vec<VolunteerTeamSpec>,
+    /// The duty lists of grid workers (网格员职责清单), with the work areas they cover.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duty_lists: Option<super::duty_lists::DutyListsSpec>,
     /// The territory on the map: an area (GeoJSON polygon) per micro-grid, grid or other
     /// territorial unit, in one declared coordinate system.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -80,7 +83,7 @@ pub struct UnitSpec {
     clippy::trivially_copy_pass_by_ref,
     reason = "serde passes a reference"
 )]
-fn is_false(b: &bool) -> bool {
+pub(super) fn is_false(b: &bool) -> bool {
     !*b
 }
 
@@ -123,6 +126,10 @@ pub struct DutySpec {
     pub duty: DutyKind,
     /// The unit or office it is held for.
     pub unit: UnitId,
+    /// The duty lists held with it (ids from the organisation's `duty_lists`): a grid
+    /// worker's common lists and the individual lists of their grid.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lists: Vec<crate::id::Name>,
 }
 
 /// An office that takes cases of some categories at department level.
@@ -156,6 +163,10 @@ pub struct VolunteerTeamSpec {
     pub name: String,
     /// The grids the team serves.
     pub grids: Vec<UnitId>,
+    /// What the team can do: work areas of the organisation's duty lists (ids from
+    /// `duty_lists.work_areas`); a case of a category in one of them may be given to it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub areas: Vec<crate::id::Name>,
     /// Number of members.
     #[serde(default)]
     pub members: u32,
