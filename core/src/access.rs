@@ -419,9 +419,36 @@ impl Engine {
     ) -> Result<(), AccessError> {
         let resolved = self.resolve_actor(actor)?;
         let shown = shown_id(actor, resolved.scope());
-        let subject = match &event.event {
-            Event::Visited { unit, .. } => unit.as_str(),
-            _ => event.case.as_ref().map_or("", |c| c.as_str()),
+        // A grid-work record is about a place: the unit visited, the register entry's
+        // unit, the meeting's grids.
+        let entry_unit = |entry: &str| {
+            ledger
+                .state()
+                .entry(entry)
+                .map(|e| e.entry.unit.as_str())
+                .ok_or_else(|| {
+                    crate::org::LookupError::UnknownEntry(crate::text::truncate_for_message(entry))
+                })
+        };
+        let places: Vec<&str> = match (&event.event, &event.case) {
+            (Event::Visited { unit, .. }, _) => vec![unit.as_str()],
+            (Event::FollowedUp { entry, .. }, _)
+            | (
+                Event::TeamAssigned {
+                    entry: Some(entry), ..
+                },
+                None,
+            ) => vec![entry_unit(entry.as_str())?],
+            (Event::MeetingHeld { meeting }, _) => meeting
+                .grids
+                .iter()
+                .map(crate::id::UnitId::as_str)
+                .collect(),
+            _ => Vec::new(),
+        };
+        let subject = match places.first() {
+            Some(p) => p,
+            None => event.case.as_ref().map_or("", |c| c.as_str()),
         };
         let subject = crate::text::truncate_for_message(subject);
         let Some(action) = action_of(&event.event) else {
@@ -501,7 +528,9 @@ impl Engine {
                 case.reporter.as_ref().and_then(|r| r.id_number.as_deref()),
                 None,
             ),
-            Event::Visited { unit, .. } => self.reaches_place(&resolved, unit.as_str(), None, None),
+            _ if !places.is_empty() => places
+                .iter()
+                .all(|p| self.reaches_place(&resolved, p, None, None)),
             other => {
                 let state = case_in(ledger, &subject)?;
                 let into = match other {
@@ -611,6 +640,7 @@ impl Engine {
     ) -> Result<Receipt, RecordError> {
         self.authorize(ledger, actor, &event)?;
         self.check_loop(ledger, &event)?;
+        self.check_work(ledger, &event)?;
         Ok(ledger.append(event)?)
     }
 
@@ -847,7 +877,10 @@ pub fn action_of(event: &Event) -> Option<Action> {
         | Event::Reopened { .. }
         | Event::Shelved { .. }
         | Event::Merged { .. }
-        | Event::Visited { .. } => Action::Act,
+        | Event::Visited { .. }
+        | Event::FollowedUp { .. }
+        | Event::MeetingHeld { .. }
+        | Event::TeamAssigned { .. } => Action::Act,
     })
 }
 
@@ -869,6 +902,11 @@ pub enum RecordError {
     /// below).
     #[error(transparent)]
     Loop(#[from] crate::closed_loop::LoopError),
+    /// A record of the grid's own work does not fit the organisation or the rule set (a
+    /// unit of the wrong kind, an entry outside the unit visited, a grade the rule set
+    /// lacks, a team that does not serve the grid).
+    #[error(transparent)]
+    Work(#[from] crate::grid_work::GridWorkError),
 }
 
 impl RecordError {
@@ -880,6 +918,7 @@ impl RecordError {
             Self::Ledger(e) => e.code(),
             Self::Route(e) => e.code(),
             Self::Loop(e) => e.code(),
+            Self::Work(e) => e.code(),
         }
     }
 }

@@ -47,6 +47,10 @@ pub enum Error {
     /// ledger's refusals).
     #[error(transparent)]
     Loop(#[from] crate::closed_loop::LoopError),
+    /// A record of the grid's own work does not fit the organisation or the rule set (an
+    /// event refused, like the ledger's refusals).
+    #[error(transparent)]
+    Work(#[from] crate::grid_work::GridWorkError),
     /// Scoring could not be done.
     #[error(transparent)]
     Score(#[from] crate::score::ScoreError),
@@ -69,6 +73,7 @@ impl From<crate::access::RecordError> for Error {
             crate::access::RecordError::Ledger(e) => Self::Ledger(e),
             crate::access::RecordError::Route(e) => Self::Route(e),
             crate::access::RecordError::Loop(e) => Self::Loop(e),
+            crate::access::RecordError::Work(e) => Self::Work(e),
         }
     }
 }
@@ -175,6 +180,7 @@ impl Error {
             Self::Route(e) => e.code(),
             Self::Ledger(e) => e.code(),
             Self::Loop(e) => e.code(),
+            Self::Work(e) => e.code(),
             Self::Score(e) => e.code(),
             Self::Json(e) => e.code(),
             Self::Input(e) => e.code(),
@@ -195,7 +201,7 @@ impl Error {
             }
             Self::Case(_) | Self::Route(R::Case(_)) => ErrorClass::Case,
             Self::Route(R::NoVersion { .. } | R::NoDecision { .. }) => ErrorClass::Route,
-            Self::Ledger(_) | Self::Loop(_) => ErrorClass::Ledger,
+            Self::Ledger(_) | Self::Loop(_) | Self::Work(_) => ErrorClass::Ledger,
             Self::Lookup(_)
             | Self::Locate(_)
             | Self::Access(crate::access::AccessError::Lookup(_)) => ErrorClass::Query,

@@ -165,6 +165,15 @@ pub struct Actions {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(feature = "ts", tsify(optional))]
     pub incomplete: Vec<crate::incomplete::IncompleteCase>,
+    /// Grids that held no meeting in the last whole period of the rule set's cadence
+    /// (定期组织网格例会).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub missed_meetings: Vec<crate::grid_work::MissedMeeting>,
+    /// Open register entries due, or late for, a follow-up visit.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub follow_ups: Vec<crate::grid_work::FollowUpDue>,
 }
 
 /// A case the engine could not act on.
@@ -666,6 +675,8 @@ impl Engine {
             reminders: self.reminders(ledger, now),
             call_backs: self.call_backs(ledger, now),
             shelved: self.shelved_cases(ledger, now),
+            missed_meetings: self.missed_meetings(ledger, now),
+            follow_ups: self.follow_ups_due(ledger, now),
             ..Actions::default()
         };
         for c in ledger.state().cases() {

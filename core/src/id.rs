@@ -252,6 +252,13 @@ id_type!(
     |v| check_id(v, "rule id")
 );
 id_type!(
+    /// The id of a piece of the grid's own work, as the recording system gave it: a
+    /// household visit, a register entry (矛盾纠纷排查台账), a grid meeting, a household.
+    WorkId,
+    "work id",
+    |v| check_id(v, "work id")
+);
+id_type!(
     /// The id of a case, as the reporting system gave it.
     CaseId,
     "case id",

@@ -97,6 +97,7 @@ pub mod engine;
 pub mod error;
 pub mod escalate;
 pub mod fixed;
+pub mod grid_work;
 pub mod html;
 pub mod id;
 mod idmap;

@@ -41,6 +41,7 @@ pub const LAYERS: &[(&str, u8)] = &[
     ("access", 5),
     ("escalate", 5),
     ("closed_loop", 5),
+    ("grid_work", 5),
     ("incomplete", 5),
     ("route", 5),
     ("score", 5),

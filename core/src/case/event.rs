@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Case;
 use crate::calendar::TimeLimit;
-use crate::id::{CaseId, Category, Name, OfficeId, PersonId, UnitId};
+use crate::id::{CaseId, Category, Name, OfficeId, PersonId, TeamId, UnitId, WorkId};
 use crate::macros::named_enum;
 use crate::org::Level;
 use crate::time::Timestamp;
@@ -382,16 +382,81 @@ pub enum Event {
         note: Option<String>,
     },
     /// 入户走访: a grid worker's household visit (not about one case; the record has no
-    /// `case`).
+    /// `case`): the households visited, what was found, the cases it opened (reported
+    /// before through channel `visit`) and the disputes it entered in the register.
     Visited {
         /// The micro-grid or grid visited.
         unit: UnitId,
         /// Households visited.
         households: u32,
+        /// The households visited, by id, when known (then `households` is their count);
+        /// coverage counts distinct households.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        household_ids: Vec<WorkId>,
+        /// What the visit found (empty when not recorded).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        found: Vec<super::work::Finding>,
+        /// The visit's id, for links to it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        visit: Option<WorkId>,
+        /// The cases it opened.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        opened: Vec<CaseId>,
+        /// The disputes it screened, entered in the register.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        registered: Vec<super::work::RegisterEntry>,
+        /// What the grid worker noted.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
+    /// A follow-up visit on a register entry (no `case`): the step it reached.
+    FollowedUp {
+        /// The register entry.
+        entry: WorkId,
+        /// The step reached: `mediating`, or a final `resolved` or `sent_up`.
+        step: super::work::RegisterStep,
+        /// What was done.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+        /// The case it was sent up as, or is linked to.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        case: Option<CaseId>,
+    },
+    /// 网格例会: a grid meeting was held (no `case`).
+    MeetingHeld {
+        /// The meeting.
+        meeting: super::work::Meeting,
+    },
+    /// A case (the record's `case`) or a register entry (`entry`) is given to a volunteer
+    /// team; the grid worker follows it.
+    TeamAssigned {
+        /// The team.
+        team: TeamId,
+        /// The register entry, when no case.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        entry: Option<WorkId>,
+        /// Why, or what to do.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
     },
 }
 
 impl Event {
+    /// A household visit that records only the unit and how many households were visited.
+    #[must_use]
+    pub fn visited(unit: UnitId, households: u32) -> Self {
+        Self::Visited {
+            unit,
+            households,
+            household_ids: Vec::new(),
+            found: Vec::new(),
+            visit: None,
+            opened: Vec::new(),
+            registered: Vec::new(),
+            note: None,
+        }
+    }
+
     /// The event's type name, as in JSON.
     #[must_use]
     pub const fn kind(&self) -> &'static str {
@@ -422,6 +487,9 @@ impl Event {
             Self::SignedOff { .. } => "signed_off",
             Self::Amended { .. } => "amended",
             Self::Visited { .. } => "visited",
+            Self::FollowedUp { .. } => "followed_up",
+            Self::MeetingHeld { .. } => "meeting_held",
+            Self::TeamAssigned { .. } => "team_assigned",
         }
     }
 }

@@ -203,6 +203,12 @@ pub struct LedgerState {
     pub(super) cases: Vec<CaseState>,
     /// Household visits, in order.
     pub(super) visits: Vec<Visit>,
+    /// The register of screened disputes, in the order entered.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(super) register: Vec<super::work::RegisterState>,
+    /// Grid meetings, in the order recorded.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(super) meetings: Vec<super::work::MeetingRecord>,
     /// Case id → position.
     #[serde(skip)]
     pub(super) index: crate::idmap::IdMap,
@@ -213,7 +219,11 @@ pub struct LedgerState {
 
 impl PartialEq for LedgerState {
     fn eq(&self, other: &Self) -> bool {
-        self.events == other.events && self.cases == other.cases && self.visits == other.visits
+        self.events == other.events
+            && self.cases == other.cases
+            && self.visits == other.visits
+            && self.register == other.register
+            && self.meetings == other.meetings
     }
 }
 
@@ -228,8 +238,8 @@ enum Undo {
     New,
     /// Cases changed: put back their earlier states.
     Restore(Vec<(u32, Box<CaseState>)>),
-    /// A visit was added: remove it.
-    Visit,
+    /// A grid-work record was applied.
+    Work(super::work::WorkUndo),
 }
 
 impl LedgerState {
@@ -363,8 +373,10 @@ impl LedgerState {
 
     /// What it takes to undo an event: the states of the cases it may change.
     fn undo_for(&self, r: &EventRecord) -> Undo {
+        if let Some(w) = self.work_undo(r) {
+            return Undo::Work(w);
+        }
         match (&r.event, &r.case) {
-            (Event::Visited { .. }, _) => Undo::Visit,
             (Event::Reported { .. }, _) => Undo::New,
             (event, Some(case)) => {
                 let mut saved = Vec::new();
@@ -414,9 +426,7 @@ impl LedgerState {
                     }
                 }
             }
-            Undo::Visit => {
-                self.visits.pop();
-            }
+            Undo::Work(w) => self.undo_work(w),
         }
     }
 }

@@ -12,6 +12,7 @@ mod state;
 pub mod store;
 pub mod timeline;
 mod transition;
+pub mod work;
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -149,6 +149,9 @@ pub struct CaseState {
     /// An amendment not yet answered by routing the case again.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub amendment_pending: bool,
+    /// The volunteer team the case was given to (the handler follows it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<crate::id::TeamId>,
 }
 
 named_enum! {
@@ -357,4 +360,22 @@ pub struct Visit {
     pub at: Timestamp,
     /// Who.
     pub actor: ActorId,
+    /// The visit's id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<crate::id::WorkId>,
+    /// The households visited, by id, when known.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub household_ids: Vec<crate::id::WorkId>,
+    /// What it found.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub found: Vec<super::work::Finding>,
+    /// The cases it opened.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub opened: Vec<crate::id::CaseId>,
+    /// The register entries it made.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub registered: Vec<crate::id::WorkId>,
+    /// What the grid worker noted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }

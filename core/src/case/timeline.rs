@@ -71,6 +71,9 @@ pub const fn label(kind: &str) -> &'static str {
         b"called_back" => "回访 Called back",
         b"signed_off" => "销号 Signed off",
         b"amended" => "补充 Amended",
+        b"followed_up" => "跟进回访 Followed up",
+        b"meeting_held" => "网格例会 Meeting held",
+        b"team_assigned" => "志愿服务团队承接 Given to a team",
         _ => "",
     }
 }

@@ -9,7 +9,7 @@ use super::event::{
 };
 use super::ledger::{LedgerState, NO_CASE};
 use super::state::{
-    CaseState, LoopState, PetitionState, PetitionStep, Status, Supervision, ThirdPartyPart, Visit,
+    CaseState, LoopState, PetitionState, PetitionStep, Status, Supervision, ThirdPartyPart,
 };
 use crate::calendar::Pause;
 use crate::id::{CaseId, OfficeId};
@@ -26,12 +26,9 @@ pub enum TransitionError {
         /// The event type.
         event: &'static str,
     },
-    /// A visit is not about one case.
-    #[error("a `visited` event is not about one case; leave out `case` (it was `{case}`)")]
-    CaseOnVisit {
-        /// The case given.
-        case: String,
-    },
+    /// A grid-work record (a visit, a follow-up, a meeting) is refused.
+    #[error(transparent)]
+    Work(#[from] super::work::WorkError),
     /// The record's case and the reported case differ.
     #[error("the record is about case `{record}` but reports case `{reported}`")]
     CaseMismatch {
@@ -260,7 +257,7 @@ impl TransitionError {
     pub const fn code(&self) -> &'static str {
         match self {
             Self::MissingCase { .. } => "missing_case",
-            Self::CaseOnVisit { .. } => "case_on_visit",
+            Self::Work(e) => e.code(),
             Self::CaseMismatch { .. } => "case_mismatch",
             Self::UnknownCase { .. } => "unknown_case",
             Self::DuplicateCase { .. } => "duplicate_case",
@@ -294,8 +291,8 @@ pub(super) enum Target {
     Case(u32),
     /// A case joining another: (case, target).
     Merge(u32, u32),
-    /// A visit.
-    Visit,
+    /// A grid-work record: a visit, a follow-up, a meeting, a team given an entry.
+    Work,
 }
 
 impl LedgerState {
@@ -315,13 +312,8 @@ impl LedgerState {
     )]
     pub(super) fn validate(&self, r: &EventRecord) -> Result<Target, TransitionError> {
         let event = r.event.kind();
-        if let Event::Visited { .. } = &r.event {
-            if let Some(c) = &r.case {
-                return Err(TransitionError::CaseOnVisit {
-                    case: c.to_string(),
-                });
-            }
-            return Ok(Target::Visit);
+        if self.validate_work(r)? {
+            return Ok(Target::Work);
         }
         let Some(case_id) = &r.case else {
             return Err(TransitionError::MissingCase { event });
@@ -389,7 +381,11 @@ impl LedgerState {
             }
         };
         match &r.event {
-            Event::Reported { .. } | Event::Visited { .. } => {}
+            Event::Reported { .. }
+            | Event::Visited { .. }
+            | Event::FollowedUp { .. }
+            | Event::MeetingHeld { .. } => {}
+            Event::TeamAssigned { .. } => need(&[Status::Assigned, Status::Paused])?,
             Event::Accepted {} => need(&[Status::Reported])?,
             Event::Assigned { .. } => {
                 if cur.amendment_pending {
@@ -643,15 +639,8 @@ impl LedgerState {
         let target = self.validate(r)?;
         self.events = self.events.saturating_add(1);
         let pos = match target {
-            Target::Visit => {
-                if let Event::Visited { unit, households } = &r.event {
-                    self.visits.push(Visit {
-                        unit: unit.clone(),
-                        households: *households,
-                        at: r.at,
-                        actor: r.actor.clone(),
-                    });
-                }
+            Target::Work => {
+                self.fold_work(r);
                 return Ok(NO_CASE);
             }
             Target::New => {
@@ -678,7 +667,11 @@ impl LedgerState {
         st.events = st.events.saturating_add(1);
         let mut moved = false;
         match &r.event {
-            Event::Reported { .. } | Event::Visited { .. } => {}
+            Event::Reported { .. }
+            | Event::Visited { .. }
+            | Event::FollowedUp { .. }
+            | Event::MeetingHeld { .. } => {}
+            Event::TeamAssigned { team, .. } => st.team = Some(team.clone()),
             Event::Accepted {} => {
                 st.status = Status::Accepted;
                 st.accepted_at = Some(r.at);
@@ -951,6 +944,7 @@ impl LedgerState {
             closed_loop: LoopState::default(),
             amended: None,
             amendment_pending: false,
+            team: None,
         });
     }
 }

@@ -509,6 +509,9 @@ pub enum LookupError {
     /// The ledger has no case with this id.
     #[error("unknown case `{0}`")]
     UnknownCase(String),
+    /// The ledger's register has no entry with this id.
+    #[error("unknown register entry `{0}`; register it on a visit first")]
+    UnknownEntry(String),
     /// The unit exists but is of a kind the query does not take.
     #[error("unit `{id}` is a {kind}; expected {}", kinds(.expected))]
     WrongKind {
@@ -580,6 +583,7 @@ impl LookupError {
             Self::UnknownOffice(_) => "unknown_office",
             Self::UnknownLevel(_) => "unknown_level",
             Self::UnknownCase(_) => "unknown_case",
+            Self::UnknownEntry(_) => "unknown_entry",
             Self::WrongKind { .. } => "wrong_kind",
         }
     }

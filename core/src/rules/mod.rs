@@ -38,6 +38,7 @@ mod analysis;
 pub(crate) mod cell;
 mod csv;
 pub(crate) mod facts;
+pub mod grid_work;
 pub(crate) mod index;
 pub mod procedure;
 pub mod scoring;
@@ -269,6 +270,7 @@ pub(crate) struct Version {
     pub(crate) scoring: scoring::ScoringSpec,
     /// The closed loop.
     pub(crate) closed_loop: procedure::LoopSpec,
+    pub(crate) grid_work: grid_work::GridWorkSpec,
 }
 
 /// A validated, compiled rule set.
@@ -1013,6 +1015,7 @@ fn compile(spec: RuleSetSpec) -> (Option<RuleSet>, ValidationReport) {
         }
         check_escalation(&v.escalation, &vloc, &mut errors);
         procedure::check(&v.closed_loop, &offices, &vocab.flags, &vloc, &mut errors);
+        grid_work::check(&v.grid_work, &vloc, &mut errors);
         scoring::check(&v.scoring, &vloc, &mut errors);
         versions.push(Version {
             name: vname.to_owned(),
@@ -1023,6 +1026,7 @@ fn compile(spec: RuleSetSpec) -> (Option<RuleSet>, ValidationReport) {
             escalation: v.escalation.clone(),
             scoring: v.scoring.clone(),
             closed_loop: v.closed_loop.clone(),
+            grid_work: v.grid_work.clone(),
         });
     }
     let report = ValidationReport { errors, warnings };

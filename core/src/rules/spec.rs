@@ -170,6 +170,13 @@ pub struct VersionSpec {
     /// verification and call-backs (see [`LoopSpec`]). Empty by default.
     #[serde(default, skip_serializing_if = "LoopSpec::is_empty")]
     pub closed_loop: LoopSpec,
+    /// The grid's own work: the cadence of grid meetings and the follow-up of register
+    /// entries (see [`GridWorkSpec`](super::grid_work::GridWorkSpec)). Empty by default.
+    #[serde(
+        default,
+        skip_serializing_if = "super::grid_work::GridWorkSpec::is_empty"
+    )]
+    pub grid_work: super::grid_work::GridWorkSpec,
 }
 
 named_enum! {

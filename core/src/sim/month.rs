@@ -614,10 +614,10 @@ pub fn simulate_month(
                             case: None,
                             at,
                             actor,
-                            event: Event::Visited {
-                                unit: unit.id.clone(),
-                                households: 3 + u32::try_from(rng.below(10)).unwrap_or(0),
-                            },
+                            event: Event::visited(
+                                unit.id.clone(),
+                                3 + u32::try_from(rng.below(10)).unwrap_or(0),
+                            ),
                         }],
                     );
                 }
