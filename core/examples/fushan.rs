@@ -228,11 +228,21 @@ fn print_evaluation(engine: &Engine, sims: &[sim::Simulation], year: i32, month:
 
     let mut rows = Vec::new();
     let mut visits = Vec::new();
+    let mut meetings = Vec::new();
+    let mut register = Vec::new();
     for s in sims {
         rows.extend(engine.outcomes(&s.ledger));
         visits.extend(engine.visits(&s.ledger));
+        meetings.extend(engine.meetings(&s.ledger));
+        register.extend(engine.register_rows(&s.ledger));
     }
-    let table = match engine.compile_outcomes(&rows, &visits, &[]) {
+    let table = engine
+        .compile_outcomes(&rows, &visits, &[])
+        .and_then(|mut t| {
+            engine.compile_grid_work(&mut t, &meetings, &register)?;
+            Ok(t)
+        });
+    let table = match table {
         Ok(t) => t,
         Err(e) => {
             println!("  the outcome table does not fit the engine: {e}");
@@ -244,13 +254,17 @@ fn print_evaluation(engine: &Engine, sims: &[sim::Simulation], year: i32, month:
     };
     // A sample budget: ¥300,000 of rewards and subsidies (奖补) for the month.
     let options = ScoreOptions::new(m).with_budget(30_000_000);
-    let report = match engine.score(&table, &options) {
+    let mut report = match engine.score(&table, &options) {
         Ok(r) => r,
         Err(e) => {
             println!("  could not score: {e}");
             return;
         }
     };
+    // The month's own grid work, from its simulated ledger (the last one).
+    if let (Some(s), Some(next)) = (sims.last(), m.next()) {
+        report.work = Some(engine.work_summary(&s.ledger, m.first_day(), next.first_day()));
+    }
     let t = &report.total;
     println!();
     println!(
@@ -312,6 +326,45 @@ fn print_evaluation(engine: &Engine, sims: &[sim::Simulation], year: i32, month:
         c.called_back,
         c.resolved
     );
+    if let Some(w) = &report.work {
+        let found = |k: &str| w.findings.get(k).copied().unwrap_or(0);
+        println!(
+            "  grid work 网格工作: {} visits 入户走访 reaching {} households (found {} needs, {} disputes, {} risks; {} cases opened)",
+            w.visits,
+            w.households,
+            found("need"),
+            found("dispute"),
+            found("risk"),
+            w.cases_opened
+        );
+        println!(
+            "    register 矛盾纠纷排查台账: {} entered, {} resolved in the grid, {} sent up, {} open at the month's end, {} follow-up visits; closed this month resolved in the grid {} ({} of {})",
+            w.registered,
+            w.resolved_in_grid,
+            w.sent_up,
+            w.open_entries,
+            w.follow_ups,
+            rate(t.indicators.get(Indicator::RegisterResolutionRate)),
+            c.register_resolved,
+            c.register_closed
+        );
+        println!(
+            "    meetings 网格例会: {} held in {} grids, {} with the liaison member and a deputy 两委、代表委员出席 ({}); {} matters discussed, {} decisions",
+            w.meetings,
+            w.grids_met,
+            w.meetings_fully_attended,
+            rate(t.indicators.get(Indicator::MeetingAttendanceRate)),
+            w.matters,
+            w.decisions
+        );
+        let teams: u32 = w.team_work.values().sum();
+        println!(
+            "    volunteer teams 志愿服务团队: {} cases and register entries given to {} of {} teams",
+            teams,
+            w.team_work.len(),
+            engine.org().spec().volunteer_teams.len()
+        );
+    }
     let score = |u: &UnitScore| u.score.map_or_else(|| "n/a".to_owned(), |s| s.to_string());
     println!("  subdistrict score {} of 100", score(t));
     let line = |g: &UnitScore| {

@@ -166,10 +166,10 @@ pub struct WorkSummary {
     pub cases_opened: u32,
     /// Disputes entered in the register.
     pub registered: u32,
-    /// Entries registered in the period that were resolved in the grid (on the spot or
-    /// on a follow-up).
+    /// Entries registered in the period and resolved in the grid by its end (on the spot
+    /// or on a follow-up).
     pub resolved_in_grid: u32,
-    /// Entries registered in the period that were sent up.
+    /// Entries registered in the period and sent up by its end.
     pub sent_up: u32,
     /// Entries still open at the period's end (of any period).
     pub open_entries: u32,
@@ -400,6 +400,20 @@ impl Engine {
         Ok(out)
     }
 
+    /// Whether every capacity the rule set in force at the meeting requires attended it
+    /// (the liaison committee member and a deputy when it names none).
+    #[must_use]
+    pub fn attended_in_full(&self, m: &crate::case::work::MeetingRecord) -> bool {
+        let required = self
+            .grid_work_spec_on(m.at)
+            .meetings
+            .as_ref()
+            .map_or(&[AttendeeRole::Liaison, AttendeeRole::Deputy][..], |x| {
+                x.required.as_slice()
+            });
+        required.iter().all(|r| m.meeting.attended(*r))
+    }
+
     /// Grids that held no meeting in the last whole period of the cadence before `now`.
     /// Nothing is listed without a cadence, or while the ledger records no meeting at all
     /// (it is not used for meetings yet).
@@ -498,17 +512,17 @@ impl Engine {
             .households
             .saturating_add(u32::try_from(households.len()).unwrap_or(u32::MAX));
         for e in state.register() {
-            if inside(e.registered_at) {
-                s.registered += 1;
-                match e.step {
-                    RegisterStep::Resolved => s.resolved_in_grid += 1,
-                    RegisterStep::SentUp => s.sent_up += 1,
-                    RegisterStep::Found | RegisterStep::Mediating => {}
-                }
-            }
             let closed_before_end = e
                 .closed_at
                 .is_some_and(|t| self.calendar.date_of(t) < until);
+            if inside(e.registered_at) {
+                s.registered += 1;
+                match e.step {
+                    RegisterStep::Resolved if closed_before_end => s.resolved_in_grid += 1,
+                    RegisterStep::SentUp if closed_before_end => s.sent_up += 1,
+                    _ => {}
+                }
+            }
             if self.calendar.date_of(e.registered_at) < until && !closed_before_end {
                 s.open_entries += 1;
             }
@@ -525,14 +539,7 @@ impl Engine {
         let mut grids: BTreeSet<&str> = BTreeSet::new();
         for m in state.meetings().iter().filter(|m| inside(m.at)) {
             s.meetings += 1;
-            let required = self
-                .grid_work_spec_on(m.at)
-                .meetings
-                .as_ref()
-                .map_or(&[AttendeeRole::Liaison, AttendeeRole::Deputy][..], |x| {
-                    x.required.as_slice()
-                });
-            if required.iter().all(|r| m.meeting.attended(*r)) {
+            if self.attended_in_full(m) {
                 s.meetings_fully_attended += 1;
             }
             grids.extend(m.meeting.grids.iter().map(UnitId::as_str));

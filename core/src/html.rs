@@ -223,6 +223,66 @@ pub fn month_report_html(report: &MonthReport, title: &str) -> String {
     }
     o.push_str("</div></section>");
 
+    // The grid's own work: visits, the register, meetings, volunteer teams.
+    if let Some(w) = &report.work {
+        let findings = |k: &str| w.findings.get(k).copied().unwrap_or(0);
+        let team_cases: u32 = w.team_work.values().sum();
+        let work_cards = [
+            (
+                "Household visits 入户走访",
+                w.visits.to_string(),
+                format!(
+                    "{} households; found: {} needs, {} disputes, {} risks; {} cases opened",
+                    w.households,
+                    findings("need"),
+                    findings("dispute"),
+                    findings("risk"),
+                    w.cases_opened
+                ),
+            ),
+            (
+                "Dispute register 矛盾纠纷排查台账",
+                w.registered.to_string(),
+                format!(
+                    "{} resolved in the grid, {} sent up, {} open, {} follow-up visits",
+                    w.resolved_in_grid, w.sent_up, w.open_entries, w.follow_ups
+                ),
+            ),
+            (
+                "Grid meetings 网格例会",
+                w.meetings.to_string(),
+                format!(
+                    "{} grids met; {} with liaison and deputies ({}); {} matters, {} decisions",
+                    w.grids_met,
+                    w.meetings_fully_attended,
+                    pct(t.indicators.get(Indicator::MeetingAttendanceRate)),
+                    w.matters,
+                    w.decisions
+                ),
+            ),
+            (
+                "Volunteer teams 志愿服务团队",
+                team_cases.to_string(),
+                format!(
+                    "cases and register entries given to {} team{}",
+                    w.team_work.len(),
+                    if w.team_work.len() == 1 { "" } else { "s" }
+                ),
+            ),
+        ];
+        o.push_str("<section><h2>Grid work 网格工作</h2><div class=cards>");
+        for (label, value, note) in &work_cards {
+            let _ = write!(
+                o,
+                "<div class=card><div class=k>{}</div><div class=v>{}</div><div class=n>{}</div></div>",
+                esc(label),
+                esc(value),
+                esc(note)
+            );
+        }
+        o.push_str("</div></section>");
+    }
+
     // In-grid share against the target.
     let share = in_grid.map_or(0, Rate::ten_thousandths).min(10_000);
     let fill = share * 500 / 10_000;

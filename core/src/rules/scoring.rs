@@ -44,6 +44,12 @@ named_enum! {
         /// Resolved cases whose reporter was called back within the limit ÷ resolved
         /// cases (回访率).
         CallBackRate = "call_back_rate",
+        /// Grid meetings attended by every required capacity ÷ meetings held
+        /// (社区两委包保联系网格、两代表一委员进网格).
+        MeetingAttendanceRate = "meeting_attendance_rate",
+        /// Register entries resolved in the grid ÷ entries closed (resolved or sent up)
+        /// (矛盾纠纷就地化解率).
+        RegisterResolutionRate = "register_resolution_rate",
     }
 }
 
@@ -639,7 +645,13 @@ pub(crate) fn check(spec: &ScoringSpec, vloc: &Location, errors: &mut Vec<RulePr
     for (i, it) in office.items.iter().enumerate() {
         let col = |field: &str| format!("offices.scheme.items[{i}].{field}");
         check_item(it, &col, &mut bad, &mut office_l);
-        if let Some(ind @ (Indicator::InGridRate | Indicator::VisitCoverage)) = it.indicator {
+        if let Some(
+            ind @ (Indicator::InGridRate
+            | Indicator::VisitCoverage
+            | Indicator::MeetingAttendanceRate
+            | Indicator::RegisterResolutionRate),
+        ) = it.indicator
+        {
             bad(
                 col("indicator"),
                 format!(

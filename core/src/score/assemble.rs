@@ -377,6 +377,7 @@ impl Pass<'_> {
             common_demands,
             rewards,
             talent_pool,
+            work: None,
         })
     }
 

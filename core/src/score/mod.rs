@@ -50,9 +50,9 @@ pub use crate::rules::scoring::{
 };
 pub(crate) use outcome::read_csv;
 pub use outcome::{
-    CSV_COLUMNS, Cell, InspectionRow, OUTCOME_COLUMNS, OutcomeError, OutcomeRow, OutcomeTable,
-    REQUIRED_OUTCOME_COLUMNS, VisitRow, missing_outcome_column, outcome_from_cells,
-    outcome_from_typed_cells, outcomes_from_csv, outcomes_to_csv,
+    CSV_COLUMNS, Cell, InspectionRow, MeetingRow, OUTCOME_COLUMNS, OutcomeError, OutcomeRow,
+    OutcomeTable, REQUIRED_OUTCOME_COLUMNS, RegisterRow, VisitRow, missing_outcome_column,
+    outcome_from_cells, outcome_from_typed_cells, outcomes_from_csv, outcomes_to_csv,
 };
 pub use report::{
     Allocation, Counts, Demand, FirstPlace, InactiveGrid, Indicators, MonthReport, Placing, Points,
@@ -259,6 +259,12 @@ pub struct ScoreRequest {
     /// Household visits, with an outcome table.
     #[serde(default)]
     pub visits: Vec<VisitRow>,
+    /// Grid meetings held, one row per grid, with an outcome table.
+    #[serde(default)]
+    pub meetings: Vec<MeetingRow>,
+    /// Register entries closed, with an outcome table.
+    #[serde(default)]
+    pub register: Vec<RegisterRow>,
     /// The parts of the report to return (names of [`REPORT_PARTS`]); none: all of them.
     #[serde(default, deserialize_with = "report_parts")]
     pub include: Option<Vec<String>>,
@@ -300,6 +306,8 @@ impl ScoreRequest {
             outcomes: None,
             outcomes_csv: None,
             visits: Vec::new(),
+            meetings: Vec::new(),
+            register: Vec::new(),
             include: None,
         }
     }
@@ -331,10 +339,37 @@ impl Engine {
         self.ledger_outcomes(ledger)
     }
 
-    /// The household visits recorded in a ledger.
+    /// The household visits recorded in a ledger, a household named by id counted once
+    /// a month.
     #[must_use]
     pub fn visits(&self, ledger: &Ledger) -> Vec<VisitRow> {
         self.ledger_visits(ledger)
+    }
+
+    /// The grid meetings recorded in a ledger, one row per grid a meeting was held for.
+    #[must_use]
+    pub fn meetings(&self, ledger: &Ledger) -> Vec<MeetingRow> {
+        self.ledger_meetings(ledger)
+    }
+
+    /// The register entries of a ledger that are closed.
+    #[must_use]
+    pub fn register_rows(&self, ledger: &Ledger) -> Vec<RegisterRow> {
+        self.ledger_register(ledger)
+    }
+
+    /// Adds grid meetings and closed register entries to a compiled table, for the
+    /// meeting-attendance and register-resolution indicators.
+    ///
+    /// # Errors
+    /// [`OutcomeError`] for the first row whose grid or unit is not in a grid.
+    pub fn compile_grid_work(
+        &self,
+        table: &mut OutcomeTable,
+        meetings: &[MeetingRow],
+        register: &[RegisterRow],
+    ) -> Result<(), OutcomeError> {
+        self.compile_work(table, meetings, register)
     }
 
     /// Checks outcome rows, visits and inspections against the organisation, rule set and
@@ -388,9 +423,23 @@ impl Engine {
         inspections: &[InspectionRow],
         options: &ScoreOptions,
     ) -> Result<MonthReport, ScoreError> {
-        let table =
+        let mut table =
             self.compile_outcomes(&self.outcomes(ledger), &self.visits(ledger), inspections)?;
-        self.score(&table, options)
+        self.compile_grid_work(
+            &mut table,
+            &self.meetings(ledger),
+            &self.register_rows(ledger),
+        )?;
+        let mut report = self.score(&table, options)?;
+        let (from, until) = (
+            options.month.first_day(),
+            options
+                .month
+                .next()
+                .map_or(Date::from_days(i32::MAX), Month::first_day),
+        );
+        report.work = Some(self.work_summary(ledger, from, until));
+        Ok(report)
     }
 
     /// Scores a month of a ledger (its cases and visits) as a request asks: the request
@@ -407,9 +456,11 @@ impl Engine {
         if request.outcomes.is_some()
             || request.outcomes_csv.is_some()
             || !request.visits.is_empty()
+            || !request.meetings.is_empty()
+            || !request.register.is_empty()
         {
             return Err(ScoreRequest::misplaced(
-                "a ledger gives its own cases and visits: leave out `outcomes`, `outcomes_csv` and `visits` (or score the table with score_outcomes)",
+                "a ledger gives its own cases, visits, meetings and register: leave out `outcomes`, `outcomes_csv`, `visits`, `meetings` and `register` (or score the table with score_outcomes)",
             ));
         }
         let options = request.options();
@@ -446,7 +497,7 @@ impl Engine {
                 ));
             }
         };
-        let table = self
+        let mut table = self
             .compile_outcomes(&rows, &request.visits, &request.inspections)
             .map_err(|mut e| {
                 if let (Some(lines), "outcomes") = (&lines, e.table) {
@@ -454,6 +505,7 @@ impl Engine {
                 }
                 e
             })?;
+        self.compile_grid_work(&mut table, &request.meetings, &request.register)?;
         self.score(&table, &options)
     }
 }

@@ -122,6 +122,35 @@ pub struct VisitRow {
     pub households: u32,
 }
 
+/// A grid meeting held (网格例会), for scoring: one grid it was held for, when, and
+/// whether every required capacity attended (the rule set's `grid_work.meetings.required`,
+/// the liaison committee member and a deputy by default).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+pub struct MeetingRow {
+    /// The grid.
+    pub grid: UnitId,
+    /// When it was held.
+    pub at: Timestamp,
+    /// Whether every required capacity attended.
+    pub attended_in_full: bool,
+}
+
+/// A register entry (矛盾纠纷排查台账) closed, for scoring: where, when, and whether it was
+/// resolved in the grid (`true`) or sent up (`false`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+pub struct RegisterRow {
+    /// The micro-grid or grid the entry lies in.
+    pub unit: UnitId,
+    /// When it was closed.
+    pub closed_at: Timestamp,
+    /// Resolved in the grid, rather than sent up.
+    pub resolved: bool,
+}
+
 /// Failed inspections of a grid in a month (督查).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -723,6 +752,10 @@ pub struct OutcomeTable {
     pub(crate) visits: Vec<(u32, i64, u32)>,
     /// (grid position, month ordinal, failed).
     pub(crate) inspections: Vec<(u32, i64, u32)>,
+    /// (grid position, unix seconds, attended in full).
+    pub(crate) meetings: Vec<(u32, i64, bool)>,
+    /// (grid position, unix seconds closed, resolved in the grid).
+    pub(crate) register: Vec<(u32, i64, bool)>,
     /// Each row's office (position in the organisation's offices, [`NO_OFFICE`] when
     /// none), in the order of `rows`; empty when no row names an office.
     pub(crate) offices: Vec<u32>,
@@ -800,18 +833,91 @@ impl Engine {
             .collect()
     }
 
-    /// See the public method of the same concern in `score`.
+    /// See the public method of the same concern in `score`. A household a visit names
+    /// by id counts once a month: a later visit of the same month that names it again
+    /// does not count it.
     pub(super) fn ledger_visits(&self, ledger: &Ledger) -> Vec<VisitRow> {
+        let mut seen: std::collections::HashSet<(&str, (i32, u32))> =
+            std::collections::HashSet::new();
         ledger
             .state()
             .visits()
             .iter()
-            .map(|v| VisitRow {
-                unit: v.unit.clone(),
-                at: v.at,
-                households: v.households,
+            .map(|v| {
+                let households = if v.household_ids.is_empty() {
+                    v.households
+                } else {
+                    let (y, m, _) = self.calendar.date_of(v.at).ymd();
+                    let new = v
+                        .household_ids
+                        .iter()
+                        .filter(|h| seen.insert((h.as_str(), (y, m))))
+                        .count();
+                    u32::try_from(new).unwrap_or(u32::MAX)
+                };
+                VisitRow {
+                    unit: v.unit.clone(),
+                    at: v.at,
+                    households,
+                }
             })
             .collect()
+    }
+
+    /// See the public method of the same concern in `score`.
+    pub(super) fn ledger_meetings(&self, ledger: &Ledger) -> Vec<MeetingRow> {
+        ledger
+            .state()
+            .meetings()
+            .iter()
+            .flat_map(|m| {
+                let full = self.attended_in_full(m);
+                m.meeting.grids.iter().map(move |g| MeetingRow {
+                    grid: g.clone(),
+                    at: m.at,
+                    attended_in_full: full,
+                })
+            })
+            .collect()
+    }
+
+    /// See the public method of the same concern in `score`.
+    pub(super) fn ledger_register(&self, ledger: &Ledger) -> Vec<RegisterRow> {
+        ledger
+            .state()
+            .register()
+            .iter()
+            .filter_map(|e| {
+                Some(RegisterRow {
+                    unit: e.entry.unit.clone(),
+                    closed_at: e.closed_at?,
+                    resolved: e.step == crate::case::work::RegisterStep::Resolved,
+                })
+            })
+            .collect()
+    }
+
+    /// See the public method of the same concern in `score`.
+    pub(super) fn compile_work(
+        &self,
+        table: &mut OutcomeTable,
+        meetings: &[MeetingRow],
+        register: &[RegisterRow],
+    ) -> Result<(), OutcomeError> {
+        let index = self.org.grid_index();
+        let mut ms = Vec::with_capacity(meetings.len());
+        for (i, m) in meetings.iter().enumerate() {
+            let grid = self.grid_of(index, m.grid.as_str(), ("meetings", i + 1, "grid"))?;
+            ms.push((grid, m.at.unix(), m.attended_in_full));
+        }
+        let mut rs = Vec::with_capacity(register.len());
+        for (i, r) in register.iter().enumerate() {
+            let grid = self.grid_of(index, r.unit.as_str(), ("register", i + 1, "unit"))?;
+            rs.push((grid, r.closed_at.unix(), r.resolved));
+        }
+        table.meetings = ms;
+        table.register = rs;
+        Ok(())
     }
 
     /// See the public method of the same concern in `score`.
@@ -924,6 +1030,8 @@ impl Engine {
             time_rank,
             visits: vs,
             inspections: ins,
+            meetings: Vec::new(),
+            register: Vec::new(),
             offices,
             grid_count: index.ids.len(),
             category_count: self.rules.categories().len(),

@@ -193,6 +193,28 @@ impl<'e> Pass<'e> {
                 }
             }
         }
+        for &(g, at, full) in &table.meetings {
+            if let Some(m) = pass.window.month_of(at) {
+                if let Some(c) = pass.covered.get_mut(m) {
+                    *c = true;
+                }
+                if let Some(a) = pass.acc.get_mut(m * g_count + g as usize) {
+                    a.meetings = a.meetings.saturating_add(1);
+                    a.meetings_attended = a.meetings_attended.saturating_add(u32::from(full));
+                }
+            }
+        }
+        for &(g, at, resolved) in &table.register {
+            if let Some(m) = pass.window.month_of(at) {
+                if let Some(c) = pass.covered.get_mut(m) {
+                    *c = true;
+                }
+                if let Some(a) = pass.acc.get_mut(m * g_count + g as usize) {
+                    a.register_closed = a.register_closed.saturating_add(1);
+                    a.register_resolved = a.register_resolved.saturating_add(u32::from(resolved));
+                }
+            }
+        }
         let first = pass.window.months.first().map_or(0, |m| m.ordinal());
         for &(g, month, failed) in &table.inspections {
             let Ok(m) = usize::try_from(month - first) else {

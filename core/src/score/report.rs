@@ -97,6 +97,15 @@ counts! {
     verifications_passed,
     /// Of `resolved`, those whose reporter was called back (回访) within the limit.
     called_back,
+    /// Grid meetings held (网格例会).
+    meetings,
+    /// Of `meetings`, those every required capacity attended (the liaison committee
+    /// member and a deputy by default).
+    meetings_attended,
+    /// Register entries (矛盾纠纷排查台账) closed in the month: resolved or sent up.
+    register_closed,
+    /// Of `register_closed`, those resolved in the grid.
+    register_resolved,
 }
 
 impl Counts {
@@ -141,6 +150,8 @@ impl Counts {
             r(self.supervisions_on_time, self.supervisions),
             r(self.verifications_passed, self.verifications),
             r(self.called_back, self.resolved),
+            r(self.meetings_attended, self.meetings),
+            r(self.register_resolved, self.register_closed),
         ])
     }
 
@@ -517,11 +528,16 @@ pub struct MonthReport {
     pub rewards: Option<Rewards>,
     /// Grid workers in the top often enough for the talent pool.
     pub talent_pool: Vec<Talent>,
+    /// The grid's own work in the month (visits, the register, meetings, team work), when
+    /// a ledger was scored.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub work: Option<crate::grid_work::WorkSummary>,
 }
 
 /// The parts of a [`MonthReport`], in the order its JSON gives them: what a score request's
 /// `include` may name.
-pub const REPORT_PARTS: [&str; 22] = [
+pub const REPORT_PARTS: [&str; 23] = [
     "month",
     "version",
     "scheme",
@@ -544,6 +560,7 @@ pub const REPORT_PARTS: [&str; 22] = [
     "common_demands",
     "rewards",
     "talent_pool",
+    "work",
 ];
 
 /// A month's report with only some of its parts, in the report's order: its JSON is the
@@ -608,6 +625,11 @@ impl Serialize for ReportParts<'_> {
                     }
                 }
                 "talent_pool" => map.serialize_entry(part, &r.talent_pool)?,
+                "work" => {
+                    if let Some(work) = &r.work {
+                        map.serialize_entry(part, work)?;
+                    }
+                }
                 _ => {}
             }
         }

@@ -116,7 +116,7 @@ pub(crate) struct Scheme {
 }
 
 /// What an indicator item reads, by indicator.
-pub(crate) type IndicatorValues = [Option<Rate>; 13];
+pub(crate) type IndicatorValues = [Option<Rate>; 15];
 
 impl Scheme {
     /// Compiles a scheme checked by [`check`]; values that do not fit are left at zero.

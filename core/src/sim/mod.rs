@@ -15,6 +15,7 @@
 
 mod cases;
 mod month;
+mod work;
 
 pub use self::cases::month_cases;
 pub use self::month::{Simulation, simulate_month};

@@ -76,6 +76,14 @@ enum Step {
     },
     /// Grid workers' visits on a day (day number).
     Visits(i32),
+    /// A follow-up visit on a register entry.
+    FollowUp {
+        entry: crate::id::WorkId,
+        step: crate::case::work::RegisterStep,
+        actor: PersonId,
+    },
+    /// A grid's monthly meeting (index into the grids).
+    Meeting(usize),
 }
 
 /// Simulates a month of a subdistrict's work through the ledger, deterministically from a
@@ -89,6 +97,10 @@ enum Step {
 /// with or without it): petitions are accepted, mostly within the limit; resolutions at
 /// community level or above, and one in five below, are verified by the community's lead
 /// (one in twenty fails and goes back); nine reporters in ten are called back; a third of the cases reminded at 80% get a supervision order, mostly answered.
+/// The grid's own work runs on a third stream: visits record what they found and register
+/// the disputes they screen, which are followed up until resolved or sent up; nine grids
+/// in ten hold their monthly meeting; one case in eight that a team of its grid can take
+/// is given to it.
 #[must_use]
 pub fn simulate_month(
     engine: &Engine,
@@ -101,6 +113,8 @@ pub fn simulate_month(
     cases.sort_by_key(|c| c.reported_at);
     let mut rng = SplitMix64::new(seed.rotate_left(17) ^ 0x5151);
     let mut lp = SplitMix64::new(seed.rotate_left(29) ^ 0x100B);
+    let mut wk = SplitMix64::new(seed.rotate_left(41) ^ 0x6E7D);
+    let mut visits_seen = 0usize;
     let zone = engine.calendar().zone();
     let first = Date::new(year, month, 1).map_or(0, Date::days);
     let next_month = if month == 12 {
@@ -144,6 +158,17 @@ pub fn simulate_month(
     // A few grids never report a visit: the inactive ones the monthly score must find.
     let grids: Vec<&UnitSpec> = engine.org().units_of_kind(UnitKind::Grid).collect();
     let silent: Vec<bool> = grids.iter().map(|_| rng.chance(25)).collect();
+    // Nine grids in ten meet once in the month, in its second half, at 15:00.
+    for g in 0..grids.len() {
+        if wk.chance(900) {
+            let day = (first + 12 + i32::try_from(wk.below(14)).unwrap_or(0)).min(last - 1);
+            push(
+                &mut queue,
+                zone.at_local_minute(i64::from(day) * 1440 + 900),
+                Step::Meeting(g),
+            );
+        }
+    }
 
     while let Some(Reverse((t, _, step))) = queue.pop() {
         let now = zone.timestamp(t);
@@ -223,6 +248,26 @@ pub fn simulate_month(
                         },
                     ],
                 );
+                if let Some(team) = super::work::team_for(
+                    engine,
+                    &mut wk,
+                    case.category.as_str(),
+                    case.location.as_str(),
+                ) {
+                    append(
+                        &mut ledger,
+                        one(
+                            case.id.clone(),
+                            now,
+                            handler.clone(),
+                            Event::TeamAssigned {
+                                team,
+                                entry: None,
+                                note: None,
+                            },
+                        ),
+                    );
+                }
                 if ledger
                     .case(case.id.as_str())
                     .is_some_and(|s| s.closed_loop.petition.is_some())
@@ -580,6 +625,50 @@ pub fn simulate_month(
                     ),
                 );
             }
+            Step::FollowUp { entry, step, actor } => append(
+                &mut ledger,
+                vec![EventRecord {
+                    event_id: None,
+                    case: None,
+                    at: now,
+                    actor,
+                    event: Event::FollowedUp {
+                        entry,
+                        step,
+                        note: None,
+                        case: None,
+                    },
+                }],
+            ),
+            Step::Meeting(g) => {
+                let Some(grid) = grids.get(g) else { continue };
+                let open: Vec<crate::id::WorkId> = ledger
+                    .state()
+                    .register()
+                    .iter()
+                    .filter(|e| !e.step.is_final())
+                    .filter(|e| {
+                        engine
+                            .org()
+                            .contains(grid.id.as_str(), e.entry.unit.as_str())
+                            .unwrap_or(false)
+                    })
+                    .map(|e| e.entry.id.clone())
+                    .collect();
+                if let Some(event) = super::work::meeting(engine, &mut wk, grid, &open, g) {
+                    let actor = super::work::grid_worker(engine, grid, &system);
+                    append(
+                        &mut ledger,
+                        vec![EventRecord {
+                            event_id: None,
+                            case: None,
+                            at: now,
+                            actor,
+                            event,
+                        }],
+                    );
+                }
+            }
             Step::Visits(day) => {
                 for (g, grid) in grids.iter().enumerate() {
                     if silent.get(g).copied().unwrap_or(false) || !rng.chance(700) {
@@ -607,6 +696,23 @@ pub fn simulate_month(
                     let at = zone.at_local_minute(
                         i64::from(day) * 1440 + 600 + i64::try_from(rng.below(360)).unwrap_or(0),
                     );
+                    let households = 3 + u32::try_from(rng.below(10)).unwrap_or(0);
+                    visits_seen += 1;
+                    let screening =
+                        super::work::screening(engine, &mut wk, &unit.id, households, visits_seen);
+                    if let Some(entry) = &screening.entry {
+                        for (days, step) in super::work::follow_ups(&mut wk) {
+                            push(
+                                &mut queue,
+                                super::work::later(at, days),
+                                Step::FollowUp {
+                                    entry: entry.clone(),
+                                    step,
+                                    actor: actor.clone(),
+                                },
+                            );
+                        }
+                    }
                     append(
                         &mut ledger,
                         vec![EventRecord {
@@ -614,10 +720,7 @@ pub fn simulate_month(
                             case: None,
                             at,
                             actor,
-                            event: Event::visited(
-                                unit.id.clone(),
-                                3 + u32::try_from(rng.below(10)).unwrap_or(0),
-                            ),
+                            event: screening.event,
                         }],
                     );
                 }
