@@ -534,11 +534,31 @@ fn the_ledger_and_its_exported_table_give_the_same_report() {
     let csv = outcomes_to_csv(&rows);
     let back = outcomes_from_csv(&csv).unwrap();
     assert_eq!(back, rows);
-    let table = FUSHAN
+    let mut table = FUSHAN
         .compile_outcomes(&back, &FUSHAN.visits(ledger), &[])
         .unwrap();
-    let from_table = FUSHAN.score(&table, &options).unwrap();
+    FUSHAN
+        .compile_grid_work(
+            &mut table,
+            &FUSHAN.meetings(ledger),
+            &FUSHAN.register_rows(ledger),
+        )
+        .unwrap();
+    let mut from_table = FUSHAN.score(&table, &options).unwrap();
+    // Only a ledger knows the month's own work in full (visits' findings, teams…).
+    assert!(from_table.work.is_none());
+    let march = |d| gridgov::time::Date::new(2026, d, 1).unwrap();
+    let work = FUSHAN.work_summary(ledger, march(3), march(4));
+    assert_eq!(from_ledger.work.as_ref(), Some(&work));
+    from_table.work = Some(work.clone());
     assert_eq!(from_ledger, from_table);
+    // The meetings and the register scored are those the summary counts.
+    let c = &from_ledger.total.counts;
+    assert_eq!(c.meetings, work.meetings);
+    assert_eq!(c.meetings_attended, work.meetings_fully_attended);
+    assert!(work.meetings > 100, "{work:?}");
+    assert!(work.registered > 0 && c.register_closed > 0, "{work:?}");
+    assert!(c.register_resolved <= c.register_closed);
     assert_eq!(
         gridgov::json::score_json(
             &FUSHAN,

@@ -279,7 +279,13 @@ pub struct MeetingRecord {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum WorkError {
-    /// A visit, follow-up or meeting names a case.
+    /// A visit names a case.
+    #[error("a `visited` event is not about one case; leave out `case` (it was `{case}`)")]
+    CaseOnVisit {
+        /// The case given.
+        case: String,
+    },
+    /// A follow-up or meeting names a case.
     #[error("a `{event}` record is not about one case; leave out `case` (it was `{case}`)")]
     CaseOnWork {
         /// The event type.
@@ -372,6 +378,7 @@ impl WorkError {
     #[must_use]
     pub const fn code(&self) -> &'static str {
         match self {
+            Self::CaseOnVisit { .. } => "case_on_visit",
             Self::CaseOnWork { .. } => "case_on_work",
             Self::Households { .. } => "visit_households",
             Self::Findings { .. } => "visit_findings",
@@ -443,6 +450,9 @@ impl LedgerState {
     /// entry); `Ok(false)` when the record is not one (a case event).
     pub(super) fn validate_work(&self, r: &EventRecord) -> Result<bool, WorkError> {
         let no_case = |event: &'static str| match &r.case {
+            Some(c) if event == "visited" => Err(WorkError::CaseOnVisit {
+                case: c.to_string(),
+            }),
             Some(c) => Err(WorkError::CaseOnWork {
                 event,
                 case: c.to_string(),

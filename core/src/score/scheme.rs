@@ -437,10 +437,10 @@ mod tests {
         check(&spec, &Location::default(), &mut errors);
         assert!(errors.is_empty(), "{errors:?}");
         let s = Scheme::compile(&spec.scheme);
-        let perfect = [Some(Rate::ONE); 13];
+        let perfect = [Some(Rate::ONE); 15];
         assert_eq!(score_of(&s, &perfect, 0).as_deref(), Some("100.00"));
         // Nothing measured: not evaluable, never full marks.
-        assert_eq!(score_of(&s, &[None; 13], 0), None);
+        assert_eq!(score_of(&s, &[None; 15], 0), None);
         // Three reopenings and one failed inspection: −6 − 5.
         let v = s.score(&perfect, |c| match c {
             Counter::Reopened => 3,
@@ -454,7 +454,7 @@ mod tests {
 
     /// The indicators of the default scheme, by name.
     fn values(pairs: &[(Indicator, u32)]) -> IndicatorValues {
-        let mut v = [None; 13];
+        let mut v = [None; 15];
         for (i, r) in pairs {
             v[*i as usize] = Some(Rate::from_ten_thousandths(*r));
         }
