@@ -72,7 +72,7 @@ pub enum GridWorkError {
     },
     /// A team given work outside the grids it serves.
     #[error(
-        "volunteer team `{team}` serves {grids}, not `{grid}`, where the {what} lies; give it to a team of that grid (suggested_teams)"
+        "volunteer team `{team}` serves {grids}, not `{grid}`, where the {what} lies; give it to a team that serves that grid (the teams suggested for the case)"
     )]
     TeamOutside {
         /// The team.
@@ -354,12 +354,19 @@ impl Engine {
     /// the category is left out.
     ///
     /// # Errors
-    /// [`LookupError`](crate::org::LookupError) for a location that is not a unit.
+    /// [`LookupError`](crate::org::LookupError) for a category the rule set does not
+    /// declare or a location that is not a unit.
     pub fn suggest_teams(
         &self,
         category: &str,
         location: &str,
     ) -> Result<Vec<TeamSuggestion>, crate::org::LookupError> {
+        if self.rules.category_index(category).is_none() {
+            return Err(crate::org::LookupError::UnknownCategory(
+                crate::text::truncate_for_message(category),
+                self.rules.categories().join(", "),
+            ));
+        }
         let grid = self.org.unit_at_level(location, crate::org::Level::Grid)?;
         let Some(grid) = grid else {
             return Ok(Vec::new());

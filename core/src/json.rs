@@ -852,3 +852,33 @@ pub fn open311_convert_json(input_json: &str) -> Result<String, Error> {
         json: open311::render(&doc, open311::Format::Json),
     }))
 }
+
+/// A request for volunteer teams: the case's category and location.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TeamsIn {
+    category: String,
+    location: String,
+}
+
+/// The volunteer teams that may take a case, as [`Engine::suggest_teams`]: JSON text
+/// `{"category", "location"}` in, a JSON array of `{"team", "name", "areas", "members"}`
+/// out, most of the category's work areas first.
+///
+/// ```
+/// let engine = gridgov::Engine::fushan();
+/// let out = gridgov::json::suggest_teams_json(
+///     &engine,
+///     r#"{"category": "livelihood", "location": "fs-c01-g01-m1"}"#,
+/// )?;
+/// assert!(out.starts_with(r#"[{"team":"fs-vt01","#));
+/// # Ok::<(), gridgov::error::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::Json`] for a request of the wrong shape; [`Error::Lookup`] for an unknown
+/// category or location.
+pub fn suggest_teams_json(engine: &Engine, request_json: &str) -> Result<String, Error> {
+    let r: TeamsIn = from_json("request", request_json)?;
+    Ok(to_json(&engine.suggest_teams(&r.category, &r.location)?))
+}

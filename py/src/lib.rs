@@ -527,6 +527,14 @@ impl PyEngine {
         })
     }
 
+    /// The volunteer teams that may take a case: JSON text ``{"category", "location"}``
+    /// in, the core's JSON text out (an array of ``{"team", "name", "areas", "members"}``).
+    fn suggest_teams_json(&self, py: Python<'_>, request: &Bound<'_, PyAny>) -> PyResult<String> {
+        call_text(py, request, "request", |r| {
+            gridgov::json::suggest_teams_json(&self.inner, r)
+        })
+    }
+
     /// The organisation's map as GeoJSON text, coordinates in ``crs`` (the map's own
     /// when ``None``).
     #[pyo3(signature = (crs = None))]

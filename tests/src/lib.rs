@@ -361,6 +361,7 @@ pub fn run(
         "route" => with_engine(&|e| json::route_json(e, &text("case"))),
         "deadline" => with_engine(&|e| json::deadline_json(e, &text("deadline"))),
         "locate" => with_engine(&|e| json::locate_json(e, &text("point"))),
+        "suggest_teams" => with_engine(&|e| json::suggest_teams_json(e, &text("request"))),
         "open311" => with_engine(&|e| json::open311_json(e, None, &text("call"))),
         "open311_requests" => with_ledger(&|e, l| json::open311_json(e, Some(l), &text("call"))),
         "open311_convert" => json::open311_convert_json(&text("document")),
@@ -715,6 +716,7 @@ pub fn run_arguments(call: &str, args: &[Value]) -> Result<gridgov::Error, Strin
             Ok(())
         }
         "locate_json" => gridgov::json::locate_json(&engine, &text(0)).map(drop),
+        "suggest_teams_json" => gridgov::json::suggest_teams_json(&engine, &text(0)).map(drop),
         "map_json" => gridgov::json::map_json(engine.org(), opt(0).as_deref()).map(drop),
         "open311_json" => gridgov::json::open311_json(&engine, None, &text(0)).map(drop),
         "open311_convert_json" => gridgov::json::open311_convert_json(&text(0)).map(drop),

@@ -141,7 +141,10 @@ fn at_least_forty_vectors_are_worked_out_by_hand() {
 /// grew to 1.2 MB when every unit of the 64 scoring vectors gained the closed loop's
 /// seven counts and four indicators, about 33,000 bytes, and the closed-loop vectors
 /// joined; and to 1.25 MB when the vectors of the grid's own work (reports never lost,
-/// micro-grid leaders) joined, 35 small documents.)
+/// micro-grid leaders) joined, 35 small documents; and to 1.3 MB when every unit of the
+/// scoring vectors gained the meeting and register counts and indicators and the rest of
+/// the grid's work (duty lists, visits, the register, meetings, teams) joined, 22 small
+/// documents.)
 #[test]
 fn the_shared_vectors_are_under_a_megabyte() {
     // The vectors with the fixture documents they name.
@@ -153,7 +156,7 @@ fn the_shared_vectors_are_under_a_megabyte() {
         .map(|p| std::fs::metadata(p).map_or(0, |m| m.len()))
         .sum();
     assert!(
-        bytes < 1_250_000,
+        bytes < 1_300_000,
         "the vectors and fixtures take {bytes} bytes"
     );
 }

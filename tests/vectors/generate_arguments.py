@@ -94,4 +94,7 @@ vector("engine-org-is-number", "An engine's documents are JSON text (or left out
 vector("engine-calendar-is-boolean", "The third document, the calendar, is checked like the others.",
        "engine", [None, None, False], "input_type", f"`calendar` {TEXT}a boolean")
 
+vector("teams-request-is-list", "A request for volunteer teams is JSON text; a list is a wrong type.",
+       "suggest_teams_json", [[]], "input_type", f"`request` {TEXT}a list")
+
 print(f"wrote {len(written)} argument vectors")

@@ -320,6 +320,37 @@ impl JsEngine {
         gridgov::json::locate_json(&self.inner, &text(point, "point")?).map_err(err)
     }
 
+    /// The volunteer teams that may take a case: JSON text `{"category", "location"}` in,
+    /// the core's JSON text out (an array of `{team, name, areas, members}`).
+    ///
+    /// # Errors
+    /// A JS `Error` with code `unknown_category`, `unknown_unit` or `input_type`.
+    #[wasm_bindgen(js_name = suggestTeamsJson)]
+    pub fn suggest_teams_json(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] request: &JsValue,
+    ) -> Result<String, JsValue> {
+        gridgov::json::suggest_teams_json(&self.inner, &text(request, "request")?).map_err(err)
+    }
+
+    /// [`suggestTeamsJson`](Self::suggest_teams_json) with an object in and out.
+    ///
+    /// # Errors
+    /// As `suggestTeamsJson`.
+    #[wasm_bindgen(
+        js_name = suggestTeams,
+        unchecked_return_type = "TeamSuggestion[]"
+    )]
+    pub fn suggest_teams(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "{ category: string; location: string }")]
+        request: &JsValue,
+    ) -> Result<JsValue, JsValue> {
+        gridgov::json::suggest_teams_json(&self.inner, &stringify(request, "request")?)
+            .map(|s| parse(&s))
+            .map_err(err)
+    }
+
     /// [`locateJson`](Self::locate_json) with an object in and out.
     ///
     /// # Errors

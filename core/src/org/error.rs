@@ -509,6 +509,9 @@ pub enum LookupError {
     /// The ledger has no case with this id.
     #[error("unknown case `{0}`")]
     UnknownCase(String),
+    /// The rule set declares no such category.
+    #[error("unknown category `{0}`; the rule set declares: {1}")]
+    UnknownCategory(String, String),
     /// The ledger's register has no entry with this id.
     #[error("unknown register entry `{0}`; register it on a visit first")]
     UnknownEntry(String),
@@ -584,6 +587,7 @@ impl LookupError {
             Self::UnknownLevel(_) => "unknown_level",
             Self::UnknownCase(_) => "unknown_case",
             Self::UnknownEntry(_) => "unknown_entry",
+            Self::UnknownCategory(..) => "unknown_category",
             Self::WrongKind { .. } => "wrong_kind",
         }
     }

@@ -648,6 +648,22 @@ class Engine:
         """``open311`` with a ledger (the ``requests`` call), JSON text in and out."""
         return self._native.open311_requests_json(_ledger(ledger), call)
 
+    # -- the grid's own work ---------------------------------------------------------------
+
+    def suggest_teams(self, category: str, location: str) -> list[dict[str, Any]]:
+        """The volunteer teams that may take a case of ``category`` at ``location``: those
+        serving its grid, most of the category's work areas first, as
+        ``[{"team", "name", "areas", "members"}]``. An unknown category or location raises
+        ``QueryError``."""
+        result: list[dict[str, Any]] = _json.loads(
+            self._native.suggest_teams_json(_json.dumps({"category": category, "location": location})))
+        return result
+
+    def suggest_teams_json(self, request: str) -> str:
+        """``suggest_teams`` with JSON text ``{"category", "location"}`` in and the core's
+        JSON text out."""
+        return self._native.suggest_teams_json(request)
+
     # -- the map ---------------------------------------------------------------------------
 
     def locate(self, lon: float, lat: float, crs: str = "wgs84") -> dict[str, Any]:
