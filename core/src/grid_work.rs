@@ -280,7 +280,7 @@ impl Engine {
                         .ok()
                         .flatten();
                     if let Some(g) = g {
-                        if !t.grids.iter().any(|x| *x == g.id) {
+                        if !t.grids.contains(&g.id) {
                             return Err(GridWorkError::TeamOutside {
                                 team: team.to_string(),
                                 grids: t
@@ -387,7 +387,7 @@ impl Engine {
             .spec()
             .volunteer_teams
             .iter()
-            .filter(|t| t.grids.iter().any(|g| *g == grid.id))
+            .filter(|t| t.grids.contains(&grid.id))
             .filter_map(|t| {
                 let covered: Vec<crate::id::Name> = t
                     .areas

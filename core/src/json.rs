@@ -328,18 +328,26 @@ pub fn report_json(report: &MonthReport) -> String {
     to_json(report)
 }
 
-/// The outcome table of a ledger, `{"outcomes": [...], "visits": [...]}`, for analysts and
-/// for other systems: scoring it gives the same report as scoring the ledger.
+/// The outcome table of a ledger, `{"outcomes": [...], "visits": [...], "meetings":
+/// [...], "register": [...]}`, for analysts and for other systems: scoring it gives the
+/// same report as scoring the ledger, but for the month's work summary, which only a
+/// ledger gives. `meetings` and `register` are left out when the ledger has none.
 #[must_use]
 pub fn outcomes_json(engine: &Engine, ledger: &Ledger) -> String {
     #[derive(Serialize)]
     struct Out {
         outcomes: Vec<OutcomeRow>,
         visits: Vec<VisitRow>,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        meetings: Vec<crate::score::MeetingRow>,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        register: Vec<crate::score::RegisterRow>,
     }
     to_json(&Out {
         outcomes: engine.outcomes(ledger),
         visits: engine.visits(ledger),
+        meetings: engine.meetings(ledger),
+        register: engine.register_rows(ledger),
     })
 }
 

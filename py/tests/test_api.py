@@ -184,15 +184,18 @@ def test_score_ledger_outcome_dicts_and_csv_agree(engine):
     ledger = engine.simulate_month(2026, 3, 1500, seed=4)
     outcomes = engine.outcomes(ledger)
     by_ledger = engine.score(ledger, "2026-03", budget_fen=500_000)
-    by_rows = engine.score(outcomes["outcomes"], dt.date(2026, 3, 1), budget_fen=500_000,
-                           visits=outcomes["visits"])
-    by_csv = engine.score(engine.outcomes_csv(ledger), "2026-03", budget_fen=500_000,
-                          visits=outcomes["visits"])
+    work = {"visits": outcomes["visits"], "meetings": outcomes["meetings"],
+            "register": outcomes["register"]}
+    by_rows = engine.score(outcomes["outcomes"], dt.date(2026, 3, 1), budget_fen=500_000, **work)
+    by_csv = engine.score(engine.outcomes_csv(ledger), "2026-03", budget_fen=500_000, **work)
+    # Only a ledger knows the month's work in full (what visits found, teams…).
+    summary = by_ledger.pop("work")
+    assert summary["meetings"] == by_ledger["total"]["counts"]["meetings"] > 0
     assert by_ledger == by_rows == by_csv
     assert sum(a["fen"] for a in by_ledger["rewards"]["allocations"]) == 500_000
     with pytest.raises(gridgov.InputError) as info:
         engine.score(ledger, "2026-03", visits=outcomes["visits"][:1])
-    assert "a ledger gives its own cases and visits" in str(info.value)
+    assert "a ledger gives its own cases, visits, meetings and register" in str(info.value)
     with pytest.raises(gridgov.ScoreError) as info:
         engine.score([dict(outcomes["outcomes"][0], satisfaction=9)], "2026-03")
     assert info.value.code == "outcome_row"

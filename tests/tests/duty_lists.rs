@@ -4,6 +4,7 @@
 #![allow(
     clippy::unwrap_used,
     clippy::indexing_slicing,
+    clippy::panic,
     reason = "tests: a failed unwrap is a failed test"
 )]
 
@@ -217,7 +218,8 @@ fn a_first_handler_whose_lists_miss_the_category_is_warned_about() {
 
 #[test]
 fn each_structural_rule_of_the_duty_lists_is_checked() {
-    let cases: Vec<(&str, Box<dyn Fn(&mut Value)>, &str, &str)> = vec![
+    type Mutate = Box<dyn Fn(&mut Value)>;
+    let cases: Vec<(&str, Mutate, &str, &str)> = vec![
         (
             "unknown class",
             Box::new(|o| o["duty_lists"]["lists"][0]["class"] = json!("nope")),

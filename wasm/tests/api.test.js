@@ -218,6 +218,31 @@ test('validation: strict refuses a plain tree with every problem; warn takes it'
   engine.free();
 });
 
+test('grid work: teams suggested, a visit registering a dispute, its refusals, follow-ups due', () => {
+  const teams = engine.suggestTeams({ category: 'livelihood', location: 'fs-c01-g01-m1' });
+  assert.deepEqual(teams.map((t) => [t.team, t.areas]), [['fs-vt01', ['livelihood']]]);
+  assert.equal(engine.suggestTeamsJson(JSON.stringify({ category: 'livelihood', location: 'fs-c01-g01-m1' })),
+    JSON.stringify(teams));
+  assert.throws(() => engine.suggestTeams({ category: 'gossip', location: 'fs-c01-g01-m1' }),
+    (e) => e instanceof Error && e.code === 'unknown_category');
+  const ledger = new gridgov.Ledger();
+  const gw = { id: 'fs-gw001', role: 'grid_worker' };
+  const visit = (found, unit) => ({ at: '2026-03-03T10:00:00+08:00', actor: 'fs-gw001',
+    event: { type: 'visited', unit: 'fs-c01-g01', households: 2, household_ids: ['h-1', 'h-2'], found,
+      registered: [{ id: 'reg-1', unit, grade: 'general', class: 'neighbour_dispute', parties: 2 }] } });
+  assert.throws(() => engine.record(ledger, gw, visit(['need'], 'fs-c01-g01-m2')),
+    (e) => e instanceof Error && e.code === 'visit_findings');
+  assert.throws(() => engine.record(ledger, gw, visit(['dispute'], 'fs-c01-g02-m1')),
+    (e) => e instanceof Error && e.code === 'work_outside');
+  assert.equal(ledger.length, 0);
+  engine.record(ledger, gw, visit(['dispute'], 'fs-c01-g01-m2'));
+  const actions = JSON.parse(engine.actionsJson(ledger, '2026-03-11T09:00:00+08:00'));
+  assert.deepEqual(actions.follow_ups.map((f) => f.entry), ['reg-1']);
+  const report = JSON.parse(engine.scoreJson(ledger, JSON.stringify({ month: '2026-03', include: ['work'] })));
+  assert.equal(report.work.registered, 1);
+  assert.equal(report.work.households, 2);
+});
+
 test('locate, locateBatch and microGrids place points as the core does', () => {
   const at = engine.locate({ lon: 116.950333, lat: 35.386125, crs: 'gcj02' });
   assert.deepEqual(at, { micro_grid: 'fs-c01-g01-m1', grid: 'fs-c01-g01', community: 'fs-c01' });

@@ -22,6 +22,12 @@ const holder: gridgov.Person | null = engine.dutyHolder("fs-c01-g02-m1", "grid")
 const byPoint: gridgov.Case = { ...c, location: undefined, point: { lon: 116.950333, lat: 35.386125, crs: "gcj02" } };
 const placed: { micro_grid: string; grid: string | null; community: string | null } =
   engine.locate({ lon: 116.950333, lat: 35.386125, crs: "gcj02" });
+const teams: gridgov.TeamSuggestion[] = engine.suggestTeams({ category: "livelihood", location: "fs-c01-g01-m1" });
+const firstTeam: string = teams[0].team;
+const meetingHeld: gridgov.Event = {
+  type: "meeting_held",
+  meeting: { id: "m1", grids: ["fs-c01-g01"], attendees: [{ role: "liaison", person: "fs-cm01-1" }] },
+};
 const where: Int32Array = engine.locateBatch(new Float64Array([116.95]), new Float64Array([35.386]), "gcj02");
 const microGrids: string[] = engine.microGrids();
 const geojson: string = engine.mapJson("wgs84");
@@ -99,4 +105,6 @@ engine.record(ledger, worker, c);
 const utm: gridgov.GeoPoint = { lon: 1, lat: 2, crs: "utm" };
 // @ts-expect-error: an extension gives its days as a number
 const ext: gridgov.Event = { type: "extended", days: "30", approval: "批准" };
-console.log(fax, n, wrongStatus, lost, utm, ext);
+// @ts-expect-error: what a visit found is one of nothing, need, dispute, risk
+const gossip: gridgov.Event = { type: "visited", unit: "fs-c01-g01", households: 1, found: ["gossip"] };
+console.log(fax, n, wrongStatus, lost, utm, ext, gossip, firstTeam, meetingHeld);

@@ -561,7 +561,7 @@ impl LedgerState {
             });
         }
         let disputes = found.contains(&Finding::Dispute);
-        if disputes != !registered.is_empty() {
+        if disputes == registered.is_empty() {
             return Err(WorkError::Findings {
                 message: if disputes {
                     "it found a dispute but registers none; enter it in `registered` (矛盾纠纷排查台账)".to_owned()

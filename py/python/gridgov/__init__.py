@@ -198,13 +198,17 @@ def _score_request(
     history: Optional[int],
     inspections: Optional[Sequence[Mapping[str, Any]]],
     visits: Optional[Sequence[Mapping[str, Any]]] = None,
+    meetings: Optional[Sequence[Mapping[str, Any]]] = None,
+    register: Optional[Sequence[Mapping[str, Any]]] = None,
     **table: Any,
 ) -> str:
     request: dict[str, Any] = {"month": _month(month)}
+    rows = ("inspections", "visits", "meetings", "register")
     for key, value in (("budget_fen", budget_fen), ("history", history),
-                       ("inspections", inspections), ("visits", visits)):
+                       ("inspections", inspections), ("visits", visits),
+                       ("meetings", meetings), ("register", register)):
         if value is not None:
-            request[key] = list(value) if key in ("inspections", "visits") else value
+            request[key] = list(value) if key in rows else value
     request.update({k: v for k, v in table.items() if v is not None})
     return _dumps(request, "request")
 
@@ -879,23 +883,30 @@ class Engine:
     def score(self, source: Any, month: Any, *, budget_fen: Optional[int] = None,
               history: Optional[int] = None,
               inspections: Optional[Sequence[Mapping[str, Any]]] = None,
-              visits: Optional[Sequence[Mapping[str, Any]]] = None) -> dict[str, Any]:
+              visits: Optional[Sequence[Mapping[str, Any]]] = None,
+              meetings: Optional[Sequence[Mapping[str, Any]]] = None,
+              register: Optional[Sequence[Mapping[str, Any]]] = None) -> dict[str, Any]:
         """Scores ``month`` (``"2026-03"`` or a date) of a ``Ledger``, a list of outcome
         dicts, or outcome CSV text: the month's report as a dict (ranking, red and black
-        lists, inactive grids, common demands, rewards of ``budget_fen``, talent pool)."""
+        lists, inactive grids, common demands, rewards of ``budget_fen``, talent pool).
+        A table comes with its ``visits``, grid ``meetings`` and closed ``register``
+        entries (as ``outcomes(ledger)`` gives them); a ledger gives its own, and its
+        report carries the month's ``work``."""
+        work = (visits, meetings, register)
         if isinstance(source, Ledger):
             text = self._native.score_json(
-                source._native, _score_request(month, budget_fen, history, inspections, visits))
+                source._native, _score_request(month, budget_fen, history, inspections, *work))
         elif isinstance(source, str):
             text = self._native.score_outcomes_json(_score_request(
-                month, budget_fen, history, inspections, visits, outcomes_csv=source))
+                month, budget_fen, history, inspections, *work, outcomes_csv=source))
         elif isinstance(source, Sequence):
             text = self._native.score_outcomes_json(_score_request(
-                month, budget_fen, history, inspections, visits, outcomes=list(source)))
+                month, budget_fen, history, inspections, *work, outcomes=list(source)))
         else:
             return self.score_outcomes_report(source, month, budget_fen=budget_fen,
                                               history=history, inspections=inspections,
-                                              visits=visits)
+                                              visits=visits, meetings=meetings,
+                                              register=register)
         result: dict[str, Any] = _json.loads(text)
         return result
 
@@ -907,6 +918,8 @@ class Engine:
                        history: Optional[int] = None,
                        inspections: Optional[Sequence[Mapping[str, Any]]] = None,
                        visits: Optional[Sequence[Mapping[str, Any]]] = None,
+                       meetings: Optional[Sequence[Mapping[str, Any]]] = None,
+                       register: Optional[Sequence[Mapping[str, Any]]] = None,
                        level: Optional[str] = None) -> Any:
         """Scores ``month`` of an outcome table (any Arrow table; the columns of
         ``outcomes_csv``, with timestamps as text or typed) and returns the scored units at
@@ -915,17 +928,21 @@ class Engine:
         when not evaluable), every indicator (four places), every count, the list streaks.
         The schema's metadata holds the month, version, scheme and its items, red and black
         lists and inactive grids (JSON)."""
-        request = _score_request(month, budget_fen, history, inspections, visits)
+        request = _score_request(month, budget_fen, history, inspections, visits, meetings,
+                                 register)
         return _arrow_out(self._native.score_outcomes_arrow(_arrow_in(table), request, level))
 
     def score_outcomes_report(self, table: Any, month: Any, *,
                               budget_fen: Optional[int] = None,
                               history: Optional[int] = None,
                               inspections: Optional[Sequence[Mapping[str, Any]]] = None,
-                              visits: Optional[Sequence[Mapping[str, Any]]] = None
+                              visits: Optional[Sequence[Mapping[str, Any]]] = None,
+                              meetings: Optional[Sequence[Mapping[str, Any]]] = None,
+                              register: Optional[Sequence[Mapping[str, Any]]] = None
                               ) -> dict[str, Any]:
         """``score_outcomes`` as the whole month's report (a dict)."""
-        request = _score_request(month, budget_fen, history, inspections, visits)
+        request = _score_request(month, budget_fen, history, inspections, visits, meetings,
+                                 register)
         text = self._native.score_outcomes_arrow(_arrow_in(table), request, None, True)
         result: dict[str, Any] = _json.loads(text)
         return result

@@ -232,6 +232,8 @@ class Engine:
         history: Optional[int] = None,
         inspections: Optional[Sequence[Mapping[str, Any]]] = None,
         visits: Optional[Sequence[Mapping[str, Any]]] = None,
+        meetings: Optional[Sequence[Mapping[str, Any]]] = None,
+        register: Optional[Sequence[Mapping[str, Any]]] = None,
     ) -> dict[str, Any]: ...
     def score_json(self, ledger: Ledger, request: str) -> str: ...
     def score_outcomes(
@@ -243,6 +245,8 @@ class Engine:
         history: Optional[int] = None,
         inspections: Optional[Sequence[Mapping[str, Any]]] = None,
         visits: Optional[Sequence[Mapping[str, Any]]] = None,
+        meetings: Optional[Sequence[Mapping[str, Any]]] = None,
+        register: Optional[Sequence[Mapping[str, Any]]] = None,
         level: Optional[str] = None,
     ) -> ArrowTable: ...
     def score_outcomes_report(
@@ -254,6 +258,8 @@ class Engine:
         history: Optional[int] = None,
         inspections: Optional[Sequence[Mapping[str, Any]]] = None,
         visits: Optional[Sequence[Mapping[str, Any]]] = None,
+        meetings: Optional[Sequence[Mapping[str, Any]]] = None,
+        register: Optional[Sequence[Mapping[str, Any]]] = None,
     ) -> dict[str, Any]: ...
     def score_outcomes_json(self, request: str) -> str: ...
     def score_outcomes_html(self, request: str, title: Optional[str] = None) -> str: ...
