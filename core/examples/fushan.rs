@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use gridgov::org::{Hierarchy, Level, OrgGraph, Role, UnitKind};
+use gridgov::org::{Hierarchy, Level, Role, UnitKind};
 use gridgov::{Engine, sim};
 
 /// Pads text to a display width, counting CJK characters as two columns.
@@ -27,7 +27,8 @@ fn percent(part: usize, whole: usize) -> String {
     format!("{}.{}%", tenths / 10, tenths % 10)
 }
 
-fn print_org(org: &OrgGraph) {
+fn print_org(engine: &Engine) {
+    let org = engine.org();
     let counts = org.counts();
     println!(
         "{} ({})",
@@ -120,6 +121,30 @@ fn print_org(org: &OrgGraph) {
     for (what, n) in lines {
         println!("  {what:<40} {n:>6}");
     }
+    if let Some(d) = org.duty_lists() {
+        let common = d
+            .lists
+            .iter()
+            .filter(|l| l.scope == gridgov::org::DutyScope::Common)
+            .count();
+        let checks = [
+            "category_without_duty",
+            "missing_common_duty_list",
+            "unknown_work_area_category",
+        ];
+        let warnings = engine
+            .warnings()
+            .iter()
+            .filter(|w| checks.contains(&w.code))
+            .count();
+        println!(
+            "  duty lists 职责清单: {} classes, {} work areas, {} common and {} individual lists; duty-list warnings {warnings}",
+            d.classes.len(),
+            d.work_areas.len(),
+            common,
+            d.lists.len() - common
+        );
+    }
 }
 
 fn main() {
@@ -132,7 +157,7 @@ fn main() {
         }
     };
     let engine = Engine::fushan();
-    print_org(engine.org());
+    print_org(&engine);
 
     let (year, month, count) = (2026, 3, 2400);
     let cases = sim::month_cases(&engine, year, month, count, seed);
