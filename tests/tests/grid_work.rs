@@ -237,6 +237,17 @@ fn meeting(id: &str, grid: &str, at: &str, attendees: Value) -> Value {
                              {"kind": "assigned", "entry": "reg-1", "team": "fs-vt01"}]}}})
 }
 
+/// fs-c01-g01's March meeting, attended in full.
+fn hold_march_meeting(e: &Engine, l: &mut Ledger) {
+    let m = meeting(
+        "mt-1",
+        "fs-c01-g01",
+        "2026-03-20T15:00:00+08:00",
+        full_attendance(),
+    );
+    record(e, l, &gw(), m).unwrap();
+}
+
 fn full_attendance() -> Value {
     json!([{"role": "grid_worker", "person": "fs-gw001"},
            {"role": "liaison", "person": "fs-cm01-1"},
@@ -254,18 +265,7 @@ fn grids_that_missed_the_monthly_meeting_are_listed_in_actions() {
             .missed_meetings
             .is_empty()
     );
-    record(
-        &e,
-        &mut l,
-        &gw(),
-        meeting(
-            "mt-1",
-            "fs-c01-g01",
-            "2026-03-20T15:00:00+08:00",
-            full_attendance(),
-        ),
-    )
-    .unwrap();
+    hold_march_meeting(&e, &mut l);
     let missed = e
         .actions(&l, t("2026-04-03T09:00:00+08:00"))
         .missed_meetings;
@@ -455,18 +455,7 @@ fn the_month_summary_counts_visits_households_register_meetings_and_team_work() 
     let plain = json!({"at": "2026-03-05T10:00:00+08:00", "actor": "fs-gw001",
                        "event": {"type": "visited", "unit": "fs-c01-g01-m1", "households": 5}});
     record(&e, &mut l, &gw(), plain).unwrap();
-    record(
-        &e,
-        &mut l,
-        &gw(),
-        meeting(
-            "mt-1",
-            "fs-c01-g01",
-            "2026-03-20T15:00:00+08:00",
-            full_attendance(),
-        ),
-    )
-    .unwrap();
+    hold_march_meeting(&e, &mut l);
     let partial = json!([{"role": "grid_worker", "person": "fs-gw001"}]);
     let mut m2 = meeting("mt-2", "fs-c01-g01", "2026-03-27T15:00:00+08:00", partial);
     m2["event"]["meeting"]["matters"] = json!([]);

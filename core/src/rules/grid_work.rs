@@ -148,52 +148,38 @@ mod tests {
     use super::Cadence;
     use crate::time::Date;
 
-    fn d(y: i32, m: u32, day: u32) -> Date {
-        Date::new(y, m, day).unwrap()
-    }
-
     #[test]
     fn periods_hold_their_day_and_end_where_the_next_begins() {
-        assert_eq!(
-            Cadence::Month.period_of(d(2026, 3, 31)),
-            (d(2026, 3, 1), d(2026, 4, 1))
-        );
-        assert_eq!(
-            Cadence::Month.period_of(d(2026, 12, 5)),
-            (d(2026, 12, 1), d(2027, 1, 1))
-        );
-        assert_eq!(
-            Cadence::Quarter.period_of(d(2026, 5, 5)),
-            (d(2026, 4, 1), d(2026, 7, 1))
-        );
-        assert_eq!(
-            Cadence::Quarter.period_of(d(2026, 11, 5)),
-            (d(2026, 10, 1), d(2027, 1, 1))
-        );
-        // 2026-03-04 is a Wednesday.
-        assert_eq!(
-            Cadence::Week.period_of(d(2026, 3, 4)),
-            (d(2026, 3, 2), d(2026, 3, 9))
-        );
-        assert_eq!(
-            Cadence::Week.period_of(d(2026, 3, 2)),
-            (d(2026, 3, 2), d(2026, 3, 9))
-        );
-        assert_eq!(
-            Cadence::Week.period_of(d(2026, 3, 8)),
-            (d(2026, 3, 2), d(2026, 3, 9))
-        );
-        assert_eq!(
-            Cadence::Month.previous_period(d(2026, 1, 1)),
-            (d(2025, 12, 1), d(2026, 1, 1))
-        );
-        assert_eq!(
-            Cadence::Quarter.previous_period(d(2026, 4, 1)),
-            (d(2026, 1, 1), d(2026, 4, 1))
-        );
-        assert_eq!(
-            Cadence::Week.previous_period(d(2026, 3, 4)),
-            (d(2026, 2, 23), d(2026, 3, 2))
-        );
+        // (cadence, day, its period's first day, the first day after it); 2026-03-04 is a
+        // Wednesday.
+        let cases = [
+            (Cadence::Month, (2026, 3, 31), (2026, 3, 1), (2026, 4, 1)),
+            (Cadence::Month, (2026, 12, 5), (2026, 12, 1), (2027, 1, 1)),
+            (Cadence::Quarter, (2026, 5, 5), (2026, 4, 1), (2026, 7, 1)),
+            (Cadence::Quarter, (2026, 11, 5), (2026, 10, 1), (2027, 1, 1)),
+            (Cadence::Week, (2026, 3, 4), (2026, 3, 2), (2026, 3, 9)),
+            (Cadence::Week, (2026, 3, 2), (2026, 3, 2), (2026, 3, 9)),
+            (Cadence::Week, (2026, 3, 8), (2026, 3, 2), (2026, 3, 9)),
+        ];
+        let d = |(y, m, day): (i32, u32, u32)| Date::new(y, m, day).unwrap();
+        for (cadence, day, from, until) in cases {
+            assert_eq!(
+                cadence.period_of(d(day)),
+                (d(from), d(until)),
+                "{cadence} {day:?}"
+            );
+        }
+        let previous = [
+            (Cadence::Month, (2026, 1, 1), (2025, 12, 1), (2026, 1, 1)),
+            (Cadence::Quarter, (2026, 4, 1), (2026, 1, 1), (2026, 4, 1)),
+            (Cadence::Week, (2026, 3, 4), (2026, 2, 23), (2026, 3, 2)),
+        ];
+        for (cadence, day, from, until) in previous {
+            assert_eq!(
+                cadence.previous_period(d(day)),
+                (d(from), d(until)),
+                "{cadence} {day:?}"
+            );
+        }
     }
 }

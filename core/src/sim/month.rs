@@ -627,18 +627,16 @@ pub fn simulate_month(
             }
             Step::FollowUp { entry, step, actor } => append(
                 &mut ledger,
-                vec![EventRecord {
-                    event_id: None,
-                    case: None,
-                    at: now,
+                work_record(
+                    now,
                     actor,
-                    event: Event::FollowedUp {
+                    Event::FollowedUp {
                         entry,
                         step,
                         note: None,
                         case: None,
                     },
-                }],
+                ),
             ),
             Step::Meeting(g) => {
                 let Some(grid) = grids.get(g) else { continue };
@@ -657,16 +655,7 @@ pub fn simulate_month(
                     .collect();
                 if let Some(event) = super::work::meeting(engine, &mut wk, grid, &open, g) {
                     let actor = super::work::grid_worker(engine, grid, &system);
-                    append(
-                        &mut ledger,
-                        vec![EventRecord {
-                            event_id: None,
-                            case: None,
-                            at: now,
-                            actor,
-                            event,
-                        }],
-                    );
+                    append(&mut ledger, work_record(now, actor, event));
                 }
             }
             Step::Visits(day) => {
@@ -713,16 +702,7 @@ pub fn simulate_month(
                             );
                         }
                     }
-                    append(
-                        &mut ledger,
-                        vec![EventRecord {
-                            event_id: None,
-                            case: None,
-                            at,
-                            actor,
-                            event: screening.event,
-                        }],
-                    );
+                    append(&mut ledger, work_record(at, actor, screening.event));
                 }
             }
         }
@@ -740,6 +720,17 @@ pub fn simulate_month(
 )]
 fn fallback_actor() -> PersonId {
     PersonId::new("sim").expect("a valid id")
+}
+
+/// One record of the grid's own work (about no case), to append.
+fn work_record(at: Timestamp, actor: PersonId, event: Event) -> Vec<EventRecord> {
+    vec![EventRecord {
+        event_id: None,
+        case: None,
+        at,
+        actor,
+        event,
+    }]
 }
 
 /// One event about a case, to append.
