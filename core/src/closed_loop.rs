@@ -169,10 +169,7 @@ impl Engine {
     /// The closed loop of the version in force for a case reported at `at`.
     #[must_use]
     pub fn loop_spec_on(&self, at: Timestamp) -> &LoopSpec {
-        let date = self.calendar.date_of(at);
-        self.rules
-            .version_in_force_or_first(date)
-            .map_or(&EMPTY, |v| &v.closed_loop)
+        self.version_at(at).map_or(&EMPTY, |v| &v.closed_loop)
     }
 
     /// The clock a case runs on now: its decision's, or, for a petition being handled

@@ -358,6 +358,13 @@ impl Engine {
         self.scoring_spec_on(self.calendar.date_of(at))
     }
 
+    /// The rule-set version in force at a moment (by its local date), or the first one
+    /// for a moment before every version: what each part's `…_spec_on` reads.
+    pub(crate) fn version_at(&self, at: crate::time::Timestamp) -> Option<&crate::rules::Version> {
+        self.rules
+            .version_in_force_or_first(self.calendar.date_of(at))
+    }
+
     /// The version name and scoring rules in force on a local date.
     #[must_use]
     pub fn scoring_spec_on(

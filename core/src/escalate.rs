@@ -268,9 +268,7 @@ impl Engine {
 
     /// The escalation rules in force for a case (by its report date).
     fn escalation_spec(&self, case: &Case) -> &EscalationSpec {
-        let date = self.calendar.date_of(case.reported_at);
-        self.rules
-            .version_in_force_or_first(date)
+        self.version_at(case.reported_at)
             .map_or(&DEFAULT_ESCALATION, |v| &v.escalation)
     }
 

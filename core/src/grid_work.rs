@@ -11,11 +11,11 @@ use serde::Serialize;
 
 use crate::case::event::{Event, EventRecord};
 use crate::case::ledger::Ledger;
-use crate::case::work::{AttendeeRole, MeetingDecision, RegisterEntry, RegisterStep};
+use crate::case::work::{MeetingDecision, RegisterEntry, RegisterStep};
 use crate::engine::Engine;
 use crate::id::{TeamId, UnitId, WorkId};
 use crate::org::{OrgGraph, UnitKind};
-use crate::rules::grid_work::{Cadence, GridWorkSpec};
+use crate::rules::grid_work::{Cadence, DEFAULT_REQUIRED, GridWorkSpec};
 use crate::time::{Date, Timestamp};
 
 /// A grid-work record does not fit the organisation or the rule set.
@@ -196,10 +196,7 @@ impl Engine {
     pub fn grid_work_spec_on(&self, at: Timestamp) -> &GridWorkSpec {
         static EMPTY: std::sync::LazyLock<GridWorkSpec> =
             std::sync::LazyLock::new(GridWorkSpec::default);
-        let date = self.calendar.date_of(at);
-        self.rules
-            .version_in_force_or_first(date)
-            .map_or(&EMPTY, |v| &v.grid_work)
+        self.version_at(at).map_or(&EMPTY, |v| &v.grid_work)
     }
 
     /// Checks a grid-work record against the organisation and the rule set (the ledger
@@ -415,9 +412,7 @@ impl Engine {
             .grid_work_spec_on(m.at)
             .meetings
             .as_ref()
-            .map_or(&[AttendeeRole::Liaison, AttendeeRole::Deputy][..], |x| {
-                x.required.as_slice()
-            });
+            .map_or(&DEFAULT_REQUIRED[..], |x| x.required.as_slice());
         required.iter().all(|r| m.meeting.attended(*r))
     }
 
@@ -569,28 +564,32 @@ impl Engine {
     }
 }
 
-/// A micro-grid or grid of the organisation, and which.
-fn place(org: &OrgGraph, what: &str, unit: &str) -> Result<UnitKind, GridWorkError> {
+/// The kind of a unit of the organisation that is one of `kinds` (`expected` names them).
+fn unit_of(
+    org: &OrgGraph,
+    what: &str,
+    unit: &str,
+    kinds: &[UnitKind],
+    expected: &'static str,
+) -> Result<UnitKind, GridWorkError> {
     match org.unit(unit).map(|u| u.kind) {
-        Some(k @ (UnitKind::MicroGrid | UnitKind::Grid)) => Ok(k),
+        Some(k) if kinds.contains(&k) => Ok(k),
         _ => Err(GridWorkError::Unit {
             what: what.to_owned(),
             unit: crate::text::truncate_for_message(unit),
-            expected: "micro-grid or grid",
+            expected,
         }),
     }
 }
 
-fn grid(org: &OrgGraph, what: &str, unit: &str) -> Result<(), GridWorkError> {
-    if org.unit(unit).is_some_and(|u| u.kind == UnitKind::Grid) {
-        Ok(())
-    } else {
-        Err(GridWorkError::Unit {
-            what: what.to_owned(),
-            unit: crate::text::truncate_for_message(unit),
-            expected: "grid",
-        })
-    }
+/// A micro-grid or grid of the organisation, and which.
+fn place(org: &OrgGraph, what: &str, unit: &str) -> Result<UnitKind, GridWorkError> {
+    let kinds = [UnitKind::MicroGrid, UnitKind::Grid];
+    unit_of(org, what, unit, &kinds, "micro-grid or grid")
+}
+
+fn grid(org: &OrgGraph, what: &str, unit: &str) -> Result<UnitKind, GridWorkError> {
+    unit_of(org, what, unit, &[UnitKind::Grid], "grid")
 }
 
 fn person(org: &OrgGraph, what: &str, p: &str) -> Result<(), GridWorkError> {

@@ -81,6 +81,11 @@ fn a_visit_opens_a_case_and_registers_a_dispute() {
     // A snapshot carries the register and reads back the same.
     let back = gridgov::case::ledger::LedgerState::from_json_str(&l.state().to_json()).unwrap();
     assert_eq!(&back, l.state());
+    // Its lookups are rebuilt: the entry is found, and the visit's ids stay taken.
+    assert_eq!(back.entry("reg-1"), l.state().entry("reg-1"));
+    let mut again = back.clone();
+    let dup: EventRecord = serde_json::from_value(visit(json!({"opened": []}))).unwrap();
+    assert_eq!(again.apply(&dup).unwrap_err().code(), "duplicate_work_id");
 }
 
 #[test]

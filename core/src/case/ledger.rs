@@ -209,6 +209,9 @@ pub struct LedgerState {
     /// Grid meetings, in the order recorded.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(super) meetings: Vec<super::work::MeetingRecord>,
+    /// The ids of the grid's work, for lookups.
+    #[serde(skip)]
+    pub(super) work: super::work::WorkIndex,
     /// Case id → position.
     #[serde(skip)]
     pub(super) index: crate::idmap::IdMap,
@@ -314,6 +317,7 @@ impl LedgerState {
     }
 
     fn reindex(&mut self) {
+        self.work = super::work::WorkIndex::of(&self.visits, &self.register, &self.meetings);
         self.index.clear();
         self.places.clear();
         for (i, c) in self.cases.iter().enumerate() {

@@ -11,8 +11,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use rustc_hash::{FxHashMap, FxHashSet};
+
 use super::event::{ActorId, Event, EventRecord};
 use super::ledger::LedgerState;
+use super::state::Visit;
 use crate::id::{CaseId, Category, Name, PersonId, TeamId, UnitId, WorkId};
 use crate::macros::named_enum;
 use crate::time::Timestamp;
@@ -397,6 +400,52 @@ impl WorkError {
 /// The visit channel: a case a visit opens comes in through it.
 pub const VISIT_CHANNEL: &str = "visit";
 
+/// The ids of the grid's work, for lookups in constant time: register entries by id (to
+/// their position), visits and meetings by id, the cases visits opened. Kept by the fold
+/// and its undo, rebuilt when a snapshot is loaded.
+#[derive(Clone, Debug, Default)]
+pub(super) struct WorkIndex {
+    entries: FxHashMap<WorkId, usize>,
+    visits: FxHashSet<WorkId>,
+    meetings: FxHashSet<WorkId>,
+    opened: FxHashSet<CaseId>,
+}
+
+impl WorkIndex {
+    /// The index of a ledger's visits, register and meetings.
+    pub(super) fn of(
+        visits: &[Visit],
+        register: &[RegisterState],
+        meetings: &[MeetingRecord],
+    ) -> Self {
+        let mut ix = Self::default();
+        for v in visits {
+            ix.add_visit(v);
+        }
+        for (i, e) in register.iter().enumerate() {
+            ix.entries.insert(e.entry.id.clone(), i);
+        }
+        ix.meetings = meetings.iter().map(|m| m.meeting.id.clone()).collect();
+        ix
+    }
+
+    fn add_visit(&mut self, v: &Visit) {
+        if let Some(id) = &v.id {
+            self.visits.insert(id.clone());
+        }
+        self.opened.extend(v.opened.iter().cloned());
+    }
+
+    fn remove_visit(&mut self, v: &Visit) {
+        if let Some(id) = &v.id {
+            self.visits.remove(id);
+        }
+        for c in &v.opened {
+            self.opened.remove(c);
+        }
+    }
+}
+
 /// How to take back a grid-work record applied in a batch.
 pub(super) enum WorkUndo {
     /// A visit was added, with this many register entries.
@@ -417,7 +466,10 @@ impl LedgerState {
     /// A register entry.
     #[must_use]
     pub fn entry(&self, id: &str) -> Option<&RegisterState> {
-        self.register.iter().find(|e| e.entry.id.as_str() == id)
+        self.work
+            .entries
+            .get(id)
+            .and_then(|&i| self.register.get(i))
     }
 
     /// The grid meetings, in the order recorded.
@@ -427,9 +479,10 @@ impl LedgerState {
     }
 
     fn entry_position(&self, id: &str) -> Result<usize, WorkError> {
-        self.register
-            .iter()
-            .position(|e| e.entry.id.as_str() == id)
+        self.work
+            .entries
+            .get(id)
+            .copied()
             .ok_or_else(|| WorkError::UnknownEntry {
                 entry: id.to_owned(),
             })
@@ -598,7 +651,7 @@ impl LedgerState {
                     ),
                 });
             }
-            if self.visits.iter().any(|v| v.opened.iter().any(|o| o == c)) {
+            if self.work.opened.contains(c) {
                 return Err(WorkError::Opened {
                     case: c.to_string(),
                     why: "was opened by an earlier visit".to_owned(),
@@ -607,7 +660,7 @@ impl LedgerState {
         }
         let mut ids = std::collections::BTreeSet::new();
         for e in registered {
-            if !ids.insert(e.id.as_str()) || self.entry(e.id.as_str()).is_some() {
+            if !ids.insert(e.id.as_str()) || self.work.entries.contains_key(&e.id) {
                 return Err(WorkError::Duplicate {
                     what: "register entry",
                     id: e.id.to_string(),
@@ -631,7 +684,7 @@ impl LedgerState {
             meeting: m.id.to_string(),
             message,
         };
-        if self.meetings.iter().any(|x| x.meeting.id == m.id) {
+        if self.work.meetings.contains(&m.id) {
             return Err(WorkError::Duplicate {
                 what: "meeting",
                 id: m.id.to_string(),
@@ -723,8 +776,12 @@ impl LedgerState {
     pub(super) fn undo_work(&mut self, undo: WorkUndo) {
         match undo {
             WorkUndo::Visit(entries) => {
-                self.visits.pop();
-                self.register.truncate(entries);
+                if let Some(v) = self.visits.pop() {
+                    self.work.remove_visit(&v);
+                }
+                for e in self.register.drain(entries..) {
+                    self.work.entries.remove(&e.entry.id);
+                }
             }
             WorkUndo::Entry(i, old) => {
                 if let Some(slot) = self.register.get_mut(i) {
@@ -732,9 +789,16 @@ impl LedgerState {
                 }
             }
             WorkUndo::Meeting => {
-                self.meetings.pop();
+                if let Some(m) = self.meetings.pop() {
+                    self.work.meetings.remove(&m.meeting.id);
+                }
             }
         }
+    }
+
+    fn entry_mut(&mut self, id: &WorkId) -> Option<&mut RegisterState> {
+        let i = *self.work.entries.get(id)?;
+        self.register.get_mut(i)
     }
 
     /// Folds in a checked grid-work record.
@@ -751,6 +815,7 @@ impl LedgerState {
                 note,
             } => {
                 for e in registered {
+                    self.work.entries.insert(e.id.clone(), self.register.len());
                     self.register.push(RegisterState {
                         entry: e.clone(),
                         registered_at: r.at,
@@ -763,7 +828,7 @@ impl LedgerState {
                         team: None,
                     });
                 }
-                self.visits.push(super::state::Visit {
+                let v = Visit {
                     unit: unit.clone(),
                     households: *households,
                     at: r.at,
@@ -774,7 +839,9 @@ impl LedgerState {
                     opened: opened.clone(),
                     registered: registered.iter().map(|e| e.id.clone()).collect(),
                     note: note.clone(),
-                });
+                };
+                self.work.add_visit(&v);
+                self.visits.push(v);
             }
             Event::FollowedUp {
                 entry,
@@ -782,11 +849,7 @@ impl LedgerState {
                 note,
                 case,
             } => {
-                if let Some(e) = self
-                    .register
-                    .iter_mut()
-                    .find(|e| e.entry.id.as_str() == entry.as_str())
-                {
+                if let Some(e) = self.entry_mut(entry) {
                     e.step = *step;
                     if case.is_some() {
                         e.case.clone_from(case);
@@ -802,21 +865,20 @@ impl LedgerState {
                     }
                 }
             }
-            Event::MeetingHeld { meeting } => self.meetings.push(MeetingRecord {
-                meeting: meeting.clone(),
-                at: r.at,
-                actor: r.actor.clone(),
-            }),
+            Event::MeetingHeld { meeting } => {
+                self.work.meetings.insert(meeting.id.clone());
+                self.meetings.push(MeetingRecord {
+                    meeting: meeting.clone(),
+                    at: r.at,
+                    actor: r.actor.clone(),
+                });
+            }
             Event::TeamAssigned {
                 team,
                 entry: Some(entry),
                 ..
             } => {
-                if let Some(e) = self
-                    .register
-                    .iter_mut()
-                    .find(|e| e.entry.id.as_str() == entry.as_str())
-                {
+                if let Some(e) = self.entry_mut(entry) {
                     e.team = Some(team.clone());
                 }
             }

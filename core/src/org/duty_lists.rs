@@ -136,32 +136,14 @@ pub(super) fn check(spec: &OrgSpec) -> Vec<OrgProblem> {
         }
         return problems;
     };
-    let mut classes = FxHashSet::default();
-    for c in &d.classes {
-        if !classes.insert(c.id.as_str()) {
-            problems.push(bad(
-                c.id.as_str(),
-                format!("duplicate duty class id `{}`", c.id),
-            ));
-        }
-    }
-    let mut areas = FxHashSet::default();
-    for a in &d.work_areas {
-        if !areas.insert(a.id.as_str()) {
-            problems.push(bad(
-                a.id.as_str(),
-                format!("duplicate work area id `{}`", a.id),
-            ));
-        }
-    }
-    let mut lists = FxHashSet::default();
+    let classes = unique(d.classes.iter().map(|c| &c.id), "duty class", &mut problems);
+    let areas = unique(
+        d.work_areas.iter().map(|a| &a.id),
+        "work area",
+        &mut problems,
+    );
+    let lists = unique(d.lists.iter().map(|l| &l.id), "duty list", &mut problems);
     for l in &d.lists {
-        if !lists.insert(l.id.as_str()) {
-            problems.push(bad(
-                l.id.as_str(),
-                format!("duplicate duty list id `{}`", l.id),
-            ));
-        }
         if !classes.contains(l.class.as_str()) {
             problems.push(bad(
                 l.id.as_str(),
@@ -229,6 +211,21 @@ pub(super) fn check(spec: &OrgSpec) -> Vec<OrgProblem> {
         }
     }
     problems
+}
+
+/// The ids, each once; a repeated one is a problem.
+fn unique<'a>(
+    ids: impl Iterator<Item = &'a Name>,
+    what: &str,
+    problems: &mut Vec<OrgProblem>,
+) -> FxHashSet<&'a str> {
+    let mut seen = FxHashSet::default();
+    for id in ids {
+        if !seen.insert(id.as_str()) {
+            problems.push(bad(id.as_str(), format!("duplicate {what} id `{id}`")));
+        }
+    }
+    seen
 }
 
 fn ids<'a>(it: impl Iterator<Item = &'a str>) -> String {

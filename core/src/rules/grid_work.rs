@@ -73,15 +73,19 @@ pub struct MeetingSpec {
     pub every: Cadence,
     /// The capacities whose attendance a meeting needs to count as attended in full
     /// (the liaison committee member and a deputy, 社区两委包保联系网格、两代表一委员进网格).
-    #[serde(default = "liaison_and_deputy")]
+    #[serde(default = "default_required")]
     pub required: Vec<AttendeeRole>,
     /// Where the cadence comes from, or that it is assumed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
 
-fn liaison_and_deputy() -> Vec<AttendeeRole> {
-    vec![AttendeeRole::Liaison, AttendeeRole::Deputy]
+/// The capacities a meeting needs when the rule set names none: the liaison committee
+/// member and a deputy.
+pub const DEFAULT_REQUIRED: [AttendeeRole; 2] = [AttendeeRole::Liaison, AttendeeRole::Deputy];
+
+fn default_required() -> Vec<AttendeeRole> {
+    DEFAULT_REQUIRED.to_vec()
 }
 
 /// The grid's own work in a version.
