@@ -133,7 +133,8 @@ pub fn warnings_json(engine: &Engine) -> String {
     to_json(&engine.warnings())
 }
 
-/// Routes one case (JSON) and returns the decision.
+/// Routes one case (JSON) and returns the decision: its deciding row and `why`, without
+/// the trace (see [`route_json_with`]).
 ///
 /// ```
 /// let engine = gridgov::Engine::fushan();
@@ -142,15 +143,34 @@ pub fn warnings_json(engine: &Engine) -> String {
 ///   "reported_at": "2026-03-02T09:00:00+08:00"}"#)?;
 /// assert!(out.contains(r#""level":"department","unit":null"#));
 /// assert!(out.contains(r#""office":"police_work_office""#));
+/// assert!(!out.contains(r#""trace""#));
 /// # Ok::<(), gridgov::error::Error>(())
 /// ```
 ///
 /// # Errors
 /// [`Error::Case`] when the case does not parse, [`Error::Route`] when it cannot be routed.
 pub fn route_json(engine: &Engine, case_json: &str) -> Result<String, Error> {
+    route_json_with(engine, case_json, false)
+}
+
+/// [`route_json`], with the decision's `trace` when `explain` is true: each row that
+/// matched and the facts it read, then how the deadline was counted.
+///
+/// ```
+/// let engine = gridgov::Engine::fushan();
+/// let out = gridgov::json::route_json_with(&engine, r#"{"id": "c1", "channel": "app",
+///   "category": "property_crime", "location": "fs-c05-g01-m1",
+///   "reported_at": "2026-03-02T09:00:00+08:00"}"#, true)?;
+/// assert!(out.contains(r#""trace":["routing/"#));
+/// # Ok::<(), gridgov::error::Error>(())
+/// ```
+///
+/// # Errors
+/// As [`route_json`].
+pub fn route_json_with(engine: &Engine, case_json: &str, explain: bool) -> Result<String, Error> {
     let case = engine.read_case(case_json)?;
     let decision = engine.route(&case)?;
-    Ok(decision.to_json())
+    Ok(decision.to_json_with(explain))
 }
 
 /// The input of [`deadline_json`].

@@ -855,15 +855,30 @@ impl<'a> Decision<'a> {
         lines
     }
 
-    /// The decision as the JSON the entry points return (compact, fields in a fixed order).
+    /// The decision as the JSON the entry points return (compact, fields in a fixed
+    /// order), without its trace: the deciding row and its `why` say what decided.
     #[must_use]
     pub fn to_json(&self) -> String {
         crate::text::to_json(&self.view())
     }
 
-    /// The serialisable view of the decision.
+    /// [`to_json`](Self::to_json) with the trace when `explain` is true: every row that
+    /// matched, the facts it read and how the deadline was counted.
+    #[must_use]
+    pub fn to_json_with(&self, explain: bool) -> String {
+        crate::text::to_json(&self.view_with(explain))
+    }
+
+    /// The serialisable view of the decision, without its trace.
     #[must_use]
     pub fn view(&self) -> DecisionView<'a> {
+        self.view_with(false)
+    }
+
+    /// The serialisable view of the decision, with its [`trace`](Self::trace) when
+    /// `explain` is true.
+    #[must_use]
+    pub fn view_with(&self, explain: bool) -> DecisionView<'a> {
         DecisionView {
             case: self.case.id.as_str(),
             version: self.version(),
@@ -885,7 +900,7 @@ impl<'a> Decision<'a> {
             rule: self.rule(),
             following: self.following().map(|p| p.id.as_str()),
             sitting: self.sitting(),
-            trace: self.trace(),
+            trace: explain.then(|| self.trace()),
             warnings: self.warnings(),
         }
     }
@@ -942,8 +957,11 @@ pub struct DecisionView<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", tsify(optional))]
     pub sitting: Option<crate::case::event::Booking>,
-    /// Explanation.
-    pub trace: Vec<String>,
+    /// The explanation, when asked for (`explain`): each matching row with the facts it
+    /// read, then how the deadline was counted (absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub trace: Option<Vec<String>>,
     /// What is wrong with the decision though it stands (absent when nothing is).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(feature = "ts", tsify(optional))]

@@ -2,8 +2,11 @@
 
 The engine pickles by its documents, so it travels to the workers; each partition is an
 Arrow-compatible pandas frame that ``route_batch`` reads column by column. Scoring ranks
-every grid of a month against all the others, so a month is scored whole on one worker
-and the months of a year run side by side.
+every grid of a month against all the others, yet no worker needs the whole table: each
+partition of the outcomes is scored into a partial (per-unit counters) for every month
+of the year, the partials of a month are merged as a tree (pairs, then pairs of pairs),
+and only the last, small partial is finished into the month's ranking, lists and rewards,
+byte for byte what scoring the whole table at once gives.
 
     python py/examples/dask_scale_out.py            # a LocalCluster of 2 worker processes
     python py/examples/dask_scale_out.py tcp://scheduler:8786
@@ -11,6 +14,7 @@ and the months of a year run side by side.
 
 from __future__ import annotations
 
+import json
 import sys
 
 import pandas as pd
@@ -34,11 +38,6 @@ def route_partition(frame: pd.DataFrame, engine: gridgov.Engine) -> pd.DataFrame
     return table.cast(plain).to_pandas()
 
 
-def score_month(outcomes: pa.Table, month: str, engine: gridgov.Engine) -> pa.Table:
-    """One month's grid ranking from the whole outcome table."""
-    return engine.score_outcomes(outcomes, month)
-
-
 def route_on_dask(client, engine: gridgov.Engine, cases: pd.DataFrame, partitions: int) -> pd.DataFrame:
     import dask.dataframe as dd
 
@@ -48,10 +47,51 @@ def route_on_dask(client, engine: gridgov.Engine, cases: pd.DataFrame, partition
     return client.compute(routed).result().reset_index(drop=True)
 
 
-def score_on_dask(client, engine: gridgov.Engine, outcomes: pa.Table, months: list[str]) -> dict[str, pa.Table]:
-    shared = client.scatter(outcomes, broadcast=True)
-    futures = client.map(score_month, [shared] * len(months), months, engine=engine)
-    return dict(zip(months, client.gather(futures)))
+def partials_of(part: pa.Table, months: list[str], engine: gridgov.Engine,
+                history: int | None = None) -> list[pa.Table]:
+    """One partition of outcomes scored for each month: a partial per month."""
+    return [engine.score_partial(part, month, history=history) for month in months]
+
+
+def pick(partials: list[pa.Table], m: int) -> pa.Table:
+    """The partial of the ``m``-th month of a partition's."""
+    return partials[m]
+
+
+def merge(engine: gridgov.Engine, partials: list[pa.Table]) -> pa.Table:
+    """Partials of one month added into one."""
+    return engine.merge_partials(partials)
+
+
+def finish(engine: gridgov.Engine, partial: pa.Table, month: str, history: int | None = None,
+           report: bool = False) -> pa.Table | str:
+    """The month's grid ranking (or, with ``report``, its whole report as the core's
+    JSON text) from the month's merged partial."""
+    if report:
+        request = {"month": month} if history is None else {"month": month, "history": history}
+        return engine.score_finish_json(partial, json.dumps(request))
+    return engine.score_finish(partial, month, history=history)
+
+
+def score_on_dask(client, engine: gridgov.Engine, outcomes: pa.Table, months: list[str],
+                  partitions: int = 8, history: int | None = None, fan_in: int = 2,
+                  report: bool = False) -> dict[str, pa.Table | str]:
+    """Every month of ``months`` scored from ``partitions`` partitions of the outcome
+    table: each partition lives on one worker, its partials are merged ``fan_in`` at a
+    time, and each month is finished from its last partial."""
+    size = -(-outcomes.num_rows // partitions)
+    # hash=False: Dask would take slices of one table for the same data and keep one.
+    parts = client.scatter([outcomes.slice(i * size, size) for i in range(partitions)],
+                           hash=False)
+    per_part = client.map(partials_of, parts, months=months, engine=engine, history=history)
+    results = {}
+    for m, month in enumerate(months):
+        level = [client.submit(pick, p, m) for p in per_part]
+        while len(level) > 1:
+            level = [client.submit(merge, engine, level[i:i + fan_in])
+                     for i in range(0, len(level), fan_in)]
+        results[month] = client.submit(finish, engine, level[0], month, history, report)
+    return dict(zip(results, client.gather(list(results.values()))))
 
 
 def main(address: str | None = None) -> None:

@@ -40,6 +40,26 @@ def test_route_dict_is_the_core_json(engine):
         "grid", "fs-c01-g02", "fs-gw002")
 
 
+def test_the_trace_comes_only_when_asked(engine):
+    lean = engine.route(CASE)
+    assert "trace" not in lean
+    assert lean["rule"]["why"].startswith("Small disputes do not leave the grid")
+    explained = engine.route(CASE, explain=True)
+    assert explained["trace"][0].startswith("routing/dispute-grid: category neighbour_dispute")
+    assert {k: v for k, v in explained.items() if k != "trace"} == lean
+    text = json.dumps(CASE)
+    assert '"trace"' not in engine.route_json(text)
+    assert json.loads(engine.route_json(text, explain=True)) == explained
+    # The JSON path (values the direct path does not read: a datetime) explains alike.
+    aware = dict(CASE, reported_at=dt.datetime(2026, 3, 2, 9, 15, tzinfo=CST))
+    assert engine.route(aware, explain=True) == explained
+    for bad in ("yes", 1, [True]):
+        with pytest.raises(gridgov.InputError, match="explain"):
+            engine.route_json(text, explain=bad)
+        with pytest.raises(gridgov.InputError, match="explain"):
+            engine.route(CASE, explain=bad)
+
+
 def test_route_takes_aware_datetimes_and_exact_decimals(engine):
     case = dict(CASE, reported_at=dt.datetime(2026, 3, 2, 9, 15, tzinfo=CST),
                 amount_yuan=decimal.Decimal("12000.50"), category="neighbour_dispute")

@@ -1,6 +1,7 @@
 """Scale-out on Dask distributed (a LocalCluster of 2 worker processes): the partitioned
 results equal the single-process ones."""
 
+import json
 import pathlib
 import sys
 
@@ -36,13 +37,25 @@ def test_route_batch_over_partitions_equals_one_process(client):
     assert on_dask.loc[17, "error_code"] == "case_invalid"
 
 
-def test_score_outcomes_per_month_equals_one_process(client):
+def test_tree_reduced_partials_give_the_bytes_of_one_process(client):
+    """A quarter of outcomes in 9 partitions on 2 workers: each month's partials merged as
+    a tree and finished are the whole table's report, byte for byte."""
     engine = gridgov.Engine.fushan()
-    ledgers = [engine.simulate_month(2026, m, 1500, seed=m) for m in (3, 4)]
-    outcomes = pa.concat_tables(
-        [pa.Table.from_pylist(engine.outcomes(ledger)["outcomes"]) for ledger in ledgers],
-        promote_options="permissive")
-    months = ["2026-03", "2026-04"]
-    on_dask = dask_scale_out.score_on_dask(client, engine, outcomes, months)
+    rows = []
+    for m in (3, 4, 5):
+        rows += engine.outcomes(engine.simulate_month(2026, m, 1500, seed=m))["outcomes"]
+    # Every column, though a row leaves it out (pyarrow infers the columns from the first).
+    columns = sorted(set().union(*rows))
+    outcomes = pa.Table.from_pylist([{c: r.get(c) for c in columns} for r in rows])
+    months = ["2026-03", "2026-04", "2026-05"]
+    reports = dask_scale_out.score_on_dask(client, engine, outcomes, months, partitions=9,
+                                           history=2, report=True)
+    tables = dask_scale_out.score_on_dask(client, engine, outcomes, months, partitions=9,
+                                          history=2, fan_in=3)
     for month in months:
-        assert on_dask[month].equals(engine.score_outcomes(outcomes, month))
+        whole = engine.score_outcomes_json(json.dumps(
+            {"month": month, "history": 2, "outcomes": rows}, ensure_ascii=False))
+        assert reports[month] == whole
+        assert tables[month].equals(engine.score_outcomes(outcomes, month, history=2))
+    # The May report lists common demands, so their cases came through the partials too.
+    assert json.loads(reports["2026-05"])["common_demands"]

@@ -28,6 +28,7 @@ def opt(args, name):
 def arguments(spec, args):
     """The positional and keyword arguments of a call, as the manifest gives them."""
     positional, keywords = [], {}
+    args = {**spec.get("defaults", {}), **{k: v for k, v in args.items() if v is not None}}
     for a in spec["args"]:
         name, _, kind = a.partition(":")
         optional = name.endswith("?")

@@ -40,6 +40,8 @@ pub struct Entry {
     pub ledger: bool,
     /// The arguments, in order (`name`, `name?`, `name:bool`…).
     pub args: Vec<String>,
+    /// The values of arguments a vector leaves out.
+    pub defaults: Map<String, Value>,
 }
 
 /// The vector kinds of `manifest.json`, by entry name.
@@ -80,6 +82,11 @@ pub fn manifest() -> Result<BTreeMap<String, Entry>, String> {
                 on,
                 ledger: e.get("ledger").and_then(Value::as_bool).unwrap_or(false),
                 args,
+                defaults: e
+                    .get("defaults")
+                    .and_then(Value::as_object)
+                    .cloned()
+                    .unwrap_or_default(),
             },
         );
     }
@@ -317,6 +324,16 @@ pub fn arg(input: &Map<String, Value>, name: &str) -> Option<String> {
     }
 }
 
+/// A `:bool` argument: the vector's value, else the manifest entry's default, else false.
+fn flag(input: &Map<String, Value>, spec: &Entry, name: &str) -> bool {
+    input
+        .get(name)
+        .filter(|v| !v.is_null())
+        .or_else(|| spec.defaults.get(name))
+        .and_then(Value::as_bool)
+        .unwrap_or(false)
+}
+
 /// Runs a vector's entry point through the core's JSON entry points, as the manifest
 /// describes it.
 ///
@@ -340,7 +357,6 @@ pub fn run(
     let with_ledger = |f: &dyn Fn(&gridgov::Engine, &Ledger) -> Result<String, gridgov::Error>| {
         engine(input).and_then(|e| ledger().and_then(|l| f(&e, &l)))
     };
-    let _ = spec;
     Ok(match entry {
         "org_summary" => match arg(input, "org") {
             None => Ok(json::org_summary_json(&gridgov::OrgGraph::fushan())),
@@ -358,7 +374,10 @@ pub fn run(
             l.append_all_json_str(&text("events"))?;
             Ok(json::ledger_state_json(&l))
         }),
-        "route" => with_engine(&|e| json::route_json(e, &text("case"))),
+        "route" => {
+            let explain = flag(input, spec, "explain");
+            with_engine(&|e| json::route_json_with(e, &text("case"), explain))
+        }
         "deadline" => with_engine(&|e| json::deadline_json(e, &text("deadline"))),
         "locate" => with_engine(&|e| json::locate_json(e, &text("point"))),
         "suggest_teams" => with_engine(&|e| json::suggest_teams_json(e, &text("request"))),

@@ -63,7 +63,7 @@ fn taken_in(engine: &Engine, c: Value) -> Ledger {
 
 fn decide(engine: &Engine, c: Value) -> Value {
     let c = case(c);
-    serde_json::from_str(&engine.route(&c).unwrap().to_json()).unwrap()
+    serde_json::from_str(&engine.route(&c).unwrap().to_json_with(true)).unwrap()
 }
 
 #[test]

@@ -27,8 +27,8 @@ fn decide(extra: Value) -> Value {
     for (k, v) in extra.as_object().unwrap() {
         c[k] = v.clone();
     }
-    let out =
-        gridgov::json::route_json(&ENGINE, &c.to_string()).unwrap_or_else(|e| panic!("{c}: {e}"));
+    let out = gridgov::json::route_json_with(&ENGINE, &c.to_string(), true)
+        .unwrap_or_else(|e| panic!("{c}: {e}"));
     serde_json::from_str(&out).unwrap()
 }
 

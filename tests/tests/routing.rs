@@ -28,8 +28,8 @@ fn decide_on(engine: &Engine, extra: Value) -> Value {
     for (k, v) in extra.as_object().unwrap() {
         c[k] = v.clone();
     }
-    let out =
-        gridgov::json::route_json(engine, &c.to_string()).unwrap_or_else(|e| panic!("{c}: {e}"));
+    let out = gridgov::json::route_json_with(engine, &c.to_string(), true)
+        .unwrap_or_else(|e| panic!("{c}: {e}"));
     serde_json::from_str(&out).unwrap()
 }
 
@@ -363,4 +363,30 @@ fn every_problem_is_on_the_error_and_gaps_can_be_warnings() {
     // A single-problem error has none listed.
     let one: gridgov::error::Error = gridgov::OrgGraph::from_json_str("{").unwrap_err().into();
     assert!(one.problems().is_empty());
+}
+
+/// The lean decision (no `explain`) is the explained one without its trace, byte for
+/// byte, on a month of simulated cases of every category and channel.
+#[test]
+fn the_lean_decision_is_the_explained_one_without_its_trace() {
+    let engine = gridgov::Engine::fushan();
+    let cases = gridgov::sim::month_cases(&engine, 2026, 3, 2_000, 11);
+    let mut traced = 0;
+    for c in &cases {
+        let d = engine.route(c).unwrap();
+        let lean = d.to_json();
+        assert_eq!(
+            lean,
+            gridgov::json::route_json(&engine, &serde_json::to_string(c).unwrap()).unwrap()
+        );
+        assert!(!lean.contains("\"trace\""), "{lean}");
+        let trace = d.trace();
+        traced += usize::from(!trace.is_empty());
+        // The trace sits after every other field but the warnings.
+        let field = format!(",\"trace\":{}", serde_json::to_string(&trace).unwrap());
+        let at = lean.find(",\"warnings\":").unwrap_or(lean.len() - 1);
+        let expected = format!("{}{field}{}", &lean[..at], &lean[at..]);
+        assert_eq!(d.to_json_with(true), expected);
+    }
+    assert_eq!(traced, cases.len(), "every explained decision has a trace");
 }

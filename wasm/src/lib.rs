@@ -247,7 +247,9 @@ impl JsEngine {
         self.slot
     }
 
-    /// Routes one case given as JSON text; returns the decision as the core's JSON text.
+    /// Routes one case given as JSON text; returns the decision as the core's JSON text:
+    /// the deciding row and its `why`, and with `explain` true the `trace` too (every row
+    /// that matched and the facts it read, and how the deadline was counted).
     ///
     /// # Errors
     /// A JS `Error` with a `code` naming what is wrong with the case.
@@ -255,11 +257,14 @@ impl JsEngine {
     pub fn route_json(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] case: &JsValue,
+        explain: Option<bool>,
     ) -> Result<String, JsValue> {
-        gridgov::json::route_json(&self.inner, &text(case, "case")?).map_err(err)
+        gridgov::json::route_json_with(&self.inner, &text(case, "case")?, explain.unwrap_or(false))
+            .map_err(err)
     }
 
-    /// Routes one case given as an object; returns the decision as an object.
+    /// Routes one case given as an object; returns the decision as an object (with its
+    /// `trace` when `explain` is true).
     ///
     /// # Errors
     /// A JS `Error` with a `code` naming what is wrong with the case.
@@ -267,10 +272,15 @@ impl JsEngine {
     pub fn route(
         &self,
         #[wasm_bindgen(unchecked_param_type = "Case")] case: &JsValue,
+        explain: Option<bool>,
     ) -> Result<JsValue, JsValue> {
-        gridgov::json::route_json(&self.inner, &stringify(case, "case")?)
-            .map(|s| parse(&s))
-            .map_err(err)
+        gridgov::json::route_json_with(
+            &self.inner,
+            &stringify(case, "case")?,
+            explain.unwrap_or(false),
+        )
+        .map(|s| parse(&s))
+        .map_err(err)
     }
 
     /// Answers an Open311 GeoReport v2 call (JSON text: `services`,

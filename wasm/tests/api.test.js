@@ -19,6 +19,19 @@ test('route(object) is routeJson through JSON', () => {
   assert.equal(d.rule.row, 'dispute-grid');
 });
 
+test('the trace comes only when asked (explain)', () => {
+  const lean = engine.route(CASE);
+  assert.equal('trace' in lean, false);
+  assert.ok(lean.rule.why.startsWith('Small disputes do not leave the grid'));
+  const explained = engine.route(CASE, true);
+  assert.ok(explained.trace[0].startsWith('routing/dispute-grid: category neighbour_dispute'));
+  const { trace, ...rest } = explained;
+  assert.deepEqual(rest, lean);
+  assert.equal(engine.routeJson(JSON.stringify(CASE)).includes('"trace"'), false);
+  assert.deepEqual(JSON.parse(engine.routeJson(JSON.stringify(CASE), true)), explained);
+  assert.equal(engine.routeJson(JSON.stringify(CASE), false), engine.routeJson(JSON.stringify(CASE)));
+});
+
 test('errors are Error objects with a code naming the field', () => {
   assert.throws(() => engine.route({ ...CASE, location: 'fs-c01' }),
     (e) => e instanceof Error && e.code === 'case_invalid' && e.message.includes('field `location`'));

@@ -78,7 +78,7 @@ function call(entry, args) {
   const values = spec.args.map((a) => {
     const [raw, kind] = a.split(':');
     const name = raw.replace(/\?$/, '');
-    const v = args[name];
+    const v = args[name] ?? spec.defaults?.[name];
     if (v === undefined || v === null) {
       if (!raw.endsWith('?')) throw new Error(`the vector lacks argument ${name}`);
       return undefined;

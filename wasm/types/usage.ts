@@ -15,6 +15,7 @@ const c: gridgov.Case = {
   amount_yuan: "1200.50",
 };
 const d: gridgov.Decision = engine.route(c);
+const explained: string[] | undefined = engine.route(c, true).trace;
 const level: gridgov.Level = d.level;
 const why: string = d.rule.why;
 const holder: gridgov.Person | null = engine.dutyHolder("fs-c01-g02-m1", "grid");

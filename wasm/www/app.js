@@ -170,7 +170,7 @@ function show(id, text) {
 function decide() {
   const error = $('d-error');
   try {
-    const d = engine.route(currentCase());
+    const d = engine.route(currentCase(), true);
     error.hidden = true;
     $('decision').dataset.level = d.level;
     show('d-level', LEVELS[d.level] ?? d.level);

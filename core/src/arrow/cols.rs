@@ -122,7 +122,7 @@ impl<'a> Col<'a> {
         })
     }
 
-    fn is_null(&self, i: usize) -> bool {
+    pub(crate) fn is_null(&self, i: usize) -> bool {
         match self {
             Col::Missing => true,
             Col::Utf8(a) => a.is_null(i),

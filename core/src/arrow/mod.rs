@@ -6,11 +6,16 @@
 mod cases;
 mod cols;
 mod locate;
+mod partial;
 mod route;
 mod score;
 
 pub use cases::{cases_schema, cases_table};
 pub use locate::{LOCATE_COLUMNS, locate_batches, locate_schema};
+pub use partial::{
+    PARTIAL_COLUMNS, merge_partials, partial_from_batches, partial_schema, partial_table,
+    score_finish, score_finish_report, score_partial,
+};
 pub use route::{
     MAX_THREADS, backtest_batches, default_threads, require_case_columns, route_batches,
     route_schema, threads_arg,

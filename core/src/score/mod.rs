@@ -32,6 +32,7 @@
 
 mod assemble;
 mod outcome;
+mod partial;
 mod pass;
 mod rank;
 mod report;
@@ -54,6 +55,7 @@ pub use outcome::{
     OutcomeTable, REQUIRED_OUTCOME_COLUMNS, RegisterRow, VisitRow, missing_outcome_column,
     outcome_from_cells, outcome_from_typed_cells, outcomes_from_csv, outcomes_to_csv,
 };
+pub use partial::{PartKind, Partial, PartialHeader, PartialRow};
 pub use report::{
     Allocation, Counts, Demand, FirstPlace, InactiveGrid, Indicators, MonthReport, Placing, Points,
     REPORT_PARTS, ReportParts, Rewards, Talent, UnitScore,

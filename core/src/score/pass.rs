@@ -9,7 +9,7 @@ use super::outcome::{
 };
 use super::report::*;
 use super::scheme::Scheme;
-use super::{MAX_HISTORY, Month, ScoreError, ScoreOptions};
+use super::{Month, ScoreError, ScoreOptions};
 use crate::calendar::LimitUnit;
 use crate::engine::Engine;
 use crate::org::GridIndex;
@@ -24,24 +24,7 @@ impl Engine {
         table: &OutcomeTable,
         options: &ScoreOptions,
     ) -> Result<MonthReport, ScoreError> {
-        if options.history > MAX_HISTORY {
-            return Err(ScoreError::Request {
-                field: "history",
-                message: format!(
-                    "{} months; read at most {MAX_HISTORY} months before the scored one",
-                    options.history
-                ),
-            });
-        }
-        let index = self.org.grid_index();
-        if table.grid_count != index.ids.len()
-            || table.category_count != self.rules.categories().len()
-        {
-            return Err(ScoreError::Request {
-                field: "table",
-                message: "the outcome table was compiled by an engine with another organisation or rule set; compile it with this engine".to_owned(),
-            });
-        }
+        let index = self.check_table(table, options)?;
         let pass = Pass::run(self, table, index, options);
         pass.report(self, table, index, options)
     }
@@ -99,11 +82,27 @@ pub(super) struct Pass<'e> {
 }
 
 impl<'e> Pass<'e> {
+    /// The counts of a whole table: its rows, the households of every grid, and the
+    /// table's visits, meetings, register entries and inspections.
     pub(super) fn run(
         engine: &'e Engine,
         table: &OutcomeTable,
         index: &GridIndex,
         options: &ScoreOptions,
+    ) -> Self {
+        let mut pass = Self::empty(engine, index, options, table.rows.len());
+        pass.add_households(index);
+        pass.fold(engine, table, index);
+        pass.add_work(table);
+        pass
+    }
+
+    /// No counts yet, for the window of `options` (the scored month and its history).
+    pub(super) fn empty(
+        engine: &'e Engine,
+        index: &GridIndex,
+        options: &ScoreOptions,
+        rows: usize,
     ) -> Self {
         let offset = engine.calendar.zone();
         let target = options.month;
@@ -143,9 +142,9 @@ impl<'e> Pass<'e> {
         let categories = engine.rules.category_ids().len();
         let t = window.target();
         let demand_spec = window.specs.get(t).map(|s| &s.1.common_demands);
-        let (area_count, area_of): (usize, &[u32]) = match demand_spec.map(|d| d.area) {
-            Some(DemandArea::Compound) => (index.compounds.len(), &index.compound),
-            _ => (index.communities.len(), &index.community),
+        let area_count = match demand_spec.map(|d| d.area) {
+            Some(DemandArea::Compound) => index.compounds.len(),
+            _ => index.communities.len(),
         };
         let demand_to = target.end(offset).unix();
         let demand_from = demand_spec.map_or(demand_to, |d| {
@@ -156,33 +155,56 @@ impl<'e> Pass<'e> {
             };
             demand_to - minutes * 60
         });
-        let sat_min: Vec<u8> = window
-            .specs
-            .iter()
-            .map(|s| s.1.satisfied_at_least)
-            .collect();
-        let mut acc = vec![Counts::default(); n * g_count];
-        for (m, chunk) in acc.chunks_mut(g_count.max(1)).enumerate().take(n) {
-            for (a, h) in chunk.iter_mut().zip(&index.households) {
-                a.households = *h;
-            }
-            let _ = m;
-        }
-        let mut pass = Pass {
-            acc,
+        Pass {
+            acc: vec![Counts::default(); n * g_count],
             grid_count: g_count,
             covered: vec![false; n],
             by_channel: vec![0; engine.rules.channels().len() + 1],
             by_category: vec![0; categories],
             by_level: [0; 5],
             demand: vec![0; area_count * categories],
-            demand_cell: Vec::with_capacity(table.rows.len()),
+            demand_cell: Vec::with_capacity(rows),
             demand_from,
             demand_to,
             office_acc: vec![Counts::default(); engine.org.spec().offices.len()],
             window,
+        }
+    }
+
+    /// Every grid's households, in every month of the window.
+    pub(super) fn add_households(&mut self, index: &GridIndex) {
+        for chunk in self.acc.chunks_mut(self.grid_count.max(1)) {
+            for (a, h) in chunk.iter_mut().zip(&index.households) {
+                a.households = *h;
+            }
+        }
+    }
+
+    /// Folds the table's outcome rows in.
+    pub(super) fn fold(&mut self, engine: &Engine, table: &OutcomeTable, index: &GridIndex) {
+        let t = self.window.target();
+        let demand_spec = self.window.specs.get(t).map(|s| &s.1.common_demands);
+        let area_of: &[u32] = match demand_spec.map(|d| d.area) {
+            Some(DemandArea::Compound) => &index.compound,
+            _ => &index.community,
         };
-        pass.fold_rows(table, area_of, categories, &sat_min);
+        let sat_min: Vec<u8> = self
+            .window
+            .specs
+            .iter()
+            .map(|s| s.1.satisfied_at_least)
+            .collect();
+        let categories = engine.rules.category_ids().len();
+        self.fold_rows(table, area_of, categories, &sat_min);
+    }
+
+    /// Adds the table's visits, meetings, closed register entries and failed inspections;
+    /// the scored month counts as covered whatever the table holds.
+    pub(super) fn add_work(&mut self, table: &OutcomeTable) {
+        let g_count = self.grid_count;
+        let n = self.window.months.len();
+        let t = self.window.target();
+        let pass = self;
         for &(g, at, households) in &table.visits {
             if let Some(m) = pass.window.month_of(at) {
                 if let Some(c) = pass.covered.get_mut(m) {
@@ -233,7 +255,6 @@ impl<'e> Pass<'e> {
         if let Some(c) = pass.covered.get_mut(t) {
             *c = true;
         }
-        pass
     }
 
     /// The hot loop: each row once.

@@ -30,9 +30,26 @@ macro_rules! counts {
         }
 
         impl Counts {
+            /// The names of the counts, in the order of [`Counts::values`].
+            pub const FIELDS: &'static [&'static str] = &[$( stringify!($field) ),+];
+
             /// Adds another unit's counts.
             pub fn add(&mut self, o: &Counts) {
                 $( self.$field = self.$field.saturating_add(o.$field); )+
+            }
+
+            /// The counts in the order of [`Counts::FIELDS`].
+            #[must_use]
+            pub fn values(&self) -> Vec<u32> {
+                vec![$( self.$field ),+]
+            }
+
+            /// The count named `name` (one of [`Counts::FIELDS`]), for writing.
+            pub fn field_mut(&mut self, name: &str) -> Option<&mut u32> {
+                match name {
+                    $( stringify!($field) => Some(&mut self.$field), )+
+                    _ => None,
+                }
             }
         }
     };

@@ -590,19 +590,23 @@ class Engine:
 
     # -- routing ------------------------------------------------------------------------
 
-    def route(self, case: Mapping[str, Any]) -> dict[str, Any]:
+    def route(self, case: Mapping[str, Any], explain: bool = False) -> dict[str, Any]:
         """Routes one case given as a dict; returns the decision as a dict: level, unit,
-        office, first handler, time limit, deadline, the deciding row and its trace."""
+        office, first handler, time limit, deadline and the deciding row with its ``why``.
+        ``explain=True`` adds the ``trace``: every row that matched with the facts it
+        read, and how the deadline was counted."""
         if isinstance(case, dict):
-            direct: Optional[dict[str, Any]] = self._native.route_dict(case)
+            direct: Optional[dict[str, Any]] = self._native.route_dict(case, explain)
             if direct is not None:
                 return direct
-        result: dict[str, Any] = _json.loads(self._native.route_json(_dumps(case, "case")))
+        result: dict[str, Any] = _json.loads(
+            self._native.route_json(_dumps(case, "case"), explain))
         return result
 
-    def route_json(self, case: str) -> str:
-        """Routes one case given as JSON text; returns the core's JSON text unchanged."""
-        return self._native.route_json(case)
+    def route_json(self, case: str, explain: bool = False) -> str:
+        """Routes one case given as JSON text; returns the core's JSON text unchanged
+        (with the ``trace`` when ``explain`` is true)."""
+        return self._native.route_json(case, explain)
 
     def route_batch(self, table: Any, *, errors: Optional[str] = None,
                     threads: Optional[int] = None) -> Any:
@@ -946,6 +950,60 @@ class Engine:
         text = self._native.score_outcomes_arrow(_arrow_in(table), request, None, True)
         result: dict[str, Any] = _json.loads(text)
         return result
+
+    def score_partial(self, table: Any, month: Any, *, history: Optional[int] = None) -> Any:
+        """Scores one partition of an outcome table for ``month`` and ``history``: the
+        partial, a pyarrow Table of per-unit counters (a ``header`` row, then one row per
+        grid and month, office, channel, category, level and common-demand cell with
+        something counted, and one per report of the demand window with its case id).
+        Partials of the partitions merge (``merge_partials``) and finish
+        (``score_finish``) into the report of the whole table, byte for byte; give each
+        case to one partition."""
+        request = _score_request(month, None, history, None)
+        return _arrow_out(self._native.score_partial_arrow(_arrow_in(table), request))
+
+    def merge_partials(self, partials: Iterable[Any]) -> Any:
+        """Adds partials of one month and history (made by ``score_partial``, or merged
+        already) into one partial, a pyarrow Table. Merging is associative and
+        commutative: a cluster reduces partials as a tree."""
+        return _arrow_out(self._native.merge_partials_arrow([_arrow_in(p) for p in partials]))
+
+    def score_finish(self, partial: Any, month: Any, *, budget_fen: Optional[int] = None,
+                     history: Optional[int] = None,
+                     inspections: Optional[Sequence[Mapping[str, Any]]] = None,
+                     visits: Optional[Sequence[Mapping[str, Any]]] = None,
+                     meetings: Optional[Sequence[Mapping[str, Any]]] = None,
+                     register: Optional[Sequence[Mapping[str, Any]]] = None,
+                     level: Optional[str] = None) -> Any:
+        """Finishes a merged partial: the scored units at ``level`` as ``score_outcomes``
+        gives them for the whole table (ranks, lists and rewards of ``budget_fen``).
+        ``month`` and ``history`` are the partial's; ``visits``, ``meetings``,
+        ``register`` and ``inspections`` are those not given to the partitions."""
+        request = _score_request(month, budget_fen, history, inspections, visits, meetings,
+                                 register)
+        return _arrow_out(self._native.score_finish_arrow(_arrow_in(partial), request, level))
+
+    def score_finish_report(self, partial: Any, month: Any, *,
+                            budget_fen: Optional[int] = None,
+                            history: Optional[int] = None,
+                            inspections: Optional[Sequence[Mapping[str, Any]]] = None,
+                            visits: Optional[Sequence[Mapping[str, Any]]] = None,
+                            meetings: Optional[Sequence[Mapping[str, Any]]] = None,
+                            register: Optional[Sequence[Mapping[str, Any]]] = None
+                            ) -> dict[str, Any]:
+        """``score_finish`` as the whole month's report (a dict): what
+        ``score_outcomes_report`` gives for the whole table."""
+        request = _score_request(month, budget_fen, history, inspections, visits, meetings,
+                                 register)
+        text = self._native.score_finish_arrow(_arrow_in(partial), request, None, True)
+        result: dict[str, Any] = _json.loads(text)
+        return result
+
+    def score_finish_json(self, partial: Any, request: str) -> str:
+        """Finishes a merged partial as the JSON ``request`` asks (that of
+        ``score_outcomes_json`` without the table); returns the core's JSON report, the
+        same bytes as ``score_outcomes_json`` on the whole table."""
+        return self._native.score_finish_arrow(_arrow_in(partial), request, None, True)
 
     def score_outcomes_json(self, request: str) -> str:
         """Scores a month of an outcome table given in the JSON request (``outcomes`` or
