@@ -115,9 +115,33 @@ macro_rules! id_type {
         $(#[$doc])*
         ///
         /// Cloning is cheap: the text is shared.
-        #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(try_from = "String", into = "String")]
+        #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub struct $name(std::sync::Arc<str>);
+
+        // Written as its text and read from text without an intermediate `String` (one
+        // allocation per id read, none per id written); the messages are serde's own for
+        // a `String` converted by `TryFrom`.
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(&self.0)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct Text;
+                impl serde::de::Visitor<'_> for Text {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        f.write_str("a string")
+                    }
+                    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<$name, E> {
+                        $name::new(v).map_err(E::custom)
+                    }
+                }
+                d.deserialize_str(Text)
+            }
+        }
 
         impl $name {
             /// Validates and wraps an id.

@@ -257,6 +257,59 @@ fn ledger<'a>(arg: &'a Bound<'_, PyAny>) -> PyResult<&'a PyLedger> {
         .map_err(|_| wrong_type(arg, "ledger", "a gridgov Ledger"))
 }
 
+/// The decision as a dict, field by field as the core's JSON has them (the same keys in
+/// the same order, absent optional ones left out): `json.loads(route_json(case))` equals
+/// it (`test_route_dict_direct_path_equals_the_json_path_on_seeded_cases`). The keys are
+/// interned Python strings; the rare nested values (a sitting, warnings) go through
+/// pythonize.
+fn decision_dict<'py>(
+    py: Python<'py>,
+    d: &gridgov::route::DecisionView<'_>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let out = PyDict::new(py);
+    let opt = |v: Option<&str>| v.map(|v| PyString::new(py, v));
+    out.set_item(pyo3::intern!(py, "case"), d.case)?;
+    out.set_item(pyo3::intern!(py, "version"), d.version)?;
+    out.set_item(pyo3::intern!(py, "grade"), opt(d.grade))?;
+    out.set_item(pyo3::intern!(py, "level"), d.level.as_str())?;
+    out.set_item(pyo3::intern!(py, "unit"), opt(d.unit))?;
+    out.set_item(pyo3::intern!(py, "unit_name"), opt(d.unit_name))?;
+    out.set_item(pyo3::intern!(py, "office"), opt(d.office))?;
+    out.set_item(
+        pyo3::intern!(py, "co_offices"),
+        PyList::new(py, &d.co_offices)?,
+    )?;
+    out.set_item(pyo3::intern!(py, "handler"), opt(d.handler))?;
+    out.set_item(
+        pyo3::intern!(py, "handler_role"),
+        opt(d.handler_role.map(gridgov::org::Role::as_str)),
+    )?;
+    out.set_item(pyo3::intern!(py, "time_limit"), d.time_limit.to_string())?;
+    out.set_item(pyo3::intern!(py, "due"), d.due.to_string())?;
+    out.set_item(pyo3::intern!(py, "flags"), PyList::new(py, &d.flags)?)?;
+    let rule = PyDict::new(py);
+    rule.set_item(pyo3::intern!(py, "table"), d.rule.table)?;
+    rule.set_item(pyo3::intern!(py, "row"), d.rule.row)?;
+    rule.set_item(pyo3::intern!(py, "why"), d.rule.why)?;
+    out.set_item(pyo3::intern!(py, "rule"), rule)?;
+    if let Some(f) = d.following {
+        out.set_item(pyo3::intern!(py, "following"), f)?;
+    }
+    if let Some(b) = &d.sitting {
+        out.set_item(pyo3::intern!(py, "sitting"), pythonize::pythonize(py, b)?)?;
+    }
+    if let Some(t) = &d.trace {
+        out.set_item(pyo3::intern!(py, "trace"), PyList::new(py, t)?)?;
+    }
+    if !d.warnings.is_empty() {
+        out.set_item(
+            pyo3::intern!(py, "warnings"),
+            pythonize::pythonize(py, &d.warnings)?,
+        )?;
+    }
+    Ok(out)
+}
+
 /// An organisation, a rule set and a calendar that fit together: every decision is made
 /// here. ``Engine()`` with no arguments, or ``Engine.fushan()``, takes the embedded Fushan
 /// defaults; give JSON text for any of ``org``, ``rules`` and ``calendar`` to replace it.
@@ -343,9 +396,7 @@ impl PyEngine {
             return Ok(None);
         };
         let decision = self.inner.route(&case).map_err(err)?;
-        Ok(pythonize::pythonize(py, &decision.view_with(explain))
-            .ok()
-            .map(Bound::unbind))
+        decision_dict(py, &decision.view_with(explain)).map(|d| Some(d.into_any().unbind()))
     }
 
     /// Counts a deadline on the engine's calendar: JSON text

@@ -390,3 +390,56 @@ fn the_lean_decision_is_the_explained_one_without_its_trace() {
     }
     assert_eq!(traced, cases.len(), "every explained decision has a trace");
 }
+
+/// The decision's hand-written JSON is what serde_json writes for its view, with and
+/// without the trace, on a month of simulated cases (sittings, co-offices, flags, handlers
+/// of every role) and on decisions that warn.
+#[test]
+fn the_decision_json_is_serde_json_s() {
+    let engine = gridgov::Engine::fushan();
+    let cases = gridgov::sim::month_cases(&engine, 2026, 3, 3_000, 5);
+    let mut sittings = 0;
+    for c in &cases {
+        let d = engine.route(c).unwrap();
+        for explain in [false, true] {
+            let view = d.view_with(explain);
+            sittings += usize::from(view.sitting.is_some());
+            assert_eq!(view.to_json(), serde_json::to_string(&view).unwrap());
+        }
+    }
+    assert!(sittings > 0, "no simulated case was booked into a sitting");
+    // Names and reasons with characters JSON escapes, and a decision that warns (the
+    // first handler outside their duty lists, as grid_work/outside-duty-list-warning).
+    let mut org = small_org();
+    for u in org["units"].as_array_mut().unwrap() {
+        if u["id"] == "g1" {
+            u["name"] = json!("一\"网格\\\n\t");
+        }
+    }
+    let mut rules = small_rules();
+    for t in rules["versions"][0]["tables"].as_array_mut().unwrap() {
+        for r in t["rows"].as_array_mut().unwrap() {
+            r["why"] = json!(format!(
+                "{} \"quoted\"\u{1}",
+                r["why"].as_str().unwrap_or("")
+            ));
+        }
+    }
+    let engine =
+        Engine::from_json_strs(Some(&org.to_string()), Some(&rules.to_string()), None).unwrap();
+    let mut escaped = 0;
+    for (category, location) in [("dispute", "m1"), ("theft", "m2"), ("other", "m3")] {
+        let c = gridgov::Case::from_json_str(&format!(
+            r#"{{"id":"e1","channel":"app","category":"{category}","location":"{location}","reported_at":"2026-03-02T09:00:00+08:00","people_involved":3}}"#
+        ))
+        .unwrap();
+        let d = engine.route(&c).unwrap();
+        for explain in [false, true] {
+            let view = d.view_with(explain);
+            let json = view.to_json();
+            escaped += usize::from(json.contains("\\\""));
+            assert_eq!(json, serde_json::to_string(&view).unwrap());
+        }
+    }
+    assert!(escaped > 0, "no decision printed an escaped character");
+}
