@@ -6,6 +6,7 @@ import io
 import json
 
 import pyarrow as pa
+import pyarrow.compute  # noqa: F401
 import pyarrow.csv  # noqa: F401
 import pytest
 
@@ -265,6 +266,34 @@ def test_score_outcomes_reads_typed_columns(engine, month):
     got = engine.score_outcomes(typed, "2026-03")
     assert got.equals(expected)
     assert engine.score_outcomes(polars.from_arrow(typed), "2026-03").equals(expected)
+
+
+def test_score_outcomes_reads_dictionary_columns_alike(engine, month):
+    # Categoricals (pandas, polars, Arrow dictionaries) are resolved once per value; the
+    # report is that of plain text, and a bad row is still named.
+    _, outcomes, csv = month
+    plain = pa.Table.from_pandas(pandas.read_csv(io.StringIO(csv), dtype=str,
+                                                 keep_default_na=False), preserve_index=False)
+    expected = engine.score_outcomes_report(plain, "2026-03", history=1)
+    encoded = plain
+    for name in ("location", "category", "channel", "resolved_level", "time_limit", "office"):
+        i = encoded.column_names.index(name)
+        encoded = encoded.set_column(i, name, pa.compute.dictionary_encode(encoded.column(name)))
+    assert engine.score_outcomes_report(encoded, "2026-03", history=1) == expected
+    cats = polars.from_arrow(plain).with_columns(
+        polars.col("location", "category").cast(polars.Categorical))
+    assert engine.score_outcomes_report(cats, "2026-03", history=1) == expected
+    ids = encoded.column("id").to_pylist()
+    ids[7] = ids[3]
+    repeated = encoded.set_column(0, "id", pa.array(ids))
+    with pytest.raises(gridgov.ScoreError, match=r"appears twice, in rows 4 and 8"):
+        engine.score_outcomes(repeated, "2026-03")
+    places = encoded.column("location").to_pylist()
+    places[5] = "fs-c99"
+    nowhere = encoded.set_column(encoded.column_names.index("location"), "location",
+                                 pa.compute.dictionary_encode(pa.array(places)))
+    with pytest.raises(gridgov.ScoreError, match=r"row 6, column `location`"):
+        engine.score_outcomes(nowhere, "2026-03")
 
 
 def test_score_levels_and_errors(engine, month):

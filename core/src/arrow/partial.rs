@@ -12,7 +12,7 @@ use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 
 use super::cols::{Col, finish};
-use super::score::{UnitLevel, outcome_rows, require_outcome_columns, units_table};
+use super::score::{UnitLevel, outcome_table, units_table};
 use crate::engine::Engine;
 use crate::error::Error;
 use crate::input::InputError;
@@ -217,7 +217,8 @@ fn partial_request(request_json: &str) -> Result<ScoreRequest, Error> {
 /// month and history of `request_json` (`{"month", "history"?}`): the partial as a table.
 ///
 /// # Errors
-/// As [`outcome_rows`]; [`Error::Score`] for a request with more than a month and a
+/// As [`outcome_rows`](super::outcome_rows); [`Error::Score`] for a request with more
+/// than a month and a
 /// history, or a history too long.
 pub fn score_partial(
     engine: &Engine,
@@ -226,13 +227,7 @@ pub fn score_partial(
 ) -> Result<(SchemaRef, RecordBatch), Error> {
     let request = partial_request(request_json)?;
     let options = request.options();
-    for b in batches {
-        require_outcome_columns(&b.schema())?;
-    }
-    let rows = outcome_rows(batches, engine.calendar().zone())?;
-    let table = engine
-        .compile_outcomes(&rows, &[], &[])
-        .map_err(ScoreError::from)?;
+    let table = outcome_table(engine, batches, &[], &[])?;
     let partial = engine.score_partial(&table, &options)?;
     partial_table(engine, &partial)
 }

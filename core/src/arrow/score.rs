@@ -98,6 +98,52 @@ pub fn require_outcome_columns(schema: &Schema) -> Result<(), Error> {
     }
 }
 
+/// The outcome table of Arrow batches, checked and compiled for `engine`, with the
+/// visits and inspections given apart: straight from the columns when every row reads
+/// (each distinct location, category and name resolved once), else through
+/// [`outcome_rows`] and [`Engine::compile_outcomes`], whose errors name the row.
+///
+/// # Errors
+/// As [`outcome_rows`] and [`Engine::compile_outcomes`].
+pub(crate) fn outcome_table(
+    engine: &Engine,
+    batches: &[RecordBatch],
+    visits: &[crate::score::VisitRow],
+    inspections: &[crate::score::InspectionRow],
+) -> Result<crate::score::OutcomeTable, Error> {
+    let local = engine.calendar().zone();
+    let total: usize = batches.iter().map(RecordBatch::num_rows).sum();
+    let mut typed = Vec::with_capacity(batches.len());
+    for batch in batches {
+        require_outcome_columns(&batch.schema())?;
+        let cols: Result<Vec<Col<'_>>, _> = CSV_COLUMNS
+            .iter()
+            .map(|name| Col::of(batch, name))
+            .collect();
+        typed.push((batch.num_rows(), cols.ok()));
+    }
+    if typed.iter().all(|(_, cols)| cols.is_some()) {
+        let rows = typed.iter().flat_map(|(n, cols)| {
+            (0..*n).map(move |row| {
+                let cols = cols.as_ref()?;
+                let mut cells: [Option<Cell<'_>>; crate::score::OUTCOME_COLUMNS] =
+                    [None; crate::score::OUTCOME_COLUMNS];
+                for ((cell, col), name) in cells.iter_mut().zip(cols).zip(CSV_COLUMNS) {
+                    *cell = col.cell(row, name, local).ok()?;
+                }
+                Some(cells)
+            })
+        });
+        if let Some(table) = engine.compile_cells(rows, total, visits, inspections) {
+            return Ok(table);
+        }
+    }
+    let rows = outcome_rows(batches, local)?;
+    Ok(engine
+        .compile_outcomes(&rows, visits, inspections)
+        .map_err(crate::score::ScoreError::from)?)
+}
+
 /// Scores a month of a table of outcomes as `request_json` asks (the request of
 /// [`score_outcomes_json`](crate::json::score_outcomes_json) without the table).
 ///
@@ -109,8 +155,16 @@ pub fn score_outcomes_report(
     request_json: &str,
 ) -> Result<MonthReport, Error> {
     let request = ScoreRequest::from_json_str(request_json)?;
-    let rows = outcome_rows(batches, engine.calendar().zone())?;
-    Ok(engine.score_table_request(request, Some(rows))?)
+    if request.outcomes.is_some() || request.outcomes_csv.is_some() {
+        // The request's own error: the table is given twice.
+        let rows = outcome_rows(batches, engine.calendar().zone())?;
+        return Ok(engine.score_table_request(request, Some(rows))?);
+    }
+    let mut table = outcome_table(engine, batches, &request.visits, &request.inspections)?;
+    engine
+        .compile_grid_work(&mut table, &request.meetings, &request.register)
+        .map_err(crate::score::ScoreError::from)?;
+    Ok(engine.score(&table, &request.options())?)
 }
 
 /// [`score_outcomes_report`] as the table of the units scored at `level` (none: grids),

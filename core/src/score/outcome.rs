@@ -404,11 +404,9 @@ pub fn outcome_from_typed_cells(
     cells: &[Option<Cell<'_>>; OUTCOME_COLUMNS],
     mut cache: Option<&mut crate::id::IdCache>,
 ) -> Result<OutcomeRow, OutcomeError> {
-    let name = |c: usize| CSV_COLUMNS.get(c).copied().unwrap_or("?");
-    let bad = |c: usize, reason: String| OutcomeError::new("outcomes", 0, Some(name(c)), reason);
+    let bad = cell_error;
     let cell = |c: usize| cells.get(c).copied().flatten();
-    let wrong =
-        |c: usize, v: &Cell<'_>, want: &str| bad(c, format!("is {}; {want} is required", v.kind()));
+    let wrong = wrong_kind;
     // Text columns: ids, names and phrases (a number is read as its digits).
     let text = |c: usize, buf: &mut String| -> Result<Option<()>, OutcomeError> {
         use std::fmt::Write as _;
@@ -441,72 +439,10 @@ pub fn outcome_from_typed_cells(
         let mut buf = String::new();
         Ok(text(c, &mut buf)?.map(|()| buf))
     };
-    let time = |c: usize| -> Result<Option<Timestamp>, OutcomeError> {
-        match cell(c) {
-            None => Ok(None),
-            Some(Cell::Time(t)) => Ok(Some(t)),
-            Some(Cell::Text(t)) => parse::<Timestamp>(t, c, &bad).map(Some),
-            Some(v) => Err(wrong(c, &v, "a time (RFC 3339 text or a timestamp)")),
-        }
-    };
-    let count = |c: usize| -> Result<u32, OutcomeError> {
-        let n = match cell(c) {
-            None => return Ok(0),
-            Some(Cell::Int(n)) => n,
-            Some(Cell::Text(v)) => {
-                return v.parse::<u32>().map_err(|_| {
-                    bad(
-                        c,
-                        format!("`{}` is not a whole number", truncate_for_message(v)),
-                    )
-                });
-            }
-            Some(v) => return Err(wrong(c, &v, "a whole number")),
-        };
-        u32::try_from(n).map_err(|_| {
-            bad(
-                c,
-                format!("`{n}` is not a whole number from 0 to {}", u32::MAX),
-            )
-        })
-    };
-    let flag = |c: usize| -> Result<bool, OutcomeError> {
-        match cell(c) {
-            None => Ok(false),
-            Some(Cell::Bool(b)) => Ok(b),
-            Some(Cell::Int(0)) => Ok(false),
-            Some(Cell::Int(1)) => Ok(true),
-            Some(Cell::Text(v)) => match v.to_ascii_lowercase().as_str() {
-                "true" | "1" | "yes" | "是" => Ok(true),
-                "false" | "0" | "no" | "否" => Ok(false),
-                _ => Err(bad(
-                    c,
-                    format!(
-                        "`{}` is not true or false (also 1/0, yes/no, 是/否)",
-                        truncate_for_message(v)
-                    ),
-                )),
-            },
-            Some(v) => Err(wrong(c, &v, "true or false")),
-        }
-    };
-    let satisfaction = match cell(8) {
-        None => None,
-        Some(Cell::Int(n)) => Some(
-            u8::try_from(n)
-                .map_err(|_| bad(8, format!("`{n}` is not a satisfaction from 1 to 5")))?,
-        ),
-        Some(Cell::Text(v)) => Some(v.parse::<u8>().map_err(|_| {
-            bad(
-                8,
-                format!(
-                    "`{}` is not a satisfaction from 1 to 5",
-                    truncate_for_message(v)
-                ),
-            )
-        })?),
-        Some(v) => return Err(wrong(8, &v, "a satisfaction from 1 to 5")),
-    };
+    let time = |c: usize| cell_time(cell(c), c);
+    let count = |c: usize| cell_count(cell(c), c);
+    let flag = |c: usize| cell_flag(cell(c), c);
+    let satisfaction = cell_satisfaction(cell(8))?;
     let mut buf = String::new();
     let required = |c: usize, buf: &mut String| -> Result<(), OutcomeError> {
         text(c, buf)?.ok_or_else(|| bad(c, "a required value is empty".to_owned()))
@@ -567,6 +503,101 @@ pub fn outcome_from_typed_cells(
         verifications_passed: count(23)?,
         called_back_at: time(24)?,
     })
+}
+
+/// The error for a cell of column `c` that is not text where text is wanted.
+fn cell_error(c: usize, reason: String) -> OutcomeError {
+    OutcomeError::new(
+        "outcomes",
+        0,
+        Some(CSV_COLUMNS.get(c).copied().unwrap_or("?")),
+        reason,
+    )
+}
+
+fn wrong_kind(c: usize, v: &Cell<'_>, want: &str) -> OutcomeError {
+    cell_error(c, format!("is {}; {want} is required", v.kind()))
+}
+
+/// A time cell of column `c`: a typed instant or RFC 3339 text.
+pub(crate) fn cell_time(
+    cell: Option<Cell<'_>>,
+    c: usize,
+) -> Result<Option<Timestamp>, OutcomeError> {
+    match cell {
+        None => Ok(None),
+        Some(Cell::Time(t)) => Ok(Some(t)),
+        Some(Cell::Text(t)) => t
+            .parse::<Timestamp>()
+            .map(Some)
+            .map_err(|e| cell_error(c, e.to_string())),
+        Some(v) => Err(wrong_kind(c, &v, "a time (RFC 3339 text or a timestamp)")),
+    }
+}
+
+/// A count cell of column `c` (absent: 0).
+pub(crate) fn cell_count(cell: Option<Cell<'_>>, c: usize) -> Result<u32, OutcomeError> {
+    let n = match cell {
+        None => return Ok(0),
+        Some(Cell::Int(n)) => n,
+        Some(Cell::Text(v)) => {
+            return v.parse::<u32>().map_err(|_| {
+                cell_error(
+                    c,
+                    format!("`{}` is not a whole number", truncate_for_message(v)),
+                )
+            });
+        }
+        Some(v) => return Err(wrong_kind(c, &v, "a whole number")),
+    };
+    u32::try_from(n).map_err(|_| {
+        cell_error(
+            c,
+            format!("`{n}` is not a whole number from 0 to {}", u32::MAX),
+        )
+    })
+}
+
+/// A true-or-false cell of column `c` (absent: false).
+pub(crate) fn cell_flag(cell: Option<Cell<'_>>, c: usize) -> Result<bool, OutcomeError> {
+    match cell {
+        None => Ok(false),
+        Some(Cell::Bool(b)) => Ok(b),
+        Some(Cell::Int(0)) => Ok(false),
+        Some(Cell::Int(1)) => Ok(true),
+        Some(Cell::Text(v)) => match v.to_ascii_lowercase().as_str() {
+            "true" | "1" | "yes" | "是" => Ok(true),
+            "false" | "0" | "no" | "否" => Ok(false),
+            _ => Err(cell_error(
+                c,
+                format!(
+                    "`{}` is not true or false (also 1/0, yes/no, 是/否)",
+                    truncate_for_message(v)
+                ),
+            )),
+        },
+        Some(v) => Err(wrong_kind(c, &v, "true or false")),
+    }
+}
+
+/// The satisfaction cell (column 8), before its range is checked.
+pub(crate) fn cell_satisfaction(cell: Option<Cell<'_>>) -> Result<Option<u8>, OutcomeError> {
+    match cell {
+        None => Ok(None),
+        Some(Cell::Int(n)) => u8::try_from(n)
+            .map(Some)
+            .map_err(|_| cell_error(8, format!("`{n}` is not a satisfaction from 1 to 5"))),
+        Some(Cell::Text(v)) => v.parse::<u8>().map(Some).map_err(|_| {
+            cell_error(
+                8,
+                format!(
+                    "`{}` is not a satisfaction from 1 to 5",
+                    truncate_for_message(v)
+                ),
+            )
+        }),
+        Some(v) => Err(wrong_kind(8, &v, "a satisfaction from 1 to 5")),
+    }
 }
 
 /// Writes an outcome table as CSV with every column of [`CSV_COLUMNS`]; times keep their
@@ -698,20 +729,68 @@ pub(crate) const PETITION_TIMELY: u8 = 64;
 /// Called back within the call-back limit of the resolution.
 pub(crate) const CALLED_BACK: u8 = 128;
 
-/// The error for the first row (in row order) whose case an earlier row already gave, if
-/// any, naming both rows. Sorts hashes of the ids rather than inserting every id into a
-/// hash set: the same answer, with memory read in order.
-fn repeated_id(rows: &[OutcomeRow]) -> Option<OutcomeError> {
+/// The facts of an outcome row besides its ids (location, category, channel, office,
+/// repeated case), which each reader resolves its own way.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct RowFacts {
+    pub(crate) reported_at: Timestamp,
+    pub(crate) accepted_at: Option<Timestamp>,
+    pub(crate) resolved_at: Option<Timestamp>,
+    pub(crate) resolved_level: Option<Level>,
+    pub(crate) satisfaction: Option<u8>,
+    pub(crate) time_limit: Option<TimeLimit>,
+    pub(crate) due: Option<Timestamp>,
+    pub(crate) paused: bool,
+    pub(crate) returned: u32,
+    pub(crate) reopened: u32,
+    pub(crate) escalated: u32,
+    pub(crate) shelved: bool,
+    pub(crate) repeat: bool,
+    pub(crate) petition: bool,
+    pub(crate) petition_accepted_at: Option<Timestamp>,
+    pub(crate) supervisions: u32,
+    pub(crate) supervisions_on_time: u32,
+    pub(crate) verifications: u32,
+    pub(crate) verifications_passed: u32,
+    pub(crate) called_back_at: Option<Timestamp>,
+}
+
+impl RowFacts {
+    fn of(r: &OutcomeRow) -> Self {
+        Self {
+            reported_at: r.reported_at,
+            accepted_at: r.accepted_at,
+            resolved_at: r.resolved_at,
+            resolved_level: r.resolved_level,
+            satisfaction: r.satisfaction,
+            time_limit: r.time_limit,
+            due: r.due,
+            paused: r.paused,
+            returned: r.returned,
+            reopened: r.reopened,
+            escalated: r.escalated,
+            shelved: r.shelved,
+            repeat: r.repeat_of.is_some(),
+            petition: r.petition,
+            petition_accepted_at: r.petition_accepted_at,
+            supervisions: r.supervisions,
+            supervisions_on_time: r.supervisions_on_time,
+            verifications: r.verifications,
+            verifications_passed: r.verifications_passed,
+            called_back_at: r.called_back_at,
+        }
+    }
+}
+
+/// The first row (in row order) whose id an earlier row has, with that earlier row: sorts
+/// hashes of the ids rather than inserting every id into a hash set (the same answer, with
+/// memory read in order).
+fn first_repeat<'s>(n: usize, id: impl Fn(u32) -> &'s str) -> Option<(u32, u32)> {
     use std::hash::BuildHasher;
     let hasher = rustc_hash::FxBuildHasher;
-    let n = u32::try_from(rows.len()).unwrap_or(u32::MAX);
-    let mut hashes: Vec<(u64, u32)> = rows
-        .iter()
-        .zip(0..n)
-        .map(|(r, i)| (hasher.hash_one(r.id.as_str()), i))
-        .collect();
+    let n = u32::try_from(n).unwrap_or(u32::MAX);
+    let mut hashes: Vec<(u64, u32)> = (0..n).map(|i| (hasher.hash_one(id(i)), i)).collect();
     hashes.sort_unstable();
-    let id = |i: u32| rows.get(i as usize).map_or("", |r| r.id.as_str());
     // Among rows of equal hash (in row order), a later row whose id an earlier one has.
     let mut found: Option<(u32, u32)> = None;
     for run in hashes.chunk_by(|a, b| a.0 == b.0).filter(|r| r.len() > 1) {
@@ -724,6 +803,15 @@ fn repeated_id(rows: &[OutcomeRow]) -> Option<OutcomeError> {
             }
         }
     }
+    found
+}
+
+/// The error for the first row (in row order) whose case an earlier row already gave, if
+/// any, naming both rows. Sorts hashes of the ids rather than inserting every id into a
+/// hash set: the same answer, with memory read in order.
+fn repeated_id(rows: &[OutcomeRow]) -> Option<OutcomeError> {
+    let id = |i: u32| rows.get(i as usize).map_or("", |r| r.id.as_str());
+    let found = first_repeat(rows.len(), id);
     found.map(|(first, second)| {
         OutcomeError::new(
             "outcomes",
@@ -937,7 +1025,7 @@ impl Engine {
             if let Some(e) = repeated.take_if(|e| e.row == i + 1) {
                 return Err(e);
             }
-            compiled.push((self.compile_row(r, i + 1, index)?, &r.id));
+            compiled.push((self.compile_row(r, i + 1, index)?, r.id.clone()));
             if let Some(o) = &r.office {
                 let at = self.office_of(o, i + 1)?;
                 if row_offices.is_empty() {
@@ -948,6 +1036,159 @@ impl Engine {
                 }
             }
         }
+        self.assemble(compiled, row_offices, visits, inspections)
+    }
+
+    /// An outcome table compiled straight from typed cells (the rows of a columnar
+    /// reader, in the order of [`CSV_COLUMNS`]), each location, category, channel, level
+    /// and time limit read once per distinct text, with no [`OutcomeRow`] in between; the
+    /// same table [`Engine::compile_outcomes`] makes of the same rows. `None` as soon as a
+    /// row has anything to report (a cell that does not read, an unknown id, a repeated
+    /// case; a row given as `None` is one the caller could not read): the caller then
+    /// takes the row reader, whose errors are the reference.
+    pub(crate) fn compile_cells<'a>(
+        &self,
+        rows: impl IntoIterator<Item = Option<[Option<Cell<'a>>; OUTCOME_COLUMNS]>>,
+        hint: usize,
+        visits: &[VisitRow],
+        inspections: &[InspectionRow],
+    ) -> Option<OutcomeTable> {
+        let index = self.org.grid_index();
+        let mut grids: rustc_hash::FxHashMap<&'a str, u32> = rustc_hash::FxHashMap::default();
+        let mut names: rustc_hash::FxHashMap<(usize, &'a str), u32> =
+            rustc_hash::FxHashMap::default();
+        let mut limits: rustc_hash::FxHashMap<&'a str, TimeLimit> =
+            rustc_hash::FxHashMap::default();
+        let mut compiled = Vec::with_capacity(hint);
+        let mut row_offices: Vec<u32> = Vec::new();
+        for (i, cells) in rows.into_iter().enumerate() {
+            let cells = cells?;
+            // Text, absent, or `None`: a cell this path leaves to the row reader.
+            let text = |c: usize| match cells.get(c).copied().flatten() {
+                None => Some(None),
+                Some(Cell::Text(t)) => Some(Some(t)),
+                Some(_) => None,
+            };
+            let cell = |c: usize| cells.get(c).copied().flatten();
+            // A name of column `c` resolved once: category, channel, level or office.
+            let mut name = |c: usize, resolve: &dyn Fn(&str) -> Option<u32>| {
+                let Some(t) = text(c)? else {
+                    return Some(None);
+                };
+                if let Some(v) = names.get(&(c, t)) {
+                    return Some(Some(*v));
+                }
+                let v = resolve(t)?;
+                names.insert((c, t), v);
+                Some(Some(v))
+            };
+            let id = CaseId::new(text(0)??).ok()?;
+            let location = text(1)??;
+            let grid = match grids.get(location) {
+                Some(g) => *g,
+                None => {
+                    let g = self
+                        .org
+                        .key(location)
+                        .and_then(|k| index.grid_of_key(&self.org, k))?;
+                    grids.insert(location, g);
+                    g
+                }
+            };
+            let category = name(2, &|t| {
+                self.rules
+                    .category_index(t)
+                    .and_then(|i| u32::try_from(i).ok())
+            })??;
+            let channel = name(3, &|t| {
+                self.rules
+                    .channel_index(t)
+                    .and_then(|i| u8::try_from(i).ok())
+                    .map(u32::from)
+            })?;
+            let level = name(7, &|t| {
+                t.parse::<Level>()
+                    .ok()
+                    .and_then(|l| u32::try_from(l.rank()).ok())
+            })?;
+            let office = name(17, &|t| self.org.office_index(t))?;
+            let time_limit = match text(9)? {
+                None => None,
+                Some(t) => match limits.get(t) {
+                    Some(l) => Some(*l),
+                    None => {
+                        let l = t.parse::<TimeLimit>().ok()?;
+                        limits.insert(t, l);
+                        Some(l)
+                    }
+                },
+            };
+            let repeat = match text(16)? {
+                None => false,
+                Some(t) => CaseId::new(t).is_ok().then_some(true)?,
+            };
+            let time = |c: usize| cell_time(cell(c), c).ok();
+            let count = |c: usize| cell_count(cell(c), c).ok();
+            let flag = |c: usize| cell_flag(cell(c), c).ok();
+            let facts = RowFacts {
+                reported_at: time(4)??,
+                accepted_at: time(5)?,
+                resolved_at: time(6)?,
+                resolved_level: level.and_then(|rank| Level::ALL.get(rank as usize).copied()),
+                satisfaction: cell_satisfaction(cell(8)).ok()?,
+                time_limit,
+                due: time(10)?,
+                paused: flag(11)?,
+                returned: count(12)?,
+                reopened: count(13)?,
+                escalated: count(14)?,
+                shelved: flag(15)?,
+                repeat,
+                petition: flag(18)?,
+                petition_accepted_at: time(19)?,
+                supervisions: count(20)?,
+                supervisions_on_time: count(21)?,
+                verifications: count(22)?,
+                verifications_passed: count(23)?,
+                called_back_at: time(24)?,
+            };
+            let mut c = self
+                .compile_facts(&facts, grid, category as usize, i + 1)
+                .ok()?;
+            c.channel = channel
+                .and_then(|v| u8::try_from(v).ok())
+                .unwrap_or(NO_CHANNEL);
+            if let Some(o) = office {
+                if row_offices.is_empty() {
+                    row_offices = vec![NO_OFFICE; i];
+                }
+                row_offices.push(o);
+            } else if !row_offices.is_empty() {
+                row_offices.push(NO_OFFICE);
+            }
+            compiled.push((c, id));
+        }
+        if first_repeat(compiled.len(), |i| {
+            compiled.get(i as usize).map_or("", |c| c.1.as_str())
+        })
+        .is_some()
+        {
+            return None;
+        }
+        self.assemble(compiled, row_offices, visits, inspections)
+            .ok()
+    }
+
+    /// The outcome table of compiled rows (each with its case id and, when any row names
+    /// one, its office), ordered for the scoring pass, with the visits and inspections.
+    pub(crate) fn assemble(
+        &self,
+        compiled: Vec<(Compiled, CaseId)>,
+        row_offices: Vec<u32>,
+        visits: &[VisitRow],
+        inspections: &[InspectionRow],
+    ) -> Result<OutcomeTable, OutcomeError> {
+        let index = self.org.grid_index();
         // The time order of the rows (by report, then id), for listing cases oldest first:
         // sorted on packed keys, then each run of equal report times by id.
         let n = u32::try_from(compiled.len()).unwrap_or(u32::MAX);
@@ -1005,7 +1246,7 @@ impl Engine {
         for i in order {
             if let Some((c, id)) = compiled.get(i as usize) {
                 out.push(*c);
-                ids.push((*id).clone());
+                ids.push(id.clone());
                 time_rank.push(rank.get(i as usize).copied().unwrap_or(u32::MAX));
                 if !row_offices.is_empty() {
                     offices.push(row_offices.get(i as usize).copied().unwrap_or(NO_OFFICE));
@@ -1087,123 +1328,8 @@ impl Engine {
                     ),
                 )
             })?;
-        if let Some(s) = r.satisfaction {
-            if !(1..=5).contains(&s) {
-                return Err(bad("satisfaction", format!("`{s}` is not from 1 to 5")));
-            }
-        }
-        if let Some(t) = r.resolved_at {
-            if t < r.reported_at {
-                return Err(bad(
-                    "resolved_at",
-                    format!("{t} is before the report at {}", r.reported_at),
-                ));
-            }
-            if r.paused {
-                return Err(bad(
-                    "paused",
-                    "a paused case has no resolution; clear `paused` or `resolved_at`".to_owned(),
-                ));
-            }
-        }
-        if r.resolved_level.is_some() != r.resolved_at.is_some() {
-            return Err(bad(
-                "resolved_level",
-                "give `resolved_level` and `resolved_at` together".to_owned(),
-            ));
-        }
-        if let Some(t) = r.accepted_at {
-            if t < r.reported_at {
-                return Err(bad(
-                    "accepted_at",
-                    format!("{t} is before the report at {}", r.reported_at),
-                ));
-            }
-        }
-        let due = match (r.due, r.time_limit) {
-            (Some(d), _) => d.unix(),
-            (None, Some(limit)) => self
-                .calendar
-                .deadline(r.reported_at, limit)
-                .map_err(|e| bad("time_limit", e.to_string()))?
-                .unix(),
-            (None, None) => NO_TIME,
-        };
-        let mut flags = 0;
-        if let Some(t) = r.accepted_at {
-            flags |= ACCEPTED;
-            let limit = self.scoring_spec(r.reported_at).1.acceptance_limit;
-            let by = self
-                .calendar
-                .deadline(r.reported_at, limit)
-                .map_err(|e| bad("accepted_at", e.to_string()))?;
-            if t <= by {
-                flags |= TIMELY;
-            }
-        }
-        if r.paused {
-            flags |= PAUSED;
-        }
-        if r.repeat_of.is_some() {
-            flags |= REPEAT;
-        }
-        if r.shelved {
-            flags |= SHELVED;
-        }
-        for (column, a, b) in [
-            (
-                "supervisions_on_time",
-                r.supervisions_on_time,
-                r.supervisions,
-            ),
-            (
-                "verifications_passed",
-                r.verifications_passed,
-                r.verifications,
-            ),
-        ] {
-            if a > b {
-                return Err(bad(
-                    column,
-                    format!("{a} is more than the {b} they are counted among"),
-                ));
-            }
-        }
-        let loop_spec = self.loop_spec_on(r.reported_at);
-        if r.petition {
-            flags |= PETITION;
-            if let (Some(t), Some(p)) = (r.petition_accepted_at, &loop_spec.petition) {
-                let by = self
-                    .calendar
-                    .deadline(r.reported_at, p.acceptance)
-                    .map_err(|e| bad("petition_accepted_at", e.to_string()))?;
-                if t <= by {
-                    flags |= PETITION_TIMELY;
-                }
-            }
-        } else if r.petition_accepted_at.is_some() {
-            return Err(bad(
-                "petition_accepted_at",
-                "only a petition is accepted under the procedure; set `petition`".to_owned(),
-            ));
-        }
-        if let Some(t) = r.called_back_at {
-            let Some(resolved) = r.resolved_at else {
-                return Err(bad(
-                    "called_back_at",
-                    "a call-back follows a resolution; give `resolved_at`".to_owned(),
-                ));
-            };
-            let within = loop_spec
-                .call_back_within
-                .map(|limit| self.calendar.deadline(resolved, limit))
-                .transpose()
-                .map_err(|e| bad("called_back_at", e.to_string()))?;
-            if t >= resolved && within.is_none_or(|by| t <= by) {
-                flags |= CALLED_BACK;
-            }
-        }
-        let channel = match &r.channel {
+        let mut c = self.compile_facts(&RowFacts::of(r), grid, category, row)?;
+        c.channel = match &r.channel {
             None => NO_CHANNEL,
             Some(c) => self
                 .rules
@@ -1220,25 +1346,155 @@ impl Engine {
                     )
                 })?,
         };
+        Ok(c)
+    }
+
+    /// An outcome row's checks and counts once its location, category and channel are
+    /// resolved: the shared part of the row reader and the columnar one.
+    pub(crate) fn compile_facts(
+        &self,
+        f: &RowFacts,
+        grid: u32,
+        category: usize,
+        row: usize,
+    ) -> Result<Compiled, OutcomeError> {
+        let bad =
+            |column: &str, reason: String| OutcomeError::new("outcomes", row, Some(column), reason);
+        if let Some(s) = f.satisfaction {
+            if !(1..=5).contains(&s) {
+                return Err(bad("satisfaction", format!("`{s}` is not from 1 to 5")));
+            }
+        }
+        if let Some(t) = f.resolved_at {
+            if t < f.reported_at {
+                return Err(bad(
+                    "resolved_at",
+                    format!("{t} is before the report at {}", f.reported_at),
+                ));
+            }
+            if f.paused {
+                return Err(bad(
+                    "paused",
+                    "a paused case has no resolution; clear `paused` or `resolved_at`".to_owned(),
+                ));
+            }
+        }
+        if f.resolved_level.is_some() != f.resolved_at.is_some() {
+            return Err(bad(
+                "resolved_level",
+                "give `resolved_level` and `resolved_at` together".to_owned(),
+            ));
+        }
+        if let Some(t) = f.accepted_at {
+            if t < f.reported_at {
+                return Err(bad(
+                    "accepted_at",
+                    format!("{t} is before the report at {}", f.reported_at),
+                ));
+            }
+        }
+        let due = match (f.due, f.time_limit) {
+            (Some(d), _) => d.unix(),
+            (None, Some(limit)) => self
+                .calendar
+                .deadline(f.reported_at, limit)
+                .map_err(|e| bad("time_limit", e.to_string()))?
+                .unix(),
+            (None, None) => NO_TIME,
+        };
+        let mut flags = 0;
+        if let Some(t) = f.accepted_at {
+            flags |= ACCEPTED;
+            let limit = self.scoring_spec(f.reported_at).1.acceptance_limit;
+            let by = self
+                .calendar
+                .deadline(f.reported_at, limit)
+                .map_err(|e| bad("accepted_at", e.to_string()))?;
+            if t <= by {
+                flags |= TIMELY;
+            }
+        }
+        if f.paused {
+            flags |= PAUSED;
+        }
+        if f.repeat {
+            flags |= REPEAT;
+        }
+        if f.shelved {
+            flags |= SHELVED;
+        }
+        for (column, a, b) in [
+            (
+                "supervisions_on_time",
+                f.supervisions_on_time,
+                f.supervisions,
+            ),
+            (
+                "verifications_passed",
+                f.verifications_passed,
+                f.verifications,
+            ),
+        ] {
+            if a > b {
+                return Err(bad(
+                    column,
+                    format!("{a} is more than the {b} they are counted among"),
+                ));
+            }
+        }
+        let loop_spec = self.loop_spec_on(f.reported_at);
+        if f.petition {
+            flags |= PETITION;
+            if let (Some(t), Some(p)) = (f.petition_accepted_at, &loop_spec.petition) {
+                let by = self
+                    .calendar
+                    .deadline(f.reported_at, p.acceptance)
+                    .map_err(|e| bad("petition_accepted_at", e.to_string()))?;
+                if t <= by {
+                    flags |= PETITION_TIMELY;
+                }
+            }
+        } else if f.petition_accepted_at.is_some() {
+            return Err(bad(
+                "petition_accepted_at",
+                "only a petition is accepted under the procedure; set `petition`".to_owned(),
+            ));
+        }
+        if let Some(t) = f.called_back_at {
+            let Some(resolved) = f.resolved_at else {
+                return Err(bad(
+                    "called_back_at",
+                    "a call-back follows a resolution; give `resolved_at`".to_owned(),
+                ));
+            };
+            let within = loop_spec
+                .call_back_within
+                .map(|limit| self.calendar.deadline(resolved, limit))
+                .transpose()
+                .map_err(|e| bad("called_back_at", e.to_string()))?;
+            if t >= resolved && within.is_none_or(|by| t <= by) {
+                flags |= CALLED_BACK;
+            }
+        }
         let small = |n: u32| u16::try_from(n).unwrap_or(u16::MAX);
         let tiny = |n: u32| u8::try_from(n).unwrap_or(u8::MAX);
         Ok(Compiled {
-            reported: r.reported_at.unix(),
-            resolved: r.resolved_at.map_or(NO_TIME, Timestamp::unix),
+            reported: f.reported_at.unix(),
+            resolved: f.resolved_at.map_or(NO_TIME, Timestamp::unix),
             due,
             grid,
-            returned: small(r.returned),
-            reopened: small(r.reopened),
-            escalated: small(r.escalated),
+            returned: small(f.returned),
+            reopened: small(f.reopened),
+            escalated: small(f.escalated),
             category: u16::try_from(category).unwrap_or(u16::MAX),
-            level: r
+            level: f
                 .resolved_level
                 .map_or(NO_LEVEL, |l| u8::try_from(l.rank()).unwrap_or(NO_LEVEL)),
-            satisfaction: r.satisfaction.unwrap_or(0),
-            channel,
+            satisfaction: f.satisfaction.unwrap_or(0),
+            channel: NO_CHANNEL,
             flags,
-            supervisions: [tiny(r.supervisions), tiny(r.supervisions_on_time)],
-            verifications: [tiny(r.verifications), tiny(r.verifications_passed)],
+            supervisions: [tiny(f.supervisions), tiny(f.supervisions_on_time)],
+            verifications: [tiny(f.verifications), tiny(f.verifications_passed)],
         })
     }
 
