@@ -257,6 +257,36 @@ fn ledger<'a>(arg: &'a Bound<'_, PyAny>) -> PyResult<&'a PyLedger> {
         .map_err(|_| wrong_type(arg, "ledger", "a gridgov Ledger"))
 }
 
+/// The `level` and `report` arguments of the scoring methods.
+fn score_args(
+    level: Option<&Bound<'_, PyAny>>,
+    report: Option<&Bound<'_, PyAny>>,
+) -> PyResult<(Option<gridgov::arrow::UnitLevel>, bool)> {
+    let level = opt_text(level, "level")?
+        .map(|l| gridgov::input::name_arg("level", &l).map_err(err))
+        .transpose()?;
+    Ok((level, boolean(report, "report")?))
+}
+
+/// What the scoring methods return, the core scoring with the GIL released: with
+/// `report`, the month's report as the core's JSON text; else the units at `level` as a
+/// table.
+fn scored(
+    py: Python<'_>,
+    level: Option<gridgov::arrow::UnitLevel>,
+    report: bool,
+    score: impl FnOnce() -> Result<gridgov::score::MonthReport, Error> + Send,
+) -> PyResult<Py<PyAny>> {
+    let month = py.detach(score).map_err(|e| to_py(&e))?;
+    if report {
+        return Ok(PyString::new(py, &gridgov::json::report_json(&month))
+            .into_any()
+            .unbind());
+    }
+    let (schema, batch) = gridgov::arrow::report_units(&month, level).map_err(|e| to_py(&e))?;
+    Ok(Py::new(py, arrow::ArrowStream::new(schema, vec![batch]))?.into_any())
+}
+
 /// The decision as a dict, field by field as the core's JSON has them (the same keys in
 /// the same order, absent optional ones left out): `json.loads(route_json(case))` equals
 /// it (`test_route_dict_direct_path_equals_the_json_path_on_seeded_cases`). The keys are
@@ -665,25 +695,13 @@ impl PyEngine {
         report: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
         let request = text(request, "request")?;
-        let level = opt_text(level, "level")?
-            .map(|l| gridgov::input::name_arg("level", &l).map_err(err))
-            .transpose()?;
-        let report = boolean(report, "report")?;
+        let (level, report) = score_args(level, report)?;
         let (schema, batches) = arrow::import(table, "table")?;
         gridgov::arrow::require_outcome_columns(&schema).map_err(|e| to_py(&e))?;
         let engine = &self.inner;
-        if report {
-            let month = py
-                .detach(|| gridgov::arrow::score_outcomes_report(engine, &batches, &request))
-                .map_err(|e| to_py(&e))?;
-            return Ok(PyString::new(py, &gridgov::json::report_json(&month))
-                .into_any()
-                .unbind());
-        }
-        let (schema, batch) = py
-            .detach(|| gridgov::arrow::score_outcomes(engine, &batches, &request, level))
-            .map_err(|e| to_py(&e))?;
-        Ok(Py::new(py, arrow::ArrowStream::new(schema, vec![batch]))?.into_any())
+        scored(py, level, report, || {
+            gridgov::arrow::score_outcomes_report(engine, &batches, &request)
+        })
     }
 
     /// Scores a partition of an outcome table for the month and history of ``request``
@@ -740,24 +758,12 @@ impl PyEngine {
         report: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
         let request = text(request, "request")?;
-        let level = opt_text(level, "level")?
-            .map(|l| gridgov::input::name_arg("level", &l).map_err(err))
-            .transpose()?;
-        let report = boolean(report, "report")?;
+        let (level, report) = score_args(level, report)?;
         let (schema, batches) = arrow::import(partial, "partial")?;
         let engine = &self.inner;
-        if report {
-            let month = py
-                .detach(|| gridgov::arrow::score_finish_report(engine, &schema, &batches, &request))
-                .map_err(|e| to_py(&e))?;
-            return Ok(PyString::new(py, &gridgov::json::report_json(&month))
-                .into_any()
-                .unbind());
-        }
-        let (schema, batch) = py
-            .detach(|| gridgov::arrow::score_finish(engine, &schema, &batches, &request, level))
-            .map_err(|e| to_py(&e))?;
-        Ok(Py::new(py, arrow::ArrowStream::new(schema, vec![batch]))?.into_any())
+        scored(py, level, report, || {
+            gridgov::arrow::score_finish_report(engine, &schema, &batches, &request)
+        })
     }
 
     /// ``count`` seeded cases reported in ``year``-``month``, spread over the

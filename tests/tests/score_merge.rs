@@ -210,16 +210,7 @@ fn rows_that_do_not_fit_are_named() {
     let m = &*MARCH;
     let t = compile(&m.rows, &[], &[], &[]);
     let p = FUSHAN.score_partial(&t, &options(0)).unwrap();
-    let row = |part: PartKind| PartialRow {
-        part,
-        month: None,
-        key: None,
-        area: None,
-        category: None,
-        at: None,
-        n: None,
-        counts: None,
-    };
+    let row = PartialRow::new;
     let header = p.rows(&FUSHAN).remove(0);
     assert_eq!(header.part, PartKind::Header);
     let cases: Vec<(PartialRow<'_>, &str)> = vec![

@@ -12,7 +12,7 @@ use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 
 use super::cols::{Col, finish};
-use super::score::{UnitLevel, outcome_table, units_table};
+use super::score::{UnitLevel, outcome_table, report_units};
 use crate::engine::Engine;
 use crate::error::Error;
 use crate::input::InputError;
@@ -295,7 +295,8 @@ pub fn score_finish(
     request_json: &str,
     level: Option<UnitLevel>,
 ) -> Result<(SchemaRef, RecordBatch), Error> {
-    let report = score_finish_report(engine, schema, batches, request_json)?;
-    units_table(&report, level.unwrap_or(UnitLevel::Grid))
-        .map_err(|e| table_error(format!("building the result: {e}")))
+    report_units(
+        &score_finish_report(engine, schema, batches, request_json)?,
+        level,
+    )
 }

@@ -178,8 +178,22 @@ pub fn score_outcomes(
     request_json: &str,
     level: Option<UnitLevel>,
 ) -> Result<(SchemaRef, RecordBatch), Error> {
-    let report = score_outcomes_report(engine, batches, request_json)?;
-    units_table(&report, level.unwrap_or(UnitLevel::Grid)).map_err(|e| {
+    report_units(
+        &score_outcomes_report(engine, batches, request_json)?,
+        level,
+    )
+}
+
+/// The units of a month's report scored at `level` (none: grids) as a table
+/// ([`units_table`]).
+///
+/// # Errors
+/// [`Error::Input`] (code `table`) if the columns cannot be put together.
+pub fn report_units(
+    report: &MonthReport,
+    level: Option<UnitLevel>,
+) -> Result<(SchemaRef, RecordBatch), Error> {
+    units_table(report, level.unwrap_or(UnitLevel::Grid)).map_err(|e| {
         Error::Input(InputError::table(
             "table",
             format!("building the result: {e}"),

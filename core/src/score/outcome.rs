@@ -1046,6 +1046,7 @@ impl Engine {
     /// row has anything to report (a cell that does not read, an unknown id, a repeated
     /// case; a row given as `None` is one the caller could not read): the caller then
     /// takes the row reader, whose errors are the reference.
+    #[cfg(feature = "arrow")]
     pub(crate) fn compile_cells<'a>(
         &self,
         rows: impl IntoIterator<Item = Option<[Option<Cell<'a>>; OUTCOME_COLUMNS]>>,

@@ -125,7 +125,9 @@ pub struct PartialRow<'a> {
 }
 
 impl PartialRow<'_> {
-    fn new(part: PartKind) -> Self {
+    /// A row of `part` with no field given.
+    #[must_use]
+    pub fn new(part: PartKind) -> Self {
         Self {
             part,
             month: None,
@@ -158,6 +160,25 @@ fn request_error(message: String) -> ScoreError {
 }
 
 impl Partial {
+    /// The counts of a pass, with the demand window's reports.
+    fn of_pass(header: PartialHeader, pass: Pass<'_>, reports: Vec<WindowReport>) -> Self {
+        Self {
+            month: header.month,
+            history: header.history,
+            rows: header.rows,
+            grid_count: pass.grid_count,
+            category_count: pass.by_category.len(),
+            acc: pass.acc,
+            covered: pass.covered,
+            by_channel: pass.by_channel,
+            by_category: pass.by_category,
+            by_level: pass.by_level,
+            demand: pass.demand,
+            office_acc: pass.office_acc,
+            reports,
+        }
+    }
+
     /// The month, history and number of outcome rows.
     #[must_use]
     pub fn header(&self) -> PartialHeader {
@@ -376,21 +397,12 @@ impl Engine {
                 case: id.clone(),
             })
             .collect();
-        Ok(Partial {
+        let header = PartialHeader {
             month: options.month,
             history: options.history,
             rows: u64::try_from(table.rows.len()).unwrap_or(u64::MAX),
-            grid_count: table.grid_count,
-            category_count: table.category_count,
-            acc: pass.acc,
-            covered: pass.covered,
-            by_channel: pass.by_channel,
-            by_category: pass.by_category,
-            by_level: pass.by_level,
-            demand: pass.demand,
-            office_acc: pass.office_acc,
-            reports,
-        })
+        };
+        Ok(Partial::of_pass(header, pass, reports))
     }
 
     /// Finishes the merge of every part of a table: the month's report, byte for byte the
@@ -522,21 +534,7 @@ impl Engine {
         }
         let index = self.org.grid_index();
         let pass = Pass::empty(self, index, &options, 0);
-        let mut p = Partial {
-            month: header.month,
-            history: header.history,
-            rows: header.rows,
-            grid_count: index.ids.len(),
-            category_count: self.rules.categories().len(),
-            acc: pass.acc,
-            covered: pass.covered,
-            by_channel: pass.by_channel,
-            by_category: pass.by_category,
-            by_level: pass.by_level,
-            demand: pass.demand,
-            office_acc: pass.office_acc,
-            reports: Vec::new(),
-        };
+        let mut p = Partial::of_pass(header, pass, Vec::new());
         let months = p.months();
         let areas = p.areas(self, index);
         let area_pos: rustc_hash::FxHashMap<&str, usize> = areas
