@@ -21,8 +21,8 @@ pub use route::{
     route_schema, threads_arg,
 };
 pub use score::{
-    UnitLevel, outcome_rows, report_units, require_outcome_columns, score_outcomes,
-    score_outcomes_report, units_table,
+    UnitLevel, compile_outcome_batches, outcome_rows, report_units, require_outcome_columns,
+    score_outcomes, score_outcomes_report, units_table,
 };
 
 use crate::macros::named_enum;

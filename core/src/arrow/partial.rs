@@ -12,7 +12,7 @@ use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 
 use super::cols::{Col, finish};
-use super::score::{UnitLevel, outcome_table, report_units};
+use super::score::{UnitLevel, compile_outcome_batches, report_units};
 use crate::engine::Engine;
 use crate::error::Error;
 use crate::input::InputError;
@@ -227,7 +227,7 @@ pub fn score_partial(
 ) -> Result<(SchemaRef, RecordBatch), Error> {
     let request = partial_request(request_json)?;
     let options = request.options();
-    let table = outcome_table(engine, batches, &[], &[])?;
+    let table = compile_outcome_batches(engine, batches, &[], &[])?;
     let partial = engine.score_partial(&table, &options)?;
     partial_table(engine, &partial)
 }

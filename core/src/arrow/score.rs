@@ -98,14 +98,15 @@ pub fn require_outcome_columns(schema: &Schema) -> Result<(), Error> {
     }
 }
 
-/// The outcome table of Arrow batches, checked and compiled for `engine`, with the
+/// The outcome table of Arrow batches (the columns of [`CSV_COLUMNS`]), checked and
+/// compiled for `engine` once to be scored for many months ([`Engine::score`]), with the
 /// visits and inspections given apart: straight from the columns when every row reads
 /// (each distinct location, category and name resolved once), else through
 /// [`outcome_rows`] and [`Engine::compile_outcomes`], whose errors name the row.
 ///
 /// # Errors
 /// As [`outcome_rows`] and [`Engine::compile_outcomes`].
-pub(crate) fn outcome_table(
+pub fn compile_outcome_batches(
     engine: &Engine,
     batches: &[RecordBatch],
     visits: &[crate::score::VisitRow],
@@ -160,7 +161,8 @@ pub fn score_outcomes_report(
         let rows = outcome_rows(batches, engine.calendar().zone())?;
         return Ok(engine.score_table_request(request, Some(rows))?);
     }
-    let mut table = outcome_table(engine, batches, &request.visits, &request.inspections)?;
+    let mut table =
+        compile_outcome_batches(engine, batches, &request.visits, &request.inspections)?;
     engine
         .compile_grid_work(&mut table, &request.meetings, &request.register)
         .map_err(crate::score::ScoreError::from)?;
