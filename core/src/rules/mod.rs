@@ -525,7 +525,8 @@ impl RuleSet {
         }
         let applies = |a: &AttributeSpec| a.applies_to(category);
         for (code, value) in &case.attributes {
-            let field = format!("attributes.{}", truncate_for_message(code));
+            // Named only when something is wrong: a valid case allocates nothing here.
+            let field = || format!("attributes.{}", truncate_for_message(code));
             let Some(spec) = self
                 .vocab
                 .attributes
@@ -540,7 +541,7 @@ impl RuleSet {
                     .map(|a| a.code.as_str())
                     .collect();
                 push(
-                    &field,
+                    &field(),
                     format!(
                         "category `{category}` has no attribute `{}`; its attributes: {}",
                         truncate_for_message(code),
@@ -554,7 +555,7 @@ impl RuleSet {
                 continue;
             };
             if let Err(reason) = check_attr(spec, value) {
-                push(&field, reason);
+                push(&field(), reason);
             }
         }
         for a in self
