@@ -159,11 +159,16 @@ fn wrong_type(obj: &Bound<'_, PyAny>, what: &str, expected: &str) -> PyErr {
 /// Reads a text argument: a wrong type, or text that is not UTF-8 (a lone surrogate), is
 /// the core's `InputError` naming the argument.
 fn text(arg: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {
+    text_ref(arg, what).map(std::borrow::Cow::into_owned)
+}
+
+/// A text argument borrowed from the Python string (no copy under the stable ABI of 3.10),
+/// for calls short enough to keep the GIL.
+fn text_ref<'a>(arg: &'a Bound<'_, PyAny>, what: &str) -> PyResult<std::borrow::Cow<'a, str>> {
     let s = arg
         .cast::<PyString>()
         .map_err(|_| wrong_type(arg, what, "text (a string)"))?;
     s.to_cow()
-        .map(std::borrow::Cow::into_owned)
         .map_err(|e| err(CoreInputError::not_text(what.to_owned(), &e.to_string())))
 }
 
@@ -400,12 +405,7 @@ impl PyEngine {
         explain: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<String> {
         let explain = boolean(explain, "explain")?;
-        let s = case
-            .cast::<PyString>()
-            .map_err(|_| wrong_type(case, "case", "text (a string)"))?;
-        let text = s
-            .to_cow()
-            .map_err(|e| err(CoreInputError::not_text("case".to_owned(), &e.to_string())))?;
+        let text = text_ref(case, "case")?;
         gridgov::json::route_json_with(&self.inner, &text, explain).map_err(|e| to_py(&e))
     }
 

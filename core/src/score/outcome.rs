@@ -992,19 +992,12 @@ impl Engine {
         meetings: &[MeetingRow],
         register: &[RegisterRow],
     ) -> Result<(), OutcomeError> {
-        let index = self.org.grid_index();
-        let mut ms = Vec::with_capacity(meetings.len());
-        for (i, m) in meetings.iter().enumerate() {
-            let grid = self.grid_of(index, m.grid.as_str(), ("meetings", i + 1, "grid"))?;
-            ms.push((grid, m.at.unix(), m.attended_in_full));
-        }
-        let mut rs = Vec::with_capacity(register.len());
-        for (i, r) in register.iter().enumerate() {
-            let grid = self.grid_of(index, r.unit.as_str(), ("register", i + 1, "unit"))?;
-            rs.push((grid, r.closed_at.unix(), r.resolved));
-        }
-        table.meetings = ms;
-        table.register = rs;
+        table.meetings = self.on_grids(meetings, ("meetings", "grid"), |m| {
+            (m.grid.as_str(), Ok((m.at.unix(), m.attended_in_full)))
+        })?;
+        table.register = self.on_grids(register, ("register", "unit"), |r| {
+            (r.unit.as_str(), Ok((r.closed_at.unix(), r.resolved)))
+        })?;
         Ok(())
     }
 
@@ -1244,28 +1237,25 @@ impl Engine {
         } else {
             order.len()
         });
+        // Each row moves to its place once: its id is not copied.
+        let mut rows: Vec<Option<(Compiled, CaseId)>> = compiled.into_iter().map(Some).collect();
         for i in order {
-            if let Some((c, id)) = compiled.get(i as usize) {
-                out.push(*c);
-                ids.push(id.clone());
+            if let Some((c, id)) = rows.get_mut(i as usize).and_then(Option::take) {
+                out.push(c);
+                ids.push(id);
                 time_rank.push(rank.get(i as usize).copied().unwrap_or(u32::MAX));
                 if !row_offices.is_empty() {
                     offices.push(row_offices.get(i as usize).copied().unwrap_or(NO_OFFICE));
                 }
             }
         }
-        let mut vs = Vec::with_capacity(visits.len());
-        for (i, v) in visits.iter().enumerate() {
-            let grid = self.grid_of(index, v.unit.as_str(), ("visits", i + 1, "unit"))?;
-            vs.push((grid, v.at.unix(), v.households));
-        }
-        let mut ins = Vec::with_capacity(inspections.len());
-        for (i, x) in inspections.iter().enumerate() {
-            let grid = self.grid_of(index, x.grid.as_str(), ("inspections", i + 1, "grid"))?;
-            let month = super::Month::parse(&x.month)
-                .map_err(|reason| OutcomeError::new("inspections", i + 1, Some("month"), reason))?;
-            ins.push((grid, month.ordinal(), x.failed));
-        }
+        let vs = self.on_grids(visits, ("visits", "unit"), |v| {
+            (v.unit.as_str(), Ok((v.at.unix(), v.households)))
+        })?;
+        let ins = self.on_grids(inspections, ("inspections", "grid"), |x| {
+            let month = super::Month::parse(&x.month).map_err(|reason| ("month", reason));
+            (x.grid.as_str(), month.map(|m| (m.ordinal(), x.failed)))
+        })?;
         Ok(OutcomeTable {
             rows: out,
             ids: ids.into(),
@@ -1497,6 +1487,28 @@ impl Engine {
             supervisions: [tiny(f.supervisions), tiny(f.supervisions_on_time)],
             verifications: [tiny(f.verifications), tiny(f.verifications_passed)],
         })
+    }
+
+    /// Rows of grid work (visits, meetings, register entries, inspections) on the
+    /// positions of their grids: `read` gives a row's unit, then its two values or the
+    /// column and reason of a value that does not read; errors name the row, the unit's
+    /// first.
+    fn on_grids<T, A, B>(
+        &self,
+        rows: &[T],
+        (table, column): (&'static str, &'static str),
+        read: impl Fn(&T) -> (&str, Result<(A, B), (&'static str, String)>),
+    ) -> Result<Vec<(u32, A, B)>, OutcomeError> {
+        let index = self.org.grid_index();
+        let mut out = Vec::with_capacity(rows.len());
+        for (i, r) in rows.iter().enumerate() {
+            let (unit, values) = read(r);
+            let grid = self.grid_of(index, unit, (table, i + 1, column))?;
+            let (a, b) = values
+                .map_err(|(col, reason)| OutcomeError::new(table, i + 1, Some(col), reason))?;
+            out.push((grid, a, b));
+        }
+        Ok(out)
     }
 
     /// The grid position of a unit in or at a grid.

@@ -60,7 +60,6 @@ pub struct Partial {
     history: u32,
     rows: u64,
     grid_count: usize,
-    category_count: usize,
     acc: Vec<Counts>,
     covered: Vec<bool>,
     by_channel: Vec<u32>,
@@ -142,7 +141,7 @@ impl PartialRow<'_> {
 }
 
 /// What a partial says about itself (its `header` row).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PartialHeader {
     /// The scored month.
     pub month: Month,
@@ -167,7 +166,6 @@ impl Partial {
             history: header.history,
             rows: header.rows,
             grid_count: pass.grid_count,
-            category_count: pass.by_category.len(),
             acc: pass.acc,
             covered: pass.covered,
             by_channel: pass.by_channel,
@@ -203,7 +201,6 @@ impl Partial {
         }
         if self.acc.len() != other.acc.len()
             || self.grid_count != other.grid_count
-            || self.category_count != other.category_count
             || self.by_channel.len() != other.by_channel.len()
             || self.demand.len() != other.demand.len()
             || self.office_acc.len() != other.office_acc.len()
@@ -313,7 +310,7 @@ impl Partial {
         }
         let areas = self.areas(engine, index);
         let cell_names = |cell: u32| {
-            let n_cat = self.category_count.max(1);
+            let n_cat = self.by_category.len().max(1);
             let cell = cell as usize;
             (
                 areas.get(cell / n_cat).map(|a| a.0.as_str()),
@@ -542,7 +539,7 @@ impl Engine {
             .enumerate()
             .map(|(i, a)| (a.0.as_str(), i))
             .collect();
-        let n_cat = p.category_count;
+        let n_cat = p.by_category.len();
         for (i, row) in rows.into_iter().enumerate() {
             let at_row = |what: String| request_error(format!("row {}: {what}", i + 1));
             let need = |v: Option<&'r str>, field: &str| {
