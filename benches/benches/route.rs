@@ -10,7 +10,13 @@
 //! - `resolve`: `evaluate` plus the unit at the level, the first handler and the
 //!   working-time deadline, on prepared cases: routing once ids are resolved (the batch path);
 //! - `prepare`: checking a case and resolving its category, location and community;
-//! - `route`: the whole walk from a `Case`: prepare, evaluate and resolve.
+//! - `route`: the whole walk from a `Case`: prepare, evaluate and resolve;
+//! - `route_columns`: the batch path from borrowed Arrow columns, `Case`-free
+//!   (`gridgov::arrow::route_batches` on one thread): a table of plain text columns in
+//!   (RFC 3339 text timestamps, exact decimal amounts), the full decision columns out;
+//!   `route_columns_dictionary`: with channel, category and location dictionary-encoded
+//!   (pandas and polars categoricals); `route_columns_typed`: that, with `reported_at` a
+//!   typed timestamp column.
 //!
 //! And on the Fushan default (`route_fushan`), the paths the bindings share:
 //! - `route`: the whole walk from a `Case`;
@@ -99,6 +105,27 @@ fn bench_route(c: &mut Criterion) {
             n
         });
     });
+    let (_, plain) = gridgov::arrow::cases_table(&cases).expect("a cases table");
+    let dictionary =
+        gridgov_benches::dictionary_encoded(&plain, &["channel", "category", "location"]);
+    let typed = gridgov_benches::typed_reported_at(&dictionary, &cases);
+    for (name, batch) in [
+        ("route_columns", &plain),
+        ("route_columns_dictionary", &dictionary),
+        ("route_columns_typed", &typed),
+    ] {
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                gridgov::arrow::route_batches(
+                    &engine,
+                    std::slice::from_ref(black_box(batch)),
+                    gridgov::arrow::ErrorMode::Raise,
+                    Some(1),
+                )
+                .map_or(0, |(_, out)| out.iter().map(|b| b.num_rows()).sum::<usize>())
+            });
+        });
+    }
     group.finish();
 }
 

@@ -1,4 +1,4 @@
-//! Profiling harness: `cargo run --release -p gridgov-benches --example profile_route -- [evaluate|table|prepare|route|json|json-parse|json-out|trace] [n]`.
+//! Profiling harness: `cargo run --release -p gridgov-benches --example profile_route -- [evaluate|table|prepare|route|json|json-parse|json-out|trace|columns|columns-dictionary] [n]`.
 #![allow(
     clippy::expect_used,
     clippy::print_stdout,
@@ -40,6 +40,7 @@ fn main() {
     let cases = sim::month_cases(&engine, 2026, 3, n, 20_260_301);
     let prepared: Vec<_> = cases
         .iter()
+        .take(if what.starts_with("columns") { 0 } else { n })
         .map(|c| internals::prepare(&engine, c).expect("valid"))
         .collect();
     let texts: Vec<String> = if what.starts_with("json") {
@@ -49,6 +50,16 @@ fn main() {
             .collect()
     } else {
         Vec::new()
+    };
+    let batch = if what.starts_with("columns") {
+        let (_, batch) = gridgov::arrow::cases_table(&cases).expect("a table");
+        if what == "columns-dictionary" {
+            gridgov_benches::dictionary_encoded(&batch, &["channel", "category", "location"])
+        } else {
+            batch
+        }
+    } else {
+        gridgov::arrow::cases_table(&[]).expect("a table").1
     };
     let t = Instant::now();
     let mut acc = 0usize;
@@ -84,6 +95,16 @@ fn main() {
                 for c in &cases {
                     acc += engine.route(c).map_or(0, |d| d.trace().len());
                 }
+            }
+            "columns" | "columns-dictionary" => {
+                let (_, out) = gridgov::arrow::route_batches(
+                    &engine,
+                    std::slice::from_ref(&batch),
+                    gridgov::arrow::ErrorMode::Raise,
+                    Some(1),
+                )
+                .expect("routes");
+                acc += out.iter().map(|b| b.num_rows()).sum::<usize>();
             }
             "prepare" => {
                 for c in &cases {

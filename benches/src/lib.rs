@@ -730,3 +730,75 @@ pub fn soak(
     }
     Ok(report)
 }
+
+/// `batch` with its text columns `names` dictionary-encoded (Int32 keys): the cases table
+/// as pandas categoricals or polars `Categorical` columns hand it over.
+///
+/// # Panics
+/// When a named column is missing or not text: set-up data of a benchmark.
+#[must_use]
+#[allow(clippy::expect_used, reason = "benchmark set-up data")]
+pub fn dictionary_encoded(
+    batch: &arrow_array::RecordBatch,
+    names: &[&str],
+) -> arrow_array::RecordBatch {
+    use arrow_array::cast::AsArray;
+    use std::sync::Arc;
+    let schema = batch.schema();
+    let mut fields = Vec::new();
+    let mut cols: Vec<arrow_array::ArrayRef> = Vec::new();
+    for (f, c) in schema.fields().iter().zip(batch.columns()) {
+        if names.contains(&f.name().as_str()) {
+            let dict: arrow_array::DictionaryArray<arrow_array::types::Int32Type> =
+                c.as_string::<i32>().iter().collect();
+            fields.push(arrow_schema::Field::new(
+                f.name(),
+                arrow_array::Array::data_type(&dict).clone(),
+                f.is_nullable(),
+            ));
+            cols.push(Arc::new(dict));
+        } else {
+            fields.push(f.as_ref().clone());
+            cols.push(Arc::clone(c));
+        }
+    }
+    arrow_array::RecordBatch::try_new(Arc::new(arrow_schema::Schema::new(fields)), cols)
+        .expect("the same rows")
+}
+
+/// `batch` (a cases table of `cases`, in order) with `reported_at` a typed timestamp
+/// column (seconds, in the calendar's `+08:00`), as a dataframe's datetime column arrives.
+///
+/// # Panics
+/// When `batch` has no `reported_at` column: set-up data of a benchmark.
+#[must_use]
+#[allow(clippy::expect_used, reason = "benchmark set-up data")]
+pub fn typed_reported_at(
+    batch: &arrow_array::RecordBatch,
+    cases: &[gridgov::Case],
+) -> arrow_array::RecordBatch {
+    use std::sync::Arc;
+    let at: arrow_array::TimestampSecondArray = cases
+        .iter()
+        .map(|c| Some(c.reported_at.unix()))
+        .collect::<arrow_array::TimestampSecondArray>()
+        .with_timezone("+08:00");
+    let schema = batch.schema();
+    let mut fields = Vec::new();
+    let mut cols: Vec<arrow_array::ArrayRef> = Vec::new();
+    for (f, c) in schema.fields().iter().zip(batch.columns()) {
+        if f.name() == "reported_at" {
+            fields.push(arrow_schema::Field::new(
+                "reported_at",
+                arrow_array::Array::data_type(&at).clone(),
+                false,
+            ));
+            cols.push(Arc::new(at.clone()));
+        } else {
+            fields.push(f.as_ref().clone());
+            cols.push(Arc::clone(c));
+        }
+    }
+    arrow_array::RecordBatch::try_new(Arc::new(arrow_schema::Schema::new(fields)), cols)
+        .expect("the same rows")
+}

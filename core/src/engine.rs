@@ -43,8 +43,19 @@ pub struct Engine {
     pub(crate) calendar: Arc<Calendar>,
     /// Per rule-set version, per office name: its binding.
     pub(crate) offices: Vec<Vec<OfficeBinding>>,
+    /// Per rule-set version, per office of the organisation (by index): the first of the
+    /// version's sittings that takes matters the office leads (its position), or
+    /// [`NO_SITTING`].
+    pub(crate) sittings: Vec<Vec<u16>>,
+    /// What an adapter keeps per engine, built on first use and shared by every call:
+    /// the columnar adapter's dictionaries of unit, person and office ids. Held as `Any`
+    /// so that this module does not depend on the adapter's.
+    pub(crate) adapter: Arc<std::sync::OnceLock<Arc<dyn std::any::Any + Send + Sync>>>,
     warnings: Vec<RuleProblem>,
 }
+
+/// No sitting takes an office's matters (see `Engine::sittings`).
+pub(crate) const NO_SITTING: u16 = u16::MAX;
 
 /// An engine could not be built.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -315,11 +326,33 @@ impl Engine {
         if !problems.is_empty() {
             return Err(EngineError::Mismatch(problems));
         }
+        let sittings = rules
+            .versions
+            .iter()
+            .map(|v| {
+                let mut by_office = vec![NO_SITTING; org.spec().offices.len()];
+                // The first sitting naming an office wins, as a scan of them in order finds.
+                for (i, s) in v.closed_loop.sittings.iter().enumerate().rev() {
+                    let Ok(i) = u16::try_from(i) else { continue };
+                    for o in &s.offices {
+                        if let Some(slot) = org
+                            .office_index(o.as_str())
+                            .and_then(|x| by_office.get_mut(x as usize))
+                        {
+                            *slot = i;
+                        }
+                    }
+                }
+                by_office
+            })
+            .collect();
         Ok(Self {
             org,
             rules,
             calendar,
             offices,
+            sittings,
+            adapter: Arc::default(),
             warnings,
         })
     }

@@ -23,10 +23,16 @@ fn check_id(value: &str, what: &'static str) -> Result<(), IdError> {
             reason: "ids are 1 to 128 bytes long",
         });
     }
-    if !value
-        .chars()
-        .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ':' | '/'))
-    {
+    // ASCII ids (most) are checked a byte at a time; for an ASCII character,
+    // `is_ascii_alphanumeric` is `is_alphanumeric`.
+    let ok = if value.is_ascii() {
+        value.bytes().all(id_byte)
+    } else {
+        value
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ':' | '/'))
+    };
+    if !ok {
         return Err(IdError {
             what,
             value: truncate_for_message(value),
@@ -34,6 +40,12 @@ fn check_id(value: &str, what: &'static str) -> Result<(), IdError> {
         });
     }
     Ok(())
+}
+
+/// Whether an ASCII byte may appear in an id: a letter, a digit, `-`, `_`, `.`, `:` or `/`.
+#[inline]
+pub(crate) fn id_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':' | b'/')
 }
 
 /// A term of a rule set's open vocabularies (a category, a channel): any stable text a
@@ -288,6 +300,15 @@ id_type!(
     "case id",
     |v| check_id(v, "case id")
 );
+
+impl CaseId {
+    /// Whether `value` is a valid case id, checked without building one (a columnar
+    /// reader checks every row's id and keeps the column's own text).
+    #[must_use]
+    pub(crate) fn is_valid(value: &str) -> bool {
+        check_id(value, "case id").is_ok()
+    }
+}
 
 /// Ids already read from a table's text, shared by its rows (see
 /// `batch::CaseFields::to_case_cached`). Holds at most [`IdCache::LIMIT`] of each kind.

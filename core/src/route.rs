@@ -25,8 +25,8 @@ use serde::Serialize;
 use crate::calendar::{CalendarError, TimeLimit};
 use crate::case::{Case, CaseError, CaseProblem};
 use crate::engine::{Engine, OfficeBinding};
-use crate::org::{Level, OfficeSpec, PersonSpec, Role, UnitKey, UnitKind, UnitSpec};
-use crate::rules::facts::Facts;
+use crate::org::{Level, OfficeSpec, PersonSpec, Role, UnitKey, UnitKind, UnitRow, UnitSpec};
+use crate::rules::facts::{CaseFacts, Facts};
 use crate::time::Timestamp;
 
 /// How many matching rows a decision keeps for its trace.
@@ -115,7 +115,7 @@ pub struct RuleRef<'a> {
 /// The stages of routing: a case prepared (checked and resolved to indices), and what the
 /// tables decided for it. Crate-private, but for benchmarks (feature `internals`).
 mod stages {
-    use super::{Facts, Level, Role, TRACE_HITS, TimeLimit, UnitKey};
+    use super::{Facts, Level, Role, TRACE_HITS, TimeLimit, Timestamp, UnitKey};
     use crate::case::Case;
 
     /// A case checked against the rule set and the organisation and resolved to indices:
@@ -123,15 +123,17 @@ mod stages {
     #[derive(Clone, Copy, Debug)]
     pub struct Prepared<'a> {
         pub(crate) facts: Facts<'a>,
+        pub(crate) case: &'a Case,
         pub(crate) location: UnitKey,
         pub(crate) version: u16,
     }
 
+    #[cfg(feature = "internals")]
     impl<'a> Prepared<'a> {
         /// The case.
         #[must_use]
         pub fn case(&self) -> &'a Case {
-            self.facts.case
+            self.case
         }
     }
 
@@ -157,6 +159,22 @@ mod stages {
         pub(crate) unique_conflict: bool,
     }
 
+    /// A verdict completed with the organisation and the calendar, as indices: what a
+    /// decision holds besides the engine and the case. Made by `Engine::resolve_at`; the
+    /// columnar path writes it out without a `Case`.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Routed {
+        pub(crate) verdict: Verdict,
+        /// The micro-grid (or building) the case is in.
+        pub(crate) location: UnitKey,
+        pub(crate) unit: Option<UnitKey>,
+        pub(crate) office: Option<u32>,
+        pub(crate) handler: Option<u32>,
+        pub(crate) due: Timestamp,
+        /// The sitting booked (its position in the version's sittings) and when it opens.
+        pub(crate) sitting: Option<(u16, Timestamp)>,
+    }
+
     #[cfg(feature = "internals")]
     impl Verdict {
         /// The level that handles the case.
@@ -179,6 +197,7 @@ mod stages {
     }
 }
 
+pub(crate) use stages::Routed;
 #[cfg(feature = "internals")]
 pub use stages::{Prepared, Verdict};
 #[cfg(not(feature = "internals"))]
@@ -258,25 +277,40 @@ impl Engine {
             });
         };
         Ok(Prepared {
-            facts: self.facts(case, (category, channel), location, version),
+            facts: self.facts(
+                CaseFacts::of(case),
+                (category, channel),
+                self.community_of(location),
+                self.rules.risk_mask(case),
+                version,
+            ),
+            case,
             location,
             version: u16::try_from(version).unwrap_or(u16::MAX),
         })
     }
 
+    /// The id of the community a location is in (`""` for none): a fact the tables read.
     #[inline]
-    fn facts<'a>(
-        &'a self,
-        case: &'a Case,
-        (category, channel): (usize, usize),
-        location: UnitKey,
-        version: usize,
-    ) -> Facts<'a> {
-        let community = self
-            .org
+    pub(crate) fn community_of(&self, location: UnitKey) -> &str {
+        self.org
             .unit_at_level_key(location, Level::Community)
             .and_then(|k| self.org.unit_by_key(k))
-            .map_or("", |u| u.id.as_str());
+            .map_or("", |u| u.id.as_str())
+    }
+
+    /// The facts the tables of version `version` read, from a case's facts and what was
+    /// resolved of it: its category and channel (positions in the vocabularies), its
+    /// community's id and its risk flags as a mask.
+    #[inline]
+    pub(crate) fn facts<'a>(
+        &'a self,
+        case: CaseFacts<'a>,
+        (category, channel): (usize, usize),
+        community: &'a str,
+        risk: u64,
+        version: usize,
+    ) -> Facts<'a> {
         let attrs = self
             .rules
             .versions
@@ -286,7 +320,7 @@ impl Engine {
             case,
             (category, channel),
             community,
-            self.rules.risk_mask(case),
+            risk,
             &self.rules.vocab,
             attrs,
         )
@@ -341,10 +375,27 @@ impl Engine {
     /// # Errors
     /// [`RouteError::NoDecision`] when no hit gives a level and a time limit.
     pub(crate) fn evaluate(&self, prepared: &Prepared<'_>) -> Result<Verdict, RouteError> {
-        let vi = usize::from(prepared.version);
-        let facts = &prepared.facts;
+        self.evaluate_facts(
+            &prepared.facts,
+            usize::from(prepared.version),
+            prepared.case.id.as_str(),
+        )
+    }
+
+    /// [`evaluate`](Self::evaluate) on the facts of case `case` (its id, for the error)
+    /// under version `vi`.
+    ///
+    /// # Errors
+    /// [`RouteError::NoDecision`].
+    #[inline]
+    pub(crate) fn evaluate_facts(
+        &self,
+        facts: &Facts<'_>,
+        vi: usize,
+        case: &str,
+    ) -> Result<Verdict, RouteError> {
         let no_decision = || RouteError::NoDecision {
-            case: prepared.case().id.to_string(),
+            case: case.to_owned(),
             version: self
                 .rules
                 .versions
@@ -453,15 +504,44 @@ impl Engine {
         verdict: Verdict,
     ) -> Result<Decision<'a>, RouteError> {
         let location = prepared.location;
+        let r = self.resolve_at(
+            (location, self.org.unit_row(location)),
+            prepared.case.reported_at,
+            verdict,
+        )?;
+        Ok(Decision {
+            engine: self,
+            case: prepared.case,
+            verdict: r.verdict,
+            location: r.location,
+            unit: r.unit,
+            office: r.office,
+            handler: r.handler,
+            due: r.due,
+            sitting: r.sitting,
+        })
+    }
+
+    /// [`resolve`](Self::resolve) for a case at `location`, whose row of units and
+    /// holders is `row`, reported at `reported`.
+    ///
+    /// # Errors
+    /// [`RouteError::Calendar`].
+    #[inline]
+    pub(crate) fn resolve_at(
+        &self,
+        (location, row): (UnitKey, UnitRow),
+        reported: Timestamp,
+        verdict: Verdict,
+    ) -> Result<Routed, RouteError> {
         let office = verdict
             .lead
-            .and_then(|s| self.resolve_office(verdict.version, s, location));
-        let unit = self.org.unit_at_level_key(location, verdict.level);
+            .and_then(|s| self.resolve_office(verdict.version, s, &row));
+        let unit = row.unit_at(verdict.level);
         let handler = match office {
             Some(o) => self.org.office_holder_index(o),
-            None => self.org.duty_holder_index(location, verdict.level),
+            None => row.holder_at(verdict.level),
         };
-        let reported = prepared.case().reported_at;
         let sitting = office.and_then(|o| self.sitting_for(verdict.version, o, reported));
         // The deadline counts from the sitting, except a petition's acceptance, which the
         // law counts from receipt.
@@ -474,9 +554,7 @@ impl Engine {
             _ => reported,
         };
         let due = self.calendar.deadline(start, verdict.time_limit)?;
-        Ok(Decision {
-            engine: self,
-            case: prepared.case(),
+        Ok(Routed {
             verdict,
             location,
             unit,
@@ -487,6 +565,27 @@ impl Engine {
         })
     }
 
+    /// The offices that decide together with the lead (联合会商) as indices of the
+    /// organisation's offices, in rule order, without the lead and without repeats.
+    pub(crate) fn co_office_indices(&self, r: &Routed) -> Vec<u32> {
+        let mut out: Vec<u32> = Vec::new();
+        let row = self.org.unit_row(r.location);
+        let mut slots = r.verdict.co_offices;
+        while slots != 0 {
+            let slot = slots.trailing_zeros();
+            slots &= slots - 1;
+            let Ok(slot) = u8::try_from(slot) else {
+                continue;
+            };
+            if let Some(o) = self.resolve_office(r.verdict.version, slot, &row) {
+                if Some(o) != r.office && !out.contains(&o) {
+                    out.push(o);
+                }
+            }
+        }
+        out
+    }
+
     /// The next sitting that takes matters led by office `office` (an index of the
     /// organisation's offices), opening at or after `from`.
     pub(crate) fn sitting_for(
@@ -495,25 +594,27 @@ impl Engine {
         office: u32,
         from: Timestamp,
     ) -> Option<(u16, Timestamp)> {
-        let v = self.rules.versions.get(version)?;
-        if v.closed_loop.sittings.is_empty() {
+        let i = *self.sittings.get(version)?.get(office as usize)?;
+        if i == crate::engine::NO_SITTING {
             return None;
         }
-        let id = self.org.office_at(office)?.id.as_str();
-        let (i, s) = v
+        let s = self
+            .rules
+            .versions
+            .get(version)?
             .closed_loop
             .sittings
-            .iter()
-            .enumerate()
-            .find(|(_, s)| s.offices.iter().any(|o| o.as_str() == id))?;
+            .get(usize::from(i))?;
         let at = s.next_after(&self.calendar, from)?;
-        Some((u16::try_from(i).ok()?, at))
+        Some((i, at))
     }
 
-    fn resolve_office(&self, version: usize, slot: u8, location: UnitKey) -> Option<u32> {
+    /// The office of slot `slot` of version `version` for a case at a location whose row
+    /// of units is `row`.
+    fn resolve_office(&self, version: usize, slot: u8, row: &UnitRow) -> Option<u32> {
         match self.offices.get(version)?.get(usize::from(slot))? {
             OfficeBinding::Office(i) => Some(*i).filter(|i| *i != u32::MAX),
-            OfficeBinding::Kind(k) => self.org.office_for(Some(location), *k),
+            OfficeBinding::Kind(k) => self.org.office_for_row(row, *k),
         }
     }
 }
@@ -571,24 +672,24 @@ impl<'a> Decision<'a> {
     /// The offices that decide together with the lead (联合会商), in rule order.
     #[must_use]
     pub fn co_offices(&self) -> Vec<&'a OfficeSpec> {
-        let mut out: Vec<&'a OfficeSpec> = Vec::new();
-        for slot in 0..64u8 {
-            if self.verdict.co_offices & (1u64 << slot) == 0 {
-                continue;
-            }
-            if let Some(o) = self
-                .engine
-                .resolve_office(self.verdict.version, slot, self.location)
-                .and_then(|i| self.engine.org.office_at(i))
-            {
-                if Some(o.id.as_str()) != self.office().map(|l| l.id.as_str())
-                    && !out.iter().any(|x| x.id == o.id)
-                {
-                    out.push(o);
-                }
-            }
+        self.engine
+            .co_office_indices(&self.routed())
+            .into_iter()
+            .filter_map(|i| self.engine.org.office_at(i))
+            .collect()
+    }
+
+    /// The decision as indices, without the engine and the case.
+    pub(crate) fn routed(&self) -> Routed {
+        Routed {
+            verdict: self.verdict,
+            location: self.location,
+            unit: self.unit,
+            office: self.office,
+            handler: self.handler,
+            due: self.due,
+            sitting: self.sitting,
         }
-        out
     }
 
     /// The first handler (首办责任人): the lead office's holder, else the duty holder of the
@@ -778,7 +879,7 @@ impl<'a> Decision<'a> {
         let engine = self.engine;
         let case = self.case;
         let facts = engine.facts(
-            case,
+            CaseFacts::of(case),
             (
                 engine
                     .rules
@@ -789,7 +890,8 @@ impl<'a> Decision<'a> {
                     .channel_index(case.channel.as_str())
                     .unwrap_or(usize::MAX),
             ),
-            self.location,
+            engine.community_of(self.location),
+            engine.rules.risk_mask(case),
             self.verdict.version,
         );
         let mut lines: Vec<String> = self

@@ -83,6 +83,9 @@ impl<'a> Col<'a> {
             DataType::LargeUtf8 => Col::LargeUtf8(a.as_string::<i64>()),
             DataType::Utf8View => Col::View(a.as_string_view()),
             DataType::Dictionary(_, _) => match a.as_any_dictionary_opt() {
+                // No values: every key is null (Arrow refuses any other key), so the
+                // column is all null.
+                Some(d) if d.values().is_empty() => Col::Missing,
                 Some(d) => Col::Dict {
                     array: a,
                     keys: d.normalized_keys(),

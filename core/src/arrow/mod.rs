@@ -8,6 +8,10 @@ mod cols;
 mod locate;
 mod partial;
 mod route;
+mod route_in;
+mod route_out;
+#[cfg(test)]
+mod route_tests;
 mod score;
 
 pub use cases::{cases_schema, cases_table};

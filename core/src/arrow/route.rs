@@ -1,19 +1,22 @@
-//! Routing a table of cases, column to column: each row's cells become
-//! [`CaseFields`], the engine decides, and each [`DecisionRow`] is written into the result
-//! columns ([`DECISION_COLUMNS`]), the repetitive ones dictionary-encoded.
+//! Routing a table of cases, column to column: each row is read from its cells without a
+//! `Case` ([`RouteCells`]; a row with something to report goes through its
+//! [`CaseFields`] and `Case`), the engine decides, and each decision is written into the
+//! result columns ([`DECISION_COLUMNS`]) as indices, the repetitive ones
+//! dictionary-encoded ([`RoutedOut`]).
 
 use std::sync::Arc;
 
-use arrow_array::builder::{Int32Builder, ListBuilder, StringBuilder, TimestampSecondBuilder};
-use arrow_array::types::Int32Type;
+use arrow_array::builder::StringBuilder;
 use arrow_array::{ArrayRef, RecordBatch};
-use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef, TimeUnit};
+use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
 
 use super::ErrorMode;
 use super::cols::{CellError, Col, finish};
+use super::route_in::RouteCells;
+use super::route_out::RoutedOut;
 use crate::batch::{
-    Backtest, BacktestReport, CASE_COLUMNS, CaseFields, DECISION_COLUMNS, DecisionRow,
-    REQUIRED_CASE_COLUMNS, missing_case_column,
+    Backtest, BacktestReport, CASE_COLUMNS, CaseFields, DECISION_COLUMNS, REQUIRED_CASE_COLUMNS,
+    missing_case_column,
 };
 use crate::case::{CaseError, CaseProblem};
 use crate::engine::Engine;
@@ -118,46 +121,6 @@ impl<'a> CaseCols<'a> {
     }
 }
 
-/// A column of few distinct values, all borrowed from the engine (ids, names, levels):
-/// written as an Arrow dictionary, one key per row, each value interned by address.
-struct Interned {
-    index: rustc_hash::FxHashMap<(usize, usize), i32>,
-    values: StringBuilder,
-    keys: Int32Builder,
-}
-
-impl Interned {
-    fn new(rows: usize) -> Self {
-        Self {
-            index: rustc_hash::FxHashMap::default(),
-            values: StringBuilder::new(),
-            keys: Int32Builder::with_capacity(rows),
-        }
-    }
-
-    fn push(&mut self, value: Option<&str>) {
-        let Some(v) = value else {
-            self.keys.append_null();
-            return;
-        };
-        let next = i32::try_from(self.index.len()).unwrap_or(i32::MAX);
-        let key = *self
-            .index
-            .entry((v.as_ptr() as usize, v.len()))
-            .or_insert_with(|| {
-                self.values.append_value(v);
-                next
-            });
-        self.keys.append_value(key);
-    }
-
-    fn finish(mut self) -> Result<ArrayRef, ArrowError> {
-        let values: ArrayRef = Arc::new(self.values.finish());
-        let dict = arrow_array::DictionaryArray::<Int32Type>::try_new(self.keys.finish(), values)?;
-        Ok(Arc::new(dict))
-    }
-}
-
 /// How each column of [`DECISION_COLUMNS`] is written in Arrow.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -219,155 +182,77 @@ pub fn route_schema(engine: &Engine) -> SchemaRef {
     Arc::new(Schema::new(fields))
 }
 
-/// The builders of one part of a routed table, one per column of [`DECISION_COLUMNS`].
-struct RouteOut {
-    case: StringBuilder,
-    version: Interned,
-    grade: Interned,
-    level: Interned,
-    unit: Interned,
-    unit_name: Interned,
-    office: Interned,
-    co_offices: ListBuilder<StringBuilder>,
-    handler: Interned,
-    handler_role: Interned,
-    time_limit: Interned,
-    due: TimestampSecondBuilder,
-    flags: ListBuilder<StringBuilder>,
-    rule_table: Interned,
-    rule_row: Interned,
-    error_code: Interned,
-    error: StringBuilder,
-    /// Time limits printed once each.
-    limits: rustc_hash::FxHashMap<crate::TimeLimit, Box<str>>,
+/// The `case` column of rows `range` of a batch: the input's own `id` column when it is
+/// plain text (sliced, not copied: a routed row's case is its id, an unroutable row's the
+/// id as given), else its text copied.
+fn case_column(
+    batch: &RecordBatch,
+    cols: &CaseCols<'_>,
+    range: &std::ops::Range<usize>,
+) -> ArrayRef {
+    if let Some(a) = batch.column_by_name(CASE_COLUMNS[0]) {
+        if a.data_type() == &DataType::Utf8 {
+            return a.slice(range.start, range.len());
+        }
+    }
+    let mut b = StringBuilder::with_capacity(range.len(), range.len() * 16);
+    for row in range.clone() {
+        b.append_option(cols.id(row));
+    }
+    finish(b)
 }
 
-impl RouteOut {
-    /// Builders sized for `rows` rows, so that they never grow while routing.
-    fn with_capacity(rows: usize, engine: &Engine) -> Self {
-        let list = || ListBuilder::with_capacity(StringBuilder::new(), rows);
-        Self {
-            case: StringBuilder::with_capacity(rows, rows * 16),
-            version: Interned::new(rows),
-            grade: Interned::new(rows),
-            level: Interned::new(rows),
-            unit: Interned::new(rows),
-            unit_name: Interned::new(rows),
-            office: Interned::new(rows),
-            co_offices: list(),
-            handler: Interned::new(rows),
-            handler_role: Interned::new(rows),
-            time_limit: Interned::new(rows),
-            due: TimestampSecondBuilder::with_capacity(rows)
-                .with_timezone(engine.calendar().zone().to_string()),
-            flags: list(),
-            rule_table: Interned::new(rows),
-            rule_row: Interned::new(rows),
-            error_code: Interned::new(rows),
-            error: StringBuilder::new(),
-            limits: rustc_hash::FxHashMap::default(),
-        }
-    }
+/// The rows whose places are read together (see [`RouteCells::places`]).
+const RUN: usize = 64;
 
-    fn decision(&mut self, r: &DecisionRow<'_>) {
-        self.case.append_value(r.case);
-        self.version.push(Some(r.version));
-        self.grade.push(r.grade);
-        self.level.push(Some(r.level));
-        self.unit.push(r.unit);
-        self.unit_name.push(r.unit_name);
-        self.office.push(r.office);
-        for o in &r.co_offices {
-            self.co_offices.values().append_value(o);
-        }
-        self.co_offices.append(true);
-        self.handler.push(r.handler);
-        self.handler_role.push(r.handler_role);
-        // Each time limit is printed once; its boxed text keeps its address (the key the
-        // interner reads) however the map grows.
-        let text = self
-            .limits
-            .entry(r.time_limit)
-            .or_insert_with(|| r.time_limit.to_string().into_boxed_str());
-        self.time_limit.push(Some(text));
-        self.due.append_value(r.due.unix());
-        for f in &r.flags {
-            self.flags.values().append_value(f);
-        }
-        self.flags.append(true);
-        self.rule_table.push(Some(r.rule_table));
-        self.rule_row.push(Some(r.rule_row));
-        self.error_code.push(None);
-        self.error.append_null();
-    }
-
-    fn error(&mut self, case: Option<&str>, e: &Error) {
-        self.case.append_option(case);
-        for d in [
-            &mut self.version,
-            &mut self.grade,
-            &mut self.level,
-            &mut self.unit,
-            &mut self.unit_name,
-            &mut self.office,
-            &mut self.handler,
-            &mut self.handler_role,
-            &mut self.time_limit,
-            &mut self.rule_table,
-            &mut self.rule_row,
-        ] {
-            d.push(None);
-        }
-        self.co_offices.append_null();
-        self.due.append_null();
-        self.flags.append_null();
-        self.error_code.push(Some(e.code()));
-        self.error.append_value(e.to_string());
-    }
-
-    /// The columns in the order of [`DECISION_COLUMNS`].
-    fn finish(self, schema: &SchemaRef) -> Result<RecordBatch, ArrowError> {
-        let cols: Vec<ArrayRef> = vec![
-            finish(self.case),
-            self.version.finish()?,
-            self.grade.finish()?,
-            self.level.finish()?,
-            self.unit.finish()?,
-            self.unit_name.finish()?,
-            self.office.finish()?,
-            finish(self.co_offices),
-            self.handler.finish()?,
-            self.handler_role.finish()?,
-            self.time_limit.finish()?,
-            finish(self.due),
-            finish(self.flags),
-            self.rule_table.finish()?,
-            self.rule_row.finish()?,
-            self.error_code.finish()?,
-            finish(self.error),
-        ];
-        RecordBatch::try_new(Arc::clone(schema), cols)
-    }
+/// How rows are read: from their columns where they can be (what every caller does), or
+/// each through its `Case` (the reference the columnar reader is tested against).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Reader {
+    Columns,
+    #[cfg_attr(not(test), allow(dead_code))]
+    Cases,
 }
 
-/// Routes rows `range` of one batch whose first row is row `base` of the table.
+/// Routes rows `range` of one batch whose first row is row `base` of the table: each row
+/// from its columns ([`RouteCells`]), or, when it has something to report or a value the
+/// columnar reader leaves, through its `Case`.
 fn route_part(
     engine: &Engine,
+    batch: &RecordBatch,
     cols: &CaseCols<'_>,
     range: std::ops::Range<usize>,
     base: usize,
-    mode: ErrorMode,
+    (mode, reader): (ErrorMode, Reader),
     schema: &SchemaRef,
 ) -> Result<RecordBatch, Error> {
     let local = engine.calendar().zone();
-    let mut out = RouteOut::with_capacity(range.len(), engine);
+    let mut out = RoutedOut::with_capacity(range.len(), engine);
+    let mut cells = RouteCells::new(engine, &cols.cols);
     let mut cache = IdCache::default();
-    for row in range {
+    let mut places = Vec::with_capacity(RUN);
+    cells.start(range.clone());
+    for row in range.clone() {
+        if reader == Reader::Columns {
+            let at = (row - range.start) % RUN;
+            if at == 0 {
+                cells.places(row..(row + RUN).min(range.end), &mut places);
+            }
+            if let Some(routed) = places
+                .get(at)
+                .copied()
+                .flatten()
+                .and_then(|p| cells.route(row, p))
+            {
+                out.decision(&routed);
+                continue;
+            }
+        }
         let routed = cols
             .case(row, local, &mut cache)
             .and_then(|case| match engine.route(&case) {
                 Ok(d) => {
-                    out.decision(&DecisionRow::from(&d));
+                    out.decision(&d.routed());
                     Ok(())
                 }
                 Err(e) => Err(Error::from(e)),
@@ -380,10 +265,11 @@ fn route_part(
                     error: Box::new(error),
                 }));
             }
-            out.error(cols.id(row), &error);
+            out.error(&error);
         }
     }
-    out.finish(schema)
+    let case = case_column(batch, cols, &range);
+    out.finish(case, schema)
         .map_err(|e| table_error(format!("building the result: {e}")))
 }
 
@@ -420,6 +306,16 @@ pub fn route_batches(
     mode: ErrorMode,
     threads: Option<usize>,
 ) -> Result<(SchemaRef, Vec<RecordBatch>), Error> {
+    route_batches_with(engine, batches, (mode, Reader::Columns), threads)
+}
+
+/// [`route_batches`] with the rows read by `reader`.
+pub(super) fn route_batches_with(
+    engine: &Engine,
+    batches: &[RecordBatch],
+    (mode, reader): (ErrorMode, Reader),
+    threads: Option<usize>,
+) -> Result<(SchemaRef, Vec<RecordBatch>), Error> {
     let threads = threads
         .unwrap_or_else(default_threads)
         .clamp(1, MAX_THREADS);
@@ -436,14 +332,24 @@ pub fn route_batches(
             .map(|start| start..(start + chunk).min(n))
             .collect();
         let results: Vec<Result<RecordBatch, Error>> = if ranges.len() <= 1 {
-            vec![route_part(engine, &cols, 0..n, base, mode, &schema)]
+            vec![route_part(
+                engine,
+                batch,
+                &cols,
+                0..n,
+                base,
+                (mode, reader),
+                &schema,
+            )]
         } else {
             std::thread::scope(|s| {
                 let handles: Vec<_> = ranges
                     .iter()
                     .map(|r| {
                         let (cols, schema, r) = (&cols, &schema, r.clone());
-                        s.spawn(move || route_part(engine, cols, r, base, mode, schema))
+                        s.spawn(move || {
+                            route_part(engine, batch, cols, r, base, (mode, reader), schema)
+                        })
                     })
                     .collect();
                 handles

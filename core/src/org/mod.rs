@@ -63,6 +63,32 @@ pub(crate) struct UnitRow {
     holders: [u32; 4],
 }
 
+impl UnitRow {
+    /// The row of a key the organisation does not have: no unit and no holder anywhere.
+    pub(crate) const NONE: UnitRow = UnitRow {
+        levels: [NONE; 4],
+        holders: [NONE; 4],
+    };
+
+    /// The unit at `level` over this unit.
+    #[inline]
+    pub(crate) fn unit_at(&self, level: Level) -> Option<UnitKey> {
+        match self.levels.get(level.rank()).copied() {
+            Some(NONE) | None => None,
+            Some(u) => Some(UnitKey(u)),
+        }
+    }
+
+    /// The duty holder's person index for a case here handled at `level`.
+    #[inline]
+    pub(crate) fn holder_at(&self, level: Level) -> Option<u32> {
+        match self.holders.get(level.rank()).copied() {
+            Some(NONE) | None => None,
+            Some(p) => Some(p),
+        }
+    }
+}
+
 /// A unit's place in the pre-order numbering of its containment tree.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Span {
@@ -689,11 +715,18 @@ impl OrgGraph {
     #[inline]
     #[must_use]
     pub fn unit_at_level_key(&self, key: UnitKey, level: Level) -> Option<UnitKey> {
-        let row = &self.rows.get(key.0 as usize)?.levels;
-        match row.get(level.rank()).copied() {
-            Some(NONE) | None => None,
-            Some(u) => Some(UnitKey(u)),
-        }
+        self.rows.get(key.0 as usize)?.unit_at(level)
+    }
+
+    /// The units over unit `key` at each level and their duty holders, in one read:
+    /// what routing asks of the organisation for a case there ([`UnitRow::NONE`] for a
+    /// key it does not have).
+    #[inline]
+    pub(crate) fn unit_row(&self, key: UnitKey) -> UnitRow {
+        self.rows
+            .get(key.0 as usize)
+            .copied()
+            .unwrap_or(UnitRow::NONE)
     }
 
     /// The person who answers for a territorial unit at `level` (首办责任): at micro-grid
@@ -728,11 +761,7 @@ impl OrgGraph {
     /// The index (in the spec's `people`) of the duty holder, in O(1).
     #[inline]
     pub(crate) fn duty_holder_index(&self, key: UnitKey, level: Level) -> Option<u32> {
-        let row = &self.rows.get(key.0 as usize)?.holders;
-        match row.get(level.rank()).copied() {
-            Some(NONE) | None => None,
-            Some(p) => Some(p),
-        }
+        self.rows.get(key.0 as usize)?.holder_at(level)
     }
 
     /// The units at `level` over some micro-grid (where cases lie) that have no duty holder
@@ -799,12 +828,10 @@ impl OrgGraph {
         }
     }
 
-    /// The office of `kind` that serves the subdistrict a unit lies in, else a city-level
-    /// office of that kind (one with no `unit`). The first in spec order.
-    pub(crate) fn office_for(&self, unit: Option<UnitKey>, kind: OfficeKind) -> Option<u32> {
-        let sd = unit
-            .and_then(|k| self.unit_at_level_key(k, Level::Subdistrict))
-            .map_or(NONE, |k| k.0);
+    /// The office of `kind` that serves the subdistrict of a unit whose row is `row`, else a
+    /// city-level office of that kind (one with no `unit`). The first in spec order.
+    pub(crate) fn office_for_row(&self, row: &UnitRow, kind: OfficeKind) -> Option<u32> {
+        let sd = row.unit_at(Level::Subdistrict).map_or(NONE, |k| k.0);
         self.office_by_kind
             .get(&(sd, kind))
             .or_else(|| self.office_by_kind.get(&(NONE, kind)))

@@ -3,6 +3,8 @@
 use super::Vocab;
 use super::cell::{self, ColumnKind, Fact};
 use super::spec::Datatype;
+use std::collections::BTreeMap;
+
 use crate::case::{AttrValue, Case};
 use crate::fixed::Fixed2;
 use crate::time::Timestamp;
@@ -115,7 +117,8 @@ pub(crate) struct Facts<'a> {
     pub(super) vals: [i64; VALUES],
     pub(crate) risk: u64,
     pub(crate) community: &'a str,
-    pub(crate) case: &'a Case,
+    /// The case's attributes, read when a table tests one not read ahead.
+    pub(crate) attributes: &'a Attributes,
     pub(crate) vocab: &'a Vocab,
     /// The attributes read ahead, by index (`u16::MAX` for none).
     pub(super) attr_ids: [u16; PRELOADED_ATTRS],
@@ -129,12 +132,41 @@ pub(crate) const PRELOADED_ATTRS: usize = 2;
 /// Value positions: category, channel, people, amount, repeats, then preloaded attributes.
 pub(super) const VALUES: usize = 5 + PRELOADED_ATTRS;
 
+/// A case's attributes by code.
+pub(crate) type Attributes = BTreeMap<String, AttrValue>;
+
+/// No attributes: what a row of a table without any reads.
+pub(crate) static NO_ATTRIBUTES: Attributes = BTreeMap::new();
+
+/// What the tables read of a case besides its category, channel, community and risk
+/// flags: from a [`Case`], or from the cells of a table row without building one.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct CaseFacts<'a> {
+    pub(crate) people_involved: u32,
+    pub(crate) amount_fen: i64,
+    pub(crate) repeat_count: u32,
+    pub(crate) attributes: &'a Attributes,
+}
+
+impl<'a> CaseFacts<'a> {
+    /// The facts of a case.
+    #[inline]
+    pub(crate) fn of(case: &'a Case) -> Self {
+        Self {
+            people_involved: case.people_involved,
+            amount_fen: case.amount_yuan.hundredths(),
+            repeat_count: case.repeat_count,
+            attributes: &case.attributes,
+        }
+    }
+}
+
 impl<'a> Facts<'a> {
     /// The facts of a case, with the positions of its category and channel in the rule
     /// set's vocabularies; `attrs` are the attribute indices to read ahead.
     #[inline]
     pub(crate) fn new(
-        case: &'a Case,
+        case: CaseFacts<'a>,
         (category, channel): (usize, usize),
         community: &'a str,
         risk: u64,
@@ -145,13 +177,13 @@ impl<'a> Facts<'a> {
         vals[0] = i64::try_from(category).unwrap_or(i64::MAX);
         vals[1] = i64::try_from(channel).unwrap_or(i64::MAX);
         vals[2] = i64::from(case.people_involved);
-        vals[3] = case.amount_yuan.hundredths();
+        vals[3] = case.amount_fen;
         vals[4] = i64::from(case.repeat_count);
         let mut f = Facts {
             vals,
             risk,
             community,
-            case,
+            attributes: case.attributes,
             vocab,
             attr_ids: [u16::MAX; PRELOADED_ATTRS],
             missing: 0,
@@ -230,7 +262,7 @@ impl<'a> Facts<'a> {
         let Some(spec) = self.vocab.attributes.get(i) else {
             return Fact::Missing;
         };
-        let Some(value) = self.case.attributes.get(spec.code.as_str()) else {
+        let Some(value) = self.attributes.get(spec.code.as_str()) else {
             return Fact::Missing;
         };
         match (spec.datatype, value) {

@@ -523,8 +523,22 @@ impl RuleSet {
                 );
             }
         }
+        self.attribute_problems(category, &case.attributes, check_required, &mut push);
+        (category_at, channel_at)
+    }
+
+    /// The problems with a case's attributes under its category (`category`, known or
+    /// not): attributes it does not declare, values not of their type, and (when
+    /// `check_required`) required ones missing; each given to `push` with its field.
+    pub(crate) fn attribute_problems(
+        &self,
+        category: &str,
+        attributes: &facts::Attributes,
+        check_required: bool,
+        push: &mut dyn FnMut(&str, String),
+    ) {
         let applies = |a: &AttributeSpec| a.applies_to(category);
-        for (code, value) in &case.attributes {
+        for (code, value) in attributes {
             // Named only when something is wrong: a valid case allocates nothing here.
             let field = || format!("attributes.{}", truncate_for_message(code));
             let Some(spec) = self
@@ -564,14 +578,13 @@ impl RuleSet {
             .iter()
             .filter(|a| check_required && a.required && applies(a))
         {
-            if !case.attributes.contains_key(a.code.as_str()) {
+            if !attributes.contains_key(a.code.as_str()) {
                 push(
                     &format!("attributes.{}", a.code),
                     format!("is required for category `{category}` ({})", a.datatype),
                 );
             }
         }
-        (category_at, channel_at)
     }
 }
 

@@ -581,7 +581,7 @@ mod tests {
                 rules.check_case(&case).unwrap();
                 let category = rules.category_index(case.category.as_str()).unwrap();
                 let channel = rules.channel_index(case.channel.as_str()).unwrap();
-                let facts = Facts::new(&case, (category, channel), &community, rules.risk_mask(&case), &rules.vocab, &version.attrs);
+                let facts = Facts::new(crate::rules::facts::CaseFacts::of(&case), (category, channel), &community, rules.risk_mask(&case), &rules.vocab, &version.attrs);
                 let brute: Vec<usize> = table.rows.iter().enumerate().filter(|(_, row)| {
                     table.columns.iter().zip(&row.conds).all(|(&col, cond)| {
                         let fact = match col {

@@ -1,0 +1,324 @@
+//! The cases of a table read straight from its columns, without a [`Case`](crate::Case)
+//! per row: each category, channel, location, set of risk flags and attributes text is
+//! resolved once per distinct value (once per dictionary entry for an Arrow dictionary
+//! column, pandas categorical or polars `Categorical`; once per text through a per-part
+//! cache for a plain string column), numbers and typed timestamps are read as they are,
+//! and the engine decides from the facts.
+//!
+//! A row this reader cannot take whole (a missing or unknown value, an attribute of the
+//! wrong type, a deadline off the calendar…) is left to the row reader, which builds its
+//! `Case` and routes it or names what is wrong: the two readers give the same decision
+//! for every row (tested in `route_columns_equal_rows`).
+
+use rustc_hash::FxHashMap;
+
+use super::cols::Col;
+use crate::batch::Reported;
+use crate::case::MAX_TEXT;
+use crate::engine::Engine;
+use crate::id::{CaseId, Name};
+use crate::org::{Level, UnitKey, UnitKind, UnitRow};
+use crate::route::Routed;
+use crate::rules::facts::{Attributes, CaseFacts, NO_ATTRIBUTES};
+use crate::time::{Timestamp, Zone};
+
+/// A text column whose values are resolved once per distinct value.
+struct Names<'c, 'a, T: Copy> {
+    col: &'c Col<'a>,
+    /// By dictionary key, for a dictionary column.
+    by_key: Vec<Option<T>>,
+    /// By text, for a plain string column.
+    by_text: FxHashMap<&'a str, T>,
+}
+
+impl<'c, 'a, T: Copy> Names<'c, 'a, T> {
+    fn new(col: &'c Col<'a>) -> Self {
+        Self {
+            col,
+            by_key: Vec::new(),
+            by_text: FxHashMap::default(),
+        }
+    }
+
+    /// The value of row `row` resolved by `resolve` from its text (once per distinct
+    /// text); `None` for an empty cell, and for a cell that is not text (the row reader
+    /// names it).
+    #[inline]
+    fn get(&mut self, row: usize, resolve: impl FnOnce(&'a str) -> T) -> Option<T> {
+        match self.col {
+            Col::Dict {
+                array,
+                keys,
+                values,
+            } => {
+                if array.is_null(row) {
+                    return None;
+                }
+                let k = *keys.get(row)?;
+                if let Some(Some(v)) = self.by_key.get(k) {
+                    return Some(*v);
+                }
+                let text = values.str(k, "").ok()??;
+                let v = resolve(text);
+                if k >= self.by_key.len() {
+                    self.by_key.resize(k + 1, None);
+                }
+                if let Some(slot) = self.by_key.get_mut(k) {
+                    *slot = Some(v);
+                }
+                Some(v)
+            }
+            col => {
+                let text = col.str(row, "").ok()??;
+                if let Some(v) = self.by_text.get(text) {
+                    return Some(*v);
+                }
+                let v = resolve(text);
+                self.by_text.insert(text, v);
+                Some(v)
+            }
+        }
+    }
+}
+
+/// A location resolved: its key, the units over it and their holders, and its
+/// community's id; read once per distinct location, so that a row touches one entry.
+pub(super) type Place<'e> = (UnitKey, UnitRow, &'e str);
+
+/// A category resolved: its position in the vocabulary and whether a case of it may come
+/// without attributes (it requires none).
+type CategoryAt = Option<(usize, bool)>;
+
+/// The reader of one part of a table: the columns and what was resolved of them.
+pub(super) struct RouteCells<'c, 'a, 'e> {
+    engine: &'e Engine,
+    local: Zone,
+    cols: &'c [Col<'a>],
+    channel: Names<'c, 'a, Option<usize>>,
+    category: Names<'c, 'a, CategoryAt>,
+    /// Locations, as positions in `places` (`u32::MAX`: not a case's location).
+    location: Names<'c, 'a, u32>,
+    places: Vec<Place<'e>>,
+    risk: Names<'c, 'a, Option<u64>>,
+    /// Attributes texts read, by position in `parsed` (`None`: not an object of values).
+    attributes: Names<'c, 'a, Option<usize>>,
+    parsed: Vec<Attributes>,
+    /// Whether every id of the rows being routed is valid (see [`ids_valid`]), so that
+    /// no row's is checked or read.
+    ids_valid: bool,
+    /// Whether parsed attributes `.1` are valid for category `.0`.
+    valid: FxHashMap<(usize, usize), bool>,
+}
+
+impl<'c, 'a, 'e> RouteCells<'c, 'a, 'e> {
+    /// A reader of `cols`, the columns of [`CASE_COLUMNS`](crate::batch::CASE_COLUMNS) in
+    /// order.
+    pub(super) fn new(engine: &'e Engine, cols: &'c [Col<'a>]) -> Self {
+        let col = |i: usize| cols.get(i).unwrap_or(&Col::Missing);
+        Self {
+            engine,
+            local: engine.calendar().zone(),
+            cols,
+            channel: Names::new(col(1)),
+            category: Names::new(col(2)),
+            location: Names::new(col(3)),
+            places: Vec::new(),
+            risk: Names::new(col(8)),
+            attributes: Names::new(col(9)),
+            parsed: Vec::new(),
+            ids_valid: false,
+            valid: FxHashMap::default(),
+        }
+    }
+
+    fn col(&self, i: usize) -> &'c Col<'a> {
+        self.cols.get(i).unwrap_or(&Col::Missing)
+    }
+
+    /// Readies the reader for rows `rows`: checks their ids together when it can.
+    pub(super) fn start(&mut self, rows: std::ops::Range<usize>) {
+        self.ids_valid = ids_valid(self.col(0), rows);
+    }
+
+    /// The places of rows `rows`, in order, into `out` (`None` for a row whose location
+    /// is not a case's). Done for a run of rows before routing them: each row's place is
+    /// a read at a scattered address, and reading a run's together lets the processor
+    /// wait for them at once rather than one after the other.
+    pub(super) fn places(
+        &mut self,
+        rows: std::ops::Range<usize>,
+        out: &mut Vec<Option<Place<'e>>>,
+    ) {
+        out.clear();
+        let engine = self.engine;
+        let places = &mut self.places;
+        for row in rows {
+            let at = self.location.get(row, |t| match place(engine, t) {
+                Some(p) => {
+                    places.push(p);
+                    u32::try_from(places.len() - 1).unwrap_or(u32::MAX)
+                }
+                None => u32::MAX,
+            });
+            out.push(at.and_then(|i| places.get(i as usize).copied()));
+        }
+    }
+
+    /// The decision for row `row` at place `place` (from [`places`](Self::places)), or
+    /// `None` when the row is left to the row reader (something to report, or a value
+    /// this reader does not take).
+    #[inline]
+    pub(super) fn route(&mut self, row: usize, place: Place<'e>) -> Option<Routed> {
+        let engine = self.engine;
+        let rules = &engine.rules;
+        // The id is not read when the ids were checked together: it names the case only
+        // in an error, and a row with an error goes to the row reader.
+        if !self.ids_valid {
+            let id = self.col(0).str(row, "id").ok()??;
+            if !CaseId::is_valid(id) {
+                return None;
+            }
+        }
+        let channel = self.channel.get(row, |t| rules.channel_index(t))??;
+        let (category, bare) = self.category.get(row, |t| {
+            let i = rules.category_index(t)?;
+            let mut bare = true;
+            rules.attribute_problems(t, &NO_ATTRIBUTES, true, &mut |_, _| bare = false);
+            Some((i, bare))
+        })??;
+        let (location, units, community) = place;
+        let reported = match self.col(4).time(row, "reported_at", self.local).ok()?? {
+            Reported::At(t) => t,
+            Reported::Text(s) => s.parse::<Timestamp>().ok()?,
+        };
+        let people = match self.col(5).count(row, "people_involved").ok()? {
+            None => 1,
+            Some(0) => return None,
+            Some(n) => n,
+        };
+        let amount_fen = match self.col(6).fixed2(row, "amount_yuan").ok()? {
+            None => 0,
+            Some(a) if a.hundredths() < 0 => return None,
+            Some(a) => a.hundredths(),
+        };
+        let repeat_count = self.col(7).count(row, "repeat_count").ok()?.unwrap_or(0);
+        let risk = match self.risk.get(row, |t| risk_mask(engine, t)) {
+            None => 0,
+            Some(m) => m?,
+        };
+        if let Some(s) = self.col(10).str(row, "summary").ok()? {
+            if s.len() > MAX_TEXT && s.chars().count() > MAX_TEXT {
+                return None;
+            }
+        }
+        let attributes = self.attributes(row, category, bare)?;
+        let date = engine.calendar().date_of(reported);
+        let version = rules.version_index_on(date)?;
+        let facts = engine.facts(
+            CaseFacts {
+                people_involved: people,
+                amount_fen,
+                repeat_count,
+                attributes,
+            },
+            (category, channel),
+            community,
+            risk,
+            version,
+        );
+        let verdict = engine.evaluate_facts(&facts, version, "").ok()?;
+        engine.resolve_at((location, units), reported, verdict).ok()
+    }
+
+    /// The attributes of row `row` of a case of category `category` (`bare`: it requires
+    /// none), when they are valid for it.
+    fn attributes(&mut self, row: usize, category: usize, bare: bool) -> Option<&Attributes> {
+        let parsed = &mut self.parsed;
+        let at = self.attributes.get(row, |t| {
+            let t = t.trim();
+            if t.is_empty() {
+                return Some(usize::MAX);
+            }
+            let map = serde_json::from_str::<Attributes>(t).ok()?;
+            parsed.push(map);
+            Some(parsed.len() - 1)
+        });
+        let at = match at {
+            None | Some(Some(usize::MAX)) => return bare.then_some(&NO_ATTRIBUTES),
+            Some(at) => at?,
+        };
+        let rules = &self.engine.rules;
+        let map = self.parsed.get(at)?;
+        let ok = *self.valid.entry((category, at)).or_insert_with(|| {
+            let mut ok = true;
+            let name = rules
+                .vocab
+                .categories
+                .get(category)
+                .map_or("", String::as_str);
+            rules.attribute_problems(name, map, true, &mut |_, _| ok = false);
+            ok
+        });
+        ok.then_some(map)
+    }
+}
+
+/// A location as a case's: a micro-grid, or a building inside one (what
+/// `Engine::check_location` accepts), with its community's id.
+fn place<'e>(engine: &'e Engine, id: &str) -> Option<Place<'e>> {
+    let org = &engine.org;
+    let key = org.key(id)?;
+    match org.kind_of(key)? {
+        UnitKind::MicroGrid => {}
+        UnitKind::Building if org.unit_at_level_key(key, Level::MicroGrid).is_some() => {}
+        _ => return None,
+    }
+    Some((key, org.unit_row(key), engine.community_of(key)))
+}
+
+/// A risk flags text (names separated by `,`, `;` or `|`, as the row reader splits it)
+/// as a mask of the rule set's risk flags; `None` when a name is not one of them.
+fn risk_mask(engine: &Engine, text: &str) -> Option<u64> {
+    let flags = &engine.rules.vocab.risk_flags;
+    let mut mask = 0u64;
+    for flag in text
+        .split([',', ';', '|'])
+        .map(str::trim)
+        .filter(|f| !f.is_empty())
+    {
+        Name::new(flag).ok()?;
+        let i = flags.iter().position(|r| r == flag)?;
+        mask |= 1u64.checked_shl(u32::try_from(i).ok()?)?;
+    }
+    Some(mask)
+}
+
+/// Whether rows `rows` of an id column all hold valid case ids, checked over the column's
+/// bytes at once: a plain text column without nulls, every id 1 to
+/// [`MAX_ID_LEN`](crate::id::MAX_ID_LEN) bytes of ASCII id characters. `false` when that
+/// cannot be told so (non-ASCII ids, say); each row's is then checked with
+/// [`CaseId::is_valid`], which agrees (tested in `ids_checked_together_agree`).
+pub(super) fn ids_valid(col: &Col<'_>, rows: std::ops::Range<usize>) -> bool {
+    let Col::Utf8(a) = col else {
+        return false;
+    };
+    if arrow_array::Array::null_count(*a) > 0 {
+        return false;
+    }
+    let Some(offsets) = a.value_offsets().get(rows.start..=rows.end) else {
+        return false;
+    };
+    let lengths_ok = offsets.windows(2).all(|w| match w {
+        [lo, hi] => (1..=crate::id::MAX_ID_LEN as i32).contains(&(hi - lo)),
+        _ => false,
+    });
+    let (Some(&lo), Some(&hi)) = (offsets.first(), offsets.last()) else {
+        return false;
+    };
+    lengths_ok
+        && usize::try_from(lo)
+            .ok()
+            .zip(usize::try_from(hi).ok())
+            .and_then(|(lo, hi)| a.value_data().get(lo..hi))
+            .is_some_and(|bytes| bytes.iter().all(|b| crate::id::id_byte(*b)))
+}
