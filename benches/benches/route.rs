@@ -122,7 +122,9 @@ fn bench_route(c: &mut Criterion) {
                     gridgov::arrow::ErrorMode::Raise,
                     Some(1),
                 )
-                .map_or(0, |(_, out)| out.iter().map(|b| b.num_rows()).sum::<usize>())
+                .map_or(0, |(_, out)| {
+                    out.iter().map(|b| b.num_rows()).sum::<usize>()
+                })
             });
         });
     }

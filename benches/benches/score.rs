@@ -108,7 +108,7 @@ fn bench_score(c: &mut Criterion) {
         ("compile_columns", false),
         ("compile_columns_dictionary", true),
     ] {
-        let batch = outcome_batch(&rows, zone, dictionary);
+        let batch = gridgov_benches::outcome_batch(&rows, zone, dictionary);
         let compiled = gridgov::arrow::compile_outcome_batches(
             &engine,
             std::slice::from_ref(&batch),
@@ -132,92 +132,6 @@ fn bench_score(c: &mut Criterion) {
         });
     }
     group.finish();
-}
-
-/// The outcome rows as one Arrow batch: text ids and names (location and category
-/// dictionary-encoded when `dictionary`), timestamps in the calendar's zone, counts.
-fn outcome_batch(
-    rows: &[gridgov::score::OutcomeRow],
-    zone: gridgov::time::Zone,
-    dictionary: bool,
-) -> arrow_array::RecordBatch {
-    use std::sync::Arc;
-
-    use arrow_array::types::Int32Type;
-    use arrow_array::{
-        ArrayRef, BooleanArray, DictionaryArray, Int8Array, RecordBatch, StringArray,
-        TimestampSecondArray, UInt32Array,
-    };
-    let text = |f: &dyn Fn(&gridgov::score::OutcomeRow) -> Option<String>| -> ArrayRef {
-        Arc::new(rows.iter().map(f).collect::<StringArray>())
-    };
-    let names = |f: &dyn Fn(&gridgov::score::OutcomeRow) -> Option<String>| -> ArrayRef {
-        if dictionary {
-            let values: Vec<Option<String>> = rows.iter().map(f).collect();
-            Arc::new(
-                values
-                    .iter()
-                    .map(Option::as_deref)
-                    .collect::<DictionaryArray<Int32Type>>(),
-            )
-        } else {
-            text(f)
-        }
-    };
-    let time = |f: &dyn Fn(&gridgov::score::OutcomeRow) -> Option<gridgov::Timestamp>| -> ArrayRef {
-        Arc::new(
-            rows.iter()
-                .map(|r| f(r).map(|t| t.unix()))
-                .collect::<TimestampSecondArray>()
-                .with_timezone(zone.to_string()),
-        )
-    };
-    let count = |f: &dyn Fn(&gridgov::score::OutcomeRow) -> u32| -> ArrayRef {
-        Arc::new(rows.iter().map(|r| Some(f(r))).collect::<UInt32Array>())
-    };
-    let flag = |f: &dyn Fn(&gridgov::score::OutcomeRow) -> bool| -> ArrayRef {
-        Arc::new(rows.iter().map(|r| Some(f(r))).collect::<BooleanArray>())
-    };
-    let columns: Vec<(&str, ArrayRef)> = vec![
-        ("id", text(&|r| Some(r.id.to_string()))),
-        ("location", names(&|r| Some(r.location.to_string()))),
-        ("category", names(&|r| Some(r.category.to_string()))),
-        (
-            "channel",
-            text(&|r| r.channel.as_ref().map(ToString::to_string)),
-        ),
-        ("reported_at", time(&|r| Some(r.reported_at))),
-        ("accepted_at", time(&|r| r.accepted_at)),
-        ("resolved_at", time(&|r| r.resolved_at)),
-        (
-            "resolved_level",
-            text(&|r| r.resolved_level.map(|l| l.to_string())),
-        ),
-        (
-            "satisfaction",
-            Arc::new(
-                rows.iter()
-                    .map(|r| r.satisfaction.and_then(|s| i8::try_from(s).ok()))
-                    .collect::<Int8Array>(),
-            ),
-        ),
-        ("time_limit", text(&|r| r.time_limit.map(|l| l.to_string()))),
-        ("due", time(&|r| r.due)),
-        ("paused", flag(&|r| r.paused)),
-        ("returned", count(&|r| r.returned)),
-        ("reopened", count(&|r| r.reopened)),
-        ("escalated", count(&|r| r.escalated)),
-        ("shelved", flag(&|r| r.shelved)),
-        (
-            "repeat_of",
-            text(&|r| r.repeat_of.as_ref().map(ToString::to_string)),
-        ),
-        (
-            "office",
-            text(&|r| r.office.as_ref().map(ToString::to_string)),
-        ),
-    ];
-    RecordBatch::try_from_iter(columns).expect("columns of equal length")
 }
 
 criterion_group!(benches, bench_score);

@@ -44,6 +44,25 @@ fn main() {
         "compile: {:.0} ns per row",
         t.elapsed().as_nanos() as f64 / n as f64
     );
+    for dictionary in [false, true] {
+        let batch = gridgov_benches::outcome_batch(&rows, engine.calendar().zone(), dictionary);
+        let t = Instant::now();
+        for _ in 0..repeats {
+            let compiled = gridgov::arrow::compile_outcome_batches(
+                &engine,
+                std::slice::from_ref(&batch),
+                &visits,
+                &[],
+            )
+            .expect("valid");
+            assert_eq!(compiled.len(), table.len());
+        }
+        println!(
+            "compile from columns{}: {:.0} ns per row",
+            if dictionary { " (dictionary)" } else { "" },
+            t.elapsed().as_nanos() as f64 / (n * repeats) as f64
+        );
+    }
     let options = ScoreOptions::new("2026-03".parse().expect("a month")).with_budget(1_000_000_000);
     let t = Instant::now();
     let mut demands = 0;

@@ -14,6 +14,7 @@ use arrow_array::{
     StringArray, StringViewArray,
 };
 use arrow_schema::{DataType, TimeUnit};
+use rustc_hash::FxHashMap;
 
 use crate::batch::Reported;
 use crate::fixed::Fixed2;
@@ -58,6 +59,73 @@ pub(crate) enum TimeValues<'a> {
     Ms(&'a PrimitiveArray<TimestampMillisecondType>),
     Us(&'a PrimitiveArray<TimestampMicrosecondType>),
     Ns(&'a PrimitiveArray<TimestampNanosecondType>),
+}
+
+/// A text column whose values are resolved once per distinct value.
+pub(crate) struct Names<'c, 'a, T: Copy> {
+    col: &'c Col<'a>,
+    /// By dictionary key, for a dictionary column.
+    by_key: Vec<Option<T>>,
+    /// By text, for a plain string column.
+    by_text: FxHashMap<&'a str, T>,
+}
+
+impl<'c, 'a, T: Copy> Names<'c, 'a, T> {
+    pub(crate) fn new(col: &'c Col<'a>) -> Self {
+        Self {
+            col,
+            by_key: Vec::new(),
+            by_text: FxHashMap::default(),
+        }
+    }
+
+    /// The value of row `row` resolved by `resolve` from its text (once per distinct
+    /// text): `Some(None)` for an empty cell, `None` for a cell that is not text (the
+    /// row reader names it).
+    #[inline]
+    pub(crate) fn get(
+        &mut self,
+        row: usize,
+        resolve: impl FnOnce(&'a str) -> T,
+    ) -> Option<Option<T>> {
+        match self.col {
+            Col::Dict {
+                array,
+                keys,
+                values,
+            } => {
+                if array.is_null(row) {
+                    return Some(None);
+                }
+                let k = *keys.get(row)?;
+                if let Some(Some(v)) = self.by_key.get(k) {
+                    return Some(Some(*v));
+                }
+                let Some(text) = values.str(k, "").ok()? else {
+                    return Some(None);
+                };
+                let v = resolve(text);
+                if k >= self.by_key.len() {
+                    self.by_key.resize(k + 1, None);
+                }
+                if let Some(slot) = self.by_key.get_mut(k) {
+                    *slot = Some(v);
+                }
+                Some(Some(v))
+            }
+            col => {
+                let Some(text) = col.str(row, "").ok()? else {
+                    return Some(None);
+                };
+                if let Some(v) = self.by_text.get(text) {
+                    return Some(Some(*v));
+                }
+                let v = resolve(text);
+                self.by_text.insert(text, v);
+                Some(Some(v))
+            }
+        }
+    }
 }
 
 /// A cell that is there but cannot be read as the column requires.

@@ -12,7 +12,7 @@
 
 use rustc_hash::FxHashMap;
 
-use super::cols::Col;
+use super::cols::{Col, Names};
 use crate::batch::Reported;
 use crate::case::MAX_TEXT;
 use crate::engine::Engine;
@@ -21,65 +21,6 @@ use crate::org::{Level, UnitKey, UnitKind, UnitRow};
 use crate::route::Routed;
 use crate::rules::facts::{Attributes, CaseFacts, NO_ATTRIBUTES};
 use crate::time::{Timestamp, Zone};
-
-/// A text column whose values are resolved once per distinct value.
-struct Names<'c, 'a, T: Copy> {
-    col: &'c Col<'a>,
-    /// By dictionary key, for a dictionary column.
-    by_key: Vec<Option<T>>,
-    /// By text, for a plain string column.
-    by_text: FxHashMap<&'a str, T>,
-}
-
-impl<'c, 'a, T: Copy> Names<'c, 'a, T> {
-    fn new(col: &'c Col<'a>) -> Self {
-        Self {
-            col,
-            by_key: Vec::new(),
-            by_text: FxHashMap::default(),
-        }
-    }
-
-    /// The value of row `row` resolved by `resolve` from its text (once per distinct
-    /// text); `None` for an empty cell, and for a cell that is not text (the row reader
-    /// names it).
-    #[inline]
-    fn get(&mut self, row: usize, resolve: impl FnOnce(&'a str) -> T) -> Option<T> {
-        match self.col {
-            Col::Dict {
-                array,
-                keys,
-                values,
-            } => {
-                if array.is_null(row) {
-                    return None;
-                }
-                let k = *keys.get(row)?;
-                if let Some(Some(v)) = self.by_key.get(k) {
-                    return Some(*v);
-                }
-                let text = values.str(k, "").ok()??;
-                let v = resolve(text);
-                if k >= self.by_key.len() {
-                    self.by_key.resize(k + 1, None);
-                }
-                if let Some(slot) = self.by_key.get_mut(k) {
-                    *slot = Some(v);
-                }
-                Some(v)
-            }
-            col => {
-                let text = col.str(row, "").ok()??;
-                if let Some(v) = self.by_text.get(text) {
-                    return Some(*v);
-                }
-                let v = resolve(text);
-                self.by_text.insert(text, v);
-                Some(v)
-            }
-        }
-    }
-}
 
 /// A location resolved: its key, the units over it and their holders, and its
 /// community's id; read once per distinct location, so that a row touches one entry.
@@ -160,7 +101,7 @@ impl<'c, 'a, 'e> RouteCells<'c, 'a, 'e> {
                 }
                 None => u32::MAX,
             });
-            out.push(at.and_then(|i| places.get(i as usize).copied()));
+            out.push(at.flatten().and_then(|i| places.get(i as usize).copied()));
         }
     }
 
@@ -179,13 +120,21 @@ impl<'c, 'a, 'e> RouteCells<'c, 'a, 'e> {
                 return None;
             }
         }
-        let channel = self.channel.get(row, |t| rules.channel_index(t))??;
-        let (category, bare) = self.category.get(row, |t| {
-            let i = rules.category_index(t)?;
-            let mut bare = true;
-            rules.attribute_problems(t, &NO_ATTRIBUTES, true, &mut |_, _| bare = false);
-            Some((i, bare))
-        })??;
+        let channel = self
+            .channel
+            .get(row, |t| rules.channel_index(t))
+            .flatten()
+            .flatten()?;
+        let (category, bare) = self
+            .category
+            .get(row, |t| {
+                let i = rules.category_index(t)?;
+                let mut bare = true;
+                rules.attribute_problems(t, &NO_ATTRIBUTES, true, &mut |_, _| bare = false);
+                Some((i, bare))
+            })
+            .flatten()
+            .flatten()?;
         let (location, units, community) = place;
         let reported = match self.col(4).time(row, "reported_at", self.local).ok()?? {
             Reported::At(t) => t,
@@ -202,7 +151,7 @@ impl<'c, 'a, 'e> RouteCells<'c, 'a, 'e> {
             Some(a) => a.hundredths(),
         };
         let repeat_count = self.col(7).count(row, "repeat_count").ok()?.unwrap_or(0);
-        let risk = match self.risk.get(row, |t| risk_mask(engine, t)) {
+        let risk = match self.risk.get(row, |t| risk_mask(engine, t))? {
             None => 0,
             Some(m) => m?,
         };
@@ -243,7 +192,7 @@ impl<'c, 'a, 'e> RouteCells<'c, 'a, 'e> {
             parsed.push(map);
             Some(parsed.len() - 1)
         });
-        let at = match at {
+        let at = match at? {
             None | Some(Some(usize::MAX)) => return bare.then_some(&NO_ATTRIBUTES),
             Some(at) => at?,
         };

@@ -337,3 +337,48 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_column_of_the_wrong_type_is_reported_both_ways() {
+    // Optional columns too: a number where text belongs is an error, not an empty cell.
+    let engine = Engine::fushan();
+    let cases = crate::sim::month_cases(&engine, 2026, 3, 50, 17);
+    let (_, batch) = cases_table(&cases).unwrap();
+    let numbers: ArrayRef = Arc::new(arrow_array::Int64Array::from_iter_values(0..50));
+    for name in [
+        "risk_flags",
+        "attributes",
+        "summary",
+        "channel",
+        "location",
+        "reported_at",
+    ] {
+        let wrong = if batch.column_by_name(name).is_some() {
+            with_column(&batch, name, Arc::clone(&numbers))
+        } else {
+            let mut fields: Vec<Field> = batch
+                .schema()
+                .fields()
+                .iter()
+                .map(|f| f.as_ref().clone())
+                .collect();
+            fields.push(Field::new(name, arrow_schema::DataType::Int64, true));
+            let mut cols = batch.columns().to_vec();
+            cols.push(Arc::clone(&numbers));
+            RecordBatch::try_new(Arc::new(Schema::new(fields)), cols).unwrap()
+        };
+        assert_same(&engine, &wrong, 1);
+        let (_, out) = route_batches_with(
+            &engine,
+            std::slice::from_ref(&wrong),
+            (ErrorMode::Column, Reader::Columns),
+            Some(1),
+        )
+        .unwrap();
+        assert_eq!(
+            out[0].column_by_name("error").unwrap().null_count(),
+            0,
+            "{name}"
+        );
+    }
+}

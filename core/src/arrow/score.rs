@@ -10,7 +10,7 @@ use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use serde::{Deserialize, Serialize};
 
-use super::cols::{Col, finish};
+use super::cols::{Col, Names, finish};
 use crate::engine::Engine;
 use crate::error::{Error, RowError};
 use crate::id::IdCache;
@@ -113,7 +113,6 @@ pub fn compile_outcome_batches(
     inspections: &[crate::score::InspectionRow],
 ) -> Result<crate::score::OutcomeTable, Error> {
     let local = engine.calendar().zone();
-    let total: usize = batches.iter().map(RecordBatch::num_rows).sum();
     let mut typed = Vec::with_capacity(batches.len());
     for batch in batches {
         require_outcome_columns(&batch.schema())?;
@@ -124,18 +123,11 @@ pub fn compile_outcome_batches(
         typed.push((batch.num_rows(), cols.ok()));
     }
     if typed.iter().all(|(_, cols)| cols.is_some()) {
-        let rows = typed.iter().flat_map(|(n, cols)| {
-            (0..*n).map(move |row| {
-                let cols = cols.as_ref()?;
-                let mut cells: [Option<Cell<'_>>; crate::score::OUTCOME_COLUMNS] =
-                    [None; crate::score::OUTCOME_COLUMNS];
-                for ((cell, col), name) in cells.iter_mut().zip(cols).zip(CSV_COLUMNS) {
-                    *cell = col.cell(row, name, local).ok()?;
-                }
-                Some(cells)
-            })
-        });
-        if let Some(table) = engine.compile_cells(rows, total, visits, inspections) {
+        let mut parts: Vec<(usize, OutcomeCols<'_, '_>)> = typed
+            .iter()
+            .filter_map(|(n, cols)| Some((*n, OutcomeCols::new(cols.as_ref()?, local))))
+            .collect();
+        if let Some(table) = engine.compile_cells(&mut parts, visits, inspections) {
             return Ok(table);
         }
     }
@@ -381,6 +373,46 @@ mod erased {
     impl<T: serde::Serialize> Ser for T {
         fn json(&self) -> String {
             serde_json::to_string(self).unwrap_or_else(|_| "null".to_owned())
+        }
+    }
+}
+
+/// The typed columns of one batch of outcomes as [`Engine::compile_cells`] reads them,
+/// each name column resolved once per distinct value (per dictionary entry for a
+/// dictionary column).
+struct OutcomeCols<'c, 'a> {
+    cols: &'c [Col<'a>],
+    local: Zone,
+    names: Vec<Names<'c, 'a, Option<u32>>>,
+}
+
+impl<'c, 'a> OutcomeCols<'c, 'a> {
+    fn new(cols: &'c [Col<'a>], local: Zone) -> Self {
+        Self {
+            cols,
+            local,
+            names: cols.iter().map(Names::new).collect(),
+        }
+    }
+}
+
+impl<'a> crate::score::OutcomeCells<'a> for OutcomeCols<'_, 'a> {
+    #[inline]
+    fn cell(&self, row: usize, c: usize) -> Option<Option<Cell<'a>>> {
+        let (col, name) = (self.cols.get(c)?, CSV_COLUMNS.get(c)?);
+        col.cell(row, name, self.local).ok()
+    }
+
+    #[inline]
+    fn name(
+        &mut self,
+        row: usize,
+        c: usize,
+        resolve: &mut dyn FnMut(&'a str) -> Option<u32>,
+    ) -> Option<Option<u32>> {
+        match self.names.get_mut(c)?.get(row, resolve)? {
+            None => Some(None),
+            Some(v) => Some(Some(v?)),
         }
     }
 }

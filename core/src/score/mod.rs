@@ -49,6 +49,8 @@ pub use crate::rules::scoring::{
     Counter, DemandArea, DemandSpec, InactiveSpec, Indicator, Missing, RankingSpec, RewardMethod,
     RewardSpec, SchemeSpec, ScoreItem, ScoringSpec, TalentSpec, TieBreak, Tier,
 };
+#[cfg(feature = "arrow")]
+pub(crate) use outcome::OutcomeCells;
 pub(crate) use outcome::read_csv;
 pub use outcome::{
     CSV_COLUMNS, Cell, InspectionRow, MeetingRow, OUTCOME_COLUMNS, OutcomeError, OutcomeRow,

@@ -827,6 +827,24 @@ fn repeated_id(rows: &[OutcomeRow]) -> Option<OutcomeError> {
     })
 }
 
+/// The cells of an outcome table as a columnar reader gives them, by row and column (in
+/// the order of [`CSV_COLUMNS`]): what [`Engine::compile_cells`] reads.
+#[cfg(feature = "arrow")]
+pub(crate) trait OutcomeCells<'a> {
+    /// The cell of row `row` in column `c`: `Some(None)` when empty, `None` when it does
+    /// not read.
+    fn cell(&self, row: usize, c: usize) -> Option<Option<Cell<'a>>>;
+
+    /// The text of row `row` in column `c` resolved by `resolve`, once per distinct text:
+    /// `Some(None)` when empty, `None` when it is not text or `resolve` does not know it.
+    fn name(
+        &mut self,
+        row: usize,
+        c: usize,
+        resolve: &mut dyn FnMut(&'a str) -> Option<u32>,
+    ) -> Option<Option<u32>>;
+}
+
 /// An outcome table checked against an engine's organisation, rule set and calendar: every
 /// location resolved to its grid, every deadline counted. [`Engine::score`] reads it in
 /// one pass per request, so one table can be scored for many months.
@@ -1032,135 +1050,109 @@ impl Engine {
         self.assemble(compiled, row_offices, visits, inspections)
     }
 
-    /// An outcome table compiled straight from typed cells (the rows of a columnar
-    /// reader, in the order of [`CSV_COLUMNS`]), each location, category, channel, level
-    /// and time limit read once per distinct text, with no [`OutcomeRow`] in between; the
-    /// same table [`Engine::compile_outcomes`] makes of the same rows. `None` as soon as a
-    /// row has anything to report (a cell that does not read, an unknown id, a repeated
-    /// case; a row given as `None` is one the caller could not read): the caller then
-    /// takes the row reader, whose errors are the reference.
+    /// An outcome table compiled straight from a columnar reader's cells (`parts`: each
+    /// a number of rows and their cells, in table order), each location, category,
+    /// channel, level, office and time limit read once per distinct text, with no
+    /// [`OutcomeRow`] in between; the same table [`Engine::compile_outcomes`] makes of the
+    /// same rows. `None` as soon as a row has anything to report (a cell that does not
+    /// read, an unknown id, a repeated case): the caller then takes the row reader, whose
+    /// errors are the reference.
     #[cfg(feature = "arrow")]
-    pub(crate) fn compile_cells<'a>(
+    pub(crate) fn compile_cells<'a, S: OutcomeCells<'a>>(
         &self,
-        rows: impl IntoIterator<Item = Option<[Option<Cell<'a>>; OUTCOME_COLUMNS]>>,
-        hint: usize,
+        parts: &mut [(usize, S)],
         visits: &[VisitRow],
         inspections: &[InspectionRow],
     ) -> Option<OutcomeTable> {
         let index = self.org.grid_index();
-        let mut grids: rustc_hash::FxHashMap<&'a str, u32> = rustc_hash::FxHashMap::default();
-        let mut names: rustc_hash::FxHashMap<(usize, &'a str), u32> =
-            rustc_hash::FxHashMap::default();
-        let mut limits: rustc_hash::FxHashMap<&'a str, TimeLimit> =
-            rustc_hash::FxHashMap::default();
-        let mut compiled = Vec::with_capacity(hint);
+        let total: usize = parts.iter().map(|(n, _)| n).sum();
+        let mut limits: Vec<TimeLimit> = Vec::new();
+        let mut compiled = Vec::with_capacity(total);
         let mut row_offices: Vec<u32> = Vec::new();
-        for (i, cells) in rows.into_iter().enumerate() {
-            let cells = cells?;
-            // Text, absent, or `None`: a cell this path leaves to the row reader.
-            let text = |c: usize| match cells.get(c).copied().flatten() {
-                None => Some(None),
-                Some(Cell::Text(t)) => Some(Some(t)),
-                Some(_) => None,
-            };
-            let cell = |c: usize| cells.get(c).copied().flatten();
-            // A name of column `c` resolved once: category, channel, level or office.
-            let mut name = |c: usize, resolve: &dyn Fn(&str) -> Option<u32>| {
-                let Some(t) = text(c)? else {
-                    return Some(None);
+        let mut i = 0usize;
+        for (rows, src) in parts.iter_mut() {
+            for row in 0..*rows {
+                let id = match src.cell(row, 0)?? {
+                    Cell::Text(t) => CaseId::new(t).ok()?,
+                    _ => return None,
                 };
-                if let Some(v) = names.get(&(c, t)) {
-                    return Some(Some(*v));
-                }
-                let v = resolve(t)?;
-                names.insert((c, t), v);
-                Some(Some(v))
-            };
-            let id = CaseId::new(text(0)??).ok()?;
-            let location = text(1)??;
-            let grid = match grids.get(location) {
-                Some(g) => *g,
-                None => {
-                    let g = self
-                        .org
-                        .key(location)
-                        .and_then(|k| index.grid_of_key(&self.org, k))?;
-                    grids.insert(location, g);
-                    g
-                }
-            };
-            let category = name(2, &|t| {
-                self.rules
-                    .category_index(t)
-                    .and_then(|i| u32::try_from(i).ok())
-            })??;
-            let channel = name(3, &|t| {
-                self.rules
-                    .channel_index(t)
-                    .and_then(|i| u8::try_from(i).ok())
-                    .map(u32::from)
-            })?;
-            let level = name(7, &|t| {
-                t.parse::<Level>()
-                    .ok()
-                    .and_then(|l| u32::try_from(l.rank()).ok())
-            })?;
-            let office = name(17, &|t| self.org.office_index(t))?;
-            let time_limit = match text(9)? {
-                None => None,
-                Some(t) => match limits.get(t) {
-                    Some(l) => Some(*l),
-                    None => {
-                        let l = t.parse::<TimeLimit>().ok()?;
-                        limits.insert(t, l);
-                        Some(l)
+                let grid = src.name(row, 1, &mut |t| {
+                    self.org
+                        .key(t)
+                        .and_then(|k| index.grid_of_key(&self.org, k))
+                })??;
+                let category = src.name(row, 2, &mut |t| {
+                    self.rules
+                        .category_index(t)
+                        .and_then(|i| u32::try_from(i).ok())
+                })??;
+                let channel = src.name(row, 3, &mut |t| {
+                    self.rules
+                        .channel_index(t)
+                        .and_then(|i| u8::try_from(i).ok())
+                        .map(u32::from)
+                })?;
+                let level = src.name(row, 7, &mut |t| {
+                    t.parse::<Level>()
+                        .ok()
+                        .and_then(|l| u32::try_from(l.rank()).ok())
+                })?;
+                let office = src.name(row, 17, &mut |t| self.org.office_index(t))?;
+                let time_limit = match src.name(row, 9, &mut |t| {
+                    let l = t.parse::<TimeLimit>().ok()?;
+                    limits.push(l);
+                    u32::try_from(limits.len() - 1).ok()
+                })? {
+                    None => None,
+                    Some(l) => Some(*limits.get(l as usize)?),
+                };
+                let repeat = match src.cell(row, 16)? {
+                    None => false,
+                    Some(Cell::Text(t)) => CaseId::is_valid(t).then_some(true)?,
+                    Some(_) => return None,
+                };
+                let time = |c: usize| cell_time(src.cell(row, c)?, c).ok();
+                let count = |c: usize| cell_count(src.cell(row, c)?, c).ok();
+                let flag = |c: usize| cell_flag(src.cell(row, c)?, c).ok();
+                let facts = RowFacts {
+                    reported_at: time(4)??,
+                    accepted_at: time(5)?,
+                    resolved_at: time(6)?,
+                    resolved_level: level.and_then(|rank| Level::ALL.get(rank as usize).copied()),
+                    satisfaction: cell_satisfaction(src.cell(row, 8)?).ok()?,
+                    time_limit,
+                    due: time(10)?,
+                    paused: flag(11)?,
+                    returned: count(12)?,
+                    reopened: count(13)?,
+                    escalated: count(14)?,
+                    shelved: flag(15)?,
+                    repeat,
+                    petition: flag(18)?,
+                    petition_accepted_at: time(19)?,
+                    supervisions: count(20)?,
+                    supervisions_on_time: count(21)?,
+                    verifications: count(22)?,
+                    verifications_passed: count(23)?,
+                    called_back_at: time(24)?,
+                };
+                let mut c = self
+                    .compile_facts(&facts, grid, category as usize, i + 1)
+                    .ok()?;
+                c.channel = channel
+                    .and_then(|v| u8::try_from(v).ok())
+                    .unwrap_or(NO_CHANNEL);
+                if let Some(o) = office {
+                    if row_offices.is_empty() {
+                        row_offices = vec![NO_OFFICE; i];
                     }
-                },
-            };
-            let repeat = match text(16)? {
-                None => false,
-                Some(t) => CaseId::new(t).is_ok().then_some(true)?,
-            };
-            let time = |c: usize| cell_time(cell(c), c).ok();
-            let count = |c: usize| cell_count(cell(c), c).ok();
-            let flag = |c: usize| cell_flag(cell(c), c).ok();
-            let facts = RowFacts {
-                reported_at: time(4)??,
-                accepted_at: time(5)?,
-                resolved_at: time(6)?,
-                resolved_level: level.and_then(|rank| Level::ALL.get(rank as usize).copied()),
-                satisfaction: cell_satisfaction(cell(8)).ok()?,
-                time_limit,
-                due: time(10)?,
-                paused: flag(11)?,
-                returned: count(12)?,
-                reopened: count(13)?,
-                escalated: count(14)?,
-                shelved: flag(15)?,
-                repeat,
-                petition: flag(18)?,
-                petition_accepted_at: time(19)?,
-                supervisions: count(20)?,
-                supervisions_on_time: count(21)?,
-                verifications: count(22)?,
-                verifications_passed: count(23)?,
-                called_back_at: time(24)?,
-            };
-            let mut c = self
-                .compile_facts(&facts, grid, category as usize, i + 1)
-                .ok()?;
-            c.channel = channel
-                .and_then(|v| u8::try_from(v).ok())
-                .unwrap_or(NO_CHANNEL);
-            if let Some(o) = office {
-                if row_offices.is_empty() {
-                    row_offices = vec![NO_OFFICE; i];
+                    row_offices.push(o);
+                } else if !row_offices.is_empty() {
+                    row_offices.push(NO_OFFICE);
                 }
-                row_offices.push(o);
-            } else if !row_offices.is_empty() {
-                row_offices.push(NO_OFFICE);
+                compiled.push((c, id));
+                i += 1;
             }
-            compiled.push((c, id));
         }
         if first_repeat(compiled.len(), |i| {
             compiled.get(i as usize).map_or("", |c| c.1.as_str())
