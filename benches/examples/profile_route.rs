@@ -80,6 +80,19 @@ fn main() {
                     acc += gridgov::json::route_json(&engine, s).map_or(0, |d| d.len());
                 }
             }
+            "json-lean-parse" => {
+                for s in &texts {
+                    acc += gridgov::lean::CaseText::from_json_str(s)
+                        .map_or(0, |c| c.people_involved as usize);
+                }
+            }
+            "json-lean" => {
+                for s in &texts {
+                    acc += gridgov::lean::CaseText::from_json_str(s)
+                        .and_then(|c| engine.route_text(c))
+                        .map_or(0, |r| r.case().people_involved as usize);
+                }
+            }
             "json-parse" => {
                 for s in &texts {
                     acc +=

@@ -21,6 +21,7 @@ use std::str::FromStr;
 use std::sync::{Arc, LazyLock};
 
 use crate::calendar::{Calendar, CalendarError};
+use crate::id::{Category, Channel};
 use crate::org::{GapPolicy, Level, OfficeKind, OrgError, OrgGraph, UnitKind};
 use crate::rules::cell::Cond;
 use crate::rules::facts::Column;
@@ -50,9 +51,17 @@ pub struct Engine {
     /// What an adapter keeps per engine, built on first use and shared by every call:
     /// the columnar adapter's dictionaries of unit, person and office ids. Held as `Any`
     /// so that this module does not depend on the adapter's.
+    #[cfg(feature = "arrow")]
     pub(crate) adapter: Arc<std::sync::OnceLock<Arc<dyn std::any::Any + Send + Sync>>>,
+    /// The rule set's channels and categories as the case's typed ids (by position; `None`
+    /// for a term that is not a valid one), shared by the cases the lean path builds.
+    terms: Arc<Terms>,
     warnings: Vec<RuleProblem>,
 }
+
+/// A rule set's channels and categories as typed ids, by position (`None` for a term that
+/// is not a valid one).
+type Terms = (Vec<Option<Channel>>, Vec<Option<Category>>);
 
 /// No sitting takes an office's matters (see `Engine::sittings`).
 pub(crate) const NO_SITTING: u16 = u16::MAX;
@@ -346,15 +355,42 @@ impl Engine {
                 by_office
             })
             .collect();
+        let terms = Arc::new((
+            rules
+                .channels()
+                .iter()
+                .map(|c| Channel::new(c).ok())
+                .collect(),
+            rules
+                .categories()
+                .iter()
+                .map(|c| Category::new(c).ok())
+                .collect(),
+        ));
         Ok(Self {
             org,
             rules,
             calendar,
             offices,
             sittings,
+            #[cfg(feature = "arrow")]
             adapter: Arc::default(),
+            terms,
             warnings,
         })
+    }
+
+    /// The channel and category at positions `channel` and `category` of the rule set's
+    /// vocabularies, as a case's typed ids (shared, not copied).
+    pub(crate) fn typed_terms(
+        &self,
+        channel: usize,
+        category: usize,
+    ) -> Option<(Channel, Category)> {
+        Some((
+            self.terms.0.get(channel)?.clone()?,
+            self.terms.1.get(category)?.clone()?,
+        ))
     }
 
     /// The organisation.

@@ -156,6 +156,14 @@ macro_rules! id_type {
         }
 
         impl $name {
+            /// Whether `value` is valid, checked without building one (the readers that
+            /// take ids as the caller's own text check them so).
+            #[must_use]
+            #[allow(dead_code)]
+            pub(crate) fn is_valid(value: &str) -> bool {
+                ($check)(value).is_ok()
+            }
+
             /// Validates and wraps an id.
             ///
             /// # Errors
@@ -300,15 +308,6 @@ id_type!(
     "case id",
     |v| check_id(v, "case id")
 );
-
-impl CaseId {
-    /// Whether `value` is a valid case id, checked without building one (a columnar
-    /// reader checks every row's id and keeps the column's own text).
-    #[must_use]
-    pub(crate) fn is_valid(value: &str) -> bool {
-        check_id(value, "case id").is_ok()
-    }
-}
 
 /// Ids already read from a table's text, shared by its rows (see
 /// `batch::CaseFields::to_case_cached`). Holds at most [`IdCache::LIMIT`] of each kind.

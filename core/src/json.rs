@@ -168,6 +168,22 @@ pub fn route_json(engine: &Engine, case_json: &str) -> Result<String, Error> {
 /// # Errors
 /// As [`route_json`].
 pub fn route_json_with(engine: &Engine, case_json: &str, explain: bool) -> Result<String, Error> {
+    // The ordinary case takes the lean path; any other, and any with something to report,
+    // is read in full, whose decisions and messages are the reference.
+    if let Some(routed) =
+        crate::lean::CaseText::from_json_str(case_json).and_then(|c| engine.route_text(c))
+    {
+        return Ok(routed.decision(engine).to_json_with(explain));
+    }
+    route_json_full(engine, case_json, explain)
+}
+
+/// [`route_json_with`] reading the case in full (the reference of the lean path).
+pub(crate) fn route_json_full(
+    engine: &Engine,
+    case_json: &str,
+    explain: bool,
+) -> Result<String, Error> {
     let case = engine.read_case(case_json)?;
     let decision = engine.route(&case)?;
     Ok(decision.to_json_with(explain))

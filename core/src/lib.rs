@@ -107,6 +107,7 @@ pub mod input;
 #[doc(hidden)]
 pub mod internals;
 pub mod json;
+pub mod lean;
 mod macros;
 pub mod open311;
 pub mod org;

@@ -509,17 +509,7 @@ impl Engine {
             prepared.case.reported_at,
             verdict,
         )?;
-        Ok(Decision {
-            engine: self,
-            case: prepared.case,
-            verdict: r.verdict,
-            location: r.location,
-            unit: r.unit,
-            office: r.office,
-            handler: r.handler,
-            due: r.due,
-            sitting: r.sitting,
-        })
+        Ok(Decision::of(self, prepared.case, r))
     }
 
     /// [`resolve`](Self::resolve) for a case at `location`, whose row of units and
@@ -677,6 +667,21 @@ impl<'a> Decision<'a> {
             .into_iter()
             .filter_map(|i| self.engine.org.office_at(i))
             .collect()
+    }
+
+    /// The decision `r` on `case` by `engine`.
+    pub(crate) fn of(engine: &'a Engine, case: &'a Case, r: Routed) -> Self {
+        Decision {
+            engine,
+            case,
+            verdict: r.verdict,
+            location: r.location,
+            unit: r.unit,
+            office: r.office,
+            handler: r.handler,
+            due: r.due,
+            sitting: r.sitting,
+        }
     }
 
     /// The decision as indices, without the engine and the case.

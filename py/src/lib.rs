@@ -162,6 +162,117 @@ fn text(arg: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {
     text_ref(arg, what).map(std::borrow::Cow::into_owned)
 }
 
+/// A case's fields as the core's lean path reads them, borrowed from the items of a dict
+/// (`held`), when each is what `json.dumps` would write as that field's JSON: text as
+/// `str`, counts as `int` (not `bool`), the amount as `int` or `str`, risk flags as a
+/// list of `str` (its items given in `flags`), `summary` and `media_url` as `str` or
+/// `None`, `reporter` as `None`.
+/// `None` for any other dict, which is converted whole: the conversion only, the core
+/// decides.
+fn case_text<'a>(
+    held: &'a [(Bound<'_, PyAny>, Bound<'_, PyAny>)],
+    flags: &'a [Bound<'_, PyAny>],
+) -> Option<gridgov::lean::CaseText<'a>> {
+    fn text<'a>(v: &'a Bound<'_, PyAny>) -> Option<&'a str> {
+        v.cast::<PyString>().ok()?.to_str().ok()
+    }
+    fn count(v: &Bound<'_, PyAny>) -> Option<u32> {
+        if v.is_instance_of::<PyBool>() {
+            return None;
+        }
+        v.cast::<PyInt>().ok()?.extract::<u32>().ok()
+    }
+    fn optional<'a>(v: &'a Bound<'_, PyAny>) -> Option<Option<&'a str>> {
+        if v.is_none() {
+            Some(None)
+        } else {
+            text(v).map(Some)
+        }
+    }
+    let (mut id, mut channel, mut category, mut location, mut reported_at) =
+        (None, None, None, None, None);
+    let mut case = gridgov::lean::CaseText {
+        id: "",
+        channel: "",
+        category: "",
+        location: "",
+        people_involved: 1,
+        amount_yuan: gridgov::Fixed2::ZERO,
+        repeat_count: 0,
+        risk_flags: Vec::new(),
+        reported_at: "",
+        summary: None,
+        media_url: None,
+        reporter: None,
+        attributes: std::collections::BTreeMap::new(),
+    };
+    for (k, v) in held {
+        match text(k)? {
+            "id" => id = Some(text(v)?),
+            "channel" => channel = Some(text(v)?),
+            "category" => category = Some(text(v)?),
+            "location" => location = Some(text(v)?),
+            "reported_at" => reported_at = Some(text(v)?),
+            "people_involved" => case.people_involved = count(v)?,
+            "repeat_count" => case.repeat_count = count(v)?,
+            "amount_yuan" => {
+                case.amount_yuan = if v.is_instance_of::<PyBool>() {
+                    return None;
+                } else if let Ok(i) = v.cast::<PyInt>() {
+                    i.extract::<i64>().ok()?.to_string().parse().ok()?
+                } else {
+                    text(v)?.parse().ok()?
+                }
+            }
+            "risk_flags" => {
+                // A list, whose items the caller holds in `flags`.
+                v.cast::<PyList>().ok()?;
+                case.risk_flags = flags.iter().map(text).collect::<Option<Vec<_>>>()?;
+            }
+            "summary" => case.summary = optional(v)?,
+            "media_url" => case.media_url = optional(v)?,
+            "reporter" if v.is_none() => {}
+            "attributes" => case.attributes = attributes(v)?,
+            _ => return None,
+        }
+    }
+    case.id = id?;
+    case.channel = channel?;
+    case.category = category?;
+    case.location = location?;
+    case.reported_at = reported_at?;
+    Some(case)
+}
+
+/// A case's attributes from a dict, when each value is what `json.dumps` writes and the
+/// core reads as the same value: `str`, `bool`, `int`, or a list of `str` (a `float` or
+/// anything else: `None`, for the JSON path).
+fn attributes(
+    v: &Bound<'_, PyAny>,
+) -> Option<std::collections::BTreeMap<String, gridgov::case::AttrValue>> {
+    use gridgov::case::AttrValue;
+    let mut out = std::collections::BTreeMap::new();
+    for (k, v) in v.cast::<PyDict>().ok()?.iter() {
+        let value = if let Ok(b) = v.cast::<PyBool>() {
+            AttrValue::Bool(b.is_true())
+        } else if let Ok(i) = v.cast::<PyInt>() {
+            AttrValue::Number(i.extract::<i64>().ok()?.to_string().parse().ok()?)
+        } else if let Ok(t) = v.cast::<PyString>() {
+            AttrValue::Text(t.to_str().ok()?.to_owned())
+        } else if let Ok(list) = v.cast::<PyList>() {
+            AttrValue::List(
+                list.iter()
+                    .map(|s| Some(s.cast::<PyString>().ok()?.to_str().ok()?.to_owned()))
+                    .collect::<Option<Vec<_>>>()?,
+            )
+        } else {
+            return None;
+        };
+        out.insert(k.cast::<PyString>().ok()?.to_str().ok()?.to_owned(), value);
+    }
+    Some(out)
+}
+
 /// A text argument borrowed from the Python string (no copy under the stable ABI of 3.10),
 /// for calls short enough to keep the GIL.
 fn text_ref<'a>(arg: &'a Bound<'_, PyAny>, what: &str) -> PyResult<std::borrow::Cow<'a, str>> {
@@ -299,36 +410,41 @@ fn scored(
 /// pythonize.
 fn decision_dict<'py>(
     py: Python<'py>,
+    texts: &EngineTexts,
     d: &gridgov::route::DecisionView<'_>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let out = PyDict::new(py);
-    let opt = |v: Option<&str>| v.map(|v| PyString::new(py, v));
+    // Every text of a decision but its case id and its times is the engine's own.
+    let mut texts = texts.lock();
+    let mut own = |t: &str| engine_text(py, &mut texts, t);
     out.set_item(pyo3::intern!(py, "case"), d.case)?;
-    out.set_item(pyo3::intern!(py, "version"), d.version)?;
-    out.set_item(pyo3::intern!(py, "grade"), opt(d.grade))?;
-    out.set_item(pyo3::intern!(py, "level"), d.level.as_str())?;
-    out.set_item(pyo3::intern!(py, "unit"), opt(d.unit))?;
-    out.set_item(pyo3::intern!(py, "unit_name"), opt(d.unit_name))?;
-    out.set_item(pyo3::intern!(py, "office"), opt(d.office))?;
+    out.set_item(pyo3::intern!(py, "version"), own(d.version))?;
+    out.set_item(pyo3::intern!(py, "grade"), d.grade.map(&mut own))?;
+    out.set_item(pyo3::intern!(py, "level"), own(d.level.as_str()))?;
+    out.set_item(pyo3::intern!(py, "unit"), d.unit.map(&mut own))?;
+    out.set_item(pyo3::intern!(py, "unit_name"), d.unit_name.map(&mut own))?;
+    out.set_item(pyo3::intern!(py, "office"), d.office.map(&mut own))?;
+    let co_offices: Vec<_> = d.co_offices.iter().map(|o| own(o)).collect();
     out.set_item(
         pyo3::intern!(py, "co_offices"),
-        PyList::new(py, &d.co_offices)?,
+        PyList::new(py, co_offices)?,
     )?;
-    out.set_item(pyo3::intern!(py, "handler"), opt(d.handler))?;
+    out.set_item(pyo3::intern!(py, "handler"), d.handler.map(&mut own))?;
     out.set_item(
         pyo3::intern!(py, "handler_role"),
-        opt(d.handler_role.map(gridgov::org::Role::as_str)),
+        d.handler_role.map(|r| own(r.as_str())),
     )?;
     out.set_item(pyo3::intern!(py, "time_limit"), d.time_limit.to_string())?;
     out.set_item(pyo3::intern!(py, "due"), d.due.to_string())?;
-    out.set_item(pyo3::intern!(py, "flags"), PyList::new(py, &d.flags)?)?;
+    let flags: Vec<_> = d.flags.iter().map(|f| own(f)).collect();
+    out.set_item(pyo3::intern!(py, "flags"), PyList::new(py, flags)?)?;
     let rule = PyDict::new(py);
-    rule.set_item(pyo3::intern!(py, "table"), d.rule.table)?;
-    rule.set_item(pyo3::intern!(py, "row"), d.rule.row)?;
-    rule.set_item(pyo3::intern!(py, "why"), d.rule.why)?;
+    rule.set_item(pyo3::intern!(py, "table"), own(d.rule.table))?;
+    rule.set_item(pyo3::intern!(py, "row"), own(d.rule.row))?;
+    rule.set_item(pyo3::intern!(py, "why"), own(d.rule.why))?;
     out.set_item(pyo3::intern!(py, "rule"), rule)?;
     if let Some(f) = d.following {
-        out.set_item(pyo3::intern!(py, "following"), f)?;
+        out.set_item(pyo3::intern!(py, "following"), own(f))?;
     }
     if let Some(b) = &d.sitting {
         out.set_item(pyo3::intern!(py, "sitting"), pythonize::pythonize(py, b)?)?;
@@ -352,6 +468,47 @@ fn decision_dict<'py>(
 #[derive(Debug)]
 struct PyEngine {
     inner: gridgov::Engine,
+    /// The engine's own texts (ids, names, rows' reasons) as Python strings, made once:
+    /// see [`EngineTexts`].
+    texts: EngineTexts,
+}
+
+/// Python strings of texts the engine owns, keyed by their address, which is theirs for
+/// the engine's life: a decision's unit, name, handler and deciding row are made into
+/// Python strings once, not on every call. Only the engine's texts go in: a case's own
+/// text lives at addresses that are reused.
+#[derive(Debug, Default)]
+struct EngineTexts(std::sync::Mutex<std::collections::HashMap<(usize, usize), Py<PyString>>>);
+
+impl EngineTexts {
+    /// The most texts kept (a city has some 100,000 units and people).
+    const MOST: usize = 1 << 18;
+
+    /// A lookup of engine texts for one call.
+    fn lock(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<(usize, usize), Py<PyString>>> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// The Python string of engine text `t` from `texts`, made the first time.
+fn engine_text<'py>(
+    py: Python<'py>,
+    texts: &mut std::collections::HashMap<(usize, usize), Py<PyString>>,
+    t: &str,
+) -> Bound<'py, PyString> {
+    let key = (t.as_ptr() as usize, t.len());
+    if let Some(s) = texts.get(&key) {
+        return s.bind(py).clone();
+    }
+    let s = PyString::new(py, t);
+    if texts.len() < EngineTexts::MOST {
+        texts.insert(key, s.clone().unbind());
+    }
+    s
 }
 
 #[pymethods]
@@ -382,7 +539,10 @@ impl PyEngine {
                 gaps,
             )
         })
-        .map(|inner| Self { inner })
+        .map(|inner| Self {
+            inner,
+            texts: EngineTexts::default(),
+        })
         .map_err(err)
     }
 
@@ -392,6 +552,7 @@ impl PyEngine {
     fn fushan(py: Python<'_>) -> Self {
         Self {
             inner: py.detach(gridgov::Engine::fushan),
+            texts: EngineTexts::default(),
         }
     }
 
@@ -410,10 +571,10 @@ impl PyEngine {
     }
 
     /// Routes one case given as a dict and returns the decision as a dict (with its trace
-    /// when ``explain`` is true), converting directly between Python objects and the
-    /// core's types (no JSON text on the way). Returns ``None`` when the dict does not
-    /// read as a case, for the caller to take the JSON path, whose conversions (datetimes,
-    /// decimals) and messages are the reference.
+    /// when ``explain`` is true), with no JSON text on the way: an ordinary case's fields
+    /// borrowed from the dict and routed by the core's lean path. Returns ``None`` for any
+    /// other dict, and any case the lean path leaves, for the caller to take the JSON
+    /// path, whose conversions (datetimes, decimals) and messages are the reference.
     #[pyo3(signature = (case, explain = None))]
     fn route_dict(
         &self,
@@ -422,11 +583,33 @@ impl PyEngine {
         explain: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Option<Py<PyAny>>> {
         let explain = boolean(explain, "explain")?;
-        let Ok(case) = pythonize::depythonize::<gridgov::Case>(case) else {
-            return Ok(None);
-        };
-        let decision = self.inner.route(&case).map_err(err)?;
-        decision_dict(py, &decision.view_with(explain)).map(|d| Some(d.into_any().unbind()))
+        // The ordinary case: its fields borrowed from the dict and routed by the core's
+        // lean path; any other case is converted whole below.
+        if let Ok(dict) = case.cast::<PyDict>() {
+            // The items, and the risk flags' items, are held while their text is borrowed.
+            let mut held: Vec<(Bound<'_, PyAny>, Bound<'_, PyAny>)> = Vec::with_capacity(12);
+            let mut flags: Vec<Bound<'_, PyAny>> = Vec::new();
+            for (k, v) in dict.iter() {
+                if let (Ok("risk_flags"), Ok(list)) = (
+                    k.cast::<PyString>().map_or(Ok(""), |k| k.to_str()),
+                    v.cast::<PyList>(),
+                ) {
+                    flags.extend(list.iter());
+                }
+                held.push((k, v));
+            }
+            if let Some(text) = case_text(&held, &flags) {
+                if let Some(routed) = self.inner.route_text(text) {
+                    let decision = routed.decision(&self.inner);
+                    return decision_dict(py, &self.texts, &decision.view_with(explain))
+                        .map(|d| Some(d.into_any().unbind()));
+                }
+            }
+        }
+        // Any other dict takes the JSON path, whose conversions are the reference (a
+        // general conversion of Python objects would read `True` as the count 1, or a
+        // string as a list of its characters).
+        Ok(None)
     }
 
     /// Counts a deadline on the engine's calendar: JSON text
@@ -823,7 +1006,10 @@ impl PyEngine {
             let rules = gridgov::RuleSet::from_json_str(r)?;
             Ok(self.inner.with_rules(rules)?)
         })
-        .map(|inner| Self { inner })
+        .map(|inner| Self {
+            inner,
+            texts: EngineTexts::default(),
+        })
     }
 
     /// Routes a JSON array of cases on this engine and under the rule set ``rules_b``

@@ -8,7 +8,8 @@
 //! - L2: cases, their events and the ledger fold (with the system actor);
 //! - L3: rule sets, with their scoring and access sections as data;
 //! - L4: the engine (organisation, rules and calendar together);
-//! - L5: routing, the case workflow (escalation, the closed loop), access and scoring;
+//! - L5: routing (with its lean per-call path), the case workflow (escalation, the closed
+//!   loop), access and scoring;
 //! - L6: adapters: batch and columnar paths, simulation, HTML, Open311, JSON entry points and the
 //!   top-level error that only wraps.
 //!
@@ -43,6 +44,7 @@ pub const LAYERS: &[(&str, u8)] = &[
     ("closed_loop", 5),
     ("grid_work", 5),
     ("incomplete", 5),
+    ("lean", 5),
     ("route", 5),
     ("score", 5),
     ("arrow", 6),

@@ -16,8 +16,9 @@ use super::cols::{Col, Names};
 use crate::batch::Reported;
 use crate::case::MAX_TEXT;
 use crate::engine::Engine;
-use crate::id::{CaseId, Name};
-use crate::org::{Level, UnitKey, UnitKind, UnitRow};
+use crate::id::CaseId;
+use crate::lean::{place, risk_bit};
+use crate::org::{UnitKey, UnitRow};
 use crate::route::Routed;
 use crate::rules::facts::{Attributes, CaseFacts, NO_ATTRIBUTES};
 use crate::time::{Timestamp, Zone};
@@ -212,36 +213,19 @@ impl<'c, 'a, 'e> RouteCells<'c, 'a, 'e> {
     }
 }
 
-/// A location as a case's: a micro-grid, or a building inside one (what
-/// `Engine::check_location` accepts), with its community's id.
-fn place<'e>(engine: &'e Engine, id: &str) -> Option<Place<'e>> {
-    let org = &engine.org;
-    let key = org.key(id)?;
-    match org.kind_of(key)? {
-        UnitKind::MicroGrid => {}
-        UnitKind::Building if org.unit_at_level_key(key, Level::MicroGrid).is_some() => {}
-        _ => return None,
-    }
-    Some((key, org.unit_row(key), engine.community_of(key)))
-}
-
 /// A risk flags text (names separated by `,`, `;` or `|`, as the row reader splits it)
 /// as a mask of the rule set's risk flags; `None` when a name is not one of them.
 fn risk_mask(engine: &Engine, text: &str) -> Option<u64> {
-    let flags = &engine.rules.vocab.risk_flags;
     let mut mask = 0u64;
     for flag in text
         .split([',', ';', '|'])
         .map(str::trim)
         .filter(|f| !f.is_empty())
     {
-        Name::new(flag).ok()?;
-        let i = flags.iter().position(|r| r == flag)?;
-        mask |= 1u64.checked_shl(u32::try_from(i).ok()?)?;
+        mask |= risk_bit(engine, flag)?;
     }
     Some(mask)
 }
-
 /// Whether rows `rows` of an id column all hold valid case ids, checked over the column's
 /// bytes at once: a plain text column without nulls, every id 1 to
 /// [`MAX_ID_LEN`](crate::id::MAX_ID_LEN) bytes of ASCII id characters. `false` when that

@@ -136,6 +136,7 @@ pub(super) const VALUES: usize = 5 + PRELOADED_ATTRS;
 pub(crate) type Attributes = BTreeMap<String, AttrValue>;
 
 /// No attributes: what a row of a table without any reads.
+#[cfg(feature = "arrow")]
 pub(crate) static NO_ATTRIBUTES: Attributes = BTreeMap::new();
 
 /// What the tables read of a case besides its category, channel, community and risk
