@@ -478,7 +478,7 @@ struct PyEngine {
 /// Python strings once, not on every call. Only the engine's texts go in: a case's own
 /// text lives at addresses that are reused.
 #[derive(Debug, Default)]
-struct EngineTexts(std::sync::Mutex<std::collections::HashMap<(usize, usize), Py<PyString>>>);
+struct EngineTexts(std::sync::Mutex<rustc_hash::FxHashMap<(usize, usize), Py<PyString>>>);
 
 impl EngineTexts {
     /// The most texts kept (a city has some 100,000 units and people).
@@ -487,7 +487,7 @@ impl EngineTexts {
     /// A lookup of engine texts for one call.
     fn lock(
         &self,
-    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<(usize, usize), Py<PyString>>> {
+    ) -> std::sync::MutexGuard<'_, rustc_hash::FxHashMap<(usize, usize), Py<PyString>>> {
         self.0
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -497,7 +497,7 @@ impl EngineTexts {
 /// The Python string of engine text `t` from `texts`, made the first time.
 fn engine_text<'py>(
     py: Python<'py>,
-    texts: &mut std::collections::HashMap<(usize, usize), Py<PyString>>,
+    texts: &mut rustc_hash::FxHashMap<(usize, usize), Py<PyString>>,
     t: &str,
 ) -> Bound<'py, PyString> {
     let key = (t.as_ptr() as usize, t.len());
