@@ -1,4 +1,4 @@
-//! Profiling harness: `cargo run --release -p gridgov-benches --example profile_route -- [evaluate|table|prepare|route|json|json-parse|json-out|trace|columns|columns-dictionary] [n]`.
+//! Profiling harness: `cargo run --release -p gridgov-benches --example profile_route -- [evaluate|table|prepare|route|json|json-parse|json-out|trace|columns|columns-dictionary|columns-typed] [n]`.
 #![allow(
     clippy::expect_used,
     clippy::print_stdout,
@@ -53,10 +53,15 @@ fn main() {
     };
     let batch = if what.starts_with("columns") {
         let (_, batch) = gridgov::arrow::cases_table(&cases).expect("a table");
-        if what == "columns-dictionary" {
-            gridgov_benches::dictionary_encoded(&batch, &["channel", "category", "location"])
-        } else {
-            batch
+        match what.as_str() {
+            "columns-dictionary" => {
+                gridgov_benches::dictionary_encoded(&batch, &["channel", "category", "location"])
+            }
+            "columns-typed" => gridgov_benches::typed_reported_at(
+                &gridgov_benches::dictionary_encoded(&batch, &["channel", "category", "location"]),
+                &cases,
+            ),
+            _ => batch,
         }
     } else {
         gridgov::arrow::cases_table(&[]).expect("a table").1
@@ -109,7 +114,7 @@ fn main() {
                     acc += engine.route(c).map_or(0, |d| d.trace().len());
                 }
             }
-            "columns" | "columns-dictionary" => {
+            "columns" | "columns-dictionary" | "columns-typed" => {
                 let (_, out) = gridgov::arrow::route_batches(
                     &engine,
                     std::slice::from_ref(&batch),
