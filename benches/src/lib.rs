@@ -731,76 +731,75 @@ pub fn soak(
     Ok(report)
 }
 
-/// `batch` with its text columns `names` dictionary-encoded (Int32 keys): the cases table
-/// as pandas categoricals or polars `Categorical` columns hand it over.
+/// `batch` with each column that `replace` gives a new one for (by its field and
+/// array) replaced, as nullable.
 ///
 /// # Panics
-/// When a named column is missing or not text: set-up data of a benchmark.
+/// When Arrow refuses the new columns: set-up data of a benchmark.
 #[must_use]
 #[allow(clippy::expect_used, reason = "benchmark set-up data")]
-pub fn dictionary_encoded(
+pub fn with_columns(
     batch: &arrow_array::RecordBatch,
-    names: &[&str],
+    replace: impl Fn(&arrow_schema::Field, &arrow_array::ArrayRef) -> Option<arrow_array::ArrayRef>,
 ) -> arrow_array::RecordBatch {
-    use arrow_array::cast::AsArray;
     use std::sync::Arc;
     let schema = batch.schema();
     let mut fields = Vec::new();
     let mut cols: Vec<arrow_array::ArrayRef> = Vec::new();
     for (f, c) in schema.fields().iter().zip(batch.columns()) {
-        if names.contains(&f.name().as_str()) {
-            let dict: arrow_array::DictionaryArray<arrow_array::types::Int32Type> =
-                c.as_string::<i32>().iter().collect();
-            fields.push(arrow_schema::Field::new(
-                f.name(),
-                arrow_array::Array::data_type(&dict).clone(),
-                f.is_nullable(),
-            ));
-            cols.push(Arc::new(dict));
-        } else {
-            fields.push(f.as_ref().clone());
-            cols.push(Arc::clone(c));
+        match replace(f, c) {
+            Some(new) => {
+                let data_type = arrow_array::Array::data_type(&new).clone();
+                fields.push(arrow_schema::Field::new(f.name(), data_type, true));
+                cols.push(new);
+            }
+            None => {
+                fields.push(f.as_ref().clone());
+                cols.push(Arc::clone(c));
+            }
         }
     }
     arrow_array::RecordBatch::try_new(Arc::new(arrow_schema::Schema::new(fields)), cols)
         .expect("the same rows")
 }
 
-/// `batch` (a cases table of `cases`, in order) with `reported_at` a typed timestamp
-/// column (seconds, in the calendar's `+08:00`), as a dataframe's datetime column arrives.
+/// `batch` with its text columns `names` dictionary-encoded (Int32 keys): the cases table
+/// as pandas categoricals or polars `Categorical` columns hand it over.
 ///
 /// # Panics
-/// When `batch` has no `reported_at` column: set-up data of a benchmark.
+/// When a named column is not text: set-up data of a benchmark.
 #[must_use]
-#[allow(clippy::expect_used, reason = "benchmark set-up data")]
+pub fn dictionary_encoded(
+    batch: &arrow_array::RecordBatch,
+    names: &[&str],
+) -> arrow_array::RecordBatch {
+    use arrow_array::cast::AsArray;
+    with_columns(batch, |f, c| {
+        names.contains(&f.name().as_str()).then(|| {
+            let dict: arrow_array::DictionaryArray<arrow_array::types::Int32Type> =
+                c.as_string::<i32>().iter().collect();
+            std::sync::Arc::new(dict) as arrow_array::ArrayRef
+        })
+    })
+}
+
+/// `batch` (a cases table of `cases`, in order) with `reported_at` a typed timestamp
+/// column (seconds, in the calendar's `+08:00`), as a dataframe's datetime column arrives.
+#[must_use]
 pub fn typed_reported_at(
     batch: &arrow_array::RecordBatch,
     cases: &[gridgov::Case],
 ) -> arrow_array::RecordBatch {
-    use std::sync::Arc;
-    let at: arrow_array::TimestampSecondArray = cases
-        .iter()
-        .map(|c| Some(c.reported_at.unix()))
-        .collect::<arrow_array::TimestampSecondArray>()
-        .with_timezone("+08:00");
-    let schema = batch.schema();
-    let mut fields = Vec::new();
-    let mut cols: Vec<arrow_array::ArrayRef> = Vec::new();
-    for (f, c) in schema.fields().iter().zip(batch.columns()) {
-        if f.name() == "reported_at" {
-            fields.push(arrow_schema::Field::new(
-                "reported_at",
-                arrow_array::Array::data_type(&at).clone(),
-                false,
-            ));
-            cols.push(Arc::new(at.clone()));
-        } else {
-            fields.push(f.as_ref().clone());
-            cols.push(Arc::clone(c));
-        }
-    }
-    arrow_array::RecordBatch::try_new(Arc::new(arrow_schema::Schema::new(fields)), cols)
-        .expect("the same rows")
+    let at: arrow_array::ArrayRef = std::sync::Arc::new(
+        cases
+            .iter()
+            .map(|c| Some(c.reported_at.unix()))
+            .collect::<arrow_array::TimestampSecondArray>()
+            .with_timezone("+08:00"),
+    );
+    with_columns(batch, |f, _| {
+        (f.name() == "reported_at").then(|| std::sync::Arc::clone(&at))
+    })
 }
 
 /// The outcome rows as one Arrow batch: text ids and names (location and category
