@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use std::collections::BTreeMap;
 
-use crate::case::{AttrValue, Case, MAX_TEXT, Reporter};
+use crate::case::{AttrValue, Case, Reporter, long_texts};
 use crate::engine::Engine;
 use crate::fixed::Fixed2;
 use crate::id::{CaseId, Name};
@@ -130,26 +130,11 @@ impl Engine {
             risk |= risk_bit(self, flag)?;
             risk_flags.push(Name::new(flag).ok()?);
         }
-        let long = |t: Option<&str>, max: usize| {
-            t.is_some_and(|t| t.len() > max && t.chars().count() > max)
-        };
-        if long(c.summary, MAX_TEXT) || long(c.media_url, 2000) {
+        if long_texts(c.summary, c.media_url, c.reporter.as_ref())
+            .next()
+            .is_some()
+        {
             return None;
-        }
-        if let Some(r) = &c.reporter {
-            // The limits of `Case::check_text`.
-            for (v, max) in [
-                (&r.name, 200),
-                (&r.phone, 200),
-                (&r.id_number, 200),
-                (&r.email, 320),
-                (&r.account_id, 200),
-                (&r.device_id, 200),
-            ] {
-                if long(v.as_deref(), max) {
-                    return None;
-                }
-            }
         }
         let version = rules.version_index_on(self.calendar.date_of(reported))?;
         let facts = self.facts(

@@ -14,7 +14,7 @@ use rustc_hash::FxHashMap;
 
 use super::cols::{Col, Names};
 use crate::batch::Reported;
-use crate::case::MAX_TEXT;
+use crate::case::long_texts;
 use crate::engine::Engine;
 use crate::id::CaseId;
 use crate::lean::{place, risk_bit};
@@ -156,10 +156,9 @@ impl<'c, 'a, 'e> RouteCells<'c, 'a, 'e> {
             None => 0,
             Some(m) => m?,
         };
-        if let Some(s) = self.col(10).str(row, "summary").ok()? {
-            if s.len() > MAX_TEXT && s.chars().count() > MAX_TEXT {
-                return None;
-            }
+        let summary = self.col(10).str(row, "summary").ok()?;
+        if long_texts(summary, None, None).next().is_some() {
+            return None;
         }
         let attributes = self.attributes(row, category, bare)?;
         let date = engine.calendar().date_of(reported);

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use arrow_array::builder::{Int32Builder, ListBuilder, StringBuilder};
 use arrow_array::types::Int32Type;
-use arrow_array::{ArrayRef, DictionaryArray, Int32Array, RecordBatch, TimestampSecondArray};
+use arrow_array::{ArrayRef, DictionaryArray, RecordBatch, TimestampSecondArray};
 use arrow_schema::{ArrowError, SchemaRef};
 
 use super::cols::finish;
@@ -20,29 +20,29 @@ use crate::route::Routed;
 /// Key meaning "not seen yet" in [`Keyed::slot`].
 const UNSEEN: i32 = -1;
 
-/// One or more dictionary columns sharing their keys: the key of a row is found from a
-/// dense id (an index of the engine's tables), and each id's texts are appended to the
-/// values once, the first time the id is seen.
-struct Keyed<const N: usize> {
+/// A dictionary column keyed by dense ids (an index of the rule set's versions, grades,
+/// tables or rows): the key of a row is found from its id, and each id's text is appended
+/// to the values once, the first time the id is seen.
+struct Keyed {
     /// Key by id, [`UNSEEN`] for an id not seen yet.
     slot: Vec<i32>,
-    values: [StringBuilder; N],
+    values: StringBuilder,
     keys: Int32Builder,
 }
 
-impl<const N: usize> Keyed<N> {
+impl Keyed {
     fn new(rows: usize) -> Self {
         Self {
             slot: Vec::new(),
-            values: std::array::from_fn(|_| StringBuilder::new()),
+            values: StringBuilder::new(),
             keys: Int32Builder::with_capacity(rows),
         }
     }
 
-    /// Appends the key of id `id` (`None`: a null), with `texts` giving its values the
+    /// Appends the key of id `id` (`None`: a null), with `text` giving its value the
     /// first time it is seen.
     #[inline]
-    fn push<'t>(&mut self, id: Option<usize>, texts: impl FnOnce() -> [&'t str; N]) {
+    fn push<'t>(&mut self, id: Option<usize>, text: impl FnOnce() -> &'t str) {
         let Some(id) = id else {
             self.keys.append_null();
             return;
@@ -55,26 +55,20 @@ impl<const N: usize> Keyed<N> {
             return;
         };
         if *slot == UNSEEN {
-            for (b, t) in self.values.iter_mut().zip(texts()) {
-                b.append_value(t);
-            }
-            *slot = self.values.first().map_or(0, |b| {
-                i32::try_from(arrow_array::builder::ArrayBuilder::len(b)).unwrap_or(i32::MAX) - 1
-            });
+            self.values.append_value(text());
+            let len = arrow_array::builder::ArrayBuilder::len(&self.values);
+            *slot = i32::try_from(len).unwrap_or(i32::MAX) - 1;
         }
         self.keys.append_value(*slot);
     }
 
-    /// The dictionary columns, one per text, sharing one array of keys.
-    fn finish(mut self) -> Result<[ArrayRef; N], ArrowError> {
-        let keys: Int32Array = self.keys.finish();
-        let mut out: [ArrayRef; N] =
-            std::array::from_fn(|_| -> ArrayRef { Arc::new(arrow_array::NullArray::new(0)) });
-        for (slot, mut values) in out.iter_mut().zip(self.values) {
-            let values: ArrayRef = Arc::new(values.finish());
-            *slot = Arc::new(DictionaryArray::<Int32Type>::try_new(keys.clone(), values)?);
-        }
-        Ok(out)
+    /// The dictionary column.
+    fn finish(mut self) -> Result<ArrayRef, ArrowError> {
+        let values: ArrayRef = Arc::new(self.values.finish());
+        Ok(Arc::new(DictionaryArray::<Int32Type>::try_new(
+            self.keys.finish(),
+            values,
+        )?))
     }
 }
 
@@ -171,27 +165,27 @@ impl Direct {
 pub(super) struct RoutedOut<'e> {
     engine: &'e Engine,
     tables: Arc<Tables>,
-    version: Keyed<1>,
-    grade: Keyed<1>,
-    level: Keyed<1>,
+    version: Keyed,
+    grade: Keyed,
+    level: Keyed,
     unit: Direct,
     unit_name: Direct,
     office: Direct,
     co_offices: ListBuilder<StringBuilder>,
     handler: Direct,
     handler_role: Direct,
-    time_limit: Keyed<1>,
+    time_limit: Keyed,
     /// The time limits seen, by dense id, with their text.
     limits: Vec<(TimeLimit, String)>,
     due: Vec<Option<i64>>,
     flags: ListBuilder<StringBuilder>,
-    rule_table: Keyed<1>,
-    rule_row: Keyed<1>,
+    rule_table: Keyed,
+    rule_row: Keyed,
     /// The first table's and row's dense ids in each version: rows are numbered across
     /// the rule set's versions and tables.
     table_base: Vec<usize>,
     row_base: Vec<Vec<usize>>,
-    error_code: Keyed<1>,
+    error_code: Keyed,
     /// The error codes seen, by dense id.
     codes: Vec<&'static str>,
     error: StringBuilder,
@@ -253,19 +247,19 @@ impl<'e> RoutedOut<'e> {
         let v = r.verdict.version;
         let version = rules.versions.get(v);
         self.version
-            .push(Some(v), || [version.map_or("", |v| v.name.as_str())]);
+            .push(Some(v), || version.map_or("", |v| v.name.as_str()));
         let grade = r
             .verdict
             .grade
             .map(usize::from)
             .filter(|g| *g < rules.vocab.grades.len());
         self.grade.push(grade, || {
-            [grade
+            grade
                 .and_then(|g| rules.vocab.grades.get(g))
-                .map_or("", String::as_str)]
+                .map_or("", String::as_str)
         });
         let level = r.verdict.level;
-        self.level.push(Some(level.rank()), || [level.as_str()]);
+        self.level.push(Some(level.rank()), || level.as_str());
         // Units, people and offices are keys into the engine's own tables.
         let tables = &self.tables;
         let key = |i: usize| i32::try_from(i).ok();
@@ -295,9 +289,8 @@ impl<'e> RoutedOut<'e> {
             }
         };
         let limits = &self.limits;
-        self.time_limit.push(Some(id), || {
-            [limits.get(id).map_or("", |(_, t)| t.as_str())]
-        });
+        self.time_limit
+            .push(Some(id), || limits.get(id).map_or("", |(_, t)| t.as_str()));
         self.due.push(Some(r.due.unix()));
         let mut flags = r.verdict.flags;
         while flags != 0 {
@@ -312,14 +305,14 @@ impl<'e> RoutedOut<'e> {
         let table = version.and_then(|v| v.tables.get(t));
         let table_id = self.table_base.get(v).map(|b| b + t);
         self.rule_table
-            .push(table_id, || [table.map_or("", |t| t.id.as_str())]);
+            .push(table_id, || table.map_or("", |t| t.id.as_str()));
         let row_id = self.row_base.get(v).and_then(|b| b.get(t)).map(|b| b + row);
         self.rule_row.push(row_id, || {
-            [table
+            table
                 .and_then(|t| t.rows.get(row))
-                .map_or("", |r| r.id.as_str())]
+                .map_or("", |r| r.id.as_str())
         });
-        self.error_code.push(None, || [""]);
+        self.error_code.push(None, || "");
         self.error.append_null();
     }
 
@@ -333,7 +326,7 @@ impl<'e> RoutedOut<'e> {
             &mut self.rule_table,
             &mut self.rule_row,
         ] {
-            k.push(None, || [""]);
+            k.push(None, || "");
         }
         for d in [
             &mut self.unit,
@@ -355,7 +348,7 @@ impl<'e> RoutedOut<'e> {
                 self.codes.len() - 1
             }
         };
-        self.error_code.push(Some(id), || [code]);
+        self.error_code.push(Some(id), || code);
         self.error.append_value(e.to_string());
     }
 
@@ -366,19 +359,19 @@ impl<'e> RoutedOut<'e> {
         case: ArrayRef,
         schema: &SchemaRef,
     ) -> Result<RecordBatch, ArrowError> {
-        let [version] = self.version.finish()?;
-        let [grade] = self.grade.finish()?;
-        let [level] = self.level.finish()?;
+        let version = self.version.finish()?;
+        let grade = self.grade.finish()?;
+        let level = self.level.finish()?;
         let t = &self.tables;
         let unit = self.unit.finish(&t.units)?;
         let unit_name = self.unit_name.finish(&t.unit_names)?;
         let office = self.office.finish(&t.offices)?;
         let handler = self.handler.finish(&t.people)?;
         let handler_role = self.handler_role.finish(&t.roles)?;
-        let [time_limit] = self.time_limit.finish()?;
-        let [rule_table] = self.rule_table.finish()?;
-        let [rule_row] = self.rule_row.finish()?;
-        let [error_code] = self.error_code.finish()?;
+        let time_limit = self.time_limit.finish()?;
+        let rule_table = self.rule_table.finish()?;
+        let rule_row = self.rule_row.finish()?;
+        let error_code = self.error_code.finish()?;
         let zone = self.engine.calendar().zone().to_string();
         let due: ArrayRef = Arc::new(TimestampSecondArray::from(self.due).with_timezone(zone));
         let cols: Vec<ArrayRef> = vec![

@@ -397,30 +397,43 @@ impl Case {
 
     /// Problems with the case that need no rule set: text lengths.
     pub(crate) fn check_text(&self, problems: &mut Vec<CaseProblem>) {
-        let mut long = |field: &str, value: &Option<String>, max: usize| {
-            // A text no longer in bytes than the limit is within it in characters too.
-            if value
-                .as_ref()
-                .is_some_and(|v| v.len() > max && v.chars().count() > max)
-            {
-                problems.push(CaseProblem {
-                    case: self.id.to_string(),
-                    field: field.to_owned(),
-                    reason: format!("is longer than {max} characters"),
-                });
-            }
-        };
-        long("summary", &self.summary, MAX_TEXT);
-        long("media_url", &self.media_url, 2000);
-        if let Some(r) = &self.reporter {
-            long("reporter.name", &r.name, 200);
-            long("reporter.phone", &r.phone, 200);
-            long("reporter.id_number", &r.id_number, 200);
-            long("reporter.email", &r.email, 320);
-            long("reporter.account_id", &r.account_id, 200);
-            long("reporter.device_id", &r.device_id, 200);
+        for (field, max) in long_texts(
+            self.summary.as_deref(),
+            self.media_url.as_deref(),
+            self.reporter.as_ref(),
+        ) {
+            problems.push(CaseProblem {
+                case: self.id.to_string(),
+                field: field.to_owned(),
+                reason: format!("is longer than {max} characters"),
+            });
         }
     }
+}
+
+/// The free texts of a case longer than their limits, each as its field and limit, in
+/// field order: what [`Case::check_text`] reports, and what the readers that check a
+/// case's text in place ask.
+pub(crate) fn long_texts<'a>(
+    summary: Option<&'a str>,
+    media_url: Option<&'a str>,
+    reporter: Option<&'a Reporter>,
+) -> impl Iterator<Item = (&'static str, usize)> + 'a {
+    let r = |f: fn(&Reporter) -> &Option<String>| reporter.and_then(|r| f(r).as_deref());
+    [
+        ("summary", summary, MAX_TEXT),
+        ("media_url", media_url, 2000),
+        ("reporter.name", r(|r| &r.name), 200),
+        ("reporter.phone", r(|r| &r.phone), 200),
+        ("reporter.id_number", r(|r| &r.id_number), 200),
+        ("reporter.email", r(|r| &r.email), 320),
+        ("reporter.account_id", r(|r| &r.account_id), 200),
+        ("reporter.device_id", r(|r| &r.device_id), 200),
+    ]
+    .into_iter()
+    // A text no longer in bytes than the limit is within it in characters too.
+    .filter(|(_, v, max)| v.is_some_and(|v| v.len() > *max && v.chars().count() > *max))
+    .map(|(field, _, max)| (field, max))
 }
 
 crate::tsdecl::ts_alias!(AttrValue = "boolean | number | string | string[]");
