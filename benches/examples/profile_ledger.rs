@@ -37,4 +37,20 @@ fn main() {
         took.as_nanos() as f64 / ledger.len() as f64,
         resident_bytes().saturating_sub(before) as f64 / n as f64
     );
+    // Half the cases are still running on 2026-03-16 (as in the ledger bench).
+    let now: gridgov::Timestamp = "2026-03-16T09:00:00+08:00".parse().expect("a valid time");
+    let cases = ledger.state().cases().len() as f64;
+    let t = Instant::now();
+    let overdue = engine.overdue(&ledger, now).len();
+    let o = t.elapsed();
+    let t = Instant::now();
+    let actions = engine.actions(&ledger, now);
+    let a = t.elapsed();
+    println!(
+        "overdue: {overdue} escalations, {:.0} ns per case; actions: {} escalations, {} reminders, {:.0} ns per case",
+        o.as_nanos() as f64 / cases,
+        actions.escalations.len(),
+        actions.reminders.len(),
+        a.as_nanos() as f64 / cases,
+    );
 }

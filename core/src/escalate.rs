@@ -677,6 +677,13 @@ impl Engine {
             follow_ups: self.follow_ups_due(ledger, now),
             ..Actions::default()
         };
+        // The cases already escalated, by id: a case climbs once per round (a list scan
+        // here made `actions` quadratic in the number of overdue cases).
+        let mut escalated: std::collections::HashSet<CaseId, rustc_hash::FxBuildHasher> = out
+            .escalations
+            .iter()
+            .map(|e| e.case.clone())
+            .collect();
         for c in ledger.state().cases() {
             let spec = self.escalation_spec(&c.case);
             if c.status == Status::Assigned {
@@ -687,10 +694,11 @@ impl Engine {
                     .min()
                     .filter(|due| *due < now);
                 if let Some(due) = ignored {
-                    if !out.escalations.iter().any(|e| e.case == c.case.id) {
+                    if !escalated.contains(&c.case.id) {
                         if let Some(e) =
                             self.escalation(c, EscalationReason::SupervisionIgnored, now, Some(due))
                         {
+                            escalated.insert(e.case.clone());
                             out.escalations.push(e);
                         }
                     }
@@ -717,11 +725,11 @@ impl Engine {
             }
             match c.status {
                 Status::Assigned if c.mediation_failed && spec.escalate_failed_mediation => {
-                    let overdue = out.escalations.iter().any(|e| e.case == c.case.id);
-                    if !overdue {
+                    if !escalated.contains(&c.case.id) {
                         if let Some(e) =
                             self.escalation(c, EscalationReason::MediationFailed, now, None)
                         {
+                            escalated.insert(e.case.clone());
                             out.escalations.push(e);
                         }
                     }

@@ -1218,3 +1218,13 @@ impl Ledger {
         Ok(())
     }
 }
+#[cfg(test)]
+mod sizes_tmp {
+    #[test]
+    fn sizes() {
+        use std::mem::size_of;
+        println!("Stored {} Event {} CaseState {} Case {} Assignment {} Timestamp {} LoopState {}",
+            size_of::<super::Stored>(), size_of::<super::Event>(), size_of::<super::CaseState>(),
+            size_of::<crate::case::Case>(), size_of::<crate::case::event::Assignment>(), size_of::<crate::time::Timestamp>(), size_of::<super::LoopState>());
+    }
+}
