@@ -679,11 +679,8 @@ impl Engine {
         };
         // The cases already escalated, by id: a case climbs once per round (a list scan
         // here made `actions` quadratic in the number of overdue cases).
-        let mut escalated: std::collections::HashSet<CaseId, rustc_hash::FxBuildHasher> = out
-            .escalations
-            .iter()
-            .map(|e| e.case.clone())
-            .collect();
+        let mut escalated: std::collections::HashSet<CaseId, rustc_hash::FxBuildHasher> =
+            out.escalations.iter().map(|e| e.case.clone()).collect();
         for c in ledger.state().cases() {
             let spec = self.escalation_spec(&c.case);
             if c.status == Status::Assigned {
@@ -724,14 +721,16 @@ impl Engine {
                 }
             }
             match c.status {
-                Status::Assigned if c.mediation_failed && spec.escalate_failed_mediation => {
-                    if !escalated.contains(&c.case.id) {
-                        if let Some(e) =
-                            self.escalation(c, EscalationReason::MediationFailed, now, None)
-                        {
-                            escalated.insert(e.case.clone());
-                            out.escalations.push(e);
-                        }
+                Status::Assigned
+                    if c.mediation_failed
+                        && spec.escalate_failed_mediation
+                        && !escalated.contains(&c.case.id) =>
+                {
+                    if let Some(e) =
+                        self.escalation(c, EscalationReason::MediationFailed, now, None)
+                    {
+                        escalated.insert(e.case.clone());
+                        out.escalations.push(e);
                     }
                 }
                 Status::Closed

@@ -29,8 +29,14 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::event::{CHAINED_FORMAT, Event, EventRecord, LEDGER_FORMAT};
+use std::sync::Arc;
+
+use super::Case;
+use super::event::{
+    Assignment, CHAINED_FORMAT, EscalationReason, Event, EventRecord, LEDGER_FORMAT, ReopenReason,
+};
 use crate::id::{CaseId, Category, PersonId, UnitId};
+use crate::org::Level;
 use crate::time::Timestamp;
 
 pub use super::state::{
@@ -519,17 +525,62 @@ impl Serialize for Receipt {
     }
 }
 
-/// An event as the ledger keeps it: its case and actor by position, so that the text of
-/// ids is held once (a million cases with ten events each would otherwise hold twenty
-/// million copies).
+/// An event as the ledger keeps it, in 40 bytes: its case and actor by position, so that
+/// the text of ids is held once, and its body (below). Its `event_id` and chain hash are
+/// not kept here: ids are few and kept beside, and hashes are kept every
+/// [`MARK_EVERY`] events and recomputed between.
 #[derive(Clone, Debug)]
 struct Stored {
     case: u32,
     actor: u32,
     at: Timestamp,
-    event: Event,
-    event_id: Option<Box<str>>,
-    hash: ChainHash,
+    body: Body,
+}
+
+/// An event's content. The events that carry a case or a decision share it (an `Arc`)
+/// with the state; every other event is its compact JSON in the ledger's text, the very
+/// bytes its canonical form holds.
+#[derive(Clone, Debug)]
+enum Body {
+    Reported(Arc<Case>),
+    Assigned(Arc<Assignment>),
+    Escalated {
+        from: Level,
+        to: Level,
+        reason: EscalationReason,
+        assignment: Arc<Assignment>,
+    },
+    Reopened {
+        reason: ReopenReason,
+        assignment: Arc<Assignment>,
+    },
+    /// `text[start .. start + len]`.
+    Json {
+        start: u64,
+        len: u32,
+    },
+}
+
+/// A chain hash is kept after every this many events; the hash of an event between two
+/// marks is recomputed from the mark before it (at most this many links).
+pub(super) const MARK_EVERY: u64 = 32;
+
+/// An event as serialised: borrowed from a record, rebuilt from shared parts, or the JSON
+/// text the ledger keeps.
+enum EventView<'a> {
+    Borrowed(&'a Event),
+    Owned(Event),
+    Raw(&'a serde_json::value::RawValue),
+}
+
+impl Serialize for EventView<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Borrowed(e) => e.serialize(serializer),
+            Self::Owned(e) => e.serialize(serializer),
+            Self::Raw(r) => r.serialize(serializer),
+        }
+    }
 }
 
 /// An event record as serialised, borrowing: its canonical bytes (no `hash`) or its form
@@ -542,7 +593,7 @@ struct RecordView<'a> {
     case: Option<&'a CaseId>,
     at: Timestamp,
     actor: &'a PersonId,
-    event: &'a Event,
+    event: EventView<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     hash: Option<String>,
 }
@@ -554,7 +605,7 @@ impl<'a> RecordView<'a> {
             case: r.case.as_ref(),
             at: r.at,
             actor: &r.actor,
-            event: &r.event,
+            event: EventView::Borrowed(&r.event),
             hash: None,
         }
     }
@@ -674,12 +725,19 @@ fn check_event_id(index: usize, id: Option<&str>) -> Result<(), LedgerError> {
 #[derive(Clone, Debug, Default)]
 pub struct Ledger {
     events: Vec<Stored>,
+    /// The JSON of the events kept as text ([`Body::Json`]), one after another.
+    text: String,
     state: LedgerState,
     /// Actor ids, each held once.
     actors: Vec<PersonId>,
     actor_index: crate::idmap::IdMap,
     /// `event_id` → position of its event.
-    ids: rustc_hash::FxHashMap<Box<str>, u64>,
+    ids: rustc_hash::FxHashMap<Arc<str>, u64>,
+    /// Position → `event_id`, for the events that have one.
+    event_ids: rustc_hash::FxHashMap<u64, Arc<str>>,
+    /// The chain hash after every [`MARK_EVERY`]th event: `marks[k]` is event
+    /// `(k + 1) * MARK_EVERY - 1`'s.
+    marks: Vec<ChainHash>,
     /// The chain hash of the last event.
     head: ChainHash,
     /// The file, when the ledger is kept in one.
@@ -708,43 +766,120 @@ impl Ledger {
                 a
             }
         };
-        let event_id = record.event_id.map(String::into_boxed_str);
-        if let Some(id) = &event_id {
-            self.ids.insert(id.clone(), self.events.len() as u64);
+        let position = self.events.len() as u64;
+        if let Some(id) = record.event_id {
+            let id: Arc<str> = id.into();
+            self.ids.insert(Arc::clone(&id), position);
+            self.event_ids.insert(position, id);
         }
+        let body = match record.event {
+            Event::Reported { case } => Body::Reported(case),
+            Event::Assigned { assignment } => Body::Assigned(assignment),
+            Event::Escalated {
+                from,
+                to,
+                reason,
+                assignment,
+            } => Body::Escalated {
+                from,
+                to,
+                reason,
+                assignment,
+            },
+            Event::Reopened { reason, assignment } => Body::Reopened { reason, assignment },
+            event => {
+                let start = self.text.len();
+                // Our own event types always serialise, and JSON is UTF-8.
+                let json = serde_json::to_string(&event).unwrap_or_default();
+                self.text.push_str(&json);
+                Body::Json {
+                    start: start as u64,
+                    len: u32::try_from(json.len()).unwrap_or(u32::MAX),
+                }
+            }
+        };
         self.head = hash;
+        if (position + 1) % MARK_EVERY == 0 {
+            self.marks.push(hash);
+        }
         self.events.push(Stored {
             case,
             actor,
             at: record.at,
-            event: record.event,
-            event_id,
-            hash,
+            body,
         });
     }
 
-    fn view<'a>(&'a self, s: &'a Stored) -> Option<RecordView<'a>> {
+    /// The JSON text of a [`Body::Json`] event.
+    fn json_of(&self, start: u64, len: u32) -> Option<&str> {
+        let start = usize::try_from(start).ok()?;
+        self.text.get(start..start.checked_add(len as usize)?)
+    }
+
+    /// The event of a stored record.
+    fn event_of<'a>(&'a self, body: &'a Body) -> Option<EventView<'a>> {
+        Some(match body {
+            Body::Reported(case) => EventView::Owned(Event::Reported {
+                case: Arc::clone(case),
+            }),
+            Body::Assigned(a) => EventView::Owned(Event::Assigned {
+                assignment: Arc::clone(a),
+            }),
+            Body::Escalated {
+                from,
+                to,
+                reason,
+                assignment,
+            } => EventView::Owned(Event::Escalated {
+                from: *from,
+                to: *to,
+                reason: *reason,
+                assignment: Arc::clone(assignment),
+            }),
+            Body::Reopened { reason, assignment } => EventView::Owned(Event::Reopened {
+                reason: *reason,
+                assignment: Arc::clone(assignment),
+            }),
+            Body::Json { start, len } => {
+                EventView::Raw(serde_json::from_str(self.json_of(*start, *len)?).ok()?)
+            }
+        })
+    }
+
+    fn view<'a>(&'a self, position: u64, s: &'a Stored) -> Option<RecordView<'a>> {
         Some(RecordView {
-            event_id: s.event_id.as_deref(),
+            event_id: self.event_ids.get(&position).map(|id| &**id),
             case: (s.case != NO_CASE)
                 .then(|| self.state.cases.get(s.case as usize).map(|c| &c.case.id))
                 .flatten(),
             at: s.at,
             actor: self.actors.get(s.actor as usize)?,
-            event: &s.event,
+            event: self.event_of(&s.body)?,
             hash: None,
         })
     }
 
-    fn record(&self, s: &Stored) -> Option<EventRecord> {
-        let v = self.view(s)?;
+    fn record(&self, position: u64, s: &Stored) -> Option<EventRecord> {
+        let v = self.view(position, s)?;
+        let event = match v.event {
+            EventView::Borrowed(e) => e.clone(),
+            EventView::Owned(e) => e,
+            EventView::Raw(r) => serde_json::from_str(r.get()).ok()?,
+        };
         Some(EventRecord {
             event_id: v.event_id.map(str::to_owned),
             case: v.case.cloned(),
             at: v.at,
             actor: v.actor.clone(),
-            event: v.event.clone(),
+            event,
         })
+    }
+
+    /// The stored event at a position.
+    fn stored(&self, position: u64) -> Option<&Stored> {
+        usize::try_from(position)
+            .ok()
+            .and_then(|i| self.events.get(i))
     }
 
     /// Reads a ledger document and replays its events, checking each and, for a chained
@@ -818,10 +953,9 @@ impl Ledger {
                 Some(_) => {
                     return Err(LedgerError::Tampered {
                         index: last.unwrap_or(0),
-                        event_id: ledger
-                            .events
-                            .last()
-                            .and_then(|s| s.event_id.as_deref().map(str::to_owned)),
+                        event_id: last
+                            .and_then(|i| ledger.event_ids.get(&i))
+                            .map(|id| id.to_string()),
                         reason: format!(
                             "the document's head is not this record's hash `{}`: records after it were removed, or the head was changed",
                             hex(&ledger.head)
@@ -869,14 +1003,18 @@ impl Ledger {
             events: Vec<RecordView<'a>>,
             head: String,
         }
+        // The hashes are recomputed along the chain (only every MARK_EVERYth is kept).
+        let mut chain = GENESIS;
         crate::text::to_json(&Doc {
             format: CHAINED_FORMAT,
             events: self
                 .events
                 .iter()
-                .filter_map(|s| {
-                    let mut v = self.view(s)?;
-                    v.hash = Some(hex(&s.hash));
+                .zip(0u64..)
+                .filter_map(|(s, i)| {
+                    let mut v = self.view(i, s)?;
+                    chain = v.link(&chain);
+                    v.hash = Some(hex(&chain));
                     Some(v)
                 })
                 .collect(),
@@ -897,17 +1035,15 @@ impl Ledger {
         let Some(&taken_by) = self.ids.get(id) else {
             return Ok(None);
         };
-        let stored = usize::try_from(taken_by)
-            .ok()
-            .and_then(|i| self.events.get(i));
-        let same = stored
-            .and_then(|s| self.view(s))
+        let same = self
+            .stored(taken_by)
+            .and_then(|s| self.view(taken_by, s))
             .is_some_and(|v| v.canonical() == canonical_bytes(record));
-        match stored {
-            Some(s) if same => Ok(Some(Receipt {
+        match self.hash_at(taken_by) {
+            Some(hash) if same => Ok(Some(Receipt {
                 index: taken_by,
                 duplicate: true,
-                hash: s.hash,
+                hash,
             })),
             _ => Err(LedgerError::Conflict {
                 index,
@@ -1100,21 +1236,22 @@ impl Ledger {
     /// record of the file) and returns the head.
     ///
     /// # Errors
-    /// [`LedgerError::Tampered`] naming the first record whose hash does not follow from
-    /// the one before it and its content; [`LedgerError::Store`] when the file cannot be
-    /// read.
+    /// [`LedgerError::Tampered`] naming the first record whose kept hash (every
+    /// [`MARK_EVERY`]th, and the head) does not follow from the records before it;
+    /// [`LedgerError::Store`] when the file cannot be read.
     pub fn verify(&self) -> Result<ChainHash, LedgerError> {
         let mut head = GENESIS;
-        for (i, s) in self.events.iter().enumerate() {
-            let expected = self.view(s).map(|v| v.link(&head)).unwrap_or(GENESIS);
-            if expected != s.hash {
-                return Err(LedgerError::Tampered {
-                    index: i as u64,
-                    event_id: s.event_id.as_deref().map(str::to_owned),
-                    reason: "its content does not give its hash".to_owned(),
-                });
+        for (s, i) in self.events.iter().zip(0u64..) {
+            head = self.view(i, s).map(|v| v.link(&head)).unwrap_or(GENESIS);
+            if let Some(kept) = self.kept_hash(i) {
+                if kept != head {
+                    return Err(LedgerError::Tampered {
+                        index: i,
+                        event_id: self.event_ids.get(&i).map(|id| id.to_string()),
+                        reason: "the records up to it do not give its hash".to_owned(),
+                    });
+                }
             }
-            head = s.hash;
         }
         #[cfg(feature = "sqlite")]
         if let Some(store) = &self.store {
@@ -1131,18 +1268,58 @@ impl Ledger {
         self.head
     }
 
-    /// The chain hash of the event at `index`.
+    /// The chain hash of the event at `index`: kept for every [`MARK_EVERY`]th event and
+    /// the last, recomputed from the mark before it for the others.
     #[must_use]
     pub fn hash_at(&self, index: u64) -> Option<ChainHash> {
-        usize::try_from(index)
-            .ok()
-            .and_then(|i| self.events.get(i))
-            .map(|s| s.hash)
+        self.hash_from(index, None)
+    }
+
+    /// The chain hash of the event at `index`, going on from `known` (an earlier
+    /// position and its hash) when that is nearer than the mark before it.
+    fn hash_from(&self, index: u64, known: Option<(u64, ChainHash)>) -> Option<ChainHash> {
+        self.stored(index)?;
+        if let Some(h) = self.kept_hash(index) {
+            return Some(h);
+        }
+        let block = index / MARK_EVERY;
+        let (mut next, mut hash) = match block.checked_sub(1) {
+            Some(b) => (
+                block * MARK_EVERY,
+                *self.marks.get(usize::try_from(b).ok()?)?,
+            ),
+            None => (0, GENESIS),
+        };
+        if let Some((at, h)) = known.filter(|(at, _)| *at >= next && *at < index) {
+            (next, hash) = (at + 1, h);
+        }
+        while next <= index {
+            let s = self.stored(next)?;
+            hash = self.view(next, s)?.link(&hash);
+            next += 1;
+        }
+        Some(hash)
+    }
+
+    /// The hash this ledger keeps for the event at `index`: a mark's, or the head for the
+    /// last event; `None` for the events between marks.
+    pub(super) fn kept_hash(&self, index: u64) -> Option<ChainHash> {
+        if index + 1 == self.events.len() as u64 {
+            return Some(self.head);
+        }
+        if (index + 1) % MARK_EVERY == 0 {
+            let k = usize::try_from((index + 1) / MARK_EVERY - 1).ok()?;
+            return self.marks.get(k).copied();
+        }
+        None
     }
 
     /// Every event, in order.
     pub fn events(&self) -> impl Iterator<Item = EventRecord> + '_ {
-        self.events.iter().filter_map(|s| self.record(s))
+        self.events
+            .iter()
+            .zip(0u64..)
+            .filter_map(|(s, i)| self.record(i, s))
     }
 
     /// Number of events.
@@ -1174,8 +1351,9 @@ impl Ledger {
         let pos = self.state.index.get(id).unwrap_or(NO_CASE - 1);
         self.events
             .iter()
-            .filter(move |s| s.case == pos)
-            .filter_map(|s| self.record(s))
+            .zip(0u64..)
+            .filter(move |(s, _)| s.case == pos)
+            .filter_map(|(s, i)| self.record(i, s))
     }
 
     /// The events about some cases (by their positions), in order, each with its position
@@ -1186,11 +1364,16 @@ impl Ledger {
     ) -> impl Iterator<Item = (u64, ChainHash, EventRecord)> + '_ {
         let mut sorted = positions.to_vec();
         sorted.sort_unstable();
+        let mut known = None;
         self.events
             .iter()
             .zip(0u64..)
             .filter(move |(s, _)| sorted.binary_search(&s.case).is_ok())
-            .filter_map(|(s, i)| Some((i, s.hash, self.record(s)?)))
+            .filter_map(move |(s, i)| {
+                let hash = self.hash_from(i, known)?;
+                known = Some((i, hash));
+                Some((i, hash, self.record(i, s)?))
+            })
     }
 
     /// The position of a case.
@@ -1219,12 +1402,14 @@ impl Ledger {
     }
 }
 #[cfg(test)]
-mod sizes_tmp {
+mod tests {
+    /// An event costs the ledger 40 bytes (and its JSON text, for events kept as text):
+    /// ten million events must not grow back to the 232 bytes each they took as whole
+    /// `Event`s with their hashes.
     #[test]
-    fn sizes() {
-        use std::mem::size_of;
-        println!("Stored {} Event {} CaseState {} Case {} Assignment {} Timestamp {} LoopState {}",
-            size_of::<super::Stored>(), size_of::<super::Event>(), size_of::<super::CaseState>(),
-            size_of::<crate::case::Case>(), size_of::<crate::case::event::Assignment>(), size_of::<crate::time::Timestamp>(), size_of::<super::LoopState>());
+    #[cfg(target_pointer_width = "64")]
+    fn a_stored_event_is_forty_bytes() {
+        assert_eq!(std::mem::size_of::<super::Stored>(), 40);
+        assert_eq!(std::mem::size_of::<super::Body>(), 16);
     }
 }

@@ -373,7 +373,7 @@ impl Store {
                             .to_owned(),
                     ));
                 }
-                if ledger.hash_at(seq).is_some_and(|h| h != expected) {
+                if ledger.kept_hash(seq).is_some_and(|h| h != expected) {
                     return Err(tampered(
                         "it is not the event this ledger read from the file".to_owned(),
                     ));
