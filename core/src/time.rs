@@ -191,14 +191,29 @@ impl<'de> Deserialize<'de> for Date {
 }
 
 /// A UTC offset in whole minutes, within ±18:00.
+///
+/// Kept as the minutes plus [`Offset::BIAS`], which is never zero, so that an
+/// `Option<Timestamp>` takes no more room than a `Timestamp` (a case state holds many).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Offset(i16);
+pub struct Offset(std::num::NonZeroI16);
 
 impl Offset {
+    /// Added to the minutes: ±18:00 is ±1080 minutes, so the sum is never zero.
+    const BIAS: i16 = 2048;
+
+    /// The offset of `minutes` (within ±18:00, checked by the callers).
+    const fn of(minutes: i16) -> Self {
+        match std::num::NonZeroI16::new(minutes + Self::BIAS) {
+            Some(v) => Self(v),
+            // Unreachable within ±18:00; UTC's value is the same non-zero bias.
+            None => Self(std::num::NonZeroI16::MIN),
+        }
+    }
+
     /// UTC itself.
-    pub const UTC: Offset = Offset(0);
+    pub const UTC: Offset = Offset::of(0);
     /// China Standard Time, UTC+08:00.
-    pub const CHINA: Offset = Offset(480);
+    pub const CHINA: Offset = Offset::of(480);
 
     /// An offset from minutes east of UTC.
     ///
@@ -212,19 +227,19 @@ impl Offset {
                 reason: "offsets lie within ±18:00".to_owned(),
             });
         }
-        Ok(Self(minutes as i16))
+        Ok(Self::of(minutes as i16))
     }
 
     /// Minutes east of UTC.
     #[must_use]
     pub const fn minutes(self) -> i32 {
-        self.0 as i32
+        self.0.get() as i32 - Self::BIAS as i32
     }
 }
 
 impl fmt::Display for Offset {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let m = self.0 as i32;
+        let m = self.minutes();
         let sign = if m < 0 { '-' } else { '+' };
         write!(f, "{sign}{:02}:{:02}", m.abs() / 60, m.abs() % 60)
     }
@@ -867,6 +882,24 @@ crate::tsdecl::ts_alias!(Offset = "string");
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every offset within ±18:00 keeps its minutes, prints and reads back; outside, it
+    /// is refused; and the offset's niche makes an optional timestamp no larger.
+    #[test]
+    fn offsets_keep_their_minutes_and_leave_a_niche() {
+        for m in -18 * 60..=18 * 60 {
+            let o = Offset::from_minutes(m).unwrap();
+            assert_eq!(o.minutes(), m);
+            assert_eq!(o.to_string().parse::<Offset>().unwrap(), o);
+        }
+        assert!(Offset::from_minutes(18 * 60 + 1).is_err());
+        assert!(Offset::from_minutes(-18 * 60 - 1).is_err());
+        assert_eq!((Offset::UTC.minutes(), Offset::CHINA.minutes()), (0, 480));
+        assert_eq!(
+            std::mem::size_of::<Option<Timestamp>>(),
+            std::mem::size_of::<Timestamp>()
+        );
+    }
 
     #[test]
     fn the_fast_civil_date_is_chrono_s_over_every_day_chrono_holds() {
