@@ -326,127 +326,193 @@ pub fn ledger_workload(
     engine: &gridgov::Engine,
     cases: &[gridgov::Case],
 ) -> Vec<gridgov::case::event::EventRecord> {
+    ledger_events(engine, cases).collect()
+}
+
+/// [`ledger_workload`] as a stream, in the same order, holding only the events of the
+/// cases whose lives overlap the current time (a merge of the cases taken in order of
+/// report), so that a soak of millions of events does not hold them all.
+pub fn ledger_events<'a>(
+    engine: &'a gridgov::Engine,
+    cases: &'a [gridgov::Case],
+) -> impl Iterator<Item = gridgov::case::event::EventRecord> + 'a {
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+
+    /// An event with its place in the order: time, the case's order key, and the
+    /// sequence it was made in (a stable sort's tie-break).
+    struct Pending((i64, usize, usize), gridgov::case::event::EventRecord);
+    impl PartialEq for Pending {
+        fn eq(&self, other: &Self) -> bool {
+            self.0 == other.0
+        }
+    }
+    impl Eq for Pending {}
+    impl PartialOrd for Pending {
+        fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+            Some(self.cmp(other))
+        }
+    }
+    impl Ord for Pending {
+        fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+            self.0.cmp(&other.0)
+        }
+    }
+
+    let system = PersonId::new("system").expect("a valid id");
+    // Every event of a case is at or after its report, so the cases are taken in order of
+    // report (then position) and an event is let out once no case still to come can have
+    // an earlier one.
+    let mut order: Vec<usize> = (0..cases.len()).collect();
+    order.sort_by_key(|&i| cases.get(i).map(|c| (c.reported_at.unix(), i)));
+    let mut next = order.into_iter().peekable();
+    let mut heap: BinaryHeap<Reverse<Pending>> = BinaryHeap::new();
+    let mut seq = 0usize;
+    std::iter::from_fn(move || {
+        loop {
+            let bound = next
+                .peek()
+                .and_then(|&i| cases.get(i).map(|c| (c.reported_at.unix(), i * 10)));
+            let ready = heap
+                .peek()
+                .is_some_and(|Reverse(p)| bound.is_none_or(|b| (p.0.0, p.0.1) < b));
+            if ready {
+                return heap.pop().map(|Reverse(p)| p.1);
+            }
+            let i = next.next()?;
+            let case = cases.get(i)?;
+            for (k, r) in case_life(engine, &system, i, case).into_iter().enumerate() {
+                heap.push(Reverse(Pending((r.at.unix(), i * 10 + k, seq), r)));
+                seq += 1;
+            }
+        }
+    })
+}
+
+/// The events of one case's life (see [`ledger_workload`]), in its own order.
+fn case_life(
+    engine: &gridgov::Engine,
+    system: &PersonId,
+    i: usize,
+    case: &gridgov::Case,
+) -> Vec<gridgov::case::event::EventRecord> {
     use std::sync::Arc;
 
     use gridgov::case::event::{Assignment, EscalationReason, Event, EventRecord};
     use gridgov::org::Level;
 
-    let system = PersonId::new("system").expect("a valid id");
-    let mut out: Vec<(i64, usize, EventRecord)> = Vec::with_capacity(cases.len() * 10);
-    for (i, case) in cases.iter().enumerate() {
-        let Ok(d) = engine.route(case) else { continue };
-        let first = engine.assignment(&d);
-        let t0 = case.reported_at;
-        let at = |minutes: i64| t0.plus_minutes(minutes);
-        let id = Some(case.id.clone());
-        let handler = first.handler.clone().unwrap_or_else(|| system.clone());
-        let from = first.level;
-        let to = from.up().unwrap_or(Level::Department);
-        let mut events = vec![
-            (
-                0,
-                Event::Reported {
-                    case: Arc::new(case.clone()),
-                },
-            ),
-            (5, Event::Accepted {}),
-            (
-                6,
-                Event::Assigned {
-                    assignment: Arc::new(first.clone()),
-                },
-            ),
-            (60, Event::Reminded { stage: 50 }),
-            (
-                70,
-                Event::Paused {
-                    reason: "等待".to_owned(),
-                },
-            ),
-            (130, Event::Resumed {}),
-            (200, Event::Reminded { stage: 80 }),
-        ];
-        if from < Level::Department {
-            let climbed = Assignment {
-                level: to,
-                due: at(5000),
-                rule: Some("escalation/overdue".to_owned()),
-                ..first.clone()
-            };
-            events.push((
-                300,
-                Event::Escalated {
-                    from,
-                    to,
-                    reason: EscalationReason::Overdue,
-                    assignment: Arc::new(climbed),
-                },
-            ));
+    let Ok(d) = engine.route(case) else {
+        return Vec::new();
+    };
+    let first = engine.assignment(&d);
+    let t0 = case.reported_at;
+    let at = |minutes: i64| t0.plus_minutes(minutes);
+    let id = Some(case.id.clone());
+    let handler = first.handler.clone().unwrap_or_else(|| system.clone());
+    let from = first.level;
+    let to = from.up().unwrap_or(Level::Department);
+    let mut events = vec![
+        (
+            0,
+            Event::Reported {
+                case: Arc::new(case.clone()),
+            },
+        ),
+        (5, Event::Accepted {}),
+        (
+            6,
+            Event::Assigned {
+                assignment: Arc::new(first.clone()),
+            },
+        ),
+        (60, Event::Reminded { stage: 50 }),
+        (
+            70,
+            Event::Paused {
+                reason: "等待".to_owned(),
+            },
+        ),
+        (130, Event::Resumed {}),
+        (200, Event::Reminded { stage: 80 }),
+    ];
+    if from < Level::Department {
+        let climbed = Assignment {
+            level: to,
+            due: at(5000),
+            rule: Some("escalation/overdue".to_owned()),
+            ..first.clone()
+        };
+        events.push((
+            300,
+            Event::Escalated {
+                from,
+                to,
+                reason: EscalationReason::Overdue,
+                assignment: Arc::new(climbed),
+            },
+        ));
+    } else {
+        events.push((
+            300,
+            Event::MediationFailed {
+                note: "未成".to_owned(),
+            },
+        ));
+    }
+    let resolved_at = if from < Level::Department { to } else { from };
+    if i % 10 < 3 {
+        // Three cases in ten are still running: reminded again (at the new level, or
+        // later stages where they could not climb).
+        let (a, b) = if from < Level::Department {
+            (50, 80)
         } else {
-            events.push((
-                300,
-                Event::MediationFailed {
-                    note: "未成".to_owned(),
-                },
-            ));
-        }
-        let resolved_at = if from < Level::Department { to } else { from };
-        if i % 10 < 3 {
-            // Three cases in ten are still running: reminded again (at the new level, or
-            // later stages where they could not climb).
-            let (a, b) = if from < Level::Department {
-                (50, 80)
-            } else {
-                (90, 95)
-            };
-            events.push((400, Event::Reminded { stage: a }));
-            events.push((500, Event::Reminded { stage: b }));
-        } else {
-            // A joint consultation needs every office's part first.
-            if first.has_flag("joint_consultation") {
-                for office in first.office.iter().chain(first.co_offices.iter()) {
-                    events.push((
-                        350,
-                        Event::Consulted {
-                            office: office.clone(),
-                            opinion: "同意".to_owned(),
-                        },
-                    ));
-                }
+            (90, 95)
+        };
+        events.push((400, Event::Reminded { stage: a }));
+        events.push((500, Event::Reminded { stage: b }));
+    } else {
+        // A joint consultation needs every office's part first.
+        if first.has_flag("joint_consultation") {
+            for office in first.office.iter().chain(first.co_offices.iter()) {
+                events.push((
+                    350,
+                    Event::Consulted {
+                        office: office.clone(),
+                        opinion: "同意".to_owned(),
+                    },
+                ));
             }
-            events.push((
-                400,
-                Event::Resolved {
-                    level: resolved_at,
-                    how: "办结".to_owned(),
-                },
-            ));
-            events.push((
-                500,
-                Event::Evaluated {
-                    satisfaction: 5,
-                    comment: None,
-                },
-            ));
         }
-        for (k, (minutes, event)) in events.into_iter().enumerate() {
-            let actor = if k == 0 {
+        events.push((
+            400,
+            Event::Resolved {
+                level: resolved_at,
+                how: "办结".to_owned(),
+            },
+        ));
+        events.push((
+            500,
+            Event::Evaluated {
+                satisfaction: 5,
+                comment: None,
+            },
+        ));
+    }
+    events
+        .into_iter()
+        .enumerate()
+        .map(|(k, (minutes, event))| EventRecord {
+            event_id: None,
+            case: id.clone(),
+            at: at(minutes),
+            actor: if k == 0 {
                 system.clone()
             } else {
                 handler.clone()
-            };
-            let r = EventRecord {
-                event_id: None,
-                case: id.clone(),
-                at: at(minutes),
-                actor,
-                event,
-            };
-            out.push((r.at.unix(), i * 10 + k, r));
-        }
-    }
-    out.sort_by_key(|(t, order, _)| (*t, *order));
-    out.into_iter().map(|(_, _, r)| r).collect()
+            },
+            event,
+        })
+        .collect()
 }
 
 /// Resident memory of this process in bytes (Linux `/proc/self/statm`), for reporting
@@ -627,8 +693,10 @@ pub struct SoakReport {
 /// the report, re-sent events, transitions the case's state does not allow, evaluations
 /// out of range. Checks conservation as it goes and at the end: every refused event left
 /// the ledger (its length and the case's state) unchanged; every case is in exactly one
-/// state and every accepted report made one; replaying the accepted events gives the same
-/// state, case by case.
+/// state and every accepted report made one; the ledger's chain head is the chain of the
+/// accepted events (so it holds exactly them, in order); replaying its events gives the
+/// same state, case by case. The workload is streamed ([`ledger_events`]) and the
+/// accepted events are not kept, so the peak memory is the ledger's.
 ///
 /// # Errors
 /// A description of the first broken invariant.
@@ -639,12 +707,13 @@ pub fn soak(
     hostile_per_mille: u64,
 ) -> Result<SoakReport, String> {
     use gridgov::case::event::{Event, EventRecord};
-    use gridgov::case::ledger::Ledger;
+    use gridgov::case::ledger::{GENESIS, Ledger, LedgerState, chain_record};
 
-    let valid = ledger_workload(engine, cases);
     let mut rng = SplitMix64::new(seed);
     let mut ledger = Ledger::new();
-    let mut accepted: Vec<EventRecord> = Vec::with_capacity(valid.len());
+    // The accepted events are not kept: their chain is, and it must be the ledger's.
+    let mut accepted_chain = GENESIS;
+    let mut reports = 0usize;
     let mut report = SoakReport::default();
     let mut offer = |ledger: &mut Ledger, record: EventRecord, report: &mut SoakReport| {
         report.events += 1;
@@ -653,9 +722,12 @@ pub fn soak(
             .case
             .as_ref()
             .and_then(|c| ledger.case(c.as_str()).cloned());
+        let link = chain_record(&accepted_chain, &record);
+        let reported = matches!(record.event, Event::Reported { .. });
         match ledger.append(record.clone()) {
             Ok(_) => {
-                accepted.push(record);
+                accepted_chain = link;
+                reports += usize::from(reported);
                 report.accepted += 1;
                 Ok(())
             }
@@ -672,7 +744,7 @@ pub fn soak(
             }
         }
     };
-    for (n, record) in valid.into_iter().enumerate() {
+    for (n, record) in ledger_events(engine, cases).enumerate() {
         if rng.chance(hostile_per_mille) {
             let mut bad = record.clone();
             match rng.below(5) {
@@ -703,10 +775,6 @@ pub fn soak(
         }
         *report.by_status.entry(c.status.as_str()).or_default() += 1;
     }
-    let reports = accepted
-        .iter()
-        .filter(|r| matches!(r.event, Event::Reported { .. }))
-        .count();
     report.cases = state.cases().len();
     if reports != report.cases || report.by_status.values().sum::<usize>() != report.cases {
         return Err(format!(
@@ -714,18 +782,26 @@ pub fn soak(
             report.cases
         ));
     }
-    // The final state is the replay of the accepted events.
-    let mut replay = Ledger::new();
-    for (i, r) in accepted.into_iter().enumerate() {
+    // The ledger holds exactly the accepted events, in order: its chain is theirs.
+    if ledger.head() != accepted_chain || ledger.len() != report.accepted {
+        return Err(format!(
+            "the ledger's {} events and head are not the {} accepted events' chain",
+            ledger.len(),
+            report.accepted
+        ));
+    }
+    // The final state is the replay of those events.
+    let mut replay = LedgerState::new();
+    for (i, r) in ledger.events().enumerate() {
         replay
-            .append(r)
+            .apply(&r)
             .map_err(|e| format!("accepted event {i} is refused on replay: {e}"))?;
     }
-    let (a, b) = (ledger.state().cases(), replay.state().cases());
+    let (a, b) = (ledger.state().cases(), replay.cases());
     if a.len() != b.len() || a.iter().zip(b).any(|(x, y)| x != y) {
         return Err("the replay of the accepted events gives another state".to_owned());
     }
-    if ledger.len() != replay.len() {
+    if replay.events() != ledger.len() as u64 {
         return Err("the replay has another number of events".to_owned());
     }
     Ok(report)
@@ -891,4 +967,38 @@ pub fn outcome_batch(
         ),
     ];
     RecordBatch::try_from_iter(columns).expect("columns of equal length")
+}
+
+#[cfg(test)]
+mod tests {
+    /// The streamed workload is the whole workload sorted by time, ties kept in the
+    /// order of the cases and of their events (a stable sort), as it was built before
+    /// it was streamed: the same events, the same order.
+    #[test]
+    #[allow(clippy::expect_used, reason = "a test")]
+    fn the_streamed_workload_is_the_stable_sort_by_time() {
+        let engine = gridgov::Engine::fushan();
+        let cases = gridgov::sim::month_cases(&engine, 2026, 3, 3_000, 20_261_129);
+        let system = super::PersonId::new("system").expect("a valid id");
+        let mut all: Vec<(i64, usize, gridgov::case::event::EventRecord)> = Vec::new();
+        for (i, case) in cases.iter().enumerate() {
+            for (k, r) in super::case_life(&engine, &system, i, case)
+                .into_iter()
+                .enumerate()
+            {
+                all.push((r.at.unix(), i * 10 + k, r));
+            }
+        }
+        all.sort_by_key(|(t, order, _)| (*t, *order));
+        let streamed: Vec<_> = super::ledger_events(&engine, &cases).collect();
+        assert!(streamed.len() >= 30_000, "{}", streamed.len());
+        assert_eq!(streamed.len(), all.len());
+        for (n, (a, (_, _, b))) in streamed.iter().zip(&all).enumerate() {
+            assert_eq!(
+                gridgov::case::ledger::canonical_bytes(a),
+                gridgov::case::ledger::canonical_bytes(b),
+                "event {n}"
+            );
+        }
+    }
 }
