@@ -22,7 +22,9 @@
 //! - `route`: the whole walk from a `Case`;
 //! - `route_csv`: a cases CSV of 1,000,000 rows in, the decisions CSV out (reading the
 //!   text, building each case, routing, writing): the batch path the JS package uses,
-//!   and the native figure its Node benchmark compares with.
+//!   and the native figure its Node benchmark compares with;
+//! - `route_ipc`: the same cases as an Arrow IPC stream in, the decisions as an IPC stream
+//!   out: the native side of the JS package's `routeArrow`.
 #![allow(
     clippy::expect_used,
     reason = "a benchmark stops on broken set-up data"
@@ -151,6 +153,22 @@ fn bench_route_fushan(c: &mut Criterion) {
     });
     group.bench_function("route_csv", |b| {
         b.iter(|| gridgov::batch::route_csv(&engine, black_box(&csv)).map_or(0, |out| out.len()));
+    });
+    // The Arrow IPC entry the WebAssembly package's `routeArrow` calls: the same cases as
+    // an IPC stream in, the decisions as an IPC stream out (node benches/node/route_batch.js
+    // times the same call in WebAssembly).
+    let args =
+        sim::SimArgs::new(2026_i64, 3_i64, CASES as i64, 20_260_301_i64).expect("valid arguments");
+    let ipc = gridgov::arrow::ipc::simulate_cases_ipc(&engine, &args).expect("a cases table");
+    group.bench_function("route_ipc", |b| {
+        b.iter(|| {
+            gridgov::arrow::ipc::route_ipc(
+                &engine,
+                black_box(&ipc),
+                gridgov::arrow::ErrorMode::Column,
+            )
+            .map_or(0, |out| out.len())
+        });
     });
     group.finish();
 }

@@ -1,9 +1,11 @@
-// Node benchmark of the WASM package's batch path: 1,000,000 seeded cases (a cases CSV)
-// routed by `routeCsv`, and per-call `route` for comparison. Build first
+// Node benchmark of the WASM package's batch paths: 1,000,000 seeded cases routed by
+// `routeCsv` (a cases CSV) and by `routeArrow` (an Arrow IPC stream), and per-call `route`
+// for comparison. Build first
 // (`bash wasm/build.sh`), then: node benches/node/route_batch.js [cases] [repeats]
 //
-// The native figure to compare with: `cargo bench -p gridgov-benches --bench route --
-// route_fushan` (the same cases through the same core function, natively).
+// The native figures to compare with: `cargo bench -p gridgov-benches --bench route --
+// route_fushan` (the same cases through the same core functions, natively: `route_csv`
+// and `route_ipc`).
 'use strict';
 const path = require('node:path');
 const gridgov = require(path.resolve(__dirname, '..', '..', 'wasm', 'pkg-node', 'gridgov.js'));
@@ -26,6 +28,18 @@ for (let r = 0; r < repeats; r += 1) {
 const rows = out.split('\n').length - 2;
 if (rows !== n) throw new Error(`expected ${n} decisions, got ${rows}`);
 console.log(`routeCsv (batch, CSV in and out, string crossing included): ${(best / n).toFixed(0)} ns per case, best of ${repeats}`);
+
+// The Arrow batch path: the same cases as an Arrow IPC stream in, the decisions as an IPC
+// stream out (the bytes copied across the boundary both ways).
+const ipc = engine.simulateCasesArrow(2026, 3, n, 20_260_301);
+best = Infinity;
+let decisions = null;
+for (let r = 0; r < repeats; r += 1) {
+  t = process.hrtime.bigint();
+  decisions = engine.routeArrow(ipc, 'column');
+  best = Math.min(best, Number(process.hrtime.bigint() - t));
+}
+console.log(`routeArrow (batch, Arrow IPC in and out, ${(ipc.length / 1e6).toFixed(1)} MB in, ${(decisions.length / 1e6).toFixed(1)} MB out): ${(best / n).toFixed(0)} ns per case, best of ${repeats}`);
 
 // Per call, object in and out (JSON through the boundary), on the first 100,000 cases.
 const lines = csv.trimEnd().split('\n');

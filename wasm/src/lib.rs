@@ -70,6 +70,23 @@ pub(crate) fn freed() -> JsValue {
     ))
 }
 
+/// The bytes of a `Uint8Array` (or `ArrayBuffer`) argument, copied into the module, or
+/// the core's `InputError` naming it.
+pub(crate) fn bytes_arg(value: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
+    use wasm_bindgen::JsCast;
+    if let Some(a) = value.dyn_ref::<js_sys::Uint8Array>() {
+        return Ok(a.to_vec());
+    }
+    if let Some(b) = value.dyn_ref::<js_sys::ArrayBuffer>() {
+        return Ok(js_sys::Uint8Array::new(b).to_vec());
+    }
+    Err(wrong_type(
+        value,
+        what,
+        "a Uint8Array of Arrow IPC stream bytes",
+    ))
+}
+
 /// The text of a string argument, or the core's `InputError` naming it: a JS caller may
 /// pass anything, and a non-string must not reach the string conversion.
 pub(crate) fn text(value: &JsValue, what: &str) -> Result<String, JsValue> {
@@ -717,6 +734,48 @@ impl JsEngine {
         #[wasm_bindgen(unchecked_param_type = "string")] cases: &JsValue,
     ) -> Result<String, JsValue> {
         gridgov::batch::route_csv(&self.inner, &text(cases, "cases")?).map_err(err)
+    }
+
+    /// The Arrow batch path: a table of cases as Arrow IPC stream bytes (apache-arrow's
+    /// `tableToIPC(table)`) in, the decisions table as Arrow IPC stream bytes out
+    /// (`tableFromIPC(bytes)`): one row per case, in order, with `unit`, `handler`,
+    /// `office` and the other repeated names as dictionary columns, the same table as
+    /// Python's `route_batch`. `errors` is `"raise"` (the default: the first row that
+    /// cannot be routed is the error) or `"column"` (such rows get `error_code` and
+    /// `error`).
+    ///
+    /// # Errors
+    /// A JS `Error` with a `code`: `table` for bytes that are not an IPC stream or a table
+    /// without the case columns, the row's code in `"raise"` mode, `wrong_type` for
+    /// arguments of the wrong type.
+    #[wasm_bindgen(js_name = routeArrow)]
+    pub fn route_arrow(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] cases: &JsValue,
+        errors: Option<OptText>,
+    ) -> Result<Vec<u8>, JsValue> {
+        let mode = match opt_text(errors.map(JsValue::from).as_ref(), "errors")? {
+            None => gridgov::arrow::ErrorMode::Raise,
+            Some(m) => gridgov::input::name_arg("errors", &m).map_err(err)?,
+        };
+        let bytes = bytes_arg(cases, "cases")?;
+        gridgov::arrow::ipc::route_ipc(&self.inner, &bytes, mode).map_err(err)
+    }
+
+    /// `simulateCasesCsv`'s cases as an Arrow IPC stream, the table `routeArrow` reads.
+    ///
+    /// # Errors
+    /// A JS `Error` with a `code` for a month that does not exist or too many cases.
+    #[wasm_bindgen(js_name = simulateCasesArrow)]
+    pub fn simulate_cases_arrow(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number")] year: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] month: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] count: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] seed: &JsValue,
+    ) -> Result<Vec<u8>, JsValue> {
+        let args = sim_args(year, month, count, seed)?;
+        gridgov::arrow::ipc::simulate_cases_ipc(&self.inner, &args).map_err(err)
     }
 
     /// `count` seeded cases reported in `year`-`month`, valid for the rule set, as a cases

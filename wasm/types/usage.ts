@@ -46,6 +46,9 @@ const what: gridgov.BacktestReport = engine.backtest(engine.rulesJson(), [c]);
 const moved: number = what.moves.reduce((n, m) => n + m.cases, 0);
 const check: gridgov.Validation = gridgov.validateRules(engine.rulesJson());
 const decisionsCsv: string = engine.routeCsv(engine.simulateCasesCsv(2026, 3, 10, 1));
+const casesArrow: Uint8Array = engine.simulateCasesArrow(2026, 3, 10, 1);
+const decisionsArrow: Uint8Array = engine.routeArrow(casesArrow, 'column');
+const fromBuffer: Uint8Array = engine.routeArrow(casesArrow.slice().buffer);
 // The shapes of the workflow and the rule set are generated from the Rust types too.
 const todo: gridgov.Actions = engine.actions(ledger, "2026-03-31T17:30:00+08:00");
 const climbs: number = todo.escalations.filter((e) => e.action === "escalate").length;
@@ -64,7 +67,7 @@ try {
   const code: string = (e as Error & { code: string }).code;
   console.log(code);
 }
-console.log(level, why, holder?.id, tree.length, top, moved, check.errors.length, decisionsCsv.length);
+console.log(level, why, holder?.id, tree.length, top, moved, check.errors.length, decisionsCsv.length, decisionsArrow.length, fromBuffer.length);
 // The write path: an authorized record and its receipt.
 const worker: gridgov.Actor = { id: "fs-gw002", role: "grid_worker" };
 const receipts: gridgov.Receipt[] = engine.recordIntake(ledger, worker, { ...c, id: "w1" });

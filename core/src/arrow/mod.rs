@@ -5,6 +5,8 @@
 
 mod cases;
 mod cols;
+#[cfg(feature = "ipc")]
+pub mod ipc;
 mod locate;
 mod partial;
 mod route;
