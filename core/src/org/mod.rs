@@ -52,8 +52,23 @@ use crate::id::{OfficeId, UnitId};
 /// Sentinel for "no unit / no person" in the internal index tables.
 pub(crate) const NONE: u32 = u32::MAX;
 
-/// The embedded Fushan subdistrict spec (`core/data/fushan.json`).
-pub const FUSHAN_JSON: &str = include_str!("../../data/fushan.json");
+/// The embedded Fushan spec, deflated at build time (`core/build.rs`).
+const FUSHAN_DEFLATED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/fushan.json.deflate"));
+
+/// The embedded Fushan subdistrict spec (`core/data/fushan.json`), as JSON text. It is
+/// kept deflated in the library (39 KB, not 617 KB) and inflated on the first call.
+#[must_use]
+pub fn fushan_json() -> &'static str {
+    static JSON: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    JSON.get_or_init(|| {
+        // The deflated bytes are made by the build from the checked-in file; the limit is
+        // far above its size.
+        miniz_oxide::inflate::decompress_to_vec_with_limit(FUSHAN_DEFLATED, 16 << 20)
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .unwrap_or_default()
+    })
+}
 
 /// The level table row of a unit.
 #[derive(Clone, Copy, Debug)]
@@ -266,7 +281,7 @@ impl OrgGraph {
             clippy::expect_used,
             reason = "the embedded spec is fixed data, checked by the test suite"
         )]
-        Self::from_json_str(FUSHAN_JSON).expect("the embedded Fushan spec is valid")
+        Self::from_json_str(fushan_json()).expect("the embedded Fushan spec is valid")
     }
 
     /// Builds and validates a graph, rejecting coverage gaps.

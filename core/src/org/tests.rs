@@ -952,3 +952,9 @@ mod map {
         }
     }
 }
+
+/// The deflated spec the library carries inflates to the checked-in file, byte for byte.
+#[test]
+fn the_embedded_fushan_spec_is_the_checked_in_file() {
+    assert_eq!(super::fushan_json(), include_str!("../../data/fushan.json"));
+}
