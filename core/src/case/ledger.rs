@@ -40,7 +40,8 @@ use crate::org::Level;
 use crate::time::Timestamp;
 
 pub use super::state::{
-    CaseState, LoopState, PetitionState, PetitionStep, Status, Supervision, ThirdPartyPart, Visit,
+    CaseState, LoopBox, LoopState, PetitionState, PetitionStep, Status, Supervision,
+    ThirdPartyPart, Visit,
 };
 #[cfg(feature = "sqlite")]
 pub use super::store::{Durability, STORE_FORMAT};

@@ -141,8 +141,10 @@ pub struct CaseState {
     pub events: u32,
     /// The closed loop (闭环): the petition procedure, third parties, supervision orders,
     /// verification, the call-back and the sign-off of a shelved case. Absent while empty.
-    #[serde(default, skip_serializing_if = "LoopState::is_empty")]
-    pub closed_loop: LoopState,
+    /// Read it as a [`LoopState`]; it takes room only once something is in it.
+    #[serde(default, skip_serializing_if = "LoopBox::is_empty")]
+    #[cfg_attr(feature = "ts", tsify(type = "LoopState", optional))]
+    pub closed_loop: LoopBox,
     /// The case with the facts added or corrected since its report (`amended` events).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amended: Option<Arc<Case>>,
@@ -278,6 +280,19 @@ pub struct LoopState {
 }
 
 impl LoopState {
+    /// The state of a case outside the closed loop: nothing in it.
+    pub const EMPTY: LoopState = LoopState {
+        petition: None,
+        third_parties: Vec::new(),
+        supervisions: Vec::new(),
+        verified_at: None,
+        verifications: 0,
+        verifications_passed: 0,
+        called_back_at: None,
+        shelved_at: None,
+        signed_off: None,
+    };
+
     /// Whether nothing of the loop has happened.
     #[must_use]
     pub fn is_empty(&self) -> bool {
@@ -378,4 +393,87 @@ pub struct Visit {
     /// What the grid worker noted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+
+/// A case's [`LoopState`], kept on the heap only once something is in it: most cases never
+/// enter the closed loop, and a ledger of a million cases would otherwise carry a million
+/// empty 216-byte states. Reads see [`LoopState::EMPTY`] until the first write makes room
+/// (`Deref` and `DerefMut` to [`LoopState`]); it serialises as the [`LoopState`] itself.
+#[derive(Clone, Debug, Default)]
+pub struct LoopBox(Option<Box<LoopState>>);
+
+/// What an empty [`LoopBox`] reads as.
+static EMPTY_LOOP: LoopState = LoopState::EMPTY;
+
+impl LoopBox {
+    /// Whether nothing is in it.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.0.as_deref().is_none_or(LoopState::is_empty)
+    }
+}
+
+impl std::ops::Deref for LoopBox {
+    type Target = LoopState;
+    fn deref(&self) -> &LoopState {
+        self.0.as_deref().unwrap_or(&EMPTY_LOOP)
+    }
+}
+
+impl std::ops::DerefMut for LoopBox {
+    fn deref_mut(&mut self) -> &mut LoopState {
+        self.0.get_or_insert_with(Box::default)
+    }
+}
+
+impl From<LoopState> for LoopBox {
+    fn from(state: LoopState) -> Self {
+        Self((!state.is_empty()).then(|| Box::new(state)))
+    }
+}
+
+impl PartialEq for LoopBox {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for LoopBox {}
+
+impl Serialize for LoopBox {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        (**self).serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for LoopBox {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        LoopState::deserialize(deserializer).map(Self::from)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{LoopBox, LoopState};
+
+    /// An empty loop reads as the empty state and takes no heap room; the first write
+    /// makes room; an emptied loop equals an untouched one; both serialise as the state.
+    #[test]
+    fn a_loop_box_takes_room_only_when_written() {
+        let mut b = LoopBox::default();
+        assert!(b.is_empty() && b.0.is_none());
+        assert_eq!(*b, LoopState::EMPTY);
+        assert_eq!(*b, LoopState::default());
+        b.verifications = 2;
+        assert!(!b.is_empty() && b.0.is_some());
+        assert_eq!(serde_json::to_string(&b).unwrap(), r#"{"verifications":2}"#);
+        let back: LoopBox = serde_json::from_str(r#"{"verifications":2}"#).unwrap();
+        assert_eq!(back, b);
+        b.verifications = 0;
+        assert!(b.is_empty());
+        assert_eq!(b, LoopBox::default());
+        let empty: LoopBox = serde_json::from_str("{}").unwrap();
+        assert!(empty.0.is_none(), "an empty state read back takes no room");
+        assert!(LoopBox::from(LoopState::default()).0.is_none());
+    }
 }

@@ -9,7 +9,7 @@ use super::event::{
 };
 use super::ledger::{LedgerState, NO_CASE};
 use super::state::{
-    CaseState, LoopState, PetitionState, PetitionStep, Status, Supervision, ThirdPartyPart,
+    CaseState, LoopBox, PetitionState, PetitionStep, Status, Supervision, ThirdPartyPart,
 };
 use crate::calendar::Pause;
 use crate::id::{CaseId, OfficeId};
@@ -761,21 +761,24 @@ impl LedgerState {
                 st.resolved_assignment.clone_from(&st.assignment);
                 st.resolved_pauses.clone_from(&st.pauses);
                 st.mediation_failed = false;
-                let lp = &mut st.closed_loop;
-                lp.verified_at = None;
-                for o in &mut lp.supervisions {
-                    if o.is_open() {
-                        o.answered_at = Some(r.at);
-                    }
-                }
-                if let Some(p) = &mut lp.petition {
-                    match p.step {
-                        PetitionStep::Acceptance | PetitionStep::Handling => {
-                            p.step = PetitionStep::Replied;
-                            p.replied_at = Some(r.at);
+                // An empty loop stays empty (and takes no room): nothing here changes it.
+                if !st.closed_loop.is_empty() {
+                    let lp = &mut st.closed_loop;
+                    lp.verified_at = None;
+                    for o in &mut lp.supervisions {
+                        if o.is_open() {
+                            o.answered_at = Some(r.at);
                         }
-                        PetitionStep::Review => p.step = PetitionStep::Reviewed,
-                        _ => {}
+                    }
+                    if let Some(p) = &mut lp.petition {
+                        match p.step {
+                            PetitionStep::Acceptance | PetitionStep::Handling => {
+                                p.step = PetitionStep::Replied;
+                                p.replied_at = Some(r.at);
+                            }
+                            PetitionStep::Review => p.step = PetitionStep::Reviewed,
+                            _ => {}
+                        }
                     }
                 }
             }
@@ -799,11 +802,13 @@ impl LedgerState {
                 st.status = Status::Assigned;
                 st.shelved = None;
                 st.consulted.clear();
-                st.closed_loop.shelved_at = None;
-                st.closed_loop.signed_off = None;
-                if let Some(p) = &mut st.closed_loop.petition {
-                    if *reason == ReopenReason::ReviewRequested {
-                        p.step = PetitionStep::Review;
+                if !st.closed_loop.is_empty() {
+                    st.closed_loop.shelved_at = None;
+                    st.closed_loop.signed_off = None;
+                    if let Some(p) = &mut st.closed_loop.petition {
+                        if *reason == ReopenReason::ReviewRequested {
+                            p.step = PetitionStep::Review;
+                        }
                     }
                 }
                 take_assignment(st, assignment, r);
@@ -941,7 +946,7 @@ impl LedgerState {
             shelved: None,
             last_at: r.at,
             events: 1,
-            closed_loop: LoopState::default(),
+            closed_loop: LoopBox::default(),
             amended: None,
             amendment_pending: false,
             team: None,
