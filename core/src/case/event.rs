@@ -74,7 +74,7 @@ pub struct Assignment {
     /// The sitting the matter is booked into (the Thursday duty lawyer, a joint reception
     /// day); its deadline counts from the sitting.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sitting: Option<Booking>,
+    pub sitting: Option<Box<Booking>>,
     /// What the report lacks or gives wrongly, when it was taken in incomplete and routed
     /// on the safe side (the most urgent decision the known facts allow); empty once the
     /// facts are complete.
