@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every fuzz target of gridgov for a bounded time each, with cargo-fuzz (libFuzzer).
 #
-# Usage: bash fuzz/run.sh SECONDS [TARGET...]     (default: all nine targets)
+# Usage: bash fuzz/run.sh SECONDS [TARGET...]     (default: all ten targets)
 #
 # Needs a nightly toolchain (cargo-fuzz builds with sanitizer flags only nightly takes):
 # without one it says so and exits cleanly. Installs cargo-fuzz when missing. Each target
@@ -15,7 +15,7 @@ seconds="${1:?usage: bash fuzz/run.sh SECONDS [TARGET...]}"
 shift
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(org_spec rule_set calendar case ledger_events csv_table open311_form open311_document locate)
+  targets=(org_spec rule_set calendar case ledger_events csv_table open311_form open311_document locate arrow_ipc)
 fi
 if ! cargo +nightly --version >/dev/null 2>&1; then
   echo "fuzz/run.sh: no nightly toolchain here (cargo-fuzz needs one: rustup toolchain install nightly); nothing run."

@@ -15,7 +15,7 @@ static FUSHAN: LazyLock<Engine> = LazyLock::new(Engine::fushan);
 pub type Target = fn(&[u8]);
 
 /// The fuzz targets by name, for the regression test.
-pub const TARGETS: [(&str, Target); 9] = [
+pub const TARGETS: [(&str, Target); 10] = [
     ("org_spec", org_spec),
     ("rule_set", rule_set),
     ("calendar", calendar),
@@ -25,6 +25,7 @@ pub const TARGETS: [(&str, Target); 9] = [
     ("open311_form", open311_form),
     ("open311_document", open311_document),
     ("locate", locate),
+    ("arrow_ipc", arrow_ipc),
 ];
 
 fn text(data: &[u8]) -> Option<&str> {
@@ -151,6 +152,21 @@ pub fn csv_table(data: &[u8]) {
             }
         }
     }
+}
+
+/// Arrow IPC bytes as the WebAssembly package's `routeArrow` receives them: routed or
+/// refused with a `table` (or a row's) error, never a panic; what is routed comes back as
+/// an IPC stream that reads again.
+pub fn arrow_ipc(data: &[u8]) {
+    use gridgov::arrow::{ErrorMode, ipc};
+    match ipc::route_ipc(&FUSHAN, data, ErrorMode::Column) {
+        Ok(out) => {
+            let read = ipc::read_ipc(&out, "decisions");
+            assert!(read.is_ok(), "the decisions read back: {:?}", read.err());
+        }
+        Err(e) => assert!(!e.to_string().is_empty()),
+    }
+    let _ = ipc::route_ipc(&FUSHAN, data, ErrorMode::Raise);
 }
 
 fn sample_cases() -> Vec<Case> {
