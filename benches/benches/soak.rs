@@ -20,7 +20,7 @@ fn main() {
     let engine = gridgov::Engine::fushan();
     let cases = gridgov::sim::month_cases(&engine, 2026, 3, n, 20_261_128);
     let t = Instant::now();
-    let report = gridgov_benches::soak(&engine, &cases, 7, 300).expect("conservation holds");
+    let report = gridgov_benches::soak(&engine, cases, 7, 300).expect("conservation holds");
     let secs = t.elapsed().as_secs_f64();
     println!(
         "soak: {} cases, {} events ({} accepted, {} refused) in {secs:.1} s ({:.0} ns per event, workload and replay included); peak memory {:.0} MiB",

@@ -702,7 +702,7 @@ pub struct SoakReport {
 /// A description of the first broken invariant.
 pub fn soak(
     engine: &gridgov::Engine,
-    cases: &[gridgov::Case],
+    cases: Vec<gridgov::Case>,
     seed: u64,
     hostile_per_mille: u64,
 ) -> Result<SoakReport, String> {
@@ -744,7 +744,7 @@ pub fn soak(
             }
         }
     };
-    for (n, record) in ledger_events(engine, cases).enumerate() {
+    for (n, record) in ledger_events(engine, &cases).enumerate() {
         if rng.chance(hostile_per_mille) {
             let mut bad = record.clone();
             match rng.below(5) {
@@ -766,6 +766,8 @@ pub fn soak(
         }
         offer(&mut ledger, record, &mut report)?;
     }
+    // The cases are in the ledger now (those reported); the list given is done with.
+    drop(cases);
     // Every case in exactly one state; every accepted report made exactly one case.
     let state = ledger.state();
     let mut ids = std::collections::HashSet::with_capacity(state.cases().len());

@@ -6,7 +6,7 @@
 fn ledger_conserves_cases_under_valid_and_hostile_events() {
     let engine = gridgov::Engine::fushan();
     let cases = gridgov::sim::month_cases(&engine, 2026, 3, 10_000, 20_261_128);
-    let report = match gridgov_benches::soak(&engine, &cases, 7, 300) {
+    let report = match gridgov_benches::soak(&engine, cases, 7, 300) {
         Ok(r) => r,
         Err(e) => panic!("soak broke an invariant: {e}"),
     };
