@@ -304,7 +304,7 @@ pub fn write_ipc(schema: &SchemaRef, batches: &[RecordBatch]) -> Result<Vec<u8>,
 /// Routes a table of cases given as Arrow IPC bytes ([`read_ipc`]), on one thread, and
 /// returns the decisions as an Arrow IPC stream: the table of [`super::route_batches`],
 /// one row per case in order, with `unit`, `handler`, `office` and the other repeated
-/// names as dictionary columns.
+/// names as dictionary columns, each dictionary holding only the values its rows use.
 ///
 /// # Errors
 /// As [`read_ipc`] and [`super::route_batches`]: a table without the case columns, or
@@ -313,7 +313,34 @@ pub fn route_ipc(engine: &Engine, cases: &[u8], mode: ErrorMode) -> Result<Vec<u
     let (schema, batches) = read_ipc(cases, "cases")?;
     super::require_case_columns(&schema)?;
     let (schema, out) = super::route_batches(engine, &batches, mode, Some(1))?;
+    let out = out
+        .iter()
+        .map(only_used_values)
+        .collect::<Result<Vec<_>, _>>()?;
     write_ipc(&schema, &out)
+}
+
+/// `batch` with each dictionary column cut down to the values its rows use. The routed
+/// columns index the engine's whole tables (every unit, person and office), which a
+/// stream would otherwise carry in full for a table of three cases.
+fn only_used_values(batch: &RecordBatch) -> Result<RecordBatch, Error> {
+    use arrow_array::cast::AsArray;
+    let columns = batch
+        .columns()
+        .iter()
+        .map(|c| match c.as_any_dictionary_opt() {
+            Some(d) => arrow_select::dictionary::garbage_collect_any_dictionary(d),
+            None => Ok(std::sync::Arc::clone(c)),
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .and_then(|columns| RecordBatch::try_new(batch.schema(), columns))
+        .map_err(|e| {
+            Error::Input(InputError::table(
+                "table",
+                format!("writing the decisions: {e}"),
+            ))
+        })?;
+    Ok(columns)
 }
 
 /// The seeded cases of `args` ([`crate::sim::SimArgs::cases`]) as an Arrow IPC stream
@@ -332,6 +359,7 @@ pub fn simulate_cases_ipc(engine: &Engine, args: &crate::sim::SimArgs) -> Result
 mod tests {
     use std::sync::Arc;
 
+    use arrow_array::cast::AsArray;
     use arrow_array::{RecordBatch, StringArray};
     use arrow_schema::{DataType, Field, Schema};
     use proptest::prelude::*;
@@ -415,6 +443,19 @@ mod tests {
             }
         };
         (0..n).map(at).collect()
+    }
+
+    /// The dictionaries of a small table's decisions hold only what its rows use, not the
+    /// engine's every unit and person.
+    #[test]
+    fn a_small_table_gets_small_dictionaries() {
+        let engine = Engine::fushan();
+        let out = route_ipc(&engine, &month(3, 7), ErrorMode::Raise).unwrap();
+        let (_, batches) = read_ipc(&out, "out").unwrap();
+        let handler = batches[0].column_by_name("handler").unwrap();
+        let values = handler.as_any_dictionary_opt().unwrap().values().len();
+        assert!(values <= 3, "{values} handler values for 3 rows");
+        assert!(out.len() < 16_384, "{} bytes for 3 decisions", out.len());
     }
 
     /// Bytes that are not a table are an input error naming what was read; a table
