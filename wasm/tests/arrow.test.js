@@ -60,6 +60,20 @@ test('routeArrow gives the CSV batch path\'s decisions, row for row', () => {
   assert.deepEqual(engine.routeArrow(copy), engine.routeArrow(cases));
 });
 
+test('a table of several batches routes batch by batch, each batch with its own dictionaries', () => {
+  const a = arrow.tableFromIPC(engine.simulateCasesArrow(2026, 3, 50, 1));
+  const b = arrow.tableFromIPC(engine.simulateCasesArrow(2026, 4, 70, 2));
+  const both = a.concat(b);
+  assert.equal(both.batches.length, 2);
+  const out = arrow.tableFromIPC(engine.routeArrow(arrow.tableToIPC(both), 'column'));
+  assert.equal(out.batches.length, 2);
+  assert.equal(out.numRows, 120);
+  const apart = [a, b].map((t) => arrow.tableFromIPC(engine.routeArrow(arrow.tableToIPC(t), 'column')));
+  for (const name of ['case', 'unit', 'handler', 'office', 'level']) {
+    assert.deepEqual(texts(out, name), [...texts(apart[0], name), ...texts(apart[1], name)], name);
+  }
+});
+
 test('a table made in JS, with a dictionary column, routes as route() does', () => {
   const base = [
     ['j1', 'hotline', 'neighbour_dispute', 'fs-c01-g02-m1'],
