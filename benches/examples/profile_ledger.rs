@@ -53,4 +53,22 @@ fn main() {
         actions.reminders.len(),
         a.as_nanos() as f64 / cases,
     );
+    // A case's timeline (its events, with their chain hashes), for a few cases.
+    let ids: Vec<String> = ledger
+        .state()
+        .cases()
+        .iter()
+        .step_by(ledger.state().cases().len() / 10 + 1)
+        .map(|c| c.case.id.to_string())
+        .collect();
+    let t = Instant::now();
+    let mut events = 0;
+    for id in &ids {
+        events += engine.timeline(&ledger, id, false).map_or(0, |t| t.len());
+    }
+    println!(
+        "timeline: {:.2} ms per case ({} cases, {events} events)",
+        t.elapsed().as_secs_f64() * 1e3 / ids.len() as f64,
+        ids.len()
+    );
 }

@@ -1099,3 +1099,35 @@ fn hashes_between_marks_are_recomputed_from_the_chain() {
     }
     assert_eq!(ledger.len(), records.len());
 }
+
+/// A case's events are followed back from its last one (each event knows the one before
+/// it about the same case): for every case of a simulated month they are exactly the
+/// ledger's events about it, in order, and its timeline lists the same positions.
+#[test]
+fn a_case_s_events_are_its_chain_of_events() {
+    let engine = &*ENGINE;
+    let cases = gridgov::sim::month_cases(engine, 2026, 3, 60, 20_261_130);
+    let mut ledger = Ledger::new();
+    for r in gridgov_benches::ledger_workload(engine, &cases) {
+        ledger.append(r).unwrap();
+    }
+    let all: Vec<(u64, EventRecord)> = ledger.events().zip(0u64..).map(|(r, i)| (i, r)).collect();
+    for c in &cases {
+        let id = c.id.as_str();
+        let expected: Vec<&(u64, EventRecord)> = all
+            .iter()
+            .filter(|(_, r)| r.case.as_ref().is_some_and(|x| x.as_str() == id))
+            .collect();
+        assert!(expected.len() >= 8, "{id}: {}", expected.len());
+        let got: Vec<EventRecord> = ledger.case_events(id).collect();
+        assert_eq!(got.len(), expected.len(), "{id}");
+        for (g, (_, e)) in got.iter().zip(&expected) {
+            assert_eq!(g, e, "{id}");
+        }
+        let timeline = engine.timeline(&ledger, id, false).unwrap();
+        let at: Vec<u64> = timeline.iter().map(|t| t.index).collect();
+        let want: Vec<u64> = expected.iter().map(|(i, _)| *i).collect();
+        assert_eq!(at, want, "{id}");
+    }
+    assert_eq!(ledger.case_events("no-such-case").count(), 0);
+}

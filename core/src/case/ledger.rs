@@ -562,6 +562,10 @@ enum Body {
     },
 }
 
+/// No event: the end of a case's chain of events. A ledger of more events than this
+/// finds a case's events by reading them all.
+const NO_EVENT: u32 = u32::MAX;
+
 /// A chain hash is kept after every this many events; the hash of an event between two
 /// marks is recomputed from the mark before it (at most this many links).
 pub(super) const MARK_EVERY: u64 = 32;
@@ -736,6 +740,12 @@ pub struct Ledger {
     ids: rustc_hash::FxHashMap<Arc<str>, u64>,
     /// Position → `event_id`, for the events that have one.
     event_ids: rustc_hash::FxHashMap<u64, Arc<str>>,
+    /// For each event, the position of the one before it about the same case
+    /// ([`NO_EVENT`] for the first, or an event about no case): a case's events are a
+    /// chain from [`last`](Self::last), found without reading the others.
+    prev: Vec<u32>,
+    /// For each case (by position), its last event ([`NO_EVENT`] before any).
+    last: Vec<u32>,
     /// The chain hash after every [`MARK_EVERY`]th event: `marks[k]` is event
     /// `(k + 1) * MARK_EVERY - 1`'s.
     marks: Vec<ChainHash>,
@@ -803,6 +813,18 @@ impl Ledger {
         if (position + 1) % MARK_EVERY == 0 {
             self.marks.push(hash);
         }
+        let here = u32::try_from(position).unwrap_or(NO_EVENT);
+        let mut before = NO_EVENT;
+        if case != NO_CASE {
+            let c = case as usize;
+            if self.last.len() <= c {
+                self.last.resize(c + 1, NO_EVENT);
+            }
+            if let Some(last) = self.last.get_mut(c) {
+                before = std::mem::replace(last, here);
+            }
+        }
+        self.prev.push(before);
         self.events.push(Stored {
             case,
             actor,
@@ -1349,12 +1371,38 @@ impl Ledger {
 
     /// The events about one case, in order.
     pub fn case_events<'a>(&'a self, id: &str) -> impl Iterator<Item = EventRecord> + 'a {
-        let pos = self.state.index.get(id).unwrap_or(NO_CASE - 1);
-        self.events
-            .iter()
-            .zip(0u64..)
-            .filter(move |(s, _)| s.case == pos)
-            .filter_map(|(s, i)| self.record(i, s))
+        let positions: Vec<u32> = self.state.index.get(id).into_iter().collect();
+        self.event_positions(&positions)
+            .into_iter()
+            .filter_map(|i| self.record(i, self.stored(i)?))
+    }
+
+    /// The positions, in order, of the events about some cases: each case's chain of
+    /// events followed back from its last, or (in a ledger too long for the chains) a
+    /// reading of every event.
+    fn event_positions(&self, cases: &[u32]) -> Vec<u64> {
+        let mut out = Vec::new();
+        if self.events.len() >= NO_EVENT as usize {
+            let mut sorted = cases.to_vec();
+            sorted.sort_unstable();
+            return self
+                .events
+                .iter()
+                .zip(0u64..)
+                .filter(|(s, _)| sorted.binary_search(&s.case).is_ok())
+                .map(|(_, i)| i)
+                .collect();
+        }
+        for &case in cases {
+            let mut at = self.last.get(case as usize).copied().unwrap_or(NO_EVENT);
+            while at != NO_EVENT {
+                out.push(u64::from(at));
+                at = self.prev.get(at as usize).copied().unwrap_or(NO_EVENT);
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 
     /// The events about some cases (by their positions), in order, each with its position
@@ -1363,17 +1411,13 @@ impl Ledger {
         &self,
         positions: &[u32],
     ) -> impl Iterator<Item = (u64, ChainHash, EventRecord)> + '_ {
-        let mut sorted = positions.to_vec();
-        sorted.sort_unstable();
         let mut known = None;
-        self.events
-            .iter()
-            .zip(0u64..)
-            .filter(move |(s, _)| sorted.binary_search(&s.case).is_ok())
-            .filter_map(move |(s, i)| {
+        self.event_positions(positions)
+            .into_iter()
+            .filter_map(move |i| {
                 let hash = self.hash_from(i, known)?;
                 known = Some((i, hash));
-                Some((i, hash, self.record(i, s)?))
+                Some((i, hash, self.record(i, self.stored(i)?)?))
             })
     }
 
