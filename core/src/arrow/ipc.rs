@@ -25,6 +25,7 @@ use arrow_array::RecordBatch;
 use arrow_schema::{DataType, SchemaRef};
 
 use super::ErrorMode;
+use super::route::table_error;
 use crate::engine::Engine;
 use crate::error::Error;
 use crate::input::InputError;
@@ -287,12 +288,8 @@ fn check_buffers(
 /// [`Error::Input`] (code `table`) if Arrow's writer refuses the batches (a batch whose
 /// schema is not `schema`).
 pub fn write_ipc(schema: &SchemaRef, batches: &[RecordBatch]) -> Result<Vec<u8>, Error> {
-    let fail = |e: arrow_schema::ArrowError| {
-        Error::Input(InputError::table(
-            "table",
-            format!("writing the Arrow IPC stream: {e}"),
-        ))
-    };
+    let fail =
+        |e: arrow_schema::ArrowError| table_error(format!("writing the Arrow IPC stream: {e}"));
     let mut writer = arrow_ipc::writer::StreamWriter::try_new(Vec::new(), schema).map_err(fail)?;
     for batch in batches {
         writer.write(batch).map_err(fail)?;
@@ -325,7 +322,7 @@ pub fn route_ipc(engine: &Engine, cases: &[u8], mode: ErrorMode) -> Result<Vec<u
 /// stream would otherwise carry in full for a table of three cases.
 fn only_used_values(batch: &RecordBatch) -> Result<RecordBatch, Error> {
     use arrow_array::cast::AsArray;
-    let columns = batch
+    batch
         .columns()
         .iter()
         .map(|c| match c.as_any_dictionary_opt() {
@@ -334,13 +331,7 @@ fn only_used_values(batch: &RecordBatch) -> Result<RecordBatch, Error> {
         })
         .collect::<Result<Vec<_>, _>>()
         .and_then(|columns| RecordBatch::try_new(batch.schema(), columns))
-        .map_err(|e| {
-            Error::Input(InputError::table(
-                "table",
-                format!("writing the decisions: {e}"),
-            ))
-        })?;
-    Ok(columns)
+        .map_err(|e| table_error(format!("writing the decisions: {e}")))
 }
 
 /// The seeded cases of `args` ([`crate::sim::SimArgs::cases`]) as an Arrow IPC stream
@@ -350,8 +341,7 @@ fn only_used_values(batch: &RecordBatch) -> Result<RecordBatch, Error> {
 /// # Errors
 /// [`Error::Input`] (code `table`) if the table cannot be built.
 pub fn simulate_cases_ipc(engine: &Engine, args: &crate::sim::SimArgs) -> Result<Vec<u8>, Error> {
-    let (schema, batch) = super::cases_table(&args.cases(engine))
-        .map_err(|e| Error::Input(InputError::table("table", e)))?;
+    let (schema, batch) = super::cases_table(&args.cases(engine)).map_err(table_error)?;
     write_ipc(&schema, &[batch])
 }
 
