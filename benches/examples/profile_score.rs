@@ -44,7 +44,11 @@ fn main() {
         "compile: {:.0} ns per row",
         t.elapsed().as_nanos() as f64 / n as f64
     );
-    for dictionary in [false, true] {
+    let only: Option<bool> = std::env::var("DICTIONARY").ok().map(|v| v == "1");
+    for dictionary in [false, true]
+        .into_iter()
+        .filter(|d| only.is_none_or(|o| o == *d))
+    {
         let batch = gridgov_benches::outcome_batch(&rows, engine.calendar().zone(), dictionary);
         let t = Instant::now();
         for _ in 0..repeats {

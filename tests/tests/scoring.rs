@@ -396,7 +396,7 @@ fn common_demands_count_the_window_before_the_months_end() {
     assert_eq!(r.common_demands.len(), 1);
     let d = &r.common_demands[0];
     assert_eq!((d.area.as_str(), d.reports), ("x1", 3));
-    let ids: Vec<_> = d.cases().map(|c| c.as_str()).collect();
+    let ids: Vec<&str> = d.cases().collect();
     assert_eq!(ids, ["h1", "h2", "h4"]);
 }
 

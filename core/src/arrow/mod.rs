@@ -15,6 +15,8 @@ mod route_out;
 #[cfg(test)]
 mod route_tests;
 mod score;
+#[cfg(test)]
+mod score_tests;
 
 pub use cases::{cases_schema, cases_table};
 pub use locate::{LOCATE_COLUMNS, locate_batches, locate_schema};

@@ -10,17 +10,20 @@ use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use serde::{Deserialize, Serialize};
 
-use super::cols::{Col, Names, finish};
+use super::cols::{Col, Names, TimeValues, finish};
 use crate::engine::Engine;
 use crate::error::{Error, RowError};
+use crate::id::CaseId;
 use crate::id::IdCache;
 use crate::input::InputError;
 use crate::macros::named_enum;
+use crate::score::CaseIds;
 use crate::score::{
     CSV_COLUMNS, Cell, MonthReport, OutcomeError, OutcomeRow, REQUIRED_OUTCOME_COLUMNS,
-    ScoreRequest, UnitScore, missing_outcome_column, outcome_from_typed_cells,
+    ScoreRequest, UnitScore, cell_count, cell_flag, cell_time, missing_outcome_column,
+    outcome_from_typed_cells,
 };
-use crate::time::Zone;
+use crate::time::{Timestamp, Zone};
 
 /// Reads a table of outcomes (columns of [`CSV_COLUMNS`], any order, others ignored) into
 /// the core's rows, with the rules of the CSV reader.
@@ -112,29 +115,41 @@ pub fn compile_outcome_batches(
     visits: &[crate::score::VisitRow],
     inspections: &[crate::score::InspectionRow],
 ) -> Result<crate::score::OutcomeTable, Error> {
-    let local = engine.calendar().zone();
-    let mut typed = Vec::with_capacity(batches.len());
     for batch in batches {
         require_outcome_columns(&batch.schema())?;
-        let cols: Result<Vec<Col<'_>>, _> = CSV_COLUMNS
-            .iter()
-            .map(|name| Col::of(batch, name))
-            .collect();
-        typed.push((batch.num_rows(), cols.ok()));
     }
-    if typed.iter().all(|(_, cols)| cols.is_some()) {
-        let mut parts: Vec<(usize, OutcomeCols<'_, '_>)> = typed
-            .iter()
-            .filter_map(|(n, cols)| Some((*n, OutcomeCols::new(cols.as_ref()?, local))))
-            .collect();
-        if let Some(table) = engine.compile_cells(&mut parts, visits, inspections) {
-            return Ok(table);
-        }
+    if let Some(table) = compile_columns(engine, batches, visits, inspections) {
+        return Ok(table);
     }
+    let local = engine.calendar().zone();
     let rows = outcome_rows(batches, local)?;
     Ok(engine
         .compile_outcomes(&rows, visits, inspections)
         .map_err(crate::score::ScoreError::from)?)
+}
+
+/// The outcome table of Arrow batches read straight from their columns, when every row
+/// reads and fits; `None` for the row reader to name what does not.
+pub(super) fn compile_columns(
+    engine: &Engine,
+    batches: &[RecordBatch],
+    visits: &[crate::score::VisitRow],
+    inspections: &[crate::score::InspectionRow],
+) -> Option<crate::score::OutcomeTable> {
+    let local = engine.calendar().zone();
+    let mut typed = Vec::with_capacity(batches.len());
+    for batch in batches {
+        let cols: Result<Vec<Col<'_>>, _> = CSV_COLUMNS
+            .iter()
+            .map(|name| Col::of(batch, name))
+            .collect();
+        typed.push((batch.num_rows(), cols.ok()?));
+    }
+    let mut parts: Vec<(usize, OutcomeCols<'_, '_>)> = typed
+        .iter()
+        .map(|(n, cols)| (*n, OutcomeCols::new(cols, local)))
+        .collect();
+    engine.compile_cells(&mut parts, visits, inspections)
 }
 
 /// Scores a month of a table of outcomes as `request_json` asks (the request of
@@ -398,21 +413,149 @@ impl<'c, 'a> OutcomeCols<'c, 'a> {
 
 impl<'a> crate::score::OutcomeCells<'a> for OutcomeCols<'_, 'a> {
     #[inline]
-    fn cell(&self, row: usize, c: usize) -> Option<Option<Cell<'a>>> {
+    fn cells(
+        &self,
+        c: usize,
+        rows: std::ops::Range<usize>,
+        mut each: impl FnMut(Option<Cell<'a>>) -> Option<()>,
+    ) -> Option<()> {
         let (col, name) = (self.cols.get(c)?, CSV_COLUMNS.get(c)?);
-        col.cell(row, name, self.local).ok()
+        match col {
+            // A column not given: every cell empty.
+            Col::Missing => rows.into_iter().try_for_each(|_| each(None)),
+            // Instants of a typed column in a zone: read straight from the values.
+            Col::Time {
+                values: TimeValues::S(a),
+                offset: Some(zone),
+            } => {
+                let values = a.values().get(rows.clone())?;
+                match arrow_array::Array::nulls(*a) {
+                    None => values
+                        .iter()
+                        .try_for_each(|v| each(Some(Cell::Time(zone.timestamp(*v))))),
+                    Some(nulls) => rows.zip(values).try_for_each(|(row, v)| {
+                        each(nulls.is_valid(row).then(|| Cell::Time(zone.timestamp(*v))))
+                    }),
+                }
+            }
+            col => rows
+                .into_iter()
+                .try_for_each(|row| each(col.cell(row, name, self.local).ok()?)),
+        }
+    }
+
+    fn ids(&self, rows: std::ops::Range<usize>, out: &mut CaseIds) -> Option<()> {
+        match self.cols.first()? {
+            // Ids checked together over the column's bytes: each is pushed as it is.
+            col @ Col::Utf8(a) if super::route_in::ids_valid(col, rows.clone()) => {
+                for row in rows {
+                    out.push(a.value(row));
+                }
+                Some(())
+            }
+            _ => self.cells(0, rows, |cell| match cell? {
+                Cell::Text(t) if CaseId::is_valid(t) => {
+                    out.push(t);
+                    Some(())
+                }
+                _ => None,
+            }),
+        }
+    }
+
+    fn times(
+        &self,
+        c: usize,
+        rows: std::ops::Range<usize>,
+        out: &mut Vec<Option<Timestamp>>,
+    ) -> Option<()> {
+        out.clear();
+        match self.cols.get(c)? {
+            Col::Missing => out.resize(rows.len(), None),
+            // Instants of a typed column in a zone: read straight from the values.
+            Col::Time {
+                values: TimeValues::S(a),
+                offset: Some(zone),
+            } => {
+                let values = a.values().get(rows.clone())?;
+                match arrow_array::Array::nulls(*a) {
+                    None => out.extend(values.iter().map(|v| Some(zone.timestamp(*v)))),
+                    Some(nulls) => out.extend(
+                        rows.zip(values)
+                            .map(|(row, v)| nulls.is_valid(row).then(|| zone.timestamp(*v))),
+                    ),
+                }
+            }
+            _ => {
+                return self.cells(c, rows, |cell| {
+                    out.push(cell_time(cell, c).ok()?);
+                    Some(())
+                });
+            }
+        }
+        Some(())
+    }
+
+    fn counts(&self, c: usize, rows: std::ops::Range<usize>, out: &mut Vec<u32>) -> Option<()> {
+        out.clear();
+        match self.cols.get(c)? {
+            // Absent counts are 0.
+            Col::Missing => out.resize(rows.len(), 0),
+            Col::U32(a) => {
+                let values = a.values().get(rows.clone())?;
+                match arrow_array::Array::nulls(*a) {
+                    None => out.extend_from_slice(values),
+                    Some(nulls) => out.extend(
+                        rows.zip(values)
+                            .map(|(row, v)| if nulls.is_valid(row) { *v } else { 0 }),
+                    ),
+                }
+            }
+            _ => {
+                return self.cells(c, rows, |cell| {
+                    out.push(cell_count(cell, c).ok()?);
+                    Some(())
+                });
+            }
+        }
+        Some(())
+    }
+
+    fn flags(&self, c: usize, rows: std::ops::Range<usize>, out: &mut Vec<bool>) -> Option<()> {
+        out.clear();
+        match self.cols.get(c)? {
+            // Absent flags are false.
+            Col::Missing => out.resize(rows.len(), false),
+            Col::Bool(a) => {
+                let nulls = arrow_array::Array::nulls(*a);
+                out.extend(rows.map(|row| nulls.is_none_or(|n| n.is_valid(row)) && a.value(row)));
+            }
+            _ => {
+                return self.cells(c, rows, |cell| {
+                    out.push(cell_flag(cell, c).ok()?);
+                    Some(())
+                });
+            }
+        }
+        Some(())
     }
 
     #[inline]
-    fn name(
+    fn names(
         &mut self,
-        row: usize,
         c: usize,
+        rows: std::ops::Range<usize>,
         resolve: &mut dyn FnMut(&'a str) -> Option<u32>,
-    ) -> Option<Option<u32>> {
-        match self.names.get_mut(c)?.get(row, resolve)? {
-            None => Some(None),
-            Some(v) => Some(Some(v?)),
+        out: &mut Vec<Option<u32>>,
+    ) -> Option<()> {
+        out.clear();
+        let names = self.names.get_mut(c)?;
+        for row in rows {
+            out.push(match names.get(row, &mut *resolve)? {
+                None => None,
+                Some(v) => Some(v?),
+            });
         }
+        Some(())
     }
 }

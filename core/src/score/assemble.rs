@@ -420,18 +420,18 @@ impl Pass<'_> {
                 *s = u32::try_from(k).unwrap_or(NONE);
             }
         }
-        // (time rank, row) of each demand's cases.
-        let mut lists: Vec<Vec<(u32, u32)>> = found
+        // The rows of each demand's cases.
+        let mut lists: Vec<Vec<u32>> = found
             .iter()
             .map(|(_, n, _)| Vec::with_capacity(*n as usize))
             .collect();
-        for (i, (cell, rank)) in self.demand_cell.iter().zip(&table.time_rank).enumerate() {
+        for (i, cell) in (0u32..).zip(&self.demand_cell) {
             if *cell == NONE {
                 continue;
             }
             let k = slot.get(*cell as usize).copied().unwrap_or(NONE);
             if let Some(list) = lists.get_mut(k as usize) {
-                list.push((*rank, u32::try_from(i).unwrap_or(NONE)));
+                list.push(i);
             }
         }
         let from = engine.calendar.timestamp(self.demand_from);
@@ -442,9 +442,9 @@ impl Pass<'_> {
             .filter_map(|((cell, n, _), mut list)| {
                 let (area, area_name) = areas.get(cell / n_cat)?;
                 let category = engine.rules.category_ids().get(cell % n_cat)?;
-                // Rows are grouped by grid and in time order within each, so a list is a
-                // few sorted runs; the stable sort merges them.
-                list.sort_unstable();
+                table.ids.sort_oldest_first(&mut list, |i| {
+                    table.rows.get(i as usize).map_or(i64::MAX, |r| r.reported)
+                });
                 Some(Demand {
                     area: area.clone(),
                     area_name: area_name.clone(),

@@ -31,6 +31,7 @@
 //! ```
 
 mod assemble;
+mod ids;
 mod outcome;
 mod partial;
 mod pass;
@@ -49,14 +50,15 @@ pub use crate::rules::scoring::{
     Counter, DemandArea, DemandSpec, InactiveSpec, Indicator, Missing, RankingSpec, RewardMethod,
     RewardSpec, SchemeSpec, ScoreItem, ScoringSpec, TalentSpec, TieBreak, Tier,
 };
-#[cfg(feature = "arrow")]
-pub(crate) use outcome::OutcomeCells;
+pub use ids::CaseIds;
 pub(crate) use outcome::read_csv;
 pub use outcome::{
     CSV_COLUMNS, Cell, InspectionRow, MeetingRow, OUTCOME_COLUMNS, OutcomeError, OutcomeRow,
     OutcomeTable, REQUIRED_OUTCOME_COLUMNS, RegisterRow, VisitRow, missing_outcome_column,
     outcome_from_cells, outcome_from_typed_cells, outcomes_from_csv, outcomes_to_csv,
 };
+#[cfg(feature = "arrow")]
+pub(crate) use outcome::{OutcomeCells, cell_count, cell_flag, cell_time};
 pub use partial::{PartKind, Partial, PartialHeader, PartialRow};
 pub use report::{
     Allocation, Counts, Demand, FirstPlace, InactiveGrid, Indicators, MonthReport, Placing, Points,

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::ids::CaseIds;
 use crate::calendar::TimeLimit;
 use crate::case::Channel;
 use crate::case::ledger::{Ledger, Status};
@@ -715,6 +716,29 @@ pub(crate) struct Compiled {
     pub(crate) verifications: [u8; 2],
 }
 
+impl Compiled {
+    /// A row known only by when it was reported: a report of a partial's demand window
+    /// standing in for its row when the partials are finished.
+    pub(crate) fn reported_at(reported: i64) -> Self {
+        Self {
+            reported,
+            resolved: NO_TIME,
+            due: NO_TIME,
+            grid: 0,
+            returned: 0,
+            reopened: 0,
+            escalated: 0,
+            category: 0,
+            level: NO_LEVEL,
+            satisfaction: 0,
+            channel: NO_CHANNEL,
+            flags: 0,
+            supervisions: [0, 0],
+            verifications: [0, 0],
+        }
+    }
+}
+
 pub(crate) const NO_TIME: i64 = i64::MIN;
 pub(crate) const NO_LEVEL: u8 = u8::MAX;
 pub(crate) const NO_CHANNEL: u8 = u8::MAX;
@@ -782,44 +806,17 @@ impl RowFacts {
     }
 }
 
-/// The first row (in row order) whose id an earlier row has, with that earlier row: sorts
-/// hashes of the ids rather than inserting every id into a hash set (the same answer, with
-/// memory read in order).
-fn first_repeat<'s>(n: usize, id: impl Fn(u32) -> &'s str) -> Option<(u32, u32)> {
-    use std::hash::BuildHasher;
-    let hasher = rustc_hash::FxBuildHasher;
-    let n = u32::try_from(n).unwrap_or(u32::MAX);
-    let mut hashes: Vec<(u64, u32)> = (0..n).map(|i| (hasher.hash_one(id(i)), i)).collect();
-    hashes.sort_unstable();
-    // Among rows of equal hash (in row order), a later row whose id an earlier one has.
-    let mut found: Option<(u32, u32)> = None;
-    for run in hashes.chunk_by(|a, b| a.0 == b.0).filter(|r| r.len() > 1) {
-        for (k, later) in run.iter().enumerate().skip(1) {
-            if let Some(earlier) = run.iter().take(k).find(|e| id(e.1) == id(later.1)) {
-                if found.is_none_or(|(_, second)| later.1 < second) {
-                    found = Some((earlier.1, later.1));
-                }
-                break;
-            }
-        }
-    }
-    found
-}
-
 /// The error for the first row (in row order) whose case an earlier row already gave, if
-/// any, naming both rows. Sorts hashes of the ids rather than inserting every id into a
-/// hash set: the same answer, with memory read in order.
-fn repeated_id(rows: &[OutcomeRow]) -> Option<OutcomeError> {
-    let id = |i: u32| rows.get(i as usize).map_or("", |r| r.id.as_str());
-    let found = first_repeat(rows.len(), id);
-    found.map(|(first, second)| {
+/// any, naming both rows.
+fn repeated_id(ids: &CaseIds) -> Option<OutcomeError> {
+    ids.first_repeat().map(|(first, second)| {
         OutcomeError::new(
             "outcomes",
-            second as usize + 1,
+            second + 1,
             Some("id"),
             format!(
                 "case `{}` appears twice, in rows {} and {}; give each case once",
-                id(second),
+                ids.get(second).unwrap_or(""),
                 first + 1,
                 second + 1
             ),
@@ -827,23 +824,141 @@ fn repeated_id(rows: &[OutcomeRow]) -> Option<OutcomeError> {
     })
 }
 
-/// The cells of an outcome table as a columnar reader gives them, by row and column (in
-/// the order of [`CSV_COLUMNS`]): what [`Engine::compile_cells`] reads.
+/// The rows grouped by grid, in row order within each (a counting sort over `grids`
+/// grids; a row off them comes last): the scoring pass then reads and writes each grid's
+/// counts together. The order of the rows within a grid changes no count, and the lists
+/// that name cases put them in time order themselves.
+fn grid_order(rows: &[Compiled], grids: usize) -> Vec<u32> {
+    let bucket = |c: &Compiled| (c.grid as usize).min(grids);
+    let mut next = vec![0u32; grids + 2];
+    for c in rows {
+        if let Some(n) = next.get_mut(bucket(c) + 1) {
+            *n += 1;
+        }
+    }
+    let mut sum = 0u32;
+    for n in &mut next {
+        sum += *n;
+        *n = sum;
+    }
+    let mut order = vec![0u32; rows.len()];
+    for (i, c) in (0u32..).zip(rows) {
+        if let Some(n) = next.get_mut(bucket(c)) {
+            if let Some(slot) = order.get_mut(*n as usize) {
+                *slot = i;
+            }
+            *n += 1;
+        }
+    }
+    order
+}
+
+/// The cells of an outcome table as a columnar reader gives them, column by column (in
+/// the order of [`CSV_COLUMNS`]) over a range of rows: what [`Engine::compile_cells`]
+/// reads.
 #[cfg(feature = "arrow")]
 pub(crate) trait OutcomeCells<'a> {
-    /// The cell of row `row` in column `c`: `Some(None)` when empty, `None` when it does
-    /// not read.
-    fn cell(&self, row: usize, c: usize) -> Option<Option<Cell<'a>>>;
-
-    /// The text of row `row` in column `c` resolved by `resolve`, once per distinct text:
-    /// `Some(None)` when empty, `None` when it is not text or `resolve` does not know it.
-    fn name(
-        &mut self,
-        row: usize,
+    /// The cells of rows `rows` in column `c`, in order, each given to `each` (`None`
+    /// when empty); `None` as soon as a cell does not read or `each` refuses one.
+    fn cells(
+        &self,
         c: usize,
+        rows: std::ops::Range<usize>,
+        each: impl FnMut(Option<Cell<'a>>) -> Option<()>,
+    ) -> Option<()>;
+
+    /// The case ids of rows `rows` (column 0) onto `out`; `None` when one is empty or
+    /// not a valid id.
+    fn ids(&self, rows: std::ops::Range<usize>, out: &mut CaseIds) -> Option<()> {
+        self.cells(0, rows, |cell| match cell? {
+            Cell::Text(t) if CaseId::is_valid(t) => {
+                out.push(t);
+                Some(())
+            }
+            _ => None,
+        })
+    }
+
+    /// The instants of rows `rows` in column `c` into `out`, as [`cell_time`] reads
+    /// each cell; `None` when one does not read.
+    fn times(
+        &self,
+        c: usize,
+        rows: std::ops::Range<usize>,
+        out: &mut Vec<Option<Timestamp>>,
+    ) -> Option<()> {
+        out.clear();
+        self.cells(c, rows, |cell| {
+            out.push(cell_time(cell, c).ok()?);
+            Some(())
+        })
+    }
+
+    /// The counts of rows `rows` in column `c` into `out`, as [`cell_count`] reads each
+    /// cell; `None` when one does not read.
+    fn counts(&self, c: usize, rows: std::ops::Range<usize>, out: &mut Vec<u32>) -> Option<()> {
+        out.clear();
+        self.cells(c, rows, |cell| {
+            out.push(cell_count(cell, c).ok()?);
+            Some(())
+        })
+    }
+
+    /// The flags of rows `rows` in column `c` into `out`, as [`cell_flag`] reads each
+    /// cell; `None` when one does not read.
+    fn flags(&self, c: usize, rows: std::ops::Range<usize>, out: &mut Vec<bool>) -> Option<()> {
+        out.clear();
+        self.cells(c, rows, |cell| {
+            out.push(cell_flag(cell, c).ok()?);
+            Some(())
+        })
+    }
+
+    /// The texts of rows `rows` in column `c` resolved by `resolve`, once per distinct
+    /// text, into `out` (`None` when empty); `None` when a cell is not text or `resolve`
+    /// does not know it.
+    fn names(
+        &mut self,
+        c: usize,
+        rows: std::ops::Range<usize>,
         resolve: &mut dyn FnMut(&'a str) -> Option<u32>,
-    ) -> Option<Option<u32>>;
+        out: &mut Vec<Option<u32>>,
+    ) -> Option<()>;
 }
+
+/// The rows a columnar reader decodes together, column by column, before compiling them
+/// row by row: small enough for the decoded columns to stay in the processor's cache.
+#[cfg(feature = "arrow")]
+const CHUNK: usize = 4096;
+
+/// The decoded columns of a chunk of rows (see [`Engine::compile_cells`]).
+#[cfg(feature = "arrow")]
+#[derive(Default)]
+struct Chunk {
+    grid: Vec<Option<u32>>,
+    category: Vec<Option<u32>>,
+    channel: Vec<Option<u32>>,
+    level: Vec<Option<u32>>,
+    office: Vec<Option<u32>>,
+    limit: Vec<Option<u32>>,
+    /// `reported_at`, `accepted_at`, `resolved_at`, `due`, `petition_accepted_at`,
+    /// `called_back_at`.
+    times: [Vec<Option<Timestamp>>; 6],
+    /// `returned`, `reopened`, `escalated`, `supervisions`, `supervisions_on_time`,
+    /// `verifications`, `verifications_passed`.
+    counts: [Vec<u32>; 7],
+    /// `paused`, `shelved`, `petition`, and whether `repeat_of` is given.
+    flags: [Vec<bool>; 4],
+    satisfaction: Vec<Option<u8>>,
+}
+
+/// The columns of [`CSV_COLUMNS`] a [`Chunk`]'s times, counts and flags hold, in order.
+#[cfg(feature = "arrow")]
+const TIME_COLUMNS: [usize; 6] = [4, 5, 6, 10, 19, 24];
+#[cfg(feature = "arrow")]
+const COUNT_COLUMNS: [usize; 7] = [12, 13, 14, 20, 21, 22, 23];
+#[cfg(feature = "arrow")]
+const FLAG_COLUMNS: [usize; 3] = [11, 15, 18];
 
 /// An outcome table checked against an engine's organisation, rule set and calendar: every
 /// location resolved to its grid, every deadline counted. [`Engine::score`] reads it in
@@ -851,9 +966,8 @@ pub(crate) trait OutcomeCells<'a> {
 #[derive(Clone, Debug)]
 pub struct OutcomeTable {
     pub(crate) rows: Vec<Compiled>,
-    pub(crate) ids: std::sync::Arc<[CaseId]>,
-    /// Each row's place in time order (by report, then id).
-    pub(crate) time_rank: Vec<u32>,
+    /// The rows' case ids, in the order of `rows`.
+    pub(crate) ids: std::sync::Arc<CaseIds>,
     /// (grid position, unix seconds, households).
     pub(crate) visits: Vec<(u32, i64, u32)>,
     /// (grid position, month ordinal, failed).
@@ -1027,16 +1141,17 @@ impl Engine {
         inspections: &[InspectionRow],
     ) -> Result<OutcomeTable, OutcomeError> {
         let index = self.org.grid_index();
+        let ids: CaseIds = rows.iter().map(|r| r.id.as_str()).collect();
         // The first problem in row order wins: a repeated id at its second row, or a row
         // that does not fit.
-        let mut repeated = repeated_id(rows);
+        let mut repeated = repeated_id(&ids);
         let mut compiled = Vec::with_capacity(rows.len());
         let mut row_offices: Vec<u32> = Vec::new();
         for (i, r) in rows.iter().enumerate() {
             if let Some(e) = repeated.take_if(|e| e.row == i + 1) {
                 return Err(e);
             }
-            compiled.push((self.compile_row(r, i + 1, index)?, r.id.clone()));
+            compiled.push(self.compile_row(r, i + 1, index)?);
             if let Some(o) = &r.office {
                 let at = self.office_of(o, i + 1)?;
                 if row_offices.is_empty() {
@@ -1047,7 +1162,7 @@ impl Engine {
                 }
             }
         }
-        self.assemble(compiled, row_offices, visits, inspections)
+        self.assemble(compiled, ids, &row_offices, visits, inspections)
     }
 
     /// An outcome table compiled straight from a columnar reader's cells (`parts`: each
@@ -1064,183 +1179,214 @@ impl Engine {
         visits: &[VisitRow],
         inspections: &[InspectionRow],
     ) -> Option<OutcomeTable> {
-        let index = self.org.grid_index();
         let total: usize = parts.iter().map(|(n, _)| n).sum();
         let mut limits: Vec<TimeLimit> = Vec::new();
         let mut compiled = Vec::with_capacity(total);
+        let mut ids = CaseIds::with_capacity(total, total.saturating_mul(16));
         let mut row_offices: Vec<u32> = Vec::new();
-        let mut i = 0usize;
+        let mut chunk = Chunk::default();
         for (rows, src) in parts.iter_mut() {
-            for row in 0..*rows {
-                let id = match src.cell(row, 0)?? {
-                    Cell::Text(t) => CaseId::new(t).ok()?,
-                    _ => return None,
-                };
-                let grid = src.name(row, 1, &mut |t| {
-                    self.org
-                        .key(t)
-                        .and_then(|k| index.grid_of_key(&self.org, k))
-                })??;
-                let category = src.name(row, 2, &mut |t| {
-                    self.rules
-                        .category_index(t)
-                        .and_then(|i| u32::try_from(i).ok())
-                })??;
-                let channel = src.name(row, 3, &mut |t| {
-                    self.rules
-                        .channel_index(t)
-                        .and_then(|i| u8::try_from(i).ok())
-                        .map(u32::from)
-                })?;
-                let level = src.name(row, 7, &mut |t| {
-                    t.parse::<Level>()
-                        .ok()
-                        .and_then(|l| u32::try_from(l.rank()).ok())
-                })?;
-                let office = src.name(row, 17, &mut |t| self.org.office_index(t))?;
-                let time_limit = match src.name(row, 9, &mut |t| {
-                    let l = t.parse::<TimeLimit>().ok()?;
-                    limits.push(l);
-                    u32::try_from(limits.len() - 1).ok()
-                })? {
-                    None => None,
-                    Some(l) => Some(*limits.get(l as usize)?),
-                };
-                let repeat = match src.cell(row, 16)? {
-                    None => false,
-                    Some(Cell::Text(t)) => CaseId::is_valid(t).then_some(true)?,
-                    Some(_) => return None,
-                };
-                let time = |c: usize| cell_time(src.cell(row, c)?, c).ok();
-                let count = |c: usize| cell_count(src.cell(row, c)?, c).ok();
-                let flag = |c: usize| cell_flag(src.cell(row, c)?, c).ok();
-                let facts = RowFacts {
-                    reported_at: time(4)??,
-                    accepted_at: time(5)?,
-                    resolved_at: time(6)?,
-                    resolved_level: level.and_then(|rank| Level::ALL.get(rank as usize).copied()),
-                    satisfaction: cell_satisfaction(src.cell(row, 8)?).ok()?,
-                    time_limit,
-                    due: time(10)?,
-                    paused: flag(11)?,
-                    returned: count(12)?,
-                    reopened: count(13)?,
-                    escalated: count(14)?,
-                    shelved: flag(15)?,
-                    repeat,
-                    petition: flag(18)?,
-                    petition_accepted_at: time(19)?,
-                    supervisions: count(20)?,
-                    supervisions_on_time: count(21)?,
-                    verifications: count(22)?,
-                    verifications_passed: count(23)?,
-                    called_back_at: time(24)?,
-                };
-                let mut c = self
-                    .compile_facts(&facts, grid, category as usize, i + 1)
-                    .ok()?;
-                c.channel = channel
-                    .and_then(|v| u8::try_from(v).ok())
-                    .unwrap_or(NO_CHANNEL);
-                if let Some(o) = office {
-                    if row_offices.is_empty() {
-                        row_offices = vec![NO_OFFICE; i];
-                    }
-                    row_offices.push(o);
-                } else if !row_offices.is_empty() {
-                    row_offices.push(NO_OFFICE);
-                }
-                compiled.push((c, id));
-                i += 1;
+            let mut start = 0;
+            while start < *rows {
+                let range = start..(start + CHUNK).min(*rows);
+                self.decode_chunk(src, range.clone(), &mut chunk, &mut ids, &mut limits)?;
+                self.compile_chunk(&chunk, &limits, &mut compiled, &mut row_offices)?;
+                start = range.end;
             }
         }
-        if first_repeat(compiled.len(), |i| {
-            compiled.get(i as usize).map_or("", |c| c.1.as_str())
-        })
-        .is_some()
-        {
+        if ids.first_repeat().is_some() {
             return None;
         }
-        self.assemble(compiled, row_offices, visits, inspections)
+        self.assemble(compiled, ids, &row_offices, visits, inspections)
             .ok()
     }
 
-    /// The outcome table of compiled rows (each with its case id and, when any row names
-    /// one, its office), ordered for the scoring pass, with the visits and inspections.
+    /// Reads rows `range` of a columnar reader column by column into `chunk`, their ids
+    /// into `ids` and any new time limit into `limits`; `None` when a cell does not read.
+    #[cfg(feature = "arrow")]
+    fn decode_chunk<'a, S: OutcomeCells<'a>>(
+        &self,
+        src: &mut S,
+        range: std::ops::Range<usize>,
+        chunk: &mut Chunk,
+        ids: &mut CaseIds,
+        limits: &mut Vec<TimeLimit>,
+    ) -> Option<()> {
+        let index = self.org.grid_index();
+        let rows = || range.clone();
+        src.ids(rows(), ids)?;
+        let org = &self.org;
+        src.names(
+            1,
+            rows(),
+            &mut |t| org.key(t).and_then(|k| index.grid_of_key(org, k)),
+            &mut chunk.grid,
+        )?;
+        let rules = &self.rules;
+        src.names(
+            2,
+            rows(),
+            &mut |t| rules.category_index(t).and_then(|i| u32::try_from(i).ok()),
+            &mut chunk.category,
+        )?;
+        src.names(
+            3,
+            rows(),
+            &mut |t| {
+                rules
+                    .channel_index(t)
+                    .and_then(|i| u8::try_from(i).ok())
+                    .map(u32::from)
+            },
+            &mut chunk.channel,
+        )?;
+        src.names(
+            7,
+            rows(),
+            &mut |t| {
+                t.parse::<Level>()
+                    .ok()
+                    .and_then(|l| u32::try_from(l.rank()).ok())
+            },
+            &mut chunk.level,
+        )?;
+        src.names(17, rows(), &mut |t| org.office_index(t), &mut chunk.office)?;
+        src.names(
+            9,
+            rows(),
+            &mut |t| {
+                let l = t.parse::<TimeLimit>().ok()?;
+                limits.push(l);
+                u32::try_from(limits.len() - 1).ok()
+            },
+            &mut chunk.limit,
+        )?;
+        for (c, out) in TIME_COLUMNS.iter().zip(&mut chunk.times) {
+            src.times(*c, rows(), out)?;
+        }
+        for (c, out) in COUNT_COLUMNS.iter().zip(&mut chunk.counts) {
+            src.counts(*c, rows(), out)?;
+        }
+        let [paused, shelved, petition, repeat] = &mut chunk.flags;
+        for (c, out) in FLAG_COLUMNS.iter().zip([paused, shelved, petition]) {
+            src.flags(*c, rows(), out)?;
+        }
+        repeat.clear();
+        src.cells(16, rows(), |cell| {
+            repeat.push(match cell {
+                None => false,
+                Some(Cell::Text(t)) => CaseId::is_valid(t).then_some(true)?,
+                Some(_) => return None,
+            });
+            Some(())
+        })?;
+        chunk.satisfaction.clear();
+        src.cells(8, rows(), |cell| {
+            chunk.satisfaction.push(cell_satisfaction(cell).ok()?);
+            Some(())
+        })
+    }
+
+    /// Compiles the rows of a decoded chunk onto `compiled` (and their offices onto
+    /// `row_offices` once a row names one); `None` when a row does not fit.
+    #[cfg(feature = "arrow")]
+    fn compile_chunk(
+        &self,
+        chunk: &Chunk,
+        limits: &[TimeLimit],
+        compiled: &mut Vec<Compiled>,
+        row_offices: &mut Vec<u32>,
+    ) -> Option<()> {
+        let [reported, accepted, resolved, due, petition_at, called_back] = &chunk.times;
+        let [
+            returned,
+            reopened,
+            escalated,
+            sup,
+            sup_on_time,
+            ver,
+            ver_passed,
+        ] = &chunk.counts;
+        let [paused, shelved, petition, repeat] = &chunk.flags;
+        for (k, reported_at) in reported.iter().enumerate() {
+            let i = compiled.len();
+            let grid = (*chunk.grid.get(k)?)?;
+            let category = (*chunk.category.get(k)?)?;
+            let time_limit = match *chunk.limit.get(k)? {
+                None => None,
+                Some(l) => Some(*limits.get(l as usize)?),
+            };
+            let facts = RowFacts {
+                reported_at: (*reported_at)?,
+                accepted_at: *accepted.get(k)?,
+                resolved_at: *resolved.get(k)?,
+                resolved_level: match *chunk.level.get(k)? {
+                    None => None,
+                    Some(rank) => Some(*Level::ALL.get(rank as usize)?),
+                },
+                satisfaction: *chunk.satisfaction.get(k)?,
+                time_limit,
+                due: *due.get(k)?,
+                paused: *paused.get(k)?,
+                returned: *returned.get(k)?,
+                reopened: *reopened.get(k)?,
+                escalated: *escalated.get(k)?,
+                shelved: *shelved.get(k)?,
+                repeat: *repeat.get(k)?,
+                petition: *petition.get(k)?,
+                petition_accepted_at: *petition_at.get(k)?,
+                supervisions: *sup.get(k)?,
+                supervisions_on_time: *sup_on_time.get(k)?,
+                verifications: *ver.get(k)?,
+                verifications_passed: *ver_passed.get(k)?,
+                called_back_at: *called_back.get(k)?,
+            };
+            let mut c = self
+                .compile_facts(&facts, grid, category as usize, i + 1)
+                .ok()?;
+            c.channel = chunk
+                .channel
+                .get(k)?
+                .and_then(|v| u8::try_from(v).ok())
+                .unwrap_or(NO_CHANNEL);
+            if let Some(o) = *chunk.office.get(k)? {
+                if row_offices.is_empty() {
+                    row_offices.resize(i, NO_OFFICE);
+                }
+                row_offices.push(o);
+            } else if !row_offices.is_empty() {
+                row_offices.push(NO_OFFICE);
+            }
+            compiled.push(c);
+        }
+        Some(())
+    }
+
+    /// The outcome table of compiled rows with their case ids and, when any row names
+    /// one, their offices (all in row order), ordered for the scoring pass, with the
+    /// visits and inspections.
     pub(crate) fn assemble(
         &self,
-        compiled: Vec<(Compiled, CaseId)>,
-        row_offices: Vec<u32>,
+        compiled: Vec<Compiled>,
+        ids: CaseIds,
+        row_offices: &[u32],
         visits: &[VisitRow],
         inspections: &[InspectionRow],
     ) -> Result<OutcomeTable, OutcomeError> {
         let index = self.org.grid_index();
-        // The time order of the rows (by report, then id), for listing cases oldest first:
-        // sorted on packed keys, then each run of equal report times by id.
-        let n = u32::try_from(compiled.len()).unwrap_or(u32::MAX);
-        let mut by_time: Vec<(i64, u32)> = compiled
+        let order = grid_order(&compiled, index.ids.len());
+        let rows: Vec<Compiled> = order
             .iter()
-            .zip(0..n)
-            .map(|((c, _), i)| (c.reported, i))
+            .filter_map(|i| compiled.get(*i as usize).copied())
             .collect();
-        by_time.sort_unstable();
-        let id_of = |i: u32| compiled.get(i as usize).map_or("", |c| c.1.as_str());
-        let mut start = 0;
-        while start < by_time.len() {
-            let at = by_time.get(start).map_or(0, |k| k.0);
-            let len = by_time
-                .get(start..)
-                .map_or(0, |rest| rest.iter().take_while(|k| k.0 == at).count());
-            if len > 1 {
-                if let Some(run) = by_time.get_mut(start..start + len) {
-                    run.sort_unstable_by(|a, b| id_of(a.1).cmp(id_of(b.1)));
-                }
-            }
-            start += len.max(1);
-        }
-        let mut rank = vec![0u32; compiled.len()];
-        for (r, (_, i)) in (0..n).zip(&by_time) {
-            if let Some(slot) = rank.get_mut(*i as usize) {
-                *slot = r;
-            }
-        }
-        // Keep the rows grouped by grid, in time order within each: the scoring pass then
-        // reads and writes each grid's counts together. Packed (grid, time rank) keys.
-        let mut keys: Vec<u64> = (0..n)
-            .zip(&by_time)
-            .map(|(r, (_, i))| {
-                let grid = compiled.get(*i as usize).map_or(u32::MAX, |c| c.0.grid);
-                (u64::from(grid) << 32) | u64::from(r)
-            })
-            .collect();
-        keys.sort_unstable();
-        let order: Vec<u32> = keys
-            .iter()
-            .map(|k| {
-                let r = (k & u64::from(u32::MAX)) as usize;
-                by_time.get(r).map_or(u32::MAX, |t| t.1)
-            })
-            .collect();
-        let mut out = Vec::with_capacity(order.len());
-        let mut ids = Vec::with_capacity(order.len());
-        let mut time_rank = Vec::with_capacity(order.len());
-        let mut offices = Vec::with_capacity(if row_offices.is_empty() {
-            0
+        let offices = if row_offices.is_empty() {
+            Vec::new()
         } else {
-            order.len()
-        });
-        // Each row moves to its place once: its id is not copied.
-        let mut rows: Vec<Option<(Compiled, CaseId)>> = compiled.into_iter().map(Some).collect();
-        for i in order {
-            if let Some((c, id)) = rows.get_mut(i as usize).and_then(Option::take) {
-                out.push(c);
-                ids.push(id);
-                time_rank.push(rank.get(i as usize).copied().unwrap_or(u32::MAX));
-                if !row_offices.is_empty() {
-                    offices.push(row_offices.get(i as usize).copied().unwrap_or(NO_OFFICE));
-                }
-            }
-        }
+            order
+                .iter()
+                .map(|i| row_offices.get(*i as usize).copied().unwrap_or(NO_OFFICE))
+                .collect()
+        };
         let vs = self.on_grids(visits, ("visits", "unit"), |v| {
             (v.unit.as_str(), Ok((v.at.unix(), v.households)))
         })?;
@@ -1249,9 +1395,8 @@ impl Engine {
             (x.grid.as_str(), month.map(|m| (m.ordinal(), x.failed)))
         })?;
         Ok(OutcomeTable {
-            rows: out,
-            ids: ids.into(),
-            time_rank,
+            rows,
+            ids: std::sync::Arc::new(ids.permuted(order)),
             visits: vs,
             inspections: ins,
             meetings: Vec::new(),

@@ -42,7 +42,8 @@ use crate::rules::scoring::DemandArea;
 struct WindowReport {
     cell: u32,
     at: i64,
-    case: CaseId,
+    /// A valid case id (checked when read from a partial's rows).
+    case: Box<str>,
 }
 
 /// A month's scoring of part of an outcome table: the counts of every grid in each month
@@ -334,7 +335,7 @@ impl Partial {
                 area,
                 category,
                 at: Some(r.at),
-                key: Some(r.case.as_str()),
+                key: Some(&r.case),
                 ..PartialRow::new(PartKind::Report)
             });
         }
@@ -391,7 +392,7 @@ impl Engine {
             .map(|((cell, r), id)| WindowReport {
                 cell: *cell,
                 at: r.reported,
-                case: id.clone(),
+                case: id.into(),
             })
             .collect();
         let header = PartialHeader {
@@ -446,29 +447,16 @@ impl Engine {
         pass.demand.clone_from(&partial.demand);
         pass.office_acc.clone_from(&partial.office_acc);
         pass.add_work(work);
-        // The demand window's reports stand in for the table's rows: their cells, their
-        // ids and their order in time (by report, then id), as the whole table has them.
-        let mut order: Vec<u32> =
-            (0..u32::try_from(partial.reports.len()).unwrap_or(u32::MAX)).collect();
-        order.sort_unstable_by(|a, b| {
-            let (ra, rb) = (
-                partial.reports.get(*a as usize),
-                partial.reports.get(*b as usize),
-            );
-            ra.map(|r| (r.at, r.case.as_str()))
-                .cmp(&rb.map(|r| (r.at, r.case.as_str())))
-        });
-        let mut rank = vec![0u32; order.len()];
-        for (r, i) in (0u32..).zip(&order) {
-            if let Some(slot) = rank.get_mut(*i as usize) {
-                *slot = r;
-            }
-        }
+        // The demand window's reports stand in for the table's rows: their cells, ids and
+        // report times (the lists of cases are put in time order from these).
         pass.demand_cell = partial.reports.iter().map(|r| r.cell).collect();
         let reports = OutcomeTable {
-            rows: Vec::new(),
-            ids: partial.reports.iter().map(|r| r.case.clone()).collect(),
-            time_rank: rank,
+            rows: partial
+                .reports
+                .iter()
+                .map(|r| super::outcome::Compiled::reported_at(r.at))
+                .collect(),
+            ids: std::sync::Arc::new(partial.reports.iter().map(|r| &*r.case).collect()),
             visits: Vec::new(),
             inspections: Vec::new(),
             meetings: Vec::new(),
@@ -658,7 +646,9 @@ impl Engine {
                     p.reports.push(WindowReport {
                         cell: c,
                         at,
-                        case: case.parse().map_err(|e| at_row(format!("case id: {e}")))?,
+                        case: CaseId::new(case)
+                            .map(|_| case.into())
+                            .map_err(|e| at_row(format!("case id: {e}")))?,
                     });
                 }
             }

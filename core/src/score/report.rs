@@ -12,7 +12,7 @@ use super::Month;
 use super::outcome::{is_false, is_zero};
 use super::scheme::{IndicatorValues, Rate, fixed, rounded};
 use crate::fixed::Fixed2;
-use crate::id::{CaseId, Category, PersonId, UnitId};
+use crate::id::{Category, PersonId, UnitId};
 use crate::ratio::Ratio;
 use crate::rules::scoring::{Counter, Indicator, RewardMethod};
 use crate::time::Timestamp;
@@ -370,18 +370,16 @@ pub struct Demand {
     pub to: Timestamp,
     /// The window's length.
     pub window: crate::calendar::TimeLimit,
-    /// (time rank, position in the table) of the supporting cases, oldest first.
-    pub(super) rows: Vec<(u32, u32)>,
+    /// Positions in the table of the supporting cases, oldest first.
+    pub(super) rows: Vec<u32>,
     /// The table's case ids (shared).
-    pub(super) ids: Arc<[CaseId]>,
+    pub(super) ids: Arc<super::CaseIds>,
 }
 
 impl Demand {
     /// The supporting cases, oldest first.
-    pub fn cases(&self) -> impl Iterator<Item = &CaseId> + '_ {
-        self.rows
-            .iter()
-            .filter_map(|(_, i)| self.ids.get(*i as usize))
+    pub fn cases(&self) -> impl Iterator<Item = &str> + '_ {
+        self.rows.iter().filter_map(|i| self.ids.get(*i as usize))
     }
 
     /// What to do, in a sentence.
@@ -433,7 +431,7 @@ impl Serialize for Demand {
             from: self.from,
             to: self.to,
             recommendation: self.recommendation(),
-            cases: self.cases().map(CaseId::as_str).collect(),
+            cases: self.cases().collect(),
         }
         .serialize(s)
     }

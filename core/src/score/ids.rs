@@ -1,0 +1,266 @@
+//! The case ids of an outcome table as one column: their text in one buffer and where each
+//! ends, so that a table of a million rows holds two allocations for its ids rather than a
+//! million (an outcome table's ids are read only to name cases in lists).
+
+use std::hash::BuildHasher as _;
+
+/// Case ids in a table's row order, their text kept together.
+///
+/// ```
+/// use gridgov::score::CaseIds;
+/// let mut ids = CaseIds::with_capacity(2, 8);
+/// ids.push("c1");
+/// ids.push("c2");
+/// assert_eq!(ids.get(1), Some("c2"));
+/// assert_eq!(ids.iter().collect::<Vec<_>>(), ["c1", "c2"]);
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct CaseIds {
+    text: String,
+    /// Where each id ends in `text`.
+    ends: Vec<usize>,
+    /// Row `i` holds the id at `order[i]` (the rows' order once sorted, kept as positions
+    /// rather than by moving the text); empty while the ids are in the order given.
+    order: Vec<u32>,
+    /// Each row's [`prefix`](prefix_of), in row order: what ordering rows by id reads
+    /// first, in memory read in order rather than in the text.
+    prefixes: Vec<u64>,
+}
+
+/// The first eight bytes of an id as a number that orders as the text does (big-endian,
+/// padded with zero bytes, which no id holds): ids whose prefixes differ are ordered by
+/// them without reading their text.
+fn prefix_of(id: &str) -> u64 {
+    let mut bytes = [0u8; 8];
+    for (b, c) in bytes.iter_mut().zip(id.as_bytes()) {
+        *b = *c;
+    }
+    u64::from_be_bytes(bytes)
+}
+
+impl CaseIds {
+    /// No ids, with room for `ids` ids of `bytes` bytes of text in all.
+    #[must_use]
+    pub fn with_capacity(ids: usize, bytes: usize) -> Self {
+        Self {
+            text: String::with_capacity(bytes),
+            ends: Vec::with_capacity(ids),
+            order: Vec::new(),
+            prefixes: Vec::with_capacity(ids),
+        }
+    }
+
+    /// Adds an id after the others.
+    pub fn push(&mut self, id: &str) {
+        if !self.order.is_empty() {
+            // Rows put in another order keep it: the new id is the last row.
+            self.order
+                .push(u32::try_from(self.ends.len()).unwrap_or(u32::MAX));
+        }
+        self.text.push_str(id);
+        self.ends.push(self.text.len());
+        self.prefixes.push(prefix_of(id));
+    }
+
+    /// The id of row `i`.
+    #[must_use]
+    #[inline]
+    pub fn get(&self, i: usize) -> Option<&str> {
+        let at = if self.order.is_empty() {
+            i
+        } else {
+            *self.order.get(i)? as usize
+        };
+        self.stored(at)
+    }
+
+    /// The id stored `i`th.
+    #[inline]
+    fn stored(&self, i: usize) -> Option<&str> {
+        let end = *self.ends.get(i)?;
+        let start = match i.checked_sub(1) {
+            None => 0,
+            Some(before) => *self.ends.get(before)?,
+        };
+        self.text.get(start..end)
+    }
+
+    /// Number of ids.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether there are none.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The ids in order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        (0..self.len()).map(|i| self.get(i).unwrap_or(""))
+    }
+
+    /// The ids of rows `order` (a permutation of the rows), in that order: the text stays
+    /// where it is.
+    pub(crate) fn permuted(mut self, order: Vec<u32>) -> Self {
+        self.prefixes = order
+            .iter()
+            .map(|i| self.prefixes.get(*i as usize).copied().unwrap_or(0))
+            .collect();
+        self.order = if self.order.is_empty() {
+            order
+        } else {
+            order
+                .iter()
+                .map(|i| self.order.get(*i as usize).copied().unwrap_or(u32::MAX))
+                .collect()
+        };
+        self
+    }
+
+    /// The first row (in row order) whose id an earlier row has, with that earlier row.
+    ///
+    /// Sorts one word per row, the high half of the id's hash above the row, rather than
+    /// inserting every id into a hash set: memory is read in order, and only rows whose
+    /// hashes share their high half have their text compared. The same answer as a hash
+    /// set's (tested in `first_repeat_agrees_with_a_set`).
+    #[must_use]
+    pub fn first_repeat(&self) -> Option<(usize, usize)> {
+        let hasher = rustc_hash::FxBuildHasher;
+        let n = u32::try_from(self.len()).ok()?;
+        let mut keys: Vec<u64> = (0..n)
+            .map(|i| {
+                let h = hasher.hash_one(self.get(i as usize).unwrap_or(""));
+                (h & 0xFFFF_FFFF_0000_0000) | u64::from(i)
+            })
+            .collect();
+        keys.sort_unstable();
+        let row = |k: &u64| (k & 0xFFFF_FFFF) as usize;
+        let mut found: Option<(usize, usize)> = None;
+        for run in keys
+            .chunk_by(|a, b| a >> 32 == b >> 32)
+            .filter(|r| r.len() > 1)
+        {
+            // A run is in row order: the first later row whose id an earlier one has.
+            for (k, later) in run.iter().enumerate().skip(1) {
+                let id = self.get(row(later));
+                if let Some(earlier) = run.iter().take(k).find(|e| self.get(row(e)) == id) {
+                    if found.is_none_or(|(_, second)| row(later) < second) {
+                        found = Some((row(earlier), row(later)));
+                    }
+                    break;
+                }
+            }
+        }
+        found
+    }
+}
+
+impl CaseIds {
+    /// Puts rows `list` oldest first: by `reported` (unix seconds of each row), then by
+    /// id. Sorts on numbers (the time, then the id's first eight bytes) and compares the
+    /// text only of rows equal on both; the same order as comparing (time, id) outright
+    /// (tested in `oldest_first_is_by_time_then_id`).
+    pub(crate) fn sort_oldest_first(&self, list: &mut [u32], reported: impl Fn(u32) -> i64) {
+        let mut keys: Vec<(i64, u64, u32)> = list
+            .iter()
+            .map(|i| {
+                let prefix = self.prefixes.get(*i as usize).copied().unwrap_or(0);
+                (reported(*i), prefix, *i)
+            })
+            .collect();
+        keys.sort_unstable();
+        for run in keys.chunk_by_mut(|a, b| a.0 == b.0 && a.1 == b.1) {
+            if run.len() > 1 {
+                run.sort_unstable_by(|a, b| {
+                    self.get(a.2 as usize)
+                        .cmp(&self.get(b.2 as usize))
+                        .then(a.2.cmp(&b.2))
+                });
+            }
+        }
+        for (slot, key) in list.iter_mut().zip(keys) {
+            *slot = key.2;
+        }
+    }
+}
+
+/// Equal when they hold the same ids in the same order, however they are stored.
+impl PartialEq for CaseIds {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for CaseIds {}
+
+impl<'a> FromIterator<&'a str> for CaseIds {
+    fn from_iter<I: IntoIterator<Item = &'a str>>(iter: I) -> Self {
+        let mut out = Self::default();
+        for id in iter {
+            out.push(id);
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CaseIds;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn first_repeat_agrees_with_a_set(ids in proptest::collection::vec("[a-d]{1,3}", 0..60)) {
+            let column: CaseIds = ids.iter().map(String::as_str).collect();
+            let mut seen = std::collections::HashMap::new();
+            let mut expected = None;
+            for (i, id) in ids.iter().enumerate() {
+                if let Some(first) = seen.get(id.as_str()) {
+                    expected = Some((*first, i));
+                    break;
+                }
+                seen.insert(id.as_str(), i);
+            }
+            prop_assert_eq!(column.first_repeat(), expected);
+            prop_assert_eq!(column.iter().collect::<Vec<_>>(), ids.iter().map(String::as_str).collect::<Vec<_>>());
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn oldest_first_is_by_time_then_id(
+            rows in proptest::collection::vec(("[a-c]{1,10}", 0i64..4), 0..40),
+        ) {
+            let ids: CaseIds = rows.iter().map(|(id, _)| id.as_str()).collect();
+            let n = u32::try_from(rows.len()).unwrap_or(0);
+            let at = |i: u32| rows.get(i as usize).map_or(0, |r| r.1);
+            let mut list: Vec<u32> = (0..n).rev().collect();
+            ids.sort_oldest_first(&mut list, at);
+            let mut expected: Vec<u32> = (0..n).collect();
+            expected.sort_by(|a, b| {
+                (at(*a), ids.get(*a as usize), *a).cmp(&(at(*b), ids.get(*b as usize), *b))
+            });
+            prop_assert_eq!(list, expected);
+        }
+    }
+
+    #[test]
+    fn ids_are_kept_in_one_buffer_and_read_back() {
+        let ids: CaseIds = ["a", "bb", "", "ccc"].into_iter().collect();
+        assert_eq!(ids.len(), 4);
+        assert_eq!(ids.get(0), Some("a"));
+        assert_eq!(ids.get(2), Some(""));
+        assert_eq!(ids.get(3), Some("ccc"));
+        assert_eq!(ids.get(4), None);
+        let moved = ids.permuted(vec![3, 0, 2, 1]);
+        assert_eq!(moved.iter().collect::<Vec<_>>(), ["ccc", "a", "", "bb"]);
+        let twice = moved.clone().permuted(vec![1, 0, 3, 2]);
+        assert_eq!(twice.iter().collect::<Vec<_>>(), ["a", "ccc", "bb", ""]);
+        let mut more = twice;
+        more.push("d");
+        assert_eq!(more.iter().collect::<Vec<_>>(), ["a", "ccc", "bb", "", "d"]);
+    }
+}
