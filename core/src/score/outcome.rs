@@ -1530,10 +1530,16 @@ impl Engine {
                 .unix(),
             (None, None) => NO_TIME,
         };
+        // The version in force when the case was reported: its acceptance limit and its
+        // closed-loop procedure (one lookup for both).
+        let version = self.version_at(f.reported_at);
         let mut flags = 0;
         if let Some(t) = f.accepted_at {
             flags |= ACCEPTED;
-            let limit = self.scoring_spec(f.reported_at).1.acceptance_limit;
+            let limit = match version {
+                Some(v) => v.scoring.acceptance_limit,
+                None => self.scoring_spec(f.reported_at).1.acceptance_limit,
+            };
             let by = self
                 .calendar
                 .deadline(f.reported_at, limit)
@@ -1570,7 +1576,10 @@ impl Engine {
                 ));
             }
         }
-        let loop_spec = self.loop_spec_on(f.reported_at);
+        let loop_spec = match version {
+            Some(v) => &v.closed_loop,
+            None => self.loop_spec_on(f.reported_at),
+        };
         if f.petition {
             flags |= PETITION;
             if let (Some(t), Some(p)) = (f.petition_accepted_at, &loop_spec.petition) {
