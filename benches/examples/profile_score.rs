@@ -1,4 +1,4 @@
-//! Profiling harness for scoring: `cargo run --release -p gridgov-benches --example profile_score -- [rows] [repeats]`.
+//! Profiling harness for scoring: `cargo run --release -p gridgov-benches --example profile_score -- [rows] [repeats] [common-demand threshold]`; `DICTIONARY=1` (or `0`) times only the dictionary-encoded (or plain) columns.
 #![allow(
     clippy::expect_used,
     clippy::print_stdout,

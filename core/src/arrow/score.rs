@@ -21,7 +21,7 @@ use crate::score::CaseIds;
 use crate::score::{
     CSV_COLUMNS, Cell, MonthReport, OutcomeError, OutcomeRow, REQUIRED_OUTCOME_COLUMNS,
     ScoreRequest, UnitScore, cell_count, cell_flag, cell_time, missing_outcome_column,
-    outcome_from_typed_cells,
+    outcome_from_typed_cells, read_cells,
 };
 use crate::time::{Timestamp, Zone};
 
@@ -392,6 +392,26 @@ mod erased {
     }
 }
 
+/// Rows `rows` of a primitive column, each value (`None` for a null) read by `read`,
+/// into `out`; `None` when the rows are not in the column.
+fn primitive<P: arrow_array::ArrowPrimitiveType, T>(
+    a: &arrow_array::PrimitiveArray<P>,
+    rows: std::ops::Range<usize>,
+    out: &mut Vec<T>,
+    read: impl Fn(Option<P::Native>) -> T,
+) -> Option<()> {
+    out.clear();
+    let values = a.values().get(rows.clone())?;
+    match arrow_array::Array::nulls(a) {
+        None => out.extend(values.iter().map(|v| read(Some(*v)))),
+        Some(nulls) => out.extend(
+            rows.zip(values)
+                .map(|(row, v)| read(nulls.is_valid(row).then_some(*v))),
+        ),
+    }
+    Some(())
+}
+
 /// The typed columns of one batch of outcomes as [`Engine::compile_cells`] reads them,
 /// each name column resolved once per distinct value (per dictionary entry for a
 /// dictionary column).
@@ -469,75 +489,50 @@ impl<'a> crate::score::OutcomeCells<'a> for OutcomeCols<'_, 'a> {
         rows: std::ops::Range<usize>,
         out: &mut Vec<Option<Timestamp>>,
     ) -> Option<()> {
-        out.clear();
         match self.cols.get(c)? {
-            Col::Missing => out.resize(rows.len(), None),
+            Col::Missing => {
+                out.clear();
+                out.resize(rows.len(), None);
+                Some(())
+            }
             // Instants of a typed column in a zone: read straight from the values.
             Col::Time {
                 values: TimeValues::S(a),
                 offset: Some(zone),
-            } => {
-                let values = a.values().get(rows.clone())?;
-                match arrow_array::Array::nulls(*a) {
-                    None => out.extend(values.iter().map(|v| Some(zone.timestamp(*v)))),
-                    Some(nulls) => out.extend(
-                        rows.zip(values)
-                            .map(|(row, v)| nulls.is_valid(row).then(|| zone.timestamp(*v))),
-                    ),
-                }
-            }
-            _ => {
-                return self.cells(c, rows, |cell| {
-                    out.push(cell_time(cell, c).ok()?);
-                    Some(())
-                });
-            }
+            } => primitive(a, rows, out, |v| v.map(|v| zone.timestamp(v))),
+            _ => read_cells(self, c, rows, out, cell_time),
         }
-        Some(())
     }
 
     fn counts(&self, c: usize, rows: std::ops::Range<usize>, out: &mut Vec<u32>) -> Option<()> {
-        out.clear();
         match self.cols.get(c)? {
             // Absent counts are 0.
-            Col::Missing => out.resize(rows.len(), 0),
-            Col::U32(a) => {
-                let values = a.values().get(rows.clone())?;
-                match arrow_array::Array::nulls(*a) {
-                    None => out.extend_from_slice(values),
-                    Some(nulls) => out.extend(
-                        rows.zip(values)
-                            .map(|(row, v)| if nulls.is_valid(row) { *v } else { 0 }),
-                    ),
-                }
+            Col::Missing => {
+                out.clear();
+                out.resize(rows.len(), 0);
+                Some(())
             }
-            _ => {
-                return self.cells(c, rows, |cell| {
-                    out.push(cell_count(cell, c).ok()?);
-                    Some(())
-                });
-            }
+            Col::U32(a) => primitive(a, rows, out, |v| v.unwrap_or(0)),
+            _ => read_cells(self, c, rows, out, cell_count),
         }
-        Some(())
     }
 
     fn flags(&self, c: usize, rows: std::ops::Range<usize>, out: &mut Vec<bool>) -> Option<()> {
-        out.clear();
         match self.cols.get(c)? {
             // Absent flags are false.
-            Col::Missing => out.resize(rows.len(), false),
+            Col::Missing => {
+                out.clear();
+                out.resize(rows.len(), false);
+                Some(())
+            }
             Col::Bool(a) => {
+                out.clear();
                 let nulls = arrow_array::Array::nulls(*a);
                 out.extend(rows.map(|row| nulls.is_none_or(|n| n.is_valid(row)) && a.value(row)));
+                Some(())
             }
-            _ => {
-                return self.cells(c, rows, |cell| {
-                    out.push(cell_flag(cell, c).ok()?);
-                    Some(())
-                });
-            }
+            _ => read_cells(self, c, rows, out, cell_flag),
         }
-        Some(())
     }
 
     #[inline]

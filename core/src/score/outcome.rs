@@ -887,31 +887,19 @@ pub(crate) trait OutcomeCells<'a> {
         rows: std::ops::Range<usize>,
         out: &mut Vec<Option<Timestamp>>,
     ) -> Option<()> {
-        out.clear();
-        self.cells(c, rows, |cell| {
-            out.push(cell_time(cell, c).ok()?);
-            Some(())
-        })
+        read_cells(self, c, rows, out, cell_time)
     }
 
     /// The counts of rows `rows` in column `c` into `out`, as [`cell_count`] reads each
     /// cell; `None` when one does not read.
     fn counts(&self, c: usize, rows: std::ops::Range<usize>, out: &mut Vec<u32>) -> Option<()> {
-        out.clear();
-        self.cells(c, rows, |cell| {
-            out.push(cell_count(cell, c).ok()?);
-            Some(())
-        })
+        read_cells(self, c, rows, out, cell_count)
     }
 
     /// The flags of rows `rows` in column `c` into `out`, as [`cell_flag`] reads each
     /// cell; `None` when one does not read.
     fn flags(&self, c: usize, rows: std::ops::Range<usize>, out: &mut Vec<bool>) -> Option<()> {
-        out.clear();
-        self.cells(c, rows, |cell| {
-            out.push(cell_flag(cell, c).ok()?);
-            Some(())
-        })
+        read_cells(self, c, rows, out, cell_flag)
     }
 
     /// The texts of rows `rows` in column `c` resolved by `resolve`, once per distinct
@@ -924,6 +912,24 @@ pub(crate) trait OutcomeCells<'a> {
         resolve: &mut dyn FnMut(&'a str) -> Option<u32>,
         out: &mut Vec<Option<u32>>,
     ) -> Option<()>;
+}
+
+/// The cells of rows `rows` in column `c` of `src`, each read by `read`, into `out` (what
+/// [`OutcomeCells`] reads a column with when it has no faster way); `None` as soon as
+/// one does not read.
+#[cfg(feature = "arrow")]
+pub(crate) fn read_cells<'a, S: OutcomeCells<'a> + ?Sized, T>(
+    src: &S,
+    c: usize,
+    rows: std::ops::Range<usize>,
+    out: &mut Vec<T>,
+    read: impl Fn(Option<Cell<'a>>, usize) -> Result<T, OutcomeError>,
+) -> Option<()> {
+    out.clear();
+    src.cells(c, rows, |cell| {
+        out.push(read(cell, c).ok()?);
+        Some(())
+    })
 }
 
 /// The rows a columnar reader decodes together, column by column, before compiling them
