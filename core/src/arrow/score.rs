@@ -412,6 +412,46 @@ fn primitive<P: arrow_array::ArrowPrimitiveType, T>(
     Some(())
 }
 
+/// Rows `rows` of an integer column, each value (`None` for a null) read by `read` into
+/// `out`: `None` when `col` is not of integers, `Some(None)` when a value does not fit
+/// (for the row reader to name), as the cell reader reads them.
+fn integers<T>(
+    col: &Col<'_>,
+    rows: std::ops::Range<usize>,
+    out: &mut Vec<T>,
+    read: impl Fn(Option<i128>) -> Option<T>,
+) -> Option<Option<()>> {
+    fn each<P: arrow_array::ArrowPrimitiveType, T>(
+        a: &arrow_array::PrimitiveArray<P>,
+        rows: std::ops::Range<usize>,
+        out: &mut Vec<T>,
+        read: impl Fn(Option<i128>) -> Option<T>,
+    ) -> Option<()>
+    where
+        P::Native: Into<i128>,
+    {
+        out.clear();
+        let values = a.values().get(rows.clone())?;
+        let nulls = arrow_array::Array::nulls(a);
+        for (row, v) in rows.zip(values) {
+            let v = nulls.is_none_or(|n| n.is_valid(row)).then(|| (*v).into());
+            out.push(read(v)?);
+        }
+        Some(())
+    }
+    Some(match col {
+        Col::I8(a) => each(a, rows, out, read),
+        Col::I16(a) => each(a, rows, out, read),
+        Col::I32(a) => each(a, rows, out, read),
+        Col::I64(a) => each(a, rows, out, read),
+        Col::U8(a) => each(a, rows, out, read),
+        Col::U16(a) => each(a, rows, out, read),
+        Col::U32(a) => each(a, rows, out, read),
+        Col::U64(a) => each(a, rows, out, read),
+        _ => return None,
+    })
+}
+
 /// The typed columns of one batch of outcomes as [`Engine::compile_cells`] reads them,
 /// each name column resolved once per distinct value (per dictionary entry for a
 /// dictionary column).
@@ -512,8 +552,30 @@ impl<'a> crate::score::OutcomeCells<'a> for OutcomeCols<'_, 'a> {
                 out.resize(rows.len(), 0);
                 Some(())
             }
-            Col::U32(a) => primitive(a, rows, out, |v| v.unwrap_or(0)),
-            _ => read_cells(self, c, rows, out, cell_count),
+            col => integers(col, rows.clone(), out, |v| match v {
+                None => Some(0),
+                Some(n) => u32::try_from(n).ok(),
+            })
+            .unwrap_or_else(|| read_cells(self, c, rows, out, cell_count)),
+        }
+    }
+
+    fn satisfactions(&self, rows: std::ops::Range<usize>, out: &mut Vec<Option<u8>>) -> Option<()> {
+        let read = |v: Option<i128>| match v {
+            None => Some(None),
+            Some(n) => u8::try_from(n).ok().map(Some),
+        };
+        match self.cols.get(8)? {
+            Col::Missing => {
+                out.clear();
+                out.resize(rows.len(), None);
+                Some(())
+            }
+            col => integers(col, rows.clone(), out, read).unwrap_or_else(|| {
+                read_cells(self, 8, rows, out, |cell, _| {
+                    crate::score::cell_satisfaction(cell)
+                })
+            }),
         }
     }
 

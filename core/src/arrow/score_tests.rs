@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use arrow_array::types::Int32Type;
 use arrow_array::{
-    ArrayRef, BooleanArray, DictionaryArray, Int8Array, RecordBatch, StringArray,
+    ArrayRef, BooleanArray, DictionaryArray, Int8Array, Int64Array, RecordBatch, StringArray,
     TimestampSecondArray, UInt32Array,
 };
 use arrow_schema::{Field, Schema};
@@ -63,8 +63,16 @@ fn batch(engine: &Engine, rows: &[OutcomeRow], style: Style) -> RecordBatch {
     let count = |f: &dyn Fn(&OutcomeRow) -> u32| -> ArrayRef {
         match style {
             Style::Text => text(&|r| Some(f(r).to_string())),
+            // Signed integers, a zero given as a null now and then.
+            Style::Dictionary => Arc::new(
+                rows.iter()
+                    .map(|r| {
+                        Some(i64::from(f(r))).filter(|n| *n > 0 || r.id.as_str().len() % 2 == 0)
+                    })
+                    .collect::<Int64Array>(),
+            ),
             // A zero given as a null now and then: both read as none.
-            _ => Arc::new(
+            Style::Typed => Arc::new(
                 rows.iter()
                     .map(|r| Some(f(r)).filter(|n| *n > 0 || r.id.as_str().len() % 2 == 0))
                     .collect::<UInt32Array>(),

@@ -58,7 +58,9 @@ pub use outcome::{
     outcome_from_cells, outcome_from_typed_cells, outcomes_from_csv, outcomes_to_csv,
 };
 #[cfg(feature = "arrow")]
-pub(crate) use outcome::{OutcomeCells, cell_count, cell_flag, cell_time, read_cells};
+pub(crate) use outcome::{
+    OutcomeCells, cell_count, cell_flag, cell_satisfaction, cell_time, read_cells,
+};
 pub use partial::{PartKind, Partial, PartialHeader, PartialRow};
 pub use report::{
     Allocation, Counts, Demand, FirstPlace, InactiveGrid, Indicators, MonthReport, Placing, Points,

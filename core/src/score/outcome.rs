@@ -896,6 +896,12 @@ pub(crate) trait OutcomeCells<'a> {
         read_cells(self, c, rows, out, cell_count)
     }
 
+    /// The satisfactions of rows `rows` (column 8) into `out`, as [`cell_satisfaction`]
+    /// reads each cell; `None` when one does not read.
+    fn satisfactions(&self, rows: std::ops::Range<usize>, out: &mut Vec<Option<u8>>) -> Option<()> {
+        read_cells(self, 8, rows, out, |cell, _| cell_satisfaction(cell))
+    }
+
     /// The flags of rows `rows` in column `c` into `out`, as [`cell_flag`] reads each
     /// cell; `None` when one does not read.
     fn flags(&self, c: usize, rows: std::ops::Range<usize>, out: &mut Vec<bool>) -> Option<()> {
@@ -1286,11 +1292,7 @@ impl Engine {
             });
             Some(())
         })?;
-        chunk.satisfaction.clear();
-        src.cells(8, rows(), |cell| {
-            chunk.satisfaction.push(cell_satisfaction(cell).ok()?);
-            Some(())
-        })
+        src.satisfactions(rows(), &mut chunk.satisfaction)
     }
 
     /// Compiles the rows of a decoded chunk onto `compiled` (and their offices onto
