@@ -802,6 +802,33 @@ impl Zone {
     pub const fn is_fixed(self) -> bool {
         matches!(self, Self::Fixed(_))
     }
+
+    /// The zone's offset when it never changes: a fixed offset, or an IANA zone that is
+    /// one under a name (`UTC`, `GMT`, `Etc/GMT-8`: the tz database's `Etc` zones and
+    /// their aliases), whose times then need no look-up in the database.
+    #[must_use]
+    pub fn constant_offset(self) -> Option<Offset> {
+        match self {
+            Self::Fixed(o) => Some(o),
+            Self::Named(tz) => {
+                let name = tz.name();
+                let constant = name.starts_with("Etc/")
+                    || matches!(
+                        name,
+                        "UTC"
+                            | "UCT"
+                            | "GMT"
+                            | "GMT0"
+                            | "GMT+0"
+                            | "GMT-0"
+                            | "Greenwich"
+                            | "Universal"
+                            | "Zulu"
+                    );
+                constant.then(|| self.offset_at(0))
+            }
+        }
+    }
 }
 
 impl fmt::Display for Zone {
@@ -882,6 +909,48 @@ crate::tsdecl::ts_alias!(Offset = "string");
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A zone said to have a constant offset has it at every instant from 1900 to 2100
+    /// (checked every 10 days, and at the turn of each year); the zones of changing offset
+    /// (`Asia/Shanghai` had summer time until 1991) are not among them.
+    #[test]
+    fn zones_of_one_offset_keep_it() {
+        let mut constant = 0;
+        for tz in chrono_tz::TZ_VARIANTS {
+            let zone = Zone::Named(tz);
+            let Some(offset) = zone.constant_offset() else {
+                continue;
+            };
+            constant += 1;
+            let (from, to) = (-2_208_988_800i64, 4_102_444_800i64);
+            for at in (from..to)
+                .step_by(10 * 86_400)
+                .chain((from..to).step_by(31_556_952))
+            {
+                assert_eq!(zone.offset_at(at), offset, "{} at {at}", tz.name());
+            }
+        }
+        assert!(constant > 30, "{constant} zones of one offset");
+        for name in ["Asia/Shanghai", "America/New_York", "Europe/London"] {
+            assert_eq!(
+                name.parse::<Zone>().unwrap().constant_offset(),
+                None,
+                "{name}"
+            );
+        }
+        assert_eq!(
+            "UTC".parse::<Zone>().unwrap().constant_offset(),
+            Some(Offset::UTC)
+        );
+        assert_eq!(
+            "Etc/GMT-8"
+                .parse::<Zone>()
+                .unwrap()
+                .constant_offset()
+                .map(|o| o.to_string()),
+            Some("+08:00".to_owned())
+        );
+    }
 
     /// Every offset within ±18:00 keeps its minutes, prints and reads back; outside, it
     /// is refused; and the offset's niche makes an optional timestamp no larger.

@@ -176,10 +176,16 @@ impl<'a> Col<'a> {
             DataType::Timestamp(unit, tz) => {
                 let offset = match tz {
                     None => None,
-                    Some(tz) => Some(tz.parse::<Zone>().map_err(|e| CellError {
-                        column: name,
-                        reason: e.to_string(),
-                    })?),
+                    // A named zone of one offset (`UTC`) is read as that offset: the same
+                    // instants and offsets, without a look-up per value.
+                    Some(tz) => Some(
+                        tz.parse::<Zone>()
+                            .map(|z| z.constant_offset().map_or(z, Zone::Fixed))
+                            .map_err(|e| CellError {
+                                column: name,
+                                reason: e.to_string(),
+                            })?,
+                    ),
                 };
                 let values = match unit {
                     TimeUnit::Second => TimeValues::S(a.as_primitive()),
