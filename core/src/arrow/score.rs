@@ -13,7 +13,6 @@ use serde::{Deserialize, Serialize};
 use super::cols::{Col, Names, TimeValues, finish};
 use crate::engine::Engine;
 use crate::error::{Error, RowError};
-use crate::id::CaseId;
 use crate::id::IdCache;
 use crate::input::InputError;
 use crate::macros::named_enum;
@@ -21,7 +20,7 @@ use crate::score::CaseIds;
 use crate::score::{
     CSV_COLUMNS, Cell, MonthReport, OutcomeError, OutcomeRow, REQUIRED_OUTCOME_COLUMNS,
     ScoreRequest, UnitScore, cell_count, cell_flag, cell_time, missing_outcome_column,
-    outcome_from_typed_cells, read_cells,
+    outcome_from_typed_cells, read_cells, read_ids,
 };
 use crate::time::{Timestamp, Zone};
 
@@ -513,13 +512,7 @@ impl<'a> crate::score::OutcomeCells<'a> for OutcomeCols<'_, 'a> {
                 }
                 Some(())
             }
-            _ => self.cells(0, rows, |cell| match cell? {
-                Cell::Text(t) if CaseId::is_valid(t) => {
-                    out.push(t);
-                    Some(())
-                }
-                _ => None,
-            }),
+            _ => read_ids(self, rows, out),
         }
     }
 

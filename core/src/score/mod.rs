@@ -59,7 +59,7 @@ pub use outcome::{
 };
 #[cfg(feature = "arrow")]
 pub(crate) use outcome::{
-    OutcomeCells, cell_count, cell_flag, cell_satisfaction, cell_time, read_cells,
+    OutcomeCells, cell_count, cell_flag, cell_satisfaction, cell_time, read_cells, read_ids,
 };
 pub use partial::{PartKind, Partial, PartialHeader, PartialRow};
 pub use report::{

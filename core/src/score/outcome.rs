@@ -870,13 +870,7 @@ pub(crate) trait OutcomeCells<'a> {
     /// The case ids of rows `rows` (column 0) onto `out`; `None` when one is empty or
     /// not a valid id.
     fn ids(&self, rows: std::ops::Range<usize>, out: &mut CaseIds) -> Option<()> {
-        self.cells(0, rows, |cell| match cell? {
-            Cell::Text(t) if CaseId::is_valid(t) => {
-                out.push(t);
-                Some(())
-            }
-            _ => None,
-        })
+        read_ids(self, rows, out)
     }
 
     /// The instants of rows `rows` in column `c` into `out`, as [`cell_time`] reads
@@ -918,6 +912,24 @@ pub(crate) trait OutcomeCells<'a> {
         resolve: &mut dyn FnMut(&'a str) -> Option<u32>,
         out: &mut Vec<Option<u32>>,
     ) -> Option<()>;
+}
+
+/// The case ids of rows `rows` of `src` (column 0) onto `out`, cell by cell (what
+/// [`OutcomeCells::ids`] reads with when it has no faster way); `None` as soon as one is
+/// empty or not a valid id.
+#[cfg(feature = "arrow")]
+pub(crate) fn read_ids<'a, S: OutcomeCells<'a> + ?Sized>(
+    src: &S,
+    rows: std::ops::Range<usize>,
+    out: &mut CaseIds,
+) -> Option<()> {
+    src.cells(0, rows, |cell| match cell? {
+        Cell::Text(t) if CaseId::is_valid(t) => {
+            out.push(t);
+            Some(())
+        }
+        _ => None,
+    })
 }
 
 /// The cells of rows `rows` in column `c` of `src`, each read by `read`, into `out` (what
