@@ -392,21 +392,18 @@ mod erased {
 }
 
 /// Rows `rows` of a primitive column, each value (`None` for a null) read by `read`,
-/// into `out`; `None` when the rows are not in the column.
+/// into `out`; `None` when the rows are not in the column or `read` refuses a value.
 fn primitive<P: arrow_array::ArrowPrimitiveType, T>(
     a: &arrow_array::PrimitiveArray<P>,
     rows: std::ops::Range<usize>,
     out: &mut Vec<T>,
-    read: impl Fn(Option<P::Native>) -> T,
+    read: impl Fn(Option<P::Native>) -> Option<T>,
 ) -> Option<()> {
     out.clear();
     let values = a.values().get(rows.clone())?;
-    match arrow_array::Array::nulls(a) {
-        None => out.extend(values.iter().map(|v| read(Some(*v)))),
-        Some(nulls) => out.extend(
-            rows.zip(values)
-                .map(|(row, v)| read(nulls.is_valid(row).then_some(*v))),
-        ),
+    let nulls = arrow_array::Array::nulls(a);
+    for (row, v) in rows.zip(values) {
+        out.push(read(nulls.is_none_or(|n| n.is_valid(row)).then_some(*v))?);
     }
     Some(())
 }
@@ -420,7 +417,7 @@ fn integers<T>(
     out: &mut Vec<T>,
     read: impl Fn(Option<i128>) -> Option<T>,
 ) -> Option<Option<()>> {
-    fn each<P: arrow_array::ArrowPrimitiveType, T>(
+    fn widened<P: arrow_array::ArrowPrimitiveType, T>(
         a: &arrow_array::PrimitiveArray<P>,
         rows: std::ops::Range<usize>,
         out: &mut Vec<T>,
@@ -429,24 +426,17 @@ fn integers<T>(
     where
         P::Native: Into<i128>,
     {
-        out.clear();
-        let values = a.values().get(rows.clone())?;
-        let nulls = arrow_array::Array::nulls(a);
-        for (row, v) in rows.zip(values) {
-            let v = nulls.is_none_or(|n| n.is_valid(row)).then(|| (*v).into());
-            out.push(read(v)?);
-        }
-        Some(())
+        primitive(a, rows, out, |v| read(v.map(Into::into)))
     }
     Some(match col {
-        Col::I8(a) => each(a, rows, out, read),
-        Col::I16(a) => each(a, rows, out, read),
-        Col::I32(a) => each(a, rows, out, read),
-        Col::I64(a) => each(a, rows, out, read),
-        Col::U8(a) => each(a, rows, out, read),
-        Col::U16(a) => each(a, rows, out, read),
-        Col::U32(a) => each(a, rows, out, read),
-        Col::U64(a) => each(a, rows, out, read),
+        Col::I8(a) => widened(a, rows, out, read),
+        Col::I16(a) => widened(a, rows, out, read),
+        Col::I32(a) => widened(a, rows, out, read),
+        Col::I64(a) => widened(a, rows, out, read),
+        Col::U8(a) => widened(a, rows, out, read),
+        Col::U16(a) => widened(a, rows, out, read),
+        Col::U32(a) => widened(a, rows, out, read),
+        Col::U64(a) => widened(a, rows, out, read),
         _ => return None,
     })
 }
@@ -532,7 +522,7 @@ impl<'a> crate::score::OutcomeCells<'a> for OutcomeCols<'_, 'a> {
             Col::Time {
                 values: TimeValues::S(a),
                 offset: Some(zone),
-            } => primitive(a, rows, out, |v| v.map(|v| zone.timestamp(v))),
+            } => primitive(a, rows, out, |v| Some(v.map(|v| zone.timestamp(v)))),
             _ => read_cells(self, c, rows, out, cell_time),
         }
     }
