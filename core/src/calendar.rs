@@ -370,17 +370,48 @@ impl TimeLimit {
     }
 }
 
+impl TimeLimit {
+    /// Hands [`Display`](fmt::Display)'s text to `push` in pieces: the amount, the unit,
+    /// the plural's `s`.
+    fn pieces<E>(self, mut push: impl FnMut(&str) -> Result<(), E>) -> Result<(), E> {
+        // The amount is from 1 to 10000; a u32 has at most ten digits.
+        let mut digits = [0u8; 10];
+        let mut n = self.amount;
+        let mut start = digits.len();
+        while start > 0 {
+            start -= 1;
+            if let Some(d) = digits.get_mut(start) {
+                *d = b'0' + (n % 10) as u8;
+            }
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        push(std::str::from_utf8(digits.get(start..).unwrap_or_default()).unwrap_or("?"))?;
+        push(match self.unit {
+            LimitUnit::WorkingHours => " working hour",
+            LimitUnit::WorkingDays => " working day",
+            LimitUnit::Hours => " hour",
+            LimitUnit::Days => " day",
+            LimitUnit::Minutes => " minute",
+        })?;
+        if self.amount == 1 { Ok(()) } else { push("s") }
+    }
+
+    /// Appends [`Display`](fmt::Display)'s text to `out` without the formatting
+    /// machinery: the per-call decision JSON prints its time limit this way.
+    pub fn push_to(self, out: &mut String) {
+        let _ = self.pieces(|p| {
+            out.push_str(p);
+            Ok::<(), std::convert::Infallible>(())
+        });
+    }
+}
+
 impl fmt::Display for TimeLimit {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let n = self.amount;
-        let plural = if n == 1 { "" } else { "s" };
-        match self.unit {
-            LimitUnit::WorkingHours => write!(f, "{n} working hour{plural}"),
-            LimitUnit::WorkingDays => write!(f, "{n} working day{plural}"),
-            LimitUnit::Hours => write!(f, "{n} hour{plural}"),
-            LimitUnit::Days => write!(f, "{n} day{plural}"),
-            LimitUnit::Minutes => write!(f, "{n} minute{plural}"),
-        }
+        self.pieces(|p| f.write_str(p))
     }
 }
 

@@ -170,10 +170,10 @@ pub fn route_json(engine: &Engine, case_json: &str) -> Result<String, Error> {
 pub fn route_json_with(engine: &Engine, case_json: &str, explain: bool) -> Result<String, Error> {
     // The ordinary case takes the lean path; any other, and any with something to report,
     // is read in full, whose decisions and messages are the reference.
-    if let Some(routed) =
-        crate::lean::CaseText::from_json_str(case_json).and_then(|c| engine.route_text(c))
+    if let Some(json) = crate::lean::CaseText::from_json_str(case_json)
+        .and_then(|c| engine.route_text_json(c, explain))
     {
-        return Ok(routed.decision(engine).to_json_with(explain));
+        return Ok(json);
     }
     route_json_full(engine, case_json, explain)
 }

@@ -207,8 +207,16 @@ pub(crate) use stages::{Prepared, Verdict};
 /// until a method asks for text.
 #[derive(Clone, Copy, Debug)]
 pub struct Decision<'a> {
-    engine: &'a Engine,
     case: &'a Case,
+    outcome: Outcome<'a>,
+}
+
+/// A decision without its case: what the engine decided, as indices into its tables. What
+/// a decision says that does not need the case is said here, so that the lean per-call
+/// path ([`crate::lean`]) prints a decision without building a [`Case`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Outcome<'a> {
+    engine: &'a Engine,
     verdict: Verdict,
     location: UnitKey,
     unit: Option<UnitKey>,
@@ -609,15 +617,9 @@ impl Engine {
     }
 }
 
-impl<'a> Decision<'a> {
+impl<'a> Outcome<'a> {
     fn version_rules(&self) -> Option<&'a crate::rules::Version> {
         self.engine.rules.versions.get(self.verdict.version)
-    }
-
-    /// The case decided.
-    #[must_use]
-    pub fn case(&self) -> &'a Case {
-        self.case
     }
 
     /// The rule-set version that decided.
@@ -669,11 +671,10 @@ impl<'a> Decision<'a> {
             .collect()
     }
 
-    /// The decision `r` on `case` by `engine`.
-    pub(crate) fn of(engine: &'a Engine, case: &'a Case, r: Routed) -> Self {
-        Decision {
+    /// The decision `r` by `engine`.
+    pub(crate) fn of(engine: &'a Engine, r: Routed) -> Self {
+        Outcome {
             engine,
-            case,
             verdict: r.verdict,
             location: r.location,
             unit: r.unit,
@@ -707,7 +708,7 @@ impl<'a> Decision<'a> {
     /// What is wrong with the decision though it stands: today, that it leaves no one in
     /// charge (no first handler; 首办责任 needs a person). Empty for a sound decision.
     #[must_use]
-    pub fn warnings(&self) -> Vec<DecisionWarning> {
+    pub fn warnings(&self, category: &str) -> Vec<DecisionWarning> {
         if let Some(handler) = self.handler {
             let org = &self.engine.org;
             let mut out = Vec::new();
@@ -725,7 +726,7 @@ impl<'a> Decision<'a> {
                     });
                 }
             }
-            if org.lists_cover(handler, self.case.category.as_str()) == Some(false) {
+            if org.lists_cover(handler, category) == Some(false) {
                 out.push(DecisionWarning {
                     code: "outside_duty_list",
                     message: format!(
@@ -734,7 +735,7 @@ impl<'a> Decision<'a> {
                         org.person_at(handler)
                             .map(|p| org.held_lists(p.id.as_str()).iter().map(|l| l.as_str()).collect::<Vec<_>>().join(", "))
                             .unwrap_or_default(),
-                        self.case.category
+                        category
                     ),
                 });
             }
@@ -874,14 +875,179 @@ impl<'a> Decision<'a> {
             .collect()
     }
 
+    /// The serialisable view of the decision on the case `id` of category `category`,
+    /// without a trace.
+    pub(crate) fn view_of(&self, id: &'a str, category: &str) -> DecisionView<'a> {
+        DecisionView {
+            case: id,
+            version: self.version(),
+            grade: self.grade(),
+            level: self.verdict.level,
+            unit: self.unit().map(|u| u.id.as_str()),
+            unit_name: self.unit().map(|u| u.name.as_str()),
+            office: self.office().map(|o| o.id.as_str()),
+            co_offices: self
+                .co_offices()
+                .into_iter()
+                .map(|o| o.id.as_str())
+                .collect(),
+            handler: self.handler().map(|p| p.id.as_str()),
+            handler_role: self.handler().map(|p| p.role),
+            time_limit: self.verdict.time_limit,
+            due: self.due,
+            flags: self.flags(),
+            rule: self.rule(),
+            following: self.following().map(|p| p.id.as_str()),
+            sitting: self.sitting(),
+            trace: None,
+            warnings: self.warnings(category),
+        }
+    }
+}
+
+impl<'a> Decision<'a> {
+    /// The decision `r` on `case` by `engine`.
+    pub(crate) fn of(engine: &'a Engine, case: &'a Case, r: Routed) -> Self {
+        Decision {
+            case,
+            outcome: Outcome::of(engine, r),
+        }
+    }
+
+    /// The decision as indices, without the engine and the case.
+    #[cfg(feature = "arrow")]
+    pub(crate) fn routed(&self) -> Routed {
+        self.outcome.routed()
+    }
+
+    /// The case decided.
+    #[must_use]
+    pub fn case(&self) -> &'a Case {
+        self.case
+    }
+
+    /// The rule-set version that decided.
+    #[must_use]
+    pub fn version(&self) -> &'a str {
+        self.outcome.version()
+    }
+
+    /// The grade (分级), if any row gave one.
+    #[must_use]
+    pub fn grade(&self) -> Option<&'a str> {
+        self.outcome.grade()
+    }
+
+    /// The level that handles the case.
+    #[must_use]
+    pub fn level(&self) -> Level {
+        self.outcome.level()
+    }
+
+    /// The unit at that level above the case's micro-grid (`None` at department level).
+    #[must_use]
+    pub fn unit(&self) -> Option<&'a UnitSpec> {
+        self.outcome.unit()
+    }
+
+    /// The micro-grid (or building) the case is in.
+    #[must_use]
+    pub fn location(&self) -> Option<&'a UnitSpec> {
+        self.outcome.location()
+    }
+
+    /// The lead office, when a row names one.
+    #[must_use]
+    pub fn office(&self) -> Option<&'a OfficeSpec> {
+        self.outcome.office()
+    }
+
+    /// The offices that decide together with the lead (联合会商), in rule order.
+    #[must_use]
+    pub fn co_offices(&self) -> Vec<&'a OfficeSpec> {
+        self.outcome.co_offices()
+    }
+
+    /// The first handler (首办责任人): the lead office's holder, else the duty holder of the
+    /// unit at the decided level. `None` when nobody is assigned there.
+    #[must_use]
+    pub fn handler(&self) -> Option<&'a PersonSpec> {
+        self.outcome.handler()
+    }
+
+    /// What is wrong with the decision though it stands: today, that it leaves no one in
+    /// charge (no first handler; 首办责任 needs a person), or gives the case to someone
+    /// whose duty lists do not cover it. Empty for a sound decision.
+    #[must_use]
+    pub fn warnings(&self) -> Vec<DecisionWarning> {
+        self.outcome.warnings(self.case.category.as_str())
+    }
+
+    /// The handler role the deciding row names.
+    #[must_use]
+    pub fn role(&self) -> Option<Role> {
+        self.outcome.role()
+    }
+
+    /// The time limit.
+    #[must_use]
+    pub fn time_limit(&self) -> TimeLimit {
+        self.outcome.time_limit()
+    }
+
+    /// The deadline, in the calendar's zone (the offset in force then).
+    #[must_use]
+    pub fn due(&self) -> Timestamp {
+        self.outcome.due()
+    }
+
+    /// The decision's flags, in the rule set's order.
+    #[must_use]
+    pub fn flags(&self) -> Vec<&'a str> {
+        self.outcome.flags()
+    }
+
+    /// Who follows the first handler (全程跟踪): the grid worker, when a micro-grid leader
+    /// (微网格长) handles a micro-grid matter.
+    #[must_use]
+    pub fn following(&self) -> Option<&'a PersonSpec> {
+        self.outcome.following()
+    }
+
+    /// The sitting the matter is booked into (the Thursday duty lawyer, a joint reception
+    /// day), whose opening its deadline counts from.
+    #[must_use]
+    pub fn sitting(&self) -> Option<crate::case::event::Booking> {
+        self.outcome.sitting()
+    }
+
+    /// Whether the decision carries a flag.
+    #[must_use]
+    pub fn has_flag(&self, flag: &str) -> bool {
+        self.outcome.has_flag(flag)
+    }
+
+    /// The deciding row: the one that set the level.
+    #[must_use]
+    pub fn rule(&self) -> RuleRef<'a> {
+        self.outcome.rule()
+    }
+
+    /// Every row that matched, in evaluation order (the first 16).
+    #[must_use]
+    pub fn hits(&self) -> Vec<RuleRef<'a>> {
+        self.outcome.hits()
+    }
+
     /// A readable explanation: for each row that matched, which cells matched with the
     /// case's values, and why the row exists.
     #[must_use]
     pub fn trace(&self) -> Vec<String> {
-        let Some(v) = self.version_rules() else {
+        let o = &self.outcome;
+        let Some(v) = o.version_rules() else {
             return Vec::new();
         };
-        let engine = self.engine;
+        let engine = o.engine;
         let case = self.case;
         let facts = engine.facts(
             CaseFacts::of(case),
@@ -895,29 +1061,26 @@ impl<'a> Decision<'a> {
                     .channel_index(case.channel.as_str())
                     .unwrap_or(usize::MAX),
             ),
-            engine.community_of(self.location),
+            engine.community_of(o.location),
             engine.rules.risk_mask(case),
-            self.verdict.version,
+            o.verdict.version,
         );
-        let mut lines: Vec<String> = self
+        let mut lines: Vec<String> = o
             .verdict
             .hits
             .iter()
-            .take(usize::from(self.verdict.kept))
+            .take(usize::from(o.verdict.kept))
             .filter_map(|&(t, r)| {
                 v.tables
                     .get(usize::from(t))
                     .map(|tab| tab.explain(usize::from(r), &facts))
             })
             .collect();
-        let (total, kept) = (
-            usize::from(self.verdict.total),
-            usize::from(self.verdict.kept),
-        );
+        let (total, kept) = (usize::from(o.verdict.total), usize::from(o.verdict.kept));
         if total > kept {
             lines.push(format!("… and {} more matching rows", total - kept));
         }
-        if self.verdict.unique_conflict {
+        if o.verdict.unique_conflict {
             lines.push(
                 "more than one row of a `unique` table matched; the first was used".to_owned(),
             );
@@ -946,7 +1109,7 @@ impl<'a> Decision<'a> {
                 }
             ));
         }
-        let year = engine.calendar.date_of(self.due).ymd().0;
+        let year = engine.calendar.date_of(o.due).ymd().0;
         let reported = engine.calendar.date_of(case.reported_at).ymd().0;
         for y in [reported, year] {
             if !engine.calendar.has_year(y)
@@ -986,30 +1149,11 @@ impl<'a> Decision<'a> {
     /// `explain` is true.
     #[must_use]
     pub fn view_with(&self, explain: bool) -> DecisionView<'a> {
-        DecisionView {
-            case: self.case.id.as_str(),
-            version: self.version(),
-            grade: self.grade(),
-            level: self.verdict.level,
-            unit: self.unit().map(|u| u.id.as_str()),
-            unit_name: self.unit().map(|u| u.name.as_str()),
-            office: self.office().map(|o| o.id.as_str()),
-            co_offices: self
-                .co_offices()
-                .into_iter()
-                .map(|o| o.id.as_str())
-                .collect(),
-            handler: self.handler().map(|p| p.id.as_str()),
-            handler_role: self.handler().map(|p| p.role),
-            time_limit: self.verdict.time_limit,
-            due: self.due,
-            flags: self.flags(),
-            rule: self.rule(),
-            following: self.following().map(|p| p.id.as_str()),
-            sitting: self.sitting(),
-            trace: explain.then(|| self.trace()),
-            warnings: self.warnings(),
-        }
+        let mut view = self
+            .outcome
+            .view_of(self.case.id.as_str(), self.case.category.as_str());
+        view.trace = explain.then(|| self.trace());
+        view
     }
 }
 
@@ -1085,7 +1229,6 @@ impl DecisionView<'_> {
     #[must_use]
     pub fn to_json(&self) -> String {
         use crate::text::push_json_str as text;
-        use std::fmt::Write as _;
         fn opt(out: &mut String, v: Option<&str>) {
             match v {
                 Some(v) => text(out, v),
@@ -1105,7 +1248,7 @@ impl DecisionView<'_> {
         fn serde<T: Serialize>(out: &mut String, v: &T) {
             out.push_str(&crate::text::to_json(v));
         }
-        let mut out = String::with_capacity(384);
+        let mut out = String::with_capacity(768);
         let o = &mut out;
         o.push_str("{\"case\":");
         text(o, self.case);
@@ -1128,11 +1271,11 @@ impl DecisionView<'_> {
         o.push_str(",\"handler_role\":");
         opt(o, self.handler_role.map(Role::as_str));
         // A time limit and an instant print without characters JSON escapes.
-        let _ = write!(
-            o,
-            ",\"time_limit\":\"{}\",\"due\":\"{}\"",
-            self.time_limit, self.due
-        );
+        o.push_str(",\"time_limit\":\"");
+        self.time_limit.push_to(o);
+        o.push_str("\",\"due\":\"");
+        self.due.push_to(o);
+        o.push('"');
         o.push_str(",\"flags\":");
         list(o, &self.flags);
         o.push_str(",\"rule\":{\"table\":");

@@ -394,6 +394,48 @@ impl Timestamp {
     }
 }
 
+impl Timestamp {
+    /// The 25 bytes of [`Display`](fmt::Display) for a year from 0 to 9999 (every one
+    /// an ASCII digit or punctuation), `None` for another year.
+    fn rfc3339_bytes(&self) -> Option<[u8; 25]> {
+        let local = self.local_secs(self.offset);
+        let day = local.div_euclid(86_400);
+        let sod = local.rem_euclid(86_400);
+        let (y, m, d) = civil_from_days(day);
+        let (hh, mm, ss) = (sod / 3600, sod / 60 % 60, sod % 60);
+        let off = self.offset.minutes();
+        let year = u32::try_from(y).ok().filter(|y| *y <= 9999)?;
+        let two = |v: u32| [b'0' + (v / 10 % 10) as u8, b'0' + (v % 10) as u8];
+        let [y0, y1] = two(year / 100);
+        let [y2, y3] = two(year % 100);
+        let [m0, m1] = two(m);
+        let [d0, d1] = two(d);
+        let [h0, h1] = two(hh as u32);
+        let [n0, n1] = two(mm as u32);
+        let [s0, s1] = two(ss as u32);
+        let sign = if off < 0 { b'-' } else { b'+' };
+        let [oh0, oh1] = two(off.unsigned_abs() / 60);
+        let [om0, om1] = two(off.unsigned_abs() % 60);
+        Some([
+            y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1, b'T', h0, h1, b':', n0, n1, b':', s0, s1,
+            sign, oh0, oh1, b':', om0, om1,
+        ])
+    }
+
+    /// Appends [`Display`](fmt::Display)'s text to `out` without the formatting
+    /// machinery: the per-call decision JSON prints its deadline this way.
+    pub fn push_to(&self, out: &mut String) {
+        match self.rfc3339_bytes() {
+            // Every byte is an ASCII digit or punctuation.
+            Some(buf) => out.push_str(std::str::from_utf8(&buf).unwrap_or("?")),
+            None => {
+                use fmt::Write as _;
+                let _ = write!(out, "{self}");
+            }
+        }
+    }
+}
+
 impl fmt::Display for Timestamp {
     /// RFC 3339 to the second in the offset the timestamp was given in: what chrono's
     /// `to_rfc3339_opts(SecondsFormat::Secs, false)` prints (a property test holds the two
@@ -401,33 +443,10 @@ impl fmt::Display for Timestamp {
     /// results and JSON, and chrono's printers either allocate a `String` per timestamp or
     /// run five times slower (`cargo bench --bench time`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let local = self.local_secs(self.offset);
-        let day = local.div_euclid(86_400);
-        let sod = local.rem_euclid(86_400);
-        let (y, m, d) = civil_from_days(day);
-        let (hh, mm, ss) = (sod / 3600, sod / 60 % 60, sod % 60);
-        let off = self.offset.minutes();
-        match u32::try_from(y) {
-            Ok(year) if year <= 9999 => {
-                let two = |v: u32| [b'0' + (v / 10 % 10) as u8, b'0' + (v % 10) as u8];
-                let [y0, y1] = two(year / 100);
-                let [y2, y3] = two(year % 100);
-                let [m0, m1] = two(m);
-                let [d0, d1] = two(d);
-                let [h0, h1] = two(hh as u32);
-                let [n0, n1] = two(mm as u32);
-                let [s0, s1] = two(ss as u32);
-                let sign = if off < 0 { b'-' } else { b'+' };
-                let [oh0, oh1] = two(off.unsigned_abs() / 60);
-                let [om0, om1] = two(off.unsigned_abs() % 60);
-                let buf = [
-                    y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1, b'T', h0, h1, b':', n0, n1, b':',
-                    s0, s1, sign, oh0, oh1, b':', om0, om1,
-                ];
-                // Every byte is an ASCII digit or punctuation.
-                f.write_str(std::str::from_utf8(&buf).unwrap_or("?"))
-            }
-            _ => f.write_str(
+        match self.rfc3339_bytes() {
+            // Every byte is an ASCII digit or punctuation.
+            Some(buf) => f.write_str(std::str::from_utf8(&buf).unwrap_or("?")),
+            None => f.write_str(
                 &DateTime::<FixedOffset>::from(*self)
                     .to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
             ),
@@ -990,7 +1009,10 @@ mod tests {
             let t = Timestamp::from_unix(secs, Offset::from_minutes(minutes).unwrap());
             let chrono = DateTime::<FixedOffset>::from(t)
                 .to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
-            proptest::prop_assert_eq!(t.to_string(), chrono);
+            proptest::prop_assert_eq!(&t.to_string(), &chrono);
+            let mut pushed = String::from("due ");
+            t.push_to(&mut pushed);
+            proptest::prop_assert_eq!(pushed, format!("due {chrono}"));
         }
 
         /// What chrono prints reads back to the same instant and offset.

@@ -645,3 +645,25 @@ proptest::proptest! {
         proptest::prop_assert_eq!(a, b);
     }
 }
+
+proptest::proptest! {
+    /// A time limit prints as its amount and its unit's English name, plural unless the
+    /// amount is 1, and reads back to itself; `push_to` appends the same text.
+    #[test]
+    fn a_time_limit_prints_its_amount_and_unit(amount in 1u32..=10_000, unit in 0usize..5) {
+        let (unit, name) = [
+            (LimitUnit::WorkingHours, "working hour"),
+            (LimitUnit::WorkingDays, "working day"),
+            (LimitUnit::Hours, "hour"),
+            (LimitUnit::Days, "day"),
+            (LimitUnit::Minutes, "minute"),
+        ][unit];
+        let limit = TimeLimit::new(amount, unit).unwrap();
+        let expected = format!("{amount} {name}{}", if amount == 1 { "" } else { "s" });
+        proptest::prop_assert_eq!(&limit.to_string(), &expected);
+        proptest::prop_assert_eq!(expected.parse::<TimeLimit>().unwrap(), limit);
+        let mut pushed = String::from("limit ");
+        limit.push_to(&mut pushed);
+        proptest::prop_assert_eq!(pushed, format!("limit {expected}"));
+    }
+}

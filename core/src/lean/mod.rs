@@ -14,19 +14,21 @@ use serde::Deserialize;
 
 use std::collections::BTreeMap;
 
+mod scan;
+
 use crate::case::{AttrValue, Case, Reporter, long_texts};
 use crate::engine::Engine;
 use crate::fixed::Fixed2;
-use crate::id::{CaseId, Name};
+use crate::id::{CaseId, Category, Channel, Name};
 use crate::org::{Level, UnitKey, UnitKind, UnitRow};
-use crate::route::{Decision, Routed};
+use crate::route::{Decision, Outcome, Routed};
 use crate::rules::facts::CaseFacts;
 use crate::time::Timestamp;
 
 /// A case as borrowed text and numbers: the fields of a case's JSON that the lean path
 /// reads, with their JSON names and defaults. A document with any other field (a map
 /// `point`) does not read as one and takes the full reader.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CaseText<'a> {
     /// `id`.
@@ -79,7 +81,9 @@ impl<'a> CaseText<'a> {
     /// string with an escape in it does not read, and takes the full reader).
     #[must_use]
     pub fn from_json_str(json: &'a str) -> Option<Self> {
-        serde_json::from_str(json).ok()
+        // The flat document of an ordinary case is read by hand; any other by serde_json,
+        // which reads the same case from every document both take.
+        scan::case_text(json).or_else(|| serde_json::from_str(json).ok())
     }
 }
 
@@ -104,6 +108,16 @@ impl RoutedCase {
     }
 }
 
+/// What the lean path found for a case before any [`Case`] is built: the decision, and
+/// the case's terms and facts as the engine's own.
+struct Found {
+    routed: Routed,
+    channel: Channel,
+    category: Category,
+    location: UnitKey,
+    reported: Timestamp,
+}
+
 impl Engine {
     /// Routes a case given as borrowed text when the lean path takes it (see the module
     /// documentation); `None` when it does not, for the caller to read the case in full
@@ -111,6 +125,59 @@ impl Engine {
     /// same or says what is wrong.
     #[must_use]
     pub fn route_text(&self, c: CaseText<'_>) -> Option<RoutedCase> {
+        let found = self.find(&c)?;
+        let risk_flags = c
+            .risk_flags
+            .iter()
+            .map(|flag| Name::new(flag).ok())
+            .collect::<Option<Vec<_>>>()?;
+        let case = Case {
+            id: CaseId::new(c.id).ok()?,
+            channel: found.channel,
+            category: found.category,
+            location: self.org.unit_by_key(found.location)?.id.clone(),
+            point: None,
+            media_url: c.media_url.map(str::to_owned),
+            people_involved: c.people_involved,
+            amount_yuan: c.amount_yuan,
+            repeat_count: c.repeat_count,
+            risk_flags,
+            attributes: c.attributes,
+            reported_at: found.reported,
+            reporter: c.reporter,
+            summary: c.summary.map(str::to_owned),
+        };
+        Some(RoutedCase {
+            case,
+            routed: found.routed,
+        })
+    }
+
+    /// [`route_text`](Self::route_text)'s decision as the JSON [`route_json`] returns
+    /// for the case (with its trace when `explain` is true); `None` when the lean path
+    /// does not take the case. Without the trace, the decision is printed from the
+    /// case's text and the engine's tables, with no [`Case`] built.
+    ///
+    /// [`route_json`]: crate::json::route_json
+    #[must_use]
+    pub fn route_text_json(&self, c: CaseText<'_>, explain: bool) -> Option<String> {
+        if explain {
+            return self
+                .route_text(c)
+                .map(|r| r.decision(self).to_json_with(true));
+        }
+        let found = self.find(&c)?;
+        // The case's category is the text given: it matched the rule set's name exactly.
+        Some(
+            Outcome::of(self, found.routed)
+                .view_of(c.id, c.category)
+                .to_json(),
+        )
+    }
+
+    /// The lean path's checks and decision for `c`: `None` for a case it leaves to the
+    /// full reader.
+    fn find(&self, c: &CaseText<'_>) -> Option<Found> {
         let rules = &self.rules;
         if !CaseId::is_valid(c.id) {
             return None;
@@ -125,10 +192,8 @@ impl Engine {
         let (location, units, community) = place(self, c.location)?;
         let reported = c.reported_at.parse::<Timestamp>().ok()?;
         let mut risk = 0u64;
-        let mut risk_flags = Vec::with_capacity(c.risk_flags.len());
         for flag in &c.risk_flags {
             risk |= risk_bit(self, flag)?;
-            risk_flags.push(Name::new(flag).ok()?);
         }
         if long_texts(c.summary, c.media_url, c.reporter.as_ref())
             .next()
@@ -152,23 +217,13 @@ impl Engine {
         let verdict = self.evaluate_facts(&facts, version, c.id).ok()?;
         let routed = self.resolve_at((location, units), reported, verdict).ok()?;
         let (channel, category) = self.typed_terms(channel, category)?;
-        let case = Case {
-            id: CaseId::new(c.id).ok()?,
+        Some(Found {
+            routed,
             channel,
             category,
-            location: self.org.unit_by_key(location)?.id.clone(),
-            point: None,
-            media_url: c.media_url.map(str::to_owned),
-            people_involved: c.people_involved,
-            amount_yuan: c.amount_yuan,
-            repeat_count: c.repeat_count,
-            risk_flags,
-            attributes: c.attributes,
-            reported_at: reported,
-            reporter: c.reporter,
-            summary: c.summary.map(str::to_owned),
-        };
-        Some(RoutedCase { case, routed })
+            location,
+            reported,
+        })
     }
 }
 
@@ -216,6 +271,10 @@ mod tests {
             let full = route_json_full(engine, doc, explain)
                 .unwrap_or_else(|e| panic!("the lean path took {doc}, which fails in full: {e}"));
             assert_eq!(routed.decision(engine).to_json_with(explain), full, "{doc}");
+            let printed = CaseText::from_json_str(doc)
+                .and_then(|c| engine.route_text_json(c, explain))
+                .unwrap_or_else(|| panic!("route_text took {doc}; route_text_json did not"));
+            assert_eq!(printed, full, "{doc}");
         }
         true
     }
