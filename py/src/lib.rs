@@ -434,8 +434,13 @@ fn decision_dict<'py>(
         pyo3::intern!(py, "handler_role"),
         d.handler_role.map(|r| own(r.as_str())),
     )?;
-    out.set_item(pyo3::intern!(py, "time_limit"), d.time_limit.to_string())?;
-    out.set_item(pyo3::intern!(py, "due"), d.due.to_string())?;
+    // Printed into one buffer, without the formatting machinery.
+    let mut buf = String::with_capacity(32);
+    d.time_limit.push_to(&mut buf);
+    out.set_item(pyo3::intern!(py, "time_limit"), buf.as_str())?;
+    buf.clear();
+    d.due.push_to(&mut buf);
+    out.set_item(pyo3::intern!(py, "due"), buf.as_str())?;
     let flags: Vec<_> = d.flags.iter().map(|f| own(f)).collect();
     out.set_item(pyo3::intern!(py, "flags"), PyList::new(py, flags)?)?;
     let rule = PyDict::new(py);
@@ -599,9 +604,16 @@ impl PyEngine {
                 held.push((k, v));
             }
             if let Some(text) = case_text(&held, &flags) {
-                if let Some(routed) = self.inner.route_text(text) {
+                // Without the trace, the decision is printed from the case's text; the
+                // trace needs the case built.
+                if !explain {
+                    if let Some(view) = self.inner.route_text_view(&text) {
+                        return decision_dict(py, &self.texts, &view)
+                            .map(|d| Some(d.into_any().unbind()));
+                    }
+                } else if let Some(routed) = self.inner.route_text(text) {
                     let decision = routed.decision(&self.inner);
-                    return decision_dict(py, &self.texts, &decision.view_with(explain))
+                    return decision_dict(py, &self.texts, &decision.view_with(true))
                         .map(|d| Some(d.into_any().unbind()));
                 }
             }

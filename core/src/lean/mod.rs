@@ -21,7 +21,7 @@ use crate::engine::Engine;
 use crate::fixed::Fixed2;
 use crate::id::{CaseId, Category, Channel, Name};
 use crate::org::{Level, UnitKey, UnitKind, UnitRow};
-use crate::route::{Decision, Outcome, Routed};
+use crate::route::{Decision, DecisionView, Outcome, Routed};
 use crate::rules::facts::CaseFacts;
 use crate::time::Timestamp;
 
@@ -153,6 +153,16 @@ impl Engine {
         })
     }
 
+    /// [`route_text`](Self::route_text)'s decision as the view the JSON and the Python
+    /// dict print, without a trace: made from the case's text and the engine's tables,
+    /// with no [`Case`] built. `None` when the lean path does not take the case.
+    #[must_use]
+    pub fn route_text_view<'a>(&'a self, c: &CaseText<'a>) -> Option<DecisionView<'a>> {
+        let found = self.find(c)?;
+        // The case's category is the text given: it matched the rule set's name exactly.
+        Some(Outcome::of(self, found.routed).view_of(c.id, c.category))
+    }
+
     /// [`route_text`](Self::route_text)'s decision as the JSON [`route_json`] returns
     /// for the case (with its trace when `explain` is true); `None` when the lean path
     /// does not take the case. Without the trace, the decision is printed from the
@@ -166,13 +176,7 @@ impl Engine {
                 .route_text(c)
                 .map(|r| r.decision(self).to_json_with(true));
         }
-        let found = self.find(&c)?;
-        // The case's category is the text given: it matched the rule set's name exactly.
-        Some(
-            Outcome::of(self, found.routed)
-                .view_of(c.id, c.category)
-                .to_json(),
-        )
+        self.route_text_view(&c).map(|view| view.to_json())
     }
 
     /// The lean path's checks and decision for `c`: `None` for a case it leaves to the
