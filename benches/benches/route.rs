@@ -25,6 +25,14 @@
 //!   and the native figure its Node benchmark compares with;
 //! - `route_ipc`: the same cases as an Arrow IPC stream in, the decisions as an IPC stream
 //!   out: the native side of the JS package's `routeArrow`.
+//!
+//! And one case at a time on the Fushan default (`route_json_per_call`), over 2,000
+//! documents as the Python bench gives them (no reporter or summary):
+//! - `read_by_hand`: the lean path's reader of the case document
+//!   (`gridgov::lean::CaseText::from_json_str`, the hand-written scanner);
+//! - `read_by_serde_json`: the same documents read by `serde_json`, the reference the
+//!   scanner is held to (the reason it exists);
+//! - `route_json`: the whole call, JSON text in, the decision's JSON text out.
 #![allow(
     clippy::expect_used,
     reason = "a benchmark stops on broken set-up data"
@@ -173,5 +181,51 @@ fn bench_route_fushan(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_route, bench_route_fushan);
+fn bench_route_json_per_call(c: &mut Criterion) {
+    let engine = Engine::fushan();
+    let docs: Vec<String> = sim::month_cases(&engine, 2026, 3, 2_000, 20_260_301)
+        .into_iter()
+        .map(|mut case| {
+            case.reporter = None;
+            case.summary = None;
+            serde_json::to_string(&case).expect("a case serialises")
+        })
+        .collect();
+    let mut group = c.benchmark_group("route_json_per_call");
+    group.throughput(Throughput::Elements(docs.len() as u64));
+    group.bench_function("read_by_hand", |b| {
+        b.iter(|| {
+            docs.iter()
+                .filter_map(|d| gridgov::lean::CaseText::from_json_str(black_box(d)))
+                .map(|c| c.people_involved as usize)
+                .sum::<usize>()
+        });
+    });
+    group.bench_function("read_by_serde_json", |b| {
+        b.iter(|| {
+            docs.iter()
+                .filter_map(|d| {
+                    serde_json::from_str::<gridgov::lean::CaseText<'_>>(black_box(d)).ok()
+                })
+                .map(|c| c.people_involved as usize)
+                .sum::<usize>()
+        });
+    });
+    group.bench_function("route_json", |b| {
+        b.iter(|| {
+            docs.iter()
+                .filter_map(|d| gridgov::json::route_json(&engine, black_box(d)).ok())
+                .map(|out| out.len())
+                .sum::<usize>()
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    bench_route,
+    bench_route_fushan,
+    bench_route_json_per_call
+);
 criterion_main!(benches);

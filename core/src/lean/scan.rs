@@ -5,9 +5,9 @@
 //! machinery.
 //!
 //! It reads a flat object whose keys are [`CaseText`]'s fields, each at most once, whose
-//! strings have no escape, and whose numbers are plain integers; the small nested values
-//! (`attributes`, `reporter`) and a numeric `amount_yuan` are handed to `serde_json` as
-//! the slices they are. Anything else gives `None`, and the caller reads the document
+//! strings have no escape, and whose counts are plain integers; `attributes` is a flat
+//! object of such strings, booleans, numbers and lists of strings; the rare `reporter`
+//! object and any number but a count are handed to `serde_json` as the slices they are. Anything else gives `None`, and the caller reads the document
 //! with `serde_json`, which is the reference: a property test
 //! (`scanning_is_serde_json_s`) holds the two equal on every document this reader takes,
 //! and holds that it takes the ordinary ones.
@@ -15,6 +15,7 @@
 use std::collections::BTreeMap;
 
 use super::CaseText;
+use crate::case::AttrValue;
 use crate::fixed::Fixed2;
 
 /// The fields of [`CaseText`], in a fixed order, as bits of a mask of those seen.
@@ -61,11 +62,13 @@ struct Cursor<'a> {
 }
 
 impl<'a> Cursor<'a> {
+    #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.text.as_bytes().get(self.at).copied()
     }
 
     /// Skips JSON's whitespace (space, tab, line feed, carriage return).
+    #[inline(always)]
     fn space(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
             self.at += 1;
@@ -73,6 +76,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// Takes `byte` after any whitespace.
+    #[inline(always)]
     fn take(&mut self, byte: u8) -> Option<()> {
         self.space();
         (self.peek()? == byte).then(|| self.at += 1)
@@ -80,6 +84,7 @@ impl<'a> Cursor<'a> {
 
     /// A string without an escape or a control character (what JSON forbids raw in a
     /// string), as the text between its quotes; the cursor is on its opening quote.
+    #[inline(always)]
     fn plain(&mut self) -> Option<&'a str> {
         let bytes = self.text.as_bytes();
         if bytes.get(self.at) != Some(&b'"') {
@@ -169,6 +174,53 @@ impl<'a> Cursor<'a> {
         None
     }
 
+    /// A flat object of attributes: plain keys, each value a plain string, `true` or
+    /// `false`, a number (read by `serde_json` from its text) or a list of plain strings,
+    /// as [`AttrValue`] reads them; a later key replaces an earlier one, as in a map
+    /// `serde_json` reads.
+    fn attributes(&mut self) -> Option<BTreeMap<String, AttrValue>> {
+        self.take(b'{')?;
+        let mut out = BTreeMap::new();
+        self.space();
+        if self.peek()? == b'}' {
+            self.at += 1;
+            return Some(out);
+        }
+        loop {
+            self.space();
+            let key = self.plain()?;
+            self.take(b':')?;
+            self.space();
+            let value = match self.peek()? {
+                b'"' => AttrValue::Text(self.plain()?.to_owned()),
+                b'[' => AttrValue::List(self.names()?.into_iter().map(str::to_owned).collect()),
+                b't' | b'f' => {
+                    let rest = self.text.as_bytes().get(self.at..)?;
+                    let (value, len) = if rest.starts_with(b"true") {
+                        (true, 4)
+                    } else if rest.starts_with(b"false") {
+                        (false, 5)
+                    } else {
+                        return None;
+                    };
+                    self.at += len;
+                    AttrValue::Bool(value)
+                }
+                _ => serde_json::from_str(self.number()?).ok()?,
+            };
+            out.insert(key.to_owned(), value);
+            self.space();
+            match self.peek()? {
+                b',' => self.at += 1,
+                b'}' => {
+                    self.at += 1;
+                    return Some(out);
+                }
+                _ => return None,
+            }
+        }
+    }
+
     /// A list of plain strings.
     fn names(&mut self) -> Option<Vec<&'a str>> {
         self.take(b'[')?;
@@ -198,6 +250,7 @@ impl<'a> Cursor<'a> {
 /// character comes before it; `None` otherwise. Eight bytes at a time: each mask below
 /// marks, at its lowest set bit, exactly the first byte that matches (a borrow can mark
 /// bytes above it, never below), which is all this reads of it.
+#[inline(always)]
 fn closing_quote(bytes: &[u8]) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
@@ -274,17 +327,7 @@ pub(super) fn case_text(json: &str) -> Option<CaseText<'_>> {
                     };
                 }
                 RISK => case.risk_flags = c.names()?,
-                ATTRIBUTES => {
-                    if c.peek()? != b'{' {
-                        return None;
-                    }
-                    let object = c.nested()?;
-                    if object.len() > 2 {
-                        case.attributes = serde_json::from_str(object).ok()?;
-                    } else if object != "{}" {
-                        return None;
-                    }
-                }
+                ATTRIBUTES => case.attributes = c.attributes()?,
                 REPORTER => {
                     case.reporter = if c.null() {
                         None
@@ -415,14 +458,22 @@ pub(super) mod tests {
             &[
                 "{}",
                 r#"{"hazard_type": "electrical"}"#,
+                r#"{ "workers_unpaid" : 12 , "urgent": true }"#,
+                r#"{"a": false, "b": ["x", "y"], "c": -3.25}"#,
+                r#"{"a": "x", "a": "y"}"#,
                 "{ }",
+                r#"{"n": 1.234}"#,
+                r#"{"n": 1e2}"#,
+                r#"{"b": [1]}"#,
+                r#"{"b": [], "t": tru}"#,
                 r#"{"a": {"b": [1, "}"]}}"#,
                 r#"{"k": "v\"}"}"#,
-                r#"{"workers_unpaid": 12}"#,
+                r#"{"k\u0041": 1}"#,
+                r#"{"k": null}"#,
                 "null",
                 "[]",
                 r#"{"a": 1,}"#,
-                r#"{"a": tru}"#,
+                r#"{"a" 1}"#,
             ],
         ),
         (
@@ -524,6 +575,45 @@ pub(super) mod tests {
             match case_text(&doc) {
                 Some(scanned) => prop_assert_eq!(Some(scanned), serde, "{}", doc),
                 None => prop_assert!(!ordinary || serde.is_none(), "an ordinary document left to serde_json: {}", doc),
+            }
+        }
+    }
+
+    /// Every kind of attribute object, in a case that is otherwise ordinary: the ones the
+    /// reader takes (`true`) it reads as serde_json does, and the others it leaves.
+    #[test]
+    fn attribute_objects_read_as_serde_json_reads_them() {
+        for (attributes, taken) in [
+            ("{}", true),
+            ("{ }", true),
+            (r#"{"hazard_type": "electrical"}"#, true),
+            (r#"{ "workers_unpaid" : 12 , "urgent": true }"#, true),
+            (
+                r#"{"a": false, "b": ["x", "y"], "c": -3.25, "d": 1.5e1}"#,
+                true,
+            ),
+            (r#"{"a": "x", "a": "y"}"#, true),
+            (r#"{"a": ["x"], "a": 2}"#, true),
+            (r#"{"n": 1.234}"#, false),
+            (r#"{"b": [1]}"#, false),
+            (r#"{"t": tru}"#, false),
+            (r#"{"t": nul}"#, false),
+            (r#"{"k": null}"#, false),
+            (r#"{"a": {"b": 1}}"#, false),
+            (r#"{"k\u0041": 1}"#, false),
+            (r#"{"k": "v\""}"#, false),
+            (r#"{"a": 1,}"#, false),
+            (r#"{"a" 1}"#, false),
+            ("[]", false),
+        ] {
+            let doc = format!(
+                r#"{{"id": "c-1", "channel": "app", "category": "safety_hazard", "location": "fs-c01-g02-m1", "reported_at": "2026-03-02T09:15:00+08:00", "attributes": {attributes}}}"#
+            );
+            let serde: Option<CaseText<'_>> = serde_json::from_str(&doc).ok();
+            let scanned = case_text(&doc);
+            assert_eq!(scanned.is_some(), taken, "{doc}");
+            if scanned.is_some() {
+                assert_eq!(scanned, serde, "{doc}");
             }
         }
     }
