@@ -380,6 +380,16 @@ impl Engine {
         })
     }
 
+    /// Whether the channel and category at positions `channel` and `category` of the
+    /// rule set's vocabularies have typed ids ([`typed_terms`](Self::typed_terms) gives
+    /// them), without taking a share of them.
+    pub(crate) fn has_typed_terms(&self, channel: usize, category: usize) -> bool {
+        matches!(
+            (self.terms.0.get(channel), self.terms.1.get(category)),
+            (Some(Some(_)), Some(Some(_)))
+        )
+    }
+
     /// The channel and category at positions `channel` and `category` of the rule set's
     /// vocabularies, as a case's typed ids (shared, not copied).
     pub(crate) fn typed_terms(

@@ -171,7 +171,7 @@ pub fn route_json_with(engine: &Engine, case_json: &str, explain: bool) -> Resul
     // The ordinary case takes the lean path; any other, and any with something to report,
     // is read in full, whose decisions and messages are the reference.
     if let Some(json) = crate::lean::CaseText::from_json_str(case_json)
-        .and_then(|c| engine.route_text_json(c, explain))
+        .and_then(|c| engine.route_text_json(&c, explain))
     {
         return Ok(json);
     }

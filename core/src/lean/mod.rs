@@ -19,7 +19,7 @@ mod scan;
 use crate::case::{AttrValue, Case, Reporter, long_texts};
 use crate::engine::Engine;
 use crate::fixed::Fixed2;
-use crate::id::{CaseId, Category, Channel, Name};
+use crate::id::{CaseId, Name};
 use crate::org::{Level, UnitKey, UnitKind, UnitRow};
 use crate::route::{Decision, DecisionView, Outcome, Routed};
 use crate::rules::facts::CaseFacts;
@@ -64,9 +64,10 @@ pub struct CaseText<'a> {
     /// `media_url`.
     #[serde(default, borrow)]
     pub media_url: Option<&'a str>,
-    /// `reporter`: who reported it, kept with the case (routing does not read it).
+    /// `reporter`: who reported it, kept with the case (routing does not read it). Boxed:
+    /// most cases have none, and the case text is moved whole on every call.
     #[serde(default)]
-    pub reporter: Option<Reporter>,
+    pub reporter: Option<Box<Reporter>>,
     /// `attributes`: the category's attributes (default none).
     #[serde(default)]
     pub attributes: BTreeMap<String, AttrValue>,
@@ -112,8 +113,8 @@ impl RoutedCase {
 /// the case's terms and facts as the engine's own.
 struct Found {
     routed: Routed,
-    channel: Channel,
-    category: Category,
+    /// The channel's and the category's positions in the rule set's vocabularies.
+    terms: (usize, usize),
     location: UnitKey,
     reported: Timestamp,
 }
@@ -126,6 +127,7 @@ impl Engine {
     #[must_use]
     pub fn route_text(&self, c: CaseText<'_>) -> Option<RoutedCase> {
         let found = self.find(&c)?;
+        let (channel, category) = self.typed_terms(found.terms.0, found.terms.1)?;
         let risk_flags = c
             .risk_flags
             .iter()
@@ -133,8 +135,8 @@ impl Engine {
             .collect::<Option<Vec<_>>>()?;
         let case = Case {
             id: CaseId::new(c.id).ok()?,
-            channel: found.channel,
-            category: found.category,
+            channel,
+            category,
             location: self.org.unit_by_key(found.location)?.id.clone(),
             point: None,
             media_url: c.media_url.map(str::to_owned),
@@ -144,7 +146,7 @@ impl Engine {
             risk_flags,
             attributes: c.attributes,
             reported_at: found.reported,
-            reporter: c.reporter,
+            reporter: c.reporter.map(|r| *r),
             summary: c.summary.map(str::to_owned),
         };
         Some(RoutedCase {
@@ -170,13 +172,13 @@ impl Engine {
     ///
     /// [`route_json`]: crate::json::route_json
     #[must_use]
-    pub fn route_text_json(&self, c: CaseText<'_>, explain: bool) -> Option<String> {
+    pub fn route_text_json(&self, c: &CaseText<'_>, explain: bool) -> Option<String> {
         if explain {
             return self
-                .route_text(c)
+                .route_text(c.clone())
                 .map(|r| r.decision(self).to_json_with(true));
         }
-        self.route_text_view(&c).map(|view| view.to_json())
+        self.route_text_view(c).map(|view| view.to_json())
     }
 
     /// The lean path's checks and decision for `c`: `None` for a case it leaves to the
@@ -199,7 +201,7 @@ impl Engine {
         for flag in &c.risk_flags {
             risk |= risk_bit(self, flag)?;
         }
-        if long_texts(c.summary, c.media_url, c.reporter.as_ref())
+        if long_texts(c.summary, c.media_url, c.reporter.as_deref())
             .next()
             .is_some()
         {
@@ -220,11 +222,12 @@ impl Engine {
         );
         let verdict = self.evaluate_facts(&facts, version, c.id).ok()?;
         let routed = self.resolve_at((location, units), reported, verdict).ok()?;
-        let (channel, category) = self.typed_terms(channel, category)?;
+        if !self.has_typed_terms(channel, category) {
+            return None;
+        }
         Some(Found {
             routed,
-            channel,
-            category,
+            terms: (channel, category),
             location,
             reported,
         })
@@ -276,7 +279,7 @@ mod tests {
                 .unwrap_or_else(|e| panic!("the lean path took {doc}, which fails in full: {e}"));
             assert_eq!(routed.decision(engine).to_json_with(explain), full, "{doc}");
             let printed = CaseText::from_json_str(doc)
-                .and_then(|c| engine.route_text_json(c, explain))
+                .and_then(|c| engine.route_text_json(&c, explain))
                 .unwrap_or_else(|| panic!("route_text took {doc}; route_text_json did not"));
             assert_eq!(printed, full, "{doc}");
         }
