@@ -213,7 +213,7 @@ pub struct Decision<'a> {
 
 /// A decision without its case: what the engine decided, as indices into its tables. What
 /// a decision says that does not need the case is said here, so that the lean per-call
-/// path ([`crate::lean`]) prints a decision without building a [`Case`].
+/// path (`Engine::route_text_view`) prints a decision without building a [`Case`].
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Outcome<'a> {
     engine: &'a Engine,

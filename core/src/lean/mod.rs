@@ -165,12 +165,10 @@ impl Engine {
         Some(Outcome::of(self, found.routed).view_of(c.id, c.category))
     }
 
-    /// [`route_text`](Self::route_text)'s decision as the JSON [`route_json`] returns
-    /// for the case (with its trace when `explain` is true); `None` when the lean path
-    /// does not take the case. Without the trace, the decision is printed from the
-    /// case's text and the engine's tables, with no [`Case`] built.
-    ///
-    /// [`route_json`]: crate::json::route_json
+    /// [`route_text`](Self::route_text)'s decision as the JSON the entry points return
+    /// for the case (`json::route_json`; with its trace when `explain` is true); `None`
+    /// when the lean path does not take the case. Without the trace, the decision is
+    /// printed from the case's text and the engine's tables, with no [`Case`] built.
     #[must_use]
     pub fn route_text_json(&self, c: &CaseText<'_>, explain: bool) -> Option<String> {
         if explain {

@@ -353,7 +353,7 @@ pub(super) fn case_text(json: &str) -> Option<CaseText<'_>> {
 }
 
 #[cfg(test)]
-pub(super) mod tests {
+mod tests {
     use proptest::prelude::*;
 
     use super::case_text;
@@ -501,7 +501,7 @@ pub(super) mod tests {
     /// in any order, with whitespace between the tokens (one time in ten something JSON
     /// does not call whitespace) and sometimes something after the object. `true` with it when
     /// everything in it is ordinary.
-    pub(super) fn document() -> impl Strategy<Value = (String, bool)> {
+    fn document() -> impl Strategy<Value = (String, bool)> {
         let field = (0usize..40, 0usize..12, 0usize..16);
         (
             proptest::collection::vec(field, FIELDS.len()),
