@@ -192,7 +192,7 @@ impl<'de> Deserialize<'de> for Date {
 
 /// A UTC offset in whole minutes, within ±18:00.
 ///
-/// Kept as the minutes plus [`Offset::BIAS`], which is never zero, so that an
+/// Kept as the minutes plus `Offset::BIAS`, which is never zero, so that an
 /// `Option<Timestamp>` takes no more room than a `Timestamp` (a case state holds many).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Offset(std::num::NonZeroI16);

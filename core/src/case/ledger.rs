@@ -1260,7 +1260,7 @@ impl Ledger {
     ///
     /// # Errors
     /// [`LedgerError::Tampered`] naming the first record whose kept hash (every
-    /// [`MARK_EVERY`]th, and the head) does not follow from the records before it;
+    /// `MARK_EVERY`th, and the head) does not follow from the records before it;
     /// [`LedgerError::Store`] when the file cannot be read.
     pub fn verify(&self) -> Result<ChainHash, LedgerError> {
         let mut head = GENESIS;
@@ -1291,7 +1291,7 @@ impl Ledger {
         self.head
     }
 
-    /// The chain hash of the event at `index`: kept for every [`MARK_EVERY`]th event and
+    /// The chain hash of the event at `index`: kept for every `MARK_EVERY`th event and
     /// the last, recomputed from the mark before it for the others.
     #[must_use]
     pub fn hash_at(&self, index: u64) -> Option<ChainHash> {
