@@ -1,4 +1,11 @@
-//! Profiling harness: `cargo run --release -p gridgov-benches --example profile_route -- [evaluate|table|prepare|route|json|json-parse|json-out|trace|columns|columns-dictionary|columns-typed] [n]`.
+//! Profiling harness: `cargo run --release -p gridgov-benches --example profile_route -- [mode] [n]`
+//! (env `SCALE`, the city's size in Fushans, default 100; `REPS`, default 40; `RULES`, a
+//! rule set file). Modes: `evaluate`, `table`, `prepare`, `route`, `trace`; the batch path
+//! `columns`, `columns-dictionary`, `columns-typed`; the per-call path on documents as the
+//! Python bench gives them: `json` (the whole call), `json-parse` (the full reader),
+//! `json-lean-parse` (the lean reader), `json-lean` (it and `route_text`), `json-view` (it
+//! and the case-free view), `json-out` (a `Case` routed and printed), and over decisions
+//! made beforehand `json-write` (view and print), `json-write-view`, `json-write-only`.
 #![allow(
     clippy::expect_used,
     clippy::print_stdout,
@@ -44,9 +51,16 @@ fn main() {
         .map(|c| internals::prepare(&engine, c).expect("valid"))
         .collect();
     let texts: Vec<String> = if what.starts_with("json") {
+        // As the Python bench gives them: the routing fields, without a reporter or a
+        // summary (which the simulated table leaves out).
         cases
             .iter()
-            .map(|c| serde_json::to_string(c).expect("serialises"))
+            .map(|c| {
+                let mut c = c.clone();
+                c.reporter = None;
+                c.summary = None;
+                serde_json::to_string(&c).expect("serialises")
+            })
             .collect()
     } else {
         Vec::new()
@@ -65,6 +79,24 @@ fn main() {
         }
     } else {
         gridgov::arrow::cases_table(&[]).expect("a table").1
+    };
+    let routed_all: Vec<_> = if what.starts_with("json-write") {
+        texts
+            .iter()
+            .filter_map(|s| {
+                gridgov::lean::CaseText::from_json_str(s).and_then(|c| engine.route_text(c))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let views: Vec<_> = if what == "json-write-only" {
+        routed_all
+            .iter()
+            .map(|r| r.decision(&engine).view_with(false))
+            .collect()
+    } else {
+        Vec::new()
     };
     let t = Instant::now();
     let mut acc = 0usize;
@@ -96,6 +128,28 @@ fn main() {
                     acc += gridgov::lean::CaseText::from_json_str(s)
                         .and_then(|c| engine.route_text(c))
                         .map_or(0, |r| r.case().people_involved as usize);
+                }
+            }
+            "json-view" => {
+                for s in &texts {
+                    acc += gridgov::lean::CaseText::from_json_str(s).map_or(0, |c| {
+                        engine.route_text_view(&c).map_or(0, |v| v.co_offices.len())
+                    });
+                }
+            }
+            "json-write" => {
+                for r in &routed_all {
+                    acc += r.decision(&engine).to_json().len();
+                }
+            }
+            "json-write-view" => {
+                for r in &routed_all {
+                    acc += r.decision(&engine).view_with(false).flags.len();
+                }
+            }
+            "json-write-only" => {
+                for v in &views {
+                    acc += v.to_json().len();
                 }
             }
             "json-parse" => {
