@@ -105,6 +105,21 @@ pub fn case(data: &[u8]) {
     if let Ok(out) = gridgov::json::route_json(&FUSHAN, s) {
         assert!(serde_json::from_str::<serde_json::Value>(&out).is_ok());
     }
+    // What the lean per-call path (its hand-written reader, its case-free decision) takes,
+    // the full reader reads and decides the same, byte for byte.
+    if let Some(text) = gridgov::lean::CaseText::from_json_str(s) {
+        assert_eq!(
+            Some(text.clone()),
+            serde_json::from_str::<gridgov::lean::CaseText<'_>>(s).ok(),
+            "the lean reader and serde_json read {s:?} differently"
+        );
+        if let Some(lean) = FUSHAN.route_text_json(&text, false) {
+            let full = Case::from_json_str(s)
+                .ok()
+                .and_then(|case| FUSHAN.route(&case).ok().map(|d| d.to_json()));
+            assert_eq!(Some(lean), full, "{s:?}");
+        }
+    }
     if let Ok(case) = Case::from_json_str(s) {
         if let Ok(d) = FUSHAN.route(&case) {
             assert!(d.due() >= case.reported_at);
