@@ -191,21 +191,7 @@ fn case_text<'a>(
     }
     let (mut id, mut channel, mut category, mut location, mut reported_at) =
         (None, None, None, None, None);
-    let mut case = gridgov::lean::CaseText {
-        id: "",
-        channel: "",
-        category: "",
-        location: "",
-        people_involved: 1,
-        amount_yuan: gridgov::Fixed2::ZERO,
-        repeat_count: 0,
-        risk_flags: Vec::new(),
-        reported_at: "",
-        summary: None,
-        media_url: None,
-        reporter: None,
-        attributes: std::collections::BTreeMap::new(),
-    };
+    let mut case = gridgov::lean::CaseText::default();
     for (k, v) in held {
         match text(k)? {
             "id" => id = Some(text(v)?),

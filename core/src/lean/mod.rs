@@ -77,6 +77,28 @@ fn one() -> u32 {
     1
 }
 
+impl Default for CaseText<'_> {
+    /// The values a document's absent fields take (`people_involved` 1, the rest zero or
+    /// none), with the required fields empty: where a reader starts.
+    fn default() -> Self {
+        CaseText {
+            id: "",
+            channel: "",
+            category: "",
+            location: "",
+            people_involved: one(),
+            amount_yuan: Fixed2::ZERO,
+            repeat_count: 0,
+            risk_flags: Vec::new(),
+            reported_at: "",
+            summary: None,
+            media_url: None,
+            reporter: None,
+            attributes: BTreeMap::new(),
+        }
+    }
+}
+
 impl<'a> CaseText<'a> {
     /// The case of a JSON document, when it is one the lean path reads (borrowed: a
     /// string with an escape in it does not read, and takes the full reader).

@@ -16,7 +16,6 @@ use std::collections::BTreeMap;
 
 use super::CaseText;
 use crate::case::AttrValue;
-use crate::fixed::Fixed2;
 
 /// The fields of [`CaseText`], in a fixed order, as bits of a mask of those seen.
 const ID: u16 = 1;
@@ -282,21 +281,7 @@ fn closing_quote(bytes: &[u8]) -> Option<usize> {
 pub(super) fn case_text(json: &str) -> Option<CaseText<'_>> {
     let mut c = Cursor { text: json, at: 0 };
     let mut seen = 0u16;
-    let mut case = CaseText {
-        id: "",
-        channel: "",
-        category: "",
-        location: "",
-        people_involved: 1,
-        amount_yuan: Fixed2::ZERO,
-        repeat_count: 0,
-        risk_flags: Vec::new(),
-        reported_at: "",
-        summary: None,
-        media_url: None,
-        reporter: None,
-        attributes: BTreeMap::new(),
-    };
+    let mut case = CaseText::default();
     c.take(b'{')?;
     c.space();
     if c.peek()? != b'}' {
