@@ -1,16 +1,17 @@
 //! A reader of the ordinary case document for the lean per-call path, written by hand:
-//! `serde_json`'s derived reader took about 350 ns of the 1.1 µs a `route_json` call
-//! spent (`profile_route json-lean-parse` against `json-scan`, and
-//! `cargo bench --bench route -- case_text`), most of it in its generic field-by-field
-//! machinery.
+//! `serde_json`'s derived reader is about twice as slow on the same documents, most of
+//! its time in its generic field-by-field machinery (`cargo bench -p gridgov-benches
+//! --bench route -- route_json_per_call`: `read_by_hand` against `read_by_serde_json`,
+//! 167 against 321 ns per Fushan document; `profile_route json-lean-parse`).
 //!
 //! It reads a flat object whose keys are [`CaseText`]'s fields, each at most once, whose
 //! strings have no escape, and whose counts are plain integers; `attributes` is a flat
 //! object of such strings, booleans, numbers and lists of strings; the rare `reporter`
-//! object and any number but a count are handed to `serde_json` as the slices they are. Anything else gives `None`, and the caller reads the document
-//! with `serde_json`, which is the reference: a property test
-//! (`scanning_is_serde_json_s`) holds the two equal on every document this reader takes,
-//! and holds that it takes the ordinary ones.
+//! object and any number but a count are handed to `serde_json` as the slices they are.
+//! Anything else gives `None`, and the caller reads the document with `serde_json`,
+//! which is the reference: a property test (`scanning_is_serde_json_s`) holds the two
+//! equal on every document this reader takes, and holds that it takes the ordinary ones;
+//! the fuzz target `case` holds the same, and the decisions, on whatever it finds.
 
 use std::collections::BTreeMap;
 
