@@ -180,6 +180,35 @@ impl Engine {
     /// [`route_text`](Self::route_text)'s decision as the view the JSON and the Python
     /// dict print, without a trace: made from the case's text and the engine's tables,
     /// with no [`Case`] built. `None` when the lean path does not take the case.
+    ///
+    /// A system that has a case's fields as text (a form, a message queue) routes it with
+    /// nothing copied:
+    ///
+    /// ```
+    /// use gridgov::lean::CaseText;
+    ///
+    /// let engine = gridgov::Engine::fushan();
+    /// let case = CaseText {
+    ///     id: "c-7",
+    ///     channel: "hotline",
+    ///     category: "neighbour_dispute",
+    ///     location: "fs-c01-g02-m1",
+    ///     reported_at: "2026-03-02T09:15:00+08:00",
+    ///     ..CaseText::default()
+    /// };
+    /// let view = engine.route_text_view(&case).expect("an ordinary case");
+    /// assert_eq!(view.case, "c-7");
+    /// assert_eq!(view.unit, Some("fs-c01-g02"));
+    /// // The same decision as the full path's, which is the reference.
+    /// let full = gridgov::json::route_json(&engine, r#"{"id": "c-7", "channel": "hotline",
+    ///   "category": "neighbour_dispute", "location": "fs-c01-g02-m1",
+    ///   "reported_at": "2026-03-02T09:15:00+08:00"}"#)?;
+    /// assert_eq!(view.to_json(), full);
+    /// // A case the lean path leaves (an unknown location) is read in full, which says why.
+    /// let lost = CaseText { location: "nowhere", ..case };
+    /// assert!(engine.route_text_view(&lost).is_none());
+    /// # Ok::<(), gridgov::error::Error>(())
+    /// ```
     #[must_use]
     pub fn route_text_view<'a>(&'a self, c: &CaseText<'a>) -> Option<DecisionView<'a>> {
         let found = self.find(c)?;
