@@ -59,6 +59,22 @@ fn push_escaped(out: &mut String, value: &str) {
     out.push_str(&to_json(&value));
 }
 
+/// The bytes of the eight-byte word `x` (little-endian) that JSON escapes: the high bit
+/// of each quote's byte, and of each backslash's and control character's. Each mask is
+/// nonzero just when some byte matches, and its lowest set bit marks exactly the first
+/// that does (a borrow can mark bytes above a match, never below one): all its users
+/// read of it. Shared by [`needs_escape`] and the lean reader's search for a string's end.
+#[inline]
+pub(crate) fn escape_marks(x: u64) -> (u64, u64) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let quotes = zero_byte(x ^ (ONES * u64::from(b'"')));
+    let others =
+        zero_byte(x ^ (ONES * u64::from(b'\\'))) | (x.wrapping_sub(ONES * 0x20) & !x & HIGH);
+    (quotes, others)
+}
+
 /// Whether any byte is a quote, a backslash or a control character. A decision's `why`
 /// and a unit's name are scanned on every call, and its ids too: long text 32 bytes at a
 /// time (each block's bytes tested without a branch, which the compiler turns into
@@ -66,20 +82,14 @@ fn push_escaped(out: &mut String, value: &str) {
 /// (copying a few bytes into a buffer to read them as a word stalls the load).
 #[inline]
 pub(crate) fn needs_escape(bytes: &[u8]) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     #[inline]
     fn bad(b: u8) -> u8 {
         u8::from(b < 0x20) | u8::from(b == b'"') | u8::from(b == b'\\')
     }
-    /// Nonzero just when some byte of `x` is one to escape (a borrow can mark bytes above
-    /// a match, never one when there is none).
     #[inline]
     fn bad_word(x: u64) -> u64 {
-        let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
-        (x.wrapping_sub(ONES * 0x20) & !x & HIGH)
-            | zero_byte(x ^ (ONES * u64::from(b'"')))
-            | zero_byte(x ^ (ONES * u64::from(b'\\')))
+        let (quotes, others) = escape_marks(x);
+        quotes | others
     }
     let mut blocks = bytes.chunks_exact(32);
     for block in blocks.by_ref() {

@@ -247,23 +247,16 @@ impl<'a> Cursor<'a> {
 }
 
 /// Where the first quote is in `bytes`, when no backslash (an escape) and no control
-/// character comes before it; `None` otherwise. Eight bytes at a time: each mask below
-/// marks, at its lowest set bit, exactly the first byte that matches (a borrow can mark
-/// bytes above it, never below), which is all this reads of it.
+/// character comes before it; `None` otherwise. Eight bytes at a time, with the masks of
+/// [`crate::text::escape_marks`], whose lowest set bits mark the first of each.
 #[inline(always)]
 fn closing_quote(bytes: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
     let mut words = bytes.chunks_exact(8);
     let mut at = 0;
     for word in words.by_ref() {
         let mut w = [0u8; 8];
         w.copy_from_slice(word);
-        let x = u64::from_le_bytes(w);
-        let quote = zero_byte(x ^ (ONES * u64::from(b'"')));
-        let bad =
-            zero_byte(x ^ (ONES * u64::from(b'\\'))) | (x.wrapping_sub(ONES * 0x20) & !x & HIGH);
+        let (quote, bad) = crate::text::escape_marks(u64::from_le_bytes(w));
         if quote | bad != 0 {
             return (quote.trailing_zeros() < bad.trailing_zeros())
                 .then(|| at + quote.trailing_zeros() as usize / 8);
