@@ -17,10 +17,9 @@ cargo build --profile wasm-release --target wasm32-unknown-unknown -p gridgov-wa
 wasm=target/wasm32-unknown-unknown/wasm-release/gridgov_wasm.wasm
 wasm-bindgen --target nodejs --out-dir wasm/pkg-node --out-name gridgov "$wasm"
 wasm-bindgen --target web --out-dir wasm/pkg-web --out-name gridgov "$wasm"
-# Both targets get the same module; optimise it once, for size (-Oz), as the crate is
-# compiled (opt-level "s" in the wasm-release profile): 4.64 MB against 5.44 MB with level
-# 3 and -O3. The rest is the code of the core, Arrow's IPC reader and writer, and the IANA
-# time-zone database.
+# Both targets get the same module; optimise it once, for size (-Oz), as the crates are
+# compiled (the wasm-release profile in Cargo.toml says which at which level). Most of it
+# is the code of the core, its JSON readers, and Arrow's arrays and IPC reader and writer.
 if [ ! -x wasm/node_modules/.bin/wasm-opt ]; then
   (cd wasm && npm ci --no-audit --no-fund --loglevel=error)
 fi
