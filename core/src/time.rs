@@ -551,12 +551,13 @@ impl FromStr for Timestamp {
 /// chrono's general RFC 3339 parser costs about three times as much (`cargo bench -p
 /// gridgov-benches --bench time`: `parse` against `parse_chrono`). The property test
 /// `the_fast_read_is_chrono_s` holds it equal to chrono on every string of this shape.
+#[inline(always)]
 fn parse_canonical(s: &str) -> Option<Timestamp> {
     let b = s.as_bytes();
     let zone = match (b.len(), b.get(19)) {
         (20, Some(b'Z')) => 0,
         (25, Some(&sign @ (b'+' | b'-'))) => {
-            if b.get(22) != Some(&b':') {
+            if !matches!(b.get(22), Some(b':')) {
                 return None;
             }
             let (h, m) = (two_digits(b, 20)?, two_digits(b, 23)?);
@@ -569,7 +570,10 @@ fn parse_canonical(s: &str) -> Option<Timestamp> {
         _ => return None,
     };
     let punctuation = [(4, b'-'), (7, b'-'), (10, b'T'), (13, b':'), (16, b':')];
-    if punctuation.iter().any(|&(i, c)| b.get(i) != Some(&c)) {
+    if punctuation
+        .iter()
+        .any(|&(i, c)| !matches!(b.get(i), Some(x) if *x == c))
+    {
         return None;
     }
     let year = i32::try_from(two_digits(b, 0)? * 100 + two_digits(b, 2)?).ok()?;
@@ -592,6 +596,7 @@ fn parse_canonical(s: &str) -> Option<Timestamp> {
 }
 
 /// Two ASCII digits at `i` as a number.
+#[inline(always)]
 fn two_digits(b: &[u8], i: usize) -> Option<u32> {
     match (b.get(i), b.get(i + 1)) {
         (Some(x @ b'0'..=b'9'), Some(y @ b'0'..=b'9')) => {

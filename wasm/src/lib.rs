@@ -759,7 +759,7 @@ impl JsEngine {
             Some(m) => gridgov::input::name_arg("errors", &m).map_err(err)?,
         };
         let bytes = bytes_arg(cases, "cases")?;
-        gridgov::arrow::ipc::route_ipc(&self.inner, &bytes, mode).map_err(err)
+        gridgov::arrow::ipc::route_ipc_vec(&self.inner, bytes, mode).map_err(err)
     }
 
     /// `simulateCasesCsv`'s cases as an Arrow IPC stream, the table `routeArrow` reads.

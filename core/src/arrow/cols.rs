@@ -82,7 +82,7 @@ impl<'c, 'a, T: Copy> Names<'c, 'a, T> {
     /// The value of row `row` resolved by `resolve` from its text (once per distinct
     /// text): `Some(None)` for an empty cell, `None` for a cell that is not text (the
     /// row reader names it).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn get(
         &mut self,
         row: usize,
@@ -199,6 +199,7 @@ impl<'a> Col<'a> {
         })
     }
 
+    #[inline(always)]
     pub(crate) fn is_null(&self, i: usize) -> bool {
         match self {
             Col::Missing => true,

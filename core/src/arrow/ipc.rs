@@ -53,6 +53,23 @@ fn ipc_error(what: &str, message: impl std::fmt::Display) -> Error {
 /// [`Error::Input`] (code `table`) for bytes that are not a whole IPC stream or file,
 /// saying what the reader found wrong.
 pub fn read_ipc(bytes: &[u8], what: &str) -> Result<(SchemaRef, Vec<RecordBatch>), Error> {
+    check_bytes(bytes, what)?;
+    decode_stream(arrow_buffer::Buffer::from(bytes.to_vec())).map_err(|e| ipc_error(what, e))
+}
+
+/// [`read_ipc`] of bytes the caller owns (the WebAssembly package's, copied in from JS):
+/// the batches' buffers are sliced from them, not copied.
+///
+/// # Errors
+/// As [`read_ipc`].
+pub fn read_ipc_vec(bytes: Vec<u8>, what: &str) -> Result<(SchemaRef, Vec<RecordBatch>), Error> {
+    check_bytes(&bytes, what)?;
+    decode_stream(arrow_buffer::Buffer::from(bytes)).map_err(|e| ipc_error(what, e))
+}
+
+/// Refuses what is not an IPC stream that Arrow's decoder can be given safely (see
+/// [`read_ipc`]).
+fn check_bytes(bytes: &[u8], what: &str) -> Result<(), Error> {
     if bytes.is_empty() {
         return Err(ipc_error(what, "there are no bytes"));
     }
@@ -62,8 +79,7 @@ pub fn read_ipc(bytes: &[u8], what: &str) -> Result<(SchemaRef, Vec<RecordBatch>
             "these are the bytes of an Arrow IPC file (they start with `ARROW1`), and this entry reads the IPC stream format",
         ));
     }
-    check_stream(bytes).map_err(|e| ipc_error(what, e))?;
-    decode_stream(bytes).map_err(|e| ipc_error(what, e))
+    check_stream(bytes).map_err(|e| ipc_error(what, e))
 }
 
 /// Decodes the messages of a checked stream ([`check_stream`]) with Arrow's own decoder
@@ -73,9 +89,9 @@ pub fn read_ipc(bytes: &[u8], what: &str) -> Result<(SchemaRef, Vec<RecordBatch>
 /// (all of `arrow-select`'s kernels) into it. Here a delta dictionary of text is joined
 /// by [`join_text`] and one of another type refused; the tests hold the result equal to
 /// `StreamReader`'s.
-fn decode_stream(bytes: &[u8]) -> Result<(SchemaRef, Vec<RecordBatch>), String> {
+fn decode_stream(data: arrow_buffer::Buffer) -> Result<(SchemaRef, Vec<RecordBatch>), String> {
     use arrow_ipc::reader::RecordBatchDecoder;
-    let data = arrow_buffer::Buffer::from(bytes.to_vec());
+    let bytes = data.as_slice();
     let mut schema: Option<SchemaRef> = None;
     let mut dictionaries: std::collections::HashMap<i64, ArrayRef> =
         std::collections::HashMap::new();
@@ -441,7 +457,16 @@ pub fn write_ipc(schema: &SchemaRef, batches: &[RecordBatch]) -> Result<Vec<u8>,
 /// As [`read_ipc`] and [`super::route_batches`]: a table without the case columns, or
 /// (in [`ErrorMode::Raise`]) the first row that cannot be routed.
 pub fn route_ipc(engine: &Engine, cases: &[u8], mode: ErrorMode) -> Result<Vec<u8>, Error> {
-    let (schema, batches) = read_ipc(cases, "cases")?;
+    route_ipc_vec(engine, cases.to_vec(), mode)
+}
+
+/// [`route_ipc`] of bytes the caller owns (the WebAssembly package's `routeArrow`, whose
+/// bytes are copied in from JS): read without a second copy ([`read_ipc_vec`]).
+///
+/// # Errors
+/// As [`route_ipc`].
+pub fn route_ipc_vec(engine: &Engine, cases: Vec<u8>, mode: ErrorMode) -> Result<Vec<u8>, Error> {
+    let (schema, batches) = read_ipc_vec(cases, "cases")?;
     super::require_case_columns(&schema)?;
     let (schema, out) = super::route_batches(engine, &batches, mode, Some(1))?;
     let out = out
@@ -831,6 +856,7 @@ mod tests {
             let bytes = stream_of(&batches, delta);
             let ours = read_ipc(&bytes, "t").unwrap();
             prop_assert_eq!(&ours, &arrows_reading(&bytes).unwrap());
+            prop_assert_eq!(&ours, &super::read_ipc_vec(bytes.clone(), "t").unwrap());
             prop_assert_eq!(ours.1, batches);
         }
 
@@ -851,6 +877,8 @@ mod tests {
                 }
             }
             for bytes in [&bytes[..], &bytes[..cut % n]] {
+                let owned = super::read_ipc_vec(bytes.to_vec(), "t");
+                prop_assert_eq!(owned.is_ok(), read_ipc(bytes, "t").is_ok());
                 if let Ok(ours) = read_ipc(bytes, "t") {
                     // Arrow's reader may panic on what the check refuses; here the check
                     // passed, so it is safe to ask it.

@@ -109,7 +109,7 @@ impl<'c, 'a, 'e> RouteCells<'c, 'a, 'e> {
     /// The decision for row `row` at place `place` (from [`places`](Self::places)), or
     /// `None` when the row is left to the row reader (something to report, or a value
     /// this reader does not take).
-    #[inline]
+    #[inline(always)]
     pub(super) fn route(&mut self, row: usize, place: Place<'e>) -> Option<Routed> {
         let engine = self.engine;
         let rules = &engine.rules;

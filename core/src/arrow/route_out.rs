@@ -41,7 +41,7 @@ impl Keyed {
 
     /// Appends the key of id `id` (`None`: a null), with `text` giving its value the
     /// first time it is seen.
-    #[inline]
+    #[inline(always)]
     fn push<'t>(&mut self, id: Option<usize>, text: impl FnOnce() -> &'t str) {
         let Some(id) = id else {
             self.keys.append_null();
@@ -147,7 +147,7 @@ impl Direct {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn push(&mut self, key: Option<i32>) {
         self.keys.append_option(key);
     }
@@ -240,6 +240,7 @@ impl<'e> RoutedOut<'e> {
     }
 
     /// Appends a decision.
+    #[inline(always)]
     pub(super) fn decision(&mut self, r: &Routed) {
         let engine = self.engine;
         let rules = &engine.rules;
