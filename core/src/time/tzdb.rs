@@ -251,6 +251,22 @@ mod tests {
         differs(name).is_none_or(|(from, to)| at < from || at >= to)
     }
 
+    /// The first Unix second after `from`, up to `to`, at which `zone`'s offset is no
+    /// longer the one at `from` (found by bisection; `to` if it never changes).
+    fn first_change(zone: NamedZone, from: i64, to: i64) -> i64 {
+        let here = zone.offset_secs_at(from);
+        let (mut lo, mut hi) = (from, to);
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2;
+            if zone.offset_secs_at(mid) == here {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        hi
+    }
+
     const FROM: i64 = -2_208_988_800; // 1900-01-01
     const TO: i64 = 4_102_444_800; // 2100-01-01
 
@@ -276,17 +292,9 @@ mod tests {
                 }
                 let next = (at + step).min(TO);
                 if zone.offset_secs_at(next) != here && compared(name, next) {
-                    // Bisect to the change, then compare around it.
-                    let (mut lo, mut hi) = (at, next);
-                    while hi - lo > 1 {
-                        let mid = lo + (hi - lo) / 2;
-                        if zone.offset_secs_at(mid) == here {
-                            lo = mid;
-                        } else {
-                            hi = mid;
-                        }
-                    }
-                    for t in [lo - 1, lo, hi, hi + 1] {
+                    // Compare around the change.
+                    let hi = first_change(zone, at, next);
+                    for t in [hi - 2, hi - 1, hi, hi + 1] {
                         if !compared(name, t) {
                             continue;
                         }
@@ -343,15 +351,7 @@ mod tests {
                 let next = (at + 86_400).min(TO);
                 let (before, after) = (named.offset_secs_at(at), named.offset_secs_at(next));
                 if before != after && compared(name, at) && compared(name, next) {
-                    let (mut lo, mut hi) = (at, next);
-                    while hi - lo > 1 {
-                        let mid = lo + (hi - lo) / 2;
-                        if named.offset_secs_at(mid) == before {
-                            lo = mid;
-                        } else {
-                            hi = mid;
-                        }
-                    }
+                    let hi = first_change(named, at, next);
                     let (b, a) = (i64::from(before), i64::from(after));
                     let (lo_local, hi_local) = ((hi + b).min(hi + a), (hi + b).max(hi + a));
                     for local in [
