@@ -47,7 +47,10 @@ fn ipc_error(what: &str, message: impl std::fmt::Display) -> Error {
 ///
 /// The messages are checked before Arrow's reader decodes them ([`check_stream`]): Arrow's
 /// decoder panics on a buffer outside its message or not of whole values, and bytes from
-/// outside must give an error, not a panic.
+/// outside must give an error, not a panic. A dictionary sent in parts (delta dictionary
+/// batches, as apache-arrow in JS writes a dictionary column of several chunks) is joined
+/// when its values are text, what every dictionary column of cases and outcomes holds;
+/// one of other values is refused, saying so.
 ///
 /// # Errors
 /// [`Error::Input`] (code `table`) for bytes that are not a whole IPC stream or file,
