@@ -45,7 +45,7 @@ fn ipc_error(what: &str, message: impl std::fmt::Display) -> Error {
 /// in errors. The IPC *file* format (bytes starting `ARROW1`) is refused with an error
 /// that says so: its reader in Arrow trusts the file's footer.
 ///
-/// The messages are checked before Arrow's reader decodes them ([`check_stream`]): Arrow's
+/// The messages are checked before Arrow's reader decodes them (`check_stream`): Arrow's
 /// decoder panics on a buffer outside its message or not of whole values, and bytes from
 /// outside must give an error, not a panic. A dictionary sent in parts (delta dictionary
 /// batches, as apache-arrow in JS writes a dictionary column of several chunks) is joined
