@@ -45,7 +45,7 @@ fn ipc_error(what: &str, message: impl std::fmt::Display) -> Error {
 /// in errors. The IPC *file* format (bytes starting `ARROW1`) is refused with an error
 /// that says so: its reader in Arrow trusts the file's footer.
 ///
-/// The messages are checked before Arrow's reader decodes them (`check_stream`): Arrow's
+/// Each message is checked before Arrow's decoder reads it (`StreamCheck`): Arrow's
 /// decoder panics on a buffer outside its message or not of whole values, and bytes from
 /// outside must give an error, not a panic. A dictionary sent in parts (delta dictionary
 /// batches, as apache-arrow in JS writes a dictionary column of several chunks) is joined
@@ -70,8 +70,7 @@ pub fn read_ipc_vec(bytes: Vec<u8>, what: &str) -> Result<(SchemaRef, Vec<Record
     decode_stream(arrow_buffer::Buffer::from(bytes)).map_err(|e| ipc_error(what, e))
 }
 
-/// Refuses what is not an IPC stream that Arrow's decoder can be given safely (see
-/// [`read_ipc`]).
+/// Refuses bytes that are no IPC stream at all: none, or an IPC file.
 fn check_bytes(bytes: &[u8], what: &str) -> Result<(), Error> {
     if bytes.is_empty() {
         return Err(ipc_error(what, "there are no bytes"));
@@ -82,11 +81,11 @@ fn check_bytes(bytes: &[u8], what: &str) -> Result<(), Error> {
             "these are the bytes of an Arrow IPC file (they start with `ARROW1`), and this entry reads the IPC stream format",
         ));
     }
-    check_stream(bytes).map_err(|e| ipc_error(what, e))
+    Ok(())
 }
 
-/// Decodes the messages of a checked stream ([`check_stream`]) with Arrow's own decoder
-/// (`RecordBatchDecoder`), one batch or dictionary at a time. This walk stands in for
+/// Decodes the messages of a stream with Arrow's own decoder (`RecordBatchDecoder`), one
+/// batch or dictionary at a time, each checked first ([`StreamCheck`]). This walk stands in for
 /// Arrow's `StreamReader` for the size of the web module: that reader joins delta
 /// dictionaries of any type with `arrow-select`'s `concat`, which brought 457 KB of code
 /// (all of `arrow-select`'s kernels) into it. Here a delta dictionary of text is joined
@@ -99,8 +98,10 @@ fn decode_stream(data: arrow_buffer::Buffer) -> Result<(SchemaRef, Vec<RecordBat
     let mut dictionaries: std::collections::HashMap<i64, ArrayRef> =
         std::collections::HashMap::new();
     let mut batches = Vec::new();
+    let mut check = StreamCheck::default();
     for message in Messages::new(bytes) {
         let (index, message, body) = message?;
+        check.message(index, &message, body.len())?;
         let body = data.slice_with_length(body.start, body.len());
         let version = message.version();
         if let Some(s) = message.header_as_schema() {
@@ -356,39 +357,48 @@ impl<'b> Iterator for Messages<'b> {
     }
 }
 
-/// Checks what Arrow's decoder assumes without checking: that every message fits in the
-/// bytes ([`Messages`]), that the batches have the schema's buffers, and that every
-/// buffer lies within its message's body, starts at a multiple of 8 bytes and holds whole
-/// values of its type.
-fn check_stream(bytes: &[u8]) -> Result<(), String> {
-    let mut schema: Option<Layout> = None;
-    for message in Messages::new(bytes) {
-        let (index, message, body) = message?;
+/// Checks what Arrow's decoder assumes without checking, one message at a time before it
+/// is decoded: that every message fits in the bytes ([`Messages`]), that the batches have
+/// the schema's buffers, and that every buffer lies within its message's body, starts at
+/// a multiple of 8 bytes and holds whole values of its type.
+#[derive(Default)]
+struct StreamCheck {
+    schema: Option<Layout>,
+}
+
+impl StreamCheck {
+    fn message(
+        &mut self,
+        index: usize,
+        message: &arrow_ipc::Message<'_>,
+        body: usize,
+    ) -> Result<(), String> {
         if let Some(s) = message.header_as_schema() {
-            if schema.is_some() {
+            if self.schema.is_some() {
                 return Err(format!("message {index} is a second schema"));
             }
-            schema = Some(layout(s)?);
-        } else {
-            let layout = schema
-                .as_ref()
-                .ok_or("the stream does not start with its schema")?;
-            let (batch, expected) = if let Some(b) = message.header_as_record_batch() {
-                (Some(b), Some(&layout.columns))
-            } else if let Some(d) = message.header_as_dictionary_batch() {
-                (d.data(), layout.dictionaries.get(&d.id()))
-            } else {
-                (None, None)
-            };
-            if let Some(batch) = batch {
-                let expected = expected.ok_or_else(|| {
-                    format!("message {index} is a dictionary the schema has no column for")
-                })?;
-                check_buffers(index, batch, expected, body.len())?;
-            }
+            self.schema = Some(layout(s)?);
+            return Ok(());
         }
+        let layout = self
+            .schema
+            .as_ref()
+            .ok_or("the stream does not start with its schema")?;
+        let (batch, expected) = if let Some(b) = message.header_as_record_batch() {
+            (Some(b), Some(&layout.columns))
+        } else if let Some(d) = message.header_as_dictionary_batch() {
+            (d.data(), layout.dictionaries.get(&d.id()))
+        } else {
+            (None, None)
+        };
+        if let Some(batch) = batch {
+            let expected = expected.ok_or_else(|| {
+                format!("message {index} is a dictionary the schema has no column for")
+            })?;
+            check_buffers(index, batch, expected, body)?;
+        }
+        Ok(())
     }
-    Ok(())
 }
 
 /// The buffers of one batch against the widths its schema gives.
