@@ -66,8 +66,57 @@ pub(crate) struct Names<'c, 'a, T: Copy> {
     col: &'c Col<'a>,
     /// By dictionary key, for a dictionary column.
     by_key: Vec<Option<T>>,
-    /// By text, for a plain string column.
+    /// By [`ShortText`], for the texts of a plain string column of at most 16 bytes (ids,
+    /// names, categories): found without hashing the text's bytes one by one or calling
+    /// `memcmp` to compare them, which took most of a row's time in a plain column.
+    by_short: FxHashMap<ShortText, T>,
+    /// By text, for the longer texts of a plain string column.
     by_text: FxHashMap<&'a str, T>,
+}
+
+/// A text of at most 16 bytes as two words and its length, which together are the text:
+/// its first eight bytes and the rest, each read as a little-endian number with zero
+/// bytes past the end. Two texts have equal keys just when they are equal (tested in
+/// `short_texts_are_their_text`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct ShortText(u64, u64, u8);
+
+impl ShortText {
+    /// The key of `text`, when it is at most 16 bytes long. Each word is read in at most
+    /// two loads from the text itself (overlapping, for a length that is not a multiple
+    /// of the word's), not byte by byte.
+    #[inline(always)]
+    pub(crate) fn of(text: &str) -> Option<Self> {
+        let b = text.as_bytes();
+        let n = b.len();
+        let word = |from: usize| {
+            b.get(from..from + 8)
+                .and_then(|w| <[u8; 8]>::try_from(w).ok())
+                .map_or(0, u64::from_le_bytes)
+        };
+        let half = |from: usize| {
+            b.get(from..from + 4)
+                .and_then(|w| <[u8; 4]>::try_from(w).ok())
+                .map_or(0, |w| u64::from(u32::from_le_bytes(w)))
+        };
+        let byte = |at: usize| b.get(at).map_or(0, |v| u64::from(*v));
+        // The bytes `0..k` (k ≤ 8) as a word: two reads that together cover them, the
+        // second shifted to where its bytes belong (where they overlap the first, the
+        // bytes are the same, so or-ing them changes nothing).
+        let head = |k: usize| match k {
+            0 => 0,
+            1..=3 => byte(0) | byte(k / 2) << (8 * (k / 2)) | byte(k - 1) << (8 * (k - 1)),
+            4..=7 => half(0) | half(k - 4) << (8 * (k - 4)),
+            _ => word(0),
+        };
+        let (first, rest) = match n {
+            0..=8 => (head(n), 0),
+            // The last eight bytes, shifted down past the ones the first word holds.
+            9..=16 => (word(0), word(n - 8) >> (8 * (16 - n))),
+            _ => return None,
+        };
+        Some(Self(first, rest, u8::try_from(n).ok()?))
+    }
 }
 
 impl<'c, 'a, T: Copy> Names<'c, 'a, T> {
@@ -75,6 +124,7 @@ impl<'c, 'a, T: Copy> Names<'c, 'a, T> {
         Self {
             col,
             by_key: Vec::new(),
+            by_short: FxHashMap::default(),
             by_text: FxHashMap::default(),
         }
     }
@@ -117,6 +167,11 @@ impl<'c, 'a, T: Copy> Names<'c, 'a, T> {
                 let Some(text) = col.str(row, "").ok()? else {
                     return Some(None);
                 };
+                if let Some(short) = ShortText::of(text) {
+                    return Some(Some(
+                        *self.by_short.entry(short).or_insert_with(|| resolve(text)),
+                    ));
+                }
                 if let Some(v) = self.by_text.get(text) {
                     return Some(Some(*v));
                 }
@@ -506,4 +561,70 @@ fn short(s: &str) -> String {
 /// An Arrow array from a finished builder.
 pub(crate) fn finish<B: arrow_array::builder::ArrayBuilder>(mut b: B) -> ArrayRef {
     b.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow_array::StringArray;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+
+        /// Two texts of at most 16 bytes have the same [`ShortText`] just when they are
+        /// the same text, and a longer one has none: over texts of every length to 20
+        /// (the zero byte and non-ASCII text among their characters), each against a
+        /// text of its own length with one character changed, one character shorter,
+        /// and another drawn alike.
+        #[test]
+        fn short_texts_are_their_text(
+            a in "[ab\u{0}é]{0,20}",
+            other in "[ab\u{0}é]{0,20}",
+            at in any::<usize>(),
+            to in "[ab\u{0}é]",
+        ) {
+            let chars: Vec<char> = a.chars().collect();
+            let mut changed = chars.clone();
+            if let Some(c) = changed.get_mut(at % chars.len().max(1)) {
+                *c = to.chars().next().unwrap_or('a');
+            }
+            let changed: String = changed.into_iter().collect();
+            let shorter: String = chars.iter().take(chars.len().saturating_sub(1)).collect();
+            let ka = ShortText::of(&a);
+            prop_assert_eq!(ka.is_some(), a.len() <= 16);
+            for b in [&changed, &shorter, &other] {
+                let kb = ShortText::of(b);
+                prop_assert_eq!(kb.is_some(), b.len() <= 16);
+                if let (Some(ka), Some(kb)) = (ka, kb) {
+                    prop_assert_eq!(ka == kb, a == *b, "{:?} {:?}", a, b);
+                }
+            }
+        }
+
+        /// A plain string column's names resolve as a map from each distinct text
+        /// resolves them, each text resolved once, short and long texts alike.
+        #[test]
+        fn names_resolve_each_text_once(
+            texts in proptest::collection::vec(proptest::option::of("[ab]{0,3}|[ab]{15,18}"), 0..80),
+        ) {
+            let array = StringArray::from(texts.clone());
+            let col = Col::Utf8(&array);
+            let mut names = Names::new(&col);
+            let mut seen: Vec<String> = Vec::new();
+            for (row, text) in texts.iter().enumerate() {
+                let got = names.get(row, |t| {
+                    seen.push(t.to_owned());
+                    t.len() * 7 + t.bytes().filter(|b| *b == b'a').count()
+                });
+                let want = text.as_deref().map(|t| t.len() * 7 + t.bytes().filter(|b| *b == b'a').count());
+                prop_assert_eq!(got, Some(want));
+            }
+            let mut distinct: Vec<String> = texts.iter().flatten().cloned().collect();
+            distinct.sort();
+            distinct.dedup();
+            seen.sort();
+            prop_assert_eq!(seen, distinct);
+        }
+    }
 }
