@@ -391,52 +391,44 @@ fn scored(
 
 /// The decision as a dict, field by field as the core's JSON has them (the same keys in
 /// the same order, absent optional ones left out): `json.loads(route_json(case))` equals
-/// it (`test_route_dict_direct_path_equals_the_json_path_on_seeded_cases`). The keys are
-/// interned Python strings; the rare nested values (a sitting, warnings) go through
-/// pythonize.
+/// it (`test_route_dict_direct_path_equals_the_json_path_on_seeded_cases`).
+///
+/// Most of a decision is the engine's own: its version, grade, level, unit, handler,
+/// office, time limit and deciding row. The dict of those (with the keys in order) is
+/// made once for each such combination (see [`EngineTexts`]) and copied for each
+/// decision, which then sets only its own values (the case id, the deadline, fresh lists
+/// and a fresh `rule` dict, so a caller may change what it is given): a copy of a dict
+/// is one call, where setting a value is one call for each. The rare nested values (a
+/// sitting, warnings) go through pythonize.
 fn decision_dict<'py>(
     py: Python<'py>,
     texts: &EngineTexts,
     d: &gridgov::route::DecisionView<'_>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let out = PyDict::new(py);
     // Every text of a decision but its case id and its times is the engine's own.
-    let mut texts = texts.lock();
-    let mut own = |t: &str| engine_text(py, &mut texts, t);
+    let mut made = texts.lock();
+    let made = &mut *made;
+    let (shape, rule) = made.shape(py, d)?;
+    let out = shape.copy()?;
     out.set_item(pyo3::intern!(py, "case"), d.case)?;
-    out.set_item(pyo3::intern!(py, "version"), own(d.version))?;
-    out.set_item(pyo3::intern!(py, "grade"), d.grade.map(&mut own))?;
-    out.set_item(pyo3::intern!(py, "level"), own(d.level.as_str()))?;
-    out.set_item(pyo3::intern!(py, "unit"), d.unit.map(&mut own))?;
-    out.set_item(pyo3::intern!(py, "unit_name"), d.unit_name.map(&mut own))?;
-    out.set_item(pyo3::intern!(py, "office"), d.office.map(&mut own))?;
-    let co_offices: Vec<_> = d.co_offices.iter().map(|o| own(o)).collect();
-    out.set_item(
-        pyo3::intern!(py, "co_offices"),
-        PyList::new(py, co_offices)?,
-    )?;
-    out.set_item(pyo3::intern!(py, "handler"), d.handler.map(&mut own))?;
-    out.set_item(
-        pyo3::intern!(py, "handler_role"),
-        d.handler_role.map(|r| own(r.as_str())),
-    )?;
+    let mut own = |t: &str| engine_text(py, &mut made.texts, t);
+    if !d.co_offices.is_empty() {
+        out.set_item(
+            pyo3::intern!(py, "co_offices"),
+            PyList::new(py, d.co_offices.iter().map(|o| own(o)))?,
+        )?;
+    } else {
+        out.set_item(pyo3::intern!(py, "co_offices"), PyList::empty(py))?;
+    }
     // Printed into one buffer, without the formatting machinery.
     let mut buf = String::with_capacity(32);
-    d.time_limit.push_to(&mut buf);
-    out.set_item(pyo3::intern!(py, "time_limit"), buf.as_str())?;
-    buf.clear();
     d.due.push_to(&mut buf);
     out.set_item(pyo3::intern!(py, "due"), buf.as_str())?;
-    let flags: Vec<_> = d.flags.iter().map(|f| own(f)).collect();
-    out.set_item(pyo3::intern!(py, "flags"), PyList::new(py, flags)?)?;
-    let rule = PyDict::new(py);
-    rule.set_item(pyo3::intern!(py, "table"), own(d.rule.table))?;
-    rule.set_item(pyo3::intern!(py, "row"), own(d.rule.row))?;
-    rule.set_item(pyo3::intern!(py, "why"), own(d.rule.why))?;
-    out.set_item(pyo3::intern!(py, "rule"), rule)?;
-    if let Some(f) = d.following {
-        out.set_item(pyo3::intern!(py, "following"), own(f))?;
-    }
+    out.set_item(
+        pyo3::intern!(py, "flags"),
+        PyList::new(py, d.flags.iter().map(|f| own(f)))?,
+    )?;
+    out.set_item(pyo3::intern!(py, "rule"), rule.copy()?)?;
     if let Some(b) = &d.sitting {
         out.set_item(pyo3::intern!(py, "sitting"), pythonize::pythonize(py, b)?)?;
     }
@@ -459,29 +451,120 @@ fn decision_dict<'py>(
 #[derive(Debug)]
 struct PyEngine {
     inner: gridgov::Engine,
-    /// The engine's own texts (ids, names, rows' reasons) as Python strings, made once:
-    /// see [`EngineTexts`].
+    /// The Python objects of the engine's decisions made once: see [`EngineTexts`].
     texts: EngineTexts,
 }
 
-/// Python strings of texts the engine owns, keyed by their address, which is theirs for
-/// the engine's life: a decision's unit, name, handler and deciding row are made into
-/// Python strings once, not on every call. Only the engine's texts go in: a case's own
-/// text lives at addresses that are reused.
+/// Python objects made once per engine for the decisions it returns as dicts:
+/// - its texts (ids, names, rows' reasons) as Python strings, keyed by their address,
+///   which is theirs for the engine's life (only the engine's texts go in: a case's own
+///   text lives at addresses that are reused);
+/// - for each combination of the engine's own values a decision takes (its [`Shape`]),
+///   the dict of them, every key of a decision in order (see [`decision_dict`]).
 #[derive(Debug, Default)]
-struct EngineTexts(std::sync::Mutex<rustc_hash::FxHashMap<(usize, usize), Py<PyString>>>);
+struct EngineTexts(std::sync::Mutex<Made>);
+
+/// What [`EngineTexts`] holds.
+#[derive(Debug, Default)]
+struct Made {
+    texts: rustc_hash::FxHashMap<(usize, usize), Py<PyString>>,
+    /// Each shape's dict, and its `rule` dict.
+    shapes: rustc_hash::FxHashMap<Shape, (Py<PyDict>, Py<PyDict>)>,
+}
+
+/// The engine's own values of a decision, by address (its texts) and value (the rest):
+/// what [`Made::shape`] keys its dicts by.
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct Shape {
+    texts: [(usize, usize); 10],
+    level: gridgov::org::Level,
+    role: Option<gridgov::org::Role>,
+    limit: gridgov::calendar::TimeLimit,
+}
+
+impl Shape {
+    fn of(d: &gridgov::route::DecisionView<'_>) -> Self {
+        let at = |t: Option<&str>| t.map_or((0, 0), |t| (t.as_ptr() as usize, t.len()));
+        Self {
+            texts: [
+                at(Some(d.version)),
+                at(d.grade),
+                at(d.unit),
+                at(d.unit_name),
+                at(d.office),
+                at(d.handler),
+                at(d.following),
+                at(Some(d.rule.table)),
+                at(Some(d.rule.row)),
+                at(Some(d.rule.why)),
+            ],
+            level: d.level,
+            role: d.handler_role,
+            limit: d.time_limit,
+        }
+    }
+}
 
 impl EngineTexts {
-    /// The most texts kept (a city has some 100,000 units and people).
+    /// The most texts, and the most shapes, kept (a city has some 100,000 units and
+    /// people; a decision's shape is mostly its unit's and its deciding row's).
     const MOST: usize = 1 << 18;
 
-    /// A lookup of engine texts for one call.
-    fn lock(
-        &self,
-    ) -> std::sync::MutexGuard<'_, rustc_hash::FxHashMap<(usize, usize), Py<PyString>>> {
+    /// What is made, for one call.
+    fn lock(&self) -> std::sync::MutexGuard<'_, Made> {
         self.0
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl Made {
+    /// The dict of decision `d`'s engine values, every key of a decision in the JSON's
+    /// order (the case's own values `None`), and its `rule` dict, made the first time: to
+    /// be copied, never handed out.
+    fn shape<'py>(
+        &mut self,
+        py: Python<'py>,
+        d: &gridgov::route::DecisionView<'_>,
+    ) -> PyResult<(Bound<'py, PyDict>, Bound<'py, PyDict>)> {
+        let shape = Shape::of(d);
+        if let Some((dict, rule)) = self.shapes.get(&shape) {
+            return Ok((dict.bind(py).clone(), rule.bind(py).clone()));
+        }
+        let mut own = |t: &str| engine_text(py, &mut self.texts, t);
+        let out = PyDict::new(py);
+        let none = py.None();
+        out.set_item(pyo3::intern!(py, "case"), &none)?;
+        out.set_item(pyo3::intern!(py, "version"), own(d.version))?;
+        out.set_item(pyo3::intern!(py, "grade"), d.grade.map(&mut own))?;
+        out.set_item(pyo3::intern!(py, "level"), own(d.level.as_str()))?;
+        out.set_item(pyo3::intern!(py, "unit"), d.unit.map(&mut own))?;
+        out.set_item(pyo3::intern!(py, "unit_name"), d.unit_name.map(&mut own))?;
+        out.set_item(pyo3::intern!(py, "office"), d.office.map(&mut own))?;
+        out.set_item(pyo3::intern!(py, "co_offices"), &none)?;
+        out.set_item(pyo3::intern!(py, "handler"), d.handler.map(&mut own))?;
+        out.set_item(
+            pyo3::intern!(py, "handler_role"),
+            d.handler_role.map(|r| own(r.as_str())),
+        )?;
+        let mut buf = String::with_capacity(32);
+        d.time_limit.push_to(&mut buf);
+        out.set_item(pyo3::intern!(py, "time_limit"), buf.as_str())?;
+        out.set_item(pyo3::intern!(py, "due"), &none)?;
+        out.set_item(pyo3::intern!(py, "flags"), &none)?;
+        let rule = PyDict::new(py);
+        rule.set_item(pyo3::intern!(py, "table"), own(d.rule.table))?;
+        rule.set_item(pyo3::intern!(py, "row"), own(d.rule.row))?;
+        rule.set_item(pyo3::intern!(py, "why"), own(d.rule.why))?;
+        out.set_item(pyo3::intern!(py, "rule"), &none)?;
+        if let Some(f) = d.following {
+            out.set_item(pyo3::intern!(py, "following"), own(f))?;
+        }
+        if self.shapes.len() < EngineTexts::MOST {
+            self.shapes
+                .insert(shape, (out.clone().unbind(), rule.clone().unbind()));
+        }
+        Ok((out, rule))
     }
 }
 

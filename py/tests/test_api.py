@@ -337,6 +337,25 @@ def test_route_dict_direct_path_equals_the_json_path_on_seeded_cases(engine):
         dict(case, risk_flags=["mass_incident"]))))
 
 
+def test_route_dict_is_the_callers_own_and_ordered_as_the_json(engine):
+    """Decisions of the same unit and row share what the engine made once; what a caller
+    is given is its own: changing it (the dict, its `rule`, its lists) changes no later
+    decision. Its keys come in the JSON's order."""
+    cases = [case_dict(c) for c in engine.simulate_cases(2026, 3, 400, seed=5).to_pylist()]
+    for case in cases:
+        want = json.loads(engine.route_json(json.dumps(case, ensure_ascii=False)))
+        got = engine.route(case)
+        assert got == want and list(got) == list(want)
+        assert list(got["rule"]) == list(want["rule"])
+        got["unit"] = "changed"
+        got["rule"]["why"] = "changed"
+        got["flags"].append("changed")
+        got["co_offices"].append("changed")
+        assert engine.route(case) == want
+    explained = engine.route(cases[0], explain=True)
+    assert list(explained)[-1] == "trace" and explained["trace"]
+
+
 def test_access_by_jurisdiction(engine):
     ledger = gridgov.Ledger()
     ledger.extend(engine.intake(ledger, dict(CASE, id="a1", reporter={
