@@ -162,15 +162,77 @@ fn text(arg: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {
     text_ref(arg, what).map(std::borrow::Cow::into_owned)
 }
 
-/// A case's fields as the core's lean path reads them, borrowed from the items of a dict
-/// (`held`), when each is what `json.dumps` would write as that field's JSON: text as
-/// `str`, counts as `int` (not `bool`), the amount as `int` or `str`, risk flags as a
-/// list of `str` (its items given in `flags`), `summary` and `media_url` as `str` or
-/// `None`, `reporter` as `None`.
+/// A field of a case, as a key of a dict names it (what [`case_text`] reads).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Field {
+    Id,
+    Channel,
+    Category,
+    Location,
+    ReportedAt,
+    People,
+    Repeat,
+    Amount,
+    RiskFlags,
+    Summary,
+    Media,
+    Reporter,
+    Attributes,
+}
+
+impl Field {
+    /// The field a key names; `None` for a key that is not a case's field the lean path
+    /// reads (a map `point`, a misspelling), which takes the JSON path.
+    fn of(key: &Bound<'_, PyAny>) -> Option<Self> {
+        Some(match key.cast::<PyString>().ok()?.to_str().ok()? {
+            "id" => Self::Id,
+            "channel" => Self::Channel,
+            "category" => Self::Category,
+            "location" => Self::Location,
+            "reported_at" => Self::ReportedAt,
+            "people_involved" => Self::People,
+            "repeat_count" => Self::Repeat,
+            "amount_yuan" => Self::Amount,
+            "risk_flags" => Self::RiskFlags,
+            "summary" => Self::Summary,
+            "media_url" => Self::Media,
+            "reporter" => Self::Reporter,
+            "attributes" => Self::Attributes,
+            _ => return None,
+        })
+    }
+}
+
+/// A dict's values by [`Field`], and the items of its risk flags' list.
+type Fields<'py> = (Vec<(Field, Bound<'py, PyAny>)>, Vec<Bound<'py, PyAny>>);
+
+/// The values of a dict's items by [`Field`], and the items of its risk flags' list: what
+/// [`case_text`] borrows the case's text from, each key read once. `None` when a key is
+/// not a field.
+fn dict_fields<'py>(dict: &Bound<'py, PyDict>) -> Option<Fields<'py>> {
+    let mut held = Vec::with_capacity(12);
+    let mut flags = Vec::new();
+    for (k, v) in dict.iter() {
+        let field = Field::of(&k)?;
+        if field == Field::RiskFlags {
+            if let Ok(list) = v.cast::<PyList>() {
+                flags.extend(list.iter());
+            }
+        }
+        held.push((field, v));
+    }
+    Some((held, flags))
+}
+
+/// A case's fields as the core's lean path reads them, borrowed from the values of a
+/// dict's fields (`held`, from [`dict_fields`]), when each is what `json.dumps` would
+/// write as that field's JSON: text as `str`, counts as `int` (not `bool`), the amount
+/// as `int` or `str`, risk flags as a list of `str` (its items given in `flags`),
+/// `summary` and `media_url` as `str` or `None`, `reporter` as `None`.
 /// `None` for any other dict, which is converted whole: the conversion only, the core
 /// decides.
 fn case_text<'a>(
-    held: &'a [(Bound<'_, PyAny>, Bound<'_, PyAny>)],
+    held: &'a [(Field, Bound<'_, PyAny>)],
     flags: &'a [Bound<'_, PyAny>],
 ) -> Option<gridgov::lean::CaseText<'a>> {
     fn text<'a>(v: &'a Bound<'_, PyAny>) -> Option<&'a str> {
@@ -192,16 +254,16 @@ fn case_text<'a>(
     let (mut id, mut channel, mut category, mut location, mut reported_at) =
         (None, None, None, None, None);
     let mut case = gridgov::lean::CaseText::default();
-    for (k, v) in held {
-        match text(k)? {
-            "id" => id = Some(text(v)?),
-            "channel" => channel = Some(text(v)?),
-            "category" => category = Some(text(v)?),
-            "location" => location = Some(text(v)?),
-            "reported_at" => reported_at = Some(text(v)?),
-            "people_involved" => case.people_involved = count(v)?,
-            "repeat_count" => case.repeat_count = count(v)?,
-            "amount_yuan" => {
+    for (field, v) in held {
+        match field {
+            Field::Id => id = Some(text(v)?),
+            Field::Channel => channel = Some(text(v)?),
+            Field::Category => category = Some(text(v)?),
+            Field::Location => location = Some(text(v)?),
+            Field::ReportedAt => reported_at = Some(text(v)?),
+            Field::People => case.people_involved = count(v)?,
+            Field::Repeat => case.repeat_count = count(v)?,
+            Field::Amount => {
                 case.amount_yuan = if v.is_instance_of::<PyBool>() {
                     return None;
                 } else if let Ok(i) = v.cast::<PyInt>() {
@@ -210,16 +272,16 @@ fn case_text<'a>(
                     text(v)?.parse().ok()?
                 }
             }
-            "risk_flags" => {
+            Field::RiskFlags => {
                 // A list, whose items the caller holds in `flags`.
                 v.cast::<PyList>().ok()?;
                 case.risk_flags = flags.iter().map(text).collect::<Option<Vec<_>>>()?;
             }
-            "summary" => case.summary = optional(v)?,
-            "media_url" => case.media_url = optional(v)?,
-            "reporter" if v.is_none() => {}
-            "attributes" => case.attributes = attributes(v)?,
-            _ => return None,
+            Field::Summary => case.summary = optional(v)?,
+            Field::Media => case.media_url = optional(v)?,
+            Field::Reporter if v.is_none() => {}
+            Field::Reporter => return None,
+            Field::Attributes => case.attributes = attributes(v)?,
         }
     }
     case.id = id?;
@@ -659,19 +721,7 @@ impl PyEngine {
         let explain = boolean(explain, "explain")?;
         // The ordinary case: its fields borrowed from the dict and routed by the core's
         // lean path; any other case is converted whole below.
-        if let Ok(dict) = case.cast::<PyDict>() {
-            // The items, and the risk flags' items, are held while their text is borrowed.
-            let mut held: Vec<(Bound<'_, PyAny>, Bound<'_, PyAny>)> = Vec::with_capacity(12);
-            let mut flags: Vec<Bound<'_, PyAny>> = Vec::new();
-            for (k, v) in dict.iter() {
-                if let (Ok("risk_flags"), Ok(list)) = (
-                    k.cast::<PyString>().map_or(Ok(""), |k| k.to_str()),
-                    v.cast::<PyList>(),
-                ) {
-                    flags.extend(list.iter());
-                }
-                held.push((k, v));
-            }
+        if let Some((held, flags)) = case.cast::<PyDict>().ok().and_then(dict_fields) {
             if let Some(text) = case_text(&held, &flags) {
                 // Without the trace, the decision is printed from the case's text; the
                 // trace needs the case built.

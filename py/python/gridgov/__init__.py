@@ -595,10 +595,10 @@ class Engine:
         office, first handler, time limit, deadline and the deciding row with its ``why``.
         ``explain=True`` adds the ``trace``: every row that matched with the facts it
         read, and how the deadline was counted."""
-        if isinstance(case, dict):
-            direct: Optional[dict[str, Any]] = self._native.route_dict(case, explain)
-            if direct is not None:
-                return direct
+        # The native side takes an ordinary case's dict itself (and leaves anything else).
+        direct: Optional[dict[str, Any]] = self._native.route_dict(case, explain)
+        if direct is not None:
+            return direct
         result: dict[str, Any] = _json.loads(
             self._native.route_json(_dumps(case, "case"), explain))
         return result
