@@ -746,7 +746,7 @@ impl JsEngine {
     ///
     /// # Errors
     /// A JS `Error` with a `code`: `table` for bytes that are not an IPC stream or a table
-    /// without the case columns, the row's code in `"raise"` mode, `wrong_type` for
+    /// without the case columns, the row's code in `"raise"` mode, `input_type` for
     /// arguments of the wrong type.
     #[wasm_bindgen(js_name = routeArrow)]
     pub fn route_arrow(
@@ -760,6 +760,46 @@ impl JsEngine {
         };
         let bytes = bytes_arg(cases, "cases")?;
         gridgov::arrow::ipc::route_ipc_vec(&self.inner, bytes, mode).map_err(err)
+    }
+
+    /// Scores a month of an outcome table given as Arrow IPC stream bytes
+    /// (apache-arrow's `tableToIPC(table)`, with the columns of `outcomes_csv`; times as
+    /// RFC 3339 text or timestamp columns, names as text or dictionary columns).
+    /// `request` is the JSON text of `scoreOutcomesJson` without the table (`{"month":
+    /// "2026-03", "budget_fen"?, "history"?, "visits"?, ...}`). Returns the month's report
+    /// as JSON text: what `scoreOutcomesJson` returns for the same rows given in the
+    /// request.
+    ///
+    /// # Errors
+    /// A JS `Error` with a `code`: `table` for bytes that are not an IPC stream or a table
+    /// without the outcome columns, the code of a row that does not read (naming it) or
+    /// of a bad request, `input_type` for arguments of the wrong type.
+    #[wasm_bindgen(js_name = scoreOutcomesArrowJson)]
+    pub fn score_outcomes_arrow_json(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] outcomes: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] request: &JsValue,
+    ) -> Result<String, JsValue> {
+        let request = text(request, "request")?;
+        let bytes = bytes_arg(outcomes, "outcomes")?;
+        gridgov::arrow::ipc::score_ipc_report_vec(&self.inner, bytes, &request)
+            .map(|report| gridgov::json::report_json(&report))
+            .map_err(err)
+    }
+
+    /// `scoreOutcomesArrowJson`'s report as an object; `request` as an object.
+    ///
+    /// # Errors
+    /// As `scoreOutcomesArrowJson`.
+    #[wasm_bindgen(js_name = scoreOutcomesArrow, unchecked_return_type = "MonthReport")]
+    pub fn score_outcomes_arrow(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] outcomes: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ScoreRequest")] request: &JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let request = JsValue::from(stringify(request, "request")?);
+        self.score_outcomes_arrow_json(outcomes, &request)
+            .map(|s| parse(&s))
     }
 
     /// `simulateCasesCsv`'s cases as an Arrow IPC stream, the table `routeArrow` reads.

@@ -137,3 +137,68 @@ test('bytes that are not an IPC stream, and tables without the case columns, thr
   // The engine still works after every refusal.
   assert.equal(arrow.tableFromIPC(engine.routeArrow(cases)).numRows, 5);
 });
+
+/** An outcome table as Arrow IPC bytes, built by apache-arrow from the outcome rows of
+ * `outcomesJson`: text as text columns, counts as integers, flags as booleans, the
+ * satisfaction as small integers, every time as RFC 3339 text. */
+function outcomesIpc(rows) {
+  const text = ['id', 'location', 'category', 'channel', 'reported_at', 'accepted_at', 'resolved_at',
+    'resolved_level', 'time_limit', 'due', 'office', 'repeat_of', 'petition_accepted_at', 'called_back_at'];
+  const counts = ['returned', 'reopened', 'escalated', 'supervisions', 'supervisions_on_time',
+    'verifications', 'verifications_passed'];
+  const flags = ['paused', 'shelved', 'petition'];
+  const columns = {};
+  const present = (name) => rows.some((r) => r[name] !== undefined && r[name] !== null);
+  for (const name of text.filter(present)) {
+    columns[name] = arrow.vectorFromArray(rows.map((r) => r[name] ?? null), new arrow.Utf8());
+  }
+  for (const name of counts.filter(present)) {
+    columns[name] = arrow.vectorFromArray(rows.map((r) => r[name] ?? 0), new arrow.Int32());
+  }
+  for (const name of flags.filter(present)) {
+    columns[name] = arrow.vectorFromArray(rows.map((r) => r[name] ?? false), new arrow.Bool());
+  }
+  columns.satisfaction = arrow.vectorFromArray(rows.map((r) => r.satisfaction ?? null), new arrow.Int8());
+  return arrow.tableToIPC(new arrow.Table(columns));
+}
+
+test('scoreOutcomesArrow scores the table scoreOutcomesJson scores, and says what is wrong', () => {
+  const month = engine.simulateMonth(2026, 3, 900, 11);
+  const { outcomes, visits } = JSON.parse(engine.outcomesJson(month));
+  assert.ok(outcomes.length > 800);
+  const ipc = outcomesIpc(outcomes);
+  const request = { month: '2026-03', budget_fen: 250000, visits };
+  const report = engine.scoreOutcomesArrowJson(ipc, JSON.stringify(request));
+  // The same bytes as the JSON entry gives for the same rows in the request.
+  assert.equal(report, engine.scoreOutcomesJson(JSON.stringify({ ...request, outcomes })));
+  const parsed = JSON.parse(report);
+  assert.equal(parsed.grids.length, 150);
+  assert.equal(parsed.rewards.allocations.reduce((s, a) => s + a.fen, 0), 250000);
+  // The object form, from an ArrayBuffer and a request object.
+  assert.deepEqual(engine.scoreOutcomesArrow(ipc.slice().buffer, request), parsed);
+  // Names as dictionary columns (pandas and polars categoricals) score alike.
+  const table = arrow.tableFromIPC(ipc);
+  const columns = {};
+  for (const f of table.schema.fields) {
+    const values = table.getChild(f.name).toArray();
+    columns[f.name] = ['location', 'category', 'channel'].includes(f.name)
+      ? arrow.vectorFromArray(Array.from(values), new arrow.Dictionary(new arrow.Utf8(), new arrow.Int32()))
+      : table.getChild(f.name);
+  }
+  assert.equal(engine.scoreOutcomesArrowJson(arrow.tableToIPC(new arrow.Table(columns)), JSON.stringify(request)), report);
+  // Bad bytes, a bad request, a bad row and missing columns each throw an Error with a code.
+  assert.throws(() => engine.scoreOutcomesArrowJson(new Uint8Array([1, 2, 3]), '{"month": "2026-03"}'),
+    (e) => e instanceof Error && e.code === 'table');
+  assert.throws(() => engine.scoreOutcomesArrowJson(ipc, '{"month": "2026-13"}'),
+    (e) => e instanceof Error && e.code === 'json');
+  assert.throws(() => engine.scoreOutcomesArrowJson(ipc, JSON.stringify({ month: '2026-03', outcomes })),
+    (e) => e instanceof Error && e.code === 'input' && e.message.includes('leave out `outcomes`'));
+  const bad = outcomesIpc([{ ...outcomes[0], location: 'nowhere' }, ...outcomes.slice(1, 3)]);
+  assert.throws(() => engine.scoreOutcomesArrowJson(bad, '{"month": "2026-03"}'),
+    (e) => e instanceof Error && typeof e.code === 'string' && e.message.includes('nowhere'));
+  const noColumns = arrow.tableToIPC(new arrow.Table({ x: arrow.vectorFromArray([1, 2], new arrow.Int32()) }));
+  assert.throws(() => engine.scoreOutcomesArrowJson(noColumns, '{"month": "2026-03"}'),
+    (e) => e instanceof Error && e.code === 'table');
+  assert.throws(() => engine.scoreOutcomesArrow('not bytes', { month: '2026-03' }),
+    (e) => e instanceof Error && e.code === 'input_type');
+});

@@ -49,6 +49,9 @@ const decisionsCsv: string = engine.routeCsv(engine.simulateCasesCsv(2026, 3, 10
 const casesArrow: Uint8Array = engine.simulateCasesArrow(2026, 3, 10, 1);
 const decisionsArrow: Uint8Array = engine.routeArrow(casesArrow, 'column');
 const fromBuffer: Uint8Array = engine.routeArrow(casesArrow.slice().buffer);
+declare const outcomesArrow: Uint8Array;
+const scored: gridgov.MonthReport = engine.scoreOutcomesArrow(outcomesArrow, { month: "2026-03", budget_fen: 100_000 });
+const scoredJson: string = engine.scoreOutcomesArrowJson(outcomesArrow.slice().buffer, '{"month": "2026-03"}');
 // The shapes of the workflow and the rule set are generated from the Rust types too.
 const todo: gridgov.Actions = engine.actions(ledger, "2026-03-31T17:30:00+08:00");
 const climbs: number = todo.escalations.filter((e) => e.action === "escalate").length;

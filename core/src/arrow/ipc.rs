@@ -549,6 +549,32 @@ fn used_values(
         .map(|a| std::sync::Arc::new(a) as ArrayRef)
 }
 
+/// Scores a month of an outcome table given as Arrow IPC bytes the caller owns (the
+/// columns of [`super::require_outcome_columns`]; `request_json` is the request of
+/// [`score_outcomes_json`](crate::json::score_outcomes_json) without the table): the
+/// month's report, the one [`super::score_outcomes_report`] makes of the same table.
+///
+/// The rows are read one by one ([`super::outcome_rows`], the reader whose errors are
+/// the reference) rather than compiled straight from the columns as Python's
+/// `score_outcomes` does: the web module (`scoreOutcomesArrow`) stays under 3 MB without
+/// that second reader, at some cost in speed.
+///
+/// # Errors
+/// As [`read_ipc_vec`] (code `table`: bytes that are not an IPC stream), then a table
+/// without the outcome columns, a row that does not read (naming it) and the request's
+/// errors, as [`super::score_outcomes_report`].
+pub fn score_ipc_report_vec(
+    engine: &Engine,
+    outcomes: Vec<u8>,
+    request_json: &str,
+) -> Result<crate::score::MonthReport, Error> {
+    let (schema, batches) = read_ipc_vec(outcomes, "outcomes")?;
+    super::require_outcome_columns(&schema)?;
+    let request = crate::score::ScoreRequest::from_json_str(request_json)?;
+    let rows = super::outcome_rows(&batches, engine.calendar().zone())?;
+    Ok(engine.score_table_request(request, Some(rows))?)
+}
+
 /// The seeded cases of `args` ([`crate::sim::SimArgs::cases`]) as an Arrow IPC stream
 /// with the columns [`route_ipc`] reads: the same cases as the CSV and the Python table
 /// give for the same seed.

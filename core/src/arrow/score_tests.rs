@@ -278,3 +278,79 @@ fn well_formed_columns_are_read_without_the_row_reader() {
         assert_eq!(format!("{reference:?}"), format!("{table:?}"), "{style:?}");
     }
 }
+
+/// Outcome tables as Arrow IPC bytes (the `ipc` feature).
+#[cfg(feature = "ipc")]
+mod ipc_bytes {
+    use super::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(40))]
+
+        /// An outcome table sent as Arrow IPC bytes (what the web module's
+        /// `scoreOutcomesArrow` reads) scores to the report of the same batches scored in
+        /// place, byte for byte, or fails with the same error, in every style of column.
+        #[test]
+        fn outcome_tables_as_ipc_bytes_score_as_their_batches(
+            draws in proptest::collection::vec(proptest::array::uniform8(0u32..100_000), 0..80),
+            budget in 0u64..2_000_000,
+        ) {
+            let engine = Engine::fushan();
+            let rows: Vec<OutcomeRow> = draws.iter().enumerate().map(|(i, d)| row(&engine, i, d)).collect();
+            let request = format!(r#"{{"month": "2026-03", "budget_fen": {budget}}}"#);
+            for style in [Style::Text, Style::Typed, Style::Dictionary] {
+                let whole = batch(&engine, &rows, style);
+                let bytes = crate::arrow::ipc::write_ipc(&whole.schema(), std::slice::from_ref(&whole)).unwrap();
+                let in_place = crate::arrow::score_outcomes_report(&engine, std::slice::from_ref(&whole), &request)
+                    .map(|r| crate::json::report_json(&r));
+                let from_bytes = crate::arrow::ipc::score_ipc_report_vec(&engine, bytes, &request)
+                    .map(|r| crate::json::report_json(&r));
+                match (&in_place, &from_bytes) {
+                    (Ok(a), Ok(b)) => prop_assert_eq!(a, b, "{:?}", style),
+                    (Err(a), Err(b)) => {
+                        prop_assert_eq!(a.to_string(), b.to_string(), "{:?}", style);
+                        prop_assert_eq!(a.code(), b.code());
+                    }
+                    (a, b) => prop_assert!(false, "{style:?}: in place {a:?}, from bytes {b:?}"),
+                }
+            }
+        }
+    }
+
+    /// What `scoreOutcomesArrow` refuses: bytes that are not an IPC stream, a table without
+    /// the outcome columns, a request that also gives the table.
+    #[test]
+    fn outcome_ipc_bytes_that_do_not_score_say_why() {
+        let engine = Engine::fushan();
+        let month = r#"{"month": "2026-03"}"#;
+        let e = crate::arrow::ipc::score_ipc_report_vec(&engine, vec![1, 2, 3], month).unwrap_err();
+        assert_eq!(e.code(), "table", "{e}");
+        let other = RecordBatch::try_new(
+            Arc::new(Schema::new(vec![Field::new(
+                "x",
+                arrow_schema::DataType::Int8,
+                false,
+            )])),
+            vec![Arc::new(Int8Array::from(vec![1i8])) as ArrayRef],
+        )
+        .unwrap();
+        let bytes =
+            crate::arrow::ipc::write_ipc(&other.schema(), std::slice::from_ref(&other)).unwrap();
+        let e = crate::arrow::ipc::score_ipc_report_vec(&engine, bytes, month).unwrap_err();
+        assert_eq!(e.code(), "table", "{e}");
+        assert!(e.to_string().contains("id"), "{e}");
+        let rows: Vec<OutcomeRow> = (0..3)
+            .map(|i| row(&engine, i, &[i as u32 * 77, 1, 2, 3, 1, 5, 6, 0]))
+            .collect();
+        let table = batch(&engine, &rows, Style::Typed);
+        let bytes =
+            crate::arrow::ipc::write_ipc(&table.schema(), std::slice::from_ref(&table)).unwrap();
+        let e = crate::arrow::ipc::score_ipc_report_vec(
+            &engine,
+            bytes,
+            r#"{"month": "2026-03", "outcomes": []}"#,
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("leave out `outcomes`"), "{e}");
+    }
+}
