@@ -457,11 +457,11 @@ fn scored(
 ///
 /// Most of a decision is the engine's own: its version, grade, level, unit, handler,
 /// office, time limit and deciding row. The dict of those (with the keys in order) is
-/// made once for each such combination (see [`EngineTexts`]) and copied for each
-/// decision, which then sets only its own values (the case id, the deadline, fresh lists
-/// and a fresh `rule` dict, so a caller may change what it is given): a copy of a dict
-/// is one call, where setting a value is one call for each. The rare nested values (a
-/// sitting, warnings) go through pythonize.
+/// made once for each such combination (see [`EngineTexts`], which keeps a bounded
+/// number) and copied for each decision, which then sets only its own values (the case
+/// id, the deadline, fresh lists and a fresh `rule` dict, so a caller may change what it
+/// is given): a copy of a dict is one call, where setting a value is one call for each.
+/// The rare nested values (a sitting, warnings) go through pythonize.
 fn decision_dict<'py>(
     py: Python<'py>,
     texts: &EngineTexts,
@@ -470,8 +470,11 @@ fn decision_dict<'py>(
     // Every text of a decision but its case id and its times is the engine's own.
     let mut made = texts.lock();
     let made = &mut *made;
-    let (shape, rule) = made.shape(py, d)?;
-    let out = shape.copy()?;
+    let (out, rule) = match made.shape(py, d)? {
+        Shaped::Kept(shape, rule) => (shape.copy()?, rule.copy()?),
+        // Made for this decision alone (the cache is full): filled in place.
+        Shaped::Fresh(shape, rule) => (shape, rule),
+    };
     out.set_item(pyo3::intern!(py, "case"), d.case)?;
     let mut own = |t: &str| engine_text(py, &mut made.texts, t);
     if !d.co_offices.is_empty() {
@@ -490,7 +493,7 @@ fn decision_dict<'py>(
         pyo3::intern!(py, "flags"),
         PyList::new(py, d.flags.iter().map(|f| own(f)))?,
     )?;
-    out.set_item(pyo3::intern!(py, "rule"), rule.copy()?)?;
+    out.set_item(pyo3::intern!(py, "rule"), rule)?;
     if let Some(b) = &d.sitting {
         out.set_item(pyo3::intern!(py, "sitting"), pythonize::pythonize(py, b)?)?;
     }
@@ -567,10 +570,22 @@ impl Shape {
     }
 }
 
+/// A decision's dict of its engine values and its `rule` dict ([`Made::shape`]): kept
+/// for later decisions (to be copied, never handed out), or made for this one alone.
+enum Shaped<'py> {
+    Kept(Bound<'py, PyDict>, Bound<'py, PyDict>),
+    Fresh(Bound<'py, PyDict>, Bound<'py, PyDict>),
+}
+
 impl EngineTexts {
-    /// The most texts, and the most shapes, kept (a city has some 100,000 units and
-    /// people; a decision's shape is mostly its unit's and its deciding row's).
+    /// The most texts kept (a city has some 100,000 units and people).
     const MOST: usize = 1 << 18;
+
+    /// The most shapes kept, each two dicts of about 1.5 KB in all: some 25 MB at most.
+    /// Fushan's default decides some 2,500 shapes (a decision's shape is mostly its
+    /// unit's and its deciding row's); past the bound, a decision's dicts are made for
+    /// it alone.
+    const MOST_SHAPES: usize = 1 << 14;
 
     /// What is made, for one call.
     fn lock(&self) -> std::sync::MutexGuard<'_, Made> {
@@ -582,16 +597,16 @@ impl EngineTexts {
 
 impl Made {
     /// The dict of decision `d`'s engine values, every key of a decision in the JSON's
-    /// order (the case's own values `None`), and its `rule` dict, made the first time: to
-    /// be copied, never handed out.
+    /// order (the case's own values `None`), and its `rule` dict: kept the first time
+    /// (while fewer than [`EngineTexts::MOST_SHAPES`] are), to be copied.
     fn shape<'py>(
         &mut self,
         py: Python<'py>,
         d: &gridgov::route::DecisionView<'_>,
-    ) -> PyResult<(Bound<'py, PyDict>, Bound<'py, PyDict>)> {
+    ) -> PyResult<Shaped<'py>> {
         let shape = Shape::of(d);
         if let Some((dict, rule)) = self.shapes.get(&shape) {
-            return Ok((dict.bind(py).clone(), rule.bind(py).clone()));
+            return Ok(Shaped::Kept(dict.bind(py).clone(), rule.bind(py).clone()));
         }
         let mut own = |t: &str| engine_text(py, &mut self.texts, t);
         let out = PyDict::new(py);
@@ -622,11 +637,12 @@ impl Made {
         if let Some(f) = d.following {
             out.set_item(pyo3::intern!(py, "following"), own(f))?;
         }
-        if self.shapes.len() < EngineTexts::MOST {
-            self.shapes
-                .insert(shape, (out.clone().unbind(), rule.clone().unbind()));
+        if self.shapes.len() >= EngineTexts::MOST_SHAPES {
+            return Ok(Shaped::Fresh(out, rule));
         }
-        Ok((out, rule))
+        self.shapes
+            .insert(shape, (out.clone().unbind(), rule.clone().unbind()));
+        Ok(Shaped::Kept(out, rule))
     }
 }
 
