@@ -39,6 +39,14 @@ pub struct TimeError {
     pub reason: String,
 }
 
+/// "00", "01", … "99": the two digits of each number below a hundred.
+const DIGIT_PAIRS: &[u8; 200] = b"\
+0001020304050607080910111213141516171819\
+2021222324252627282930313233343536373839\
+4041424344454647484950515253545556575859\
+6061626364656667686970717273747576777879\
+8081828384858687888990919293949596979899";
+
 /// The civil date of a day number (days since 1970-01-01), proleptic Gregorian: the
 /// hand-written fast path of [`Timestamp`]'s printing (timestamps are printed by the
 /// million in batch results). A property test holds it equal to chrono over the whole
@@ -408,7 +416,14 @@ impl Timestamp {
         let (hh, mm, ss) = (sod / 3600, sod / 60 % 60, sod % 60);
         let off = self.offset.minutes();
         let year = u32::try_from(y).ok().filter(|y| *y <= 9999)?;
-        let two = |v: u32| [b'0' + (v / 10 % 10) as u8, b'0' + (v % 10) as u8];
+        // Each pair of digits read from a table of the hundred pairs.
+        let two = |v: u32| {
+            let at = (v % 100) as usize * 2;
+            match DIGIT_PAIRS.get(at..at + 2) {
+                Some(&[a, b]) => [a, b],
+                _ => [b'0', b'0'],
+            }
+        };
         let [y0, y1] = two(year / 100);
         let [y2, y3] = two(year % 100);
         let [m0, m1] = two(m);
