@@ -181,6 +181,23 @@ enum Field {
 }
 
 impl Field {
+    /// Every field, in the order of the enum (a field's number is its place here).
+    const ALL: [Self; 13] = [
+        Self::Id,
+        Self::Channel,
+        Self::Category,
+        Self::Location,
+        Self::ReportedAt,
+        Self::People,
+        Self::Repeat,
+        Self::Amount,
+        Self::RiskFlags,
+        Self::Summary,
+        Self::Media,
+        Self::Reporter,
+        Self::Attributes,
+    ];
+
     /// The field a key names; `None` for a key that is not a case's field the lean path
     /// reads (a map `point`, a misspelling), which takes the JSON path.
     fn of(key: &Bound<'_, PyAny>) -> Option<Self> {
@@ -203,38 +220,93 @@ impl Field {
     }
 }
 
-/// A dict's values by [`Field`], and the items of its risk flags' list.
-type Fields<'py> = (Vec<(Field, Bound<'py, PyAny>)>, Vec<Bound<'py, PyAny>>);
+// Each field's place in [`Field::ALL`] is its number, which indexes [`Fields::held`].
+const _: () = {
+    let mut i = 0;
+    while i < Field::ALL.len() {
+        assert!(
+            Field::ALL[i] as usize == i,
+            "Field::ALL is in the order of the enum"
+        );
+        i += 1;
+    }
+};
+
+/// A dict's values by [`Field`] (each at the field's place in [`Field::ALL`]), and the
+/// items of its risk flags' list.
+struct Fields<'py> {
+    held: [Option<Bound<'py, PyAny>>; Field::ALL.len()],
+    flags: Vec<Bound<'py, PyAny>>,
+}
 
 /// The values of a dict's items by [`Field`], and the items of its risk flags' list: what
 /// [`case_text`] borrows the case's text from, each key read once. `None` when a key is
-/// not a field.
-fn dict_fields<'py>(dict: &Bound<'py, PyDict>) -> Option<Fields<'py>> {
-    let mut held = Vec::with_capacity(12);
-    let mut flags = Vec::new();
+/// not a field. `keys` are the key objects met before (see [`Keys`]).
+fn dict_fields<'py>(dict: &Bound<'py, PyDict>, keys: &mut Keys) -> Option<Fields<'py>> {
+    let mut out = Fields {
+        held: Default::default(),
+        flags: Vec::new(),
+    };
     for (k, v) in dict.iter() {
-        let field = Field::of(&k)?;
+        let field = keys.field(&k)?;
         if field == Field::RiskFlags {
             if let Ok(list) = v.cast::<PyList>() {
-                flags.extend(list.iter());
+                out.flags.extend(list.iter());
             }
         }
-        held.push((field, v));
+        if let Some(slot) = out.held.get_mut(field as usize) {
+            *slot = Some(v);
+        }
     }
-    Some((held, flags))
+    Some(out)
+}
+
+/// The key objects of case dicts met before, each with its field, known again by address
+/// without reading their text: a caller's dicts mostly share their key objects (the
+/// interned strings of keys written in Python source, or one string per column of the
+/// table the dicts came from). Each is held, so its address cannot be reused; at most
+/// [`Keys::MOST`] are, then other keys are read by their text.
+#[derive(Debug, Default)]
+struct Keys {
+    seen: Vec<(Py<PyAny>, Field)>,
+    /// Where the last key was found: the next is mostly the one after it.
+    at: usize,
+}
+
+impl Keys {
+    /// The most key objects held.
+    const MOST: usize = 64;
+
+    /// The field `key` names (see [`Field::of`]).
+    fn field(&mut self, key: &Bound<'_, PyAny>) -> Option<Field> {
+        let n = self.seen.len();
+        let from = self.at;
+        let found = (0..n).map(|i| (from + i) % n).find(|&i| {
+            self.seen
+                .get(i)
+                .is_some_and(|(k, _)| std::ptr::eq(k.as_ptr(), key.as_ptr()))
+        });
+        if let Some((i, field)) = found.and_then(|i| Some((i, self.seen.get(i)?.1))) {
+            self.at = i + 1;
+            return Some(field);
+        }
+        let field = Field::of(key)?;
+        if n < Self::MOST {
+            self.seen.push((key.clone().unbind(), field));
+            self.at = n + 1;
+        }
+        Some(field)
+    }
 }
 
 /// A case's fields as the core's lean path reads them, borrowed from the values of a
-/// dict's fields (`held`, from [`dict_fields`]), when each is what `json.dumps` would
-/// write as that field's JSON: text as `str`, counts as `int` (not `bool`), the amount
-/// as `int` or `str`, risk flags as a list of `str` (its items given in `flags`),
+/// dict's fields (from [`dict_fields`]), when each is what `json.dumps` would write as
+/// that field's JSON: text as `str`, counts as `int` (not `bool`), the amount as `int`
+/// or `str`, risk flags as a list of `str`,
 /// `summary` and `media_url` as `str` or `None`, `reporter` as `None`.
 /// `None` for any other dict, which is converted whole: the conversion only, the core
 /// decides.
-fn case_text<'a>(
-    held: &'a [(Field, Bound<'_, PyAny>)],
-    flags: &'a [Bound<'_, PyAny>],
-) -> Option<gridgov::lean::CaseText<'a>> {
+fn case_text<'a>(fields: &'a Fields<'_>) -> Option<gridgov::lean::CaseText<'a>> {
     fn text<'a>(v: &'a Bound<'_, PyAny>) -> Option<&'a str> {
         v.cast::<PyString>().ok()?.to_str().ok()
     }
@@ -254,7 +326,8 @@ fn case_text<'a>(
     let (mut id, mut channel, mut category, mut location, mut reported_at) =
         (None, None, None, None, None);
     let mut case = gridgov::lean::CaseText::default();
-    for (field, v) in held {
+    for (field, v) in Field::ALL.iter().zip(&fields.held) {
+        let Some(v) = v else { continue };
         match field {
             Field::Id => id = Some(text(v)?),
             Field::Channel => channel = Some(text(v)?),
@@ -273,9 +346,9 @@ fn case_text<'a>(
                 }
             }
             Field::RiskFlags => {
-                // A list, whose items the caller holds in `flags`.
+                // A list, whose items `fields` holds.
                 v.cast::<PyList>().ok()?;
-                case.risk_flags = flags.iter().map(text).collect::<Option<Vec<_>>>()?;
+                case.risk_flags = fields.flags.iter().map(text).collect::<Option<Vec<_>>>()?;
             }
             Field::Summary => case.summary = optional(v)?,
             Field::Media => case.media_url = optional(v)?,
@@ -462,20 +535,30 @@ fn scored(
 /// id, the deadline, fresh lists and a fresh `rule` dict, so a caller may change what it
 /// is given): a copy of a dict is one call, where setting a value is one call for each.
 /// The rare nested values (a sitting, warnings) go through pythonize.
+///
+/// `id` is the case's id as the caller gave it: the decision's `case` is that very
+/// string object (strings cannot change), not a copy of its text.
 fn decision_dict<'py>(
     py: Python<'py>,
-    texts: &EngineTexts,
+    made: &mut Made,
     d: &gridgov::route::DecisionView<'_>,
+    id: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     // Every text of a decision but its case id and its times is the engine's own.
-    let mut made = texts.lock();
-    let made = &mut *made;
     let (out, rule) = match made.shape(py, d)? {
         Shaped::Kept(shape, rule) => (shape.copy()?, rule.copy()?),
         // Made for this decision alone (the cache is full): filled in place.
         Shaped::Fresh(shape, rule) => (shape, rule),
     };
-    out.set_item(pyo3::intern!(py, "case"), d.case)?;
+    match id.filter(|id| {
+        id.cast::<PyString>()
+            .ok()
+            .and_then(|t| t.to_str().ok())
+            .is_some_and(|t| t == d.case)
+    }) {
+        Some(id) => out.set_item(pyo3::intern!(py, "case"), id)?,
+        None => out.set_item(pyo3::intern!(py, "case"), d.case)?,
+    }
     let mut own = |t: &str| engine_text(py, &mut made.texts, t);
     out.set_item(
         pyo3::intern!(py, "co_offices"),
@@ -528,6 +611,8 @@ struct EngineTexts(std::sync::Mutex<Made>);
 /// What [`EngineTexts`] holds.
 #[derive(Debug, Default)]
 struct Made {
+    /// The key objects of the case dicts read.
+    keys: Keys,
     texts: rustc_hash::FxHashMap<(usize, usize), Py<PyString>>,
     /// Each shape's dict, and its `rule` dict.
     shapes: rustc_hash::FxHashMap<Shape, (Py<PyDict>, Py<PyDict>)>,
@@ -583,11 +668,16 @@ impl EngineTexts {
     /// some 13 MB. Past it, a decision's dicts are made for it alone.
     const MOST_SHAPES: usize = 1 << 14;
 
-    /// What is made, for one call.
-    fn lock(&self) -> std::sync::MutexGuard<'_, Made> {
-        self.0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    /// Runs `f` on what is made. Should a call come back into this engine while `f`
+    /// runs (a finaliser run by a garbage collection that `f`'s allocations set off,
+    /// routing a case), it runs on a fresh, empty [`Made`] rather than waiting for
+    /// itself.
+    fn with<R>(&self, f: impl FnOnce(&mut Made) -> R) -> R {
+        match self.0.try_lock() {
+            Ok(mut made) => f(&mut made),
+            Err(std::sync::TryLockError::Poisoned(p)) => f(&mut p.into_inner()),
+            Err(std::sync::TryLockError::WouldBlock) => f(&mut Made::default()),
+        }
     }
 }
 
@@ -731,28 +821,35 @@ impl PyEngine {
         explain: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Option<Py<PyAny>>> {
         let explain = boolean(explain, "explain")?;
-        // The ordinary case: its fields borrowed from the dict and routed by the core's
-        // lean path; any other case is converted whole below.
-        if let Some((held, flags)) = case.cast::<PyDict>().ok().and_then(dict_fields) {
-            if let Some(text) = case_text(&held, &flags) {
-                // Without the trace, the decision is printed from the case's text; the
-                // trace needs the case built.
-                if !explain {
-                    if let Some(view) = self.inner.route_text_view(&text) {
-                        return decision_dict(py, &self.texts, &view)
-                            .map(|d| Some(d.into_any().unbind()));
-                    }
-                } else if let Some(routed) = self.inner.route_text(text) {
-                    let decision = routed.decision(&self.inner);
-                    return decision_dict(py, &self.texts, &decision.view_with(true))
-                        .map(|d| Some(d.into_any().unbind()));
+        let Ok(dict) = case.cast::<PyDict>() else {
+            return Ok(None);
+        };
+        self.texts.with(|made| {
+            // The ordinary case: its fields borrowed from the dict and routed by the
+            // core's lean path; any other case is converted whole by the caller.
+            let Some(fields) = dict_fields(dict, &mut made.keys) else {
+                return Ok(None);
+            };
+            let Some(text) = case_text(&fields) else {
+                return Ok(None);
+            };
+            let id = fields.held.first().and_then(Option::as_ref);
+            // Without the trace, the decision is printed from the case's text; the
+            // trace needs the case built.
+            if !explain {
+                if let Some(view) = self.inner.route_text_view(&text) {
+                    return decision_dict(py, made, &view, id).map(|d| Some(d.into_any().unbind()));
                 }
+            } else if let Some(routed) = self.inner.route_text(text) {
+                let decision = routed.decision(&self.inner);
+                return decision_dict(py, made, &decision.view_with(true), id)
+                    .map(|d| Some(d.into_any().unbind()));
             }
-        }
-        // Any other dict takes the JSON path, whose conversions are the reference (a
-        // general conversion of Python objects would read `True` as the count 1, or a
-        // string as a list of its characters).
-        Ok(None)
+            // Any other dict takes the JSON path, whose conversions are the reference (a
+            // general conversion of Python objects would read `True` as the count 1, or
+            // a string as a list of its characters).
+            Ok(None)
+        })
     }
 
     /// Counts a deadline on the engine's calendar: JSON text

@@ -356,6 +356,39 @@ def test_route_dict_is_the_callers_own_and_ordered_as_the_json(engine):
     assert list(explained)[-1] == "trace" and explained["trace"]
 
 
+def test_route_dict_reads_keys_whatever_objects_they_are(engine):
+    """The native side knows key objects it met before by address: keys written in
+    source (interned), keys read from JSON, keys made fresh for every dict (more than it
+    keeps), and a key that only reads like a field all decide as the JSON path does."""
+    cases = [case_dict(c) for c in engine.simulate_cases(2026, 3, 200, seed=8).to_pylist()]
+
+    def fresh(key):
+        return "".join(list(key))  # an equal string, a new object each time
+
+    for i, case in enumerate(cases):
+        want = json.loads(engine.route_json(json.dumps(case, ensure_ascii=False)))
+        made = {fresh(k): v for k, v in case.items()}
+        loaded = json.loads(json.dumps(case, ensure_ascii=False))
+        for given in (made, loaded, case):
+            got = engine.route(given)
+            assert got == want
+            # The direct path took it: the decision's case id is the caller's own
+            # string, not a copy of it (the JSON path makes a new one).
+            assert got["case"] is given["id"]
+        if i % 50 == 0:
+            # A key that is not a field, after the fields' keys were met, still leaves
+            # the direct path for the JSON path's error.
+            with pytest.raises(gridgov.CaseError, match="unknown field `colour`"):
+                engine.route(dict(made, colour="red"))
+    # A subclass of str as a key is read by its text, as json.dumps writes it.
+    class Key(str):
+        pass
+
+    case = cases[0]
+    odd = {Key(k): v for k, v in case.items()}
+    assert engine.route(odd) == engine.route(case)
+
+
 def test_access_by_jurisdiction(engine):
     ledger = gridgov.Ledger()
     ledger.extend(engine.intake(ledger, dict(CASE, id="a1", reporter={
