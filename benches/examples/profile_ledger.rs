@@ -72,8 +72,23 @@ fn main() {
         resident_bytes().saturating_sub(before) as f64 / n as f64,
         LIVE.load(Ordering::Relaxed).saturating_sub(live_before) as f64 / n as f64
     );
+    if std::env::var("RELOAD").is_ok() {
+        let text = ledger.to_json();
+        drop(ledger);
+        let live = LIVE.load(Ordering::Relaxed);
+        let reloaded = Ledger::from_json_str(&text).expect("reloads");
+        println!(
+            "reloaded from its JSON: {:.0} bytes per case live on the heap",
+            LIVE.load(Ordering::Relaxed).saturating_sub(live) as f64 / n as f64
+        );
+        drop(text);
+        ledger = reloaded;
+    }
     // Half the cases are still running on 2026-03-16 (as in the ledger bench).
-    let now: gridgov::Timestamp = "2026-03-16T09:00:00+08:00".parse().expect("a valid time");
+    let now: gridgov::Timestamp = std::env::var("NOW")
+        .unwrap_or_else(|_| "2026-03-16T09:00:00+08:00".to_owned())
+        .parse()
+        .expect("a valid time");
     let cases = ledger.state().cases().len() as f64;
     let t = Instant::now();
     let overdue = engine.overdue(&ledger, now).len();
