@@ -93,6 +93,19 @@ fn main() {
     let t = Instant::now();
     let overdue = engine.overdue(&ledger, now).len();
     let o = t.elapsed();
+    // OVERDUE_ONLY=k: `overdue` k times more, and nothing else (for a profiler).
+    if let Some(k) = std::env::var("OVERDUE_ONLY")
+        .ok()
+        .and_then(|k| k.parse::<usize>().ok())
+    {
+        let t = Instant::now();
+        let n: usize = (0..k).map(|_| engine.overdue(&ledger, now).len()).sum();
+        println!(
+            "overdue {k} times more: {n} escalations, {:.0} ns per escalation",
+            t.elapsed().as_nanos() as f64 / n.max(1) as f64
+        );
+        return;
+    }
     let t = Instant::now();
     let actions = engine.actions(&ledger, now);
     let a = t.elapsed();

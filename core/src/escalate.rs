@@ -600,10 +600,12 @@ impl Engine {
     /// level up with a new time limit, or, at the top, shelving with an explanation.
     #[must_use]
     pub fn overdue(&self, ledger: &Ledger, now: Timestamp) -> Vec<Escalation> {
-        ledger
-            .state()
-            .cases()
-            .iter()
+        // Only the cases the ledger's due index names can be overdue: not a scan of all.
+        let state = ledger.state();
+        state
+            .may_be_overdue(now)
+            .into_iter()
+            .filter_map(|i| state.cases().get(i as usize))
             .filter(|c| c.status == Status::Assigned)
             .filter_map(|c| {
                 let due = self.effective_due(c)?;
@@ -812,3 +814,6 @@ impl Engine {
 
 static DEFAULT_ESCALATION: std::sync::LazyLock<EscalationSpec> =
     std::sync::LazyLock::new(EscalationSpec::default);
+
+#[cfg(test)]
+mod due_tests;

@@ -225,6 +225,9 @@ pub struct LedgerState {
     /// (category, location) → positions of the cases reported there, for repeat matching.
     #[serde(skip)]
     pub(super) places: HashMap<(Category, UnitId), Vec<u32>, rustc_hash::FxBuildHasher>,
+    /// The running cases by due time, for the overdue ones.
+    #[serde(skip)]
+    pub(super) due: super::due::DueIndex,
 }
 
 impl PartialEq for LedgerState {
@@ -272,6 +275,19 @@ impl LedgerState {
     #[must_use]
     pub fn cases(&self) -> &[CaseState] {
         &self.cases
+    }
+
+    /// The positions (in [`cases`](Self::cases)) of the running cases that may be
+    /// overdue at `now`, in order: every case whose deadline is before `now`, and few
+    /// others (see `due.rs`).
+    pub(crate) fn may_be_overdue(&self, now: Timestamp) -> Vec<u32> {
+        self.due.before(now.unix())
+    }
+
+    /// How many cases the due index holds.
+    #[cfg(test)]
+    pub(crate) fn indexed_running(&self) -> usize {
+        self.due.len()
     }
 
     /// Household visits, in order.
@@ -325,6 +341,7 @@ impl LedgerState {
 
     fn reindex(&mut self) {
         self.work = super::work::WorkIndex::of(&self.visits, &self.register, &self.meetings);
+        self.due = super::due::DueIndex::of(&self.cases);
         self.index.clear();
         self.places.clear();
         for (i, c) in self.cases.iter().enumerate() {
@@ -414,6 +431,8 @@ impl LedgerState {
         match undo {
             Undo::New => {
                 if let Some(state) = self.cases.pop() {
+                    self.due
+                        .remove(u32::try_from(self.cases.len()).unwrap_or(u32::MAX));
                     self.index.remove(state.case.id.as_str());
                     let key = (state.category.clone(), state.location.clone());
                     if let Some(v) = self.places.get_mut(&key) {
@@ -434,6 +453,7 @@ impl LedgerState {
                             }
                         }
                         *slot = *old;
+                        self.due.update(i, slot);
                     }
                 }
             }

@@ -5,6 +5,7 @@
 //! (`RuleSet::check_case`, a layer above): its category, risk flags and per-category
 //! attributes must be ones the rule set declares.
 
+mod due;
 pub mod event;
 pub mod ledger;
 mod state;

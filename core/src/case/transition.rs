@@ -636,6 +636,15 @@ impl LedgerState {
     /// Checks an event and folds it in; on an error nothing has changed. Returns the
     /// position of the case (`NO_CASE` for a visit).
     pub(super) fn step(&mut self, r: &EventRecord) -> Result<u32, TransitionError> {
+        let pos = self.fold(r)?;
+        if let Some(c) = self.cases.get(pos as usize) {
+            self.due.update(pos, c);
+        }
+        Ok(pos)
+    }
+
+    /// [`step`](Self::step) but for the due index.
+    fn fold(&mut self, r: &EventRecord) -> Result<u32, TransitionError> {
         let target = self.validate(r)?;
         self.events = self.events.saturating_add(1);
         let pos = match target {
