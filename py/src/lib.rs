@@ -281,12 +281,11 @@ impl Keys {
     fn field(&mut self, key: &Bound<'_, PyAny>) -> Option<Field> {
         let n = self.seen.len();
         let from = self.at;
-        let found = (0..n).map(|i| (from + i) % n).find(|&i| {
-            self.seen
-                .get(i)
-                .is_some_and(|(k, _)| std::ptr::eq(k.as_ptr(), key.as_ptr()))
+        let found = (0..n).map(|i| (from + i) % n).find_map(|i| {
+            let (k, field) = self.seen.get(i)?;
+            std::ptr::eq(k.as_ptr(), key.as_ptr()).then_some((i, *field))
         });
-        if let Some((i, field)) = found.and_then(|i| Some((i, self.seen.get(i)?.1))) {
+        if let Some((i, field)) = found {
             self.at = i + 1;
             return Some(field);
         }
