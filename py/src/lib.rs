@@ -544,10 +544,14 @@ fn decision_dict<'py>(
     id: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     // Every text of a decision but its case id and its times is the engine's own.
-    let (out, rule) = match made.shape(py, d)? {
-        Shaped::Kept(shape, rule) => (shape.copy()?, rule.copy()?),
+    let out = match made.shape(py, d)? {
+        Shaped::Kept(shape) => shape.copy()?,
         // Made for this decision alone (the cache is full): filled in place.
-        Shaped::Fresh(shape, rule) => (shape, rule),
+        Shaped::Fresh(shape) => shape,
+    };
+    let rule = match made.rule(py, &d.rule)? {
+        Shaped::Kept(rule) => rule.copy()?,
+        Shaped::Fresh(rule) => rule,
     };
     match id.filter(|id| {
         id.cast::<PyString>()
@@ -613,15 +617,20 @@ struct Made {
     /// The key objects of the case dicts read.
     keys: Keys,
     texts: rustc_hash::FxHashMap<(usize, usize), Py<PyString>>,
-    /// Each shape's dict, and its `rule` dict.
-    shapes: rustc_hash::FxHashMap<Shape, (Py<PyDict>, Py<PyDict>)>,
+    /// Each shape's dict.
+    shapes: rustc_hash::FxHashMap<Shape, Py<PyDict>>,
+    /// Each deciding row's `rule` dict, by the addresses of its texts: a few dozen,
+    /// shared by every shape (kept apart from the shapes, they stay in the cache).
+    rules: rustc_hash::FxHashMap<[(usize, usize); 3], Py<PyDict>>,
+    /// Each time limit's text (a few, shared by every shape).
+    limits: rustc_hash::FxHashMap<gridgov::calendar::TimeLimit, Py<PyString>>,
 }
 
-/// The engine's own values of a decision, by address (its texts) and value (the rest):
-/// what [`Made::shape`] keys its dicts by.
+/// The engine's own values of a decision but its `rule`, by address (its texts) and value
+/// (the rest): what [`Made::shape`] keys its dicts by.
 #[derive(Debug, PartialEq, Eq, Hash)]
 struct Shape {
-    texts: [(usize, usize); 10],
+    texts: [(usize, usize); 7],
     level: gridgov::org::Level,
     role: Option<gridgov::org::Role>,
     limit: gridgov::calendar::TimeLimit,
@@ -639,9 +648,6 @@ impl Shape {
                 at(d.office),
                 at(d.handler),
                 at(d.following),
-                at(Some(d.rule.table)),
-                at(Some(d.rule.row)),
-                at(Some(d.rule.why)),
             ],
             level: d.level,
             role: d.handler_role,
@@ -650,19 +656,20 @@ impl Shape {
     }
 }
 
-/// A decision's dict of its engine values and its `rule` dict ([`Made::shape`]): kept
-/// for later decisions (to be copied, never handed out), or made for this one alone.
+/// A dict of a decision's engine values ([`Made::shape`], [`Made::rule`]): kept for later
+/// decisions (to be copied, never handed out), or made for this one alone.
 enum Shaped<'py> {
-    Kept(Bound<'py, PyDict>, Bound<'py, PyDict>),
-    Fresh(Bound<'py, PyDict>, Bound<'py, PyDict>),
+    Kept(Bound<'py, PyDict>),
+    Fresh(Bound<'py, PyDict>),
 }
 
 impl EngineTexts {
     /// The most texts kept (a city has some 100,000 units and people).
     const MOST: usize = 1 << 18;
 
-    /// The most shapes kept. Fushan's default decides some 2,500 shapes (a decision's
-    /// shape is mostly its unit's and its deciding row's), which with the texts took
+    /// The most shapes kept, and the most `rule` dicts. Over 50,000 simulated cases,
+    /// Fushan's default decides 1,765 shapes (a decision's shape is mostly its unit's)
+    /// and 26 rows. With each shape's `rule` dict and the texts, 2,500 shapes had taken
     /// 1.94 MB of Python's heap (`tracemalloc`), some 800 bytes a shape: the bound is
     /// some 13 MB. Past it, a decision's dicts are made for it alone.
     const MOST_SHAPES: usize = 1 << 14;
@@ -682,16 +689,16 @@ impl EngineTexts {
 
 impl Made {
     /// The dict of decision `d`'s engine values, every key of a decision in the JSON's
-    /// order (the case's own values `None`), and its `rule` dict: kept the first time
-    /// (while fewer than [`EngineTexts::MOST_SHAPES`] are), to be copied.
+    /// order (the case's own values and its `rule` `None`): kept the first time (while
+    /// fewer than [`EngineTexts::MOST_SHAPES`] are), to be copied.
     fn shape<'py>(
         &mut self,
         py: Python<'py>,
         d: &gridgov::route::DecisionView<'_>,
     ) -> PyResult<Shaped<'py>> {
         let shape = Shape::of(d);
-        if let Some((dict, rule)) = self.shapes.get(&shape) {
-            return Ok(Shaped::Kept(dict.bind(py).clone(), rule.bind(py).clone()));
+        if let Some(dict) = self.shapes.get(&shape) {
+            return Ok(Shaped::Kept(dict.bind(py).clone()));
         }
         let mut own = |t: &str| engine_text(py, &mut self.texts, t);
         let out = PyDict::new(py);
@@ -709,25 +716,52 @@ impl Made {
             pyo3::intern!(py, "handler_role"),
             d.handler_role.map(|r| own(r.as_str())),
         )?;
-        let mut buf = String::with_capacity(32);
-        d.time_limit.push_to(&mut buf);
-        out.set_item(pyo3::intern!(py, "time_limit"), buf.as_str())?;
+        let limit = match self.limits.get(&d.time_limit) {
+            Some(text) => text.bind(py).clone(),
+            None => {
+                let mut buf = String::with_capacity(32);
+                d.time_limit.push_to(&mut buf);
+                let text = PyString::new(py, &buf);
+                self.limits.insert(d.time_limit, text.clone().unbind());
+                text
+            }
+        };
+        out.set_item(pyo3::intern!(py, "time_limit"), limit)?;
         out.set_item(pyo3::intern!(py, "due"), &none)?;
         out.set_item(pyo3::intern!(py, "flags"), &none)?;
-        let rule = PyDict::new(py);
-        rule.set_item(pyo3::intern!(py, "table"), own(d.rule.table))?;
-        rule.set_item(pyo3::intern!(py, "row"), own(d.rule.row))?;
-        rule.set_item(pyo3::intern!(py, "why"), own(d.rule.why))?;
         out.set_item(pyo3::intern!(py, "rule"), &none)?;
         if let Some(f) = d.following {
             out.set_item(pyo3::intern!(py, "following"), own(f))?;
         }
         if self.shapes.len() >= EngineTexts::MOST_SHAPES {
-            return Ok(Shaped::Fresh(out, rule));
+            return Ok(Shaped::Fresh(out));
         }
-        self.shapes
-            .insert(shape, (out.clone().unbind(), rule.clone().unbind()));
-        Ok(Shaped::Kept(out, rule))
+        self.shapes.insert(shape, out.clone().unbind());
+        Ok(Shaped::Kept(out))
+    }
+
+    /// The `rule` dict of deciding row `r`: kept the first time (while fewer than
+    /// [`EngineTexts::MOST_SHAPES`] are), to be copied.
+    fn rule<'py>(
+        &mut self,
+        py: Python<'py>,
+        r: &gridgov::route::RuleRef<'_>,
+    ) -> PyResult<Shaped<'py>> {
+        let at = |t: &str| (t.as_ptr() as usize, t.len());
+        let key = [at(r.table), at(r.row), at(r.why)];
+        if let Some(dict) = self.rules.get(&key) {
+            return Ok(Shaped::Kept(dict.bind(py).clone()));
+        }
+        let mut own = |t: &str| engine_text(py, &mut self.texts, t);
+        let rule = PyDict::new(py);
+        rule.set_item(pyo3::intern!(py, "table"), own(r.table))?;
+        rule.set_item(pyo3::intern!(py, "row"), own(r.row))?;
+        rule.set_item(pyo3::intern!(py, "why"), own(r.why))?;
+        if self.rules.len() >= EngineTexts::MOST_SHAPES {
+            return Ok(Shaped::Fresh(rule));
+        }
+        self.rules.insert(key, rule.clone().unbind());
+        Ok(Shaped::Kept(rule))
     }
 }
 
@@ -849,6 +883,31 @@ impl PyEngine {
             // a string as a list of its characters).
             Ok(None)
         })
+    }
+
+    /// Routes one case given as a dict; returns the decision as a dict: level, unit,
+    /// office, first handler, time limit, deadline and the deciding row with its ``why``.
+    /// ``explain=True`` adds the ``trace``: every row that matched with the facts it
+    /// read, and how the deadline was counted.
+    ///
+    /// An ordinary case's dict is read here ([`route_dict`](Self::route_dict)); any other
+    /// mapping is converted to JSON text by the package (``gridgov._route_json_path``:
+    /// datetimes, decimals, the messages of values JSON cannot hold) and routed from it.
+    /// Either way the decision is the core's. The package's ``Engine.route`` is this
+    /// method, bound, so that a call crosses no Python frame.
+    #[pyo3(signature = (case, explain = None))]
+    fn route(
+        slf: &Bound<'_, Self>,
+        case: &Bound<'_, PyAny>,
+        explain: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        let py = slf.py();
+        if let Some(direct) = slf.get().route_dict(py, case, explain)? {
+            return Ok(direct);
+        }
+        static JSON_PATH: pyo3::sync::PyOnceLock<Py<PyAny>> = pyo3::sync::PyOnceLock::new();
+        let json_path = JSON_PATH.import(py, "gridgov", "_route_json_path")?;
+        json_path.call1((slf, case, explain)).map(Bound::unbind)
     }
 
     /// Counts a deadline on the engine's calendar: JSON text

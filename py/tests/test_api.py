@@ -337,6 +337,39 @@ def test_route_dict_direct_path_equals_the_json_path_on_seeded_cases(engine):
         dict(case, risk_flags=["mass_incident"]))))
 
 
+def test_route_is_the_native_method_and_a_subclass_may_replace_it():
+    """`route` and `route_json` are the native engine's bound methods (no Python frame
+    per call), on every way an engine is made; a subclass's own `route` is kept and
+    reaches the native one with `super()`; either way the decision is the JSON path's."""
+    made = [gridgov.Engine(), gridgov.Engine.fushan(), gridgov.Engine.fushan().with_rules(
+        gridgov.Engine.fushan().rules), pickle.loads(pickle.dumps(gridgov.Engine()))]
+    want = json.loads(gridgov.Engine.fushan().route_json(json.dumps(CASE)))
+    for engine in made:
+        assert type(engine.route).__name__ == "builtin_function_or_method"
+        assert type(engine.route_json).__name__ == "builtin_function_or_method"
+        assert engine.route(CASE) == want
+        assert json.loads(engine.route_json(json.dumps(CASE))) == want
+
+    class Counting(gridgov.Engine):
+        calls = 0
+
+        def route(self, case, explain=False):
+            Counting.calls += 1
+            return super().route(case, explain)
+
+    class Plain(gridgov.Engine):
+        pass
+
+    assert Counting().route(CASE) == want and Counting.calls == 1
+    assert Plain().route(CASE) == want
+    # The JSON path for what the dict reader leaves: a datetime, a Decimal.
+    case = dict(CASE, reported_at=dt.datetime(2026, 3, 2, 9, 15, tzinfo=CST),
+                amount_yuan=decimal.Decimal("12.50"))
+    assert Counting().route(case) == json.loads(gridgov.Engine.fushan().route_json(
+        json.dumps(dict(CASE, amount_yuan="12.50"))))
+    assert "explain=True" in gridgov.Engine.__slots__["route"]
+
+
 def test_route_dict_is_the_callers_own_and_ordered_as_the_json(engine):
     """Decisions of the same unit and row share what the engine made once; what a caller
     is given is its own: changing it (the dict, its `rule`, its lists) changes no later

@@ -540,6 +540,14 @@ def _ledger(ledger: Any) -> Any:
 _FUSHAN: Optional["Engine"] = None
 
 
+def _route_json_path(native: Any, case: Any, explain: Any) -> dict[str, Any]:
+    """``Engine.route`` for a case the native side does not read from the dict itself:
+    converted to JSON text (datetimes, decimals; an ``InputError`` for what JSON cannot
+    hold) and routed from it."""
+    result: dict[str, Any] = _json.loads(native.route_json(_dumps(case, "case"), explain))
+    return result
+
+
 class Engine:
     """An organisation, a rule set and a calendar that fit together: every decision is
     made here. ``Engine()`` or ``Engine.fushan()`` takes the embedded Fushan defaults;
@@ -554,14 +562,38 @@ class Engine:
     raises with every problem in the exception's ``problems``.
     """
 
-    __slots__ = ("_native", "_sources")
+    # ``route`` and ``route_json`` are the native engine's own methods, bound to each
+    # engine when it is made (``_bind``), so that routing one case crosses no Python
+    # frame; the slots carry their documentation.
+    __slots__ = {
+        "_native": "The native engine.",
+        "_sources": "The documents the engine was made from, for pickling.",
+        "route": """route(case, explain=False) -> dict
+
+        Routes one case given as a dict; returns the decision as a dict: level, unit,
+        office, first handler, time limit, deadline and the deciding row with its ``why``.
+        ``explain=True`` adds the ``trace``: every row that matched with the facts it
+        read, and how the deadline was counted. Values JSON has no type for (datetimes,
+        decimals) are converted as ``route_json`` would read their text.""",
+        "route_json": """route_json(case, explain=False) -> str
+
+        Routes one case given as JSON text; returns the core's JSON text unchanged
+        (with the ``trace`` when ``explain`` is true).""",
+    }
 
     def __init__(self, org: Optional[Source] = None, rules: Optional[Source] = None,
                  calendar: Optional[Source] = None, validation: str = "strict") -> None:
         sources = (_opt_text(org, "org"), _opt_text(rules, "rules"),
                    _opt_text(calendar, "calendar"), validation)
-        self._native = _native.Engine(*sources)
+        self._bind(_native.Engine(*sources), sources)
+
+    def _bind(self, native: Any, sources: Any) -> None:
+        self._native = native
         self._sources = sources
+        # Into the slots themselves: a subclass that defines its own ``route`` keeps it
+        # (and reaches this one with ``super().route``).
+        _ROUTE_SLOTS[0].__set__(self, native.route)
+        _ROUTE_SLOTS[1].__set__(self, native.route_json)
 
     @classmethod
     def fushan(cls) -> "Engine":
@@ -570,8 +602,7 @@ class Engine:
         global _FUSHAN
         if _FUSHAN is None:
             engine = cls.__new__(cls)
-            engine._native = _native.Engine.fushan()
-            engine._sources = (None, None, None, "strict")
+            engine._bind(_native.Engine.fushan(), (None, None, None, "strict"))
             _FUSHAN = engine
         return _FUSHAN
 
@@ -589,24 +620,6 @@ class Engine:
         return (Engine, self._sources)
 
     # -- routing ------------------------------------------------------------------------
-
-    def route(self, case: Mapping[str, Any], explain: bool = False) -> dict[str, Any]:
-        """Routes one case given as a dict; returns the decision as a dict: level, unit,
-        office, first handler, time limit, deadline and the deciding row with its ``why``.
-        ``explain=True`` adds the ``trace``: every row that matched with the facts it
-        read, and how the deadline was counted."""
-        # The native side takes an ordinary case's dict itself (and leaves anything else).
-        direct: Optional[dict[str, Any]] = self._native.route_dict(case, explain)
-        if direct is not None:
-            return direct
-        result: dict[str, Any] = _json.loads(
-            self._native.route_json(_dumps(case, "case"), explain))
-        return result
-
-    def route_json(self, case: str, explain: bool = False) -> str:
-        """Routes one case given as JSON text; returns the core's JSON text unchanged
-        (with the ``trace`` when ``explain`` is true)."""
-        return self._native.route_json(case, explain)
 
     def route_batch(self, table: Any, *, errors: Optional[str] = None,
                     threads: Optional[int] = None) -> Any:
@@ -1053,8 +1066,8 @@ class Engine:
         """This engine's organisation and calendar under another rule set."""
         text = _text(rules, "rules")
         engine = Engine.__new__(Engine)
-        engine._native = self._native.with_rules(text)
-        engine._sources = (self._sources[0], text, self._sources[2], self._sources[3])
+        engine._bind(self._native.with_rules(text),
+                     (self._sources[0], text, self._sources[2], self._sources[3]))
         return engine
 
     def backtest(self, rules: Source, cases: Any, *, limit: Optional[int] = None) -> dict[str, Any]:
@@ -1079,6 +1092,9 @@ class Engine:
     def __repr__(self) -> str:
         summary = self.summary()
         return f"<gridgov.Engine org={summary.get('name')!r} rules={self.rules.versions!r}>"
+
+
+_ROUTE_SLOTS: Any = (Engine.__dict__["route"], Engine.__dict__["route_json"])
 
 
 def backtest(rules_a: Source, rules_b: Source, cases: Any, *, org: Optional[Source] = None,
