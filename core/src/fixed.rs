@@ -62,6 +62,45 @@ impl fmt::Display for Fixed2 {
 impl FromStr for Fixed2 {
     type Err = Fixed2Error;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if let Some(hundredths) = plain_hundredths(s.as_bytes()) {
+            return Ok(Self(hundredths));
+        }
+        Self::read(s)
+    }
+}
+
+/// The hundredths of an amount written the plain way, `1500`, `1500.5` or `1500.50` (1 to
+/// 13 digits, then at most two places): what most amounts are, read without the general
+/// reader's trimming, signs and separators. `None` for any other text, which
+/// [`Fixed2::read`] reads (a property test holds the two equal).
+fn plain_hundredths(b: &[u8]) -> Option<i64> {
+    let (int, frac) = match b.iter().position(|&c| c == b'.') {
+        Some(dot) => (b.get(..dot)?, b.get(dot + 1..)?),
+        None => (b, &[][..]),
+    };
+    if int.is_empty() || int.len() > 13 || frac.len() > 2 {
+        return None;
+    }
+    let mut value: i64 = 0;
+    for &c in int {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        value = value * 10 + i64::from(c - b'0');
+    }
+    let mut places = 0;
+    for &c in frac {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        places = places * 10 + i64::from(c - b'0');
+    }
+    Some(value * 100 + if frac.len() == 1 { places * 10 } else { places })
+}
+
+impl Fixed2 {
+    /// The general reader behind [`FromStr`].
+    fn read(s: &str) -> Result<Self, Fixed2Error> {
         let bad = |reason| Fixed2Error {
             value: truncate_for_message(s),
             reason,
@@ -193,6 +232,20 @@ mod tests {
             "1000000000000000.01",
         ] {
             assert!(bad.parse::<Fixed2>().is_err(), "{bad}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The plain-amount fast path reads what the general reader reads, and leaves
+        /// everything else to it.
+        #[test]
+        fn the_plain_path_is_the_general_reader(
+            text in "[+-]?[0-9]{0,15}(\\.[0-9]{0,4})?|[0-9 ,._a-]{0,8}",
+        ) {
+            if let Some(h) = plain_hundredths(text.as_bytes()) {
+                proptest::prop_assert_eq!(Fixed2::read(&text).map(Fixed2::hundredths), Ok(h));
+            }
+            proptest::prop_assert_eq!(text.parse::<Fixed2>(), Fixed2::read(&text));
         }
     }
 

@@ -23,15 +23,14 @@ fn check_id(value: &str, what: &'static str) -> Result<(), IdError> {
             reason: "ids are 1 to 128 bytes long",
         });
     }
-    // ASCII ids (most) are checked a byte at a time; for an ASCII character,
-    // `is_ascii_alphanumeric` is `is_alphanumeric`.
-    let ok = if value.is_ascii() {
-        value.bytes().all(id_byte)
-    } else {
-        value
-            .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ':' | '/'))
-    };
+    // ASCII ids (most) are checked a byte at a time, from a table; an id with other
+    // bytes, by its characters (for an ASCII character, `is_ascii_alphanumeric` is
+    // `is_alphanumeric`, so the two agree on ASCII ids).
+    let ok = value.bytes().all(|b| ID_BYTES[usize::from(b)])
+        || (!value.is_ascii()
+            && value
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ':' | '/')));
     if !ok {
         return Err(IdError {
             what,
@@ -44,9 +43,21 @@ fn check_id(value: &str, what: &'static str) -> Result<(), IdError> {
 
 /// Whether an ASCII byte may appear in an id: a letter, a digit, `-`, `_`, `.`, `:` or `/`.
 #[inline]
-pub(crate) fn id_byte(b: u8) -> bool {
+pub(crate) const fn id_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':' | b'/')
 }
+
+/// [`id_byte`] of every byte, read by [`check_id`] (one load a byte; a `u8` indexes the
+/// 256 entries, so the index is always in range).
+static ID_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = id_byte(b as u8);
+        b += 1;
+    }
+    table
+};
 
 /// A term of a rule set's open vocabularies (a category, a channel): any stable text a
 /// system already uses (`neighbour_dispute`, `Noise - Residential`, `噪音扰民`), 1 to 128
@@ -431,6 +442,32 @@ mod tests {
             Channel::new("a, b").unwrap_err().to_string(),
             "`a, b` is not a valid channel: terms have no `,`: decision-table cells list values with it"
         );
+    }
+
+    proptest::proptest! {
+        /// The table-driven check is the rule as written: 1 to 128 bytes of letters,
+        /// digits, `-`, `_`, `.`, `:` and `/` (any script's letters and digits).
+        #[test]
+        fn the_id_check_is_the_rule_as_written(
+            value in "[a-zA-Z0-9_.:/ ,!#\\-]{0,6}(海|é|٣|Ⅻ|\u{0}|\u{7f}|·)?[a-z0-9 -]{0,4}",
+            long in 0usize..3,
+        ) {
+            let value = if long == 2 { value.repeat(30) } else { value };
+            let rule = !value.is_empty()
+                && value.len() <= MAX_ID_LEN
+                && value
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ':' | '/'));
+            proptest::prop_assert_eq!(check_id(&value, "id").is_ok(), rule, "{:?}", value);
+        }
+    }
+
+    #[test]
+    fn every_byte_of_the_table_is_the_byte_rule() {
+        for b in 0..=255u8 {
+            let rule = b.is_ascii() && ((b as char).is_alphanumeric() || b"-_.:/".contains(&b));
+            assert_eq!(ID_BYTES[usize::from(b)], rule, "byte {b}");
+        }
     }
 
     #[test]

@@ -280,8 +280,10 @@ impl Keys {
     /// The field `key` names (see [`Field::of`]).
     fn field(&mut self, key: &Bound<'_, PyAny>) -> Option<Field> {
         let n = self.seen.len();
-        let from = self.at;
-        let found = (0..n).map(|i| (from + i) % n).find_map(|i| {
+        // `at` is at most `n`: the positions from it, then from the start (without a
+        // division per key).
+        let from = self.at.min(n);
+        let found = (from..n).chain(0..from).find_map(|i| {
             let (k, field) = self.seen.get(i)?;
             std::ptr::eq(k.as_ptr(), key.as_ptr()).then_some((i, *field))
         });
