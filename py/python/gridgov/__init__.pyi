@@ -2,7 +2,7 @@
 
 import dataclasses
 import os
-from typing import Any, Iterable, Mapping, Optional, Sequence, Union
+from typing import Any, Iterable, Mapping, Optional, Protocol, Sequence, Union
 
 from gridgov._gridgov import (
     AccessError as AccessError,
@@ -138,6 +138,14 @@ class Ledger:
     def save(self, path: Union[os.PathLike[str], str]) -> None: ...
     def __len__(self) -> int: ...
 
+class _Route(Protocol):
+    """``Engine.route``: one case as a dict in, its decision as a dict out."""
+    def __call__(self, case: Mapping[str, Any], explain: bool = False) -> dict[str, Any]: ...
+
+class _RouteJson(Protocol):
+    """``Engine.route_json``: one case as JSON text in, the core's JSON text out."""
+    def __call__(self, case: str, explain: bool = False) -> str: ...
+
 class Engine:
     def __init__(
         self,
@@ -156,8 +164,9 @@ class Engine:
         calendar: Optional[Union[str, os.PathLike[str]]] = None,
     ) -> Engine: ...
     def __reduce__(self) -> Any: ...
-    def route(self, case: Mapping[str, Any], explain: bool = False) -> dict[str, Any]: ...
-    def route_json(self, case: str, explain: bool = False) -> str: ...
+    # The native engine's own methods, bound to each engine (no Python frame per call).
+    route: _Route
+    route_json: _RouteJson
     def route_batch(
         self, table: Any, *, errors: Optional[str] = None, threads: Optional[int] = None
     ) -> ArrowTable: ...
