@@ -190,6 +190,13 @@ macro_rules! id_type {
             pub fn as_str(&self) -> &str {
                 &self.0
             }
+
+            /// Shares this id's text with the same text in `pool` (kept there the first
+            /// time): see [`IdPool`].
+            #[allow(dead_code)]
+            pub(crate) fn pool(&mut self, pool: &mut IdPool) {
+                pool.share(&mut self.0);
+            }
         }
 
         impl FromStr for $name {
@@ -365,6 +372,40 @@ impl IdCache {
         if self.categories.len() < Self::LIMIT {
             self.categories.insert(Box::from(text), id.clone());
         }
+    }
+}
+
+/// The texts of ids held once: an id read from text (a ledger's JSON, a file's rows) has
+/// its own copy of the text, and a ledger holding the same unit, person or category in
+/// every case and decision would hold as many copies. Pooled ([`UnitId::pool`] and the
+/// same on every id type), every id of one text shares the first one's. At most
+/// [`IdPool::LIMIT`] texts are kept; later ones are left as they are.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct IdPool(rustc_hash::FxHashSet<std::sync::Arc<str>>);
+
+impl IdPool {
+    /// The most texts kept (a city 100 times Fushan's has some 150,000 units and people).
+    pub(crate) const LIMIT: usize = 1 << 18;
+
+    fn share(&mut self, text: &mut std::sync::Arc<str>) {
+        match self.0.get(&**text) {
+            Some(held) => {
+                if !std::sync::Arc::ptr_eq(held, text) {
+                    *text = held.clone();
+                }
+            }
+            None => {
+                if self.0.len() < Self::LIMIT {
+                    self.0.insert(text.clone());
+                }
+            }
+        }
+    }
+
+    /// How many texts are kept.
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.0.len()
     }
 }
 

@@ -35,7 +35,7 @@ use super::Case;
 use super::event::{
     Assignment, CHAINED_FORMAT, EscalationReason, Event, EventRecord, LEDGER_FORMAT, ReopenReason,
 };
-use crate::id::{CaseId, Category, PersonId, UnitId};
+use crate::id::{CaseId, Category, IdPool, PersonId, UnitId};
 use crate::org::Level;
 use crate::time::Timestamp;
 
@@ -771,6 +771,8 @@ pub struct Ledger {
     marks: Vec<ChainHash>,
     /// The chain hash of the last event.
     head: ChainHash,
+    /// The texts of the ids its events brought, each held once (see [`IdPool`]).
+    pool: IdPool,
     /// The file, when the ledger is kept in one.
     #[cfg(feature = "sqlite")]
     pub(super) store: Option<std::sync::Arc<std::sync::Mutex<super::store::Store>>>,
@@ -783,6 +785,45 @@ impl Ledger {
         Self {
             state: LedgerState::new(),
             ..Self::default()
+        }
+    }
+
+    /// Shares the texts of `r`'s ids with those of the events before it: its actor, and
+    /// the ids of the case or decision it carries when the record holds them alone (as a
+    /// record read from JSON does; a caller's own shared parts are left as they are).
+    /// The ledger then holds each unit, person, office, category and flag once, however
+    /// many cases and decisions name it.
+    fn pool_ids(&mut self, r: &mut EventRecord) {
+        let pool = &mut self.pool;
+        r.actor.pool(pool);
+        match &mut r.event {
+            Event::Reported { case } => {
+                if let Some(c) = Arc::get_mut(case) {
+                    c.channel.pool(pool);
+                    c.category.pool(pool);
+                    c.location.pool(pool);
+                    c.risk_flags.iter_mut().for_each(|f| f.pool(pool));
+                }
+            }
+            Event::Assigned { assignment }
+            | Event::Escalated { assignment, .. }
+            | Event::Reopened { assignment, .. } => {
+                if let Some(a) = Arc::get_mut(assignment) {
+                    for id in [&mut a.unit].into_iter().flatten() {
+                        id.pool(pool);
+                    }
+                    for id in [&mut a.handler, &mut a.following].into_iter().flatten() {
+                        id.pool(pool);
+                    }
+                    for id in a.office.iter_mut().chain(a.co_offices.iter_mut()) {
+                        id.pool(pool);
+                    }
+                    for name in a.grade.iter_mut().chain(a.flags.iter_mut()) {
+                        name.pool(pool);
+                    }
+                }
+            }
+            _ => {}
         }
     }
 
@@ -948,7 +989,7 @@ impl Ledger {
         };
         let mut ledger = Self::new();
         for (index, r) in doc.events.into_iter().enumerate() {
-            let (record, hash) = r.split();
+            let (mut record, hash) = r.split();
             let at = index as u64;
             let tampered = |reason: String| LedgerError::Tampered {
                 index: at,
@@ -982,6 +1023,7 @@ impl Ledger {
                     )));
                 }
             }
+            ledger.pool_ids(&mut record);
             let case = ledger
                 .state
                 .step(&record)
@@ -1115,7 +1157,7 @@ impl Ledger {
     }
 
     /// [`append`](Self::append), naming the event `index` in errors.
-    fn append_at(&mut self, index: usize, record: EventRecord) -> Result<Receipt, LedgerError> {
+    fn append_at(&mut self, index: usize, mut record: EventRecord) -> Result<Receipt, LedgerError> {
         check_event_id(index, record.event_id.as_deref())?;
         #[cfg(feature = "sqlite")]
         if let Some(store) = self.store.clone() {
@@ -1131,6 +1173,7 @@ impl Ledger {
         if let Some(receipt) = self.duplicate(index, &record)? {
             return Ok(receipt);
         }
+        self.pool_ids(&mut record);
         let case = self
             .state
             .step(&record)
@@ -1193,10 +1236,14 @@ impl Ledger {
     /// receipts in the order given.
     pub(super) fn append_batch(
         &mut self,
-        records: Vec<(usize, EventRecord)>,
+        mut records: Vec<(usize, EventRecord)>,
         keep_bytes: bool,
         commit: impl FnOnce(&Self, &[(&EventRecord, Vec<u8>, ChainHash)]) -> Result<(), LedgerError>,
     ) -> Result<Vec<Receipt>, LedgerError> {
+        // Before a record is cloned below, while it alone holds what it carries.
+        for (_, r) in &mut records {
+            self.pool_ids(r);
+        }
         // Sort the batch into duplicates (of the ledger, or of an earlier event of the
         // batch) and new events.
         let mut receipts: Vec<Option<Receipt>> = vec![None; records.len()];
@@ -1449,7 +1496,7 @@ impl Ledger {
     /// Folds in a record read back from the file: it must follow the chain.
     #[cfg(feature = "sqlite")]
     pub(super) fn replay(&mut self, seq: u64, bytes: &[u8], hash: ChainHash) -> Result<(), String> {
-        let record: EventRecord = serde_json::from_slice(bytes)
+        let mut record: EventRecord = serde_json::from_slice(bytes)
             .map_err(|e| format!("record {seq} does not parse: {e}"))?;
         let expected = chain(&self.head, bytes);
         if expected != hash {
@@ -1458,6 +1505,7 @@ impl Ledger {
                 event_label(record.event_id.as_deref())
             ));
         }
+        self.pool_ids(&mut record);
         let case = self
             .state
             .step(&record)
@@ -1468,6 +1516,94 @@ impl Ledger {
 }
 #[cfg(test)]
 mod tests {
+    use super::Ledger;
+
+    /// The events of case `id`: reported at `location`, taken in, routed to `unit` and
+    /// `handler`, as JSON records.
+    fn events(id: &str, location: &str, unit: &str, handler: &str) -> String {
+        format!(
+            r#"{{"case": "{id}", "at": "2026-03-02T09:00:00+08:00", "actor": "fs-gw001",
+              "event": {{"type": "reported", "case": {{"id": "{id}", "channel": "visit",
+                "category": "livelihood", "location": "{location}",
+                "reported_at": "2026-03-02T09:00:00+08:00"}}}}}},
+            {{"case": "{id}", "at": "2026-03-02T09:05:00+08:00", "actor": "fs-gw001",
+              "event": {{"type": "accepted"}}}},
+            {{"case": "{id}", "at": "2026-03-02T09:06:00+08:00", "actor": "fs-gw001",
+              "event": {{"type": "assigned", "assignment": {{"level": "micro_grid",
+                "unit": "{unit}", "handler": "{handler}", "flags": ["on_the_spot"],
+                "time_limit": "2 working days", "due": "2026-03-04T09:06:00+08:00"}}}}}}"#
+        )
+    }
+
+    fn text<T: AsRef<str>>(id: Option<&T>) -> &str {
+        id.unwrap().as_ref()
+    }
+
+    /// Whether two texts are one text in memory.
+    fn same(a: &str, b: &str) -> bool {
+        a == b && std::ptr::eq(a.as_ptr(), b.as_ptr())
+    }
+
+    /// Ids read from JSON share one copy of each text, whichever way the events came in
+    /// (one at a time, in a batch, in a ledger document); different texts stay apart.
+    #[test]
+    fn ids_read_from_json_are_held_once() {
+        let (a, b, c) = (
+            events("c1", "fs-c01-g01-m1", "fs-c01-g01-m1", "fs-mgl001"),
+            events("c2", "fs-c01-g01-m1", "fs-c01-g01-m1", "fs-mgl001"),
+            events("c3", "fs-c01-g01-m2", "fs-c01-g01-m2", "fs-mgl002"),
+        );
+        let one_by_one = {
+            let mut ledger = Ledger::new();
+            let all: Vec<serde_json::Value> =
+                serde_json::from_str(&format!("[{a}, {b}, {c}]")).unwrap();
+            for e in all {
+                ledger.append_json_str(&e.to_string()).unwrap();
+            }
+            ledger
+        };
+        let batch = {
+            let mut ledger = Ledger::new();
+            ledger
+                .append_all_json_str(&format!("[{a}, {b}, {c}]"))
+                .unwrap();
+            ledger
+        };
+        let document =
+            Ledger::from_json_str(&format!(r#"{{"format": 1, "events": [{a}, {b}, {c}]}}"#))
+                .unwrap();
+        for ledger in [&one_by_one, &batch, &document] {
+            let case = |id: &str| ledger.case(id).unwrap();
+            let (c1, c2, c3) = (case("c1"), case("c2"), case("c3"));
+            assert!(same(c1.location.as_str(), c2.location.as_str()));
+            assert!(same(c1.case.location.as_str(), c2.case.location.as_str()));
+            assert!(same(c1.case.category.as_str(), c3.case.category.as_str()));
+            assert!(same(c1.case.channel.as_str(), c3.case.channel.as_str()));
+            assert!(same(c1.owner.as_str(), c2.owner.as_str()));
+            assert!(same(
+                text(c1.dispatcher.as_ref()),
+                text(c3.dispatcher.as_ref())
+            ));
+            let (a1, a2, a3) = (
+                c1.assignment.as_ref().unwrap(),
+                c2.assignment.as_ref().unwrap(),
+                c3.assignment.as_ref().unwrap(),
+            );
+            assert!(same(text(a1.unit.as_ref()), text(a2.unit.as_ref())));
+            // A decision's unit shares the text of a case's location.
+            assert!(same(text(a1.unit.as_ref()), c1.case.location.as_str()));
+            assert!(same(text(a1.handler.as_ref()), text(a2.handler.as_ref())));
+            assert!(same(a1.flags[0].as_str(), a3.flags[0].as_str()));
+            // Different texts are not merged.
+            assert_ne!(c1.case.location, c3.case.location);
+            assert_ne!(a1.handler, a3.handler);
+            // Two locations (which are the units), three people, a category, a channel, a flag.
+            assert_eq!(ledger.pool.len(), 8, "{:?}", ledger.pool);
+        }
+        assert_eq!(one_by_one.to_json(), document.to_json());
+        assert_eq!(batch.to_json(), document.to_json());
+    }
+
     /// An event costs the ledger 40 bytes (and its JSON text, for events kept as text):
     /// ten million events must not grow back to the 232 bytes each they took as whole
     /// `Event`s with their hashes.
