@@ -724,7 +724,10 @@ impl Made {
                 let mut buf = String::with_capacity(32);
                 d.time_limit.push_to(&mut buf);
                 let text = PyString::new(py, &buf);
-                self.limits.insert(d.time_limit, text.clone().unbind());
+                // A rule set's few limits; a bound all the same.
+                if self.limits.len() < 256 {
+                    self.limits.insert(d.time_limit, text.clone().unbind());
+                }
                 text
             }
         };
