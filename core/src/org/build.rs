@@ -631,6 +631,7 @@ impl Tables {
             grid_index: std::sync::OnceLock::new(),
             map,
             person_duties: std::sync::OnceLock::new(),
+            offices_taking: std::sync::OnceLock::new(),
             duty_cover: std::sync::OnceLock::new(),
         }
     }

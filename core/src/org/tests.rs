@@ -958,3 +958,95 @@ mod map {
 fn the_embedded_fushan_spec_is_the_checked_in_file() {
     assert_eq!(super::fushan_json(), include_str!("../../data/fushan.json"));
 }
+
+/// The index of which office takes a category where gives what reading every office in
+/// spec order gives, for every unit and category: on Fushan, and on Fushan with a second
+/// subdistrict, city-wide offices before and after the subdistricts' own, and a second
+/// office of a subdistrict for a category it already has one for.
+#[test]
+fn the_office_index_is_the_scan_of_every_office() {
+    let fushan = OrgGraph::fushan();
+    let mut doc = serde_json::to_value(fushan.spec()).unwrap();
+    let units = doc["units"].as_array_mut().unwrap();
+    units.extend([
+        json!({"id": "sd2", "kind": "subdistrict", "name": "SD2"}),
+        json!({"id": "sd2-c1", "kind": "community", "parent": "sd2", "name": "C"}),
+        json!({"id": "sd2-x1", "kind": "compound", "parent": "sd2-c1", "name": "X"}),
+        json!({"id": "sd2-g1", "kind": "grid", "parent": "sd2-x1", "name": "G"}),
+        json!({"id": "sd2-m1", "kind": "micro_grid", "parent": "sd2-g1", "name": "M", "households": 5}),
+    ]);
+    let office = |id: &str, kind: &str, unit: Option<&str>, categories: &[&str]| {
+        let mut o = json!({"id": id, "kind": kind, "name": id, "categories": categories});
+        if let Some(u) = unit {
+            o["unit"] = json!(u);
+        }
+        o
+    };
+    let offices = doc["offices"].as_array_mut().unwrap();
+    offices.insert(
+        0,
+        office("city-petitions", "petitions_office", None, &["petition"]),
+    );
+    offices.extend([
+        office(
+            "sd2-police",
+            "police_work_office",
+            Some("sd2"),
+            &["public_security", "livelihood"],
+        ),
+        office(
+            "city-judicial",
+            "judicial_office",
+            None,
+            &["neighbour_dispute", "livelihood"],
+        ),
+        office(
+            "fs-second",
+            "police_work_office",
+            Some("fs"),
+            &["public_security", "livelihood"],
+        ),
+        office("sd2-only", "duty_lawyer_desk", Some("sd2"), &["sd2_only"]),
+    ]);
+    let spec: OrgSpec = serde_json::from_value(doc).unwrap();
+    let varied = OrgGraph::from_spec_with(spec, GapPolicy::Report).unwrap();
+    for org in [&fushan, &varied] {
+        let mut categories: Vec<&str> = org
+            .spec()
+            .offices
+            .iter()
+            .flat_map(|o| o.categories.iter().map(crate::id::Category::as_str))
+            .collect();
+        categories.extend(["livelihood", "no_such_category"]);
+        let units = u32::try_from(org.spec().units.len()).unwrap();
+        let mut found = 0;
+        for k in 0..units {
+            for c in &categories {
+                let want = org.office_taking_by_scan(UnitKey(k), c);
+                assert_eq!(org.office_taking(UnitKey(k), c), want, "unit {k}, {c}");
+                found += usize::from(want.is_some());
+            }
+        }
+        assert!(found > 0);
+    }
+    let name = |unit: &str, category: &str| {
+        let at = varied.key(unit).unwrap();
+        varied
+            .office_taking(at, category)
+            .map(|i| varied.office_at(i).unwrap().id.as_str().to_owned())
+    };
+    // The city-wide office first in order wins over the subdistrict's own.
+    assert_eq!(
+        name("fs-c01-g01-m1", "petition").as_deref(),
+        Some("city-petitions")
+    );
+    // Each subdistrict's own office, before a later city-wide one; then the city-wide.
+    assert_eq!(name("sd2-m1", "livelihood").as_deref(), Some("sd2-police"));
+    assert_eq!(
+        name("fs-c01-g01-m1", "livelihood").as_deref(),
+        Some("city-judicial")
+    );
+    // An office of the other subdistrict serves no one here.
+    assert_eq!(name("fs-c01-g01-m1", "sd2_only"), None);
+    assert_eq!(name("sd2-m1", "sd2_only").as_deref(), Some("sd2-only"));
+}
