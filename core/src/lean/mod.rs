@@ -240,7 +240,9 @@ impl Engine {
         let channel = rules.channel_index(c.channel)?;
         let category = rules.category_index(c.category)?;
         let mut fits = true;
-        rules.attribute_problems(c.category, &c.attributes, true, &mut |_, _| fits = false);
+        if rules.attributes_to_check(category, &c.attributes) {
+            rules.attribute_problems(c.category, &c.attributes, true, &mut |_, _| fits = false);
+        }
         if !fits || c.amount_yuan < Fixed2::ZERO {
             return None;
         }

@@ -230,6 +230,10 @@ pub(crate) struct Vocab {
     pub(crate) risk_flags: Vec<String>,
     pub(crate) flags: Vec<String>,
     pub(crate) attributes: Vec<AttributeSpec>,
+    /// By category position: whether some attribute is required for it. A case of a
+    /// category without one and without attributes has nothing for
+    /// [`RuleSet::attribute_problems`] to report.
+    requires_attributes: Vec<bool>,
 }
 
 /// Up to this many channels, a channel is found by comparing the few ids in turn: cheaper
@@ -525,6 +529,24 @@ impl RuleSet {
         }
         self.attribute_problems(category, &case.attributes, check_required, &mut push);
         (category_at, channel_at)
+    }
+
+    /// Whether [`attribute_problems`](Self::attribute_problems), checking required ones,
+    /// can find anything in `attributes` for the category at `category` (its position):
+    /// `false` for no attributes and a category with none required.
+    #[inline]
+    pub(crate) fn attributes_to_check(
+        &self,
+        category: usize,
+        attributes: &facts::Attributes,
+    ) -> bool {
+        !attributes.is_empty()
+            || self
+                .vocab
+                .requires_attributes
+                .get(category)
+                .copied()
+                .unwrap_or(true)
     }
 
     /// The problems with a case's attributes under its category (`category`, known or
@@ -882,7 +904,16 @@ fn compile(spec: RuleSetSpec) -> (Option<RuleSet>, ValidationReport) {
         .enumerate()
         .map(|(i, c)| (Box::from(c.as_str()), u32::try_from(i).unwrap_or(u32::MAX)))
         .collect();
+    let requires_attributes = categories
+        .iter()
+        .map(|c| {
+            spec.attributes
+                .iter()
+                .any(|a| a.required && a.applies_to(c.as_str()))
+        })
+        .collect();
     let vocab = Vocab {
+        requires_attributes,
         channels,
         channel_ix,
         category_order: crate::id::sorted_places(&category_ids),

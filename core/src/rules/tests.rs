@@ -757,3 +757,43 @@ fn the_default_rule_set_has_no_warning() {
     let rules = RuleSet::from_json_str(DEFAULT_JSON).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(rules.warnings(), &[][..]);
 }
+
+/// The lean path skips the attribute check just when it could find nothing: a case
+/// without attributes of a category with no required attribute. For every category of
+/// the default rule set (where `safety_hazard` requires `hazard_type`) and of a small one
+/// (where `a` requires `kind`, and one attribute applies to every category), with and
+/// without attributes.
+#[test]
+fn the_attribute_check_is_skipped_only_when_it_finds_nothing() {
+    let small = compile_value(&base()).unwrap();
+    let default = RuleSet::fushan();
+    let mut with_one = facts::Attributes::new();
+    with_one.insert(
+        "size".to_owned(),
+        crate::case::AttrValue::Number(crate::fixed::Fixed2::from_hundredths(100)),
+    );
+    let mut required = 0;
+    for rules in [&small, &default] {
+        for (i, category) in rules.vocab.categories.iter().enumerate() {
+            for attributes in [&facts::Attributes::new(), &with_one] {
+                let mut found = false;
+                rules.attribute_problems(category, attributes, true, &mut |_, _| found = true);
+                if found {
+                    assert!(rules.attributes_to_check(i, attributes), "{category}");
+                }
+                if attributes.is_empty() {
+                    assert_eq!(
+                        rules.attributes_to_check(i, attributes),
+                        found,
+                        "{category}"
+                    );
+                    required += usize::from(found);
+                } else {
+                    assert!(rules.attributes_to_check(i, attributes), "{category}");
+                }
+            }
+        }
+    }
+    // `a` in the small set, `safety_hazard` in the default one.
+    assert_eq!(required, 2);
+}
