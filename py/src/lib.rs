@@ -738,11 +738,7 @@ impl Made {
         if let Some(f) = d.following {
             out.set_item(pyo3::intern!(py, "following"), own(f))?;
         }
-        if self.shapes.len() >= EngineTexts::MOST_SHAPES {
-            return Ok(Shaped::Fresh(out));
-        }
-        self.shapes.insert(shape, out.clone().unbind());
-        Ok(Shaped::Kept(out))
+        Ok(keep(&mut self.shapes, shape, out))
     }
 
     /// The `rule` dict of deciding row `r`: kept the first time (while fewer than
@@ -762,12 +758,22 @@ impl Made {
         rule.set_item(pyo3::intern!(py, "table"), own(r.table))?;
         rule.set_item(pyo3::intern!(py, "row"), own(r.row))?;
         rule.set_item(pyo3::intern!(py, "why"), own(r.why))?;
-        if self.rules.len() >= EngineTexts::MOST_SHAPES {
-            return Ok(Shaped::Fresh(rule));
-        }
-        self.rules.insert(key, rule.clone().unbind());
-        Ok(Shaped::Kept(rule))
+        Ok(keep(&mut self.rules, key, rule))
     }
+}
+
+/// `dict`, made for `key`, kept in `kept` for later decisions while fewer than
+/// [`EngineTexts::MOST_SHAPES`] are kept there; past that, made for this decision alone.
+fn keep<'py, K: std::hash::Hash + Eq>(
+    kept: &mut rustc_hash::FxHashMap<K, Py<PyDict>>,
+    key: K,
+    dict: Bound<'py, PyDict>,
+) -> Shaped<'py> {
+    if kept.len() >= EngineTexts::MOST_SHAPES {
+        return Shaped::Fresh(dict);
+    }
+    kept.insert(key, dict.clone().unbind());
+    Shaped::Kept(dict)
 }
 
 /// The Python string of engine text `t` from `texts`, made the first time.

@@ -809,8 +809,8 @@ impl Ledger {
             | Event::Escalated { assignment, .. }
             | Event::Reopened { assignment, .. } => {
                 if let Some(a) = Arc::get_mut(assignment) {
-                    for id in [&mut a.unit].into_iter().flatten() {
-                        id.pool(pool);
+                    if let Some(unit) = &mut a.unit {
+                        unit.pool(pool);
                     }
                     for id in [&mut a.handler, &mut a.following].into_iter().flatten() {
                         id.pool(pool);
