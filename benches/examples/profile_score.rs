@@ -1,4 +1,4 @@
-//! Profiling harness for scoring: `cargo run --release -p gridgov-benches --example profile_score -- [rows] [repeats] [common-demand threshold]`; `DICTIONARY=1` (or `0`) times only the dictionary-encoded (or plain) columns.
+//! Profiling harness for scoring: `cargo run --release -p gridgov-benches --example profile_score -- [rows] [repeats] [common-demand threshold]`; `DICTIONARY=1` (or `0`) times only the dictionary-encoded (or plain) columns; `SCORE_ONLY=1` times scoring alone (for a profiler).
 #![allow(
     clippy::expect_used,
     clippy::print_stdout,
@@ -45,9 +45,10 @@ fn main() {
         t.elapsed().as_nanos() as f64 / n as f64
     );
     let only: Option<bool> = std::env::var("DICTIONARY").ok().map(|v| v == "1");
+    let score_only = std::env::var("SCORE_ONLY").is_ok_and(|v| v == "1");
     for dictionary in [false, true]
         .into_iter()
-        .filter(|d| only.is_none_or(|o| o == *d))
+        .filter(|d| !score_only && only.is_none_or(|o| o == *d))
     {
         let batch = gridgov_benches::outcome_batch(&rows, engine.calendar().zone(), dictionary);
         let t = Instant::now();

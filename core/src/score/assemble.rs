@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use super::ids::OldestFirst;
 use super::outcome::OutcomeTable;
 use super::pass::*;
 use super::rank::*;
@@ -420,31 +421,45 @@ impl Pass<'_> {
                 *s = u32::try_from(k).unwrap_or(NONE);
             }
         }
-        // The rows of each demand's cases.
-        let mut lists: Vec<Vec<u32>> = found
-            .iter()
-            .map(|(_, n, _)| Vec::with_capacity(*n as usize))
-            .collect();
-        for (i, cell) in (0u32..).zip(&self.demand_cell) {
+        // The cases of each demand, keyed to be put oldest first, in one buffer (demand
+        // `k`'s from `start[k]`, `at[k]` of them), keyed as the rows are read in order: the
+        // rows' times and ids are then read in order rather than from each list.
+        let mut start = Vec::with_capacity(found.len());
+        let mut total = 0usize;
+        for (_, n, _) in &found {
+            start.push(total);
+            total += *n as usize;
+        }
+        let mut at = vec![0usize; found.len()];
+        let mut keys: Vec<OldestFirst> = vec![(0, 0, 0); total];
+        for ((i, cell), row) in (0u32..).zip(&self.demand_cell).zip(&table.rows) {
             if *cell == NONE {
                 continue;
             }
-            let k = slot.get(*cell as usize).copied().unwrap_or(NONE);
-            if let Some(list) = lists.get_mut(k as usize) {
-                list.push(i);
+            let k = slot.get(*cell as usize).copied().unwrap_or(NONE) as usize;
+            let (Some(n), Some(first), Some((_, count, _))) =
+                (at.get_mut(k), start.get(k), found.get(k))
+            else {
+                continue;
+            };
+            if *n < *count as usize {
+                if let Some(key) = keys.get_mut(first + *n) {
+                    *key = table.ids.oldest_first_key(i, row.reported);
+                    *n += 1;
+                }
             }
         }
         let from = engine.calendar.timestamp(self.demand_from);
         let to = engine.calendar.timestamp(self.demand_to);
         let out: Vec<Demand> = found
             .iter()
-            .zip(lists)
-            .filter_map(|((cell, n, _), mut list)| {
+            .zip(start.iter().zip(&at))
+            .filter_map(|((cell, n, _), (first, count))| {
                 let (area, area_name) = areas.get(cell / n_cat)?;
                 let category = engine.rules.category_ids().get(cell % n_cat)?;
-                table.ids.sort_oldest_first(&mut list, |i| {
-                    table.rows.get(i as usize).map_or(i64::MAX, |r| r.reported)
-                });
+                let keys = keys.get_mut(*first..first + count)?;
+                table.ids.sort_keys_oldest_first(keys);
+                let list: Vec<u32> = keys.iter().map(|k| k.2).collect();
                 Some(Demand {
                     area: area.clone(),
                     area_name: area_name.clone(),

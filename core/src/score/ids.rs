@@ -166,18 +166,20 @@ fn run_key(hash: u64, row: u32) -> u64 {
 }
 
 impl CaseIds {
-    /// Puts rows `list` oldest first: by `reported` (unix seconds of each row), then by
-    /// id. Sorts on numbers (the time, then the id's first eight bytes) and compares the
-    /// text only of rows equal on both; the same order as comparing (time, id) outright
-    /// (tested in `oldest_first_is_by_time_then_id`).
-    pub(crate) fn sort_oldest_first(&self, list: &mut [u32], reported: impl Fn(u32) -> i64) {
-        let mut keys: Vec<(i64, u64, u32)> = list
-            .iter()
-            .map(|i| {
-                let prefix = self.prefixes.get(*i as usize).copied().unwrap_or(0);
-                (reported(*i), prefix, *i)
-            })
-            .collect();
+    /// The key by which [`sort_keys_oldest_first`](Self::sort_keys_oldest_first) puts row
+    /// `row`, reported at `reported` (unix seconds): the time, the id's first eight bytes
+    /// as a number, the row.
+    #[inline]
+    pub(crate) fn oldest_first_key(&self, row: u32, reported: i64) -> OldestFirst {
+        let prefix = self.prefixes.get(row as usize).copied().unwrap_or(0);
+        (reported, prefix, row)
+    }
+
+    /// Puts the rows of `keys` ([`oldest_first_key`](Self::oldest_first_key)) oldest
+    /// first: by time, then by id. Sorts on numbers (the time, then the id's first eight
+    /// bytes) and compares the text only of rows equal on both; the same order as
+    /// comparing (time, id) outright (tested in `oldest_first_is_by_time_then_id`).
+    pub(crate) fn sort_keys_oldest_first(&self, keys: &mut [OldestFirst]) {
         keys.sort_unstable();
         for run in keys.chunk_by_mut(|a, b| a.0 == b.0 && a.1 == b.1) {
             if run.len() > 1 {
@@ -188,11 +190,12 @@ impl CaseIds {
                 });
             }
         }
-        for (slot, key) in list.iter_mut().zip(keys) {
-            *slot = key.2;
-        }
     }
 }
+
+/// A row's key for [`CaseIds::sort_keys_oldest_first`]: when it was reported (unix
+/// seconds), the first eight bytes of its id as a number, the row.
+pub(crate) type OldestFirst = (i64, u64, u32);
 
 /// Equal when they hold the same ids in the same order, however they are stored.
 impl PartialEq for CaseIds {
@@ -244,8 +247,9 @@ mod tests {
             let ids: CaseIds = rows.iter().map(|(id, _)| id.as_str()).collect();
             let n = u32::try_from(rows.len()).unwrap_or(0);
             let at = |i: u32| rows.get(i as usize).map_or(0, |r| r.1);
-            let mut list: Vec<u32> = (0..n).rev().collect();
-            ids.sort_oldest_first(&mut list, at);
+            let mut keys: Vec<_> = (0..n).rev().map(|i| ids.oldest_first_key(i, at(i))).collect();
+            ids.sort_keys_oldest_first(&mut keys);
+            let list: Vec<u32> = keys.iter().map(|k| k.2).collect();
             let mut expected: Vec<u32> = (0..n).collect();
             expected.sort_by(|a, b| {
                 (at(*a), ids.get(*a as usize), *a).cmp(&(at(*b), ids.get(*b as usize), *b))

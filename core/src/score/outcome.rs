@@ -824,33 +824,58 @@ fn repeated_id(ids: &CaseIds) -> Option<OutcomeError> {
     })
 }
 
-/// The rows grouped by grid, in row order within each (a counting sort over `grids`
-/// grids; a row off them comes last): the scoring pass then reads and writes each grid's
-/// counts together. The order of the rows within a grid changes no count, and the lists
-/// that name cases put them in time order themselves.
-fn grid_order(rows: &[Compiled], grids: usize) -> Vec<u32> {
-    let bucket = |c: &Compiled| (c.grid as usize).min(grids);
-    let mut next = vec![0u32; grids + 2];
-    for c in rows {
-        if let Some(n) = next.get_mut(bucket(c) + 1) {
-            *n += 1;
-        }
-    }
-    let mut sum = 0u32;
-    for n in &mut next {
-        sum += *n;
-        *n = sum;
-    }
-    let mut order = vec![0u32; rows.len()];
-    for (i, c) in (0u32..).zip(rows) {
-        if let Some(n) = next.get_mut(bucket(c)) {
-            if let Some(slot) = order.get_mut(*n as usize) {
-                *slot = i;
+/// The rows grouped by grid, in row order within each (a stable sort by grid; a row off
+/// the `grids` grids comes last), with the position each came from: the scoring pass
+/// then reads and writes each grid's counts together. The order of the rows within a
+/// grid changes no count, and the lists that name cases put them in time order
+/// themselves.
+///
+/// A radix sort on the grid's position, a byte at a time from the lowest (two passes
+/// for up to 65,535 grids, one for up to 255), each pass reading the rows in order and
+/// writing them to one of at most 256 places that move on in order: the memory is read
+/// and written in order. Putting each row straight in its place (one counting pass over
+/// all the grids), or gathering the rows by such an order, reaches memory at scattered
+/// addresses for every row and took twice as long on a million rows over 15,000 grids.
+/// Tested equal to a stable sort in `rows_are_grouped_as_a_stable_sort_groups_them`.
+fn by_grid(rows: Vec<Compiled>, grids: usize) -> (Vec<Compiled>, Vec<u32>) {
+    let key = |c: &Compiled| (c.grid as usize).min(grids);
+    let bits = usize::BITS - grids.leading_zeros();
+    let passes = bits.div_ceil(8).max(1);
+    let digit_bits = bits.div_ceil(passes);
+    let mask = (1usize << digit_bits) - 1;
+    let n = rows.len();
+    let mut rows = rows;
+    let mut from: Vec<u32> = (0..u32::try_from(n).unwrap_or(u32::MAX)).collect();
+    let mut rows_to = vec![Compiled::reported_at(0); n];
+    let mut from_to = vec![0u32; n];
+    for pass in 0..passes {
+        let shift = pass * digit_bits;
+        let digit = |c: &Compiled| (key(c) >> shift) & mask;
+        let mut next = vec![0usize; mask + 2];
+        for c in &rows {
+            if let Some(k) = next.get_mut(digit(c) + 1) {
+                *k += 1;
             }
-            *n += 1;
         }
+        for i in 1..next.len() {
+            let before = next.get(i - 1).copied().unwrap_or(0);
+            if let Some(k) = next.get_mut(i) {
+                *k += before;
+            }
+        }
+        for (c, f) in rows.iter().zip(&from) {
+            if let Some(k) = next.get_mut(digit(c)) {
+                if let (Some(r), Some(t)) = (rows_to.get_mut(*k), from_to.get_mut(*k)) {
+                    *r = *c;
+                    *t = *f;
+                }
+                *k += 1;
+            }
+        }
+        std::mem::swap(&mut rows, &mut rows_to);
+        std::mem::swap(&mut from, &mut from_to);
     }
-    order
+    (rows, from)
 }
 
 /// The cells of an outcome table as a columnar reader gives them, column by column (in
@@ -1394,11 +1419,7 @@ impl Engine {
         inspections: &[InspectionRow],
     ) -> Result<OutcomeTable, OutcomeError> {
         let index = self.org.grid_index();
-        let order = grid_order(&compiled, index.ids.len());
-        let rows: Vec<Compiled> = order
-            .iter()
-            .filter_map(|i| compiled.get(*i as usize).copied())
-            .collect();
+        let (rows, order) = by_grid(compiled, index.ids.len());
         let offices = if row_offices.is_empty() {
             Vec::new()
         } else {
@@ -1697,5 +1718,48 @@ impl Engine {
                 truncate_for_message(id)
             ))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::{Compiled, by_grid};
+
+    proptest! {
+        /// The radix sort groups rows as a stable sort by grid does (a row off the grids
+        /// last), and says where each row came from: over organisations of one pass's
+        /// grids and of two and three passes', with the rows' grids drawn from a few (runs
+        /// of equal keys) or from all of them, and off them.
+        #[test]
+        fn rows_are_grouped_as_a_stable_sort_groups_them(
+            grids in prop_oneof![Just(0usize), Just(1), 2usize..300, Just(255), Just(256), Just(15_000), Just(65_535), Just(65_536), Just(70_000)],
+            draws in proptest::collection::vec((any::<u32>(), 0u8..4), 0..400),
+        ) {
+            let rows: Vec<Compiled> = draws
+                .iter()
+                .enumerate()
+                .map(|(i, (g, how))| {
+                    let grid = match how {
+                        // A few grids, so that rows share them.
+                        0 => g % 4,
+                        // Off the grids.
+                        1 => u32::try_from(grids).unwrap_or(u32::MAX).saturating_add(g % 3),
+                        _ => g % u32::try_from(grids.max(1)).unwrap_or(u32::MAX),
+                    };
+                    Compiled { grid, ..Compiled::reported_at(i64::try_from(i).unwrap()) }
+                })
+                .collect();
+            let mut expected: Vec<(usize, Compiled)> = rows.iter().copied().enumerate().collect();
+            expected.sort_by_key(|(_, c)| (c.grid as usize).min(grids));
+            let (sorted, from) = by_grid(rows, grids);
+            prop_assert_eq!(sorted.len(), expected.len());
+            prop_assert_eq!(from.len(), expected.len());
+            for ((c, f), (i, e)) in sorted.iter().zip(&from).zip(&expected) {
+                prop_assert_eq!(*f as usize, *i);
+                prop_assert_eq!((c.grid, c.reported), (e.grid, e.reported));
+            }
+        }
     }
 }
