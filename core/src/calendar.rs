@@ -489,6 +489,12 @@ pub struct Calendar {
     before: Vec<u32>,
     /// Working minutes in a working day.
     per_day: u32,
+    /// [`worked_by_periods`] of each minute of the day, 0 to
+    /// 1440: read in one step rather than summed over the periods for every deadline.
+    worked: Box<[u16]>,
+    /// [`reached_by_periods`] of each count of working
+    /// minutes, 0 to [`per_day`](Self::per_day).
+    reached: Box<[u16]>,
     /// Day number of the first day in the table.
     base: i32,
     /// Whether each day of the table is a working day.
@@ -499,6 +505,37 @@ pub struct Calendar {
     working_days: Vec<i32>,
     /// Years with holiday data.
     years: Vec<i32>,
+}
+
+/// Working minutes of a day before minute-of-day `m`, over working periods `periods`
+/// (each `[start, end)`, in order) with `before` the working minutes before each starts.
+fn worked_by_periods(periods: &[(u16, u16)], before: &[u32], m: u32) -> u32 {
+    periods
+        .iter()
+        .zip(before)
+        .map(|(&(a, b), &acc)| {
+            let (a, b) = (u32::from(a), u32::from(b));
+            if m <= a {
+                0
+            } else if m >= b {
+                acc + (b - a)
+            } else {
+                acc + (m - a)
+            }
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+/// The minute of the day at which the `r`th working minute of a day ends, over working
+/// periods `periods` with `before` the working minutes before each starts (see
+/// [`worked_by_periods`]); 0 for `r` = 0.
+fn reached_by_periods(periods: &[(u16, u16)], before: &[u32], r: u32) -> u32 {
+    periods
+        .iter()
+        .zip(before)
+        .find(|&(&(a, b), &acc)| r > acc && r <= acc + u32::from(b - a))
+        .map_or(0, |(&(a, _), &acc)| u32::from(a) + (r - acc))
 }
 
 impl Calendar {
@@ -706,12 +743,20 @@ impl Calendar {
             before.push(acc);
             acc += u32::from(b - a);
         }
+        let worked = (0..=1440u32)
+            .map(|m| u16::try_from(worked_by_periods(&periods, &before, m)).unwrap_or(u16::MAX))
+            .collect();
+        let reached = (0..=acc)
+            .map(|r| u16::try_from(reached_by_periods(&periods, &before, r)).unwrap_or(u16::MAX))
+            .collect();
         Ok(Self {
             zone,
             spec,
             periods,
             before,
             per_day: acc,
+            worked,
+            reached,
             base,
             working,
             ordinal,
@@ -762,6 +807,7 @@ impl Calendar {
         self.years.contains(&year)
     }
 
+    #[inline]
     fn day_index(&self, day: i64) -> Option<usize> {
         usize::try_from(day - i64::from(self.base))
             .ok()
@@ -788,31 +834,23 @@ impl Calendar {
 
     /// The local minute at which a deadline's clock starts: the first whole minute at or
     /// after `t`.
+    #[inline]
     fn start_minute(&self, t: Timestamp) -> i64 {
         let secs = self.zone.local_secs(t);
         secs.div_euclid(60) + i64::from(secs.rem_euclid(60) != 0)
     }
 
-    /// Working minutes of the day before minute-of-day `m`.
+    /// Working minutes of the day before minute-of-day `m` (0 to 1440), from the table.
+    #[inline]
     fn worked_before(&self, m: u32) -> u32 {
-        self.periods
-            .iter()
-            .zip(&self.before)
-            .map(|(&(a, b), &acc)| {
-                let (a, b) = (u32::from(a), u32::from(b));
-                if m <= a {
-                    0
-                } else if m >= b {
-                    acc + (b - a)
-                } else {
-                    acc + (m - a)
-                }
-            })
-            .max()
-            .unwrap_or(0)
+        match self.worked.get(m as usize) {
+            Some(w) => u32::from(*w),
+            None => worked_by_periods(&self.periods, &self.before, m),
+        }
     }
 
     /// Working minutes from the table's start up to local minute `t`.
+    #[inline]
     fn position(&self, what: &'static str, t: i64) -> Result<u64, CalendarError> {
         let day = t.div_euclid(1440);
         let i = self
@@ -828,6 +866,7 @@ impl Calendar {
     }
 
     /// The local minute at which `n` working minutes after local minute `t` have passed.
+    #[inline]
     fn add_working(&self, what: &'static str, t: i64, n: u64) -> Result<i64, CalendarError> {
         if n == 0 {
             return Ok(t);
@@ -841,12 +880,10 @@ impl Calendar {
             .and_then(|k| self.working_days.get(k))
             .copied()
             .ok_or_else(|| self.out_of_range(what, t + i64::try_from(n).unwrap_or(0)))?;
-        let minute = self
-            .periods
-            .iter()
-            .zip(&self.before)
-            .find(|&(&(a, b), &acc)| r > acc && r <= acc + u32::from(b - a))
-            .map_or(0, |(&(a, _), &acc)| u32::from(a) + (r - acc));
+        let minute = match self.reached.get(r as usize) {
+            Some(m) => u32::from(*m),
+            None => reached_by_periods(&self.periods, &self.before, r),
+        };
         Ok(i64::from(day) * 1440 + i64::from(minute))
     }
 

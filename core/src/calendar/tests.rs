@@ -667,3 +667,32 @@ proptest::proptest! {
         proptest::prop_assert_eq!(pushed, format!("limit {expected}"));
     }
 }
+
+/// The tables a deadline reads (working minutes before each minute of the day, and the
+/// minute each count of working minutes is reached) hold what the periods give, minute by
+/// minute, for calendars of one, two and three periods, from midnight and to midnight.
+#[test]
+fn day_tables_are_their_periods() {
+    for hours in [
+        serde_json::json!([["08:30", "12:00"], ["14:00", "17:30"]]),
+        serde_json::json!([["09:00", "17:00"]]),
+        serde_json::json!([["00:00", "06:00"], ["07:15", "07:16"], ["20:00", "24:00"]]),
+    ] {
+        let cal = spec_json(|v| v["working_hours"] = hours.clone()).unwrap();
+        for m in 0..=1440 {
+            assert_eq!(
+                cal.worked_before(m),
+                worked_by_periods(&cal.periods, &cal.before, m),
+                "{hours}: minute {m}"
+            );
+        }
+        for r in 0..=cal.per_day {
+            assert_eq!(
+                cal.reached.get(r as usize).map(|m| u32::from(*m)),
+                Some(reached_by_periods(&cal.periods, &cal.before, r)),
+                "{hours}: working minute {r}"
+            );
+        }
+        assert_eq!(cal.reached.len(), cal.per_day as usize + 1, "{hours}");
+    }
+}
