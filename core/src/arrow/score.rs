@@ -495,12 +495,16 @@ impl<'a> crate::score::OutcomeCells<'a> for OutcomeCols<'_, 'a> {
 
     fn ids(&self, rows: std::ops::Range<usize>, out: &mut CaseIds) -> Option<()> {
         match self.cols.first()? {
-            // Ids checked together over the column's bytes: each is pushed as it is.
+            // Ids checked together over the column's bytes: their text is copied at once.
             col @ Col::Utf8(a) if super::route_in::ids_valid(col, rows.clone()) => {
-                for row in rows {
-                    out.push(a.value(row));
-                }
-                Some(())
+                let offsets = a.value_offsets().get(rows.start..=rows.end)?;
+                let (lo, hi) = (*offsets.first()?, *offsets.last()?);
+                let bytes = a
+                    .value_data()
+                    .get(usize::try_from(lo).ok()?..usize::try_from(hi).ok()?)?;
+                // Every byte is an id's (ASCII), as `ids_valid` found.
+                let joined = std::str::from_utf8(bytes).ok()?;
+                out.extend_joined(joined, offsets).then_some(())
             }
             _ => read_ids(self, rows, out),
         }

@@ -30,7 +30,11 @@ pub struct CaseIds {
 /// The first eight bytes of an id as a number that orders as the text does (big-endian,
 /// padded with zero bytes, which no id holds): ids whose prefixes differ are ordered by
 /// them without reading their text.
+#[inline]
 fn prefix_of(id: &str) -> u64 {
+    if let Some(word) = id.as_bytes().first_chunk::<8>() {
+        return u64::from_be_bytes(*word);
+    }
     let mut bytes = [0u8; 8];
     for (b, c) in bytes.iter_mut().zip(id.as_bytes()) {
         *b = *c;
@@ -60,6 +64,41 @@ impl CaseIds {
         self.text.push_str(id);
         self.ends.push(self.text.len());
         self.prefixes.push(prefix_of(id));
+    }
+
+    /// Adds the ids a column of text holds one after another in `joined`, the `k`th
+    /// ending where `offsets[k + 1]` says (`offsets` are positions in the column's text,
+    /// `offsets[0]` where `joined` starts): the text copied at once, not id by id.
+    /// `false`, with nothing added, when the offsets do not cut `joined` into ids
+    /// (decreasing, past its end, or inside a character).
+    pub(crate) fn extend_joined(&mut self, joined: &str, offsets: &[i32]) -> bool {
+        let Some(&first) = offsets.first() else {
+            return true;
+        };
+        let at = |o: i32| usize::try_from(i64::from(o) - i64::from(first)).ok();
+        let cuts = offsets.windows(2).all(|w| match w {
+            [a, b] => a <= b && at(*b).is_some_and(|e| joined.is_char_boundary(e)),
+            _ => false,
+        });
+        if !cuts || offsets.last().and_then(|o| at(*o)) != Some(joined.len()) {
+            return false;
+        }
+        let base = self.text.len();
+        if !self.order.is_empty() {
+            let n = self.ends.len();
+            self.order
+                .extend((n..n + offsets.len() - 1).map(|i| u32::try_from(i).unwrap_or(u32::MAX)));
+        }
+        self.text.push_str(joined);
+        for w in offsets.windows(2) {
+            if let [a, b] = w {
+                let (start, end) = (at(*a).unwrap_or(0), at(*b).unwrap_or(0));
+                self.ends.push(base + end);
+                self.prefixes
+                    .push(prefix_of(joined.get(start..end).unwrap_or("")));
+            }
+        }
+        true
     }
 
     /// The id of row `i`.
@@ -130,10 +169,10 @@ impl CaseIds {
     pub fn first_repeat(&self) -> Option<(usize, usize)> {
         let hasher = rustc_hash::FxBuildHasher;
         let n = u32::try_from(self.len()).ok()?;
-        let mut keys: Vec<u64> = (0..n)
+        let keys: Vec<u64> = (0..n)
             .map(|i| run_key(hasher.hash_one(self.get(i as usize).unwrap_or("")), i))
             .collect();
-        keys.sort_unstable();
+        let keys = sort_by_high_half(keys);
         let row = |k: &u64| (k & 0xFFFF_FFFF) as usize;
         let mut found: Option<(usize, usize)> = None;
         for run in keys
@@ -153,6 +192,46 @@ impl CaseIds {
         }
         found
     }
+}
+
+/// `keys` in order, when their low halves (the rows) are in order already: a radix sort
+/// on the high halves, a byte at a time from the lowest, each pass keeping the order of
+/// equal bytes, so that keys with equal high halves stay in row order. Each pass reads
+/// the keys in order and writes them to 256 places that move on in order; on a million
+/// outcome rows it took a third of the time `sort_unstable` took. Tested equal to
+/// `sort_unstable` in `the_radix_sort_is_a_sort`.
+fn sort_by_high_half(keys: Vec<u64>) -> Vec<u64> {
+    let mut keys = keys;
+    let mut to = vec![0u64; keys.len()];
+    for shift in [32u32, 40, 48, 56] {
+        let byte = |k: u64| ((k >> shift) & 0xFF) as usize;
+        let mut next = [0usize; 257];
+        for k in &keys {
+            if let Some(n) = next.get_mut(byte(*k) + 1) {
+                *n += 1;
+            }
+        }
+        // A pass whose byte is the same for every key leaves them as they are.
+        if next.contains(&keys.len()) {
+            continue;
+        }
+        for i in 1..next.len() {
+            let before = next.get(i - 1).copied().unwrap_or(0);
+            if let Some(n) = next.get_mut(i) {
+                *n += before;
+            }
+        }
+        for k in &keys {
+            if let Some(n) = next.get_mut(byte(*k)) {
+                if let Some(slot) = to.get_mut(*n) {
+                    *slot = *k;
+                }
+                *n += 1;
+            }
+        }
+        std::mem::swap(&mut keys, &mut to);
+    }
+    keys
 }
 
 /// The key [`CaseIds::first_repeat`] sorts row `row` by: its id's hash folded to 32 bits
@@ -222,6 +301,73 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
+        /// Ids added from a joined text and its offsets are the ids pushed one by one,
+        /// however the rows before them were ordered; offsets that do not cut the text add
+        /// nothing.
+        #[test]
+        fn joined_ids_are_the_ids_pushed(
+            before in proptest::collection::vec("[a-c]{0,10}", 0..5),
+            ids in proptest::collection::vec("[a-c\u{e9}\u{4e00}]{0,12}", 0..30),
+            skip in 0usize..4,
+            sorted in any::<bool>(),
+        ) {
+            let prefix = "x".repeat(skip);
+            let joined = ids.concat();
+            let mut offsets = vec![i32::try_from(skip).unwrap()];
+            for id in &ids {
+                offsets.push(offsets.last().unwrap() + i32::try_from(id.len()).unwrap());
+            }
+            let make = || {
+                let mut ids: CaseIds = before.iter().map(String::as_str).collect();
+                if sorted {
+                    let n = u32::try_from(ids.len()).unwrap();
+                    ids = ids.permuted((0..n).rev().collect());
+                }
+                ids
+            };
+            let mut one_by_one = make();
+            for id in &ids {
+                one_by_one.push(id);
+            }
+            let mut at_once = make();
+            prop_assert!(at_once.extend_joined(&joined, &offsets), "{prefix}");
+            prop_assert_eq!(&at_once, &one_by_one);
+            prop_assert_eq!(&at_once.prefixes, &one_by_one.prefixes);
+            // Cut inside a character, past the end, or backwards: nothing added.
+            if let Some(cut) = (1..joined.len()).find(|i| !joined.is_char_boundary(*i)) {
+                let mut bad = make();
+                let inside = [offsets[0], offsets[0] + i32::try_from(cut).unwrap(), *offsets.last().unwrap()];
+                prop_assert!(!bad.extend_joined(&joined, &inside));
+                prop_assert_eq!(&bad, &make());
+            }
+            let mut bad = make();
+            prop_assert!(!bad.extend_joined(&joined, &[offsets[0], offsets[0] + i32::try_from(joined.len()).unwrap() + 1]));
+            prop_assert_eq!(&bad, &make());
+            if joined.len() >= 2 {
+                let mut bad = make();
+                let back = [offsets[0], offsets[0] + 2, offsets[0] + 1, offsets[0] + i32::try_from(joined.len()).unwrap()];
+                prop_assert!(!bad.extend_joined(&joined, &back));
+                prop_assert_eq!(&bad, &make());
+            }
+        }
+
+        /// Keys whose rows (low halves) are in order, sorted by their high halves, are
+        /// the keys sorted: with high halves drawn from a few (long runs of equal keys, and
+        /// passes whose byte is the same for every key) or from all.
+        #[test]
+        fn the_radix_sort_is_a_sort(
+            highs in proptest::collection::vec(any::<u32>(), 0..300),
+            few in any::<bool>(),
+        ) {
+            let keys: Vec<u64> = (0u32..)
+                .zip(&highs)
+                .map(|(row, h)| run_key(0, row) | u64::from(if few { h % 3 } else { *h }) << 32)
+                .collect();
+            let mut expected = keys.clone();
+            expected.sort_unstable();
+            prop_assert_eq!(super::sort_by_high_half(keys), expected);
+        }
+
         #[test]
         fn first_repeat_agrees_with_a_set(ids in proptest::collection::vec("[a-d]{1,3}", 0..60)) {
             let column: CaseIds = ids.iter().map(String::as_str).collect();
