@@ -267,12 +267,18 @@ pub fn units_table(
     for _ in indicators {
         ind.push(dec(4).map_err(|e| e.to_string())?);
     }
-    let count_names: Vec<String> =
-        match serde_json::to_value(units.first().map(|u| u.counts).unwrap_or_default()) {
-            Ok(serde_json::Value::Object(m)) => m.keys().cloned().collect(),
-            _ => Vec::new(),
-        };
-    let mut counts: Vec<UInt32Builder> = count_names.iter().map(|_| UInt32Builder::new()).collect();
+    // The counts by name, in the order of their names (as the report's JSON has them).
+    let fields = crate::score::Counts::FIELDS;
+    let mut count_order: Vec<usize> = (0..fields.len()).collect();
+    count_order.sort_by_key(|i| fields.get(*i));
+    let count_names: Vec<&str> = count_order
+        .iter()
+        .filter_map(|i| fields.get(*i).copied())
+        .collect();
+    let mut counts: Vec<UInt32Builder> = count_names
+        .iter()
+        .map(|_| UInt32Builder::with_capacity(units.len()))
+        .collect();
     let mut inactive = BooleanBuilder::new();
     let mut evaluable = BooleanBuilder::new();
     let mut red = UInt32Builder::new();
@@ -301,10 +307,9 @@ pub fn units_table(
                     .map(|r| i128::from(r.ten_thousandths())),
             );
         }
-        if let Ok(serde_json::Value::Object(m)) = serde_json::to_value(u.counts) {
-            for (b, v) in counts.iter_mut().zip(m.values()) {
-                b.append_option(v.as_u64().map(|v| u32::try_from(v).unwrap_or(u32::MAX)));
-            }
+        let values = u.counts.values();
+        for (b, i) in counts.iter_mut().zip(&count_order) {
+            b.append_option(values.get(*i).copied());
         }
         inactive.append_value(u.inactive);
         evaluable.append_value(u.evaluable);
@@ -350,7 +355,7 @@ pub fn units_table(
         cols.push(finish(b));
     }
     for (n, b) in count_names.iter().zip(counts) {
-        fields.push(Field::new(n.as_str(), DataType::UInt32, true));
+        fields.push(Field::new(*n, DataType::UInt32, true));
         cols.push(finish(b));
     }
     fields.push(Field::new("evaluable", DataType::Boolean, false));

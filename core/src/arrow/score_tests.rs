@@ -354,3 +354,49 @@ mod ipc_bytes {
         assert!(e.to_string().contains("leave out `outcomes`"), "{e}");
     }
 }
+
+/// A score table holds every count of every unit, one column each, after the indicators
+/// and in the order of their names (the order of the report's JSON).
+#[test]
+fn a_score_table_holds_every_count_in_the_order_of_their_names() {
+    let engine = Engine::fushan();
+    let ledger = crate::sim::simulate_month(&engine, 2026, 3, 400, 7).ledger;
+    let options = crate::score::ScoreOptions::new(crate::score::Month::parse("2026-03").unwrap());
+    let report = engine.score_ledger(&ledger, &[], &options).unwrap();
+    let (schema, batch) =
+        super::score::units_table(&report, super::score::UnitLevel::Grid).unwrap();
+    let json = serde_json::to_value(report.grids[0].counts).unwrap();
+    let names: Vec<&String> = json.as_object().unwrap().keys().collect();
+    assert_eq!(names.len(), crate::score::Counts::FIELDS.len());
+    let first = schema.index_of(names[0]).unwrap();
+    let columns: Vec<&str> = schema
+        .fields()
+        .iter()
+        .skip(first)
+        .take(names.len())
+        .map(|f| f.name().as_str())
+        .collect();
+    assert_eq!(columns, names);
+    assert!(
+        schema
+            .index_of(crate::score::Indicator::ALL.last().unwrap().as_str())
+            .unwrap()
+            < first
+    );
+    let mut nonzero = 0;
+    for (row, grid) in report.grids.iter().enumerate() {
+        let counts = serde_json::to_value(grid.counts).unwrap();
+        for name in &names {
+            let column = batch
+                .column_by_name(name)
+                .unwrap()
+                .as_any()
+                .downcast_ref::<UInt32Array>()
+                .unwrap();
+            let want = counts[name.as_str()].as_u64().unwrap();
+            assert_eq!(u64::from(column.value(row)), want, "{name} of {}", grid.id);
+            nonzero += usize::from(want > 0);
+        }
+    }
+    assert!(nonzero > 100, "{nonzero} counts above zero");
+}
