@@ -161,6 +161,16 @@ pub fn score_outcomes_report(
     batches: &[RecordBatch],
     request_json: &str,
 ) -> Result<MonthReport, Error> {
+    outcomes_report(engine, batches, request_json, true)
+}
+
+/// [`score_outcomes_report`], with the common demands found only when `demands`.
+fn outcomes_report(
+    engine: &Engine,
+    batches: &[RecordBatch],
+    request_json: &str,
+    demands: bool,
+) -> Result<MonthReport, Error> {
     let request = ScoreRequest::from_json_str(request_json)?;
     if request.outcomes.is_some() || request.outcomes_csv.is_some() {
         // The request's own error: the table is given twice.
@@ -172,11 +182,12 @@ pub fn score_outcomes_report(
     engine
         .compile_grid_work(&mut table, &request.meetings, &request.register)
         .map_err(crate::score::ScoreError::from)?;
-    Ok(engine.score(&table, &request.options())?)
+    Ok(engine.score_table_with(&table, &request.options(), demands)?)
 }
 
 /// [`score_outcomes_report`] as the table of the units scored at `level` (none: grids),
-/// see [`units_table`].
+/// see [`units_table`]. The table does not show the month's common demands, so they are
+/// not looked for (on a million rows, that pass took a third of the scoring).
 ///
 /// # Errors
 /// As [`score_outcomes_report`].
@@ -187,7 +198,7 @@ pub fn score_outcomes(
     level: Option<UnitLevel>,
 ) -> Result<(SchemaRef, RecordBatch), Error> {
     report_units(
-        &score_outcomes_report(engine, batches, request_json)?,
+        &outcomes_report(engine, batches, request_json, false)?,
         level,
     )
 }

@@ -400,3 +400,32 @@ fn a_score_table_holds_every_count_in_the_order_of_their_names() {
     }
     assert!(nonzero > 100, "{nonzero} counts above zero");
 }
+
+/// A score table does not show the month's common demands, and is made without looking
+/// for them: every level's table is the table of the whole report, which has some.
+#[test]
+fn a_score_table_is_the_whole_reports_units() {
+    let engine = Engine::fushan();
+    let ledger = crate::sim::simulate_month(&engine, 2026, 3, 3_000, 11).ledger;
+    let rows = engine.outcomes(&ledger);
+    let batches = [batch(&engine, &rows, Style::Typed)];
+    let request = r#"{"month": "2026-03", "budget_fen": 1000000}"#;
+    let whole = super::score::score_outcomes_report(&engine, &batches, request).unwrap();
+    assert!(
+        whole.common_demands.len() > 3,
+        "{} common demands",
+        whole.common_demands.len()
+    );
+    for level in [
+        None,
+        Some(super::score::UnitLevel::Worker),
+        Some(super::score::UnitLevel::Community),
+        Some(super::score::UnitLevel::Office),
+    ] {
+        let (schema, table) =
+            super::score::score_outcomes(&engine, &batches, request, level).unwrap();
+        let (whole_schema, whole_table) = super::score::report_units(&whole, level).unwrap();
+        assert_eq!(schema, whole_schema, "{level:?}");
+        assert_eq!(table, whole_table, "{level:?}");
+    }
+}

@@ -100,12 +100,16 @@ pub(super) fn ranks(
 }
 
 impl Pass<'_> {
+    /// The month's report from the counts; its common demands left empty unless
+    /// `demands` (the second pass over the rows they take is skipped for a caller that
+    /// shows only the scored units).
     pub(super) fn report(
         &self,
         engine: &Engine,
         table: &OutcomeTable,
         index: &GridIndex,
         options: &ScoreOptions,
+        demands: bool,
     ) -> Result<MonthReport, ScoreError> {
         let t = self.window.target();
         let Some((version, spec, scheme)) = self.window.specs.get(t) else {
@@ -325,7 +329,11 @@ impl Pass<'_> {
             None => None,
         };
         let talent_pool = talent(&ranked, &self.window, spec, index, now);
-        let common_demands = self.demands(engine, table, index, spec);
+        let common_demands = if demands {
+            self.demands(engine, table, index, spec)
+        } else {
+            Vec::new()
+        };
         let channels = engine.rules.channels();
         let by_channel_unknown = self.by_channel.get(channels.len()).copied().unwrap_or(0);
 

@@ -465,7 +465,7 @@ impl Engine {
             grid_count: work.grid_count,
             category_count: work.category_count,
         };
-        pass.report(self, &reports, index, options)
+        pass.report(self, &reports, index, options, true)
     }
 
     /// A partial read back from its rows ([`Partial::rows`]), for this engine's

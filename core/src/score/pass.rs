@@ -24,9 +24,20 @@ impl Engine {
         table: &OutcomeTable,
         options: &ScoreOptions,
     ) -> Result<MonthReport, ScoreError> {
+        self.score_table_with(table, options, true)
+    }
+
+    /// [`Engine::score`], with the common demands found only when `demands` (else left
+    /// empty: for a caller that shows only the scored units, such as a score table).
+    pub(crate) fn score_table_with(
+        &self,
+        table: &OutcomeTable,
+        options: &ScoreOptions,
+        demands: bool,
+    ) -> Result<MonthReport, ScoreError> {
         let index = self.check_table(table, options)?;
         let pass = Pass::run(self, table, index, options);
-        pass.report(self, table, index, options)
+        pass.report(self, table, index, options, demands)
     }
 }
 
