@@ -1,6 +1,8 @@
 //! Profiling harness for the ledger: `cargo run --release -p gridgov-benches --example profile_ledger -- [cases]`.
 //! Prints the ledger's size per case twice: as resident memory (what the ledger bench
-//! reports) and as the bytes live on the heap, counted by the allocator.
+//! reports) and as the bytes live on the heap, counted by the allocator. `RELOAD=1` reads
+//! the ledger back from its JSON, `SNAPSHOT=1` its state from a snapshot (each printing
+//! the bytes live); `OVERDUE_ONLY=k` and `NOW=` as below.
 #![allow(
     clippy::expect_used,
     clippy::print_stdout,
@@ -83,6 +85,16 @@ fn main() {
         );
         drop(text);
         ledger = reloaded;
+    }
+    if std::env::var("SNAPSHOT").is_ok() {
+        let text = ledger.state().to_json();
+        let live = LIVE.load(Ordering::Relaxed);
+        let state = gridgov::case::ledger::LedgerState::from_json_str(&text).expect("loads");
+        println!(
+            "its state read back from a snapshot: {:.0} bytes per case live on the heap",
+            LIVE.load(Ordering::Relaxed).saturating_sub(live) as f64 / n as f64,
+        );
+        drop(state);
     }
     // Half the cases are still running on 2026-03-16 (as in the ledger bench).
     let now: gridgov::Timestamp = std::env::var("NOW")

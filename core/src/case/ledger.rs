@@ -335,8 +335,47 @@ impl LedgerState {
                 expected: LEDGER_FORMAT,
             });
         }
+        s.pool_ids();
         s.reindex();
         Ok(s)
+    }
+
+    /// Shares the texts of the ids read from a snapshot, each of which came with its own
+    /// copy (see [`IdPool`]): every case's units, people, categories and names, and its
+    /// decision and the one in force when it was resolved held once when they are equal.
+    fn pool_ids(&mut self) {
+        let mut pool = IdPool::default();
+        let pool = &mut pool;
+        for c in &mut self.cases {
+            pool_case(&mut c.case, pool);
+            if let Some(amended) = &mut c.amended {
+                pool_case(amended, pool);
+            }
+            c.category.pool(pool);
+            c.location.pool(pool);
+            c.owner.pool(pool);
+            for id in [&mut c.dispatcher, &mut c.first_handler, &mut c.resolved_by]
+                .into_iter()
+                .flatten()
+                .chain(c.followers.iter_mut())
+            {
+                id.pool(pool);
+            }
+            for (office, _) in &mut c.consulted {
+                office.pool(pool);
+            }
+            if let Some(team) = &mut c.team {
+                team.pool(pool);
+            }
+            if let Some(a) = &mut c.assignment {
+                pool_assignment(a, pool);
+            }
+            match (&c.assignment, &mut c.resolved_assignment) {
+                (Some(a), Some(r)) if a == r => *r = Arc::clone(a),
+                (_, Some(r)) => pool_assignment(r, pool),
+                _ => {}
+            }
+        }
     }
 
     fn reindex(&mut self) {
@@ -778,6 +817,36 @@ pub struct Ledger {
     pub(super) store: Option<std::sync::Arc<std::sync::Mutex<super::store::Store>>>,
 }
 
+/// Shares the texts of a case's ids (channel, category, location, risk flags) with the
+/// same texts in `pool`, when the case is not shared yet (see [`IdPool`]).
+fn pool_case(case: &mut Arc<Case>, pool: &mut IdPool) {
+    if let Some(c) = Arc::get_mut(case) {
+        c.channel.pool(pool);
+        c.category.pool(pool);
+        c.location.pool(pool);
+        c.risk_flags.iter_mut().for_each(|f| f.pool(pool));
+    }
+}
+
+/// Shares the texts of a decision's ids (unit, people, offices, grade, flags) with the
+/// same texts in `pool`, when the decision is not shared yet.
+fn pool_assignment(assignment: &mut Arc<Assignment>, pool: &mut IdPool) {
+    if let Some(a) = Arc::get_mut(assignment) {
+        if let Some(unit) = &mut a.unit {
+            unit.pool(pool);
+        }
+        for id in [&mut a.handler, &mut a.following].into_iter().flatten() {
+            id.pool(pool);
+        }
+        for id in a.office.iter_mut().chain(a.co_offices.iter_mut()) {
+            id.pool(pool);
+        }
+        for name in a.grade.iter_mut().chain(a.flags.iter_mut()) {
+            name.pool(pool);
+        }
+    }
+}
+
 impl Ledger {
     /// An empty ledger.
     #[must_use]
@@ -797,32 +866,10 @@ impl Ledger {
         let pool = &mut self.pool;
         r.actor.pool(pool);
         match &mut r.event {
-            Event::Reported { case } => {
-                if let Some(c) = Arc::get_mut(case) {
-                    c.channel.pool(pool);
-                    c.category.pool(pool);
-                    c.location.pool(pool);
-                    c.risk_flags.iter_mut().for_each(|f| f.pool(pool));
-                }
-            }
+            Event::Reported { case } => pool_case(case, pool),
             Event::Assigned { assignment }
             | Event::Escalated { assignment, .. }
-            | Event::Reopened { assignment, .. } => {
-                if let Some(a) = Arc::get_mut(assignment) {
-                    if let Some(unit) = &mut a.unit {
-                        unit.pool(pool);
-                    }
-                    for id in [&mut a.handler, &mut a.following].into_iter().flatten() {
-                        id.pool(pool);
-                    }
-                    for id in a.office.iter_mut().chain(a.co_offices.iter_mut()) {
-                        id.pool(pool);
-                    }
-                    for name in a.grade.iter_mut().chain(a.flags.iter_mut()) {
-                        name.pool(pool);
-                    }
-                }
-            }
+            | Event::Reopened { assignment, .. } => pool_assignment(assignment, pool),
             _ => {}
         }
     }
@@ -1602,6 +1649,52 @@ mod tests {
         }
         assert_eq!(one_by_one.to_json(), document.to_json());
         assert_eq!(batch.to_json(), document.to_json());
+    }
+
+    /// The ids of a state read from a snapshot are held once too, and a case's decision
+    /// and the one in force when it was resolved are one when they are equal; the state
+    /// is the one the snapshot was taken of.
+    #[test]
+    fn ids_read_from_a_snapshot_are_held_once() {
+        let (a, b, c) = (
+            events("c1", "fs-c01-g01-m1", "fs-c01-g01-m1", "fs-mgl001"),
+            events("c2", "fs-c01-g01-m1", "fs-c01-g01-m1", "fs-mgl001"),
+            events("c3", "fs-c01-g01-m2", "fs-c01-g01-m2", "fs-mgl002"),
+        );
+        let mut ledger = Ledger::new();
+        ledger
+            .append_all_json_str(&format!("[{a}, {b}, {c}]"))
+            .unwrap();
+        ledger
+            .append_json_str(
+                r#"{"case": "c2", "at": "2026-03-03T09:00:00+08:00", "actor": "fs-mgl001",
+                    "event": {"type": "resolved", "level": "micro_grid", "how": "mediated"}}"#,
+            )
+            .unwrap();
+        let snapshot = ledger.state().to_json();
+        let state = super::LedgerState::from_json_str(&snapshot).unwrap();
+        assert_eq!(state.to_json(), snapshot);
+        let case = |id: &str| state.case(id).unwrap();
+        let (c1, c2, c3) = (case("c1"), case("c2"), case("c3"));
+        assert!(same(c1.location.as_str(), c2.location.as_str()));
+        assert!(same(c1.case.location.as_str(), c2.location.as_str()));
+        assert!(same(c1.category.as_str(), c3.category.as_str()));
+        assert!(same(c1.case.channel.as_str(), c3.case.channel.as_str()));
+        assert!(same(c1.owner.as_str(), c2.owner.as_str()));
+        let (a1, a2) = (
+            c1.assignment.as_ref().unwrap(),
+            c2.assignment.as_ref().unwrap(),
+        );
+        assert!(same(text(a1.unit.as_ref()), text(a2.unit.as_ref())));
+        assert!(same(text(a1.unit.as_ref()), c1.location.as_str()));
+        assert!(same(text(a1.handler.as_ref()), text(a2.handler.as_ref())));
+        assert!(same(
+            text(a1.handler.as_ref()),
+            text(c2.resolved_by.as_ref())
+        ));
+        let resolved = c2.resolved_assignment.as_ref().unwrap();
+        assert!(std::sync::Arc::ptr_eq(a2, resolved));
+        assert_ne!(c1.location, c3.location);
     }
 
     /// An event costs the ledger 40 bytes (and its JSON text, for events kept as text):

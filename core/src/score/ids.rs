@@ -71,6 +71,7 @@ impl CaseIds {
     /// `offsets[0]` where `joined` starts): the text copied at once, not id by id.
     /// `false`, with nothing added, when the offsets do not cut `joined` into ids
     /// (decreasing, past its end, or inside a character).
+    #[cfg_attr(not(feature = "arrow"), allow(dead_code))]
     pub(crate) fn extend_joined(&mut self, joined: &str, offsets: &[i32]) -> bool {
         let Some(&first) = offsets.first() else {
             return true;
