@@ -1582,6 +1582,15 @@ mod tests {
         )
     }
 
+    /// The events of three cases: two at one micro-grid with one handler, one at another.
+    fn three_cases() -> (String, String, String) {
+        (
+            events("c1", "fs-c01-g01-m1", "fs-c01-g01-m1", "fs-mgl001"),
+            events("c2", "fs-c01-g01-m1", "fs-c01-g01-m1", "fs-mgl001"),
+            events("c3", "fs-c01-g01-m2", "fs-c01-g01-m2", "fs-mgl002"),
+        )
+    }
+
     fn text<T: AsRef<str>>(id: Option<&T>) -> &str {
         id.unwrap().as_ref()
     }
@@ -1595,11 +1604,7 @@ mod tests {
     /// (one at a time, in a batch, in a ledger document); different texts stay apart.
     #[test]
     fn ids_read_from_json_are_held_once() {
-        let (a, b, c) = (
-            events("c1", "fs-c01-g01-m1", "fs-c01-g01-m1", "fs-mgl001"),
-            events("c2", "fs-c01-g01-m1", "fs-c01-g01-m1", "fs-mgl001"),
-            events("c3", "fs-c01-g01-m2", "fs-c01-g01-m2", "fs-mgl002"),
-        );
+        let (a, b, c) = three_cases();
         let one_by_one = {
             let mut ledger = Ledger::new();
             let all: Vec<serde_json::Value> =
@@ -1656,11 +1661,7 @@ mod tests {
     /// is the one the snapshot was taken of.
     #[test]
     fn ids_read_from_a_snapshot_are_held_once() {
-        let (a, b, c) = (
-            events("c1", "fs-c01-g01-m1", "fs-c01-g01-m1", "fs-mgl001"),
-            events("c2", "fs-c01-g01-m1", "fs-c01-g01-m1", "fs-mgl001"),
-            events("c3", "fs-c01-g01-m2", "fs-c01-g01-m2", "fs-mgl002"),
-        );
+        let (a, b, c) = three_cases();
         let mut ledger = Ledger::new();
         ledger
             .append_all_json_str(&format!("[{a}, {b}, {c}]"))
