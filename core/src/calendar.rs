@@ -489,11 +489,11 @@ pub struct Calendar {
     before: Vec<u32>,
     /// Working minutes in a working day.
     per_day: u32,
-    /// [`worked_by_periods`] of each minute of the day, 0 to
-    /// 1440: read in one step rather than summed over the periods for every deadline.
+    /// [`worked_by_periods`] of each minute of the day, 0 to 1440: read in one step
+    /// rather than summed over the periods for every deadline.
     worked: Box<[u16]>,
-    /// [`reached_by_periods`] of each count of working
-    /// minutes, 0 to [`per_day`](Self::per_day).
+    /// [`reached_by_periods`] of each count of working minutes, 0 to
+    /// [`per_day`](Self::per_day).
     reached: Box<[u16]>,
     /// Day number of the first day in the table.
     base: i32,
@@ -807,7 +807,6 @@ impl Calendar {
         self.years.contains(&year)
     }
 
-    #[inline]
     fn day_index(&self, day: i64) -> Option<usize> {
         usize::try_from(day - i64::from(self.base))
             .ok()
@@ -834,7 +833,6 @@ impl Calendar {
 
     /// The local minute at which a deadline's clock starts: the first whole minute at or
     /// after `t`.
-    #[inline]
     fn start_minute(&self, t: Timestamp) -> i64 {
         let secs = self.zone.local_secs(t);
         secs.div_euclid(60) + i64::from(secs.rem_euclid(60) != 0)
@@ -850,7 +848,6 @@ impl Calendar {
     }
 
     /// Working minutes from the table's start up to local minute `t`.
-    #[inline]
     fn position(&self, what: &'static str, t: i64) -> Result<u64, CalendarError> {
         let day = t.div_euclid(1440);
         let i = self
@@ -866,7 +863,6 @@ impl Calendar {
     }
 
     /// The local minute at which `n` working minutes after local minute `t` have passed.
-    #[inline]
     fn add_working(&self, what: &'static str, t: i64, n: u64) -> Result<i64, CalendarError> {
         if n == 0 {
             return Ok(t);

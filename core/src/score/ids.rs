@@ -198,9 +198,10 @@ impl CaseIds {
 /// `keys` in order, when their low halves (the rows) are in order already: a radix sort
 /// on the high halves, a byte at a time from the lowest, each pass keeping the order of
 /// equal bytes, so that keys with equal high halves stay in row order. Each pass reads
-/// the keys in order and writes them to 256 places that move on in order; on a million
-/// outcome rows it took a third of the time `sort_unstable` took. Tested equal to
-/// `sort_unstable` in `the_radix_sort_is_a_sort`.
+/// the keys in order and writes them to 256 places that move on in order. On the keys of
+/// a million case ids it took 10.0–10.8 ms where `sort_unstable` took 14.0–14.2 (three
+/// runs each, in one process). Tested equal to `sort_unstable` in
+/// `the_radix_sort_is_a_sort`.
 fn sort_by_high_half(keys: Vec<u64>) -> Vec<u64> {
     let mut keys = keys;
     let mut to = vec![0u64; keys.len()];

@@ -833,10 +833,12 @@ fn repeated_id(ids: &CaseIds) -> Option<OutcomeError> {
 /// A radix sort on the grid's position, a byte at a time from the lowest (two passes
 /// for up to 65,535 grids, one for up to 255), each pass reading the rows in order and
 /// writing them to one of at most 256 places that move on in order: the memory is read
-/// and written in order. Putting each row straight in its place (one counting pass over
-/// all the grids), or gathering the rows by such an order, reaches memory at scattered
-/// addresses for every row and took twice as long on a million rows over 15,000 grids.
-/// Tested equal to a stable sort in `rows_are_grouped_as_a_stable_sort_groups_them`.
+/// and written in order. Gathering the rows by a counting order (what this replaced)
+/// reads each at a scattered address; on a million rows over 15,000 grids this sort made
+/// compiling them about 10 ns a row faster. Writing each compiled row straight to its
+/// place instead (its grid read first) made it about 57 ns a row slower: those writes
+/// are scattered too. Tested equal to a stable sort in
+/// `rows_are_grouped_as_a_stable_sort_groups_them`.
 fn by_grid(rows: Vec<Compiled>, grids: usize) -> (Vec<Compiled>, Vec<u32>) {
     let key = |c: &Compiled| (c.grid as usize).min(grids);
     let bits = usize::BITS - grids.leading_zeros();
