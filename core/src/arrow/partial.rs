@@ -265,6 +265,17 @@ pub fn score_finish_report(
     batches: &[RecordBatch],
     request_json: &str,
 ) -> Result<MonthReport, Error> {
+    finish_report(engine, schema, batches, request_json, true)
+}
+
+/// [`score_finish_report`], with the common demands found only when `demands`.
+fn finish_report(
+    engine: &Engine,
+    schema: &Schema,
+    batches: &[RecordBatch],
+    request_json: &str,
+    demands: bool,
+) -> Result<MonthReport, Error> {
     let request = ScoreRequest::from_json_str(request_json)?;
     if request.outcomes.is_some() || request.outcomes_csv.is_some() {
         return Err(Error::Score(ScoreError::Input(InputError::value(
@@ -280,11 +291,12 @@ pub fn score_finish_report(
     engine
         .compile_grid_work(&mut work, &request.meetings, &request.register)
         .map_err(ScoreError::from)?;
-    Ok(engine.score_finish(&partial, &work, &options)?)
+    Ok(engine.score_finish_with(&partial, &work, &options, demands)?)
 }
 
 /// [`score_finish_report`] as the table of the units scored at `level` (none: grids), as
-/// [`score_outcomes`](super::score_outcomes) gives it.
+/// [`score_outcomes`](super::score_outcomes) gives it; like it, without looking for the
+/// common demands the table does not show.
 ///
 /// # Errors
 /// As [`score_finish_report`].
@@ -296,7 +308,7 @@ pub fn score_finish(
     level: Option<UnitLevel>,
 ) -> Result<(SchemaRef, RecordBatch), Error> {
     report_units(
-        &score_finish_report(engine, schema, batches, request_json)?,
+        &finish_report(engine, schema, batches, request_json, false)?,
         level,
     )
 }

@@ -402,7 +402,8 @@ fn a_score_table_holds_every_count_in_the_order_of_their_names() {
 }
 
 /// A score table does not show the month's common demands, and is made without looking
-/// for them: every level's table is the table of the whole report, which has some.
+/// for them: every level's table is the table of the whole report, which has some,
+/// whether scored at once or finished from partials.
 #[test]
 fn a_score_table_is_the_whole_reports_units() {
     let engine = Engine::fushan();
@@ -426,6 +427,35 @@ fn a_score_table_is_the_whole_reports_units() {
             super::score::score_outcomes(&engine, &batches, request, level).unwrap();
         let (whole_schema, whole_table) = super::score::report_units(&whole, level).unwrap();
         assert_eq!(schema, whole_schema, "{level:?}");
+        assert_eq!(table, whole_table, "{level:?}");
+    }
+    // The same from partials: two partitions' partials merged and finished.
+    let month = r#"{"month": "2026-03"}"#;
+    let (first, second) = rows.split_at(rows.len() / 3);
+    let parts: Vec<_> = [first, second]
+        .iter()
+        .map(|part| {
+            let (schema, batch) = super::partial::score_partial(
+                &engine,
+                &[batch(&engine, part, Style::Typed)],
+                month,
+            )
+            .unwrap();
+            (schema, vec![batch])
+        })
+        .collect();
+    let (schema, merged) = super::partial::merge_partials(&engine, &parts).unwrap();
+    let merged = [merged];
+    let finished = super::partial::score_finish_report(&engine, &schema, &merged, request).unwrap();
+    assert_eq!(
+        crate::text::to_json(&finished),
+        crate::text::to_json(&whole)
+    );
+    for level in [None, Some(super::score::UnitLevel::Worker)] {
+        let (table_schema, table) =
+            super::partial::score_finish(&engine, &schema, &merged, request, level).unwrap();
+        let (whole_schema, whole_table) = super::score::report_units(&whole, level).unwrap();
+        assert_eq!(table_schema, whole_schema, "{level:?}");
         assert_eq!(table, whole_table, "{level:?}");
     }
 }

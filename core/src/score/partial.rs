@@ -418,6 +418,18 @@ impl Engine {
         work: &OutcomeTable,
         options: &ScoreOptions,
     ) -> Result<MonthReport, ScoreError> {
+        self.score_finish_with(partial, work, options, true)
+    }
+
+    /// [`Engine::score_finish`], with the common demands found only when `demands` (else
+    /// left empty: for a caller that shows only the scored units, such as a score table).
+    pub(crate) fn score_finish_with(
+        &self,
+        partial: &Partial,
+        work: &OutcomeTable,
+        options: &ScoreOptions,
+        demands: bool,
+    ) -> Result<MonthReport, ScoreError> {
         let index = self.check_table(work, options)?;
         if (partial.month, partial.history) != (options.month, options.history) {
             return Err(request_error(format!(
@@ -465,7 +477,7 @@ impl Engine {
             grid_count: work.grid_count,
             category_count: work.category_count,
         };
-        pass.report(self, &reports, index, options, true)
+        pass.report(self, &reports, index, options, demands)
     }
 
     /// A partial read back from its rows ([`Partial::rows`]), for this engine's
