@@ -310,15 +310,28 @@ impl<'de> Deserialize<'de> for Offset {
 
 /// An instant with the UTC offset it is shown in. Equality and order compare the instant
 /// only: `09:00+08:00` equals `01:00Z`.
-#[derive(Clone, Copy, Debug)]
-pub struct Timestamp {
-    secs: i64,
-    offset: Offset,
+///
+/// It takes 8 bytes, and `Option<Timestamp>` too: the seconds and the offset share one
+/// word (the seconds in the high 48 bits, the offset's biased minutes, never zero, in the
+/// low 16). A ledger holds a dozen timestamps per case, and a case's life is ten events
+/// stamped with one each. Instants lie within [`Timestamp::MIN_UNIX`] to
+/// [`Timestamp::MAX_UNIX`] (about ±4.4 million years): seconds beyond are taken as the
+/// nearest bound, as [`plus_minutes`](Self::plus_minutes) saturates there.
+#[derive(Clone, Copy)]
+pub struct Timestamp(std::num::NonZeroI64);
+
+impl fmt::Debug for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Timestamp")
+            .field("secs", &self.secs())
+            .field("offset", &self.offset())
+            .finish()
+    }
 }
 
 impl PartialEq for Timestamp {
     fn eq(&self, other: &Self) -> bool {
-        self.secs == other.secs
+        self.secs() == other.secs()
     }
 }
 impl Eq for Timestamp {}
@@ -329,57 +342,91 @@ impl PartialOrd for Timestamp {
 }
 impl Ord for Timestamp {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.secs.cmp(&other.secs)
+        self.secs().cmp(&other.secs())
     }
 }
 impl std::hash::Hash for Timestamp {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.secs.hash(state);
+        self.secs().hash(state);
     }
 }
 
 impl Timestamp {
-    /// An instant from seconds since 1970-01-01T00:00Z, shown in `offset`.
+    /// The earliest instant, in seconds since 1970-01-01T00:00Z: -2^47, about 4.4 million
+    /// years before.
+    pub const MIN_UNIX: i64 = -(1 << 47);
+    /// The latest instant, in seconds since 1970-01-01T00:00Z: 2^47 - 1, about 4.4
+    /// million years after.
+    pub const MAX_UNIX: i64 = (1 << 47) - 1;
+
+    /// The seconds and the offset in one word.
+    const fn pack(secs: i64, offset: Offset) -> Self {
+        let secs = if secs > Self::MAX_UNIX {
+            Self::MAX_UNIX
+        } else if secs < Self::MIN_UNIX {
+            Self::MIN_UNIX
+        } else {
+            secs
+        };
+        // The offset's biased minutes lie within 968..=3128: never zero, so neither is
+        // the word.
+        let word = (secs << 16) | (offset.0.get() as u16 as i64);
+        match std::num::NonZeroI64::new(word) {
+            Some(w) => Self(w),
+            None => Self(std::num::NonZeroI64::MIN),
+        }
+    }
+
+    /// Seconds since 1970-01-01T00:00Z.
+    const fn secs(self) -> i64 {
+        self.0.get() >> 16
+    }
+
+    /// An instant from seconds since 1970-01-01T00:00Z, shown in `offset`; seconds
+    /// beyond [`MIN_UNIX`](Self::MIN_UNIX) and [`MAX_UNIX`](Self::MAX_UNIX) are taken as
+    /// the nearest bound.
     #[must_use]
     pub const fn from_unix(secs: i64, offset: Offset) -> Self {
-        Self { secs, offset }
+        Self::pack(secs, offset)
     }
 
     /// The instant at the start of local minute `minute` (minutes since 1970-01-01T00:00
     /// in `offset`'s local time).
     #[must_use]
     pub const fn from_local_minute(minute: i64, offset: Offset) -> Self {
-        Self {
-            secs: (minute - offset.minutes() as i64) * 60,
+        Self::pack(
+            minute
+                .saturating_sub(offset.minutes() as i64)
+                .saturating_mul(60),
             offset,
-        }
+        )
     }
 
     /// Seconds since 1970-01-01T00:00Z.
     #[must_use]
     pub const fn unix(self) -> i64 {
-        self.secs
+        self.secs()
     }
 
     /// The offset it is shown in.
     #[must_use]
     pub const fn offset(self) -> Offset {
-        self.offset
+        match std::num::NonZeroI16::new((self.0.get() & 0xFFFF) as i16) {
+            Some(v) => Offset(v),
+            None => Offset::UTC,
+        }
     }
 
     /// The same instant shown in another offset.
     #[must_use]
     pub const fn with_offset(self, offset: Offset) -> Self {
-        Self {
-            secs: self.secs,
-            offset,
-        }
+        Self::pack(self.secs(), offset)
     }
 
     /// Seconds since 1970-01-01T00:00 local time in `offset`.
     #[must_use]
     pub const fn local_secs(self, offset: Offset) -> i64 {
-        self.secs + offset.minutes() as i64 * 60
+        self.secs() + offset.minutes() as i64 * 60
     }
 
     /// The local date in `offset`.
@@ -391,17 +438,17 @@ impl Timestamp {
     /// This instant moved by whole minutes.
     #[must_use]
     pub const fn plus_minutes(self, minutes: i64) -> Self {
-        Self {
-            secs: self.secs.saturating_add(minutes.saturating_mul(60)),
-            offset: self.offset,
-        }
+        Self::pack(
+            self.secs().saturating_add(minutes.saturating_mul(60)),
+            self.offset(),
+        )
     }
 
     /// Whole minutes from `self` to `later` (negative when `later` is earlier), rounded
     /// towards negative infinity.
     #[must_use]
     pub const fn minutes_until(self, later: Timestamp) -> i64 {
-        (later.secs - self.secs).div_euclid(60)
+        (later.secs() - self.secs()).div_euclid(60)
     }
 }
 
@@ -409,12 +456,12 @@ impl Timestamp {
     /// The 25 bytes of [`Display`](fmt::Display) for a year from 0 to 9999 (every one
     /// an ASCII digit or punctuation), `None` for another year.
     fn rfc3339_bytes(&self) -> Option<[u8; 25]> {
-        let local = self.local_secs(self.offset);
+        let local = self.local_secs(self.offset());
         let day = local.div_euclid(86_400);
         let sod = local.rem_euclid(86_400);
         let (y, m, d) = civil_from_days(day);
         let (hh, mm, ss) = (sod / 3600, sod / 60 % 60, sod % 60);
-        let off = self.offset.minutes();
+        let off = self.offset().minutes();
         let year = u32::try_from(y).ok().filter(|y| *y <= 9999)?;
         // Each pair of digits read from a table of the hundred pairs.
         let two = |v: u32| {
@@ -668,18 +715,15 @@ impl TryFrom<DateTime<FixedOffset>> for Timestamp {
         }
         let offset =
             Offset::from_minutes(seconds / 60).map_err(|_| bad("offsets lie within ±18:00"))?;
-        Ok(Self {
-            secs: dt.timestamp(),
-            offset,
-        })
+        Ok(Self::from_unix(dt.timestamp(), offset))
     }
 }
 
 impl From<Timestamp> for DateTime<FixedOffset> {
     fn from(t: Timestamp) -> Self {
         let offset =
-            FixedOffset::east_opt(t.offset.minutes() * 60).unwrap_or_else(|| chrono::Utc.fix());
-        DateTime::from_timestamp(t.secs, 0)
+            FixedOffset::east_opt(t.offset().minutes() * 60).unwrap_or_else(|| chrono::Utc.fix());
+        DateTime::from_timestamp(t.secs(), 0)
             .unwrap_or_default()
             .with_timezone(&offset)
     }
@@ -1005,6 +1049,54 @@ mod tests {
         assert_eq!(
             std::mem::size_of::<Option<Timestamp>>(),
             std::mem::size_of::<Timestamp>()
+        );
+    }
+
+    proptest::proptest! {
+        /// A timestamp is one word that gives back its seconds and its offset, compares
+        /// by the instant alone, and takes seconds beyond its range as the nearest bound.
+        #[test]
+        fn a_timestamp_is_one_word_of_its_seconds_and_offset(
+            secs in Timestamp::MIN_UNIX..=Timestamp::MAX_UNIX,
+            other in proptest::prelude::any::<i64>(),
+            minutes in -1080i32..=1080,
+            shown in -1080i32..=1080,
+        ) {
+            let offset = Offset::from_minutes(minutes).unwrap();
+            let t = Timestamp::from_unix(secs, offset);
+            proptest::prop_assert_eq!(t.unix(), secs);
+            proptest::prop_assert_eq!(t.offset(), offset);
+            let elsewhere = t.with_offset(Offset::from_minutes(shown).unwrap());
+            proptest::prop_assert_eq!(elsewhere.unix(), secs);
+            proptest::prop_assert_eq!(elsewhere.offset().minutes(), shown);
+            proptest::prop_assert_eq!(elsewhere, t);
+            let u = Timestamp::from_unix(other, Offset::UTC);
+            let bound = other.clamp(Timestamp::MIN_UNIX, Timestamp::MAX_UNIX);
+            proptest::prop_assert_eq!(u.unix(), bound);
+            proptest::prop_assert_eq!(t.cmp(&u), secs.cmp(&bound));
+            proptest::prop_assert_eq!(t.minutes_until(u), (bound - secs).div_euclid(60));
+        }
+    }
+
+    /// The ends of the range, and minutes added past them, stay at the bounds.
+    #[test]
+    fn timestamps_saturate_at_their_bounds() {
+        assert_eq!(std::mem::size_of::<Timestamp>(), 8);
+        let top = Timestamp::from_unix(i64::MAX, Offset::CHINA);
+        assert_eq!(
+            (top.unix(), top.offset()),
+            (Timestamp::MAX_UNIX, Offset::CHINA)
+        );
+        assert_eq!(top.plus_minutes(1).unix(), Timestamp::MAX_UNIX);
+        assert_eq!(top.plus_minutes(-1).unix(), Timestamp::MAX_UNIX - 60);
+        let bottom = Timestamp::from_unix(i64::MIN, Offset::UTC);
+        assert_eq!(bottom.unix(), Timestamp::MIN_UNIX);
+        assert_eq!(bottom.plus_minutes(i64::MIN).unix(), Timestamp::MIN_UNIX);
+        let far = Timestamp::from_local_minute(i64::MAX, Offset::from_minutes(-1080).unwrap());
+        assert_eq!(far.unix(), Timestamp::MAX_UNIX);
+        assert_eq!(
+            bottom.minutes_until(top),
+            (Timestamp::MAX_UNIX - Timestamp::MIN_UNIX) / 60
         );
     }
 

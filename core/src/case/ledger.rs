@@ -585,7 +585,7 @@ impl Serialize for Receipt {
     }
 }
 
-/// An event as the ledger keeps it, in 40 bytes: its case and actor by position, so that
+/// An event as the ledger keeps it, in 32 bytes: its case and actor by position, so that
 /// the text of ids is held once, and its body (below). Its `event_id` and chain hash are
 /// not kept here: ids are few and kept beside, and hashes are kept every
 /// [`MARK_EVERY`] events and recomputed between.
@@ -1698,13 +1698,13 @@ mod tests {
         assert_ne!(c1.location, c3.location);
     }
 
-    /// An event costs the ledger 40 bytes (and its JSON text, for events kept as text):
+    /// An event costs the ledger 32 bytes (and its JSON text, for events kept as text):
     /// ten million events must not grow back to the 232 bytes each they took as whole
     /// `Event`s with their hashes.
     #[test]
     #[cfg(target_pointer_width = "64")]
-    fn a_stored_event_is_forty_bytes() {
-        assert_eq!(std::mem::size_of::<super::Stored>(), 40);
+    fn a_stored_event_is_thirty_two_bytes() {
+        assert_eq!(std::mem::size_of::<super::Stored>(), 32);
         assert_eq!(std::mem::size_of::<super::Body>(), 16);
     }
 }
