@@ -599,7 +599,8 @@ struct Stored {
 
 /// An event's content. The events that carry a case or a decision share it (an `Arc`)
 /// with the state; every other event is its compact JSON in the ledger's text, the very
-/// bytes its canonical form holds.
+/// bytes its canonical form holds, and events of the same JSON share one copy of it (see
+/// [`Texts`]).
 #[derive(Clone, Debug)]
 enum Body {
     Reported(Arc<Case>),
@@ -619,6 +620,54 @@ enum Body {
         start: u64,
         len: u32,
     },
+}
+
+/// The JSON texts of the events kept as text, each distinct text once: most events of a
+/// case's life (taken in, reminded at a stage, resumed, resolved "办结", evaluated 5) are
+/// the same bytes in every case, so a million cases keep a few dozen texts, not seven
+/// million. A text is found again by its hash in a table of spans into the one string.
+#[derive(Clone, Debug, Default)]
+struct Texts {
+    text: String,
+    /// `(start, len)` of each distinct text in `text`.
+    spans: hashbrown::HashTable<(u64, u32)>,
+}
+
+impl Texts {
+    fn hash(s: &str) -> u64 {
+        use std::hash::BuildHasher;
+        rustc_hash::FxBuildHasher.hash_one(s)
+    }
+
+    fn slice(text: &str, start: u64, len: u32) -> Option<&str> {
+        let start = usize::try_from(start).ok()?;
+        text.get(start..start.checked_add(len as usize)?)
+    }
+
+    /// The text at `start`, `len` bytes long.
+    fn get(&self, start: u64, len: u32) -> Option<&str> {
+        Self::slice(&self.text, start, len)
+    }
+
+    /// The span of `json`: the span of the same text kept before, or of `json` added.
+    fn intern(&mut self, json: &str) -> (u64, u32) {
+        let Self { text, spans } = self;
+        let hash = Self::hash(json);
+        let same = |&(start, len): &(u64, u32)| Self::slice(text, start, len) == Some(json);
+        if let Some(&span) = spans.find(hash, same) {
+            return span;
+        }
+        let span = (
+            text.len() as u64,
+            u32::try_from(json.len()).unwrap_or(u32::MAX),
+        );
+        text.push_str(json);
+        let text = &*text;
+        spans.insert_unique(hash, span, |&(start, len)| {
+            Self::hash(Self::slice(text, start, len).unwrap_or_default())
+        });
+        span
+    }
 }
 
 /// No event: the end of a case's chain of events. A ledger of more events than this
@@ -789,8 +838,8 @@ fn check_event_id(index: usize, id: Option<&str>) -> Result<(), LedgerError> {
 #[derive(Clone, Debug, Default)]
 pub struct Ledger {
     events: Vec<Stored>,
-    /// The JSON of the events kept as text ([`Body::Json`]), one after another.
-    text: String,
+    /// The JSON of the events kept as text ([`Body::Json`]), each distinct text once.
+    text: Texts,
     state: LedgerState,
     /// Actor ids, each held once.
     actors: Vec<PersonId>,
@@ -907,14 +956,10 @@ impl Ledger {
             },
             Event::Reopened { reason, assignment } => Body::Reopened { reason, assignment },
             event => {
-                let start = self.text.len();
                 // Our own event types always serialise, and JSON is UTF-8.
                 let json = serde_json::to_string(&event).unwrap_or_default();
-                self.text.push_str(&json);
-                Body::Json {
-                    start: start as u64,
-                    len: u32::try_from(json.len()).unwrap_or(u32::MAX),
-                }
+                let (start, len) = self.text.intern(&json);
+                Body::Json { start, len }
             }
         };
         self.head = hash;
@@ -943,8 +988,7 @@ impl Ledger {
 
     /// The JSON text of a [`Body::Json`] event.
     fn json_of(&self, start: u64, len: u32) -> Option<&str> {
-        let start = usize::try_from(start).ok()?;
-        self.text.get(start..start.checked_add(len as usize)?)
+        self.text.get(start, len)
     }
 
     /// The event of a stored record.
@@ -1696,6 +1740,48 @@ mod tests {
         let resolved = c2.resolved_assignment.as_ref().unwrap();
         assert!(std::sync::Arc::ptr_eq(a2, resolved));
         assert_ne!(c1.location, c3.location);
+    }
+
+    /// Events of the same JSON keep one copy of it, events of other JSON their own; each
+    /// still prints its own text, and the ledger reads back the same, chain and all.
+    #[test]
+    fn events_of_one_json_share_one_text() {
+        use super::super::event::Event;
+        let (a, b, c) = three_cases();
+        let pause = |id: &str, reason: &str| {
+            format!(
+                r#"{{"case": "{id}", "at": "2026-03-02T10:00:00+08:00", "actor": "fs-mgl001",
+                  "event": {{"type": "paused", "reason": "{reason}"}}}}"#
+            )
+        };
+        let document = format!(
+            r#"{{"format": 1, "events": [{a}, {b}, {c}, {}, {}, {}]}}"#,
+            pause("c1", "等待"),
+            pause("c2", "等待"),
+            pause("c3", "缺材料")
+        );
+        let ledger = Ledger::from_json_str(&document).unwrap();
+        let json = |e: Event| serde_json::to_string(&e).unwrap();
+        let distinct = [
+            json(Event::Accepted {}),
+            json(Event::Paused {
+                reason: "等待".to_owned(),
+            }),
+            json(Event::Paused {
+                reason: "缺材料".to_owned(),
+            }),
+        ];
+        // Three "accepted" and two "等待" are kept once each.
+        assert_eq!(ledger.text.text, distinct.concat());
+        assert_eq!(ledger.text.spans.len(), 3);
+        let printed = ledger.to_json();
+        assert_eq!(printed.matches(r#""type":"accepted""#).count(), 3);
+        assert_eq!(printed.matches("等待").count(), 2);
+        assert_eq!(printed.matches("缺材料").count(), 1);
+        let again = Ledger::from_json_str(&printed).unwrap();
+        assert_eq!(again.to_json(), printed);
+        assert_eq!(again.head(), ledger.head());
+        assert_eq!(again.case("c3").unwrap(), ledger.case("c3").unwrap());
     }
 
     /// An event costs the ledger 32 bytes (and its JSON text, for events kept as text):
