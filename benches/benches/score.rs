@@ -70,7 +70,7 @@ fn bench_score(c: &mut Criterion) {
         b.iter(|| black_box(engine.score(black_box(&table6), &history).expect("scores")));
     });
     let mut doc: serde_json::Value =
-        serde_json::from_str(gridgov::rules::DEFAULT_JSON).expect("the default parses");
+        serde_json::from_str(gridgov::rules::default_json()).expect("the default parses");
     if let Some(versions) = doc["versions"].as_array_mut() {
         for v in versions {
             v["scoring"]["common_demands"]["at_least"] = 100_000_000.into();

@@ -27,7 +27,7 @@ fn main() {
         None => RuleSet::fushan(),
         Some(at_least) => {
             let mut doc: serde_json::Value =
-                serde_json::from_str(gridgov::rules::DEFAULT_JSON).expect("the default parses");
+                serde_json::from_str(gridgov::rules::default_json()).expect("the default parses");
             if let Some(versions) = doc["versions"].as_array_mut() {
                 for v in versions {
                     v["scoring"]["common_demands"]["at_least"] = at_least.into();

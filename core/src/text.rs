@@ -3,6 +3,16 @@
 
 use serde::Serialize;
 
+/// The text of an embedded data set the build deflated (`core/build.rs`), inflated. The
+/// bytes are made by the build from a checked-in UTF-8 file, and the limit is far above
+/// any such file's size; a test for each holds it equal to its file.
+pub(crate) fn inflate_embedded(deflated: &[u8]) -> String {
+    miniz_oxide::inflate::decompress_to_vec_with_limit(deflated, 16 << 20)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .unwrap_or_default()
+}
+
 /// Shortens a bad value so an error message stays readable: its first 64 bytes (to a
 /// character boundary), then an ellipsis.
 #[must_use]

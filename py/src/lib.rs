@@ -1644,7 +1644,7 @@ fn load_rules_json(py: Python<'_>, rules: &Bound<'_, PyAny>) -> PyResult<String>
 /// The default rule set embedded in the library, as JSON text.
 #[pyfunction]
 fn default_rules_json() -> &'static str {
-    gridgov::rules::DEFAULT_JSON
+    gridgov::rules::default_json()
 }
 
 /// The name, counts and coverage report of an org spec, as the core's JSON text.

@@ -245,7 +245,7 @@ fn personal_data_is_masked_on_every_path_unless_the_role_sees_it() {
 
 #[test]
 fn access_is_data_in_the_rule_set() {
-    let mut rules: serde_json::Value = serde_json::from_str(gridgov::rules::DEFAULT_JSON).unwrap();
+    let mut rules: serde_json::Value = serde_json::from_str(gridgov::rules::default_json()).unwrap();
     rules["access"] = serde_json::json!({"roles": {
         "inspector": {"scope": "unit", "actions": ["view", "export"], "personal_data": false}
     }});

@@ -356,7 +356,7 @@ fn the_petition_procedure_step_by_step() {
 
 /// The default rules with verification required (核查).
 fn verifying_engine() -> Engine {
-    let mut rules: Value = serde_json::from_str(gridgov::rules::DEFAULT_JSON).unwrap();
+    let mut rules: Value = serde_json::from_str(gridgov::rules::default_json()).unwrap();
     for v in rules["versions"].as_array_mut().unwrap() {
         v["closed_loop"]["verification_required"] = json!(true);
     }

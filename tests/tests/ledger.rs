@@ -1002,7 +1002,7 @@ fn a_repeat_needs_the_same_reporter_unless_the_rules_say_otherwise() {
     );
     assert_eq!(l.case("c3").unwrap().merged_into.as_ref().unwrap(), "c1");
     // With `same_reporter: false`, any report of the category in the micro-grid repeats.
-    let mut rules: Value = serde_json::from_str(gridgov::rules::DEFAULT_JSON).unwrap();
+    let mut rules: Value = serde_json::from_str(gridgov::rules::default_json()).unwrap();
     for v in rules["versions"].as_array_mut().unwrap() {
         v["escalation"] = json!({"repeat": {"same_reporter": false, "match_at": "grid"}});
     }

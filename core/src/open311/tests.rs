@@ -408,7 +408,7 @@ fn requests_filter_as_the_spec_says() {
 
 #[test]
 fn a_text_attribute_is_an_open311_text_and_takes_line_breaks() {
-    let mut rules: serde_json::Value = serde_json::from_str(crate::rules::DEFAULT_JSON).unwrap();
+    let mut rules: serde_json::Value = serde_json::from_str(crate::rules::default_json()).unwrap();
     rules["attributes"]
         .as_array_mut()
         .unwrap()

@@ -60,14 +60,7 @@ const FUSHAN_DEFLATED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/fushan.
 #[must_use]
 pub fn fushan_json() -> &'static str {
     static JSON: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    JSON.get_or_init(|| {
-        // The deflated bytes are made by the build from the checked-in file; the limit is
-        // far above its size.
-        miniz_oxide::inflate::decompress_to_vec_with_limit(FUSHAN_DEFLATED, 16 << 20)
-            .ok()
-            .and_then(|bytes| String::from_utf8(bytes).ok())
-            .unwrap_or_default()
-    })
+    JSON.get_or_init(|| crate::text::inflate_embedded(FUSHAN_DEFLATED))
 }
 
 /// The level table row of a unit.

@@ -62,8 +62,18 @@ use crate::text::truncate_for_message;
 use crate::time::{Date, Timestamp};
 use table::Table;
 
-/// The embedded default rule set, expressing the Fushan model (`core/data/rules/default.json`).
-pub const DEFAULT_JSON: &str = include_str!("../../data/rules/default.json");
+/// The embedded default rule set, deflated at build time (`core/build.rs`).
+const DEFAULT_DEFLATED: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/default_rules.json.deflate"));
+
+/// The embedded default rule set, expressing the Fushan model
+/// (`core/data/rules/default.json`), as JSON text. It is kept deflated in the library (about
+/// 5 KB, not 35 KB: the web module carries it) and inflated on the first call.
+#[must_use]
+pub fn default_json() -> &'static str {
+    static JSON: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    JSON.get_or_init(|| crate::text::inflate_embedded(DEFAULT_DEFLATED))
+}
 
 /// Decision flags every rule set has.
 pub const BUILTIN_FLAGS: [&str; 2] = ["joint_consultation", "long_term_mechanism"];
@@ -296,7 +306,7 @@ impl RuleSet {
             clippy::expect_used,
             reason = "the embedded rule set is fixed data, checked by the test suite"
         )]
-        Self::from_json_str(DEFAULT_JSON).expect("the embedded rule set is valid")
+        Self::from_json_str(default_json()).expect("the embedded rule set is valid")
     }
 
     /// Parses, validates and compiles a rule set.

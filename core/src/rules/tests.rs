@@ -602,7 +602,7 @@ fn the_embedded_rule_set_spells_out_the_default_scheme() {
         }
     }
     // It is written out in the file, not left to the code's default.
-    let doc: Value = serde_json::from_str(DEFAULT_JSON).unwrap();
+    let doc: Value = serde_json::from_str(default_json()).unwrap();
     for v in doc["versions"].as_array().unwrap() {
         let items = v["scoring"]["scheme"]["items"].as_array().unwrap();
         assert!(items.iter().any(|i| i["when_missing"] == "not_evaluable"));
@@ -627,7 +627,7 @@ proptest::proptest! {
         ids.sort();
         ids.dedup();
         proptest::prop_assume!(!ids.is_empty());
-        let mut doc: Value = serde_json::from_str(DEFAULT_JSON).unwrap();
+        let mut doc: Value = serde_json::from_str(default_json()).unwrap();
         doc["channels"] = Value::Array(ids.iter().map(|i| json!({"id": i})).collect());
         let Ok(rules) = RuleSet::from_json_str(&doc.to_string()) else {
             // Ids that clash by case are refused; not what this test is about.
@@ -644,8 +644,8 @@ fn the_default_rule_set_writes_out_its_whole_scoring() {
     // Every part of each version's scoring is spelled out in default.json, where an office
     // can read and change it, and says what the code defaults say (moving it there
     // changed no score).
-    let raw: Value = serde_json::from_str(DEFAULT_JSON).unwrap_or(Value::Null);
-    let rules = RuleSet::from_json_str(DEFAULT_JSON).unwrap_or_else(|e| panic!("{e}"));
+    let raw: Value = serde_json::from_str(default_json()).unwrap_or(Value::Null);
+    let rules = RuleSet::from_json_str(default_json()).unwrap_or_else(|e| panic!("{e}"));
     let defaults = serde_json::to_value(scoring::ScoringSpec::default()).unwrap_or(Value::Null);
     let Some(keys) = defaults.as_object() else {
         panic!("the scoring defaults are an object")
@@ -754,7 +754,7 @@ fn urgent_rows_on_working_time_are_warned() {
 
 #[test]
 fn the_default_rule_set_has_no_warning() {
-    let rules = RuleSet::from_json_str(DEFAULT_JSON).unwrap_or_else(|e| panic!("{e}"));
+    let rules = RuleSet::from_json_str(default_json()).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(rules.warnings(), &[][..]);
 }
 
@@ -796,4 +796,14 @@ fn the_attribute_check_is_skipped_only_when_it_finds_nothing() {
     }
     // `a` in the small set, `safety_hazard` in the default one.
     assert_eq!(required, 2);
+}
+
+/// The deflated rule set the library carries inflates to the checked-in file, byte for
+/// byte.
+#[test]
+fn the_embedded_default_rules_are_the_checked_in_file() {
+    assert_eq!(
+        super::default_json(),
+        include_str!("../../data/rules/default.json")
+    );
 }
