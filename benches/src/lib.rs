@@ -439,7 +439,7 @@ fn case_life(
         let climbed = Assignment {
             level: to,
             due: at(5000),
-            rule: Some("escalation/overdue".to_owned()),
+            rule: Some("escalation/overdue".into()),
             ..first.clone()
         };
         events.push((

@@ -14,6 +14,7 @@
 use std::sync::Arc;
 
 use serde::Serialize;
+use thin_vec::ThinVec;
 
 use crate::calendar::TimeLimit;
 use crate::case::Case;
@@ -260,9 +261,9 @@ impl Engine {
                 .into_iter()
                 .filter_map(|f| Name::new(f).ok())
                 .collect(),
-            rule: Some(crate::case::event::rule_path(r.version, r.table, r.row)),
+            rule: Some(crate::case::event::rule_path(r.version, r.table, r.row).into()),
             sitting: d.sitting().map(Box::new),
-            incomplete: Vec::new(),
+            incomplete: ThinVec::new(),
         }
     }
 
@@ -520,7 +521,7 @@ impl Engine {
             office: office
                 .and_then(|o| self.org.office_at(o))
                 .map(|o| o.id.clone()),
-            co_offices: Vec::new(),
+            co_offices: ThinVec::new(),
             handler: handler
                 .and_then(|p| self.org.person_at(p))
                 .map(|p| p.id.clone()),
@@ -529,7 +530,7 @@ impl Engine {
             due,
             grade: previous.and_then(|a| a.grade.clone()),
             flags: previous.map(|a| a.flags.clone()).unwrap_or_default(),
-            rule: rule.map(str::to_owned),
+            rule: rule.map(Arc::from),
             sitting: None,
             incomplete: previous.map(|a| a.incomplete.clone()).unwrap_or_default(),
         }

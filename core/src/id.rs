@@ -389,7 +389,8 @@ impl IdPool {
     /// The most texts kept (a city 100 times Fushan's has some 150,000 units and people).
     pub(crate) const LIMIT: usize = 1 << 18;
 
-    fn share(&mut self, text: &mut std::sync::Arc<str>) {
+    /// Shares `text` with the same text kept before, or keeps it.
+    pub(crate) fn share(&mut self, text: &mut std::sync::Arc<str>) {
         match self.0.get(&**text) {
             Some(held) => {
                 if !std::sync::Arc::ptr_eq(held, text) {

@@ -36,9 +36,9 @@ fn ledger(engine: &Engine, cases: usize, seed: u64, residents: u64) -> Ledger {
     {
         case.id = gridgov::CaseId::new(format!("res-{seed}-{i}")).unwrap();
         case.reporter = Some(Reporter {
-            name: Some("王芳".to_owned()),
-            phone: Some("13800001234".to_owned()),
-            id_number: Some(format!("r{}", rng.below(residents.max(1)))),
+            name: Some("王芳".into()),
+            phone: Some("13800001234".into()),
+            id_number: Some(format!("r{}", rng.below(residents.max(1))).into()),
             email: None,
             account_id: None,
             device_id: None,
@@ -245,7 +245,8 @@ fn personal_data_is_masked_on_every_path_unless_the_role_sees_it() {
 
 #[test]
 fn access_is_data_in_the_rule_set() {
-    let mut rules: serde_json::Value = serde_json::from_str(gridgov::rules::default_json()).unwrap();
+    let mut rules: serde_json::Value =
+        serde_json::from_str(gridgov::rules::default_json()).unwrap();
     rules["access"] = serde_json::json!({"roles": {
         "inspector": {"scope": "unit", "actions": ["view", "export"], "personal_data": false}
     }});

@@ -237,11 +237,11 @@ impl<'a> CaseFields<'a> {
                     people_involved,
                     amount_yuan: self.amount_yuan.unwrap_or_default(),
                     repeat_count: self.repeat_count.unwrap_or(0),
-                    risk_flags,
+                    risk_flags: risk_flags.into(),
                     attributes,
                     reported_at,
                     reporter: None,
-                    summary: self.summary.map(str::to_owned),
+                    summary: self.summary.map(Box::from),
                 })
             }
             _ => Err(Error::Case(CaseError::Invalid(problems))),

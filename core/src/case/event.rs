@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
+use thin_vec::ThinVec;
 
 use super::Case;
 use crate::calendar::TimeLimit;
@@ -49,8 +50,9 @@ pub struct Assignment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub office: Option<OfficeId>,
     /// Offices that decide together with the lead (联合会商).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub co_offices: Vec<OfficeId>,
+    #[serde(default, skip_serializing_if = "ThinVec::is_empty")]
+    #[cfg_attr(feature = "ts", tsify(type = "OfficeId[]"))]
+    pub co_offices: ThinVec<OfficeId>,
     /// The person who owns the case now.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub handler: Option<PersonId>,
@@ -66,11 +68,14 @@ pub struct Assignment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grade: Option<Name>,
     /// Decision flags.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub flags: Vec<Name>,
-    /// The rule that decided: `version/table/row`, or why (`escalation`, `reopen`…).
+    #[serde(default, skip_serializing_if = "ThinVec::is_empty")]
+    #[cfg_attr(feature = "ts", tsify(type = "Name[]"))]
+    pub flags: ThinVec<Name>,
+    /// The rule that decided: `version/table/row`, or why (`escalation`, `reopen`…). A
+    /// ledger holds each rule's text once, however many decisions name it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rule: Option<String>,
+    #[cfg_attr(feature = "ts", tsify(type = "string"))]
+    pub rule: Option<Arc<str>>,
     /// The sitting the matter is booked into (the Thursday duty lawyer, a joint reception
     /// day); its deadline counts from the sitting.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -78,8 +83,9 @@ pub struct Assignment {
     /// What the report lacks or gives wrongly, when it was taken in incomplete and routed
     /// on the safe side (the most urgent decision the known facts allow); empty once the
     /// facts are complete.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub incomplete: Vec<MissingFact>,
+    #[serde(default, skip_serializing_if = "ThinVec::is_empty")]
+    #[cfg_attr(feature = "ts", tsify(type = "MissingFact[]"))]
+    pub incomplete: ThinVec<MissingFact>,
 }
 
 /// Facts added to or corrected in a report by an `amended` event.
@@ -117,7 +123,7 @@ impl Amendment {
             case.attributes.insert(code.clone(), value.clone());
         }
         if let Some(f) = &self.risk_flags {
-            case.risk_flags.clone_from(f);
+            case.risk_flags = f.iter().cloned().collect();
         }
         if let Some(c) = &self.channel {
             case.channel = c.clone();

@@ -19,6 +19,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use thin_vec::ThinVec;
 
 use crate::fixed::Fixed2;
 use crate::id::{CaseId, Category, Name, UnitId};
@@ -67,22 +68,28 @@ pub const MAX_TEXT: usize = 4000;
 pub struct Reporter {
     /// Name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    #[cfg_attr(feature = "ts", tsify(type = "string"))]
+    pub name: Option<Box<str>>,
     /// Telephone number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
+    #[cfg_attr(feature = "ts", tsify(type = "string"))]
+    pub phone: Option<Box<str>>,
     /// Resident ID number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id_number: Option<String>,
+    #[cfg_attr(feature = "ts", tsify(type = "string"))]
+    pub id_number: Option<Box<str>>,
     /// E-mail address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
+    #[cfg_attr(feature = "ts", tsify(type = "string"))]
+    pub email: Option<Box<str>>,
     /// The reporting system's account of the resident (Open311 `account_id`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account_id: Option<String>,
+    #[cfg_attr(feature = "ts", tsify(type = "string"))]
+    pub account_id: Option<Box<str>>,
     /// The device the report came from (Open311 `device_id`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device_id: Option<String>,
+    #[cfg_attr(feature = "ts", tsify(type = "string"))]
+    pub device_id: Option<Box<str>>,
 }
 
 /// The value of a per-category attribute, as given in the case.
@@ -196,7 +203,8 @@ pub struct Case {
     pub point: Option<crate::spatial::GeoPoint>,
     /// A photo or other media of the report (Open311 `media_url`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub media_url: Option<String>,
+    #[cfg_attr(feature = "ts", tsify(type = "string"))]
+    pub media_url: Option<Box<str>>,
     /// How many people are involved (default 1).
     #[serde(default = "one")]
     pub people_involved: u32,
@@ -208,8 +216,9 @@ pub struct Case {
     #[serde(default, skip_serializing_if = "is_zero_u32")]
     pub repeat_count: u32,
     /// Risk flags from the rule set's list (`mass_incident`…).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub risk_flags: Vec<Name>,
+    #[serde(default, skip_serializing_if = "ThinVec::is_empty")]
+    #[cfg_attr(feature = "ts", tsify(type = "Name[]"))]
+    pub risk_flags: ThinVec<Name>,
     /// Per-category attributes declared in the rule set.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub attributes: BTreeMap<String, AttrValue>,
@@ -220,7 +229,8 @@ pub struct Case {
     pub reporter: Option<Reporter>,
     /// What it is about, in the reporter's words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub summary: Option<String>,
+    #[cfg_attr(feature = "ts", tsify(type = "string"))]
+    pub summary: Option<Box<str>>,
 }
 
 /// A case as a reporting system sends it: a [`Case`] whose `location` may be left out
@@ -305,15 +315,15 @@ impl CaseInput {
             category: self.category,
             location,
             point: self.point,
-            media_url: self.media_url,
+            media_url: self.media_url.map(String::into_boxed_str),
             people_involved: self.people_involved,
             amount_yuan: self.amount_yuan,
             repeat_count: self.repeat_count,
-            risk_flags: self.risk_flags,
+            risk_flags: self.risk_flags.into(),
             attributes: self.attributes,
             reported_at: self.reported_at,
             reporter: self.reporter,
-            summary: self.summary,
+            summary: self.summary.map(String::into_boxed_str),
         })
     }
 }
@@ -420,7 +430,7 @@ pub(crate) fn long_texts<'a>(
     media_url: Option<&'a str>,
     reporter: Option<&'a Reporter>,
 ) -> impl Iterator<Item = (&'static str, usize)> + 'a {
-    let r = |f: fn(&Reporter) -> &Option<String>| reporter.and_then(|r| f(r).as_deref());
+    let r = |f: fn(&Reporter) -> &Option<Box<str>>| reporter.and_then(|r| f(r).as_deref());
     [
         ("summary", summary, MAX_TEXT),
         ("media_url", media_url, 2000),

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
+use thin_vec::ThinVec;
 
 use super::Case;
 use super::event::{ActorId, Assignment, EscalationReason};
@@ -82,14 +83,17 @@ pub struct CaseState {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_handler: Option<PersonId>,
     /// Earlier handlers who follow the case (全程跟踪).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub followers: Vec<PersonId>,
+    #[serde(default, skip_serializing_if = "ThinVec::is_empty")]
+    #[cfg_attr(feature = "ts", tsify(type = "PersonId[]"))]
+    pub followers: ThinVec<PersonId>,
     /// Pauses since the current decision (缓办).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub pauses: Vec<Pause>,
+    #[serde(default, skip_serializing_if = "ThinVec::is_empty")]
+    #[cfg_attr(feature = "ts", tsify(type = "Pause[]"))]
+    pub pauses: ThinVec<Pause>,
     /// Every climb: from, to, why.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub escalations: Vec<(Level, Level, EscalationReason)>,
+    #[serde(default, skip_serializing_if = "ThinVec::is_empty")]
+    #[cfg_attr(feature = "ts", tsify(type = "[Level, Level, EscalationReason][]"))]
+    pub escalations: ThinVec<(Level, Level, EscalationReason)>,
     /// Times it was sent back as misrouted.
     #[serde(default)]
     pub returns: u32,
@@ -97,8 +101,9 @@ pub struct CaseState {
     #[serde(default)]
     pub reopens: u32,
     /// Repeat reports joined to it.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub merged_from: Vec<CaseId>,
+    #[serde(default, skip_serializing_if = "ThinVec::is_empty")]
+    #[cfg_attr(feature = "ts", tsify(type = "CaseId[]"))]
+    pub merged_from: ThinVec<CaseId>,
     /// The case it joined, if it is a repeat report.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merged_into: Option<CaseId>,
@@ -106,8 +111,9 @@ pub struct CaseState {
     #[serde(default)]
     pub mediation_failed: bool,
     /// Offices that have given their part in a joint consultation.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub consulted: Vec<(OfficeId, String)>,
+    #[serde(default, skip_serializing_if = "ThinVec::is_empty")]
+    #[cfg_attr(feature = "ts", tsify(type = "[OfficeId, string][]"))]
+    pub consulted: ThinVec<(OfficeId, String)>,
     /// The last reminder stage sent for the current decision.
     #[serde(default)]
     pub reminded: u8,
@@ -124,8 +130,9 @@ pub struct CaseState {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_assignment: Option<Arc<Assignment>>,
     /// The pauses in force when it was resolved.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub resolved_pauses: Vec<Pause>,
+    #[serde(default, skip_serializing_if = "ThinVec::is_empty")]
+    #[cfg_attr(feature = "ts", tsify(type = "Pause[]"))]
+    pub resolved_pauses: ThinVec<Pause>,
     /// The resident's satisfaction, 1-5.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub satisfaction: Option<u8>,

@@ -158,16 +158,16 @@ pub(crate) fn redact_case(case: &Case) -> Case {
     let names = case.reporter_names();
     let mut c = case.clone();
     c.reporter = case.reporter.as_ref().map(|r| Reporter {
-        name: r.name.as_deref().map(mask_name),
-        phone: r.phone.as_deref().map(mask_number),
-        id_number: r.id_number.as_deref().map(mask_number),
-        email: r.email.as_deref().map(mask_email),
-        account_id: r.account_id.as_deref().map(mask_number),
-        device_id: r.device_id.as_deref().map(mask_number),
+        name: r.name.as_deref().map(|s| mask_name(s).into()),
+        phone: r.phone.as_deref().map(|s| mask_number(s).into()),
+        id_number: r.id_number.as_deref().map(|s| mask_number(s).into()),
+        email: r.email.as_deref().map(|s| mask_email(s).into()),
+        account_id: r.account_id.as_deref().map(|s| mask_number(s).into()),
+        device_id: r.device_id.as_deref().map(|s| mask_number(s).into()),
     });
     // A point may be the reporter's door: public views show it to about 100 m.
     c.point = case.point.map(crate::spatial::GeoPoint::coarse);
-    c.summary = case.summary.as_deref().map(|s| mask_text(s, &names));
+    c.summary = case.summary.as_deref().map(|s| mask_text(s, &names).into());
     c
 }
 

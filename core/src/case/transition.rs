@@ -15,6 +15,7 @@ use crate::calendar::Pause;
 use crate::id::{CaseId, OfficeId};
 use crate::org::Level;
 use crate::time::Timestamp;
+use thin_vec::ThinVec;
 
 /// An event refused: what was wrong and what would be valid. The ledger is unchanged.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -661,7 +662,7 @@ impl LedgerState {
             }
             Target::Merge(pos, tpos) => {
                 if let (Some(t), Some(id)) = (self.cases.get_mut(tpos as usize), &r.case) {
-                    t.merged_from.push(id.clone());
+                    push_lean(&mut t.merged_from, id.clone());
                     t.last_at = r.at;
                     t.events = t.events.saturating_add(1);
                 }
@@ -715,7 +716,7 @@ impl LedgerState {
                 reason,
                 assignment,
             } => {
-                st.escalations.push((*from, *to, *reason));
+                push_lean(&mut st.escalations, (*from, *to, *reason));
                 st.mediation_failed = false;
                 if *reason == EscalationReason::SupervisionIgnored {
                     for o in &mut st.closed_loop.supervisions {
@@ -743,10 +744,13 @@ impl LedgerState {
             }
             Event::Paused { .. } => {
                 st.status = Status::Paused;
-                st.pauses.push(Pause {
-                    from: r.at,
-                    to: None,
-                });
+                push_lean(
+                    &mut st.pauses,
+                    Pause {
+                        from: r.at,
+                        to: None,
+                    },
+                );
             }
             Event::Resumed {} => {
                 st.status = Status::Assigned;
@@ -758,7 +762,7 @@ impl LedgerState {
             Event::Consulted { office, opinion } => {
                 match st.consulted.iter_mut().find(|(o, _)| o == office) {
                     Some(slot) => slot.1.clone_from(opinion),
-                    None => st.consulted.push((office.clone(), opinion.clone())),
+                    None => push_lean(&mut st.consulted, (office.clone(), opinion.clone())),
                 }
             }
             Event::Reminded { stage } => st.reminded = *stage,
@@ -881,7 +885,7 @@ impl LedgerState {
                     st.resolved_level = None;
                     st.resolved_by = None;
                     st.resolved_assignment = None;
-                    st.resolved_pauses.clear();
+                    st.resolved_pauses = ThinVec::new();
                     if let Some(p) = &mut lp.petition {
                         if p.step == PetitionStep::Replied {
                             p.step = PetitionStep::Handling;
@@ -935,21 +939,21 @@ impl LedgerState {
             first_assigned_at: None,
             dispatcher: None,
             first_handler: None,
-            followers: Vec::new(),
-            pauses: Vec::new(),
-            escalations: Vec::new(),
+            followers: ThinVec::new(),
+            pauses: ThinVec::new(),
+            escalations: ThinVec::new(),
             returns: 0,
             reopens: 0,
-            merged_from: Vec::new(),
+            merged_from: ThinVec::new(),
             merged_into: None,
             mediation_failed: false,
-            consulted: Vec::new(),
+            consulted: ThinVec::new(),
             reminded: 0,
             resolved_at: None,
             resolved_level: None,
             resolved_by: None,
             resolved_assignment: None,
-            resolved_pauses: Vec::new(),
+            resolved_pauses: ThinVec::new(),
             satisfaction: None,
             evaluated_at: None,
             shelved: None,
@@ -963,11 +967,20 @@ impl LedgerState {
     }
 }
 
+/// Adds `item` to one of a case's lists, taking room for just one at the first: most
+/// cases' lists hold one item or none, where a first push would take room for four.
+fn push_lean<T>(list: &mut ThinVec<T>, item: T) {
+    if list.capacity() == 0 {
+        list.reserve_exact(1);
+    }
+    list.push(item);
+}
+
 /// Takes a new decision: the previous handler follows, the clock restarts.
 fn take_assignment(next: &mut CaseState, assignment: &Arc<Assignment>, r: &EventRecord) {
     if let Some(previous) = next.assignment.as_ref().and_then(|a| a.handler.clone()) {
         if Some(&previous) != assignment.handler.as_ref() && !next.followers.contains(&previous) {
-            next.followers.push(previous);
+            push_lean(&mut next.followers, previous);
         }
     }
     if next.first_handler.is_none() {
@@ -975,7 +988,7 @@ fn take_assignment(next: &mut CaseState, assignment: &Arc<Assignment>, r: &Event
     }
     if let Some(f) = &assignment.following {
         if Some(f) != assignment.handler.as_ref() && !next.followers.contains(f) {
-            next.followers.push(f.clone());
+            push_lean(&mut next.followers, f.clone());
         }
     }
     next.owner = assignment
@@ -984,6 +997,7 @@ fn take_assignment(next: &mut CaseState, assignment: &Arc<Assignment>, r: &Event
         .unwrap_or_else(|| r.actor.clone());
     next.assignment = Some(Arc::clone(assignment));
     next.assigned_at = Some(r.at);
-    next.pauses.clear();
+    // Dropped, not cleared: an empty list takes no room.
+    next.pauses = ThinVec::new();
     next.reminded = 0;
 }

@@ -161,15 +161,15 @@ impl Engine {
             category,
             location: self.org.unit_by_key(found.location)?.id.clone(),
             point: None,
-            media_url: c.media_url.map(str::to_owned),
+            media_url: c.media_url.map(Box::from),
             people_involved: c.people_involved,
             amount_yuan: c.amount_yuan,
             repeat_count: c.repeat_count,
-            risk_flags,
+            risk_flags: risk_flags.into(),
             attributes: c.attributes,
             reported_at: found.reported,
             reporter: c.reporter.map(|r| *r),
-            summary: c.summary.map(str::to_owned),
+            summary: c.summary.map(Box::from),
         };
         Some(RoutedCase {
             case,

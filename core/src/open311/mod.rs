@@ -490,12 +490,12 @@ fn read_post(
         (None, None) => None,
     };
     let reporter = Reporter {
-        name,
-        phone: field("phone").map(str::to_owned),
+        name: name.map(String::into_boxed_str),
+        phone: field("phone").map(Box::from),
         id_number: None,
-        email: field("email").map(str::to_owned),
-        account_id: field("account_id").map(str::to_owned),
-        device_id: field("device_id").map(str::to_owned),
+        email: field("email").map(Box::from),
+        account_id: field("account_id").map(Box::from),
+        device_id: field("device_id").map(Box::from),
     };
     let has_reporter = reporter != Reporter::default();
     let summary = match (field("description"), field("address_string")) {
@@ -570,7 +570,10 @@ fn read_post(
             missing.join("; ")
         ));
     }
-    let account = case.reporter.as_ref().and_then(|r| r.account_id.clone());
+    let account = case
+        .reporter
+        .as_ref()
+        .and_then(|r| r.account_id.as_deref().map(str::to_owned));
     Ok((case, notice, account))
 }
 
@@ -827,7 +830,7 @@ fn request_of(
         status_notes,
         service_name: category.and_then(|c| c.name.clone()),
         service_code: Some(s.category.to_string()),
-        description: public.summary.clone(),
+        description: public.summary.as_deref().map(str::to_owned),
         agency_responsible: agency,
         service_notice: assignment.map(|a| format!("within {}", a.time_limit)),
         requested_datetime: Some(s.case.reported_at.to_string()),
@@ -837,7 +840,7 @@ fn request_of(
         address_id: Some(s.location.to_string()),
         lat: point.map(|p| p.lat),
         long: point.map(|p| p.lon),
-        media_url: s.case.media_url.clone(),
+        media_url: s.case.media_url.as_deref().map(str::to_owned),
         notes,
         ..ServiceRequest::default()
     }
