@@ -530,7 +530,7 @@ impl Engine {
             due,
             grade: previous.and_then(|a| a.grade.clone()),
             flags: previous.map(|a| a.flags.clone()).unwrap_or_default(),
-            rule: rule.map(Arc::from),
+            rule: rule.map(arcstr::ArcStr::from),
             sitting: None,
             incomplete: previous.map(|a| a.incomplete.clone()).unwrap_or_default(),
         }

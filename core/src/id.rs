@@ -141,7 +141,7 @@ macro_rules! id_type {
         ///
         /// Cloning is cheap: the text is shared.
         #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub struct $name(std::sync::Arc<str>);
+        pub struct $name(arcstr::ArcStr);
 
         // Written as its text and read from text without an intermediate `String` (one
         // allocation per id read, none per id written); the messages are serde's own for
@@ -184,7 +184,7 @@ macro_rules! id_type {
             pub fn new(value: impl AsRef<str>) -> Result<Self, IdError> {
                 let value = value.as_ref();
                 ($check)(value)?;
-                Ok(Self(std::sync::Arc::from(value)))
+                Ok(Self(arcstr::ArcStr::from(value)))
             }
 
             /// The id as a string slice.
@@ -383,17 +383,17 @@ impl IdCache {
 /// same on every id type), every id of one text shares the first one's. At most
 /// [`IdPool::LIMIT`] texts are kept; later ones are left as they are.
 #[derive(Clone, Debug, Default)]
-pub(crate) struct IdPool(rustc_hash::FxHashSet<std::sync::Arc<str>>);
+pub(crate) struct IdPool(rustc_hash::FxHashSet<arcstr::ArcStr>);
 
 impl IdPool {
     /// The most texts kept (a city 100 times Fushan's has some 150,000 units and people).
     pub(crate) const LIMIT: usize = 1 << 18;
 
     /// Shares `text` with the same text kept before, or keeps it.
-    pub(crate) fn share(&mut self, text: &mut std::sync::Arc<str>) {
-        match self.0.get(&**text) {
+    pub(crate) fn share(&mut self, text: &mut arcstr::ArcStr) {
+        match self.0.get(text.as_str()) {
             Some(held) => {
-                if !std::sync::Arc::ptr_eq(held, text) {
+                if !arcstr::ArcStr::ptr_eq(held, text) {
                     *text = held.clone();
                 }
             }

@@ -122,6 +122,9 @@ pub mod text;
 pub mod time;
 mod tsdecl;
 
+/// The shared string of one pointer that ids and a decision's rule path are kept in (the
+/// `arcstr` crate's): it derefs to `&str`, and `ArcStr::from("…")` makes one.
+pub use arcstr::ArcStr;
 pub use calendar::{Calendar, TimeLimit};
 pub use case::Case;
 pub use engine::{Engine, EngineError};
@@ -131,6 +134,9 @@ pub use id::{CaseId, Category, Name, OfficeId, PersonId, RuleId, TeamId, UnitId}
 pub use org::{Level, OrgGraph, UnitKind};
 pub use route::{Decision, DecisionWarning, RouteError};
 pub use rules::RuleSet;
+/// The list of one pointer that a case's, a state's and a decision's lists are kept in
+/// (the `thin-vec` crate's): it derefs to a slice, and `ThinVec::from(vec)` makes one.
+pub use thin_vec::ThinVec;
 pub use time::Timestamp;
 
 /// The library version.

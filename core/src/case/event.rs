@@ -75,7 +75,7 @@ pub struct Assignment {
     /// ledger holds each rule's text once, however many decisions name it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", tsify(type = "string"))]
-    pub rule: Option<Arc<str>>,
+    pub rule: Option<arcstr::ArcStr>,
     /// The sitting the matter is booked into (the Thursday duty lawyer, a joint reception
     /// day); its deadline counts from the sitting.
     #[serde(default, skip_serializing_if = "Option::is_none")]
