@@ -321,20 +321,24 @@ pub fn city_map(spec: &OrgSpec) -> (gridgov::org::MapSpec, Vec<(String, [f64; 4]
 /// level (or a failed mediation at department level), then the resolution and the
 /// resident's evaluation; three cases in ten are still running instead (two more
 /// reminders). Every event is valid; a ledger built from them refuses none.
+/// Each report is a copy of its case, which the events alone then hold.
 #[must_use]
 pub fn ledger_workload(
     engine: &gridgov::Engine,
     cases: &[gridgov::Case],
 ) -> Vec<gridgov::case::event::EventRecord> {
-    ledger_events(engine, cases).collect()
+    let shared: Vec<std::sync::Arc<gridgov::Case>> =
+        cases.iter().cloned().map(std::sync::Arc::new).collect();
+    ledger_events(engine, &shared).collect()
 }
 
 /// [`ledger_workload`] as a stream, in the same order, holding only the events of the
 /// cases whose lives overlap the current time (a merge of the cases taken in order of
-/// report), so that a soak of millions of events does not hold them all.
+/// report), so that a soak of millions of events does not hold them all. Each report
+/// shares its case with `cases`, as a reporting system hands a ledger its reports.
 pub fn ledger_events<'a>(
     engine: &'a gridgov::Engine,
-    cases: &'a [gridgov::Case],
+    cases: &'a [std::sync::Arc<gridgov::Case>],
 ) -> impl Iterator<Item = gridgov::case::event::EventRecord> + 'a {
     use std::cmp::Reverse;
     use std::collections::BinaryHeap;
@@ -394,7 +398,7 @@ fn case_life(
     engine: &gridgov::Engine,
     system: &PersonId,
     i: usize,
-    case: &gridgov::Case,
+    case: &std::sync::Arc<gridgov::Case>,
 ) -> Vec<gridgov::case::event::EventRecord> {
     use std::sync::Arc;
 
@@ -415,7 +419,7 @@ fn case_life(
         (
             0,
             Event::Reported {
-                case: Arc::new(case.clone()),
+                case: Arc::clone(case),
             },
         ),
         (5, Event::Accepted {}),
@@ -695,8 +699,9 @@ pub struct SoakReport {
 /// the ledger (its length and the case's state) unchanged; every case is in exactly one
 /// state and every accepted report made one; the ledger's chain head is the chain of the
 /// accepted events (so it holds exactly them, in order); replaying its events gives the
-/// same state, case by case. The workload is streamed ([`ledger_events`]) and the
-/// accepted events are not kept, so the peak memory is the ledger's.
+/// same state, case by case. The workload is streamed ([`ledger_events`]), each report
+/// sharing its case with the list given (as a reporting system hands a ledger its
+/// reports), and the accepted events are not kept, so the peak memory is the ledger's.
 ///
 /// # Errors
 /// A description of the first broken invariant.
@@ -709,6 +714,8 @@ pub fn soak(
     use gridgov::case::event::{Event, EventRecord};
     use gridgov::case::ledger::{GENESIS, Ledger, LedgerState, chain_record};
 
+    let cases: Vec<std::sync::Arc<gridgov::Case>> =
+        cases.into_iter().map(std::sync::Arc::new).collect();
     let mut rng = SplitMix64::new(seed);
     let mut ledger = Ledger::new();
     // The accepted events are not kept: their chain is, and it must be the ledger's.
@@ -980,7 +987,10 @@ mod tests {
     #[allow(clippy::expect_used, reason = "a test")]
     fn the_streamed_workload_is_the_stable_sort_by_time() {
         let engine = gridgov::Engine::fushan();
-        let cases = gridgov::sim::month_cases(&engine, 2026, 3, 3_000, 20_261_129);
+        let cases: Vec<_> = gridgov::sim::month_cases(&engine, 2026, 3, 3_000, 20_261_129)
+            .into_iter()
+            .map(std::sync::Arc::new)
+            .collect();
         let system = super::PersonId::new("system").expect("a valid id");
         let mut all: Vec<(i64, usize, gridgov::case::event::EventRecord)> = Vec::new();
         for (i, case) in cases.iter().enumerate() {
