@@ -241,7 +241,7 @@ impl<'a> CaseFields<'a> {
                     attributes,
                     reported_at,
                     reporter: None,
-                    summary: self.summary.map(Box::from),
+                    summary: self.summary.map(arcstr::ArcStr::from),
                 })
             }
             _ => Err(Error::Case(CaseError::Invalid(problems))),

@@ -69,27 +69,27 @@ pub struct Reporter {
     /// Name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", tsify(type = "string"))]
-    pub name: Option<Box<str>>,
+    pub name: Option<arcstr::ArcStr>,
     /// Telephone number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", tsify(type = "string"))]
-    pub phone: Option<Box<str>>,
+    pub phone: Option<arcstr::ArcStr>,
     /// Resident ID number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", tsify(type = "string"))]
-    pub id_number: Option<Box<str>>,
+    pub id_number: Option<arcstr::ArcStr>,
     /// E-mail address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", tsify(type = "string"))]
-    pub email: Option<Box<str>>,
+    pub email: Option<arcstr::ArcStr>,
     /// The reporting system's account of the resident (Open311 `account_id`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", tsify(type = "string"))]
-    pub account_id: Option<Box<str>>,
+    pub account_id: Option<arcstr::ArcStr>,
     /// The device the report came from (Open311 `device_id`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", tsify(type = "string"))]
-    pub device_id: Option<Box<str>>,
+    pub device_id: Option<arcstr::ArcStr>,
 }
 
 /// The value of a per-category attribute, as given in the case.
@@ -204,7 +204,7 @@ pub struct Case {
     /// A photo or other media of the report (Open311 `media_url`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", tsify(type = "string"))]
-    pub media_url: Option<Box<str>>,
+    pub media_url: Option<arcstr::ArcStr>,
     /// How many people are involved (default 1).
     #[serde(default = "one")]
     pub people_involved: u32,
@@ -230,7 +230,7 @@ pub struct Case {
     /// What it is about, in the reporter's words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", tsify(type = "string"))]
-    pub summary: Option<Box<str>>,
+    pub summary: Option<arcstr::ArcStr>,
 }
 
 /// A case as a reporting system sends it: a [`Case`] whose `location` may be left out
@@ -315,7 +315,7 @@ impl CaseInput {
             category: self.category,
             location,
             point: self.point,
-            media_url: self.media_url.map(String::into_boxed_str),
+            media_url: self.media_url.map(arcstr::ArcStr::from),
             people_involved: self.people_involved,
             amount_yuan: self.amount_yuan,
             repeat_count: self.repeat_count,
@@ -323,7 +323,7 @@ impl CaseInput {
             attributes: self.attributes,
             reported_at: self.reported_at,
             reporter: self.reporter,
-            summary: self.summary.map(String::into_boxed_str),
+            summary: self.summary.map(arcstr::ArcStr::from),
         })
     }
 }
@@ -430,7 +430,7 @@ pub(crate) fn long_texts<'a>(
     media_url: Option<&'a str>,
     reporter: Option<&'a Reporter>,
 ) -> impl Iterator<Item = (&'static str, usize)> + 'a {
-    let r = |f: fn(&Reporter) -> &Option<Box<str>>| reporter.and_then(|r| f(r).as_deref());
+    let r = |f: fn(&Reporter) -> &Option<arcstr::ArcStr>| reporter.and_then(|r| f(r).as_deref());
     [
         ("summary", summary, MAX_TEXT),
         ("media_url", media_url, 2000),

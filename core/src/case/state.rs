@@ -141,7 +141,8 @@ pub struct CaseState {
     pub evaluated_at: Option<Timestamp>,
     /// Why it was shelved.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shelved: Option<String>,
+    #[cfg_attr(feature = "ts", tsify(type = "string"))]
+    pub shelved: Option<arcstr::ArcStr>,
     /// When it last changed.
     pub last_at: Timestamp,
     /// Events about it.

@@ -828,7 +828,7 @@ impl LedgerState {
             }
             Event::Shelved { explanation } => {
                 st.status = Status::Shelved;
-                st.shelved = Some(explanation.clone());
+                st.shelved = Some(explanation.as_str().into());
                 st.closed_loop.shelved_at = Some(r.at);
             }
             Event::PetitionAccepted { .. } => {

@@ -161,7 +161,7 @@ impl Engine {
             category,
             location: self.org.unit_by_key(found.location)?.id.clone(),
             point: None,
-            media_url: c.media_url.map(Box::from),
+            media_url: c.media_url.map(arcstr::ArcStr::from),
             people_involved: c.people_involved,
             amount_yuan: c.amount_yuan,
             repeat_count: c.repeat_count,
@@ -169,7 +169,7 @@ impl Engine {
             attributes: c.attributes,
             reported_at: found.reported,
             reporter: c.reporter.map(|r| *r),
-            summary: c.summary.map(Box::from),
+            summary: c.summary.map(arcstr::ArcStr::from),
         };
         Some(RoutedCase {
             case,

@@ -490,12 +490,12 @@ fn read_post(
         (None, None) => None,
     };
     let reporter = Reporter {
-        name: name.map(String::into_boxed_str),
-        phone: field("phone").map(Box::from),
+        name: name.map(arcstr::ArcStr::from),
+        phone: field("phone").map(arcstr::ArcStr::from),
         id_number: None,
-        email: field("email").map(Box::from),
-        account_id: field("account_id").map(Box::from),
-        device_id: field("device_id").map(Box::from),
+        email: field("email").map(arcstr::ArcStr::from),
+        account_id: field("account_id").map(arcstr::ArcStr::from),
+        device_id: field("device_id").map(arcstr::ArcStr::from),
     };
     let has_reporter = reporter != Reporter::default();
     let summary = match (field("description"), field("address_string")) {
