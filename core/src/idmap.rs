@@ -104,22 +104,6 @@ impl IdMap {
         self.map.get(&Query(id)).copied()
     }
 
-    /// Whether the map has the id.
-    #[inline]
-    pub(crate) fn contains(&self, id: &str) -> bool {
-        self.map.contains_key(&Query(id))
-    }
-
-    /// Removes an id.
-    pub(crate) fn remove(&mut self, id: &str) {
-        self.map.remove(&Query(id));
-    }
-
-    /// Empties the map.
-    pub(crate) fn clear(&mut self) {
-        self.map.clear();
-    }
-
     /// The hash the map uses, for tests.
     #[cfg(test)]
     fn hash_of(&self, id: &str) -> u64 {

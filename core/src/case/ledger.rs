@@ -221,7 +221,7 @@ pub struct LedgerState {
     pub(super) work: super::work::WorkIndex,
     /// Case id → position.
     #[serde(skip)]
-    pub(super) index: crate::idmap::IdMap,
+    pub(super) index: super::index::CaseIndex,
     /// (category, location) → positions of the cases reported there, for repeat matching.
     #[serde(skip)]
     pub(super) places: HashMap<(Category, UnitId), Vec<u32>, rustc_hash::FxBuildHasher>,
@@ -299,7 +299,9 @@ impl LedgerState {
     /// A case's state.
     #[must_use]
     pub fn case(&self, id: &str) -> Option<&CaseState> {
-        self.index.get(id).and_then(|i| self.cases.get(i as usize))
+        self.index
+            .get(&self.cases, id)
+            .and_then(|i| self.cases.get(i as usize))
     }
 
     /// The cases reported with this category at this location, oldest first.
@@ -385,7 +387,7 @@ impl LedgerState {
         self.places.clear();
         for (i, c) in self.cases.iter().enumerate() {
             let i = u32::try_from(i).unwrap_or(u32::MAX);
-            self.index.insert_new(c.case.id.as_str(), i);
+            self.index.insert_new(&self.cases, i);
             self.places
                 .entry((c.category.clone(), c.location.clone()))
                 .or_default()
@@ -448,7 +450,7 @@ impl LedgerState {
             (event, Some(case)) => {
                 let mut saved = Vec::new();
                 let mut save = |id: &CaseId| {
-                    if let Some(i) = self.index.get(id.as_str()) {
+                    if let Some(i) = self.index.get(&self.cases, id.as_str()) {
                         if let Some(c) = self.cases.get(i as usize) {
                             saved.push((i, Box::new(c.clone())));
                         }
@@ -469,10 +471,12 @@ impl LedgerState {
         self.events = self.events.saturating_sub(1);
         match undo {
             Undo::New => {
+                if let Some(id) = self.cases.last().map(|s| s.case.id.clone()) {
+                    self.index.remove(&self.cases, id.as_str());
+                }
                 if let Some(state) = self.cases.pop() {
                     self.due
                         .remove(u32::try_from(self.cases.len()).unwrap_or(u32::MAX));
-                    self.index.remove(state.case.id.as_str());
                     let key = (state.category.clone(), state.location.clone());
                     if let Some(v) = self.places.get_mut(&key) {
                         v.pop();
@@ -1532,7 +1536,12 @@ impl Ledger {
 
     /// The events about one case, in order.
     pub fn case_events<'a>(&'a self, id: &str) -> impl Iterator<Item = EventRecord> + 'a {
-        let positions: Vec<u32> = self.state.index.get(id).into_iter().collect();
+        let positions: Vec<u32> = self
+            .state
+            .index
+            .get(&self.state.cases, id)
+            .into_iter()
+            .collect();
         self.event_positions(&positions)
             .into_iter()
             .filter_map(|i| self.record(i, self.stored(i)?))
@@ -1584,7 +1593,7 @@ impl Ledger {
 
     /// The position of a case.
     pub(crate) fn position(&self, id: &str) -> Option<u32> {
-        self.state.index.get(id)
+        self.state.index.get(&self.state.cases, id)
     }
 
     /// Folds in a record read back from the file: it must follow the chain.
@@ -1820,6 +1829,55 @@ mod tests {
         assert_eq!(c1.escalations.capacity(), 1);
         assert_eq!(c1.followers.len(), 1);
         assert_eq!(c1.followers.capacity(), 1);
+    }
+
+    proptest::proptest! {
+        /// The index finds every case at its position, and nothing else: after cases
+        /// reported one by one, after a batch of reports taken back whole (its last event
+        /// refused), after those ids are reported again, and in a state read back from its
+        /// snapshot.
+        #[test]
+        fn the_index_finds_each_case_and_nothing_else(
+            kept in proptest::collection::btree_set(0u32..5_000, 1..40),
+            taken_back in proptest::collection::btree_set(5_000u32..10_000, 1..20),
+        ) {
+            let report = |n: u32| events(&format!("c{n}"), "fs-c01-g01-m1", "fs-c01-g01-m1", "fs-mgl001");
+            let mut ledger = Ledger::new();
+            for &n in &kept {
+                ledger.append_all_json_str(&format!("[{}]", report(n))).unwrap();
+            }
+            let refused = r#"{"case": "c0", "at": "2026-03-02T09:00:00+08:00", "actor": "fs-gw001",
+                "event": {"type": "evaluated", "satisfaction": 5}}"#;
+            let batch: Vec<String> = taken_back.iter().map(|&n| report(n)).collect();
+            assert!(ledger
+                .append_all_json_str(&format!("[{}, {refused}]", batch.join(", ")))
+                .is_err());
+            let check = |ledger: &Ledger, present: &[u32], absent: &[u32]| {
+                for (i, n) in present.iter().enumerate() {
+                    let id = format!("c{n}");
+                    assert_eq!(ledger.position(&id), Some(i as u32), "{id}");
+                    assert_eq!(ledger.case(&id).unwrap().case.id.as_str(), id);
+                }
+                for n in absent {
+                    assert_eq!(ledger.position(&format!("c{n}")), None);
+                }
+                assert_eq!(ledger.position("c-unknown"), None);
+            };
+            let kept: Vec<u32> = kept.into_iter().collect();
+            let taken_back: Vec<u32> = taken_back.into_iter().collect();
+            check(&ledger, &kept, &taken_back);
+            ledger.append_all_json_str(&format!("[{}]", batch.join(", "))).unwrap();
+            let all: Vec<u32> = kept.iter().chain(&taken_back).copied().collect();
+            check(&ledger, &all, &[]);
+            let snapshot = ledger.state().to_json();
+            let state = super::LedgerState::from_json_str(&snapshot).unwrap();
+            for (i, n) in all.iter().enumerate() {
+                let id = format!("c{n}");
+                assert_eq!(state.case(&id).map(|c| c.case.id.as_str()), Some(id.as_str()));
+                assert_eq!(state.cases()[i].case.id.as_str(), id);
+            }
+            assert!(state.case("c-unknown").is_none());
+        }
     }
 
     /// A case costs the ledger its report, its state and (shared with its events) its

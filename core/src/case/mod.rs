@@ -7,6 +7,7 @@
 
 mod due;
 pub mod event;
+mod index;
 pub mod ledger;
 mod state;
 #[cfg(feature = "sqlite")]

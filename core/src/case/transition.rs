@@ -299,7 +299,7 @@ pub(super) enum Target {
 impl LedgerState {
     pub(super) fn position(&self, case: &CaseId) -> Result<u32, TransitionError> {
         self.index
-            .get(case.as_str())
+            .get(&self.cases, case.as_str())
             .ok_or_else(|| TransitionError::UnknownCase {
                 case: case.to_string(),
             })
@@ -327,7 +327,7 @@ impl LedgerState {
                     reported: case.id.to_string(),
                 });
             }
-            if self.index.contains(case_id.as_str()) {
+            if self.index.contains(&self.cases, case_id.as_str()) {
                 return Err(TransitionError::DuplicateCase { case: cid() });
             }
             return Ok(Target::New);
@@ -612,7 +612,7 @@ impl LedgerState {
                 }
                 let tpos = self
                     .index
-                    .get(into.as_str())
+                    .get(&self.cases, into.as_str())
                     .ok_or_else(|| target("no such case"))?;
                 let Some(t) = self.cases.get(tpos as usize) else {
                     return Err(target("no such case"));
@@ -922,7 +922,6 @@ impl LedgerState {
     /// Adds a newly reported case.
     fn create(&mut self, case: &Arc<Case>, r: &EventRecord) {
         let i = u32::try_from(self.cases.len()).unwrap_or(u32::MAX);
-        self.index.insert_new(case.id.as_str(), i);
         self.places
             .entry((case.category.clone(), case.location.clone()))
             .or_default()
@@ -964,6 +963,7 @@ impl LedgerState {
             amendment_pending: false,
             team: None,
         });
+        self.index.insert_new(&self.cases, i);
     }
 }
 
