@@ -799,6 +799,12 @@ impl<'a> Outcome<'a> {
     /// (微网格长) handles a micro-grid matter.
     #[must_use]
     pub fn following(&self) -> Option<&'a PersonSpec> {
+        self.following_index()
+            .and_then(|p| self.engine.org.person_at(p))
+    }
+
+    /// [`following`](Self::following) by index in the organisation's people.
+    fn following_index(&self) -> Option<u32> {
         if self.verdict.level != Level::MicroGrid || self.office.is_some() {
             return None;
         }
@@ -809,7 +815,7 @@ impl<'a> Outcome<'a> {
             return None;
         }
         let grid_worker = org.duty_holder_index(self.location, Level::Grid)?;
-        (grid_worker != leader).then(|| org.person_at(grid_worker))?
+        (grid_worker != leader).then_some(grid_worker)
     }
 
     /// The sitting the matter is booked into (the Thursday duty lawyer, a joint reception
@@ -878,26 +884,30 @@ impl<'a> Outcome<'a> {
     /// The serialisable view of the decision on the case `id` of category `category`,
     /// without a trace.
     pub(crate) fn view_of(&self, id: &'a str, category: &str) -> DecisionView<'a> {
+        // The ids come from the organisation's table of id texts: the same text as each
+        // unit's, person's and office's id, read without reaching into its allocation.
+        let org = &self.engine.org;
         DecisionView {
             case: id,
             version: self.version(),
             grade: self.grade(),
             level: self.verdict.level,
-            unit: self.unit().map(|u| u.id.as_str()),
+            unit: self.unit.and_then(|k| org.unit_id_text(k)),
             unit_name: self.unit().map(|u| u.name.as_str()),
-            office: self.office().map(|o| o.id.as_str()),
+            office: self.office.and_then(|o| org.office_id_text(o)),
             co_offices: self
-                .co_offices()
+                .engine
+                .co_office_indices(&self.routed())
                 .into_iter()
-                .map(|o| o.id.as_str())
+                .filter_map(|o| org.office_id_text(o))
                 .collect(),
-            handler: self.handler().map(|p| p.id.as_str()),
+            handler: self.handler.and_then(|p| org.person_id_text(p)),
             handler_role: self.handler().map(|p| p.role),
             time_limit: self.verdict.time_limit,
             due: self.due,
             flags: self.flags(),
             rule: self.rule(),
-            following: self.following().map(|p| p.id.as_str()),
+            following: self.following_index().and_then(|p| org.person_id_text(p)),
             sitting: self.sitting(),
             trace: None,
             warnings: self.warnings(category),

@@ -627,6 +627,7 @@ impl Tables {
             office_lead: duties.office_lead,
             office_by_kind,
             gaps: gap_problems,
+            id_texts: super::IdTexts::of(&spec),
             spec,
             grid_index: std::sync::OnceLock::new(),
             map,

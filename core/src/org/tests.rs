@@ -1050,3 +1050,31 @@ fn the_office_index_is_the_scan_of_every_office() {
     assert_eq!(name("fs-c01-g01-m1", "sd2_only"), None);
     assert_eq!(name("sd2-m1", "sd2_only").as_deref(), Some("sd2-only"));
 }
+
+/// The table of id texts gives every unit's, person's and office's own id, and nothing
+/// past the end.
+#[test]
+fn the_id_texts_are_the_ids() {
+    let org = super::OrgGraph::fushan();
+    let spec = org.spec();
+    for (i, u) in spec.units.iter().enumerate() {
+        let key = org.key(u.id.as_str()).unwrap();
+        assert_eq!(org.unit_id_text(key), Some(u.id.as_str()), "unit {i}");
+    }
+    for (i, p) in spec.people.iter().enumerate() {
+        assert_eq!(
+            org.person_id_text(i as u32),
+            Some(p.id.as_str()),
+            "person {i}"
+        );
+    }
+    for (i, o) in spec.offices.iter().enumerate() {
+        assert_eq!(
+            org.office_id_text(i as u32),
+            Some(o.id.as_str()),
+            "office {i}"
+        );
+    }
+    assert_eq!(org.person_id_text(spec.people.len() as u32), None);
+    assert_eq!(org.office_id_text(spec.offices.len() as u32), None);
+}
