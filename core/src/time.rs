@@ -313,10 +313,11 @@ impl<'de> Deserialize<'de> for Offset {
 ///
 /// It takes 8 bytes, and `Option<Timestamp>` too: the seconds and the offset share one
 /// word (the seconds in the high 48 bits, the offset's biased minutes, never zero, in the
-/// low 16). A ledger holds a dozen timestamps per case, and a case's life is ten events
-/// stamped with one each. Instants lie within [`Timestamp::MIN_UNIX`] to
-/// [`Timestamp::MAX_UNIX`] (about ±4.4 million years): seconds beyond are taken as the
-/// nearest bound, as [`plus_minutes`](Self::plus_minutes) saturates there.
+/// low 16). A ledger holds some twenty timestamps per case: its report's, its state's
+/// seven, its decisions' deadlines, and one for each of its events. Instants lie within
+/// [`Timestamp::MIN_UNIX`] to [`Timestamp::MAX_UNIX`] (about ±4.4 million years): seconds
+/// beyond are taken as the nearest bound, as [`plus_minutes`](Self::plus_minutes)
+/// saturates there.
 #[derive(Clone, Copy)]
 pub struct Timestamp(std::num::NonZeroI64);
 

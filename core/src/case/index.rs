@@ -1,8 +1,10 @@
 //! The ledger's index of its cases by id. It holds positions only, and reads each case's
-//! id from the case itself: a million cases take some 10 MB of table, where a map that
-//! keeps a copy of every id beside its position took 86 MB (a 40-byte slot per case, and
-//! room for twice as many). A lookup reads the case it lands on, which the event looked
-//! up is about to change anyway.
+//! id from the case itself. A map that kept a copy of every id beside its position took a
+//! 40-byte slot per case, with room for up to twice as many: by that count some 86 MB at a
+//! million cases, against some 10 MB of 4-byte slots here (`profile_ledger` at 200,000
+//! cases measured 47 bytes per case less on the heap). A lookup reads the case it lands
+//! on, which the event looked up is about to change anyway, and that case's id: an append
+//! takes some 6% longer.
 
 use std::hash::BuildHasher;
 
@@ -19,8 +21,9 @@ fn hash(id: &str) -> u64 {
     rustc_hash::FxBuildHasher.hash_one(id)
 }
 
-/// The id of the case at `position`; empty past the end (which no position in the
-/// table is: a case is added before its position and removed after it).
+/// The id of the case at `position`; empty past the end, where no indexed position is (a
+/// case is indexed after it joins `cases` and taken out before it leaves; ids are never
+/// empty).
 fn id_at(cases: &[CaseState], position: u32) -> &str {
     cases
         .get(position as usize)
