@@ -601,40 +601,65 @@ struct Stored {
     body: Body,
 }
 
-/// An event's content. The events that carry a case or a decision share it (an `Arc`)
-/// with the state; every other event is its compact JSON in the ledger's text, the very
-/// bytes its canonical form holds, and events of the same JSON share one copy of it (see
+/// An event's content, and the position of the event before it about the same case
+/// (`prev`, [`NO_EVENT`] for the first, or an event about no case), which sits in what
+/// would be padding. The events that carry a case or a decision share it (an `Arc`) with
+/// the state; every other event is its compact JSON in the ledger's text, the very bytes
+/// its canonical form holds, and events of the same JSON share one copy of it (see
 /// [`Texts`]).
 #[derive(Clone, Debug)]
 enum Body {
-    Reported(Arc<Case>),
-    Assigned(Arc<Assignment>),
+    Reported {
+        prev: u32,
+        case: Arc<Case>,
+    },
+    Assigned {
+        prev: u32,
+        assignment: Arc<Assignment>,
+    },
     Escalated {
+        prev: u32,
         from: Level,
         to: Level,
         reason: EscalationReason,
         assignment: Arc<Assignment>,
     },
     Reopened {
+        prev: u32,
         reason: ReopenReason,
         assignment: Arc<Assignment>,
     },
-    /// `text[start .. start + len]`.
+    /// The text `text` of the ledger's [`Texts`].
     Json {
-        start: u64,
-        len: u32,
+        prev: u32,
+        text: u32,
     },
+}
+
+impl Body {
+    /// The position of the event before it about the same case.
+    fn prev(&self) -> u32 {
+        match self {
+            Self::Reported { prev, .. }
+            | Self::Assigned { prev, .. }
+            | Self::Escalated { prev, .. }
+            | Self::Reopened { prev, .. }
+            | Self::Json { prev, .. } => *prev,
+        }
+    }
 }
 
 /// The JSON texts of the events kept as text, each distinct text once: most events of a
 /// case's life (taken in, reminded at a stage, resumed, resolved "办结", evaluated 5) are
 /// the same bytes in every case, so a million cases keep a few dozen texts, not seven
-/// million. A text is found again by its hash in a table of spans into the one string.
+/// million. A text is found again by its hash in a table of the texts' numbers.
 #[derive(Clone, Debug, Default)]
 struct Texts {
     text: String,
-    /// `(start, len)` of each distinct text in `text`.
-    spans: hashbrown::HashTable<(u64, u32)>,
+    /// `(start, len)` in `text` of each distinct text, by number.
+    spans: Vec<(u64, u32)>,
+    /// The numbers of the texts, by their hash.
+    index: hashbrown::HashTable<u32>,
 }
 
 impl Texts {
@@ -648,29 +673,35 @@ impl Texts {
         text.get(start..start.checked_add(len as usize)?)
     }
 
-    /// The text at `start`, `len` bytes long.
-    fn get(&self, start: u64, len: u32) -> Option<&str> {
-        Self::slice(&self.text, start, len)
+    /// The text numbered `n`.
+    fn get(&self, n: u32) -> Option<&str> {
+        Self::numbered(&self.text, &self.spans, n)
     }
 
-    /// The span of `json`: the span of the same text kept before, or of `json` added.
-    fn intern(&mut self, json: &str) -> (u64, u32) {
-        let Self { text, spans } = self;
+    fn numbered<'t>(text: &'t str, spans: &[(u64, u32)], n: u32) -> Option<&'t str> {
+        let &(start, len) = spans.get(n as usize)?;
+        Self::slice(text, start, len)
+    }
+
+    /// The number of `json`: that of the same text kept before, or of `json` added.
+    fn intern(&mut self, json: &str) -> u32 {
+        let Self { text, spans, index } = self;
         let hash = Self::hash(json);
-        let same = |&(start, len): &(u64, u32)| Self::slice(text, start, len) == Some(json);
-        if let Some(&span) = spans.find(hash, same) {
-            return span;
+        let same = |&n: &u32| Self::numbered(text, spans, n) == Some(json);
+        if let Some(&n) = index.find(hash, same) {
+            return n;
         }
-        let span = (
+        let n = u32::try_from(spans.len()).unwrap_or(u32::MAX);
+        spans.push((
             text.len() as u64,
             u32::try_from(json.len()).unwrap_or(u32::MAX),
-        );
+        ));
         text.push_str(json);
-        let text = &*text;
-        spans.insert_unique(hash, span, |&(start, len)| {
-            Self::hash(Self::slice(text, start, len).unwrap_or_default())
+        let (text, spans) = (&*text, &*spans);
+        index.insert_unique(hash, n, |&n| {
+            Self::hash(Self::numbered(text, spans, n).unwrap_or_default())
         });
-        span
+        n
     }
 }
 
@@ -852,11 +883,9 @@ pub struct Ledger {
     ids: rustc_hash::FxHashMap<Arc<str>, u64>,
     /// Position → `event_id`, for the events that have one.
     event_ids: rustc_hash::FxHashMap<u64, Arc<str>>,
-    /// For each event, the position of the one before it about the same case
-    /// ([`NO_EVENT`] for the first, or an event about no case): a case's events are a
-    /// chain from [`last`](Self::last), found without reading the others.
-    prev: Vec<u32>,
-    /// For each case (by position), its last event ([`NO_EVENT`] before any).
+    /// For each case (by position), its last event ([`NO_EVENT`] before any): a case's
+    /// events are a chain from here through each one's [`Body::prev`], found without
+    /// reading the others.
     last: Vec<u32>,
     /// The chain hash after every [`MARK_EVERY`]th event: `marks[k]` is event
     /// `(k + 1) * MARK_EVERY - 1`'s.
@@ -947,44 +976,48 @@ impl Ledger {
             self.ids.insert(Arc::clone(&id), position);
             self.event_ids.insert(position, id);
         }
-        let body = match record.event {
-            Event::Reported { case } => Body::Reported(case),
-            Event::Assigned { assignment } => Body::Assigned(assignment),
-            Event::Escalated {
-                from,
-                to,
-                reason,
-                assignment,
-            } => Body::Escalated {
-                from,
-                to,
-                reason,
-                assignment,
-            },
-            Event::Reopened { reason, assignment } => Body::Reopened { reason, assignment },
-            event => {
-                // Our own event types always serialise, and JSON is UTF-8.
-                let json = serde_json::to_string(&event).unwrap_or_default();
-                let (start, len) = self.text.intern(&json);
-                Body::Json { start, len }
-            }
-        };
-        self.head = hash;
-        if (position + 1) % MARK_EVERY == 0 {
-            self.marks.push(hash);
-        }
         let here = u32::try_from(position).unwrap_or(NO_EVENT);
-        let mut before = NO_EVENT;
+        let mut prev = NO_EVENT;
         if case != NO_CASE {
             let c = case as usize;
             if self.last.len() <= c {
                 self.last.resize(c + 1, NO_EVENT);
             }
             if let Some(last) = self.last.get_mut(c) {
-                before = std::mem::replace(last, here);
+                prev = std::mem::replace(last, here);
             }
         }
-        self.prev.push(before);
+        let body = match record.event {
+            Event::Reported { case } => Body::Reported { prev, case },
+            Event::Assigned { assignment } => Body::Assigned { prev, assignment },
+            Event::Escalated {
+                from,
+                to,
+                reason,
+                assignment,
+            } => Body::Escalated {
+                prev,
+                from,
+                to,
+                reason,
+                assignment,
+            },
+            Event::Reopened { reason, assignment } => Body::Reopened {
+                prev,
+                reason,
+                assignment,
+            },
+            event => {
+                // Our own event types always serialise, and JSON is UTF-8.
+                let json = serde_json::to_string(&event).unwrap_or_default();
+                let text = self.text.intern(&json);
+                Body::Json { prev, text }
+            }
+        };
+        self.head = hash;
+        if (position + 1) % MARK_EVERY == 0 {
+            self.marks.push(hash);
+        }
         self.events.push(Stored {
             case,
             actor,
@@ -994,17 +1027,17 @@ impl Ledger {
     }
 
     /// The JSON text of a [`Body::Json`] event.
-    fn json_of(&self, start: u64, len: u32) -> Option<&str> {
-        self.text.get(start, len)
+    fn json_of(&self, text: u32) -> Option<&str> {
+        self.text.get(text)
     }
 
     /// The event of a stored record.
     fn event_of<'a>(&'a self, body: &'a Body) -> Option<EventView<'a>> {
         Some(match body {
-            Body::Reported(case) => EventView::Owned(Event::Reported {
+            Body::Reported { case, .. } => EventView::Owned(Event::Reported {
                 case: Arc::clone(case),
             }),
-            Body::Assigned(a) => EventView::Owned(Event::Assigned {
+            Body::Assigned { assignment: a, .. } => EventView::Owned(Event::Assigned {
                 assignment: Arc::clone(a),
             }),
             Body::Escalated {
@@ -1012,18 +1045,21 @@ impl Ledger {
                 to,
                 reason,
                 assignment,
+                ..
             } => EventView::Owned(Event::Escalated {
                 from: *from,
                 to: *to,
                 reason: *reason,
                 assignment: Arc::clone(assignment),
             }),
-            Body::Reopened { reason, assignment } => EventView::Owned(Event::Reopened {
+            Body::Reopened {
+                reason, assignment, ..
+            } => EventView::Owned(Event::Reopened {
                 reason: *reason,
                 assignment: Arc::clone(assignment),
             }),
-            Body::Json { start, len } => {
-                EventView::Raw(serde_json::from_str(self.json_of(*start, *len)?).ok()?)
+            Body::Json { text, .. } => {
+                EventView::Raw(serde_json::from_str(self.json_of(*text)?).ok()?)
             }
         })
     }
@@ -1567,7 +1603,10 @@ impl Ledger {
             let mut at = self.last.get(case as usize).copied().unwrap_or(NO_EVENT);
             while at != NO_EVENT {
                 out.push(u64::from(at));
-                at = self.prev.get(at as usize).copied().unwrap_or(NO_EVENT);
+                at = self
+                    .events
+                    .get(at as usize)
+                    .map_or(NO_EVENT, |s| s.body.prev());
             }
         }
         out.sort_unstable();
@@ -1892,8 +1931,9 @@ mod tests {
         assert_eq!(std::mem::size_of::<Option<crate::UnitId>>(), 8);
     }
 
-    /// An event costs the ledger 32 bytes (and its JSON text, for events kept as text):
-    /// ten million events must not grow back to the 232 bytes each they took as whole
+    /// An event costs the ledger 32 bytes, the link to the case's event before it
+    /// included (and its JSON text, for events kept as text, once per distinct text): ten
+    /// million events must not grow back to the 232 bytes each they took as whole
     /// `Event`s with their hashes.
     #[test]
     #[cfg(target_pointer_width = "64")]
