@@ -261,7 +261,7 @@ impl Engine {
                 .into_iter()
                 .filter_map(|f| Name::new(f).ok())
                 .collect(),
-            rule: Some(crate::case::event::rule_path(r.version, r.table, r.row).into()),
+            rule: Some(crate::case::event::rule_path(r.version, r.table, r.row)),
             sitting: d.sitting().map(Box::new),
             incomplete: ThinVec::new(),
         }

@@ -3,6 +3,47 @@
 
 use serde::Serialize;
 
+/// Texts kept one after another in one string, each found by its number: one allocation
+/// for many short texts, and a number of 4 bytes to name each.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct TextList {
+    text: String,
+    /// `(start, len)` in `text` of each text, by number.
+    spans: Vec<(u64, u32)>,
+}
+
+impl TextList {
+    /// Adds `s`; returns its number.
+    pub(crate) fn push(&mut self, s: &str) -> u32 {
+        let n = u32::try_from(self.spans.len()).unwrap_or(u32::MAX);
+        self.spans.push((
+            self.text.len() as u64,
+            u32::try_from(s.len()).unwrap_or(u32::MAX),
+        ));
+        self.text.push_str(s);
+        n
+    }
+
+    /// The text numbered `n`.
+    pub(crate) fn get(&self, n: u32) -> Option<&str> {
+        let &(start, len) = self.spans.get(n as usize)?;
+        let start = usize::try_from(start).ok()?;
+        self.text.get(start..start.checked_add(len as usize)?)
+    }
+
+    /// How many texts it holds.
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// Every text, one after another.
+    #[cfg(test)]
+    pub(crate) fn joined(&self) -> &str {
+        &self.text
+    }
+}
+
 /// The text of an embedded data set the build deflated (`core/build.rs`), inflated. The
 /// bytes are made by the build from a checked-in UTF-8 file, and the limit is far above
 /// any such file's size; a test for each holds it equal to its file.

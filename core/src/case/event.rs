@@ -523,6 +523,6 @@ pub struct EventRecord {
 }
 
 /// The rule that a routing decision came from, as `version/table/row`.
-pub(crate) fn rule_path(version: &str, table: &str, row: &str) -> String {
-    format!("{version}/{table}/{row}")
+pub(crate) fn rule_path(version: &str, table: &str, row: &str) -> arcstr::ArcStr {
+    arcstr::format!("{version}/{table}/{row}")
 }

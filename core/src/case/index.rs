@@ -55,9 +55,10 @@ impl CaseIndex {
         true
     }
 
-    /// Takes the case `id` out of the index (before it leaves `cases`).
-    pub(super) fn remove(&mut self, cases: &[CaseState], id: &str) {
-        if let Ok(entry) = self.table.find_entry(hash(id), |&p| id_at(cases, p) == id) {
+    /// Takes the case at `position` out of the index (before it leaves `cases`).
+    pub(super) fn remove(&mut self, cases: &[CaseState], position: u32) {
+        let id = id_at(cases, position);
+        if let Ok(entry) = self.table.find_entry(hash(id), |&p| p == position) {
             entry.remove();
         }
     }

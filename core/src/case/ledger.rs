@@ -471,8 +471,9 @@ impl LedgerState {
         self.events = self.events.saturating_sub(1);
         match undo {
             Undo::New => {
-                if let Some(id) = self.cases.last().map(|s| s.case.id.clone()) {
-                    self.index.remove(&self.cases, id.as_str());
+                if let Some(last) = self.cases.len().checked_sub(1) {
+                    self.index
+                        .remove(&self.cases, u32::try_from(last).unwrap_or(u32::MAX));
                 }
                 if let Some(state) = self.cases.pop() {
                     self.due
@@ -655,9 +656,7 @@ impl Body {
 /// million. A text is found again by its hash in a table of the texts' numbers.
 #[derive(Clone, Debug, Default)]
 struct Texts {
-    text: String,
-    /// `(start, len)` in `text` of each distinct text, by number.
-    spans: Vec<(u64, u32)>,
+    list: crate::text::TextList,
     /// The numbers of the texts, by their hash.
     index: hashbrown::HashTable<u32>,
 }
@@ -668,39 +667,21 @@ impl Texts {
         rustc_hash::FxBuildHasher.hash_one(s)
     }
 
-    fn slice(text: &str, start: u64, len: u32) -> Option<&str> {
-        let start = usize::try_from(start).ok()?;
-        text.get(start..start.checked_add(len as usize)?)
-    }
-
     /// The text numbered `n`.
     fn get(&self, n: u32) -> Option<&str> {
-        Self::numbered(&self.text, &self.spans, n)
-    }
-
-    fn numbered<'t>(text: &'t str, spans: &[(u64, u32)], n: u32) -> Option<&'t str> {
-        let &(start, len) = spans.get(n as usize)?;
-        Self::slice(text, start, len)
+        self.list.get(n)
     }
 
     /// The number of `json`: that of the same text kept before, or of `json` added.
     fn intern(&mut self, json: &str) -> u32 {
-        let Self { text, spans, index } = self;
+        let Self { list, index } = self;
         let hash = Self::hash(json);
-        let same = |&n: &u32| Self::numbered(text, spans, n) == Some(json);
-        if let Some(&n) = index.find(hash, same) {
+        if let Some(&n) = index.find(hash, |&n| list.get(n) == Some(json)) {
             return n;
         }
-        let n = u32::try_from(spans.len()).unwrap_or(u32::MAX);
-        spans.push((
-            text.len() as u64,
-            u32::try_from(json.len()).unwrap_or(u32::MAX),
-        ));
-        text.push_str(json);
-        let (text, spans) = (&*text, &*spans);
-        index.insert_unique(hash, n, |&n| {
-            Self::hash(Self::numbered(text, spans, n).unwrap_or_default())
-        });
+        let n = list.push(json);
+        let list = &*list;
+        index.insert_unique(hash, n, |&n| Self::hash(list.get(n).unwrap_or_default()));
         n
     }
 }
@@ -1826,8 +1807,8 @@ mod tests {
             }),
         ];
         // Three "accepted" and two "等待" are kept once each.
-        assert_eq!(ledger.text.text, distinct.concat());
-        assert_eq!(ledger.text.spans.len(), 3);
+        assert_eq!(ledger.text.list.joined(), distinct.concat());
+        assert_eq!(ledger.text.list.len(), 3);
         let printed = ledger.to_json();
         assert_eq!(printed.matches(r#""type":"accepted""#).count(), 3);
         assert_eq!(printed.matches("等待").count(), 2);

@@ -228,50 +228,35 @@ pub struct OrgGraph {
     /// Which office takes each category where (built once, on first use): see
     /// [`OfficesTaking`].
     offices_taking: std::sync::OnceLock<std::sync::Arc<OfficesTaking>>,
-    /// The ids of the units, people and offices as spans of one text (see [`IdTexts`]).
+    /// The ids of the units, people and offices, in lists of texts (see [`IdTexts`]).
     id_texts: IdTexts,
 }
 
-/// The ids of an organisation's units, people and offices, each a span of one text, by
-/// position: a decision hands its unit, offices and people out as `&str`, and reading a
-/// span reads this dense table, where reading an id's own text first reads the start of
+/// The ids of an organisation's units, people and offices, each list of them kept in one
+/// text, by position: a decision hands its unit, offices and people out as `&str`, and
+/// reading one reads these dense tables, where reading an id's own text first reads the start of
 /// its allocation (an id keeps its length beside its bytes), a cache miss per id on a
 /// large organisation.
 #[derive(Clone, Debug, Default)]
 struct IdTexts {
-    text: String,
-    units: Vec<(u32, u32)>,
-    people: Vec<(u32, u32)>,
-    offices: Vec<(u32, u32)>,
+    units: crate::text::TextList,
+    people: crate::text::TextList,
+    offices: crate::text::TextList,
 }
 
 impl IdTexts {
     fn of(spec: &OrgSpec) -> Self {
         let mut out = Self::default();
-        let add = |text: &mut String, id: &str| {
-            let start = u32::try_from(text.len()).unwrap_or(u32::MAX);
-            text.push_str(id);
-            (start, u32::try_from(id.len()).unwrap_or(0))
-        };
         for u in &spec.units {
-            let span = add(&mut out.text, u.id.as_str());
-            out.units.push(span);
+            out.units.push(u.id.as_str());
         }
         for p in &spec.people {
-            let span = add(&mut out.text, p.id.as_str());
-            out.people.push(span);
+            out.people.push(p.id.as_str());
         }
         for o in &spec.offices {
-            let span = add(&mut out.text, o.id.as_str());
-            out.offices.push(span);
+            out.offices.push(o.id.as_str());
         }
         out
-    }
-
-    fn get(&self, spans: &[(u32, u32)], i: u32) -> Option<&str> {
-        let &(start, len) = spans.get(i as usize)?;
-        self.text
-            .get(start as usize..(start as usize).checked_add(len as usize)?)
     }
 }
 
@@ -891,19 +876,19 @@ impl OrgGraph {
 
     /// The id of the unit at `key`, from the organisation's table of id texts.
     pub(crate) fn unit_id_text(&self, key: UnitKey) -> Option<&str> {
-        self.id_texts.get(&self.id_texts.units, key.0)
+        self.id_texts.units.get(key.0)
     }
 
     /// The id of the person at index `i` in the spec's `people`, from the table of id
     /// texts.
     pub(crate) fn person_id_text(&self, i: u32) -> Option<&str> {
-        self.id_texts.get(&self.id_texts.people, i)
+        self.id_texts.people.get(i)
     }
 
     /// The id of the office at index `i` in the spec's `offices`, from the table of id
     /// texts.
     pub(crate) fn office_id_text(&self, i: u32) -> Option<&str> {
-        self.id_texts.get(&self.id_texts.offices, i)
+        self.id_texts.offices.get(i)
     }
 
     /// A person by index in the spec's `people`.
