@@ -731,7 +731,11 @@ pub fn soak(
             .and_then(|c| ledger.case(c.as_str()).cloned());
         let link = chain_record(&accepted_chain, &record);
         let reported = matches!(record.event, Event::Reported { .. });
-        match ledger.append(record.clone()) {
+        // The record is handed over, as a reporting system hands it: the ledger may then
+        // share its ids' texts with those it holds. What a refusal is checked against is
+        // kept aside.
+        let (case, kind, at) = (record.case.clone(), record.event.kind(), record.at);
+        match ledger.append(record) {
             Ok(_) => {
                 accepted_chain = link;
                 reports += usize::from(reported);
@@ -740,12 +744,11 @@ pub fn soak(
             }
             Err(_) => {
                 report.refused += 1;
-                let after = record
-                    .case
-                    .as_ref()
-                    .and_then(|c| ledger.case(c.as_str()).cloned());
+                let after = case.as_ref().and_then(|c| ledger.case(c.as_str()).cloned());
                 if ledger.len() != len || after != before {
-                    return Err(format!("a refused event changed the ledger: {record:?}"));
+                    return Err(format!(
+                        "a refused `{kind}` event of case {case:?} at {at} changed the ledger"
+                    ));
                 }
                 Ok(())
             }
@@ -777,12 +780,14 @@ pub fn soak(
     drop(cases);
     // Every case in exactly one state; every accepted report made exactly one case.
     let state = ledger.state();
-    let mut ids = std::collections::HashSet::with_capacity(state.cases().len());
-    for c in state.cases() {
-        if !ids.insert(c.case.id.as_str()) {
-            return Err(format!("case `{}` appears twice in the state", c.case.id));
+    {
+        let mut ids = std::collections::HashSet::with_capacity(state.cases().len());
+        for c in state.cases() {
+            if !ids.insert(c.case.id.as_str()) {
+                return Err(format!("case `{}` appears twice in the state", c.case.id));
+            }
+            *report.by_status.entry(c.status.as_str()).or_default() += 1;
         }
-        *report.by_status.entry(c.status.as_str()).or_default() += 1;
     }
     report.cases = state.cases().len();
     if reports != report.cases || report.by_status.values().sum::<usize>() != report.cases {
