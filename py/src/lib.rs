@@ -369,11 +369,9 @@ fn case_text<'a>(fields: &'a Fields<'_>) -> Option<gridgov::lean::CaseText<'a>> 
 /// A case's attributes from a dict, when each value is what `json.dumps` writes and the
 /// core reads as the same value: `str`, `bool`, `int`, or a list of `str` (a `float` or
 /// anything else: `None`, for the JSON path).
-fn attributes(
-    v: &Bound<'_, PyAny>,
-) -> Option<std::collections::BTreeMap<String, gridgov::case::AttrValue>> {
+fn attributes(v: &Bound<'_, PyAny>) -> Option<gridgov::case::Attributes> {
     use gridgov::case::AttrValue;
-    let mut out = std::collections::BTreeMap::new();
+    let mut out = gridgov::case::Attributes::new();
     for (k, v) in v.cast::<PyDict>().ok()?.iter() {
         let value = if let Ok(b) = v.cast::<PyBool>() {
             AttrValue::Bool(b.is_true())

@@ -1,10 +1,9 @@
 //! One case as a row of plain column values: what a CSV line or an Arrow row gives. The
 //! column set of a case table is defined here once, for every reader.
 
-use std::collections::BTreeMap;
 use std::str::FromStr;
 
-use crate::case::{AttrValue, Case, CaseError, CaseProblem, Channel};
+use crate::case::{Case, CaseError, CaseProblem, Channel};
 use crate::error::Error;
 use crate::fixed::Fixed2;
 use crate::id::{CaseId, Category, IdCache, Name, UnitId};
@@ -210,8 +209,8 @@ impl<'a> CaseFields<'a> {
             }
         }
         let attributes = match self.attributes.map(str::trim) {
-            None | Some("") => BTreeMap::new(),
-            Some(json) => serde_json::from_str::<BTreeMap<String, AttrValue>>(json)
+            None | Some("") => crate::case::Attributes::new(),
+            Some(json) => serde_json::from_str::<crate::case::Attributes>(json)
                 .map_err(|e| {
                     bad(
                         "attributes",

@@ -1,7 +1,6 @@
 //! Events: every step of a case's life, each with its actor and time (inputs, never read
 //! from a clock). A ledger is a list of them; a case's state is their fold.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -94,8 +93,9 @@ pub struct Assignment {
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct Amendment {
     /// Attributes given or corrected (replacing those of the same code).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub attributes: BTreeMap<String, super::AttrValue>,
+    #[serde(default, skip_serializing_if = "super::Attributes::is_empty")]
+    #[cfg_attr(feature = "ts", tsify(type = "Record<string, AttrValue>"))]
+    pub attributes: super::Attributes,
     /// The risk flags, replacing those reported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risk_flags: Option<Vec<Name>>,

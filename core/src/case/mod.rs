@@ -5,6 +5,7 @@
 //! (`RuleSet::check_case`, a layer above): its category, risk flags and per-category
 //! attributes must be ones the rule set declares.
 
+mod attributes;
 mod due;
 pub mod event;
 mod index;
@@ -16,7 +17,6 @@ pub mod timeline;
 mod transition;
 pub mod work;
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -27,6 +27,7 @@ use crate::id::{CaseId, Category, Name, UnitId};
 use crate::time::Timestamp;
 
 pub use crate::id::Channel;
+pub use attributes::Attributes;
 
 /// The channels a rule set has when it declares none: the six of the Fushan model, as
 /// (id, Chinese name, English name).
@@ -221,8 +222,9 @@ pub struct Case {
     #[cfg_attr(feature = "ts", tsify(type = "Name[]"))]
     pub risk_flags: ThinVec<Name>,
     /// Per-category attributes declared in the rule set.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub attributes: BTreeMap<String, AttrValue>,
+    #[serde(default, skip_serializing_if = "Attributes::is_empty")]
+    #[cfg_attr(feature = "ts", tsify(type = "Record<string, AttrValue>"))]
+    pub attributes: Attributes,
     /// When it was reported, with the UTC offset it was reported in.
     pub reported_at: Timestamp,
     /// Who reported it (personal data).
@@ -269,7 +271,7 @@ pub struct CaseInput {
     pub risk_flags: Vec<Name>,
     /// As [`Case::attributes`].
     #[serde(default)]
-    pub attributes: BTreeMap<String, AttrValue>,
+    pub attributes: Attributes,
     /// As [`Case::reported_at`].
     pub reported_at: Timestamp,
     /// As [`Case::reporter`].

@@ -12,11 +12,9 @@
 
 use serde::Deserialize;
 
-use std::collections::BTreeMap;
-
 mod scan;
 
-use crate::case::{AttrValue, Case, Reporter, long_texts};
+use crate::case::{Case, Reporter, long_texts};
 use crate::engine::Engine;
 use crate::fixed::Fixed2;
 use crate::id::{CaseId, Name};
@@ -70,7 +68,7 @@ pub struct CaseText<'a> {
     pub reporter: Option<Box<Reporter>>,
     /// `attributes`: the category's attributes (default none).
     #[serde(default)]
-    pub attributes: BTreeMap<String, AttrValue>,
+    pub attributes: crate::case::Attributes,
 }
 
 fn one() -> u32 {
@@ -94,7 +92,7 @@ impl Default for CaseText<'_> {
             summary: None,
             media_url: None,
             reporter: None,
-            attributes: BTreeMap::new(),
+            attributes: crate::case::Attributes::new(),
         }
     }
 }

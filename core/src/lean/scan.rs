@@ -13,8 +13,6 @@
 //! equal on every document this reader takes, and holds that it takes the ordinary ones;
 //! the fuzz target `case` holds the same, and the decisions, on whatever it finds.
 
-use std::collections::BTreeMap;
-
 use super::CaseText;
 use crate::case::AttrValue;
 
@@ -178,9 +176,9 @@ impl<'a> Cursor<'a> {
     /// `false`, a number (read by `serde_json` from its text) or a list of plain strings,
     /// as [`AttrValue`] reads them; a later key replaces an earlier one, as in a map
     /// `serde_json` reads.
-    fn attributes(&mut self) -> Option<BTreeMap<String, AttrValue>> {
+    fn attributes(&mut self) -> Option<crate::case::Attributes> {
         self.take(b'{')?;
-        let mut out = BTreeMap::new();
+        let mut out = crate::case::Attributes::new();
         self.space();
         if self.peek()? == b'}' {
             self.at += 1;

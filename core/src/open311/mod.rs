@@ -407,8 +407,7 @@ fn read_post(
     }
 
     // Attributes, typed by the rule set.
-    let mut values: std::collections::BTreeMap<String, AttrValue> =
-        std::collections::BTreeMap::new();
+    let mut values = crate::case::Attributes::new();
     if let Some(category) = &category {
         let declared: Vec<&crate::rules::AttributeSpec> = engine
             .rules()

@@ -3,7 +3,6 @@
 use super::Vocab;
 use super::cell::{self, ColumnKind, Fact};
 use super::spec::Datatype;
-use std::collections::BTreeMap;
 
 use crate::case::{AttrValue, Case};
 use crate::fixed::Fixed2;
@@ -132,12 +131,11 @@ pub(crate) const PRELOADED_ATTRS: usize = 2;
 /// Value positions: category, channel, people, amount, repeats, then preloaded attributes.
 pub(super) const VALUES: usize = 5 + PRELOADED_ATTRS;
 
-/// A case's attributes by code.
-pub(crate) type Attributes = BTreeMap<String, AttrValue>;
+pub(crate) use crate::case::Attributes;
 
 /// No attributes: what a row of a table without any reads.
 #[cfg(feature = "arrow")]
-pub(crate) static NO_ATTRIBUTES: Attributes = BTreeMap::new();
+pub(crate) static NO_ATTRIBUTES: Attributes = Attributes::new();
 
 /// What the tables read of a case besides its category, channel, community and risk
 /// flags: from a [`Case`], or from the cells of a table row without building one.

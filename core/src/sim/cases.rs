@@ -1,7 +1,5 @@
 //! The seeded cases of a month: where, what, by which channel, how big.
 
-use std::collections::BTreeMap;
-
 use crate::case::{AttrValue, Case, Channel, Reporter};
 use crate::engine::Engine;
 use crate::fixed::Fixed2;
@@ -157,7 +155,7 @@ pub fn month_cases(engine: &Engine, year: i32, month: u32, count: usize, seed: u
         };
         let local = i64::from(day) * 1440 + minute;
         let reported_at = zone.at_local_minute(local);
-        let mut attributes = BTreeMap::new();
+        let mut attributes = crate::case::Attributes::new();
         for a in &rules.spec().attributes {
             if !a.applies_to(&category) || !(a.required || rng.chance(300)) {
                 continue;
