@@ -87,12 +87,18 @@ fn main() {
         ledger = reloaded;
     }
     if std::env::var("SNAPSHOT").is_ok() {
+        let t = Instant::now();
         let text = ledger.state().to_json();
+        let printed = t.elapsed();
         let live = LIVE.load(Ordering::Relaxed);
+        let t = Instant::now();
         let state = gridgov::case::ledger::LedgerState::from_json_str(&text).expect("loads");
+        let read = t.elapsed();
         println!(
-            "its state read back from a snapshot: {:.0} bytes per case live on the heap",
+            "its state read back from a snapshot: {:.0} bytes per case live on the heap; printed in {:.0} ns per case, read in {:.0}",
             LIVE.load(Ordering::Relaxed).saturating_sub(live) as f64 / n as f64,
+            printed.as_nanos() as f64 / n as f64,
+            read.as_nanos() as f64 / n as f64,
         );
         drop(state);
     }

@@ -312,7 +312,7 @@ impl Engine {
         if let Some(target) = self.repeat_of(ledger, &case) {
             let target_id = target.case.id.clone();
             let mut joined = target.clone();
-            joined.merged_from.push(id.clone());
+            joined.extras.merged_from.push(id.clone());
             let mut events = vec![
                 EventRecord {
                     event_id: None,
@@ -707,14 +707,14 @@ impl Engine {
             if let Some(r) = self.review_of(c) {
                 out.reviews.push(r);
             }
-            if c.status.is_open() && !c.missing().is_empty() && !c.amendment_pending {
+            if c.status.is_open() && !c.missing().is_empty() && !c.extras.amendment_pending {
                 out.incomplete.push(crate::incomplete::IncompleteCase {
                     case: c.case.id.clone(),
                     missing: c.missing().to_vec(),
                     since: c.case.reported_at,
                 });
             }
-            if c.amendment_pending {
+            if c.extras.amendment_pending {
                 match self.reroute(c) {
                     Ok(a) => out.reroutes.push(Reassignment {
                         case: c.case.id.clone(),
@@ -725,7 +725,7 @@ impl Engine {
             }
             match c.status {
                 Status::Assigned
-                    if c.mediation_failed
+                    if c.extras.mediation_failed
                         && spec.escalate_failed_mediation
                         && !escalated.contains(&c.case.id) =>
                 {

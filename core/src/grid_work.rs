@@ -554,7 +554,7 @@ impl Engine {
         }
         s.grids_met = u32::try_from(grids.len()).unwrap_or(u32::MAX);
         for c in state.cases() {
-            if let Some(t) = &c.team {
+            if let Some(t) = &c.extras.team {
                 if inside(c.case.reported_at) {
                     *s.team_work.entry(t.to_string()).or_default() += 1;
                 }

@@ -426,7 +426,7 @@ fn teams_are_suggested_by_grid_and_work_area_and_take_cases_and_entries() {
     record(&e, &mut l, &gw(), give(Some("v1"), None, "fs-vt01")).unwrap();
     record(&e, &mut l, &gw(), give(None, Some("reg-1"), "fs-vt01")).unwrap();
     assert_eq!(
-        l.case("v1").unwrap().team.as_ref().unwrap().as_str(),
+        l.case("v1").unwrap().extras.team.as_ref().unwrap().as_str(),
         "fs-vt01"
     );
     assert_eq!(

@@ -540,7 +540,7 @@ fn a_failed_mediation_escalates_at_once() {
     l.append_all(events).unwrap();
     let s = l.case("c1").unwrap();
     assert_eq!(s.level(), Some(Level::Community));
-    assert!(!s.mediation_failed);
+    assert!(!s.extras.mediation_failed);
 }
 
 #[test]
@@ -716,7 +716,10 @@ fn repeat_reports_merge_and_a_third_report_goes_to_the_community() {
         case("c2", json!({"reported_at": "2026-03-03T09:00:00+08:00"})),
     );
     assert_eq!(l.case("c2").unwrap().status, Status::Merged);
-    assert_eq!(l.case("c2").unwrap().merged_into.as_ref().unwrap(), "c1");
+    assert_eq!(
+        l.case("c2").unwrap().extras.merged_into.as_ref().unwrap(),
+        "c1"
+    );
     assert_eq!(l.case("c1").unwrap().repeat_count(), 1);
     assert_eq!(l.case("c1").unwrap().level(), Some(Level::Grid));
     // Third report: count 2 routes it to the community (third-report), with the
@@ -849,7 +852,7 @@ fn joint_consultation_records_each_office_and_needs_all() {
         json!({"type": "resolved", "level": "subdistrict", "how": "会商解决"}),
     ))
     .unwrap();
-    assert_eq!(l.case("m1").unwrap().consulted.len(), 3);
+    assert_eq!(l.case("m1").unwrap().extras.consulted.len(), 3);
 }
 
 #[test]
@@ -1000,7 +1003,10 @@ fn a_repeat_needs_the_same_reporter_unless_the_rules_say_otherwise() {
             json!({"reported_at": "2026-03-03T10:00:00+08:00", "reporter": {"name": "张三丰", "phone": "13800001234"}}),
         ),
     );
-    assert_eq!(l.case("c3").unwrap().merged_into.as_ref().unwrap(), "c1");
+    assert_eq!(
+        l.case("c3").unwrap().extras.merged_into.as_ref().unwrap(),
+        "c1"
+    );
     // With `same_reporter: false`, any report of the category in the micro-grid repeats.
     let mut rules: Value = serde_json::from_str(gridgov::rules::default_json()).unwrap();
     for v in rules["versions"].as_array_mut().unwrap() {
@@ -1021,7 +1027,7 @@ fn a_repeat_needs_the_same_reporter_unless_the_rules_say_otherwise() {
     l.append_all(engine.intake(&l, next, &actor("x")).unwrap())
         .unwrap();
     assert_eq!(
-        l.case("d2").unwrap().merged_into.as_ref().unwrap(),
+        l.case("d2").unwrap().extras.merged_into.as_ref().unwrap(),
         "d1",
         "same grid, other micro-grid, other resident"
     );

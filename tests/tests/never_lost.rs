@@ -66,7 +66,7 @@ fn a_hotline_gas_smell_without_hazard_type_is_taken_in_and_routed_on_the_safe_si
     .unwrap();
     engine.record(&mut ledger, &cm, amended).unwrap();
     let st = ledger.case("h1").unwrap();
-    assert!(st.amendment_pending);
+    assert!(st.extras.amendment_pending);
     let actions = engine.actions(&ledger, ts("2026-03-06T19:15:00+08:00"));
     assert!(actions.incomplete.is_empty());
     assert_eq!(actions.reroutes.len(), 1);
@@ -82,7 +82,7 @@ fn a_hotline_gas_smell_without_hazard_type_is_taken_in_and_routed_on_the_safe_si
         engine.record(&mut ledger, &Actor::system(), e).unwrap();
     }
     let st = ledger.case("h1").unwrap();
-    assert!(!st.amendment_pending);
+    assert!(!st.extras.amendment_pending);
     assert!(st.missing().is_empty());
     assert_eq!(st.level().map(|l| l.as_str()), Some("grid"));
     assert_eq!(

@@ -585,11 +585,14 @@ fn the_ledger_and_its_exported_table_give_the_same_report() {
     );
     assert_eq!(
         c.repeats as usize,
-        cases.iter().filter(|s| s.merged_into.is_some()).count()
+        cases
+            .iter()
+            .filter(|s| s.extras.merged_into.is_some())
+            .count()
     );
     let resolved: Vec<_> = cases
         .iter()
-        .filter(|s| s.merged_into.is_none() && s.resolved_at.is_some_and(in_march))
+        .filter(|s| s.extras.merged_into.is_none() && s.resolved_at.is_some_and(in_march))
         .collect();
     assert_eq!(c.resolved as usize, resolved.len());
     assert_eq!(

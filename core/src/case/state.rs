@@ -50,10 +50,193 @@ impl Status {
 }
 
 /// A case's state: the fold of its events.
+///
+/// It reads and prints as one flat JSON object (the TypeScript `CaseState`); in memory the
+/// fields that few cases ever set (merges, consultations, shelving, amendments, a team)
+/// sit apart in [`CaseState::extras`], so that a million states carry one pointer for them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[serde(from = "CaseStateWire", into = "CaseStateWire")]
 pub struct CaseState {
+    /// The case as reported.
+    pub case: Arc<Case>,
+    /// Where it is in its life.
+    pub status: Status,
+    /// Who answers for it now: the current handler, or whoever holds it before it is routed.
+    pub owner: ActorId,
+    /// Its category now (a return may correct it).
+    pub category: Category,
+    /// Its location now (a return may correct it).
+    pub location: UnitId,
+    /// When it was taken in (受理).
+    pub accepted_at: Option<Timestamp>,
+    /// The current routing decision.
+    pub assignment: Option<Arc<Assignment>>,
+    /// When the current decision was made: its clock starts here.
+    pub assigned_at: Option<Timestamp>,
+    /// When the case was first routed.
+    pub first_assigned_at: Option<Timestamp>,
+    /// Who routed it last (it returns to them when sent back).
+    pub dispatcher: Option<ActorId>,
+    /// The first handler (首办责任人): stays on the case as a follower when it climbs.
+    pub first_handler: Option<PersonId>,
+    /// Earlier handlers who follow the case (全程跟踪).
+    pub followers: ThinVec<PersonId>,
+    /// Pauses since the current decision (缓办).
+    pub pauses: ThinVec<Pause>,
+    /// Every climb: from, to, why.
+    pub escalations: ThinVec<(Level, Level, EscalationReason)>,
+    /// Times it was sent back as misrouted.
+    pub returns: u32,
+    /// Times it was reopened.
+    pub reopens: u32,
+    /// The last reminder stage sent for the current decision.
+    pub reminded: u8,
+    /// When it was resolved.
+    pub resolved_at: Option<Timestamp>,
+    /// The level that resolved it.
+    pub resolved_level: Option<Level>,
+    /// Who resolved it.
+    pub resolved_by: Option<ActorId>,
+    /// The due date in force when it was resolved (pauses not yet counted).
+    pub resolved_assignment: Option<Arc<Assignment>>,
+    /// The pauses in force when it was resolved.
+    pub resolved_pauses: ThinVec<Pause>,
+    /// The resident's satisfaction, 1-5.
+    pub satisfaction: Option<u8>,
+    /// When it was evaluated.
+    pub evaluated_at: Option<Timestamp>,
+    /// When it last changed.
+    pub last_at: Timestamp,
+    /// Events about it.
+    pub events: u32,
+    /// The closed loop (闭环): the petition procedure, third parties, supervision orders,
+    /// verification, the call-back and the sign-off of a shelved case. Absent while empty.
+    /// Read it as a [`LoopState`]; it takes room only once something is in it.
+    pub closed_loop: LoopBox,
+    /// What few cases come to (merges, consultations, shelving, amendments, a team), read
+    /// as a [`CaseExtras`]; it takes room only once something is in it.
+    pub extras: Extras,
+}
+
+/// What few cases come to: repeat reports joined, a joint consultation, shelving, amended
+/// facts, a failed mediation, a volunteer team. Part of a [`CaseState`] (its `extras`),
+/// read through it; as JSON its fields sit in the state's own object.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CaseExtras {
+    /// Repeat reports joined to it.
+    pub merged_from: ThinVec<CaseId>,
+    /// The case it joined, if it is a repeat report.
+    pub merged_into: Option<CaseId>,
+    /// A failed mediation not yet answered by a climb.
+    pub mediation_failed: bool,
+    /// Offices that have given their part in a joint consultation.
+    pub consulted: ThinVec<(OfficeId, String)>,
+    /// Why it was shelved.
+    pub shelved: Option<arcstr::ArcStr>,
+    /// The case with the facts added or corrected since its report (`amended` events).
+    pub amended: Option<Arc<Case>>,
+    /// An amendment not yet answered by routing the case again.
+    pub amendment_pending: bool,
+    /// The volunteer team the case was given to (the handler follows it).
+    pub team: Option<crate::id::TeamId>,
+}
+
+impl CaseExtras {
+    /// A state without any of them.
+    pub const EMPTY: CaseExtras = CaseExtras {
+        merged_from: ThinVec::new(),
+        merged_into: None,
+        mediation_failed: false,
+        consulted: ThinVec::new(),
+        shelved: None,
+        amended: None,
+        amendment_pending: false,
+        team: None,
+    };
+
+    /// Whether none of them is set.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        *self == Self::EMPTY
+    }
+}
+
+/// A case's [`CaseExtras`], kept on the heap only once something is in it: few cases are
+/// merged, consulted on, shelved, amended or given to a team, and a million states would
+/// otherwise carry their fields for nothing. Reads see [`CaseExtras::EMPTY`] until the
+/// first write makes room (`Deref` and `DerefMut` to [`CaseExtras`]); an emptied box
+/// equals an untouched one.
+#[derive(Clone, Debug, Default)]
+pub struct Extras(Option<Box<CaseExtras>>);
+
+/// What an empty [`Extras`] reads as.
+static EMPTY_EXTRAS: CaseExtras = CaseExtras::EMPTY;
+
+impl Extras {
+    /// Whether nothing is in it.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.0.as_deref().is_none_or(CaseExtras::is_empty)
+    }
+
+    /// What it holds.
+    #[must_use]
+    pub fn into_inner(self) -> CaseExtras {
+        self.0.map_or(CaseExtras::EMPTY, |b| *b)
+    }
+
+    /// What it holds, to change, when something is: `None` while empty, without making
+    /// room (where `DerefMut` makes it).
+    pub fn get_mut(&mut self) -> Option<&mut CaseExtras> {
+        self.0.as_deref_mut()
+    }
+
+    /// Changes what it holds when something is, and gives the room back if that emptied
+    /// it: for clearing a field, which need not make room to do so.
+    pub fn edit_if_any(&mut self, edit: impl FnOnce(&mut CaseExtras)) {
+        if let Some(extras) = self.0.as_deref_mut() {
+            edit(extras);
+            if extras.is_empty() {
+                self.0 = None;
+            }
+        }
+    }
+}
+
+impl std::ops::Deref for Extras {
+    type Target = CaseExtras;
+    fn deref(&self) -> &CaseExtras {
+        self.0.as_deref().unwrap_or(&EMPTY_EXTRAS)
+    }
+}
+
+impl std::ops::DerefMut for Extras {
+    fn deref_mut(&mut self) -> &mut CaseExtras {
+        self.0.get_or_insert_with(Box::default)
+    }
+}
+
+impl From<CaseExtras> for Extras {
+    fn from(extras: CaseExtras) -> Self {
+        Self((!extras.is_empty()).then(|| Box::new(extras)))
+    }
+}
+
+impl PartialEq for Extras {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for Extras {}
+
+// The JSON and TypeScript shape of a `CaseState`: every field flat, as the derive of the
+// whole struct printed it before the rarely set fields moved to `CaseExtras`.
+/// A case's state: the fold of its events.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "CaseState"))]
+struct CaseStateWire {
     /// The case as reported.
     pub case: Arc<Case>,
     /// Where it is in its life.
@@ -162,6 +345,93 @@ pub struct CaseState {
     /// The volunteer team the case was given to (the handler follows it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team: Option<crate::id::TeamId>,
+}
+
+impl From<CaseState> for CaseStateWire {
+    fn from(s: CaseState) -> Self {
+        let e = s.extras.into_inner();
+        Self {
+            case: s.case,
+            status: s.status,
+            owner: s.owner,
+            category: s.category,
+            location: s.location,
+            accepted_at: s.accepted_at,
+            assignment: s.assignment,
+            assigned_at: s.assigned_at,
+            first_assigned_at: s.first_assigned_at,
+            dispatcher: s.dispatcher,
+            first_handler: s.first_handler,
+            followers: s.followers,
+            pauses: s.pauses,
+            escalations: s.escalations,
+            returns: s.returns,
+            reopens: s.reopens,
+            merged_from: e.merged_from,
+            merged_into: e.merged_into,
+            mediation_failed: e.mediation_failed,
+            consulted: e.consulted,
+            reminded: s.reminded,
+            resolved_at: s.resolved_at,
+            resolved_level: s.resolved_level,
+            resolved_by: s.resolved_by,
+            resolved_assignment: s.resolved_assignment,
+            resolved_pauses: s.resolved_pauses,
+            satisfaction: s.satisfaction,
+            evaluated_at: s.evaluated_at,
+            shelved: e.shelved,
+            last_at: s.last_at,
+            events: s.events,
+            closed_loop: s.closed_loop,
+            amended: e.amended,
+            amendment_pending: e.amendment_pending,
+            team: e.team,
+        }
+    }
+}
+
+impl From<CaseStateWire> for CaseState {
+    fn from(w: CaseStateWire) -> Self {
+        Self {
+            case: w.case,
+            status: w.status,
+            owner: w.owner,
+            category: w.category,
+            location: w.location,
+            accepted_at: w.accepted_at,
+            assignment: w.assignment,
+            assigned_at: w.assigned_at,
+            first_assigned_at: w.first_assigned_at,
+            dispatcher: w.dispatcher,
+            first_handler: w.first_handler,
+            followers: w.followers,
+            pauses: w.pauses,
+            escalations: w.escalations,
+            returns: w.returns,
+            reopens: w.reopens,
+            reminded: w.reminded,
+            resolved_at: w.resolved_at,
+            resolved_level: w.resolved_level,
+            resolved_by: w.resolved_by,
+            resolved_assignment: w.resolved_assignment,
+            resolved_pauses: w.resolved_pauses,
+            satisfaction: w.satisfaction,
+            evaluated_at: w.evaluated_at,
+            last_at: w.last_at,
+            events: w.events,
+            closed_loop: w.closed_loop,
+            extras: Extras::from(CaseExtras {
+                merged_from: w.merged_from,
+                merged_into: w.merged_into,
+                mediation_failed: w.mediation_failed,
+                consulted: w.consulted,
+                shelved: w.shelved,
+                amended: w.amended,
+                amendment_pending: w.amendment_pending,
+                team: w.team,
+            }),
+        }
+    }
 }
 
 named_enum! {
@@ -320,13 +590,13 @@ impl CaseState {
     pub fn repeat_count(&self) -> u32 {
         self.case
             .repeat_count
-            .saturating_add(u32::try_from(self.merged_from.len()).unwrap_or(u32::MAX))
+            .saturating_add(u32::try_from(self.extras.merged_from.len()).unwrap_or(u32::MAX))
     }
 
     /// The facts as they stand: the case as amended, or as reported.
     #[must_use]
     pub fn facts(&self) -> &Arc<Case> {
-        self.amended.as_ref().unwrap_or(&self.case)
+        self.extras.amended.as_ref().unwrap_or(&self.case)
     }
 
     /// What the report still lacks or gives wrongly (taken in incomplete and not yet
@@ -362,7 +632,7 @@ impl CaseState {
                 .office
                 .iter()
                 .chain(a.co_offices.iter())
-                .filter(|o| !self.consulted.iter().any(|(c, _)| c == *o))
+                .filter(|o| !self.extras.consulted.iter().any(|(c, _)| c == *o))
                 .cloned()
                 .collect(),
             _ => Vec::new(),
@@ -462,7 +732,7 @@ impl<'de> Deserialize<'de> for LoopBox {
 
 #[cfg(test)]
 mod tests {
-    use super::{LoopBox, LoopState};
+    use super::{CaseExtras, CaseState, Extras, LoopBox, LoopState};
 
     /// An empty loop reads as the empty state and takes no heap room; the first write
     /// makes room; an emptied loop equals an untouched one; both serialise as the state.
@@ -483,5 +753,79 @@ mod tests {
         let empty: LoopBox = serde_json::from_str("{}").unwrap();
         assert!(empty.0.is_none(), "an empty state read back takes no room");
         assert!(LoopBox::from(LoopState::default()).0.is_none());
+    }
+
+    /// The fields few states set take room only once one is set; clearing one through
+    /// `edit_if_any` neither makes room nor keeps it; an emptied box equals an untouched one.
+    #[test]
+    fn extras_take_room_only_when_set() {
+        let mut b = Extras::default();
+        assert!(b.is_empty() && b.0.is_none());
+        assert_eq!(*b, CaseExtras::EMPTY);
+        assert_eq!(*b, CaseExtras::default());
+        b.edit_if_any(|e| e.mediation_failed = false);
+        assert!(b.0.is_none(), "clearing what is not there makes no room");
+        assert!(b.get_mut().is_none());
+        b.mediation_failed = true;
+        b.shelved = Some("等待资金".into());
+        assert!(!b.is_empty() && b.0.is_some());
+        b.edit_if_any(|e| e.mediation_failed = false);
+        assert!(b.0.is_some(), "the explanation is still there");
+        b.edit_if_any(|e| e.shelved = None);
+        assert!(b.0.is_none(), "emptied, the room is given back");
+        let mut emptied = Extras::from(CaseExtras {
+            team: Some(crate::id::TeamId::new("t1").unwrap()),
+            ..CaseExtras::default()
+        });
+        assert!(emptied.0.is_some());
+        emptied.team = None;
+        assert_eq!(
+            emptied,
+            Extras::default(),
+            "an emptied box equals an untouched one"
+        );
+        assert!(Extras::from(CaseExtras::default()).0.is_none());
+        assert!(Extras::default().into_inner().is_empty());
+    }
+
+    /// A state reads and prints as one flat object: the fields kept apart sit among the
+    /// others, a state read back equals the one printed, one without them takes no room
+    /// for them, and a field no state has is refused.
+    #[test]
+    fn a_state_prints_its_extras_among_its_fields() {
+        let case = r#"{"id":"c2","channel":"app","category":"road","location":"mg1","people_involved":1,"amount_yuan":"0.00","reported_at":"2026-03-02T09:00:00+08:00"}"#;
+        let plain = format!(
+            r#"{{"case":{case},"status":"reported","owner":"p1","category":"road","location":"mg1","returns":0,"reopens":0,"mediation_failed":false,"reminded":0,"last_at":"2026-03-02T09:00:00+08:00","events":1}}"#
+        );
+        let state: CaseState = serde_json::from_str(&plain).unwrap();
+        assert!(state.extras.0.is_none());
+        assert_eq!(serde_json::to_string(&state).unwrap(), plain);
+
+        let merged = plain
+            .replace(r#""status":"reported""#, r#""status":"merged""#)
+            .replace(
+                r#""reopens":0,"mediation_failed":false,"#,
+                r#""reopens":0,"merged_into":"c1","mediation_failed":false,"consulted":[["o1","agreed"]],"#,
+            )
+            .replace(r#""events":1}"#, r#""events":2,"team":"t1"}"#);
+        let state: CaseState = serde_json::from_str(&merged).unwrap();
+        assert_eq!(
+            state.extras.merged_into.as_ref().map(|c| c.as_str()),
+            Some("c1")
+        );
+        assert_eq!(state.extras.consulted.len(), 1);
+        assert_eq!(state.extras.team.as_ref().map(|t| t.as_str()), Some("t1"));
+        let printed = serde_json::to_string(&state).unwrap();
+        assert_eq!(
+            printed, merged,
+            "the fields in the order the state declares them"
+        );
+        assert_eq!(serde_json::from_str::<CaseState>(&printed).unwrap(), state);
+
+        let unknown = plain.replace(r#""events":1}"#, r#""events":1,"extras":{}}"#);
+        let err = serde_json::from_str::<CaseState>(&unknown)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("unknown field `extras`"), "{err}");
     }
 }

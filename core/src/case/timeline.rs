@@ -271,7 +271,13 @@ pub fn timeline(
     let state = ledger.case(case)?;
     let names = state.case.reporter_names();
     let positions: Vec<u32> = std::iter::once(case)
-        .chain(state.merged_from.iter().map(crate::id::CaseId::as_str))
+        .chain(
+            state
+                .extras
+                .merged_from
+                .iter()
+                .map(crate::id::CaseId::as_str),
+        )
         .filter_map(|id| ledger.position(id))
         .collect();
     let entries = ledger

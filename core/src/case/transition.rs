@@ -389,7 +389,7 @@ impl LedgerState {
             Event::TeamAssigned { .. } => need(&[Status::Assigned, Status::Paused])?,
             Event::Accepted {} => need(&[Status::Reported])?,
             Event::Assigned { .. } => {
-                if cur.amendment_pending {
+                if cur.extras.amendment_pending {
                     need(&[Status::Assigned, Status::Paused])?;
                 } else {
                     need(&[Status::Reported, Status::Accepted, Status::Returned])?;
@@ -662,7 +662,7 @@ impl LedgerState {
             }
             Target::Merge(pos, tpos) => {
                 if let (Some(t), Some(id)) = (self.cases.get_mut(tpos as usize), &r.case) {
-                    push_lean(&mut t.merged_from, id.clone());
+                    push_lean(&mut t.extras.merged_from, id.clone());
                     t.last_at = r.at;
                     t.events = t.events.saturating_add(1);
                 }
@@ -681,7 +681,7 @@ impl LedgerState {
             | Event::Visited { .. }
             | Event::FollowedUp { .. }
             | Event::MeetingHeld { .. } => {}
-            Event::TeamAssigned { team, .. } => st.team = Some(team.clone()),
+            Event::TeamAssigned { team, .. } => st.extras.team = Some(team.clone()),
             Event::Accepted {} => {
                 st.status = Status::Accepted;
                 st.accepted_at = Some(r.at);
@@ -697,7 +697,7 @@ impl LedgerState {
                 st.dispatcher = Some(r.actor.clone());
                 take_assignment(st, assignment, r);
                 st.status = Status::Assigned;
-                st.amendment_pending = false;
+                st.extras.edit_if_any(|e| e.amendment_pending = false);
                 if assignment.has_flag(PETITION_PROCEDURE) && st.closed_loop.petition.is_none() {
                     st.closed_loop.petition = Some(PetitionState {
                         step: PetitionStep::Acceptance,
@@ -717,7 +717,7 @@ impl LedgerState {
                 assignment,
             } => {
                 push_lean(&mut st.escalations, (*from, *to, *reason));
-                st.mediation_failed = false;
+                st.extras.edit_if_any(|e| e.mediation_failed = false);
                 if *reason == EscalationReason::SupervisionIgnored {
                     for o in &mut st.closed_loop.supervisions {
                         if o.is_open() {
@@ -758,11 +758,11 @@ impl LedgerState {
                     p.to = Some(r.at);
                 }
             }
-            Event::MediationFailed { .. } => st.mediation_failed = true,
+            Event::MediationFailed { .. } => st.extras.mediation_failed = true,
             Event::Consulted { office, opinion } => {
-                match st.consulted.iter_mut().find(|(o, _)| o == office) {
+                match st.extras.consulted.iter_mut().find(|(o, _)| o == office) {
                     Some(slot) => slot.1.clone_from(opinion),
-                    None => push_lean(&mut st.consulted, (office.clone(), opinion.clone())),
+                    None => push_lean(&mut st.extras.consulted, (office.clone(), opinion.clone())),
                 }
             }
             Event::Reminded { stage } => st.reminded = *stage,
@@ -773,7 +773,7 @@ impl LedgerState {
                 st.resolved_by = Some(r.actor.clone());
                 st.resolved_assignment.clone_from(&st.assignment);
                 st.resolved_pauses.clone_from(&st.pauses);
-                st.mediation_failed = false;
+                st.extras.edit_if_any(|e| e.mediation_failed = false);
                 // An empty loop stays empty (and takes no room): nothing here changes it.
                 if !st.closed_loop.is_empty() {
                     let lp = &mut st.closed_loop;
@@ -813,8 +813,10 @@ impl LedgerState {
             Event::Reopened { assignment, reason } => {
                 st.reopens = st.reopens.saturating_add(1);
                 st.status = Status::Assigned;
-                st.shelved = None;
-                st.consulted.clear();
+                st.extras.edit_if_any(|e| {
+                    e.shelved = None;
+                    e.consulted = ThinVec::new();
+                });
                 if !st.closed_loop.is_empty() {
                     st.closed_loop.shelved_at = None;
                     st.closed_loop.signed_off = None;
@@ -828,7 +830,7 @@ impl LedgerState {
             }
             Event::Shelved { explanation } => {
                 st.status = Status::Shelved;
-                st.shelved = Some(explanation.as_str().into());
+                st.extras.shelved = Some(explanation.as_str().into());
                 st.closed_loop.shelved_at = Some(r.at);
             }
             Event::PetitionAccepted { .. } => {
@@ -904,12 +906,13 @@ impl LedgerState {
             } => {
                 let mut facts = (**st.facts()).clone();
                 amendment.apply_to(&mut facts);
-                st.amended = Some(Arc::new(facts));
-                st.amendment_pending = matches!(st.status, Status::Assigned | Status::Paused);
+                st.extras.amended = Some(Arc::new(facts));
+                st.extras.amendment_pending =
+                    matches!(st.status, Status::Assigned | Status::Paused);
             }
             Event::Merged { into } => {
                 st.status = Status::Merged;
-                st.merged_into = Some(into.clone());
+                st.extras.merged_into = Some(into.clone());
             }
         }
         if moved {
@@ -943,10 +946,6 @@ impl LedgerState {
             escalations: ThinVec::new(),
             returns: 0,
             reopens: 0,
-            merged_from: ThinVec::new(),
-            merged_into: None,
-            mediation_failed: false,
-            consulted: ThinVec::new(),
             reminded: 0,
             resolved_at: None,
             resolved_level: None,
@@ -955,13 +954,10 @@ impl LedgerState {
             resolved_pauses: ThinVec::new(),
             satisfaction: None,
             evaluated_at: None,
-            shelved: None,
             last_at: r.at,
             events: 1,
             closed_loop: LoopBox::default(),
-            amended: None,
-            amendment_pending: false,
-            team: None,
+            extras: super::state::Extras::default(),
         });
         self.index.insert_new(&self.cases, i);
     }

@@ -776,10 +776,11 @@ fn request_of(
     });
     let status_notes = match s.status {
         Status::Merged => s
+            .extras
             .merged_into
             .as_ref()
             .map(|m| format!("duplicate of request {m}")),
-        Status::Shelved => s.shelved.as_ref().map(|e| {
+        Status::Shelved => s.extras.shelved.as_ref().map(|e| {
             let names = s.case.reporter_names();
             format!("shelved: {}", crate::case::timeline::mask_text(e, &names))
         }),

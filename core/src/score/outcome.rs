@@ -1090,7 +1090,7 @@ impl Engine {
                     reopened: c.reopens,
                     escalated: u32::try_from(c.escalations.len()).unwrap_or(u32::MAX),
                     shelved: c.status == Status::Shelved,
-                    repeat_of: c.merged_into.clone(),
+                    repeat_of: c.extras.merged_into.clone(),
                     office: c.assignment.as_ref().and_then(|a| a.office.clone()),
                     petition: lp.petition.is_some(),
                     petition_accepted_at: lp.petition.as_ref().and_then(|p| p.accepted_at),
