@@ -2,7 +2,8 @@
 //! Prints the ledger's size per case twice: as resident memory (what the ledger bench
 //! reports) and as the bytes live on the heap, counted by the allocator. `RELOAD=1` reads
 //! the ledger back from its JSON, `SNAPSHOT=1` its state from a snapshot (each printing
-//! the bytes live); `OVERDUE_ONLY=k` and `NOW=` as below.
+//! the bytes live, and for the snapshot its times); `OVERDUE_ONLY=k`, `TIMELINES=k` and
+//! `NOW=` as below.
 #![allow(
     clippy::expect_used,
     clippy::print_stdout,
@@ -142,14 +143,21 @@ fn main() {
         .step_by(ledger.state().cases().len() / 10 + 1)
         .map(|c| c.case.id.to_string())
         .collect();
+    // TIMELINES=k: the timelines k times (for a profiler).
+    let rounds = std::env::var("TIMELINES")
+        .ok()
+        .and_then(|k| k.parse::<usize>().ok())
+        .unwrap_or(1);
     let t = Instant::now();
     let mut events = 0;
-    for id in &ids {
-        events += engine.timeline(&ledger, id, false).map_or(0, |t| t.len());
+    for _ in 0..rounds {
+        for id in &ids {
+            events += engine.timeline(&ledger, id, false).map_or(0, |t| t.len());
+        }
     }
     println!(
         "timeline: {:.2} ms per case ({} cases, {events} events)",
-        t.elapsed().as_secs_f64() * 1e3 / ids.len() as f64,
+        t.elapsed().as_secs_f64() * 1e3 / (ids.len() * rounds) as f64,
         ids.len()
     );
 }
