@@ -40,8 +40,8 @@ use crate::org::Level;
 use crate::time::Timestamp;
 
 pub use super::state::{
-    CaseState, LoopBox, LoopState, PetitionState, PetitionStep, Status, Supervision,
-    ThirdPartyPart, Visit,
+    CaseExtras, CaseState, Extras, LoopBox, LoopState, PetitionState, PetitionStep, Rare, RareBox,
+    Status, Supervision, ThirdPartyPart, Visit,
 };
 #[cfg(feature = "sqlite")]
 pub use super::store::{Durability, STORE_FORMAT};

@@ -10,6 +10,7 @@ mod due;
 pub mod event;
 mod index;
 pub mod ledger;
+mod rare;
 mod state;
 #[cfg(feature = "sqlite")]
 pub mod store;

@@ -8,6 +8,7 @@ use thin_vec::ThinVec;
 
 use super::Case;
 use super::event::{ActorId, Assignment, EscalationReason};
+pub use super::rare::{Rare, RareBox};
 use crate::calendar::Pause;
 use crate::id::{CaseId, Category, OfficeId, PersonId, UnitId};
 use crate::macros::named_enum;
@@ -153,82 +154,21 @@ impl CaseExtras {
         amendment_pending: false,
         team: None,
     };
-
-    /// Whether none of them is set.
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        *self == Self::EMPTY
-    }
 }
 
 /// A case's [`CaseExtras`], kept on the heap only once something is in it: few cases are
 /// merged, consulted on, shelved, amended or given to a team, and a million states would
-/// otherwise carry their fields for nothing. Reads see [`CaseExtras::EMPTY`] until the
-/// first write makes room (`Deref` and `DerefMut` to [`CaseExtras`]); an emptied box
-/// equals an untouched one.
-#[derive(Clone, Debug, Default)]
-pub struct Extras(Option<Box<CaseExtras>>);
+/// otherwise carry their fields for nothing (see [`RareBox`]).
+pub type Extras = RareBox<CaseExtras>;
 
 /// What an empty [`Extras`] reads as.
 static EMPTY_EXTRAS: CaseExtras = CaseExtras::EMPTY;
 
-impl Extras {
-    /// Whether nothing is in it.
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        self.0.as_deref().is_none_or(CaseExtras::is_empty)
-    }
-
-    /// What it holds.
-    #[must_use]
-    pub fn into_inner(self) -> CaseExtras {
-        self.0.map_or(CaseExtras::EMPTY, |b| *b)
-    }
-
-    /// What it holds, to change, when something is: `None` while empty, without making
-    /// room (where `DerefMut` makes it).
-    pub fn get_mut(&mut self) -> Option<&mut CaseExtras> {
-        self.0.as_deref_mut()
-    }
-
-    /// Changes what it holds when something is, and gives the room back if that emptied
-    /// it: for clearing a field, which need not make room to do so.
-    pub fn edit_if_any(&mut self, edit: impl FnOnce(&mut CaseExtras)) {
-        if let Some(extras) = self.0.as_deref_mut() {
-            edit(extras);
-            if extras.is_empty() {
-                self.0 = None;
-            }
-        }
+impl Rare for CaseExtras {
+    fn empty() -> &'static Self {
+        &EMPTY_EXTRAS
     }
 }
-
-impl std::ops::Deref for Extras {
-    type Target = CaseExtras;
-    fn deref(&self) -> &CaseExtras {
-        self.0.as_deref().unwrap_or(&EMPTY_EXTRAS)
-    }
-}
-
-impl std::ops::DerefMut for Extras {
-    fn deref_mut(&mut self) -> &mut CaseExtras {
-        self.0.get_or_insert_with(Box::default)
-    }
-}
-
-impl From<CaseExtras> for Extras {
-    fn from(extras: CaseExtras) -> Self {
-        Self((!extras.is_empty()).then(|| Box::new(extras)))
-    }
-}
-
-impl PartialEq for Extras {
-    fn eq(&self, other: &Self) -> bool {
-        **self == **other
-    }
-}
-
-impl Eq for Extras {}
 
 // The JSON and TypeScript shape of a `CaseState`: every field flat, as the derive of the
 // whole struct printed it before the rarely set fields moved to `CaseExtras`.
@@ -675,75 +615,32 @@ pub struct Visit {
 
 /// A case's [`LoopState`], kept on the heap only once something is in it: most cases never
 /// enter the closed loop, and a ledger of a million cases would otherwise carry a million
-/// empty 216-byte states. Reads see [`LoopState::EMPTY`] until the first write makes room
-/// (`Deref` and `DerefMut` to [`LoopState`]); it serialises as the [`LoopState`] itself.
-#[derive(Clone, Debug, Default)]
-pub struct LoopBox(Option<Box<LoopState>>);
+/// empty 216-byte states (see [`RareBox`]). It serialises as the [`LoopState`] itself.
+pub type LoopBox = RareBox<LoopState>;
 
 /// What an empty [`LoopBox`] reads as.
 static EMPTY_LOOP: LoopState = LoopState::EMPTY;
 
-impl LoopBox {
-    /// Whether nothing is in it.
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        self.0.as_deref().is_none_or(LoopState::is_empty)
-    }
-}
-
-impl std::ops::Deref for LoopBox {
-    type Target = LoopState;
-    fn deref(&self) -> &LoopState {
-        self.0.as_deref().unwrap_or(&EMPTY_LOOP)
-    }
-}
-
-impl std::ops::DerefMut for LoopBox {
-    fn deref_mut(&mut self) -> &mut LoopState {
-        self.0.get_or_insert_with(Box::default)
-    }
-}
-
-impl From<LoopState> for LoopBox {
-    fn from(state: LoopState) -> Self {
-        Self((!state.is_empty()).then(|| Box::new(state)))
-    }
-}
-
-impl PartialEq for LoopBox {
-    fn eq(&self, other: &Self) -> bool {
-        **self == **other
-    }
-}
-
-impl Eq for LoopBox {}
-
-impl Serialize for LoopBox {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        (**self).serialize(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for LoopBox {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        LoopState::deserialize(deserializer).map(Self::from)
+impl Rare for LoopState {
+    fn empty() -> &'static Self {
+        &EMPTY_LOOP
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{CaseExtras, CaseState, Extras, LoopBox, LoopState};
+    use super::{CaseExtras, CaseState, Extras, LoopBox, LoopState, Rare};
 
     /// An empty loop reads as the empty state and takes no heap room; the first write
     /// makes room; an emptied loop equals an untouched one; both serialise as the state.
     #[test]
     fn a_loop_box_takes_room_only_when_written() {
         let mut b = LoopBox::default();
-        assert!(b.is_empty() && b.0.is_none());
+        assert!(b.is_empty() && !b.takes_room());
         assert_eq!(*b, LoopState::EMPTY);
         assert_eq!(*b, LoopState::default());
         b.verifications = 2;
-        assert!(!b.is_empty() && b.0.is_some());
+        assert!(!b.is_empty() && b.takes_room());
         assert_eq!(serde_json::to_string(&b).unwrap(), r#"{"verifications":2}"#);
         let back: LoopBox = serde_json::from_str(r#"{"verifications":2}"#).unwrap();
         assert_eq!(back, b);
@@ -751,8 +648,11 @@ mod tests {
         assert!(b.is_empty());
         assert_eq!(b, LoopBox::default());
         let empty: LoopBox = serde_json::from_str("{}").unwrap();
-        assert!(empty.0.is_none(), "an empty state read back takes no room");
-        assert!(LoopBox::from(LoopState::default()).0.is_none());
+        assert!(
+            !empty.takes_room(),
+            "an empty state read back takes no room"
+        );
+        assert!(!LoopBox::from(LoopState::default()).takes_room());
     }
 
     /// The fields few states set take room only once one is set; clearing one through
@@ -760,31 +660,31 @@ mod tests {
     #[test]
     fn extras_take_room_only_when_set() {
         let mut b = Extras::default();
-        assert!(b.is_empty() && b.0.is_none());
+        assert!(b.is_empty() && !b.takes_room());
         assert_eq!(*b, CaseExtras::EMPTY);
         assert_eq!(*b, CaseExtras::default());
         b.edit_if_any(|e| e.mediation_failed = false);
-        assert!(b.0.is_none(), "clearing what is not there makes no room");
+        assert!(!b.takes_room(), "clearing what is not there makes no room");
         assert!(b.get_mut().is_none());
         b.mediation_failed = true;
         b.shelved = Some("等待资金".into());
-        assert!(!b.is_empty() && b.0.is_some());
+        assert!(!b.is_empty() && b.takes_room());
         b.edit_if_any(|e| e.mediation_failed = false);
-        assert!(b.0.is_some(), "the explanation is still there");
+        assert!(b.takes_room(), "the explanation is still there");
         b.edit_if_any(|e| e.shelved = None);
-        assert!(b.0.is_none(), "emptied, the room is given back");
+        assert!(!b.takes_room(), "emptied, the room is given back");
         let mut emptied = Extras::from(CaseExtras {
             team: Some(crate::id::TeamId::new("t1").unwrap()),
             ..CaseExtras::default()
         });
-        assert!(emptied.0.is_some());
+        assert!(emptied.takes_room());
         emptied.team = None;
         assert_eq!(
             emptied,
             Extras::default(),
             "an emptied box equals an untouched one"
         );
-        assert!(Extras::from(CaseExtras::default()).0.is_none());
+        assert!(!Extras::from(CaseExtras::default()).takes_room());
         assert!(Extras::default().into_inner().is_empty());
     }
 
@@ -798,7 +698,7 @@ mod tests {
             r#"{{"case":{case},"status":"reported","owner":"p1","category":"road","location":"mg1","returns":0,"reopens":0,"mediation_failed":false,"reminded":0,"last_at":"2026-03-02T09:00:00+08:00","events":1}}"#
         );
         let state: CaseState = serde_json::from_str(&plain).unwrap();
-        assert!(state.extras.0.is_none());
+        assert!(!state.extras.takes_room());
         assert_eq!(serde_json::to_string(&state).unwrap(), plain);
 
         let merged = plain
