@@ -316,7 +316,9 @@ pub const MAX_LIMIT: u32 = 10_000;
 /// `30个自然日`); prints the canonical English form.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct TimeLimit {
-    amount: u32,
+    /// From 1 to [`MAX_LIMIT`], so 16 bits hold it: a limit is then 4 bytes, and a
+    /// decision with its level and limit keeps them in one word.
+    amount: u16,
     unit: LimitUnit,
 }
 
@@ -342,7 +344,7 @@ impl TimeLimit {
                 reason: "the amount must be from 1 to 10000",
             });
         }
-        Ok(Self { amount, unit })
+        Ok(Self::known(amount, unit))
     }
 
     /// A time limit the library itself spells out (defaults), clamped into the valid range.
@@ -354,13 +356,18 @@ impl TimeLimit {
         } else {
             amount
         };
+        #[allow(
+            clippy::cast_possible_truncation,
+            reason = "from 1 to MAX_LIMIT (10,000), checked above"
+        )]
+        let amount = amount as u16;
         Self { amount, unit }
     }
 
     /// The amount.
     #[must_use]
     pub const fn amount(self) -> u32 {
-        self.amount
+        self.amount as u32
     }
 
     /// The unit.
@@ -374,8 +381,8 @@ impl TimeLimit {
     /// Hands [`Display`](fmt::Display)'s text to `push` in pieces: the amount, the unit,
     /// the plural's `s`.
     fn pieces<E>(self, mut push: impl FnMut(&str) -> Result<(), E>) -> Result<(), E> {
-        // The amount is from 1 to 10000; a u32 has at most ten digits.
-        let mut digits = [0u8; 10];
+        // The amount is from 1 to 10000; a u16 has at most five digits.
+        let mut digits = [0u8; 5];
         let mut n = self.amount;
         let mut start = digits.len();
         while start > 0 {

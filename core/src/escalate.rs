@@ -262,8 +262,11 @@ impl Engine {
                 .filter_map(|f| Name::new(f).ok())
                 .collect(),
             rule: Some(crate::case::event::rule_path(r.version, r.table, r.row)),
-            sitting: d.sitting().map(Box::new),
-            incomplete: ThinVec::new(),
+            extras: crate::case::event::AssignmentExtras {
+                sitting: d.sitting().map(Box::new),
+                incomplete: ThinVec::new(),
+            }
+            .into(),
         }
     }
 
@@ -531,8 +534,13 @@ impl Engine {
             grade: previous.and_then(|a| a.grade.clone()),
             flags: previous.map(|a| a.flags.clone()).unwrap_or_default(),
             rule: rule.map(arcstr::ArcStr::from),
-            sitting: None,
-            incomplete: previous.map(|a| a.incomplete.clone()).unwrap_or_default(),
+            extras: crate::case::event::AssignmentExtras {
+                sitting: None,
+                incomplete: previous
+                    .map(|a| a.extras.incomplete.clone())
+                    .unwrap_or_default(),
+            }
+            .into(),
         }
     }
 
@@ -760,7 +768,7 @@ impl Engine {
                         // Count the new deadline from now, not from the original report
                         // (or from the next sitting after now, for a booked matter).
                         let mut start = now;
-                        if let Some(b) = a.sitting.as_mut() {
+                        if let Some(b) = a.extras.get_mut().and_then(|e| e.sitting.as_mut()) {
                             let next = self
                                 .loop_spec(&c.case)
                                 .sittings

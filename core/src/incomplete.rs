@@ -56,7 +56,7 @@ impl Engine {
     ///   "category": "safety_hazard", "location": "fs-c01-g01-m1",
     ///   "reported_at": "2026-03-06T18:30:00+08:00"}"#)?;
     /// let a = engine.route_or_take_in(&case)?;
-    /// assert_eq!(a.incomplete[0].field, "attributes.hazard_type");
+    /// assert_eq!(a.extras.incomplete[0].field, "attributes.hazard_type");
     /// // The safe side: as if it were gas or fire, the community within 4 hours.
     /// assert_eq!(a.level.as_str(), "community");
     /// assert_eq!(a.due.to_string(), "2026-03-06T22:30:00+08:00");
@@ -174,7 +174,7 @@ impl Engine {
                 return Err(RouteError::Case(CaseError::Invalid(problems.to_vec())));
             }
         };
-        chosen.incomplete = problems
+        chosen.extras.incomplete = problems
             .iter()
             .map(|p| MissingFact {
                 field: p.field.clone(),

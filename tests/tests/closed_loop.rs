@@ -171,7 +171,14 @@ fn a_lawyer_desk_matter_reported_on_friday_is_booked_into_next_thursday() {
                "amount_yuan": "50000"}),
     );
     let st = ledger.case("debt").unwrap();
-    let booking = st.assignment.as_ref().unwrap().sitting.as_ref().unwrap();
+    let booking = st
+        .assignment
+        .as_ref()
+        .unwrap()
+        .extras
+        .sitting
+        .as_ref()
+        .unwrap();
     assert_eq!(booking.at, ts("2026-03-12T09:00:00+08:00"));
     let lawyer = actor("fs-duty_lawyer_desk-1", "office");
     let joined = ev(
@@ -691,7 +698,7 @@ fn a_returned_lawyer_desk_matter_is_booked_again_from_now() {
     );
     // Booked into the Thursday after the return (03-12), not the one after the report.
     assert_eq!(
-        a.sitting.as_ref().unwrap().at,
+        a.extras.sitting.as_ref().unwrap().at,
         ts("2026-03-12T09:00:00+08:00")
     );
     assert_eq!(a.due, ts("2026-03-19T17:30:00+08:00"));

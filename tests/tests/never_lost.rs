@@ -71,7 +71,7 @@ fn a_hotline_gas_smell_without_hazard_type_is_taken_in_and_routed_on_the_safe_si
     assert!(actions.incomplete.is_empty());
     assert_eq!(actions.reroutes.len(), 1);
     let a = &actions.reroutes[0].assignment;
-    assert!(a.incomplete.is_empty());
+    assert!(a.extras.incomplete.is_empty());
     assert_eq!(a.rule.as_deref(), Some("fushan-2026/routing/hazard"));
     // 4 working hours from the report (Friday 18:30): Monday 08:30-12:00 and 14:00-14:30.
     assert_eq!(a.due, ts("2026-03-09T14:30:00+08:00"));
@@ -101,7 +101,12 @@ fn a_wrong_value_and_an_unknown_channel_are_taken_in_too() {
     c["attributes"] = json!({"hazard_type": "smoke"});
     c["channel"] = json!("wechat");
     let a = engine.route_or_take_in(&case(c)).unwrap();
-    let fields: Vec<&str> = a.incomplete.iter().map(|m| m.field.as_str()).collect();
+    let fields: Vec<&str> = a
+        .extras
+        .incomplete
+        .iter()
+        .map(|m| m.field.as_str())
+        .collect();
     assert_eq!(fields, ["channel", "attributes.hazard_type"]);
     // The channel might have been a petition of 20 people: the safe side is the
     // subdistrict's joint consultation.
@@ -115,7 +120,7 @@ fn a_wrong_value_and_an_unknown_channel_are_taken_in_too() {
     c["attributes"] = json!({"hazard_type": "smoke"});
     let a = engine.route_or_take_in(&case(c)).unwrap();
     assert_eq!(a.level.as_str(), "community");
-    assert_eq!(a.incomplete[0].field, "attributes.hazard_type");
+    assert_eq!(a.extras.incomplete[0].field, "attributes.hazard_type");
 }
 
 #[test]

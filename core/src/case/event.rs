@@ -36,10 +36,77 @@ pub type ActorId = PersonId;
 crate::tsdecl::ts_alias!(ActorId = "PersonId");
 
 /// A routing decision as the ledger keeps it: where the case is handled, by whom, until when.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+///
+/// It reads and prints as one flat JSON object (the TypeScript `Assignment`); in memory
+/// the fields few decisions set (a booked sitting, the facts missing when it was taken in
+/// incomplete) sit apart in [`Assignment::extras`].
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(from = "AssignmentWire")]
 pub struct Assignment {
+    /// The level that handles the case.
+    pub level: Level,
+    /// The unit at that level (none at department level).
+    pub unit: Option<UnitId>,
+    /// The lead office, if any.
+    pub office: Option<OfficeId>,
+    /// Offices that decide together with the lead (联合会商).
+    pub co_offices: ThinVec<OfficeId>,
+    /// The person who owns the case now.
+    pub handler: Option<PersonId>,
+    /// Who follows the handler from the start (the grid worker behind a micro-grid
+    /// leader).
+    pub following: Option<PersonId>,
+    /// The time limit.
+    pub time_limit: TimeLimit,
+    /// The deadline, before any pause.
+    pub due: Timestamp,
+    /// The grade.
+    pub grade: Option<Name>,
+    /// Decision flags.
+    pub flags: ThinVec<Name>,
+    /// The rule that decided: `version/table/row`, or why (`escalation`, `reopen`…). A
+    /// ledger holds each rule's text once, however many decisions name it.
+    pub rule: Option<arcstr::ArcStr>,
+    /// What few decisions carry (a booked sitting, the facts missing), read as an
+    /// [`AssignmentExtras`]; it takes room only once something is in it.
+    pub extras: super::rare::RareBox<AssignmentExtras>,
+}
+
+/// What few decisions carry: the sitting the matter is booked into, and what the report
+/// lacked when it was taken in incomplete. Part of an [`Assignment`] (its `extras`), read
+/// through it; as JSON its fields sit in the decision's own object.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AssignmentExtras {
+    /// The sitting the matter is booked into (the Thursday duty lawyer, a joint reception
+    /// day); its deadline counts from the sitting.
+    pub sitting: Option<Box<Booking>>,
+    /// What the report lacks or gives wrongly, when it was taken in incomplete and routed
+    /// on the safe side (the most urgent decision the known facts allow); empty once the
+    /// facts are complete.
+    pub incomplete: ThinVec<MissingFact>,
+}
+
+/// What an empty [`AssignmentExtras`] reads as.
+static EMPTY_ASSIGNMENT_EXTRAS: AssignmentExtras = AssignmentExtras {
+    sitting: None,
+    incomplete: ThinVec::new(),
+};
+
+impl super::rare::Rare for AssignmentExtras {
+    fn empty() -> &'static Self {
+        &EMPTY_ASSIGNMENT_EXTRAS
+    }
+}
+
+// The JSON and TypeScript shape of an `Assignment`: every field flat, as the derive of the
+// whole struct read it before the rarely set fields moved to `AssignmentExtras`. Printing
+// is `Assignment`'s own `Serialize`, which writes the same fields without copying them.
+/// A routing decision as the ledger keeps it: where the case is handled, by whom, until when.
+#[derive(Deserialize)]
+#[cfg_attr(test, derive(Serialize))]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "Assignment"))]
+struct AssignmentWire {
     /// The level that handles the case.
     pub level: Level,
     /// The unit at that level (none at department level).
@@ -85,6 +152,82 @@ pub struct Assignment {
     #[serde(default, skip_serializing_if = "ThinVec::is_empty")]
     #[cfg_attr(feature = "ts", tsify(type = "MissingFact[]"))]
     pub incomplete: ThinVec<MissingFact>,
+}
+
+impl Serialize for Assignment {
+    /// The fields of [`AssignmentWire`], in its order and with its omissions (a test holds
+    /// the two to the same bytes), written from the decision itself: the chain hash of
+    /// every decision event is taken over these bytes, so nothing is copied to write them.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        /// Writes `value` under `key`, or skips the key when `omit` says so.
+        fn field<S: SerializeStruct, T: Serialize + ?Sized>(
+            st: &mut S,
+            key: &'static str,
+            value: &T,
+            omit: bool,
+        ) -> Result<(), S::Error> {
+            if omit {
+                st.skip_field(key)
+            } else {
+                st.serialize_field(key, value)
+            }
+        }
+        let e = &*self.extras;
+        let mut st = s.serialize_struct("Assignment", 13)?;
+        st.serialize_field("level", &self.level)?;
+        field(&mut st, "unit", &self.unit, self.unit.is_none())?;
+        field(&mut st, "office", &self.office, self.office.is_none())?;
+        field(
+            &mut st,
+            "co_offices",
+            &self.co_offices,
+            self.co_offices.is_empty(),
+        )?;
+        field(&mut st, "handler", &self.handler, self.handler.is_none())?;
+        field(
+            &mut st,
+            "following",
+            &self.following,
+            self.following.is_none(),
+        )?;
+        st.serialize_field("time_limit", &self.time_limit)?;
+        st.serialize_field("due", &self.due)?;
+        field(&mut st, "grade", &self.grade, self.grade.is_none())?;
+        field(&mut st, "flags", &self.flags, self.flags.is_empty())?;
+        field(&mut st, "rule", &self.rule, self.rule.is_none())?;
+        field(&mut st, "sitting", &e.sitting, e.sitting.is_none())?;
+        field(
+            &mut st,
+            "incomplete",
+            &e.incomplete,
+            e.incomplete.is_empty(),
+        )?;
+        st.end()
+    }
+}
+
+impl From<AssignmentWire> for Assignment {
+    fn from(w: AssignmentWire) -> Self {
+        Self {
+            level: w.level,
+            unit: w.unit,
+            office: w.office,
+            co_offices: w.co_offices,
+            handler: w.handler,
+            following: w.following,
+            time_limit: w.time_limit,
+            due: w.due,
+            grade: w.grade,
+            flags: w.flags,
+            rule: w.rule,
+            extras: AssignmentExtras {
+                sitting: w.sitting,
+                incomplete: w.incomplete,
+            }
+            .into(),
+        }
+    }
 }
 
 /// Facts added to or corrected in a report by an `amended` event.
@@ -525,4 +668,92 @@ pub struct EventRecord {
 /// The rule that a routing decision came from, as `version/table/row`.
 pub(crate) fn rule_path(version: &str, table: &str, row: &str) -> arcstr::ArcStr {
     arcstr::format!("{version}/{table}/{row}")
+}
+
+#[cfg(test)]
+mod assignment_tests {
+    use super::{Assignment, AssignmentExtras, AssignmentWire, Booking, MissingFact};
+    use crate::calendar::{LimitUnit, TimeLimit};
+    use crate::org::Level;
+    use proptest::prelude::*;
+
+    impl From<Assignment> for AssignmentWire {
+        fn from(a: Assignment) -> Self {
+            let e = a.extras.into_inner();
+            Self {
+                level: a.level,
+                unit: a.unit,
+                office: a.office,
+                co_offices: a.co_offices,
+                handler: a.handler,
+                following: a.following,
+                time_limit: a.time_limit,
+                due: a.due,
+                grade: a.grade,
+                flags: a.flags,
+                rule: a.rule,
+                sitting: e.sitting,
+                incomplete: e.incomplete,
+            }
+        }
+    }
+
+    proptest! {
+        /// Whichever fields a decision sets, its own `Serialize` writes the bytes the
+        /// derive of the flat shape writes (the chain hashes of decision events are taken
+        /// over them), and they read back to the same decision.
+        #[test]
+        fn a_decision_prints_as_its_flat_shape(set in proptest::collection::vec(any::<bool>(), 11)) {
+            let on = |i: usize| set.get(i).copied().unwrap_or(false);
+            macro_rules! id {
+                ($t:ty, $s:expr) => {
+                    <$t>::new($s).map_err(|e| TestCaseError::fail(e.to_string()))?
+                };
+            }
+            let a = Assignment {
+                level: Level::Community,
+                unit: if on(0) { Some(id!(crate::UnitId, "fs-c01")) } else { None },
+                office: if on(1) { Some(id!(crate::OfficeId, "o-civil")) } else { None },
+                co_offices: if on(2) { vec![id!(crate::OfficeId, "o-a"), id!(crate::OfficeId, "o-b")].into() } else { Default::default() },
+                handler: if on(3) { Some(id!(crate::PersonId, "p1")) } else { None },
+                following: if on(4) { Some(id!(crate::PersonId, "p2")) } else { None },
+                time_limit: TimeLimit::new(if on(5) { 10_000 } else { 4 }, LimitUnit::WorkingHours)
+                    .map_err(|e| TestCaseError::fail(e.to_string()))?,
+                due: "2026-03-02T13:00:00+08:00".parse().map_err(|_| TestCaseError::fail("time"))?,
+                grade: if on(6) { Some(id!(crate::Name, "urgent")) } else { None },
+                flags: if on(7) { vec![id!(crate::Name, "early_intervention")].into() } else { Default::default() },
+                rule: on(8).then(|| "fushan-2026/routing/hazard".into()),
+                extras: AssignmentExtras {
+                    sitting: on(9).then(|| -> Result<_, TestCaseError> { Ok(Box::new(Booking {
+                        sitting: id!(crate::Name, "lawyer_desk"),
+                        name: Some("周四律师坐班".to_owned()),
+                        at: "2026-03-05T09:00:00+08:00".parse().map_err(|_| TestCaseError::fail("time"))?,
+                    })) }).transpose()?,
+                    incomplete: if on(10) {
+                        vec![MissingFact { field: "attributes.hazard_type".into(), reason: "is missing".into() }].into()
+                    } else {
+                        Default::default()
+                    },
+                }
+                .into(),
+            };
+            prop_assert_eq!(a.extras.takes_room(), on(9) || on(10));
+            let ours = serde_json::to_string(&a).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let flat = serde_json::to_string(&AssignmentWire::from(a.clone()))
+                .map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert_eq!(&ours, &flat);
+            let back: Assignment = serde_json::from_str(&ours).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert_eq!(back, a);
+        }
+    }
+
+    #[test]
+    fn a_decision_with_a_field_it_does_not_have_is_refused() {
+        let json = r#"{"level":"grid","time_limit":"4 working hours","due":"2026-03-02T13:00:00+08:00","extras":{}}"#;
+        let err = serde_json::from_str::<Assignment>(json)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("unknown field `extras`"), "{err}");
+    }
 }

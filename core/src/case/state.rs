@@ -545,7 +545,7 @@ impl CaseState {
     pub fn missing(&self) -> &[super::event::MissingFact] {
         self.assignment
             .as_ref()
-            .map_or(&[][..], |a| a.incomplete.as_slice())
+            .map_or(&[][..], |a| a.extras.incomplete.as_slice())
     }
 
     /// The level it is handled at now.

@@ -558,8 +558,9 @@ fn read_post(
         decision.time_limit,
         decision.due
     );
-    if !decision.incomplete.is_empty() {
+    if !decision.extras.incomplete.is_empty() {
         let missing: Vec<String> = decision
+            .extras
             .incomplete
             .iter()
             .map(|m| format!("{} {}", open311_field(&m.field), m.reason))
