@@ -337,17 +337,16 @@ impl LedgerState {
                 expected: LEDGER_FORMAT,
             });
         }
-        s.pool_ids();
+        s.pool_ids(&mut IdPool::default());
         s.reindex();
         Ok(s)
     }
 
     /// Shares the texts of the ids read from a snapshot, each of which came with its own
-    /// copy (see [`IdPool`]): every case's units, people, categories and names, and its
-    /// decision and the one in force when it was resolved held once when they are equal.
-    fn pool_ids(&mut self) {
-        let mut pool = IdPool::default();
-        let pool = &mut pool;
+    /// copy, with those in `pool` (see [`IdPool`]), which keeps them for what comes next:
+    /// every case's units, people, categories and names, and its decision and the one in
+    /// force when it was resolved held once when they are equal.
+    fn pool_ids(&mut self, pool: &mut IdPool) {
         for c in &mut self.cases {
             pool_case(&mut c.case, pool);
             if let Some(extras) = c.extras.get_mut() {
@@ -1189,6 +1188,8 @@ impl Ledger {
             state,
             ..Self::default()
         };
+        // The events after the snapshot share the texts of the ids it holds.
+        ledger.state.pool_ids(&mut ledger.pool);
         for (index, r) in later.into_iter().enumerate() {
             ledger.append_at(index, r)?;
         }
@@ -1777,6 +1778,33 @@ mod tests {
         let resolved = c2.resolved_assignment.as_ref().unwrap();
         assert!(std::sync::Arc::ptr_eq(a2, resolved));
         assert_ne!(c1.location, c3.location);
+    }
+
+    /// A ledger built from a snapshot holds the snapshot's ids for the events after it:
+    /// a later case at the same place, routed to the same unit and handler, shares their
+    /// texts with the cases of the snapshot.
+    #[test]
+    fn events_after_a_snapshot_share_its_ids() {
+        let (a, b, _) = three_cases();
+        let mut before = Ledger::new();
+        before.append_all_json_str(&format!("[{a}, {b}]")).unwrap();
+        let state = super::LedgerState::from_json_str(&before.state().to_json()).unwrap();
+        let later: Vec<super::EventRecord> = serde_json::from_str(&format!(
+            "[{}]",
+            events("c9", "fs-c01-g01-m1", "fs-c01-g01-m1", "fs-mgl001")
+        ))
+        .unwrap();
+        let ledger = Ledger::from_snapshot(state, later).unwrap();
+        let (c1, c9) = (ledger.case("c1").unwrap(), ledger.case("c9").unwrap());
+        assert!(same(c9.case.location.as_str(), c1.case.location.as_str()));
+        assert!(same(c9.case.category.as_str(), c1.case.category.as_str()));
+        let (a1, a9) = (
+            c1.assignment.as_ref().unwrap(),
+            c9.assignment.as_ref().unwrap(),
+        );
+        assert!(same(text(a9.unit.as_ref()), text(a1.unit.as_ref())));
+        assert!(same(text(a9.handler.as_ref()), text(a1.handler.as_ref())));
+        assert!(same(text(a9.rule.as_ref()), text(a1.rule.as_ref())));
     }
 
     /// Events of the same JSON keep one copy of it, events of other JSON their own; each
