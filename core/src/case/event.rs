@@ -155,9 +155,10 @@ struct AssignmentWire {
 }
 
 impl Serialize for Assignment {
-    /// The fields of [`AssignmentWire`], in its order and with its omissions (a test holds
-    /// the two to the same bytes), written from the decision itself: the chain hash of
-    /// every decision event is taken over these bytes, so nothing is copied to write them.
+    /// The flat shape's fields (those the derive of the whole struct wrote), in its order
+    /// and with its omissions (a test holds the two to the same bytes), written from the
+    /// decision itself: the chain hash of every decision event is taken over these bytes,
+    /// so nothing is copied to write them.
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         /// Writes `value` under `key`, or skips the key when `omit` says so.
