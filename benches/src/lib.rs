@@ -725,16 +725,13 @@ pub fn soak(
     let mut offer = |ledger: &mut Ledger, record: EventRecord, report: &mut SoakReport| {
         report.events += 1;
         let len = ledger.len();
-        let before = record
-            .case
-            .as_ref()
-            .and_then(|c| ledger.case(c.as_str()).cloned());
-        let link = chain_record(&accepted_chain, &record);
-        let reported = matches!(record.event, Event::Reported { .. });
         // The record is handed over, as a reporting system hands it: the ledger may then
         // share its ids' texts with those it holds. What a refusal is checked against is
         // kept aside.
         let (case, kind, at) = (record.case.clone(), record.event.kind(), record.at);
+        let before = case.as_ref().and_then(|c| ledger.case(c.as_str()).cloned());
+        let link = chain_record(&accepted_chain, &record);
+        let reported = matches!(record.event, Event::Reported { .. });
         match ledger.append(record) {
             Ok(_) => {
                 accepted_chain = link;

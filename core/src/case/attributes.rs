@@ -100,7 +100,7 @@ impl Attributes {
 
     /// The attributes as (code, value), in code order.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = (&String, &AttrValue)> + '_ {
-        self.0.iter().map(|(k, v)| (k, v))
+        self.into_iter()
     }
 
     /// The codes given, in order.

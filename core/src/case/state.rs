@@ -511,10 +511,10 @@ impl LoopState {
         signed_off: None,
     };
 
-    /// Whether nothing of the loop has happened.
+    /// Whether nothing of the loop has happened (it is [`LoopState::EMPTY`]).
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        *self == Self::default()
+        Rare::is_empty(self)
     }
 
     /// The open supervision orders.
