@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use arrow_array::Array as _;
 use arrow_array::cast::AsArray;
 use arrow_array::types::Int32Type;
 use arrow_array::{
@@ -381,4 +382,66 @@ fn a_column_of_the_wrong_type_is_reported_both_ways() {
             "{name}"
         );
     }
+}
+
+/// The text of row `row` of a dictionary column of text, `None` for a null.
+fn dictionary_text(col: &ArrayRef, row: usize) -> Option<String> {
+    let dict = col.as_dictionary::<Int32Type>();
+    let keys = dict.keys();
+    keys.is_valid(row).then(|| {
+        let key = usize::try_from(keys.value(row)).unwrap();
+        dict.values().as_string::<i32>().value(key).to_owned()
+    })
+}
+
+#[test]
+fn the_unit_name_and_role_columns_are_each_decisions() {
+    // The names and roles are keyed at the end from the unit and handler columns: each
+    // row's must still be its own decision's, and null for a row that was not routed.
+    let engine = Engine::fushan();
+    let cases = crate::sim::month_cases(&engine, 2026, 3, 3_000, 17);
+    let (_, batch) = cases_table(&cases).unwrap();
+    let unknown = [5usize, 6, 2_999];
+    let locations: StringArray = cases
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            Some(if unknown.contains(&i) {
+                "fs-nowhere"
+            } else {
+                c.location.as_str()
+            })
+        })
+        .collect();
+    let batch = with_column(&batch, "location", Arc::new(locations));
+    let (_, out) = super::route_batches(
+        &engine,
+        std::slice::from_ref(&batch),
+        ErrorMode::Column,
+        Some(1),
+    )
+    .unwrap();
+    let out = &out[0];
+    let col = |name: &str| Arc::clone(out.column_by_name(name).unwrap());
+    let (unit, unit_name) = (col("unit"), col("unit_name"));
+    let (handler, role) = (col("handler"), col("handler_role"));
+    let mut levels = std::collections::BTreeSet::new();
+    for (row, case) in cases.iter().enumerate() {
+        let got = [&unit, &unit_name, &handler, &role].map(|c| dictionary_text(c, row));
+        if unknown.contains(&row) {
+            assert_eq!(got, [None, None, None, None], "row {row}");
+            continue;
+        }
+        let d = engine.route(case).unwrap();
+        let v = d.view();
+        levels.insert(v.level);
+        let want = [
+            v.unit.map(str::to_owned),
+            v.unit_name.map(str::to_owned),
+            v.handler.map(str::to_owned),
+            v.handler_role.map(|r| r.as_str().to_owned()),
+        ];
+        assert_eq!(got, want, "row {row}");
+    }
+    assert!(levels.len() >= 4, "{levels:?}");
 }
