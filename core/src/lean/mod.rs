@@ -101,6 +101,7 @@ impl<'a> CaseText<'a> {
     /// The case of a JSON document, when it is one the lean path reads (borrowed: a
     /// string with an escape in it does not read, and takes the full reader).
     #[must_use]
+    #[inline]
     pub fn from_json_str(json: &'a str) -> Option<Self> {
         // The flat document of an ordinary case is read by hand; any other by serde_json,
         // which reads the same case from every document both take.

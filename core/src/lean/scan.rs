@@ -270,6 +270,7 @@ fn closing_quote(bytes: &[u8]) -> Option<usize> {
 
 /// The case of `json` when it is an ordinary document this reader takes (see the module
 /// documentation), exactly as `serde_json` reads it; `None` for any other.
+#[inline(always)]
 pub(super) fn case_text(json: &str) -> Option<CaseText<'_>> {
     let mut c = Cursor { text: json, at: 0 };
     let mut seen = 0u16;
