@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use arrow_array::builder::{Int32Builder, ListBuilder, StringBuilder};
 use arrow_array::types::Int32Type;
-use arrow_array::{ArrayRef, DictionaryArray, RecordBatch, TimestampSecondArray};
+use arrow_array::{ArrayRef, DictionaryArray, RecordBatch};
 use arrow_schema::{ArrowError, SchemaRef};
 
 use super::cols::finish;
@@ -202,7 +202,9 @@ pub(super) struct RoutedOut<'e> {
     time_limit: Keyed,
     /// The time limits seen, by dense id, with their text.
     limits: Vec<(TimeLimit, String)>,
-    due: Vec<Option<i64>>,
+    /// Deadlines in seconds (null on a row not routed): values and validity written
+    /// straight into the column's buffers.
+    due: arrow_array::builder::TimestampSecondBuilder,
     flags: ListBuilder<StringBuilder>,
     rule_table: Keyed,
     rule_row: Keyed,
@@ -250,7 +252,7 @@ impl<'e> RoutedOut<'e> {
             handler: Direct::new(rows),
             time_limit: Keyed::new(rows),
             limits: Vec::new(),
-            due: Vec::with_capacity(rows),
+            due: arrow_array::builder::TimestampSecondBuilder::with_capacity(rows),
             flags: list(),
             rule_table: Keyed::new(rows),
             rule_row: Keyed::new(rows),
@@ -309,7 +311,7 @@ impl<'e> RoutedOut<'e> {
         let limits = &self.limits;
         self.time_limit
             .push(Some(id), || limits.get(id).map_or("", |(_, t)| t.as_str()));
-        self.due.push(Some(r.due.unix()));
+        self.due.append_value(r.due.unix());
         let mut flags = r.verdict.flags;
         while flags != 0 {
             let bit = flags.trailing_zeros() as usize;
@@ -350,7 +352,7 @@ impl<'e> RoutedOut<'e> {
             d.push(None);
         }
         self.co_offices.append_null();
-        self.due.push(None);
+        self.due.append_null();
         self.flags.append_null();
         let code = e.code();
         let id = match self.codes.iter().position(|c| *c == code) {
@@ -367,7 +369,7 @@ impl<'e> RoutedOut<'e> {
     /// The columns in the order of [`DECISION_COLUMNS`](crate::batch::DECISION_COLUMNS),
     /// with `case` given.
     pub(super) fn finish(
-        self,
+        mut self,
         case: ArrayRef,
         schema: &SchemaRef,
     ) -> Result<RecordBatch, ArrowError> {
@@ -385,7 +387,7 @@ impl<'e> RoutedOut<'e> {
         let rule_row = self.rule_row.finish()?;
         let error_code = self.error_code.finish()?;
         let zone = self.engine.calendar().zone().to_string();
-        let due: ArrayRef = Arc::new(TimestampSecondArray::from(self.due).with_timezone(zone));
+        let due: ArrayRef = Arc::new(self.due.finish().with_timezone(zone));
         let cols: Vec<ArrayRef> = vec![
             case,
             version,
