@@ -212,10 +212,14 @@ pub(super) struct RoutedOut<'e> {
     /// the rule set's versions and tables.
     table_base: Vec<usize>,
     row_base: Vec<Vec<usize>>,
-    error_code: Keyed,
-    /// The error codes seen, by dense id.
+    /// The rows appended so far.
+    rows: usize,
+    /// The error codes seen, in order of first use (a code's key in `error_code`).
     codes: Vec<&'static str>,
-    error: StringBuilder,
+    /// The rows that could not be routed, each with its code's key and its message: the
+    /// `error_code` and `error` columns are null elsewhere, and are written at the end
+    /// rather than a null at a time on every routed row.
+    failed: Vec<(usize, i32, String)>,
 }
 
 impl<'e> RoutedOut<'e> {
@@ -258,9 +262,9 @@ impl<'e> RoutedOut<'e> {
             rule_row: Keyed::new(rows),
             table_base,
             row_base,
-            error_code: Keyed::new(rows),
+            rows: 0,
             codes: Vec::new(),
-            error: StringBuilder::new(),
+            failed: Vec::new(),
         }
     }
 
@@ -332,8 +336,7 @@ impl<'e> RoutedOut<'e> {
                 .and_then(|t| t.rows.get(row))
                 .map_or("", |r| r.id.as_str())
         });
-        self.error_code.push(None, || "");
-        self.error.append_null();
+        self.rows += 1;
     }
 
     /// Appends a row that could not be routed.
@@ -362,8 +365,36 @@ impl<'e> RoutedOut<'e> {
                 self.codes.len() - 1
             }
         };
-        self.error_code.push(Some(id), || code);
-        self.error.append_value(e.to_string());
+        let key = i32::try_from(id).unwrap_or(i32::MAX);
+        self.failed.push((self.rows, key, e.to_string()));
+        self.rows += 1;
+    }
+
+    /// The `error_code` and `error` columns: null but on the rows that failed.
+    fn errors(&self) -> Result<(ArrayRef, ArrayRef), ArrowError> {
+        let mut keys = Int32Builder::with_capacity(self.rows);
+        let bytes = self.failed.iter().map(|(_, _, m)| m.len()).sum();
+        let mut text = StringBuilder::with_capacity(self.rows, bytes);
+        let mut next = 0;
+        for (row, key, message) in &self.failed {
+            let gap = row.saturating_sub(next);
+            keys.append_nulls(gap);
+            text.append_nulls(gap);
+            keys.append_value(*key);
+            text.append_value(message);
+            next = row + 1;
+        }
+        let gap = self.rows.saturating_sub(next);
+        keys.append_nulls(gap);
+        text.append_nulls(gap);
+        let codes: ArrayRef = Arc::new(
+            self.codes
+                .iter()
+                .map(|c| Some(*c))
+                .collect::<arrow_array::StringArray>(),
+        );
+        let error_code = Arc::new(DictionaryArray::<Int32Type>::try_new(keys.finish(), codes)?);
+        Ok((error_code, finish(text)))
     }
 
     /// The columns in the order of [`DECISION_COLUMNS`](crate::batch::DECISION_COLUMNS),
@@ -373,6 +404,7 @@ impl<'e> RoutedOut<'e> {
         case: ArrayRef,
         schema: &SchemaRef,
     ) -> Result<RecordBatch, ArrowError> {
+        let (error_code, error) = self.errors()?;
         let version = self.version.finish()?;
         let grade = self.grade.finish()?;
         let level = self.level.finish()?;
@@ -385,7 +417,6 @@ impl<'e> RoutedOut<'e> {
         let time_limit = self.time_limit.finish()?;
         let rule_table = self.rule_table.finish()?;
         let rule_row = self.rule_row.finish()?;
-        let error_code = self.error_code.finish()?;
         let zone = self.engine.calendar().zone().to_string();
         let due: ArrayRef = Arc::new(self.due.finish().with_timezone(zone));
         let cols: Vec<ArrayRef> = vec![
@@ -405,7 +436,7 @@ impl<'e> RoutedOut<'e> {
             rule_table,
             rule_row,
             error_code,
-            finish(self.error),
+            error,
         ];
         RecordBatch::try_new(Arc::clone(schema), cols)
     }

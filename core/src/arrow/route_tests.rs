@@ -395,9 +395,10 @@ fn dictionary_text(col: &ArrayRef, row: usize) -> Option<String> {
 }
 
 #[test]
-fn the_unit_name_and_role_columns_are_each_decisions() {
-    // The names and roles are keyed at the end from the unit and handler columns: each
-    // row's must still be its own decision's, and null for a row that was not routed.
+fn the_name_role_and_error_columns_are_each_rows() {
+    // The names and roles are keyed at the end from the unit and handler columns, and the
+    // error columns are written at the end from the rows that failed: each row's must
+    // still be its own decision's, or its own error's for a row that was not routed.
     let engine = Engine::fushan();
     let cases = crate::sim::month_cases(&engine, 2026, 3, 3_000, 17);
     let (_, batch) = cases_table(&cases).unwrap();
@@ -425,13 +426,26 @@ fn the_unit_name_and_role_columns_are_each_decisions() {
     let col = |name: &str| Arc::clone(out.column_by_name(name).unwrap());
     let (unit, unit_name) = (col("unit"), col("unit_name"));
     let (handler, role) = (col("handler"), col("handler_role"));
+    let (code, error) = (col("error_code"), col("error"));
+    let error = error.as_string::<i32>();
     let mut levels = std::collections::BTreeSet::new();
     for (row, case) in cases.iter().enumerate() {
         let got = [&unit, &unit_name, &handler, &role].map(|c| dictionary_text(c, row));
         if unknown.contains(&row) {
             assert_eq!(got, [None, None, None, None], "row {row}");
+            // The error columns hold the error of routing the row's case.
+            let mut bad = case.clone();
+            bad.location = "fs-nowhere".parse().unwrap();
+            let e = crate::Error::from(engine.route(&bad).unwrap_err());
+            assert_eq!(dictionary_text(&code, row).as_deref(), Some(e.code()));
+            assert_eq!(
+                error.is_valid(row).then(|| error.value(row)),
+                Some(e.to_string().as_str())
+            );
             continue;
         }
+        assert_eq!(dictionary_text(&code, row), None, "row {row}");
+        assert!(error.is_null(row), "row {row}");
         let d = engine.route(case).unwrap();
         let v = d.view();
         levels.insert(v.level);
