@@ -1315,3 +1315,91 @@ impl DecisionView<'_> {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::Engine;
+    use crate::calendar::Calendar;
+    use crate::org::OrgGraph;
+    use crate::rules::{HitPolicy, RuleSet};
+
+    /// The rows of each table that match a prepared case, in table order: the first of a
+    /// first-hit or unique table, every one of a collect table.
+    fn rows_matching(engine: &Engine, case: &crate::Case) -> Vec<(String, String)> {
+        let prepared = engine.prepare(case).unwrap();
+        let version = &engine.rules.versions[usize::from(prepared.version)];
+        let mut out = Vec::new();
+        for table in &version.tables {
+            let rows: Vec<usize> = if table.hit_policy == HitPolicy::Collect {
+                table.matching(&prepared.facts).collect()
+            } else {
+                table.first_match(&prepared.facts).into_iter().collect()
+            };
+            out.extend(
+                rows.into_iter()
+                    .map(|r| (table.id.to_string(), table.rows[r].id.to_string())),
+            );
+        }
+        out
+    }
+
+    #[test]
+    fn hits_are_the_rows_the_tables_match() {
+        // The rows a decision lists as matching (what its trace explains) are the rows
+        // each table matches, in table order, the deciding one among them.
+        let engine = Engine::fushan();
+        let mut several = 0;
+        for case in crate::sim::month_cases(&engine, 2026, 3, 2_000, 5) {
+            let d = engine.route(&case).unwrap();
+            let hits: Vec<(String, String)> = d
+                .hits()
+                .iter()
+                .map(|h| (h.table.to_owned(), h.row.to_owned()))
+                .collect();
+            assert_eq!(hits, rows_matching(&engine, &case), "{}", case.id);
+            let rule = d.rule();
+            assert!(hits.contains(&(rule.table.to_owned(), rule.row.to_owned())));
+            assert!(d.trace().len() >= hits.len());
+            several += usize::from(hits.len() > 1);
+        }
+        assert!(several > 20, "{several} decisions with more than one row");
+    }
+
+    #[test]
+    fn a_trace_keeps_sixteen_rows_and_counts_the_rest() {
+        // The default rules with twenty more modifier rows that match every case: the
+        // trace lists the first sixteen rows that matched and says how many more did.
+        let mut doc: serde_json::Value =
+            serde_json::from_str(crate::rules::default_json()).unwrap();
+        for version in doc["versions"].as_array_mut().unwrap() {
+            let table = &mut version["tables"][1];
+            assert_eq!(table["hit_policy"], "collect");
+            let width = table["inputs"].as_array().unwrap().len();
+            let rows = table["rows"].as_array_mut().unwrap();
+            for i in 0..20 {
+                rows.push(serde_json::json!({
+                    "id": format!("always-{i}"),
+                    "when": vec!["-"; width],
+                    "then": ["", "", "", "", "", ""],
+                    "why": "Matches every case.",
+                }));
+            }
+        }
+        let rules = RuleSet::from_json_str(&doc.to_string()).unwrap();
+        let engine = Engine::new(OrgGraph::fushan(), rules, Calendar::china()).unwrap();
+        let case = crate::sim::month_cases(&engine, 2026, 3, 1, 9).remove(0);
+        let d = engine.route(&case).unwrap();
+        let matched = rows_matching(&engine, &case);
+        assert!(matched.len() > 20);
+        let hits = d.hits();
+        assert_eq!(hits.len(), 16);
+        assert_eq!(
+            hits.iter()
+                .map(|h| (h.table.to_owned(), h.row.to_owned()))
+                .collect::<Vec<_>>(),
+            matched[..16].to_vec()
+        );
+        let more = format!("… and {} more matching rows", matched.len() - 16);
+        assert!(d.trace().contains(&more), "{:?}", d.trace());
+    }
+}
