@@ -1,7 +1,9 @@
 //! Profiling harness: `cargo run --release -p gridgov-benches --example profile_route -- [mode] [n]`
 //! (env `SCALE`, the city's size in Fushans, default 100; `REPS`, default 40; `RULES`, a
 //! rule set file). Modes: `evaluate`, `table`, `prepare`, `route`, `trace`; the batch path
-//! `columns`, `columns-dictionary`, `columns-typed`; the per-call path on documents as the
+//! `columns`, `columns-dictionary`, `columns-typed`, `columns-alldict` (as `columns-typed`,
+//! with `risk_flags` and `attributes` dictionary-encoded too: what the per-row hashing of
+//! those two plain text columns costs); the per-call path on documents as the
 //! Python bench gives them: `json` (the whole call), `json-parse` (the full reader),
 //! `json-lean-parse` (the lean reader), `json-lean` (it and `route_text`), `json-view` (it
 //! and the case-free view), `json-out` (a `Case` routed and printed), and over decisions
@@ -73,6 +75,19 @@ fn main() {
             }
             "columns-typed" => gridgov_benches::typed_reported_at(
                 &gridgov_benches::dictionary_encoded(&batch, &["channel", "category", "location"]),
+                &cases,
+            ),
+            "columns-alldict" => gridgov_benches::typed_reported_at(
+                &gridgov_benches::dictionary_encoded(
+                    &batch,
+                    &[
+                        "channel",
+                        "category",
+                        "location",
+                        "risk_flags",
+                        "attributes",
+                    ],
+                ),
                 &cases,
             ),
             _ => batch,
@@ -168,7 +183,7 @@ fn main() {
                     acc += engine.route(c).map_or(0, |d| d.trace().len());
                 }
             }
-            "columns" | "columns-dictionary" | "columns-typed" => {
+            "columns" | "columns-dictionary" | "columns-typed" | "columns-alldict" => {
                 let (_, out) = gridgov::arrow::route_batches(
                     &engine,
                     std::slice::from_ref(&batch),
