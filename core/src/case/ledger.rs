@@ -32,11 +32,9 @@ use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 use super::Case;
-use super::event::{
-    Assignment, CHAINED_FORMAT, EscalationReason, Event, EventRecord, LEDGER_FORMAT, ReopenReason,
-};
+use super::event::{Assignment, CHAINED_FORMAT, Event, EventRecord, LEDGER_FORMAT};
+use super::log::{Body, EventLog, Stored};
 use crate::id::{CaseId, Category, IdPool, PersonId, UnitId};
-use crate::org::Level;
 use crate::time::Timestamp;
 
 pub use super::state::{
@@ -591,66 +589,6 @@ impl Serialize for Receipt {
     }
 }
 
-/// An event as the ledger keeps it, in 32 bytes: its case and actor by position, so that
-/// the text of ids is held once, and its body (below). Its `event_id` and chain hash are
-/// not kept here: ids are few and kept beside, and hashes are kept every
-/// [`MARK_EVERY`] events and recomputed between.
-#[derive(Clone, Debug)]
-struct Stored {
-    case: u32,
-    actor: u32,
-    at: Timestamp,
-    body: Body,
-}
-
-/// An event's content, and the position of the event before it about the same case
-/// (`prev`, [`NO_EVENT`] for the first, or an event about no case), which sits in what
-/// would be padding. The events that carry a case or a decision share it (an `Arc`) with
-/// the state; every other event is its compact JSON in the ledger's text, the very bytes
-/// its canonical form holds, and events of the same JSON share one copy of it (see
-/// [`Texts`]).
-#[derive(Clone, Debug)]
-enum Body {
-    Reported {
-        prev: u32,
-        case: Arc<Case>,
-    },
-    Assigned {
-        prev: u32,
-        assignment: Arc<Assignment>,
-    },
-    Escalated {
-        prev: u32,
-        from: Level,
-        to: Level,
-        reason: EscalationReason,
-        assignment: Arc<Assignment>,
-    },
-    Reopened {
-        prev: u32,
-        reason: ReopenReason,
-        assignment: Arc<Assignment>,
-    },
-    /// The text `text` of the ledger's [`Texts`].
-    Json {
-        prev: u32,
-        text: u32,
-    },
-}
-
-impl Body {
-    /// The position of the event before it about the same case.
-    fn prev(&self) -> u32 {
-        match self {
-            Self::Reported { prev, .. }
-            | Self::Assigned { prev, .. }
-            | Self::Escalated { prev, .. }
-            | Self::Reopened { prev, .. }
-            | Self::Json { prev, .. } => *prev,
-        }
-    }
-}
-
 /// The JSON texts of the events kept as text, each distinct text once: most events of a
 /// case's life (taken in, reminded at a stage, resumed, resolved "办结", evaluated 5) are
 /// the same bytes in every case, so a million cases keep a few dozen texts, not seven
@@ -854,7 +792,8 @@ fn check_event_id(index: usize, id: Option<&str>) -> Result<(), LedgerError> {
 /// returns. Clones of a file-backed ledger share the file.
 #[derive(Clone, Debug, Default)]
 pub struct Ledger {
-    events: Vec<Stored>,
+    /// The events, packed (see [`EventLog`]).
+    events: EventLog,
     /// The JSON of the events kept as text ([`Body::Json`]), each distinct text once.
     text: Texts,
     state: LedgerState,
@@ -866,7 +805,7 @@ pub struct Ledger {
     /// Position → `event_id`, for the events that have one.
     event_ids: rustc_hash::FxHashMap<u64, Arc<str>>,
     /// For each case (by position), its last event ([`NO_EVENT`] before any): a case's
-    /// events are a chain from here through each one's [`Body::prev`], found without
+    /// events are a chain from here through each one's `prev`, found without
     /// reading the others.
     last: Vec<u32>,
     /// The chain hash after every [`MARK_EVERY`]th event: `marks[k]` is event
@@ -952,7 +891,7 @@ impl Ledger {
                 a
             }
         };
-        let position = self.events.len() as u64;
+        let position = self.events.len();
         if let Some(id) = record.event_id {
             let id: Arc<str> = id.into();
             self.ids.insert(Arc::clone(&id), position);
@@ -970,40 +909,43 @@ impl Ledger {
             }
         }
         let body = match record.event {
-            Event::Reported { case } => Body::Reported { prev, case },
-            Event::Assigned { assignment } => Body::Assigned { prev, assignment },
+            // The case is the state's: its report made it.
+            Event::Reported { .. } => Body::Reported,
+            Event::Assigned { assignment } => Body::Assigned {
+                assignment: self.events.keep_assignment(assignment),
+            },
             Event::Escalated {
                 from,
                 to,
                 reason,
                 assignment,
             } => Body::Escalated {
-                prev,
                 from,
                 to,
                 reason,
-                assignment,
+                assignment: self.events.keep_assignment(assignment),
             },
             Event::Reopened { reason, assignment } => Body::Reopened {
-                prev,
                 reason,
-                assignment,
+                assignment: self.events.keep_assignment(assignment),
             },
             event => {
                 // Our own event types always serialise, and JSON is UTF-8.
                 let json = serde_json::to_string(&event).unwrap_or_default();
-                let text = self.text.intern(&json);
-                Body::Json { prev, text }
+                Body::Json {
+                    text: self.text.intern(&json),
+                }
             }
         };
         self.head = hash;
         if (position + 1) % MARK_EVERY == 0 {
             self.marks.push(hash);
         }
-        self.events.push(Stored {
+        self.events.push(&Stored {
             case,
             actor,
             at: record.at,
+            prev,
             body,
         });
     }
@@ -1014,39 +956,38 @@ impl Ledger {
     }
 
     /// The event of a stored record.
-    fn event_of<'a>(&'a self, body: &'a Body) -> Option<EventView<'a>> {
-        Some(match body {
-            Body::Reported { case, .. } => EventView::Owned(Event::Reported {
-                case: Arc::clone(case),
+    fn event_of(&self, s: &Stored) -> Option<EventView<'_>> {
+        let assignment = |n: u32| self.events.assignment(n).map(Arc::clone);
+        Some(match s.body {
+            Body::Reported => EventView::Owned(Event::Reported {
+                case: Arc::clone(&self.state.cases.get(s.case as usize)?.case),
             }),
-            Body::Assigned { assignment: a, .. } => EventView::Owned(Event::Assigned {
-                assignment: Arc::clone(a),
+            Body::Assigned { assignment: a } => EventView::Owned(Event::Assigned {
+                assignment: assignment(a)?,
             }),
             Body::Escalated {
                 from,
                 to,
                 reason,
-                assignment,
-                ..
+                assignment: a,
             } => EventView::Owned(Event::Escalated {
-                from: *from,
-                to: *to,
-                reason: *reason,
-                assignment: Arc::clone(assignment),
+                from,
+                to,
+                reason,
+                assignment: assignment(a)?,
             }),
             Body::Reopened {
-                reason, assignment, ..
+                reason,
+                assignment: a,
             } => EventView::Owned(Event::Reopened {
-                reason: *reason,
-                assignment: Arc::clone(assignment),
+                reason,
+                assignment: assignment(a)?,
             }),
-            Body::Json { text, .. } => {
-                EventView::Raw(serde_json::from_str(self.json_of(*text)?).ok()?)
-            }
+            Body::Json { text } => EventView::Raw(serde_json::from_str(self.json_of(text)?).ok()?),
         })
     }
 
-    fn view<'a>(&'a self, position: u64, s: &'a Stored) -> Option<RecordView<'a>> {
+    fn view(&self, position: u64, s: &Stored) -> Option<RecordView<'_>> {
         Some(RecordView {
             event_id: self.event_ids.get(&position).map(|id| &**id),
             case: (s.case != NO_CASE)
@@ -1054,7 +995,7 @@ impl Ledger {
                 .flatten(),
             at: s.at,
             actor: self.actors.get(s.actor as usize)?,
-            event: self.event_of(&s.body)?,
+            event: self.event_of(s)?,
             hash: None,
         })
     }
@@ -1076,10 +1017,8 @@ impl Ledger {
     }
 
     /// The stored event at a position.
-    fn stored(&self, position: u64) -> Option<&Stored> {
-        usize::try_from(position)
-            .ok()
-            .and_then(|i| self.events.get(i))
+    fn stored(&self, position: u64) -> Option<Stored> {
+        self.events.get(position)
     }
 
     /// Reads a ledger document and replays its events, checking each and, for a chained
@@ -1147,7 +1086,7 @@ impl Ledger {
             ledger.keep(record, case, expected);
         }
         if chained {
-            let last = (ledger.events.len() as u64).checked_sub(1);
+            let last = ledger.events.len().checked_sub(1);
             match doc.head.as_deref().map(parse_hex) {
                 Some(Some(h)) if h == ledger.head => {}
                 Some(Some(h)) if h == GENESIS && last.is_none() => {}
@@ -1212,10 +1151,9 @@ impl Ledger {
             format: CHAINED_FORMAT,
             events: self
                 .events
-                .iter()
-                .zip(0u64..)
-                .filter_map(|(s, i)| {
-                    let mut v = self.view(i, s)?;
+                .iter_from(0)
+                .filter_map(|(i, s)| {
+                    let mut v = self.view(i, &s)?;
                     chain = v.link(&chain);
                     v.hash = Some(hex(&chain));
                     Some(v)
@@ -1240,7 +1178,7 @@ impl Ledger {
         };
         let same = self
             .stored(taken_by)
-            .and_then(|s| self.view(taken_by, s))
+            .and_then(|s| self.view(taken_by, &s))
             .is_some_and(|v| v.canonical() == canonical_bytes(record));
         match self.hash_at(taken_by) {
             Some(hash) if same => Ok(Some(Receipt {
@@ -1300,7 +1238,7 @@ impl Ledger {
         let hash = chain_record(&self.head, &record);
         self.keep(record, case, hash);
         Ok(Receipt {
-            index: self.events.len() as u64 - 1,
+            index: self.events.len() - 1,
             duplicate: false,
             hash,
         })
@@ -1384,7 +1322,7 @@ impl Ledger {
                         return Err(LedgerError::Conflict {
                             index: *index,
                             event_id: crate::text::truncate_for_message(id),
-                            taken_by: self.events.len() as u64
+                            taken_by: self.events.len()
                                 + fresh.iter().take_while(|f| f.0 != first).count() as u64,
                         });
                     }
@@ -1424,7 +1362,7 @@ impl Ledger {
             self.keep(r, case, hash);
             if let Some(place) = receipts.get_mut(slot) {
                 *place = Some(Receipt {
-                    index: self.events.len() as u64 - 1,
+                    index: self.events.len() - 1,
                     duplicate: false,
                     hash,
                 });
@@ -1449,8 +1387,8 @@ impl Ledger {
     /// [`LedgerError::Store`] when the file cannot be read.
     pub fn verify(&self) -> Result<ChainHash, LedgerError> {
         let mut head = GENESIS;
-        for (s, i) in self.events.iter().zip(0u64..) {
-            head = self.view(i, s).map(|v| v.link(&head)).unwrap_or(GENESIS);
+        for (i, s) in self.events.iter_from(0) {
+            head = self.view(i, &s).map(|v| v.link(&head)).unwrap_or(GENESIS);
             if let Some(kept) = self.kept_hash(i) {
                 if kept != head {
                     return Err(LedgerError::Tampered {
@@ -1501,18 +1439,20 @@ impl Ledger {
         if let Some((at, h)) = known.filter(|(at, _)| *at >= next && *at < index) {
             (next, hash) = (at + 1, h);
         }
-        while next <= index {
-            let s = self.stored(next)?;
-            hash = self.view(next, s)?.link(&hash);
-            next += 1;
+        for (at, s) in self.events.iter_from(next) {
+            if at > index {
+                break;
+            }
+            hash = self.view(at, &s)?.link(&hash);
+            next = at + 1;
         }
-        Some(hash)
+        (next > index).then_some(hash)
     }
 
     /// The hash this ledger keeps for the event at `index`: a mark's, or the head for the
     /// last event; `None` for the events between marks.
     pub(super) fn kept_hash(&self, index: u64) -> Option<ChainHash> {
-        if index + 1 == self.events.len() as u64 {
+        if index + 1 == self.events.len() {
             return Some(self.head);
         }
         if (index + 1) % MARK_EVERY == 0 {
@@ -1525,21 +1465,20 @@ impl Ledger {
     /// Every event, in order.
     pub fn events(&self) -> impl Iterator<Item = EventRecord> + '_ {
         self.events
-            .iter()
-            .zip(0u64..)
-            .filter_map(|(s, i)| self.record(i, s))
+            .iter_from(0)
+            .filter_map(|(i, s)| self.record(i, &s))
     }
 
     /// Number of events.
     #[must_use]
     pub fn len(&self) -> usize {
-        self.events.len()
+        usize::try_from(self.events.len()).unwrap_or(usize::MAX)
     }
 
     /// Whether there are no events.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.events.is_empty()
+        self.events.len() == 0
     }
 
     /// The folded state.
@@ -1564,7 +1503,7 @@ impl Ledger {
             .collect();
         self.event_positions(&positions)
             .into_iter()
-            .filter_map(|i| self.record(i, self.stored(i)?))
+            .filter_map(|i| self.record(i, &self.stored(i)?))
     }
 
     /// The positions, in order, of the events about some cases: each case's chain of
@@ -1572,25 +1511,21 @@ impl Ledger {
     /// reading of every event.
     fn event_positions(&self, cases: &[u32]) -> Vec<u64> {
         let mut out = Vec::new();
-        if self.events.len() >= NO_EVENT as usize {
+        if self.events.len() >= u64::from(NO_EVENT) {
             let mut sorted = cases.to_vec();
             sorted.sort_unstable();
             return self
                 .events
-                .iter()
-                .zip(0u64..)
-                .filter(|(s, _)| sorted.binary_search(&s.case).is_ok())
-                .map(|(_, i)| i)
+                .iter_from(0)
+                .filter(|(_, s)| sorted.binary_search(&s.case).is_ok())
+                .map(|(i, _)| i)
                 .collect();
         }
         for &case in cases {
             let mut at = self.last.get(case as usize).copied().unwrap_or(NO_EVENT);
             while at != NO_EVENT {
                 out.push(u64::from(at));
-                at = self
-                    .events
-                    .get(at as usize)
-                    .map_or(NO_EVENT, |s| s.body.prev());
+                at = self.events.get(u64::from(at)).map_or(NO_EVENT, |s| s.prev);
             }
         }
         out.sort_unstable();
@@ -1610,7 +1545,7 @@ impl Ledger {
             .filter_map(move |i| {
                 let hash = self.hash_from(i, known)?;
                 known = Some((i, hash));
-                Some((i, hash, self.record(i, self.stored(i)?)?))
+                Some((i, hash, self.record(i, &self.stored(i)?)?))
             })
     }
 
@@ -1944,14 +1879,32 @@ mod tests {
         assert_eq!(std::mem::size_of::<Option<crate::UnitId>>(), 8);
     }
 
-    /// An event costs the ledger 32 bytes, the link to the case's event before it
-    /// included (and its JSON text, for events kept as text, once per distinct text): ten
-    /// million events must not grow back to the 232 bytes each they took as whole
+    /// An event costs the ledger some ten bytes, packed (see `log`), the link to the
+    /// case's event before it included; its JSON text, for events kept as text, once per
+    /// distinct text; its decision shared with the state. Ten million events must not grow
+    /// back to the 32 bytes each they took as a struct, let alone the 232 of whole
     /// `Event`s with their hashes.
     #[test]
-    #[cfg(target_pointer_width = "64")]
-    fn a_stored_event_is_thirty_two_bytes() {
-        assert_eq!(std::mem::size_of::<super::Stored>(), 32);
-        assert_eq!(std::mem::size_of::<super::Body>(), 16);
+    fn an_event_takes_a_few_bytes() {
+        let docs: Vec<String> = (0..500)
+            .map(|i| {
+                events(
+                    &format!("c{i}"),
+                    "fs-c01-g01-m1",
+                    "fs-c01-g01-m1",
+                    "fs-mgl001",
+                )
+            })
+            .collect();
+        let document = format!(r#"{{"format": 1, "events": [{}]}}"#, docs.join(","));
+        let ledger = Ledger::from_json_str(&document).unwrap();
+        assert_eq!(ledger.len(), 1_500);
+        let per_event = ledger.events.bytes() as f64 / 1_500.0;
+        assert!(per_event < 12.0, "{per_event} bytes per event");
+        // They read back as they came: the same document, chain and all.
+        let printed = ledger.to_json();
+        let again = Ledger::from_json_str(&printed).unwrap();
+        assert_eq!(again.to_json(), printed);
+        assert_eq!(again.head(), ledger.head());
     }
 }

@@ -10,6 +10,7 @@ mod due;
 pub mod event;
 mod index;
 pub mod ledger;
+mod log;
 mod rare;
 mod state;
 #[cfg(feature = "sqlite")]
