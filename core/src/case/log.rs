@@ -3,8 +3,9 @@
 //! link to the case's previous event as a distance back, its body as a kind and a
 //! number), read back by decoding from the start of its block of [`BLOCK`] events.
 //!
-//! An event held as a 32-byte struct took 320 bytes of a ten-event case; packed, the same
-//! events take some 13 bytes each. The decisions that events carry are `Arc`s shared
+//! An event held as a 32-byte struct took 320 bytes of a ten-event case; packed, the
+//! ledger bench's events take 10.8 bytes each, the block index included (`profile_ledger`
+//! at 200,000 cases: 21,673,671 bytes for 2,004,954 events). The decisions that events carry are `Arc`s shared
 //! with the state, kept once in a list and named by their place in it; a report's case is
 //! the state's own (a case's report is the event that made its state).
 
