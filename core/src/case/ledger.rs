@@ -1016,11 +1016,6 @@ impl Ledger {
         })
     }
 
-    /// The stored event at a position.
-    fn stored(&self, position: u64) -> Option<Stored> {
-        self.events.get(position)
-    }
-
     /// Reads a ledger document and replays its events, checking each and, for a chained
     /// document (format 2), every record's hash and the head.
     ///
@@ -1177,7 +1172,8 @@ impl Ledger {
             return Ok(None);
         };
         let same = self
-            .stored(taken_by)
+            .events
+            .get(taken_by)
             .and_then(|s| self.view(taken_by, &s))
             .is_some_and(|v| v.canonical() == canonical_bytes(record));
         match self.hash_at(taken_by) {
@@ -1424,7 +1420,9 @@ impl Ledger {
     /// The chain hash of the event at `index`, going on from `known` (an earlier
     /// position and its hash) when that is nearer than the mark before it.
     fn hash_from(&self, index: u64, known: Option<(u64, ChainHash)>) -> Option<ChainHash> {
-        self.stored(index)?;
+        if index >= self.events.len() {
+            return None;
+        }
         if let Some(h) = self.kept_hash(index) {
             return Some(h);
         }
@@ -1501,15 +1499,15 @@ impl Ledger {
             .get(&self.state.cases, id)
             .into_iter()
             .collect();
-        self.event_positions(&positions)
+        self.events_about(&positions)
             .into_iter()
-            .filter_map(|i| self.record(i, &self.stored(i)?))
+            .filter_map(|(i, s)| self.record(i, &s))
     }
 
-    /// The positions, in order, of the events about some cases: each case's chain of
-    /// events followed back from its last, or (in a ledger too long for the chains) a
-    /// reading of every event.
-    fn event_positions(&self, cases: &[u32]) -> Vec<u64> {
+    /// The events about some cases, in order, each with its position: each case's chain
+    /// of events followed back from its last, or (in a ledger too long for the chains) a
+    /// reading of every event. Each is decoded once, here.
+    fn events_about(&self, cases: &[u32]) -> Vec<(u64, Stored)> {
         let mut out = Vec::new();
         if self.events.len() >= u64::from(NO_EVENT) {
             let mut sorted = cases.to_vec();
@@ -1518,18 +1516,17 @@ impl Ledger {
                 .events
                 .iter_from(0)
                 .filter(|(_, s)| sorted.binary_search(&s.case).is_ok())
-                .map(|(i, _)| i)
                 .collect();
         }
         for &case in cases {
             let mut at = self.last.get(case as usize).copied().unwrap_or(NO_EVENT);
-            while at != NO_EVENT {
-                out.push(u64::from(at));
-                at = self.events.get(u64::from(at)).map_or(NO_EVENT, |s| s.prev);
+            while let Some(s) = self.events.get(u64::from(at)) {
+                out.push((u64::from(at), s));
+                at = s.prev;
             }
         }
-        out.sort_unstable();
-        out.dedup();
+        out.sort_unstable_by_key(|(i, _)| *i);
+        out.dedup_by_key(|(i, _)| *i);
         out
     }
 
@@ -1540,12 +1537,12 @@ impl Ledger {
         positions: &[u32],
     ) -> impl Iterator<Item = (u64, ChainHash, EventRecord)> + '_ {
         let mut known = None;
-        self.event_positions(positions)
+        self.events_about(positions)
             .into_iter()
-            .filter_map(move |i| {
+            .filter_map(move |(i, s)| {
                 let hash = self.hash_from(i, known)?;
                 known = Some((i, hash));
-                Some((i, hash, self.record(i, &self.stored(i)?)?))
+                Some((i, hash, self.record(i, &s)?))
             })
     }
 
