@@ -1,9 +1,9 @@
 //! Profiling harness for the ledger: `cargo run --release -p gridgov-benches --example profile_ledger -- [cases]`.
 //! Prints the ledger's size per case twice: as resident memory (what the ledger bench
 //! reports) and as the bytes live on the heap, counted by the allocator. `RELOAD=1` reads
-//! the ledger back from its JSON, `SNAPSHOT=1` its state from a snapshot (each printing
-//! the bytes live, and for the snapshot its times); `OVERDUE_ONLY=k`, `TIMELINES=k` and
-//! `NOW=` as below.
+//! the ledger back from its JSON (printing its time and the most bytes live while it
+//! reads), `SNAPSHOT=1` its state from a snapshot (each printing the bytes live, and for
+//! the snapshot its times); `OVERDUE_ONLY=k`, `TIMELINES=k` and `NOW=` as below.
 #![allow(
     clippy::expect_used,
     clippy::print_stdout,
@@ -26,11 +26,19 @@ use gridgov_benches::{ledger_workload, resident_bytes, synthetic_city};
 struct Counting;
 
 static LIVE: AtomicUsize = AtomicUsize::new(0);
+/// The most bytes live at once since it was last set (to the bytes then live).
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+/// Counts `added` bytes more live, raising the peak when they pass it.
+fn grew(added: usize) {
+    let live = LIVE.fetch_add(added, Ordering::Relaxed) + added;
+    PEAK.fetch_max(live, Ordering::Relaxed);
+}
 
 // SAFETY: every call is passed to the system allocator unchanged; only a counter is kept.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        LIVE.fetch_add(layout.size(), Ordering::Relaxed);
+        grew(layout.size());
         // SAFETY: the caller's contract is `GlobalAlloc::alloc`'s, passed on.
         unsafe { System.alloc(layout) }
     }
@@ -40,7 +48,7 @@ unsafe impl GlobalAlloc for Counting {
         unsafe { System.dealloc(ptr, layout) }
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        LIVE.fetch_add(new_size, Ordering::Relaxed);
+        grew(new_size);
         LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
         // SAFETY: as for `alloc`.
         unsafe { System.realloc(ptr, layout, new_size) }
@@ -79,10 +87,15 @@ fn main() {
         let text = ledger.to_json();
         drop(ledger);
         let live = LIVE.load(Ordering::Relaxed);
+        PEAK.store(live, Ordering::Relaxed);
+        let t = Instant::now();
         let reloaded = Ledger::from_json_str(&text).expect("reloads");
         println!(
-            "reloaded from its JSON: {:.0} bytes per case live on the heap",
-            LIVE.load(Ordering::Relaxed).saturating_sub(live) as f64 / n as f64
+            "reloaded from its JSON ({} bytes per case) in {:.0} ns per event: {:.0} bytes per case live on the heap, at most {:.0} while reading",
+            text.len() / n,
+            t.elapsed().as_nanos() as f64 / reloaded.len() as f64,
+            LIVE.load(Ordering::Relaxed).saturating_sub(live) as f64 / n as f64,
+            PEAK.load(Ordering::Relaxed).saturating_sub(live) as f64 / n as f64
         );
         drop(text);
         ledger = reloaded;

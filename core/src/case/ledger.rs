@@ -25,6 +25,8 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod read;
+
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
@@ -721,47 +723,6 @@ pub fn canonical_bytes(record: &EventRecord) -> Vec<u8> {
     RecordView::of(record).canonical()
 }
 
-/// A record of a ledger document: the event and, from format 2 on, its chain hash.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct DocRecord {
-    #[serde(default)]
-    event_id: Option<String>,
-    #[serde(default)]
-    case: Option<CaseId>,
-    at: Timestamp,
-    actor: PersonId,
-    event: Event,
-    #[serde(default)]
-    hash: Option<String>,
-}
-
-impl DocRecord {
-    fn split(self) -> (EventRecord, Option<String>) {
-        (
-            EventRecord {
-                event_id: self.event_id,
-                case: self.case,
-                at: self.at,
-                actor: self.actor,
-                event: self.event,
-            },
-            self.hash,
-        )
-    }
-}
-
-/// The ledger document: `{"format": 2, "events": [...], "head": "…"}` (format 1 has no
-/// hashes and no head).
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct LedgerDoc {
-    format: u32,
-    events: Vec<DocRecord>,
-    #[serde(default)]
-    head: Option<String>,
-}
-
 /// Checks an `event_id`: 1 to [`MAX_EVENT_ID`](super::event::MAX_EVENT_ID) characters,
 /// none of them a control character.
 fn check_event_id(index: usize, id: Option<&str>) -> Result<(), LedgerError> {
@@ -1014,99 +975,6 @@ impl Ledger {
             actor: v.actor.clone(),
             event,
         })
-    }
-
-    /// Reads a ledger document and replays its events, checking each and, for a chained
-    /// document (format 2), every record's hash and the head.
-    ///
-    /// # Errors
-    /// [`LedgerError::Parse`]; [`LedgerError::Tampered`] naming the first record that
-    /// does not fit the chain (a byte changed, a record removed or moved) or a head that
-    /// is not the last record's (records removed from the end);
-    /// [`LedgerError::Refused`] naming the first event refused.
-    pub fn from_json_str(json: &str) -> Result<Self, LedgerError> {
-        let doc: LedgerDoc =
-            serde_json::from_str(json).map_err(|e| LedgerError::parse("ledger", &e))?;
-        let chained = match doc.format {
-            LEDGER_FORMAT => false,
-            CHAINED_FORMAT => true,
-            found => {
-                return Err(LedgerError::Format {
-                    found,
-                    expected: CHAINED_FORMAT,
-                });
-            }
-        };
-        let mut ledger = Self::new();
-        for (index, r) in doc.events.into_iter().enumerate() {
-            let (mut record, hash) = r.split();
-            let at = index as u64;
-            let tampered = |reason: String| LedgerError::Tampered {
-                index: at,
-                event_id: record.event_id.clone(),
-                reason,
-            };
-            let expected = chain_record(&ledger.head, &record);
-            match (chained, hash) {
-                (false, None) => {}
-                (false, Some(_)) => {
-                    return Err(tampered(format!(
-                        "a format {LEDGER_FORMAT} document has no hashes; a chained document is format {CHAINED_FORMAT}"
-                    )));
-                }
-                (true, None) => return Err(tampered("has no `hash`".to_owned())),
-                (true, Some(h)) => {
-                    if parse_hex(&h) != Some(expected) {
-                        return Err(tampered(format!(
-                            "its hash is `{}` but the chain gives `{}`: the record was changed, or one before it was removed or moved",
-                            crate::text::truncate_for_message(&h),
-                            hex(&expected)
-                        )));
-                    }
-                }
-            }
-            if let Some(id) = record.event_id.as_deref() {
-                check_event_id(index, Some(id))?;
-                if let Some(&first) = ledger.ids.get(id) {
-                    return Err(tampered(format!(
-                        "its event_id is already used by record {first}; a ledger holds each event_id once"
-                    )));
-                }
-            }
-            ledger.pool_ids(&mut record);
-            let case = ledger
-                .state
-                .step(&record)
-                .map_err(|error| LedgerError::Refused { index, error })?;
-            ledger.keep(record, case, expected);
-        }
-        if chained {
-            let last = ledger.events.len().checked_sub(1);
-            match doc.head.as_deref().map(parse_hex) {
-                Some(Some(h)) if h == ledger.head => {}
-                Some(Some(h)) if h == GENESIS && last.is_none() => {}
-                Some(_) => {
-                    return Err(LedgerError::Tampered {
-                        index: last.unwrap_or(0),
-                        event_id: last
-                            .and_then(|i| ledger.event_ids.get(&i))
-                            .map(|id| id.to_string()),
-                        reason: format!(
-                            "the document's head is not this record's hash `{}`: records after it were removed, or the head was changed",
-                            hex(&ledger.head)
-                        ),
-                    });
-                }
-                None => {
-                    return Err(LedgerError::Tampered {
-                        index: last.unwrap_or(0),
-                        event_id: None,
-                        reason: "a chained document needs `head`".to_owned(),
-                    });
-                }
-            }
-        }
-        Ok(ledger)
     }
 
     /// Builds a ledger from a snapshot and the events after it. The chain starts at the
