@@ -1,8 +1,8 @@
 //! Profiling harness for the ledger: `cargo run --release -p gridgov-benches --example profile_ledger -- [cases]`.
 //! Prints the ledger's size per case twice: as resident memory (what the ledger bench
-//! reports) and as the bytes live on the heap, counted by the allocator. `RELOAD=1` reads
-//! the ledger back from its JSON (printing its time and the most bytes live while it
-//! reads), `SNAPSHOT=1` its state from a snapshot (each printing the bytes live, and for
+//! reports) and as the bytes live on the heap, counted by the allocator. `RELOAD=1` prints
+//! the ledger as JSON and reads it back (each printing its time and the most bytes live
+//! meanwhile), `SNAPSHOT=1` its state from a snapshot (each printing the bytes live, and for
 //! the snapshot its times); `OVERDUE_ONLY=k`, `TIMELINES=k` and `NOW=` as below.
 #![allow(
     clippy::expect_used,
@@ -48,8 +48,15 @@ unsafe impl GlobalAlloc for Counting {
         unsafe { System.dealloc(ptr, layout) }
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        grew(new_size);
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        // Counted as a change in size: a large block grows in place or is moved by
+        // remapping its pages (glibc's `mremap`), so the old and new are never both
+        // live, and the peak of a growing text is its size, not one and a half times it.
+        match new_size.checked_sub(layout.size()) {
+            Some(more) => grew(more),
+            None => {
+                LIVE.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
+            }
+        }
         // SAFETY: as for `alloc`.
         unsafe { System.realloc(ptr, layout, new_size) }
     }
@@ -84,7 +91,16 @@ fn main() {
         LIVE.load(Ordering::Relaxed).saturating_sub(live_before) as f64 / n as f64
     );
     if std::env::var("RELOAD").is_ok() {
+        let live = LIVE.load(Ordering::Relaxed);
+        PEAK.store(live, Ordering::Relaxed);
+        let t = Instant::now();
         let text = ledger.to_json();
+        println!(
+            "printed as JSON in {:.0} ns per event: at most {:.0} bytes per case live while printing, the text included; the text takes {:.0}",
+            t.elapsed().as_nanos() as f64 / ledger.len() as f64,
+            PEAK.load(Ordering::Relaxed).saturating_sub(live) as f64 / n as f64,
+            text.capacity() as f64 / n as f64
+        );
         drop(ledger);
         let live = LIVE.load(Ordering::Relaxed);
         PEAK.store(live, Ordering::Relaxed);

@@ -1005,25 +1005,33 @@ impl Ledger {
         #[derive(Serialize)]
         struct Doc<'a> {
             format: u32,
-            events: Vec<RecordView<'a>>,
+            events: Records<'a>,
             head: String,
         }
-        // The hashes are recomputed along the chain (only every MARK_EVERYth is kept).
-        let mut chain = GENESIS;
-        crate::text::to_json(&Doc {
-            format: CHAINED_FORMAT,
-            events: self
-                .events
-                .iter_from(0)
-                .filter_map(|(i, s)| {
-                    let mut v = self.view(i, &s)?;
+        /// The records, each printed as it is read back, not gathered first.
+        struct Records<'a>(&'a Ledger);
+        impl Serialize for Records<'_> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let ledger = self.0;
+                // The hashes are recomputed along the chain (only every MARK_EVERYth is
+                // kept).
+                let mut chain = GENESIS;
+                serializer.collect_seq(ledger.events.iter_from(0).filter_map(|(i, s)| {
+                    let mut v = ledger.view(i, &s)?;
                     chain = v.link(&chain);
                     v.hash = Some(hex(&chain));
                     Some(v)
-                })
-                .collect(),
+                }))
+            }
+        }
+        let mut text = crate::text::to_json(&Doc {
+            format: CHAINED_FORMAT,
+            events: Records(self),
             head: hex(&self.head),
-        })
+        });
+        // The text grew by doubling: hand back its length, not up to twice the room.
+        text.shrink_to_fit();
+        text
     }
 
     /// The receipt of an event already in the ledger under `record`'s `event_id`, or a
