@@ -13,6 +13,7 @@ use gridgov::input::{InputError as CoreInputError, JsonKind, Number};
 use pyo3::create_exception;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
+use pyo3::pybacked::PyBackedStr;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 
 create_exception!(
@@ -403,6 +404,17 @@ fn text_ref<'a>(arg: &'a Bound<'_, PyAny>, what: &str) -> PyResult<std::borrow::
         .map_err(|e| err(CoreInputError::not_text(what.to_owned(), &e.to_string())))
 }
 
+/// A text argument held borrowed from the Python string (its UTF-8, no copy under the
+/// stable ABI of 3.10), for the core to read with the GIL released: a ledger document or
+/// a batch of cases may be gigabytes.
+fn backed_text(arg: &Bound<'_, PyAny>, what: &str) -> PyResult<PyBackedStr> {
+    let s = arg
+        .cast::<PyString>()
+        .map_err(|_| wrong_type(arg, what, "text (a string)"))?;
+    PyBackedStr::try_from(s.clone())
+        .map_err(|e| err(CoreInputError::not_text(what.to_owned(), &e.to_string())))
+}
+
 fn opt_text(arg: Option<&Bound<'_, PyAny>>, what: &str) -> PyResult<Option<String>> {
     match arg {
         None => Ok(None),
@@ -482,7 +494,7 @@ fn call_text<T: Send>(
     what: &'static str,
     f: impl FnOnce(&str) -> Result<T, Error> + Send,
 ) -> PyResult<T> {
-    let s = text(arg, what)?;
+    let s = backed_text(arg, what)?;
     py.detach(|| f(&s)).map_err(|e| to_py(&e))
 }
 
@@ -1532,10 +1544,14 @@ impl PyLedger {
 impl PyLedger {
     #[new]
     #[pyo3(signature = (json = None))]
-    fn new(json: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
-        let ledger = match opt_text(json, "json")? {
-            None => gridgov::case::ledger::Ledger::new(),
-            Some(s) => gridgov::case::ledger::Ledger::from_json_str(&s).map_err(err)?,
+    fn new(py: Python<'_>, json: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        let ledger = match json {
+            Some(j) if !j.is_none() => {
+                let s = backed_text(j, "json")?;
+                py.detach(|| gridgov::case::ledger::Ledger::from_json_str(&s))
+                    .map_err(err)?
+            }
+            _ => gridgov::case::ledger::Ledger::new(),
         };
         Ok(Self::of(ledger))
     }
@@ -1560,14 +1576,14 @@ impl PyLedger {
     /// ``LedgerError`` and leaves the ledger unchanged when it does not fit. The receipt
     /// as the core's JSON text.
     fn append_json(&self, py: Python<'_>, event: &Bound<'_, PyAny>) -> PyResult<String> {
-        let event = text(event, "event")?;
+        let event = backed_text(event, "event")?;
         py.detach(|| gridgov::json::ledger_append_json(&mut self.lock(), &event))
             .map_err(err)
     }
 
     /// Appends a JSON array of events, all or none; the receipts as JSON text.
     fn append_all_json(&self, py: Python<'_>, events: &Bound<'_, PyAny>) -> PyResult<String> {
-        let events = text(events, "events")?;
+        let events = backed_text(events, "events")?;
         py.detach(|| gridgov::json::ledger_append_all_json(&mut self.lock(), &events))
             .map_err(err)
     }
@@ -1598,9 +1614,9 @@ impl PyLedger {
         gridgov::json::ledger_state_json(&self.lock())
     }
 
-    /// The ledger document, as the core's JSON text.
-    fn to_json(&self) -> String {
-        self.lock().to_json()
+    /// The ledger document, as the core's JSON text (printed with the GIL released).
+    fn to_json(&self, py: Python<'_>) -> String {
+        py.detach(|| self.lock().to_json())
     }
 
     fn __len__(&self) -> usize {
