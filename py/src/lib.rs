@@ -1556,6 +1556,24 @@ impl PyLedger {
         Ok(Self::of(ledger))
     }
 
+    /// Replays the ledger document in the file at ``path``, read as it is replayed (the
+    /// text is never held whole).
+    #[staticmethod]
+    fn read_json_file(py: Python<'_>, path: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let path = text(path, "path")?;
+        py.detach(|| gridgov::case::ledger::Ledger::read_json_file(&path))
+            .map(Self::of)
+            .map_err(err)
+    }
+
+    /// Writes the ledger document to the file at ``path`` as it is printed (beside the
+    /// file first, then put in its place).
+    fn write_json_file(&self, py: Python<'_>, path: &Bound<'_, PyAny>) -> PyResult<()> {
+        let path = text(path, "path")?;
+        py.detach(|| self.lock().write_json_file(&path))
+            .map_err(err)
+    }
+
     /// Opens (or creates) the ledger kept in the SQLite file at ``path``;
     /// ``durability`` is ``"full"`` (synced at every commit) or ``"process"``.
     #[staticmethod]

@@ -178,6 +178,37 @@ def test_ledger_append_state_timeline_snapshot(engine, tmp_path):
     assert gridgov.Ledger(json.loads(ledger.snapshot())).state() == state
 
 
+def test_a_ledger_file_is_written_and_read_as_the_core_prints_it(engine, tmp_path):
+    ledger = engine.simulate_month(2026, 3, 300, seed=5)
+    path = tmp_path / "ledger.json"
+    ledger.save(path)
+    # The file holds the document's very bytes, and nothing is left beside it.
+    assert path.read_text(encoding="utf-8") == ledger.to_json()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ledger.json"]
+    for again in (gridgov.Ledger.from_path(path), gridgov.Ledger.from_path(str(path)),
+                  gridgov.Ledger(path), gridgov.Ledger.load(path)):
+        assert again.to_json() == ledger.to_json()
+        assert again.head == ledger.head
+    # Files that cannot be read or written name themselves; a bad document is the
+    # ledger's own parse error, at its line.
+    with pytest.raises(gridgov.LedgerError) as e:
+        gridgov.Ledger.from_path(tmp_path / "missing.json")
+    assert e.value.code == "store_io" and "missing.json" in str(e.value)
+    with pytest.raises(gridgov.LedgerError) as e:
+        ledger.save(tmp_path / "no-folder" / "ledger.json")
+    assert e.value.code == "store_io" and "no-folder" in str(e.value)
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": 2,\n "events": [}', encoding="utf-8")
+    with pytest.raises(gridgov.LedgerError) as e:
+        gridgov.Ledger.from_path(bad)
+    assert e.value.code == "ledger_parse" and "line 2" in str(e.value)
+    for wrong in (42, None, b"ledger.json"):
+        with pytest.raises(gridgov.InputError):
+            gridgov.Ledger.from_path(wrong)
+        with pytest.raises(gridgov.InputError):
+            ledger.save(wrong)
+
+
 def test_ledger_extend_is_all_or_none(engine):
     ledger = gridgov.Ledger()
     events = engine.intake(ledger, CASE)

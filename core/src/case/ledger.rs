@@ -1002,13 +1002,53 @@ impl Ledger {
     /// with its chain hash, and the last hash as the head.
     #[must_use]
     pub fn to_json(&self) -> String {
+        let mut text = crate::text::to_json(&self.document());
+        // The text grew by doubling: hand back its length, not up to twice the room.
+        text.shrink_to_fit();
+        text
+    }
+
+    /// Writes the ledger document ([`to_json`](Self::to_json)'s bytes) to the file at
+    /// `path`, each record as it is read back: the document is never held whole.
+    /// [`read_json_file`](Self::read_json_file) reads it back.
+    ///
+    /// The document is written beside the file (as `<path>.partial`), synced, and then
+    /// put in its place: a crash or a full disk meanwhile leaves any earlier file at
+    /// `path` whole.
+    ///
+    /// # Errors
+    /// [`StoreError::Io`] naming the file when it cannot be created or written (a missing
+    /// folder, permissions, a full disk); nothing is then left at `<path>.partial`.
+    ///
+    /// [`StoreError::Io`]: StoreError::Io
+    pub fn write_json_file(&self, path: impl AsRef<std::path::Path>) -> Result<(), LedgerError> {
+        let path = path.as_ref();
+        let mut partial = path.as_os_str().to_owned();
+        partial.push(".partial");
+        let partial = std::path::PathBuf::from(partial);
+        let write = || -> std::io::Result<()> {
+            let file = std::fs::File::create(&partial)?;
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
+            serde_json::to_writer(&mut out, &self.document())?;
+            out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+            std::fs::rename(&partial, path)
+        };
+        write().map_err(|e| {
+            // Nothing half-written is left behind (there may be nothing to remove).
+            let _ = std::fs::remove_file(&partial);
+            read::io_error(&path.display().to_string(), &e.to_string())
+        })
+    }
+
+    /// The ledger document, printed as it is read: each record written as it is read
+    /// back (its chain hash recomputed along the way), not gathered first.
+    fn document(&self) -> impl Serialize + '_ {
         #[derive(Serialize)]
         struct Doc<'a> {
             format: u32,
             events: Records<'a>,
             head: String,
         }
-        /// The records, each printed as it is read back, not gathered first.
         struct Records<'a>(&'a Ledger);
         impl Serialize for Records<'_> {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1024,14 +1064,11 @@ impl Ledger {
                 }))
             }
         }
-        let mut text = crate::text::to_json(&Doc {
+        Doc {
             format: CHAINED_FORMAT,
             events: Records(self),
             head: hex(&self.head),
-        });
-        // The text grew by doubling: hand back its length, not up to twice the room.
-        text.shrink_to_fit();
-        text
+        }
     }
 
     /// The receipt of an event already in the ledger under `record`'s `event_id`, or a

@@ -413,7 +413,10 @@ class Ledger:
     __slots__ = ("_native",)
 
     def __init__(self, source: Optional[Source] = None) -> None:
-        self._native = _native.Ledger(_opt_text(source, "ledger"))
+        if isinstance(source, _os.PathLike):
+            self._native = _native.Ledger.read_json_file(_os.fspath(source))
+        else:
+            self._native = _native.Ledger(_opt_text(source, "ledger"))
 
     @classmethod
     def load(cls, source: Source) -> "Ledger":
@@ -422,8 +425,12 @@ class Ledger:
 
     @classmethod
     def from_path(cls, path: "str | _os.PathLike[str]") -> "Ledger":
-        """Replays the ledger document in the file at ``path``."""
-        return cls(_path_text(path, "ledger"))
+        """Replays the ledger document in the file at ``path``, reading the file as it
+        replays it (the text is never held whole). A file that cannot be read raises
+        ``LedgerError`` (code ``store_io``)."""
+        if not isinstance(path, (str, _os.PathLike)):
+            raise _wrong_type("path", "a path (a str or pathlib.Path)", path)
+        return cls._of(_native.Ledger.read_json_file(_os.fspath(path)))
 
     @classmethod
     def open(cls, path: "str | _os.PathLike[str]", durability: str = "full") -> "Ledger":
@@ -521,9 +528,13 @@ class Ledger:
         return self._native.to_json()
 
     def save(self, path: "_os.PathLike[str] | str") -> None:
-        """Writes the ledger document to a file."""
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(self._native.to_json())
+        """Writes the ledger document to the file at ``path`` as it is printed (never held
+        whole): first beside it, then put in its place, so a crash meanwhile leaves an
+        earlier file whole. A file that cannot be written raises ``LedgerError`` (code
+        ``store_io``)."""
+        if not isinstance(path, (str, _os.PathLike)):
+            raise _wrong_type("path", "a path (a str or pathlib.Path)", path)
+        self._native.write_json_file(_os.fspath(path))
 
     def __len__(self) -> int:
         return len(self._native)

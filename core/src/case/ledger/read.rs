@@ -277,18 +277,54 @@ impl Ledger {
     /// (records removed from the end); [`LedgerError::Refused`] naming the first event
     /// refused.
     pub fn from_json_str(json: &str) -> Result<Self, LedgerError> {
-        let mut reading = Reading {
-            ledger: Self::new(),
-            next: 0,
-            stopped: None,
-        };
-        let mut de = serde_json::Deserializer::from_str(json);
-        let read = (&mut reading).deserialize(&mut de).and_then(|()| de.end());
-        match (read, reading.stopped) {
-            (_, Some(error)) => Err(error),
-            (Err(e), None) => Err(LedgerError::parse("ledger", &e)),
-            (Ok(()), None) => Ok(reading.ledger),
-        }
+        read(serde_json::Deserializer::from_str(json), "")
+    }
+
+    /// Reads a ledger document from the file at `path` as [`from_json_str`](Self::from_json_str)
+    /// reads its text, without holding the text: reading holds little more than the
+    /// ledger it builds. [`write_json_file`](Self::write_json_file) writes one.
+    ///
+    /// # Errors
+    /// As [`from_json_str`](Self::from_json_str), and [`StoreError::Io`] naming the file
+    /// when it cannot be opened or read (a parse error's line and column are the file's).
+    ///
+    /// [`StoreError::Io`]: super::StoreError::Io
+    pub fn read_json_file(path: impl AsRef<std::path::Path>) -> Result<Self, LedgerError> {
+        let path = path.as_ref();
+        let name = path.display().to_string();
+        let file = std::fs::File::open(path).map_err(|e| io_error(&name, &e.to_string()))?;
+        read(
+            serde_json::Deserializer::from_reader(std::io::BufReader::with_capacity(1 << 16, file)),
+            &name,
+        )
+    }
+}
+
+/// A file that could not be opened, read or written.
+pub(super) fn io_error(path: &str, message: &str) -> LedgerError {
+    LedgerError::Store(super::StoreError::Io {
+        path: path.to_owned(),
+        message: message.to_owned(),
+    })
+}
+
+/// Reads a ledger document from `de`; `file` names the file it comes from, for an error
+/// reading it (empty for a text).
+fn read<'de, R: serde_json::de::Read<'de>>(
+    mut de: serde_json::Deserializer<R>,
+    file: &str,
+) -> Result<Ledger, LedgerError> {
+    let mut reading = Reading {
+        ledger: Ledger::new(),
+        next: 0,
+        stopped: None,
+    };
+    let read = (&mut reading).deserialize(&mut de).and_then(|()| de.end());
+    match (read, reading.stopped) {
+        (_, Some(error)) => Err(error),
+        (Err(e), None) if e.is_io() => Err(io_error(file, &e.to_string())),
+        (Err(e), None) => Err(LedgerError::parse("ledger", &e)),
+        (Ok(()), None) => Ok(reading.ledger),
     }
 }
 
@@ -494,5 +530,84 @@ mod tests {
             }
             e => panic!("{e}"),
         }
+    }
+
+    /// A fresh folder for one test's files.
+    fn folder(name: &str) -> std::path::PathBuf {
+        let d = std::env::temp_dir().join(format!("gridgov-doc-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    /// A ledger written to a file holds `to_json`'s bytes and reads back the same (chain,
+    /// head and all); writing again replaces it, and leaves nothing beside it.
+    #[test]
+    fn a_ledger_written_to_a_file_reads_back_the_same() {
+        let dir = folder("round-trip");
+        let path = dir.join("ledger.json");
+        let ledger = Ledger::from_json_str(&chained().0).unwrap();
+        ledger.write_json_file(&path).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), ledger.to_json());
+        let again = Ledger::read_json_file(&path).unwrap();
+        assert_eq!(again.to_json(), ledger.to_json());
+        assert_eq!(again.head(), ledger.head());
+        // A shorter ledger written over it: the file is the new one, whole.
+        let one =
+            Ledger::from_json_str(&format!(r#"{{"format": 1, "events": [{}]}}"#, events("c9")))
+                .unwrap();
+        one.write_json_file(&path).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), one.to_json());
+        let names: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["ledger.json"]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// A file that cannot be read or written is a `store_io` error naming it; a file that
+    /// does not parse, or holds a record refused, is the error its text gives, with the
+    /// file's line and column; a write that fails leaves the earlier file whole.
+    #[test]
+    fn file_errors_name_the_file() {
+        let dir = folder("errors");
+        let missing = dir.join("no-such.json");
+        let e = Ledger::read_json_file(&missing).unwrap_err();
+        assert_eq!(e.code(), "store_io");
+        assert!(e.to_string().contains("no-such.json"), "{e}");
+        let ledger = Ledger::from_json_str(&chained().0).unwrap();
+        let e = ledger
+            .write_json_file(dir.join("no-folder").join("l.json"))
+            .unwrap_err();
+        assert_eq!(e.code(), "store_io");
+        assert!(e.to_string().contains("no-folder"), "{e}");
+
+        let bad = dir.join("bad.json");
+        std::fs::write(&bad, "{\"format\": 1,\n \"events\": [}").unwrap();
+        match Ledger::read_json_file(&bad).unwrap_err() {
+            LedgerError::Parse { line, column, .. } => assert_eq!((line, column), (2, 13)),
+            e => panic!("{e}"),
+        }
+        let refused = format!(
+            r#"{{"format": 1, "events": [{}, {{"case": "c1", "at": "2026-03-02T10:00:00+08:00",
+            "actor": "resident", "event": {{"type": "evaluated", "satisfaction": 5}}}}]}}"#,
+            events("c1")
+        );
+        std::fs::write(&bad, &refused).unwrap();
+        assert_eq!(
+            Ledger::read_json_file(&bad).unwrap_err().to_string(),
+            Ledger::from_json_str(&refused).unwrap_err().to_string()
+        );
+
+        // The write cannot begin (its partial file's name is taken by a folder): the
+        // earlier file is as it was.
+        let path = dir.join("kept.json");
+        ledger.write_json_file(&path).unwrap();
+        std::fs::create_dir(dir.join("kept.json.partial")).unwrap();
+        let other = Ledger::new();
+        assert_eq!(other.write_json_file(&path).unwrap_err().code(), "store_io");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), ledger.to_json());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
