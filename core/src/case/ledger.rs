@@ -1491,7 +1491,7 @@ mod tests {
 
     /// The events of case `id`: reported at `location`, taken in, routed to `unit` and
     /// `handler`, as JSON records.
-    fn events(id: &str, location: &str, unit: &str, handler: &str) -> String {
+    pub(super) fn events(id: &str, location: &str, unit: &str, handler: &str) -> String {
         format!(
             r#"{{"case": "{id}", "at": "2026-03-02T09:00:00+08:00", "actor": "fs-gw001",
               "event": {{"type": "reported", "case": {{"id": "{id}", "channel": "visit",

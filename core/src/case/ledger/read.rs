@@ -334,20 +334,10 @@ mod tests {
 
     use super::super::{GENESIS, Ledger, LedgerError, hex};
 
-    /// The events of case `id`: its report, its acceptance, and its assignment.
+    /// The events of case `id` (reported, taken in, routed), as the ledger's tests make
+    /// them.
     fn events(id: &str) -> String {
-        format!(
-            r#"{{"case": "{id}", "at": "2026-03-02T09:00:00+08:00", "actor": "fs-gw001",
-              "event": {{"type": "reported", "case": {{"id": "{id}", "channel": "visit",
-                "category": "livelihood", "location": "fs-c01-g01-m1",
-                "reported_at": "2026-03-02T09:00:00+08:00"}}}}}},
-            {{"case": "{id}", "at": "2026-03-02T09:05:00+08:00", "actor": "fs-gw001",
-              "event": {{"type": "accepted"}}}},
-            {{"case": "{id}", "at": "2026-03-02T09:06:00+08:00", "actor": "fs-gw001",
-              "event": {{"type": "assigned", "assignment": {{"level": "micro_grid",
-                "unit": "fs-c01-g01-m1", "handler": "fs-mgl001",
-                "time_limit": "2 working days", "due": "2026-03-04T09:06:00+08:00"}}}}}}"#
-        )
+        super::super::tests::events(id, "fs-c01-g01-m1", "fs-c01-g01-m1", "fs-mgl001")
     }
 
     /// A chained document of two cases, as the ledger prints it, and its events and head
