@@ -50,8 +50,6 @@ const FIELDS: &[&str] = &["format", "events", "head"];
 /// the reading when it is not the document's syntax (serde carries only a message).
 struct Reading {
     ledger: Ledger,
-    /// Records replayed so far: the index of the next.
-    next: usize,
     stopped: Option<LedgerError>,
 }
 
@@ -64,7 +62,9 @@ impl Reading {
 
     /// Checks record `r` against the chain and replays it onto the ledger.
     fn take(&mut self, r: DocRecord, chained: bool) -> Result<(), LedgerError> {
-        let index = self.next;
+        // Every record read so far was replayed (the first one refused stops the
+        // reading), so this record's index is the ledger's length.
+        let index = self.ledger.len();
         let ledger = &mut self.ledger;
         let mut record = EventRecord {
             event_id: r.event_id,
@@ -121,7 +121,6 @@ impl Reading {
             .step(&record)
             .map_err(|error| LedgerError::Refused { index, error })?;
         ledger.keep(record, case, expected);
-        self.next += 1;
         Ok(())
     }
 
@@ -316,7 +315,6 @@ fn read<'de, R: serde_json::de::Read<'de>>(
 ) -> Result<Ledger, LedgerError> {
     let mut reading = Reading {
         ledger: Ledger::new(),
-        next: 0,
         stopped: None,
     };
     let read = (&mut reading).deserialize(&mut de).and_then(|()| de.end());
